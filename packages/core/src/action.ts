@@ -1,0 +1,65 @@
+import module from "node:module";
+import * as core from "@actions/core";
+import { UserError } from "./errors";
+
+export type OutputValue = string | number | boolean;
+
+export interface ActionResult<O extends Record<string, OutputValue>> {
+  outputs: O;
+  /** Markdown appended to the job summary. */
+  summary?: string;
+}
+
+/**
+ * The body of every action's main.ts: parse inputs, run, publish outputs and the summary,
+ * and turn errors into a failed step. User errors are printed without a stack trace.
+ */
+export async function runMain<I, O extends Record<string, OutputValue>>(
+  parse: () => I | Promise<I>,
+  run: (inputs: I) => Promise<ActionResult<O>>,
+): Promise<void> {
+  try {
+    const result = await run(await parse());
+    await publish(result);
+  } catch (error) {
+    const partial = (error as { result?: ActionResult<Record<string, OutputValue>> }).result;
+    if (partial) await publish(partial);
+    if (error instanceof UserError) {
+      core.setFailed(error.message);
+    } else {
+      core.setFailed(error instanceof Error ? error.message : String(error));
+      if (error instanceof Error && error.stack) core.debug(error.stack);
+    }
+  }
+}
+
+async function publish(result: ActionResult<Record<string, OutputValue>>): Promise<void> {
+  for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
+  if (result.summary && process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary
+      .addRaw(result.summary, true)
+      .write()
+      .catch((e: unknown) => core.warning(`Could not write the job summary: ${String(e)}`));
+  }
+}
+
+/** Node 22.1+ caches compiled bundles between runs of the same action on a runner. */
+export function enableCompileCache(): void {
+  const m = module as { enableCompileCache?: () => unknown };
+  try {
+    m.enableCompileCache?.();
+  } catch {
+    // optional speed-up only
+  }
+}
+
+/** An error that carries what was already done, so a failed step still reports its outputs. */
+export class PartialFailure<O extends Record<string, OutputValue>> extends Error {
+  override name = "PartialFailure";
+  constructor(
+    message: string,
+    readonly result: ActionResult<O>,
+  ) {
+    super(message);
+  }
+}

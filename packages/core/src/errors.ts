@@ -1,0 +1,25 @@
+/**
+ * An error caused by something the user can fix (an input, the config file, the event,
+ * a database name, missing data). Its message says what was wrong and how to fix it,
+ * and the actions print it without a stack trace.
+ */
+export class UserError extends Error {
+  override name = "UserError";
+}
+
+/** A refused database target: raised before any write. */
+export class TargetRefusedError extends UserError {
+  override name = "TargetRefusedError";
+  constructor(
+    readonly database: string,
+    readonly rule: "name" | "protected" | "pattern",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,124 @@
+import type { GitHubClient, RepoRef } from "./client";
+
+export const COMMENT_KINDS = [
+  "preview",
+  "snapshot-add-blocked",
+  "snapshot-remove-blocked",
+  "lock-added",
+  "lock-removed",
+  "db-restored",
+  "db-reset",
+  "db-dropped",
+  "db-kept",
+] as const;
+
+export type CommentKind = (typeof COMMENT_KINDS)[number];
+
+export function commentMarker(kind: CommentKind): string {
+  return `<!-- pr-snapshots:${kind} -->`;
+}
+
+const MARKER_LINE = /^<!-- pr-snapshots:([a-z-]+) -->$/;
+const RUN_LINE = /^<!-- pr-snapshots:run ([\w.:-]+) -->$/m;
+
+/** The marker is always the first line; a second hidden line records which workflow run posted it. */
+export function renderComment(kind: CommentKind, body: string, runKey?: string): string {
+  const lines = [commentMarker(kind)];
+  if (runKey) lines.push(`<!-- pr-snapshots:run ${runKey} -->`);
+  lines.push(body.trim());
+  return `${lines.join("\n")}\n`;
+}
+
+export function kindOf(body: string | undefined | null): CommentKind | undefined {
+  const first = body?.split(/\r?\n/, 1)[0]?.trim() ?? "";
+  const kind = MARKER_LINE.exec(first)?.[1];
+  return (COMMENT_KINDS as readonly string[]).includes(kind ?? "") ? (kind as CommentKind) : undefined;
+}
+
+export function runKeyOf(body: string | undefined | null): string | undefined {
+  return body ? RUN_LINE.exec(body)?.[1] : undefined;
+}
+
+export interface PostedComment {
+  id: number;
+  url: string;
+  /** What happened: created, updated in place, or skipped because this run already posted it. */
+  outcome: "created" | "updated" | "unchanged" | "already-posted";
+}
+
+interface IssueComment {
+  id: number;
+  html_url: string;
+  body?: string | null | undefined;
+  user?: { login: string } | null;
+}
+
+export async function listComments(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+): Promise<IssueComment[]> {
+  return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
+}
+
+/**
+ * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
+ * created otherwise. Duplicates left by two runs racing are removed, keeping the oldest.
+ */
+export async function upsertStickyComment(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+  kind: CommentKind,
+  body: string,
+): Promise<PostedComment> {
+  const rendered = renderComment(kind, body);
+  const existing = (await listComments(client, repo, number)).filter((c) => kindOf(c.body) === kind);
+  const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
+  if (!keep) {
+    const { data } = await client.rest.issues.createComment({
+      ...repo,
+      issue_number: number,
+      body: rendered,
+    });
+    return { id: data.id, url: data.html_url, outcome: "created" };
+  }
+  for (const dup of duplicates) {
+    if (dup.user?.login === keep.user?.login) {
+      await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
+    }
+  }
+  if (keep.body === rendered) return { id: keep.id, url: keep.html_url, outcome: "unchanged" };
+  const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body: rendered });
+  return { id: data.id, url: data.html_url, outcome: "updated" };
+}
+
+export interface EventCommentOptions {
+  /** Identifies the workflow run (run id) so that a re-run does not post a second copy. */
+  runKey?: string;
+  /** Only a re-run (attempt > 1) can have posted before, so only then do we spend a request looking. */
+  mayHavePosted?: boolean;
+}
+
+/** A comment about one event (lock added, label reverted, database dropped, ...). */
+export async function postEventComment(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+  kind: CommentKind,
+  body: string,
+  options: EventCommentOptions = {},
+): Promise<PostedComment> {
+  if (options.runKey && options.mayHavePosted) {
+    const earlier = (await listComments(client, repo, number)).find(
+      (c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey,
+    );
+    if (earlier) return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
+  }
+  const { data } = await client.rest.issues.createComment({
+    ...repo,
+    issue_number: number,
+    body: renderComment(kind, body, options.runKey),
+  });
+  return { id: data.id, url: data.html_url, outcome: "created" };
+}

@@ -1,0 +1,111 @@
+import { MongoClient, type MongoClientOptions, MongoServerError, MongoServerSelectionError } from "mongodb";
+import { UserError } from "../errors";
+import type { Log } from "../log";
+
+const URI_SHAPE = /^(mongodb(?:\+srv)?):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]*)/;
+
+export interface ConnectionStringParts {
+  scheme: string;
+  username?: string;
+  password?: string;
+  hosts: string;
+}
+
+export function parseConnectionString(uri: string): ConnectionStringParts {
+  const m = URI_SHAPE.exec(uri.trim());
+  if (!m?.[1] || !m[4]) {
+    throw new UserError(
+      `The MongoDB connection string is not valid: it must start with "mongodb://" or "mongodb+srv://" ` +
+        `followed by a host (the value itself is not shown because it may contain a password).`,
+    );
+  }
+  return {
+    scheme: m[1],
+    ...(m[2] ? { username: safeDecode(m[2]) } : {}),
+    ...(m[3] !== undefined ? { password: m[3] } : {}),
+    hosts: m[4],
+  };
+}
+
+/** Registers the URI and its password (raw and decoded) as secrets before anything is logged. */
+export function maskConnectionString(uri: string, log: Log): ConnectionStringParts {
+  log.secret(uri);
+  log.secret(uri.trim());
+  const parts = parseConnectionString(uri);
+  if (parts.password) {
+    log.secret(parts.password);
+    log.secret(safeDecode(parts.password));
+  }
+  return parts;
+}
+
+/** host list and user, never the password: safe for logs and summaries. */
+export function describeConnection(parts: ConnectionStringParts): string {
+  return `${parts.scheme}://${parts.username ? `${parts.username}@` : ""}${parts.hosts}`;
+}
+
+export interface ConnectOptions {
+  uri: string;
+  log: Log;
+  /** Shown in the server's logs and currentOp, e.g. "pr-snapshots/restore-snapshot". */
+  appName: string;
+  serverSelectionTimeoutMS?: number;
+  maxPoolSize?: number;
+}
+
+export async function connectMongo(options: ConnectOptions): Promise<MongoClient> {
+  const parts = maskConnectionString(options.uri, options.log);
+  const clientOptions: MongoClientOptions = {
+    appName: options.appName,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 15_000,
+    connectTimeoutMS: 10_000,
+    // $out of a large collection is one long command: never time the socket out underneath it.
+    socketTimeoutMS: 0,
+    maxPoolSize: options.maxPoolSize ?? 10,
+    retryWrites: true,
+    retryReads: true,
+  };
+  const client = new MongoClient(options.uri.trim(), clientOptions);
+  try {
+    await client.connect();
+    // connect() succeeds lazily on some topologies; a ping proves the credentials work.
+    await client.db("admin").command({ ping: 1 });
+    return client;
+  } catch (error) {
+    await client.close().catch(() => {});
+    throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? 0);
+  }
+}
+
+export function explainConnectionError(
+  error: unknown,
+  parts: ConnectionStringParts,
+  timeoutMs: number,
+): Error {
+  const where = describeConnection(parts);
+  if (error instanceof MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
+    return new UserError(
+      `MongoDB rejected the credentials for user "${parts.username ?? "(none)"}" at ${where}: authentication failed. ` +
+        `Check the username and password in the mongodb-uri secret (and authSource, usually "admin").`,
+    );
+  }
+  if (error instanceof MongoServerSelectionError) {
+    return new UserError(
+      `Could not reach MongoDB at ${where} within ${Math.round(timeoutMs / 1000)}s (${firstLine(error.message)}). ` +
+        `Check the host in mongodb-uri and that this runner is allowed to connect (IP access list, firewall, VPN).`,
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? text;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

