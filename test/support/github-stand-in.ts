@@ -158,9 +158,20 @@ export class GitHubStandIn {
   }
 
   /** Adds a comment directly (test setup), as if someone had posted it earlier. */
-  seedComment(number: number, body: string, user: Identity = { login: "octocat", type: "User", id: 583231 }): CommentState {
+  seedComment(
+    number: number,
+    body: string,
+    user: Identity = { login: "octocat", type: "User", id: 583231 },
+  ): CommentState {
     const now = new Date().toISOString();
-    const c: CommentState = { id: this.nextCommentId++, issue: number, body, user, created_at: now, updated_at: now };
+    const c: CommentState = {
+      id: this.nextCommentId++,
+      issue: number,
+      body,
+      user,
+      created_at: now,
+      updated_at: now,
+    };
     this.comments.push(c);
     return c;
   }

@@ -56,18 +56,26 @@ describe("config file (CONTRACT §2)", () => {
   it("names an unknown key, also nested", () => {
     expect(errorOf("dbprefix: shop\n")).toMatch(/unknown key "dbprefix" in the top level/);
     expect(errorOf("labels:\n  locked: keep\n")).toMatch(/unknown key "labels.locked" in "labels"/);
-    expect(errorOf("comment:\n  urls:\n    - name: a\n      link: b\n")).toMatch(/unknown key "comment.urls.0.link"/);
+    expect(errorOf("comment:\n  urls:\n    - name: a\n      link: b\n")).toMatch(
+      /unknown key "comment.urls.0.link"/,
+    );
   });
 
   it("names a key with the wrong type", () => {
-    expect(errorOf("restore:\n  concurrency: '4'\n")).toMatch(/"restore.concurrency" must be a number, got string "4"/);
-    expect(errorOf("collections:\n  include: orders\n")).toMatch(/"collections.include" must be a list, got string "orders"/);
+    expect(errorOf("restore:\n  concurrency: '4'\n")).toMatch(
+      /"restore.concurrency" must be a number, got string "4"/,
+    );
+    expect(errorOf("collections:\n  include: orders\n")).toMatch(
+      /"collections.include" must be a list, got string "orders"/,
+    );
     expect(errorOf("labels: preview\n")).toMatch(/"labels" must be a mapping/);
   });
 
   it("checks values", () => {
     expect(errorOf("dbPrefix: Shop\n")).toMatch(/"dbPrefix".*must match/);
-    expect(errorOf("protectedDatabases: ['a.b']\n")).toMatch(/"protectedDatabases.0".*not a valid MongoDB database name/);
+    expect(errorOf("protectedDatabases: ['a.b']\n")).toMatch(
+      /"protectedDatabases.0".*not a valid MongoDB database name/,
+    );
     expect(errorOf("allowedTargets: ['(x']\n")).toMatch(/"allowedTargets.0".*not a valid regular expression/);
     expect(errorOf("restore:\n  concurrency: 0\n")).toMatch(/"restore.concurrency"/);
   });
@@ -80,9 +88,14 @@ describe("config file (CONTRACT §2)", () => {
   it("the default file is optional, an explicit one is not", () => {
     const ws = mkdtempSync(path.join(tmpdir(), "cfg-"));
     expect(loadConfig(undefined, ws)).toEqual({ config: {} });
-    expect(() => loadConfig("ci/snapshots.yml", ws)).toThrow(/"ci\/snapshots.yml" \(input "config"\) does not exist/);
+    expect(() => loadConfig("ci/snapshots.yml", ws)).toThrow(
+      /"ci\/snapshots.yml" \(input "config"\) does not exist/,
+    );
     mkdirSync(path.join(ws, ".github"));
     writeFileSync(path.join(ws, ".github/pr-snapshots.yml"), "dbPrefix: shop\n");
-    expect(loadConfig(undefined, ws)).toEqual({ config: { dbPrefix: "shop" }, file: ".github/pr-snapshots.yml" });
+    expect(loadConfig(undefined, ws)).toEqual({
+      config: { dbPrefix: "shop" },
+      file: ".github/pr-snapshots.yml",
+    });
   });
 });

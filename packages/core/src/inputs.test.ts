@@ -7,14 +7,18 @@ describe("typed inputs", () => {
   it("required and optional", () => {
     expect(reader({ a: " x " }).required("a")).toBe("x");
     expect(reader({}).optional("a")).toBeUndefined();
-    expect(() => reader({}).required("mongodb-uri", "Pass a secret.")).toThrow('Input "mongodb-uri" is required but was not given. Pass a secret.');
+    expect(() => reader({}).required("mongodb-uri", "Pass a secret.")).toThrow(
+      'Input "mongodb-uri" is required but was not given. Pass a secret.',
+    );
   });
 
   it("booleans accept only true/false", () => {
     expect(reader({ b: "TRUE" }).boolean("b", false)).toBe(true);
     expect(reader({ b: "false" }).boolean("b", true)).toBe(false);
     expect(reader({}).boolean("b", true)).toBe(true);
-    expect(() => reader({ b: "yes" }).boolean("b", false)).toThrow('Input "b" must be "true" or "false", got "yes".');
+    expect(() => reader({ b: "yes" }).boolean("b", false)).toThrow(
+      'Input "b" must be "true" or "false", got "yes".',
+    );
   });
 
   it("enumerations list the allowed values", () => {
@@ -28,7 +32,9 @@ describe("typed inputs", () => {
   it("integers with ranges", () => {
     expect(reader({ n: "30" }).integer("n", { min: 1 })).toBe(30);
     expect(reader({}).integer("n")).toBeUndefined();
-    expect(() => reader({ n: "3.5" }).integer("n", { min: 1, max: 10 })).toThrow('must be a whole number between 1 and 10, got "3.5"');
+    expect(() => reader({ n: "3.5" }).integer("n", { min: 1, max: 10 })).toThrow(
+      'must be a whole number between 1 and 10, got "3.5"',
+    );
     expect(() => reader({ n: "0" }).integer("n", { min: 1 })).toThrow("of at least 1");
     expect(() => reader({ n: "1e3" }).integer("n")).toThrow("whole number");
   });

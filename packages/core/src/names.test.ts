@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { TargetRefusedError } from "./errors";
-import { assertPrefix, assertWritableTarget, illegalDatabaseName, prDatabaseName, protectMore, targetPolicy } from "./names";
+import {
+  assertPrefix,
+  assertWritableTarget,
+  illegalDatabaseName,
+  prDatabaseName,
+  protectMore,
+  targetPolicy,
+} from "./names";
 
 const policy = targetPolicy({ prefix: "x", productionDatabase: "x_prod", protectedDatabases: ["x_staging"] });
 
@@ -72,11 +79,15 @@ describe("database names (CONTRACT §1)", () => {
     expect(assertWritableTarget("x_staging", p)).toBe("x_staging");
     expect(refusal("x_staging2", p).rule).toBe("pattern");
     expect(refusal("ax_staging", p).rule).toBe("pattern");
-    expect(() => targetPolicy({ prefix: "x", allowedTargets: ["(unclosed"] })).toThrow(/not a valid regular expression/);
+    expect(() => targetPolicy({ prefix: "x", allowedTargets: ["(unclosed"] })).toThrow(
+      /not a valid regular expression/,
+    );
   });
 
   it("can be widened with the production database named in snapshot metadata", () => {
-    const p = protectMore(targetPolicy({ prefix: "x", allowedTargets: ["x_.*"] }), { x_live: "the production database" });
+    const p = protectMore(targetPolicy({ prefix: "x", allowedTargets: ["x_.*"] }), {
+      x_live: "the production database",
+    });
     expect(refusal("x_live", p).message).toMatch(/production database/);
   });
 
@@ -86,6 +97,7 @@ describe("database names (CONTRACT §1)", () => {
     expect(illegalDatabaseName("a".repeat(64))).toMatch(/64 bytes/);
     expect(illegalDatabaseName("é".repeat(32))).toMatch(/64 bytes/);
     expect(illegalDatabaseName("a\0b")).toMatch(/NUL/);
-    for (const ch of ["/", "\\", ".", '"', "$", "*", "<", ">", ":", "|", "?"]) expect(illegalDatabaseName(`a${ch}b`)).toBeDefined();
+    for (const ch of ["/", "\\", ".", '"', "$", "*", "<", ">", ":", "|", "?"])
+      expect(illegalDatabaseName(`a${ch}b`)).toBeDefined();
   });
 });

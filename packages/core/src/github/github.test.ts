@@ -2,7 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GitHubStandIn } from "../../../../test/support/github-stand-in";
 import { consoleLog } from "../log";
 import { createGitHubClient, type GitHubClient } from "./client";
-import { commentMarker, kindOf, postEventComment, renderComment, runKeyOf, upsertStickyComment } from "./comments";
+import {
+  commentMarker,
+  kindOf,
+  postEventComment,
+  renderComment,
+  runKeyOf,
+  upsertStickyComment,
+} from "./comments";
 import { addLabel, removeLabel } from "./labels";
 
 let gh: GitHubStandIn;
@@ -82,12 +89,21 @@ describe("comments (CONTRACT §4)", () => {
 
   it("an event comment is posted once per workflow run, even when the run is re-run", async () => {
     gh.addPullRequest({ number: 12 });
-    const a = await postEventComment(client, repo, 12, "db-dropped", "Dropped.", { runKey: "555", mayHavePosted: false });
+    const a = await postEventComment(client, repo, 12, "db-dropped", "Dropped.", {
+      runKey: "555",
+      mayHavePosted: false,
+    });
     gh.clearRequests();
-    const b = await postEventComment(client, repo, 12, "db-dropped", "Dropped.", { runKey: "555", mayHavePosted: true });
+    const b = await postEventComment(client, repo, 12, "db-dropped", "Dropped.", {
+      runKey: "555",
+      mayHavePosted: true,
+    });
     expect(b).toMatchObject({ id: a.id, outcome: "already-posted" });
     expect(gh.calls()).toEqual(["GET /repos/acme/shop/issues/12/comments"]);
-    const c = await postEventComment(client, repo, 12, "db-dropped", "Dropped.", { runKey: "556", mayHavePosted: true });
+    const c = await postEventComment(client, repo, 12, "db-dropped", "Dropped.", {
+      runKey: "556",
+      mayHavePosted: true,
+    });
     expect(c.outcome).toBe("created");
     expect(gh.commentsOn(12)).toHaveLength(2);
   });
@@ -101,7 +117,9 @@ describe("client", () => {
       method: "POST",
       status: 403,
       headers: { "retry-after": "1" },
-      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+      body: {
+        message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      },
     });
     const started = Date.now();
     await postEventComment(client, repo, 20, "lock-added", "Locked.");

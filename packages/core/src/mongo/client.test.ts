@@ -35,7 +35,11 @@ describe("connectMongo against a real mongod", () => {
   afterAll(async () => auth?.stop());
 
   it("connects and sets the appName", async () => {
-    const client = await connectMongo({ uri: inject("mongoStandaloneUri"), log: consoleLog({ write() {} }), appName: "pr-snapshots/test" });
+    const client = await connectMongo({
+      uri: inject("mongoStandaloneUri"),
+      log: consoleLog({ write() {} }),
+      appName: "pr-snapshots/test",
+    });
     try {
       const ops = await client.db("admin").command({ currentOp: 1, $all: true });
       expect(ops.inprog.some((op: { appName?: string }) => op.appName === "pr-snapshots/test")).toBe(true);
@@ -46,7 +50,9 @@ describe("connectMongo against a real mongod", () => {
 
   it("explains a wrong password without revealing it", async () => {
     const uri = auth.uriFor("app", "wrong-password");
-    const error = await connectMongo({ uri, log: consoleLog({ write() {} }), appName: "t" }).catch((e: unknown) => e as Error);
+    const error = await connectMongo({ uri, log: consoleLog({ write() {} }), appName: "t" }).catch(
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toMatch(/rejected the credentials for user "app".*authentication failed/);
     expect(error.message).not.toContain("wrong-password");
