@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { failureOf } from "../../../../test/support/assert";
 import { type RunningMongo, startMongo } from "../../../../test/support/mongod";
 import { UserError } from "../errors";
 import { consoleLog } from "../log";
@@ -50,21 +51,21 @@ describe("connectMongo against a real mongod", () => {
 
   it("explains a wrong password without revealing it", async () => {
     const uri = auth.uriFor("app", "wrong-password");
-    const error = await connectMongo({ uri, log: consoleLog({ write() {} }), appName: "t" }).catch(
-      (e: unknown) => e as Error,
-    );
+    const error = await failureOf(connectMongo({ uri, log: consoleLog({ write() {} }), appName: "t" }));
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toMatch(/rejected the credentials for user "app".*authentication failed/);
     expect(error.message).not.toContain("wrong-password");
   });
 
   it("explains an unreachable server quickly", async () => {
-    const error = await connectMongo({
-      uri: "mongodb://u:hidden@127.0.0.1:9/?directConnection=true",
-      log: consoleLog({ write() {} }),
-      appName: "t",
-      serverSelectionTimeoutMS: 500,
-    }).catch((e: unknown) => e as Error);
+    const error = await failureOf(
+      connectMongo({
+        uri: "mongodb://u:hidden@127.0.0.1:9/?directConnection=true",
+        log: consoleLog({ write() {} }),
+        appName: "t",
+        serverSelectionTimeoutMS: 500,
+      }),
+    );
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toMatch(/Could not reach MongoDB at mongodb:\/\/u@127.0.0.1:9/);
     expect(error.message).not.toContain("hidden");
