@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { repoRoot } from "./mongod";
+
 /**
- * Builds `pull_request` webhook payloads of the real shape (trimmed to the fields GitHub
- * always sends; see test/fixtures/events for verbatim examples).
+ * `pull_request` webhook payloads of the real shape: a verbatim example from octokit/webhooks
+ * (test/fixtures/events) with only the fields a test is about replaced.
  */
 export interface PullRequestEventOptions {
   action: string;
@@ -17,73 +21,57 @@ export interface PullRequestEventOptions {
   headRepo?: string;
 }
 
-export function pullRequestEvent(o: PullRequestEventOptions): Record<string, unknown> {
+const TEMPLATES: Record<string, string> = {
+  opened: "pull_request.opened.json",
+  reopened: "pull_request.opened.json",
+  synchronize: "pull_request.synchronize.json",
+  labeled: "pull_request.labeled.json",
+  unlabeled: "pull_request.unlabeled.json",
+  closed: "pull_request.closed.json",
+};
+
+type Json = Record<string, unknown> & { pull_request: Record<string, unknown> };
+
+function template(action: string): Json {
+  const file = TEMPLATES[action] ?? "pull_request.opened.json";
+  return JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/events", file), "utf8")) as Json;
+}
+
+export function pullRequestEvent(o: PullRequestEventOptions): Json {
+  const event = template(o.action);
   const owner = o.owner ?? "acme";
   const repo = o.repo ?? "shop";
   const full = `${owner}/${repo}`;
   const state = o.state ?? (o.action === "closed" ? "closed" : "open");
   const merged = o.merged ?? false;
-  const sender = {
-    login: o.sender?.login ?? "octocat",
-    id: o.sender?.id ?? 583231,
-    type: o.sender?.type ?? "User",
-  };
-  const repository = {
-    id: 7_000_001,
-    name: repo,
-    full_name: full,
-    private: true,
-    owner: { login: owner, id: 9_000_001, type: "Organization" },
-    html_url: `https://github.com/${full}`,
-    default_branch: "main",
-  };
-  const headRepo = o.headRepo ?? full;
-  return {
-    action: o.action,
+  const pr = event.pull_request;
+  const labelTemplate = (pr.labels as Record<string, unknown>[])[0] ?? { color: "d73a4a", default: false, description: null };
+  const label = (name: string, i: number) => ({ ...labelTemplate, id: 1_362_934_389 + i, node_id: `LA_${i}`, name, url: `https://api.github.com/repos/${full}/labels/${encodeURIComponent(name)}` });
+
+  event.action = o.action;
+  event.number = o.number;
+  Object.assign(pr, {
+    url: `https://api.github.com/repos/${full}/pulls/${o.number}`,
+    html_url: `https://github.com/${full}/pull/${o.number}`,
     number: o.number,
-    pull_request: {
-      url: `https://api.github.com/repos/${full}/pulls/${o.number}`,
-      id: 1_500_000_000 + o.number,
-      html_url: `https://github.com/${full}/pull/${o.number}`,
-      number: o.number,
-      state,
-      locked: false,
-      title: `Feature ${o.number}`,
-      user: { login: "octocat", id: 583231, type: "User" },
-      body: null,
-      created_at: "2026-11-20T09:00:00Z",
-      updated_at: "2026-11-20T09:05:00Z",
-      closed_at: state === "closed" ? "2026-11-21T09:00:00Z" : null,
-      merged_at: merged ? "2026-11-21T09:00:00Z" : null,
-      labels: (o.labels ?? []).map((name, i) => ({
-        id: 6_000_000 + i,
-        name,
-        color: "ededed",
-        default: false,
-        description: null,
-      })),
-      draft: false,
-      head: {
-        label: `${headRepo.split("/")[0]}:feature-${o.number}`,
-        ref: `feature-${o.number}`,
-        sha: o.headSha ?? "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
-        repo: { ...repository, full_name: headRepo, name: headRepo.split("/")[1] },
-      },
-      base: {
-        label: `${owner}:main`,
-        ref: "main",
-        sha: "2c26b46b68ffc68ff99b453c1d30413413422d70",
-        repo: repository,
-      },
-      merged,
-      mergeable: null,
-      comments: 0,
-      commits: 1,
-    },
-    ...(o.label
-      ? { label: { id: 6_100_000, name: o.label, color: "ededed", default: false, description: null } }
-      : {}),
-    repository,
-    sender,
-  };
+    state,
+    merged,
+    merged_at: merged ? "2026-11-21T09:00:00Z" : null,
+    closed_at: state === "closed" ? "2026-11-21T09:00:00Z" : null,
+    labels: (o.labels ?? []).map(label),
+  });
+  const head = pr.head as Record<string, unknown>;
+  const base = pr.base as Record<string, unknown>;
+  head.sha = o.headSha ?? "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+  const repository = event.repository as Record<string, unknown>;
+  Object.assign(repository, { name: repo, full_name: full, owner: { ...(repository.owner as object), login: owner } });
+  base.repo = repository;
+  const headRepo = o.headRepo ?? full;
+  head.repo = { ...(head.repo as object), full_name: headRepo, name: headRepo.split("/")[1], owner: { login: headRepo.split("/")[0] } };
+  if (o.label) event.label = label(o.label, 99);
+  else delete event.label;
+  if (o.sender) {
+    event.sender = { ...(event.sender as object), login: o.sender.login, id: o.sender.id ?? 583231, type: o.sender.type ?? "User" };
+  }
+  return event;
 }

@@ -57281,13 +57281,20 @@ const regexSource = schemas_string().superRefine((source, ctx) => {
         new RegExp(source);
     }
     catch (error) {
-        ctx.addIssue({ code: "custom", message: `"${source}" is not a valid regular expression (${error.message})` });
+        ctx.addIssue({
+            code: "custom",
+            message: `"${source}" is not a valid regular expression (${error.message})`,
+        });
     }
 });
 const config_int = (min, max) => schemas_number().int().min(min).max(max);
 const configSchema = strictObject({
     dbPrefix: schemas_string().regex(PREFIX_PATTERN, `must match ${PREFIX_PATTERN.source}, e.g. "myapp"`).optional(),
-    labels: strictObject({ preview: labelName.optional(), snapshot: labelName.optional(), lock: labelName.optional() })
+    labels: strictObject({
+        preview: labelName.optional(),
+        snapshot: labelName.optional(),
+        lock: labelName.optional(),
+    })
         .optional(),
     snapshotDatabase: databaseName.optional(),
     sourceDatabase: databaseName.optional(),
@@ -57337,7 +57344,9 @@ function parseConfig(text, label = DEFAULT_CONFIG_PATH) {
     const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: true });
     if (doc.errors.length > 0) {
         const first = doc.errors[0];
-        const where = first?.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
+        const where = first?.linePos?.[0]
+            ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}`
+            : "";
         throw new errors_UserError(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
     }
     const data = doc.toJS() ?? {};
@@ -57430,7 +57439,10 @@ function parsePullRequestEvent(eventName, payload, repository = process.env.GITH
         ? pr.labels.flatMap((l) => (isObject(l) && typeof l.name === "string" ? [l.name] : []))
         : [];
     const sender = isObject(payload.sender) && typeof payload.sender.login === "string"
-        ? { login: payload.sender.login, type: typeof payload.sender.type === "string" ? payload.sender.type : "User" }
+        ? {
+            login: payload.sender.login,
+            type: typeof payload.sender.type === "string" ? payload.sender.type : "User",
+        }
         : undefined;
     return {
         eventName: eventName,
@@ -57555,7 +57567,11 @@ function parseInteger(text, what, { min, max } = {}) {
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
 
 
-const DEFAULT_LABELS = { preview: "preview", snapshot: "use-snapshot", lock: "persist-db" };
+const DEFAULT_LABELS = {
+    preview: "preview",
+    snapshot: "use-snapshot",
+    lock: "persist-db",
+};
 /** Label names: input, then config file, then the defaults of CONTRACT §1. */
 function resolveLabels(inputs, config) {
     const labels = {
@@ -57933,13 +57949,16 @@ function createGitHubClient(options) {
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
         const retrying = retryCount < maxRetries && retryAfter <= maxWait;
         log.warning(`GitHub ${kind} rate limit hit for ${request.method} ${request.url}; ` +
-            (retrying ? `retrying after ${retryAfter}s (attempt ${retryCount + 1} of ${maxRetries}).` : "giving up."));
+            (retrying
+                ? `retrying after ${retryAfter}s (attempt ${retryCount + 1} of ${maxRetries}).`
+                : "giving up."));
         return retrying;
     };
     return getOctokit(token, {
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
         throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+        // 403 and 429 are left to the throttling plugin, which honours retry-after.
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
     }, retry, throttling);
 }
 function isNotFound(error) {
@@ -58042,7 +58061,9 @@ const silentLog = {
 ;// CONCATENATED MODULE: ../../packages/core/src/markdown.ts
 /** Small Markdown helpers for job summaries and PR comments. */
 function escapeCell(value) {
-    return String(value ?? "").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+    return String(value ?? "")
+        .replace(/\|/g, "\\|")
+        .replace(/\r?\n/g, "<br>");
 }
 function table(headers, rows) {
     const head = `| ${headers.map(escapeCell).join(" | ")} |`;
@@ -58071,7 +58092,9 @@ function formatUtc(date) {
 
 async function run(inputs, log = actionsLog) {
     const { event, labels: names } = inputs;
-    const client = inputs.token ? createGitHubClient({ token: inputs.token, log, ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}) }) : undefined;
+    const client = inputs.token
+        ? createGitHubClient({ token: inputs.token, log, ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}) })
+        : undefined;
     const pr = await readPullRequestOrPayload(client, event, log);
     const has = (label) => pr.labels.includes(label);
     const database = inputs.database ?? (inputs.prefix ? prDatabaseName(inputs.prefix, event.number) : "");
@@ -58107,9 +58130,14 @@ function summarize(o, names, apiError) {
         [`${code(names.lock)} (lock)`, yes(o["persist-db"])],
         ["Database", o.database ? code(o.database) : "(no db-prefix configured)"],
         ["Commit", o["head-short-sha"] ? code(o["head-short-sha"]) : "(unknown)"],
-        ["Labels read from", o["labels-source"] === "api" ? "GitHub API (live)" : "event payload (API unavailable: may be stale)"],
+        [
+            "Labels read from",
+            o["labels-source"] === "api" ? "GitHub API (live)" : "event payload (API unavailable: may be stale)",
+        ],
     ];
-    const note = apiError ? `\n\n> [!WARNING]\n> The GitHub API could not be reached (${apiError}); labels come from the event payload.\n` : "\n";
+    const note = apiError
+        ? `\n\n> [!WARNING]\n> The GitHub API could not be reached (${apiError}); labels come from the event payload.\n`
+        : "\n";
     return `### pr-snapshots: detect-labels\n\n${table(["", ""], rows)}${note}`;
 }
 

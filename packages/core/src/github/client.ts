@@ -48,7 +48,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     {
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
-      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+      // 403 and 429 are left to the throttling plugin, which honours retry-after.
+      retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
     },
     retry,
     throttling,

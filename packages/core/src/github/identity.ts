@@ -1,0 +1,58 @@
+import type { Log } from "../log";
+import { type GitHubClient, httpStatus } from "./client";
+import type { Sender } from "./event";
+
+export const GITHUB_ACTIONS_BOT = "github-actions[bot]";
+
+/**
+ * The login behind the token: a user for a PAT, `<app>[bot]` for a GitHub App token,
+ * `github-actions[bot]` for GITHUB_TOKEN. GraphQL `viewer` answers for all three; REST
+ * `GET /user` only for user tokens.
+ */
+export async function tokenLogin(client: GitHubClient, log: Log): Promise<string | undefined> {
+  try {
+    const result = await client.graphql<{ viewer: { login: string } }>("query { viewer { login } }");
+    if (result?.viewer?.login) return result.viewer.login;
+  } catch (error) {
+    log.debug(`GraphQL viewer query failed: ${(error as Error).message}`);
+  }
+  try {
+    const { data } = await client.rest.users.getAuthenticated();
+    return data.login;
+  } catch (error) {
+    log.debug(`GET /user failed (${httpStatus(error) ?? "?"}): ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+export interface SelfCheck {
+  isSelf: boolean;
+  /** The token's login when it had to be looked up. */
+  login?: string;
+  how: "input" | "github-actions-bot" | "api" | "unknown";
+}
+
+/**
+ * Whether an event was caused by this action's own token (a label we reverted), so that
+ * processing it again cannot start a ping-pong. `selfLogin` (input) avoids the API call.
+ */
+export async function senderIsSelf(
+  sender: Sender | undefined,
+  client: GitHubClient,
+  log: Log,
+  selfLogin?: string,
+): Promise<SelfCheck> {
+  if (!sender) return { isSelf: false, how: "unknown" };
+  const same = (login: string) => login.toLowerCase() === sender.login.toLowerCase();
+  if (selfLogin) return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
+  if (sender.login === GITHUB_ACTIONS_BOT) return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
+  const login = await tokenLogin(client, log);
+  if (!login) {
+    log.warning(
+      "Could not tell which account the github-token belongs to; treating the event as caused by someone else. " +
+        "Set the self-login input to the token's login to make this certain.",
+    );
+    return { isSelf: false, how: "unknown" };
+  }
+  return { isSelf: same(login), login, how: "api" };
+}
