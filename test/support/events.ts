@@ -45,8 +45,18 @@ export function pullRequestEvent(o: PullRequestEventOptions): Json {
   const state = o.state ?? (o.action === "closed" ? "closed" : "open");
   const merged = o.merged ?? false;
   const pr = event.pull_request;
-  const labelTemplate = (pr.labels as Record<string, unknown>[])[0] ?? { color: "d73a4a", default: false, description: null };
-  const label = (name: string, i: number) => ({ ...labelTemplate, id: 1_362_934_389 + i, node_id: `LA_${i}`, name, url: `https://api.github.com/repos/${full}/labels/${encodeURIComponent(name)}` });
+  const labelTemplate = (pr.labels as Record<string, unknown>[])[0] ?? {
+    color: "d73a4a",
+    default: false,
+    description: null,
+  };
+  const label = (name: string, i: number) => ({
+    ...labelTemplate,
+    id: 1_362_934_389 + i,
+    node_id: `LA_${i}`,
+    name,
+    url: `https://api.github.com/repos/${full}/labels/${encodeURIComponent(name)}`,
+  });
 
   event.action = o.action;
   event.number = o.number;
@@ -64,14 +74,28 @@ export function pullRequestEvent(o: PullRequestEventOptions): Json {
   const base = pr.base as Record<string, unknown>;
   head.sha = o.headSha ?? "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
   const repository = event.repository as Record<string, unknown>;
-  Object.assign(repository, { name: repo, full_name: full, owner: { ...(repository.owner as object), login: owner } });
+  Object.assign(repository, {
+    name: repo,
+    full_name: full,
+    owner: { ...(repository.owner as object), login: owner },
+  });
   base.repo = repository;
   const headRepo = o.headRepo ?? full;
-  head.repo = { ...(head.repo as object), full_name: headRepo, name: headRepo.split("/")[1], owner: { login: headRepo.split("/")[0] } };
+  head.repo = {
+    ...(head.repo as object),
+    full_name: headRepo,
+    name: headRepo.split("/")[1],
+    owner: { login: headRepo.split("/")[0] },
+  };
   if (o.label) event.label = label(o.label, 99);
   else delete event.label;
   if (o.sender) {
-    event.sender = { ...(event.sender as object), login: o.sender.login, id: o.sender.id ?? 583231, type: o.sender.type ?? "User" };
+    event.sender = {
+      ...(event.sender as object),
+      login: o.sender.login,
+      id: o.sender.id ?? 583231,
+      type: o.sender.type ?? "User",
+    };
   }
   return event;
 }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -35,6 +35,18 @@ export interface ActionRun {
 
 /** Runs an action's bundled dist/index.js as the runner would: a child process configured by environment. */
 export async function runAction(action: string, options: RunActionOptions = {}): Promise<ActionRun> {
+  return startAction(action, options).done;
+}
+
+export interface StartedAction {
+  child: ChildProcess;
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  done: Promise<ActionRun>;
+}
+
+/** Starts an action without waiting for it (to watch its output, or to kill it mid-way). */
+export function startAction(action: string, options: RunActionOptions = {}): StartedAction {
   const dir = mkdtempSync(path.join(tmpdir(), `run-${action}-`));
   const outputFile = path.join(dir, "output");
   const summaryFile = path.join(dir, "summary");
@@ -66,40 +78,38 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   Object.assign(env, options.env ?? {});
   const entry = options.entry ?? path.join(repoRoot, "actions", action, "dist", "index.js");
   const started = Date.now();
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
-    (resolve, reject) => {
-      const child = spawn(process.execPath, [entry], {
-        cwd: options.workspace ?? dir,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
+  const child = spawn(process.execPath, [entry], {
+    cwd: options.workspace ?? dir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  const done = new Promise<ActionRun>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+    child.on("error", reject);
+    child.on("close", (c, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code: c ?? (signal ? 128 : 1),
+        stdout: out,
+        stderr: err,
+        outputs: parseOutputFile(readFileSync(outputFile, "utf8")),
+        summary: readFileSync(summaryFile, "utf8"),
+        masked: commands(out, "add-mask"),
+        errors: commands(out, "error"),
+        warnings: commands(out, "warning"),
+        durationMs: Date.now() - started,
       });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString();
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        err += d.toString();
-      });
-      const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
-      child.on("error", reject);
-      child.on("close", (c, signal) => {
-        clearTimeout(timer);
-        resolve({ code: c ?? (signal ? 128 : 1), stdout: out, stderr: err });
-      });
-    },
-  );
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputFile(readFileSync(outputFile, "utf8")),
-    summary: readFileSync(summaryFile, "utf8"),
-    masked: commands(stdout, "add-mask"),
-    errors: commands(stdout, "error"),
-    warnings: commands(stdout, "warning"),
-    durationMs: Date.now() - started,
-  };
+    });
+  });
+  return { child, stdout: () => out, done };
 }
 
 /** Parses the `name<<delimiter` blocks that @actions/core writes to GITHUB_OUTPUT. */

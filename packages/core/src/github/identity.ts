@@ -45,7 +45,8 @@ export async function senderIsSelf(
   if (!sender) return { isSelf: false, how: "unknown" };
   const same = (login: string) => login.toLowerCase() === sender.login.toLowerCase();
   if (selfLogin) return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
-  if (sender.login === GITHUB_ACTIONS_BOT) return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
+  if (sender.login === GITHUB_ACTIONS_BOT)
+    return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
   const login = await tokenLogin(client, log);
   if (!login) {
     log.warning(

@@ -55,7 +55,7 @@ export interface ConnectOptions {
 
 export async function connectMongo(options: ConnectOptions): Promise<MongoClient> {
   const parts = maskConnectionString(options.uri, options.log);
-  const clientOptions: MongoClientOptions = {
+  const defaults: MongoClientOptions = {
     appName: options.appName,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 15_000,
     connectTimeoutMS: 10_000,
@@ -65,6 +65,13 @@ export async function connectMongo(options: ConnectOptions): Promise<MongoClient
     retryWrites: true,
     retryReads: true,
   };
+  // Options written in the connection string are the operator's choice: they win over our defaults.
+  const inUri = new Set(
+    (options.uri.split("?")[1] ?? "").split("&").map((kv) => (kv.split("=")[0] ?? "").toLowerCase()),
+  );
+  const clientOptions = Object.fromEntries(
+    Object.entries(defaults).filter(([key]) => !inUri.has(key.toLowerCase())),
+  ) as MongoClientOptions;
   const client = new MongoClient(options.uri.trim(), clientOptions);
   try {
     await client.connect();
@@ -73,7 +80,11 @@ export async function connectMongo(options: ConnectOptions): Promise<MongoClient
     return client;
   } catch (error) {
     await client.close().catch(() => {});
-    throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? 0);
+    throw explainConnectionError(
+      error,
+      parts,
+      clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri),
+    );
   }
 }
 
@@ -96,6 +107,11 @@ export function explainConnectionError(
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function selectionTimeoutFromUri(uri: string): number {
+  const m = /[?&]serverSelectionTimeoutMS=(\d+)/i.exec(uri);
+  return m?.[1] ? Number(m[1]) : 30_000;
 }
 
 function firstLine(text: string): string {

@@ -3,7 +3,13 @@ import { MongoServerError } from "mongodb";
 import type { Log } from "../log";
 import { assertWritableTarget, escapeRegExp, type TargetPolicy } from "../names";
 import { withRetry } from "./retry";
-import { type CollectionSpec, compareSpecs, creatableOptions, indexSpecsFor, readCollectionSpec } from "./specs";
+import {
+  type CollectionSpec,
+  compareSpecs,
+  creatableOptions,
+  indexSpecsFor,
+  readCollectionSpec,
+} from "./specs";
 
 export interface Namespace {
   db: string;
@@ -81,7 +87,15 @@ export async function copyCollection(ctx: CopyContext, request: CopyRequest): Pr
       `Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`,
     );
   }
-  return { name: spec.name, target, documents, indexes: spec.indexes.length, method, ms: Date.now() - started, attempts };
+  return {
+    name: spec.name,
+    target,
+    documents,
+    indexes: spec.indexes.length,
+    method,
+    ms: Date.now() - started,
+    attempts,
+  };
 }
 
 async function copyOnce(ctx: CopyContext, { source, target, spec }: CopyRequest): Promise<CopyMethod> {
@@ -93,12 +107,19 @@ async function copyOnce(ctx: CopyContext, { source, target, spec }: CopyRequest)
   let method: CopyMethod;
   if (spec.type === "timeseries") {
     const timeseries = timeseriesOptions(spec.options.timeseries as Document);
-    const ttl = spec.options.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.options.expireAfterSeconds };
+    const ttl =
+      spec.options.expireAfterSeconds === undefined
+        ? {}
+        : { expireAfterSeconds: spec.options.expireAfterSeconds };
     if (ctx.timeseriesOut) {
       await sourceColl
-        .aggregate([{ $out: { db: target.db, coll: target.collection, timeseries } }], aggregateOptions(ctx, target))
+        .aggregate(
+          [{ $out: { db: target.db, coll: target.collection, timeseries } }],
+          aggregateOptions(ctx, target),
+        )
         .toArray();
-      if (ttl.expireAfterSeconds !== undefined) await targetDb.command({ collMod: target.collection, ...ttl });
+      if (ttl.expireAfterSeconds !== undefined)
+        await targetDb.command({ collMod: target.collection, ...ttl });
       method = "$out (time-series)";
     } else {
       await targetDb.createCollection(target.collection, { timeseries, ...ttl } as Document);
@@ -115,7 +136,9 @@ async function copyOnce(ctx: CopyContext, { source, target, spec }: CopyRequest)
     await targetDb.createCollection(target.collection, creatableOptions(spec));
     // Re-checked right before the write: nothing between the policy check and here may change the target.
     assertWritableTarget(target.db, ctx.policy);
-    await sourceColl.aggregate([{ $out: { db: target.db, coll: target.collection } }], aggregateOptions(ctx, target)).toArray();
+    await sourceColl
+      .aggregate([{ $out: { db: target.db, coll: target.collection } }], aggregateOptions(ctx, target))
+      .toArray();
     method = "$out";
   }
 
@@ -134,7 +157,12 @@ function aggregateOptions(ctx: CopyContext, target: Namespace): Document {
 }
 
 /** Capped and (before 7.0.3) time-series collections cannot be `$out` targets: copy through the driver. */
-async function clientCopy(ctx: CopyContext, source: Namespace, target: Namespace, naturalOrder: boolean): Promise<void> {
+async function clientCopy(
+  ctx: CopyContext,
+  source: Namespace,
+  target: Namespace,
+  naturalOrder: boolean,
+): Promise<void> {
   const cursor = ctx.client
     .db(source.db)
     .collection(source.collection)
@@ -172,7 +200,12 @@ export async function dropCollectionIfExists(client: MongoClient, ns: Namespace)
 }
 
 /** Recreates a view in the target database (its pipeline refers to collections by their logical names). */
-export async function createView(client: MongoClient, policy: TargetPolicy, targetDb: string, view: CollectionSpec): Promise<void> {
+export async function createView(
+  client: MongoClient,
+  policy: TargetPolicy,
+  targetDb: string,
+  view: CollectionSpec,
+): Promise<void> {
   assertWritableTarget(targetDb, policy);
   await dropCollectionIfExists(client, { db: targetDb, collection: view.name });
   const options: Document = { viewOn: view.options.viewOn, pipeline: view.options.pipeline ?? [] };
@@ -184,7 +217,12 @@ export async function createView(client: MongoClient, policy: TargetPolicy, targ
  * A killed client does not stop its `$out`: the server finishes it and would then replace a
  * collection a later run has already copied. Stop such leftovers before copying again.
  */
-export async function stopStaleCopies(client: MongoClient, targetDb: string, log: Log, exceptTag?: string): Promise<number> {
+export async function stopStaleCopies(
+  client: MongoClient,
+  targetDb: string,
+  log: Log,
+  exceptTag?: string,
+): Promise<number> {
   const pattern = `^${escapeRegExp(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
   const find = async () =>
     (
@@ -198,12 +236,15 @@ export async function stopStaleCopies(client: MongoClient, targetDb: string, log
     ).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
   const stale = await find();
   for (const op of stale) {
-    log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
+    log.warning(
+      `Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`,
+    );
     await client
       .db("admin")
       .command({ killOp: 1, op: op.opid })
       .catch(() => {});
   }
-  for (let i = 0; i < 100 && stale.length && (await find()).length; i++) await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+    await new Promise((r) => setTimeout(r, 200));
   return stale.length;
 }

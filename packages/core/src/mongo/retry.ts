@@ -23,9 +23,11 @@ export function isRetryable(error: unknown): boolean {
   if (error instanceof MongoNetworkError || error instanceof MongoNetworkTimeoutError) return true;
   if (error instanceof MongoServerSelectionError) return true;
   if (error instanceof MongoError) {
-    if (error.hasErrorLabel("RetryableWriteError") || error.hasErrorLabel("TransientTransactionError")) return true;
+    if (error.hasErrorLabel("RetryableWriteError") || error.hasErrorLabel("TransientTransactionError"))
+      return true;
   }
-  if (error instanceof MongoServerError && typeof error.code === "number") return RETRYABLE_CODES.has(error.code);
+  if (error instanceof MongoServerError && typeof error.code === "number")
+    return RETRYABLE_CODES.has(error.code);
   return false;
 }
 
@@ -39,7 +41,10 @@ export interface RetryOptions {
 }
 
 /** Runs `fn`, retrying retryable errors with exponential backoff and jitter. */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? 4;
   const base = options.baseDelayMs ?? 500;
   const max = options.maxDelayMs ?? 15_000;

@@ -64,7 +64,8 @@ export function indexSpecsFor(spec: CollectionSpec): Document[] {
   const collectionCollation = spec.options.collation as Document | undefined;
   return spec.indexes.map((ix) => {
     const { ns: _ns, ...rest } = ix;
-    if (collectionCollation && rest.collation === undefined) return { ...rest, collation: { locale: "simple" } };
+    if (collectionCollation && rest.collation === undefined)
+      return { ...rest, collation: { locale: "simple" } };
     return rest;
   });
 }

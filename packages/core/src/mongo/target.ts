@@ -23,7 +23,9 @@ export async function dropTargetDatabase(
   assertWritableTarget(database, policy);
   const existed = await databaseExists(client, database);
   await client.db(database).dropDatabase();
-  log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
+  log.info(
+    existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`,
+  );
   return { existed };
 }
 
@@ -38,7 +40,13 @@ export interface PrDatabaseMetadata {
   [key: string]: unknown;
 }
 
-export async function readPrMetadata(client: MongoClient, database: string): Promise<PrDatabaseMetadata | undefined> {
-  const doc = await client.db(database).collection<PrDatabaseMetadata>(METADATA_COLLECTION).findOne({ _id: "latest" });
+export async function readPrMetadata(
+  client: MongoClient,
+  database: string,
+): Promise<PrDatabaseMetadata | undefined> {
+  const doc = await client
+    .db(database)
+    .collection<PrDatabaseMetadata>(METADATA_COLLECTION)
+    .findOne({ _id: "latest" });
   return doc ?? undefined;
 }

@@ -1,0 +1,135 @@
+import type { ActionResult } from "@pr-snapshots/core/action";
+import { createGitHubClient, type RepoRef } from "@pr-snapshots/core/github/client";
+import { postEventComment } from "@pr-snapshots/core/github/comments";
+import { actionsLog, type Log } from "@pr-snapshots/core/log";
+import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
+import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import type { TargetPolicy } from "@pr-snapshots/core/names";
+import type { CommonInputs } from "@pr-snapshots/core/settings";
+import { type RestoreReport, restoreSnapshot } from "@pr-snapshots/core/snapshot/restore";
+
+export interface Inputs extends CommonInputs {
+  uri: string;
+  database: string;
+  prNumber: number | undefined;
+  snapshotDatabase: string;
+  policy: TargetPolicy;
+  waitTimeoutSeconds: number;
+  pollIntervalSeconds: number;
+  concurrency: number;
+  maxTimeSeconds: number;
+  allowPrivilegedCredentials: boolean;
+  comment: boolean;
+  repo?: RepoRef;
+  apiUrl?: string;
+  runKey: string | undefined;
+  rerun: boolean;
+}
+
+export interface Outputs extends Record<string, string | number | boolean> {
+  database: string;
+  "snapshot-timestamp": string;
+  collections: number;
+  documents: number;
+  "duration-ms": number;
+  generation: string;
+  "comment-url": string;
+}
+
+export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
+  const client = await connectMongo({
+    uri: inputs.uri,
+    log,
+    appName: "pr-snapshots/restore-snapshot",
+    maxPoolSize: inputs.concurrency + 4,
+  });
+  let report: RestoreReport;
+  try {
+    report = await restoreSnapshot({
+      client,
+      log,
+      snapshotDatabase: inputs.snapshotDatabase,
+      target: inputs.database,
+      policy: inputs.policy,
+      waitTimeoutMs: inputs.waitTimeoutSeconds * 1000,
+      pollIntervalMs: inputs.pollIntervalSeconds * 1000,
+      concurrency: inputs.concurrency,
+      dryRun: inputs.dryRun,
+      allowPrivilegedCredentials: inputs.allowPrivilegedCredentials,
+      snapshotLabel: inputs.labels.snapshot,
+      ...(inputs.maxTimeSeconds ? { maxTimeMS: inputs.maxTimeSeconds * 1000 } : {}),
+    });
+  } finally {
+    await client.close();
+  }
+
+  let commentUrl = "";
+  if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
+    try {
+      const gh = createGitHubClient({
+        token: inputs.token,
+        log,
+        ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}),
+      });
+      const posted = await postEventComment(
+        gh,
+        inputs.repo,
+        inputs.prNumber,
+        "db-restored",
+        restoredComment(report, inputs),
+        {
+          ...(inputs.runKey ? { runKey: inputs.runKey } : {}),
+          mayHavePosted: inputs.rerun,
+        },
+      );
+      commentUrl = posted.url;
+    } catch (error) {
+      log.warning(
+        `The database was restored, but the db-restored comment could not be posted: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  const outputs: Outputs = {
+    database: report.database,
+    "snapshot-timestamp": report.snapshotTimestamp.toISOString(),
+    collections: report.collections.length,
+    documents: report.documents,
+    "duration-ms": report.durationMs,
+    generation: report.generation ?? "",
+    "comment-url": commentUrl,
+  };
+  log.info(
+    `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections ` +
+      `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s.`,
+  );
+  return { outputs, summary: summary(report) };
+}
+
+function restoredComment(r: RestoreReport, inputs: Inputs): string {
+  const lock = inputs.labels.lock;
+  return [
+    `### 🗄️ Database restored from the production snapshot`,
+    "",
+    `${code(r.database)} now holds a copy of ${code(r.source)} as it was on **${formatUtc(r.snapshotTimestamp)}** ` +
+      `(${r.collections.length} collections, ${r.documents.toLocaleString("en-US")} documents, with their indexes and validation rules; ` +
+      `${(r.durationMs / 1000).toFixed(1)} s).`,
+    "",
+    `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${code(lock)} label.`,
+  ].join("\n");
+}
+
+function summary(r: RestoreReport): string {
+  const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
+  const head = r.dryRun
+    ? "### pr-snapshots: restore plan (dry run, nothing written)"
+    : "### pr-snapshots: snapshot restored";
+  const facts = [
+    `Target ${code(r.database)} from ${code(r.snapshotDatabase)}` +
+      (r.generation ? ` (generation ${code(r.generation)})` : ""),
+    `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}`,
+    `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
+    ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
+  ];
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${table(["collection", "documents", "indexes", "seconds", "method"], rows)}\n`;
+}

@@ -1,0 +1,45 @@
+import type { MongoClient } from "mongodb";
+import { UserError } from "../errors";
+import type { Log } from "../log";
+import type { TargetPolicy } from "../names";
+import { auditPrivileges } from "./privileges";
+
+/**
+ * Refuses credentials that could write a protected database (production, snapshot, admin, ...):
+ * the intended model gives each job only the rights it needs, so that a bug in any script
+ * still cannot touch production. `allow` (allow-privileged-credentials) overrides it.
+ */
+export async function assertLeastPrivilege(
+  client: MongoClient,
+  policy: TargetPolicy,
+  log: Log,
+  options: { allow: boolean; intended: string; protectedOverride?: readonly string[] },
+): Promise<void> {
+  const protectedDbs = options.protectedOverride ?? [...policy.protected.keys()];
+  const audit = await auditPrivileges(client, protectedDbs);
+  if (!audit.accessControl) {
+    log.warning(
+      "The MongoDB server has no access control: any client can write any database, production included. " +
+        `Enable authentication and give these credentials ${options.intended}.`,
+    );
+    return;
+  }
+  if (audit.users.length === 0) {
+    throw new UserError(
+      "The MongoDB server requires authentication but mongodb-uri has no credentials. Put the user and password in the connection string.",
+    );
+  }
+  if (audit.writableProtected.length === 0) {
+    log.info(
+      `Credentials ${audit.users.join(", ")} cannot write any protected database: least privilege confirmed.`,
+    );
+    return;
+  }
+  const what = audit.writesAnyDatabase ? "every database" : audit.writableProtected.join(", ");
+  const message =
+    `The credentials in mongodb-uri (${audit.users.join(", ")}) can write ${what}, including protected databases ` +
+    `(${audit.writableProtected.join(", ")}). The intended model gives this job ${options.intended}, ` +
+    "so that even a bug cannot modify production. Use such a user, or set allow-privileged-credentials: true to proceed anyway.";
+  if (!options.allow) throw new UserError(message);
+  log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+}

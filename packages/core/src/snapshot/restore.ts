@@ -1,0 +1,275 @@
+import { randomUUID } from "node:crypto";
+import type { MongoClient } from "mongodb";
+import { mapBounded } from "../concurrency";
+import { UserError } from "../errors";
+import type { Log } from "../log";
+import {
+  type CopyResult,
+  copyCollection,
+  createView,
+  dropCollectionIfExists,
+  stopStaleCopies,
+} from "../mongo/copy";
+import { assertLeastPrivilege } from "../mongo/least-privilege";
+import { serverSupportsTimeseriesOut } from "../mongo/server";
+import { type CollectionSpec, readCollectionSpec } from "../mongo/specs";
+import { METADATA_COLLECTION, type PrDatabaseMetadata } from "../mongo/target";
+import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
+import {
+  physicalName,
+  type SnapshotMetadata,
+  type ViewDefinition,
+  waitForCompleteSnapshot,
+} from "./metadata";
+
+export interface RestoreRequest {
+  client: MongoClient;
+  log: Log;
+  snapshotDatabase: string;
+  target: string;
+  policy: TargetPolicy;
+  waitTimeoutMs: number;
+  pollIntervalMs: number;
+  concurrency: number;
+  dryRun: boolean;
+  allowPrivilegedCredentials: boolean;
+  snapshotLabel?: string;
+  /** Server-side time limit for each collection's `$out` (0 or undefined: none). */
+  maxTimeMS?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called (and awaited) after each collection is copied and verified. */
+  onCollectionCopied?: (result: CopyResult) => void | Promise<void>;
+}
+
+export interface PlannedCollection {
+  name: string;
+  physical: string;
+  spec: CollectionSpec;
+  documents: number;
+}
+
+export interface CollectionReport {
+  name: string;
+  documents: number;
+  indexes: number;
+  seconds: number;
+  method: string;
+}
+
+export interface RestoreReport {
+  database: string;
+  snapshotDatabase: string;
+  snapshotTimestamp: Date;
+  source: string;
+  generation?: string;
+  dryRun: boolean;
+  collections: CollectionReport[];
+  views: string[];
+  /** Collections of the target that are not in the snapshot and were dropped. */
+  dropped: string[];
+  documents: number;
+  durationMs: number;
+}
+
+/**
+ * Replaces the PR database with a copy of the latest complete snapshot:
+ * name check → least-privilege audit → wait for a complete snapshot → plan → copy every
+ * collection with its options and indexes (bounded concurrency, retries) → views → verify →
+ * the PR database's metadata document, written last.
+ */
+export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreReport> {
+  const started = Date.now();
+  const { client, log, target } = req;
+  assertWritableTarget(target, req.policy);
+
+  const meta = await waitForCompleteSnapshot(client, req.snapshotDatabase, {
+    timeoutMs: req.waitTimeoutMs,
+    intervalMs: req.pollIntervalMs,
+    log,
+    ...(req.sleep ? { sleep: req.sleep } : {}),
+    ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
+  });
+  // The snapshot names its production database: never a target either.
+  const policy = protectMore(req.policy, {
+    [meta.source]: "the production database this snapshot was taken from",
+  });
+  assertWritableTarget(target, policy);
+  await assertLeastPrivilege(client, policy, log, {
+    allow: req.allowPrivilegedCredentials,
+    intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
+  });
+
+  const plan = await planRestore(client, req.snapshotDatabase, meta);
+  const views = meta.views ?? [];
+  log.info(
+    `Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
+      `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`,
+  );
+  const base = {
+    database: target,
+    snapshotDatabase: req.snapshotDatabase,
+    snapshotTimestamp: meta.timestamp,
+    source: meta.source,
+    ...(meta.generation ? { generation: meta.generation } : {}),
+    views: views.map((v) => v.name),
+  };
+
+  if (req.dryRun) {
+    for (const c of plan) {
+      log.info(
+        `  would copy ${c.name}: ${c.documents} documents, indexes: ${c.spec.indexes.map((i) => i.name).join(", ") || "(none)"}`,
+      );
+    }
+    for (const v of views) log.info(`  would create view ${v.name} on ${v.viewOn}`);
+    return {
+      ...base,
+      dryRun: true,
+      collections: plan.map((c) => ({
+        name: c.name,
+        documents: c.documents,
+        indexes: c.spec.indexes.length,
+        seconds: 0,
+        method: "planned",
+      })),
+      dropped: [],
+      documents: plan.reduce((n, c) => n + c.documents, 0),
+      durationMs: Date.now() - started,
+    };
+  }
+
+  // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
+  const tag = randomUUID();
+  await stopStaleCopies(client, target, log, tag);
+  const targetDb = client.db(target);
+  const metadata = targetDb.collection<PrDatabaseMetadata>(METADATA_COLLECTION);
+  assertWritableTarget(target, policy);
+  // Marked first so that an interrupted restore is never mistaken for a complete database.
+  await metadata.replaceOne(
+    { _id: "latest" },
+    {
+      _id: "latest",
+      source: "snapshot",
+      status: "restoring",
+      startedAt: new Date(),
+      snapshotTimestamp: meta.timestamp,
+      ...(meta.generation ? { generation: meta.generation } : {}),
+    },
+    { upsert: true },
+  );
+
+  const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name), METADATA_COLLECTION]);
+  const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
+  const dropped: string[] = [];
+  for (const { name } of existing) {
+    if (keep.has(name) || name.startsWith("system.")) continue;
+    assertWritableTarget(target, policy);
+    await dropCollectionIfExists(client, { db: target, collection: name });
+    dropped.push(name);
+  }
+  if (dropped.length)
+    log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+
+  const timeseriesOut = await serverSupportsTimeseriesOut(client);
+  const results: CopyResult[] = await mapBounded(plan, req.concurrency, async (c) => {
+    const result = await copyCollection(
+      { client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) },
+      {
+        source: { db: req.snapshotDatabase, collection: c.physical },
+        target: { db: target, collection: c.name },
+        spec: { ...c.spec, name: c.name },
+        expectedCount: c.documents,
+      },
+    );
+    log.info(
+      `  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`,
+    );
+    await req.onCollectionCopied?.(result);
+    return result;
+  });
+  for (const v of views) await createVerifiedView(client, policy, target, v);
+
+  for (const r of results) {
+    await log.group(`${r.name}: ${r.documents} documents`, async () => {
+      log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
+    });
+  }
+
+  const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+  assertWritableTarget(target, policy);
+  await metadata.replaceOne(
+    { _id: "latest" },
+    {
+      _id: "latest",
+      source: "snapshot",
+      status: "complete",
+      snapshotTimestamp: meta.timestamp,
+      restoredAt: new Date(),
+      collections: results.map((r) => r.name),
+      counts,
+      views: views.map((v) => v.name),
+      snapshotDatabase: req.snapshotDatabase,
+      productionDatabase: meta.source,
+      ...(meta.generation ? { generation: meta.generation } : {}),
+    },
+    { upsert: true },
+  );
+  return {
+    ...base,
+    dryRun: false,
+    collections: results.map((r) => ({
+      name: r.name,
+      documents: r.documents,
+      indexes: r.indexes,
+      seconds: r.ms / 1000,
+      method: r.method,
+    })),
+    dropped,
+    documents: results.reduce((n, r) => n + r.documents, 0),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
+export async function planRestore(
+  client: MongoClient,
+  snapshotDatabase: string,
+  meta: SnapshotMetadata,
+): Promise<PlannedCollection[]> {
+  const db = client.db(snapshotDatabase);
+  const viewNames = new Set((meta.views ?? []).map((v) => v.name));
+  const plan: PlannedCollection[] = [];
+  for (const name of meta.collections) {
+    if (viewNames.has(name)) continue;
+    const physical = physicalName(meta, name);
+    const spec = await readCollectionSpec(db, physical);
+    if (!spec) {
+      throw new UserError(
+        `The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
+          `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
+          "Run the restore again; if it keeps failing, refresh the snapshot.",
+      );
+    }
+    if (spec.type === "view") continue;
+    const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
+    plan.push({ name, physical, spec, documents });
+  }
+  return plan;
+}
+
+async function createVerifiedView(
+  client: MongoClient,
+  policy: TargetPolicy,
+  target: string,
+  v: ViewDefinition,
+): Promise<void> {
+  await createView(client, policy, target, {
+    name: v.name,
+    type: "view",
+    options: { viewOn: v.viewOn, pipeline: v.pipeline, ...(v.collation ? { collation: v.collation } : {}) },
+    indexes: [],
+  });
+  const made = await readCollectionSpec(client.db(target), v.name);
+  if (made?.type !== "view" || made.options.viewOn !== v.viewOn) {
+    throw new Error(`Verification of view ${target}.${v.name} failed: it was not created on ${v.viewOn}.`);
+  }
+}
