@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 180_000,
     reporters: ["default"],
-    env: { PR_SNAPSHOTS_RETRY_BASE_MS: "20" },
+    // GitHub's workflow parser imports its JSON schemas without import attributes; let Vite load them.
+    server: {
+      deps: { inline: [/@actions\/workflow-parser/, /@actions\/languageservice/, /@actions\/expressions/] },
+    },
   },
 });

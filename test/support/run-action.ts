@@ -18,6 +18,8 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Run a different entry file, e.g. a CLI bundle. */
   entry?: string;
+  /** Command-line arguments for the entry. */
+  argv?: string[];
 }
 
 export interface ActionRun {
@@ -40,8 +42,9 @@ export async function runAction(action: string, options: RunActionOptions = {}):
 
 export interface StartedAction {
   child: ChildProcess;
-  /** Everything written to stdout so far. */
+  /** Everything written to stdout / stderr so far. */
   stdout(): string;
+  stderr(): string;
   done: Promise<ActionRun>;
 }
 
@@ -78,7 +81,7 @@ export function startAction(action: string, options: RunActionOptions = {}): Sta
   Object.assign(env, options.env ?? {});
   const entry = options.entry ?? path.join(repoRoot, "actions", action, "dist", "index.js");
   const started = Date.now();
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [entry, ...(options.argv ?? [])], {
     cwd: options.workspace ?? dir,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -109,7 +112,7 @@ export function startAction(action: string, options: RunActionOptions = {}): Sta
       });
     });
   });
-  return { child, stdout: () => out, done };
+  return { child, stdout: () => out, stderr: () => err, done };
 }
 
 /** Parses the `name<<delimiter` blocks that @actions/core writes to GITHUB_OUTPUT. */

@@ -47541,8 +47541,16 @@ function getIDToken(aud) {
 class errors_UserError extends Error {
     name = "UserError";
 }
+/** Refused for safety (a protected target, over-privileged credentials, a suspicious snapshot): nothing was changed. */
+class RefusedError extends errors_UserError {
+    name = "RefusedError";
+}
+/** No complete snapshot appeared within the wait timeout. */
+class SnapshotUnavailableError extends (/* unused pure expression or super */ null && (errors_UserError)) {
+    name = "SnapshotUnavailableError";
+}
 /** A refused database target: raised before any write. */
-class errors_TargetRefusedError extends errors_UserError {
+class errors_TargetRefusedError extends RefusedError {
     database;
     rule;
     name = "TargetRefusedError";

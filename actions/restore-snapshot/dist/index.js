@@ -85294,8 +85294,16 @@ function getIDToken(aud) {
 class errors_UserError extends Error {
     name = "UserError";
 }
+/** Refused for safety (a protected target, over-privileged credentials, a suspicious snapshot): nothing was changed. */
+class RefusedError extends errors_UserError {
+    name = "RefusedError";
+}
+/** No complete snapshot appeared within the wait timeout. */
+class SnapshotUnavailableError extends errors_UserError {
+    name = "SnapshotUnavailableError";
+}
 /** A refused database target: raised before any write. */
-class TargetRefusedError extends errors_UserError {
+class TargetRefusedError extends RefusedError {
     database;
     rule;
     name = "TargetRefusedError";
@@ -94933,7 +94941,7 @@ function names_assertPrNumber(value, source = "the event") {
 function prDatabaseName(prefix, prNumber) {
     return `${assertPrefix(prefix)}_pr_${names_assertPrNumber(prNumber)}`;
 }
-function snapshotDatabaseName(prefix) {
+function names_snapshotDatabaseName(prefix) {
     return `${assertPrefix(prefix)}_snapshot`;
 }
 /** Why a name cannot be a MongoDB database name, or undefined when it can. */
@@ -94950,7 +94958,7 @@ function illegalDatabaseName(name) {
     }
     return undefined;
 }
-function assertDatabaseName(name, what) {
+function names_assertDatabaseName(name, what) {
     const why = illegalDatabaseName(name);
     if (why)
         throw new errors_UserError(`${what} "${name}" is not a valid MongoDB database name: ${why}.`);
@@ -94974,7 +94982,7 @@ function targetPolicy(options) {
         protectedDbs.set(db, "a MongoDB system database");
     if (options.productionDatabase)
         protectedDbs.set(options.productionDatabase, "the production database");
-    protectedDbs.set(options.snapshotDatabase ?? snapshotDatabaseName(prefix), "the snapshot database");
+    protectedDbs.set(options.snapshotDatabase ?? names_snapshotDatabaseName(prefix), "the snapshot database");
     for (const db of options.protectedDatabases ?? []) {
         if (!protectedDbs.has(db))
             protectedDbs.set(db, "listed in protected-databases");
@@ -95493,6 +95501,76 @@ function readCommonInputs(inputs, config) {
         labels: resolveLabels(inputs, config),
         prefix: resolvePrefix(inputs, config),
         config,
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
+
+
+function readRestoreSettings(inputs, common, prNumber) {
+    const { config, prefix } = common;
+    if (!prefix)
+        throw new errors_UserError('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
+    const explicit = inputs.optional("database");
+    const database = explicit
+        ? names_assertDatabaseName(explicit, 'Input "database"')
+        : prNumber
+            ? prDatabaseName(prefix, prNumber)
+            : undefined;
+    if (!database) {
+        throw new errors_UserError('Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".');
+    }
+    const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    return {
+        database,
+        snapshotDatabase,
+        policy,
+        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ?? config.restore?.waitTimeoutSeconds ?? 360,
+        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ?? config.restore?.pollIntervalSeconds ?? 30,
+        concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
+        maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+        allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    };
+}
+/** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
+function readTargetPolicy(inputs, config, prefix) {
+    const snapshotDatabase = names_assertDatabaseName(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? names_snapshotDatabaseName(prefix), "The snapshot database");
+    const source = inputs.optional("source-database") ?? config.sourceDatabase;
+    const sourceDatabase = source ? names_assertDatabaseName(source, "The source (production) database") : undefined;
+    const policy = targetPolicy({
+        prefix,
+        snapshotDatabase,
+        ...(sourceDatabase ? { productionDatabase: sourceDatabase } : {}),
+        allowedTargets: inputs.list("allowed-targets", { commas: false }) ?? config.allowedTargets ?? [],
+        protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
+    });
+    return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
+}
+function readProducerSettings(inputs, common) {
+    const { config, prefix } = common;
+    const source = inputs.optional("source-database") ?? config.sourceDatabase;
+    if (!source) {
+        throw new UserError('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
+    }
+    const snapshot = inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (prefix ? snapshotDatabaseName(prefix) : undefined);
+    if (!snapshot) {
+        throw new UserError('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
+    }
+    const include = inputs.list("collections") ?? config.collections?.include;
+    return {
+        sourceDatabase: assertDatabaseName(source, "The source (production) database"),
+        snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
+        ...(include?.length ? { include } : {}),
+        exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
+        protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
+        concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.producer?.concurrency ?? 4,
+        retain: inputs.integer("retain", { min: 0, max: 20 }) ?? config.producer?.retain ?? 1,
+        graceSeconds: inputs.integer("grace-seconds", { min: 0 }) ?? config.producer?.graceSeconds ?? 3_600,
+        maxShrinkPercent: inputs.integer("max-shrink-percent", { min: 0, max: 100 }) ?? config.producer?.maxShrinkPercent ?? 50,
+        force: inputs.boolean("force", false),
+        leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
+        maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+        allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
     };
 }
 
@@ -96168,7 +96246,15 @@ async function copyCollection(ctx, request) {
     if (problems.length) {
         throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
     }
-    return { name: spec.name, target, documents, indexes: spec.indexes.length, method, ms: Date.now() - started, attempts };
+    return {
+        name: spec.name,
+        target,
+        documents,
+        indexes: spec.indexes.length,
+        method,
+        ms: Date.now() - started,
+        attempts,
+    };
 }
 async function copyOnce(ctx, { source, target, spec }) {
     names_assertWritableTarget(target.db, ctx.policy);
@@ -96178,7 +96264,9 @@ async function copyOnce(ctx, { source, target, spec }) {
     let method;
     if (spec.type === "timeseries") {
         const timeseries = timeseriesOptions(spec.options.timeseries);
-        const ttl = spec.options.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.options.expireAfterSeconds };
+        const ttl = spec.options.expireAfterSeconds === undefined
+            ? {}
+            : { expireAfterSeconds: spec.options.expireAfterSeconds };
         if (ctx.timeseriesOut) {
             await sourceColl
                 .aggregate([{ $out: { db: target.db, coll: target.collection, timeseries } }], aggregateOptions(ctx, target))
@@ -96205,7 +96293,9 @@ async function copyOnce(ctx, { source, target, spec }) {
         await targetDb.createCollection(target.collection, creatableOptions(spec));
         // Re-checked right before the write: nothing between the policy check and here may change the target.
         names_assertWritableTarget(target.db, ctx.policy);
-        await sourceColl.aggregate([{ $out: { db: target.db, coll: target.collection } }], aggregateOptions(ctx, target)).toArray();
+        await sourceColl
+            .aggregate([{ $out: { db: target.db, coll: target.collection } }], aggregateOptions(ctx, target))
+            .toArray();
         method = "$out";
     }
     const indexes = indexSpecsFor(spec);
@@ -96376,7 +96466,7 @@ async function assertLeastPrivilege(client, policy, log, options) {
         `(${audit.writableProtected.join(", ")}). The intended model gives this job ${options.intended}, ` +
         "so that even a bug cannot modify production. Use such a user, or set allow-privileged-credentials: true to proceed anyway.";
     if (!options.allow)
-        throw new errors_UserError(message);
+        throw new RefusedError(message);
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
@@ -96411,7 +96501,10 @@ async function dropTargetDatabase(client, database, policy, log) {
     return { existed };
 }
 async function readPrMetadata(client, database) {
-    const doc = await client.db(database).collection(METADATA_COLLECTION).findOne({ _id: "latest" });
+    const doc = await client
+        .db(database)
+        .collection(METADATA_COLLECTION)
+        .findOne({ _id: "latest" });
     return doc ?? undefined;
 }
 
@@ -96440,7 +96533,7 @@ async function waitForCompleteSnapshot(client, snapshotDatabase, options) {
         const left = deadline - now();
         if (left <= 0) {
             const label = options.snapshotLabel ?? "use-snapshot";
-            throw new errors_UserError(`No complete snapshot in database "${snapshotDatabase}" after waiting ${Math.round(options.timeoutMs / 1000)}s (${state}). ` +
+            throw new SnapshotUnavailableError(`No complete snapshot in database "${snapshotDatabase}" after waiting ${Math.round(options.timeoutMs / 1000)}s (${state}). ` +
                 "Ways out:\n" +
                 "  1. wait for the scheduled weekly snapshot (Sunday 03:00 UTC by default) and re-run this workflow;\n" +
                 "  2. run the snapshot-on-demand workflow (type refresh-snapshot to confirm), then re-run;\n" +
@@ -96492,7 +96585,9 @@ async function restoreSnapshot(req) {
         ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
     });
     // The snapshot names its production database: never a target either.
-    const policy = protectMore(req.policy, { [meta.source]: "the production database this snapshot was taken from" });
+    const policy = protectMore(req.policy, {
+        [meta.source]: "the production database this snapshot was taken from",
+    });
     names_assertWritableTarget(target, policy);
     await assertLeastPrivilege(client, policy, log, {
         allow: req.allowPrivilegedCredentials,
@@ -96519,7 +96614,13 @@ async function restoreSnapshot(req) {
         return {
             ...base,
             dryRun: true,
-            collections: plan.map((c) => ({ name: c.name, documents: c.documents, indexes: c.spec.indexes.length, seconds: 0, method: "planned" })),
+            collections: plan.map((c) => ({
+                name: c.name,
+                documents: c.documents,
+                indexes: c.spec.indexes.length,
+                seconds: 0,
+                method: "planned",
+            })),
             dropped: [],
             documents: plan.reduce((n, c) => n + c.documents, 0),
             durationMs: Date.now() - started,
@@ -96532,7 +96633,14 @@ async function restoreSnapshot(req) {
     const metadata = targetDb.collection(METADATA_COLLECTION);
     names_assertWritableTarget(target, policy);
     // Marked first so that an interrupted restore is never mistaken for a complete database.
-    await metadata.replaceOne({ _id: "latest" }, { _id: "latest", source: "snapshot", status: "restoring", startedAt: new Date(), snapshotTimestamp: meta.timestamp, ...(meta.generation ? { generation: meta.generation } : {}) }, { upsert: true });
+    await metadata.replaceOne({ _id: "latest" }, {
+        _id: "latest",
+        source: "snapshot",
+        status: "restoring",
+        startedAt: new Date(),
+        snapshotTimestamp: meta.timestamp,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+    }, { upsert: true });
     const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name), METADATA_COLLECTION]);
     const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
     const dropped = [];
@@ -96582,7 +96690,13 @@ async function restoreSnapshot(req) {
     return {
         ...base,
         dryRun: false,
-        collections: results.map((r) => ({ name: r.name, documents: r.documents, indexes: r.indexes, seconds: r.ms / 1000, method: r.method })),
+        collections: results.map((r) => ({
+            name: r.name,
+            documents: r.documents,
+            indexes: r.indexes,
+            seconds: r.ms / 1000,
+            method: r.method,
+        })),
         dropped,
         documents: results.reduce((n, r) => n + r.documents, 0),
         durationMs: Date.now() - started,
@@ -96660,7 +96774,11 @@ async function run(inputs, log = actionsLog) {
     let commentUrl = "";
     if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
         try {
-            const gh = createGitHubClient({ token: inputs.token, log, ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}) });
+            const gh = createGitHubClient({
+                token: inputs.token,
+                log,
+                ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}),
+            });
             const posted = await postEventComment(gh, inputs.repo, inputs.prNumber, "db-restored", restoredComment(report, inputs), {
                 ...(inputs.runKey ? { runKey: inputs.runKey } : {}),
                 mayHavePosted: inputs.rerun,
@@ -96698,9 +96816,12 @@ function restoredComment(r, inputs) {
 }
 function run_summary(r) {
     const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
-    const head = r.dryRun ? "### pr-snapshots: restore plan (dry run, nothing written)" : "### pr-snapshots: snapshot restored";
+    const head = r.dryRun
+        ? "### pr-snapshots: restore plan (dry run, nothing written)"
+        : "### pr-snapshots: snapshot restored";
     const facts = [
-        `Target ${code(r.database)} from ${code(r.snapshotDatabase)}` + (r.generation ? ` (generation ${code(r.generation)})` : ""),
+        `Target ${code(r.database)} from ${code(r.snapshotDatabase)}` +
+            (r.generation ? ` (generation ${code(r.generation)})` : ""),
         `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}`,
         `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
         ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
@@ -96727,33 +96848,12 @@ function parseInputs() {
     maskConnectionString(uri, actionsLog);
     const { config } = loadConfig(inputs.optional("config"));
     const common = readCommonInputs(inputs, config);
-    if (!common.prefix)
-        throw new errors_UserError('A database prefix is required: set the "db-prefix" input or "dbPrefix" in the config file.');
     const prNumber = readPrNumber(inputs);
-    const explicit = inputs.optional("database");
-    const database = explicit ? assertDatabaseName(explicit, 'Input "database"') : prNumber ? prDatabaseName(common.prefix, prNumber) : undefined;
-    if (!database)
-        throw new errors_UserError('Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".');
-    const snapshotDatabase = inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? snapshotDatabaseName(common.prefix);
-    const sourceDatabase = inputs.optional("source-database") ?? config.sourceDatabase;
     return {
         ...common,
+        ...readRestoreSettings(inputs, common, prNumber),
         uri,
-        database,
         prNumber,
-        snapshotDatabase: assertDatabaseName(snapshotDatabase, "The snapshot database"),
-        policy: targetPolicy({
-            prefix: common.prefix,
-            snapshotDatabase,
-            ...(sourceDatabase ? { productionDatabase: assertDatabaseName(sourceDatabase, "The source database") } : {}),
-            allowedTargets: inputs.list("allowed-targets", { commas: false }) ?? config.allowedTargets ?? [],
-            protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
-        }),
-        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ?? config.restore?.waitTimeoutSeconds ?? 360,
-        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ?? config.restore?.pollIntervalSeconds ?? 30,
-        concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
-        maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
-        allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         comment: inputs.boolean("comment", true),
         repo: github_context.repo,
         apiUrl: github_context.apiUrl,

@@ -4,21 +4,13 @@ import { postEventComment } from "@pr-snapshots/core/github/comments";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
 import { connectMongo } from "@pr-snapshots/core/mongo/client";
-import type { TargetPolicy } from "@pr-snapshots/core/names";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
 import { type RestoreReport, restoreSnapshot } from "@pr-snapshots/core/snapshot/restore";
+import type { RestoreSettings } from "@pr-snapshots/core/snapshot/settings";
 
-export interface Inputs extends CommonInputs {
+export interface Inputs extends CommonInputs, RestoreSettings {
   uri: string;
-  database: string;
   prNumber: number | undefined;
-  snapshotDatabase: string;
-  policy: TargetPolicy;
-  waitTimeoutSeconds: number;
-  pollIntervalSeconds: number;
-  concurrency: number;
-  maxTimeSeconds: number;
-  allowPrivilegedCredentials: boolean;
   comment: boolean;
   repo?: RepoRef;
   apiUrl?: string;

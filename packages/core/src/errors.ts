@@ -7,8 +7,18 @@ export class UserError extends Error {
   override name = "UserError";
 }
 
+/** Refused for safety (a protected target, over-privileged credentials, a suspicious snapshot): nothing was changed. */
+export class RefusedError extends UserError {
+  override name = "RefusedError";
+}
+
+/** No complete snapshot appeared within the wait timeout. */
+export class SnapshotUnavailableError extends UserError {
+  override name = "SnapshotUnavailableError";
+}
+
 /** A refused database target: raised before any write. */
-export class TargetRefusedError extends UserError {
+export class TargetRefusedError extends RefusedError {
   override name = "TargetRefusedError";
   constructor(
     readonly database: string,

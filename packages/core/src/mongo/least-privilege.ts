@@ -1,5 +1,5 @@
 import type { MongoClient } from "mongodb";
-import { UserError } from "../errors";
+import { RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
 import type { TargetPolicy } from "../names";
 import { auditPrivileges } from "./privileges";
@@ -40,6 +40,6 @@ export async function assertLeastPrivilege(
     `The credentials in mongodb-uri (${audit.users.join(", ")}) can write ${what}, including protected databases ` +
     `(${audit.writableProtected.join(", ")}). The intended model gives this job ${options.intended}, ` +
     "so that even a bug cannot modify production. Use such a user, or set allow-privileged-credentials: true to proceed anyway.";
-  if (!options.allow) throw new UserError(message);
+  if (!options.allow) throw new RefusedError(message);
   log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }

@@ -1,5 +1,5 @@
 import type { Db, Document, MongoClient } from "mongodb";
-import { UserError } from "../errors";
+import { SnapshotUnavailableError, UserError } from "../errors";
 import type { Log } from "../log";
 import { METADATA_COLLECTION } from "../mongo/target";
 
@@ -69,7 +69,7 @@ export async function waitForCompleteSnapshot(
     const left = deadline - now();
     if (left <= 0) {
       const label = options.snapshotLabel ?? "use-snapshot";
-      throw new UserError(
+      throw new SnapshotUnavailableError(
         `No complete snapshot in database "${snapshotDatabase}" after waiting ${Math.round(options.timeoutMs / 1000)}s (${state}). ` +
           "Ways out:\n" +
           "  1. wait for the scheduled weekly snapshot (Sunday 03:00 UTC by default) and re-run this workflow;\n" +

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { MongoClient } from "mongodb";
 import { mapBounded } from "../concurrency";
-import { UserError } from "../errors";
+import { RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
 import { type CopyResult, copyCollection, stopStaleCopies } from "../mongo/copy";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
@@ -220,7 +220,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         const message =
           `Refusing to publish the new snapshot: ${refusal.join("; ")}. The previous snapshot stays in use. ` +
           "If production really shrank, run again with force: true.";
-        if (!req.force) throw new UserError(message);
+        if (!req.force) throw new RefusedError(message);
         log.warning(`${message} (publishing anyway: force is true)`);
       }
       const latest: SnapshotMetadata = {

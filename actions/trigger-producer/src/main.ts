@@ -1,0 +1,52 @@
+import { enableCompileCache, runMain } from "@pr-snapshots/core/action";
+import { loadConfig } from "@pr-snapshots/core/config";
+import { UserError } from "@pr-snapshots/core/errors";
+import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
+import { assertKubernetesName } from "@pr-snapshots/core/kubernetes";
+import { actionsLog } from "@pr-snapshots/core/log";
+import { maskConnectionString } from "@pr-snapshots/core/mongo/client";
+import { readCommonInputs } from "@pr-snapshots/core/settings";
+import { readProducerSettings } from "@pr-snapshots/core/snapshot/settings";
+import { CONFIRMATION, type Inputs, run } from "./run";
+
+enableCompileCache();
+
+function parseInputs(): Inputs {
+  const inputs = new InputReader(actionInputs);
+  // The confirmation is checked before anything else: a wrong word does nothing at all.
+  const confirm = inputs.optional("confirm");
+  if (confirm !== undefined && confirm !== CONFIRMATION) {
+    throw new UserError(
+      `confirm must be exactly "${CONFIRMATION}" to refresh the snapshot, got "${confirm}". Nothing was done.`,
+    );
+  }
+  const mode = inputs.enumeration("mode", ["direct", "kubernetes"], "direct");
+  const uri = inputs.optional("mongodb-uri");
+  if (uri) maskConnectionString(uri, actionsLog);
+  const { config } = loadConfig(inputs.optional("config"));
+  const common = readCommonInputs(inputs, config);
+  if (mode === "kubernetes") {
+    return {
+      ...common,
+      mode,
+      uri,
+      snapshotDatabase:
+        inputs.optional("snapshot-database") ??
+        config.snapshotDatabase ??
+        (common.prefix ? `${common.prefix}_snapshot` : undefined),
+      cronjob: assertKubernetesName(inputs.optional("cronjob") ?? "snapshot-producer", 'Input "cronjob"', 52),
+      namespace: assertKubernetesName(inputs.optional("namespace") ?? "default", 'Input "namespace"'),
+      wait: inputs.boolean("wait", false),
+      timeoutSeconds: inputs.integer("timeout-seconds", { min: 1, max: 86_400 }) ?? 1_800,
+      pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 600 }) ?? 10,
+      kubectl: inputs.optional("kubectl") ?? "kubectl",
+    };
+  }
+  if (!uri)
+    throw new UserError(
+      'Input "mongodb-uri" is required in direct mode: pass the producer\'s connection string from a secret.',
+    );
+  return { ...common, mode, uri, ...readProducerSettings(inputs, common) };
+}
+
+void runMain(parseInputs, (inputs) => run(inputs));

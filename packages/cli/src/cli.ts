@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+import { loadConfig } from "@pr-snapshots/core/config";
+import { RefusedError, SnapshotUnavailableError, UserError } from "@pr-snapshots/core/errors";
+import { InputReader } from "@pr-snapshots/core/inputs";
+import { consoleLog } from "@pr-snapshots/core/log";
+import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { readCommonInputs } from "@pr-snapshots/core/settings";
+import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
+import { restoreSnapshot } from "@pr-snapshots/core/snapshot/restore";
+import { readProducerSettings, readRestoreSettings } from "@pr-snapshots/core/snapshot/settings";
+import { cliInputs, parseArgs } from "./args";
+import { COMMANDS, commandUsage, usage } from "./commands";
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unavailable: 4 } as const;
+
+const log = consoleLog({
+  write: (line) => process.stderr.write(`${line}\n`),
+  debug: process.env.PR_SNAPSHOTS_DEBUG === "1",
+});
+
+async function main(argv: string[]): Promise<number> {
+  const booleans = new Set(
+    Object.values(COMMANDS).flatMap((c) => c.options.filter((o) => o.boolean).map((o) => o.name)),
+  );
+  const args = parseArgs(argv, booleans);
+  if (!args.command || args.command === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return args.command || args.help ? EXIT.ok : EXIT.usage;
+  }
+  const spec = COMMANDS[args.command];
+  if (!spec)
+    throw new UserError(`Unknown command "${args.command}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
+  if (args.help) {
+    process.stdout.write(`${commandUsage(args.command)}\n`);
+    return EXIT.ok;
+  }
+  if ("mongodb-uri" in args.flags) {
+    throw new UserError(
+      "Pass the connection string in the MONGODB_URI environment variable, not as a flag: arguments are visible to every process on the machine.",
+    );
+  }
+  const known = new Set(spec.options.map((o) => o.name));
+  const unknown = Object.keys(args.flags).filter((f) => !known.has(f));
+  if (unknown.length)
+    throw new UserError(
+      `Unknown option(s) for ${args.command}: ${unknown.map((u) => `--${u}`).join(", ")}. Run "pr-snapshots ${args.command} --help".`,
+    );
+
+  const inputs = new InputReader(cliInputs(args.flags, process.env));
+  const uri = inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string.");
+  const { config } = loadConfig(inputs.optional("config"), process.cwd());
+  const common = readCommonInputs(inputs, config);
+
+  if (args.command === "produce") {
+    const s = readProducerSettings(inputs, common);
+    const client = await connectMongo({
+      uri,
+      log,
+      appName: "pr-snapshots/cli-produce",
+      maxPoolSize: s.concurrency + 4,
+    });
+    try {
+      const report = await produceSnapshot({
+        client,
+        log,
+        ...s,
+        dryRun: common.dryRun,
+        ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
+      });
+      log.info(
+        report.dryRun
+          ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
+          : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`,
+      );
+      if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    } finally {
+      await client.close();
+    }
+    return EXIT.ok;
+  }
+
+  const prNumber = inputs.integer("pr-number", { min: 1 });
+  const s = readRestoreSettings(inputs, common, prNumber);
+  const client = await connectMongo({
+    uri,
+    log,
+    appName: "pr-snapshots/cli-restore",
+    maxPoolSize: s.concurrency + 4,
+  });
+  try {
+    const report = await restoreSnapshot({
+      client,
+      log,
+      snapshotDatabase: s.snapshotDatabase,
+      target: s.database,
+      policy: s.policy,
+      waitTimeoutMs: s.waitTimeoutSeconds * 1000,
+      pollIntervalMs: s.pollIntervalSeconds * 1000,
+      concurrency: s.concurrency,
+      dryRun: common.dryRun,
+      allowPrivilegedCredentials: s.allowPrivilegedCredentials,
+      snapshotLabel: common.labels.snapshot,
+      ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
+    });
+    log.info(
+      `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
+        `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`,
+    );
+    if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    await client.close();
+  }
+  return EXIT.ok;
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof SnapshotUnavailableError) return EXIT.unavailable;
+  if (error instanceof RefusedError) return EXIT.refused;
+  if (error instanceof UserError) return EXIT.usage;
+  return EXIT.failed;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    log.error(error instanceof Error ? error.message : String(error));
+    if (!(error instanceof UserError) && error instanceof Error && error.stack) log.debug(error.stack);
+    process.exitCode = exitCodeFor(error);
+  },
+);

@@ -1,0 +1,140 @@
+import type { Config } from "../config";
+import { UserError } from "../errors";
+import type { InputReader } from "../inputs";
+import {
+  assertDatabaseName,
+  prDatabaseName,
+  snapshotDatabaseName,
+  type TargetPolicy,
+  targetPolicy,
+} from "../names";
+import type { CommonInputs } from "../settings";
+
+/**
+ * Settings of a restore and of a producer run, read the same way by the GitHub Actions
+ * (inputs) and the command line (flags and environment variables): input, then config file,
+ * then default.
+ */
+
+export interface RestoreSettings {
+  database: string;
+  snapshotDatabase: string;
+  policy: TargetPolicy;
+  waitTimeoutSeconds: number;
+  pollIntervalSeconds: number;
+  concurrency: number;
+  maxTimeSeconds: number;
+  allowPrivilegedCredentials: boolean;
+}
+
+export function readRestoreSettings(
+  inputs: InputReader,
+  common: CommonInputs,
+  prNumber: number | undefined,
+): RestoreSettings {
+  const { config, prefix } = common;
+  if (!prefix)
+    throw new UserError('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
+  const explicit = inputs.optional("database");
+  const database = explicit
+    ? assertDatabaseName(explicit, 'Input "database"')
+    : prNumber
+      ? prDatabaseName(prefix, prNumber)
+      : undefined;
+  if (!database) {
+    throw new UserError(
+      'Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".',
+    );
+  }
+  const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+  return {
+    database,
+    snapshotDatabase,
+    policy,
+    waitTimeoutSeconds:
+      inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
+      config.restore?.waitTimeoutSeconds ??
+      360,
+    pollIntervalSeconds:
+      inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
+      config.restore?.pollIntervalSeconds ??
+      30,
+    concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
+    maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+    allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+  };
+}
+
+/** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
+export function readTargetPolicy(
+  inputs: InputReader,
+  config: Config,
+  prefix: string,
+): { snapshotDatabase: string; sourceDatabase?: string; policy: TargetPolicy } {
+  const snapshotDatabase = assertDatabaseName(
+    inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? snapshotDatabaseName(prefix),
+    "The snapshot database",
+  );
+  const source = inputs.optional("source-database") ?? config.sourceDatabase;
+  const sourceDatabase = source ? assertDatabaseName(source, "The source (production) database") : undefined;
+  const policy = targetPolicy({
+    prefix,
+    snapshotDatabase,
+    ...(sourceDatabase ? { productionDatabase: sourceDatabase } : {}),
+    allowedTargets: inputs.list("allowed-targets", { commas: false }) ?? config.allowedTargets ?? [],
+    protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
+  });
+  return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
+}
+
+export interface ProducerSettings {
+  sourceDatabase: string;
+  snapshotDatabase: string;
+  include?: string[];
+  exclude: string[];
+  protectedDatabases: string[];
+  concurrency: number;
+  retain: number;
+  graceSeconds: number;
+  maxShrinkPercent: number;
+  force: boolean;
+  leaseSeconds: number;
+  maxTimeSeconds: number;
+  allowPrivilegedCredentials: boolean;
+}
+
+export function readProducerSettings(inputs: InputReader, common: CommonInputs): ProducerSettings {
+  const { config, prefix } = common;
+  const source = inputs.optional("source-database") ?? config.sourceDatabase;
+  if (!source) {
+    throw new UserError(
+      'The production database is required: set "source-database" or "sourceDatabase" in the config file.',
+    );
+  }
+  const snapshot =
+    inputs.optional("snapshot-database") ??
+    config.snapshotDatabase ??
+    (prefix ? snapshotDatabaseName(prefix) : undefined);
+  if (!snapshot) {
+    throw new UserError(
+      'The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.',
+    );
+  }
+  const include = inputs.list("collections") ?? config.collections?.include;
+  return {
+    sourceDatabase: assertDatabaseName(source, "The source (production) database"),
+    snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
+    ...(include?.length ? { include } : {}),
+    exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
+    protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
+    concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.producer?.concurrency ?? 4,
+    retain: inputs.integer("retain", { min: 0, max: 20 }) ?? config.producer?.retain ?? 1,
+    graceSeconds: inputs.integer("grace-seconds", { min: 0 }) ?? config.producer?.graceSeconds ?? 3_600,
+    maxShrinkPercent:
+      inputs.integer("max-shrink-percent", { min: 0, max: 100 }) ?? config.producer?.maxShrinkPercent ?? 50,
+    force: inputs.boolean("force", false),
+    leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
+    maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+    allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+  };
+}
