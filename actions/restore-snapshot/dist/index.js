@@ -95525,8 +95525,12 @@ function readRestoreSettings(inputs, common, prNumber) {
         database,
         snapshotDatabase,
         policy,
-        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ?? config.restore?.waitTimeoutSeconds ?? 360,
-        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ?? config.restore?.pollIntervalSeconds ?? 30,
+        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
+            config.restore?.waitTimeoutSeconds ??
+            360,
+        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
+            config.restore?.pollIntervalSeconds ??
+            30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
@@ -95552,7 +95556,9 @@ function readProducerSettings(inputs, common) {
     if (!source) {
         throw new UserError('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
     }
-    const snapshot = inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (prefix ? snapshotDatabaseName(prefix) : undefined);
+    const snapshot = inputs.optional("snapshot-database") ??
+        config.snapshotDatabase ??
+        (prefix ? snapshotDatabaseName(prefix) : undefined);
     if (!snapshot) {
         throw new UserError('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }

@@ -5,13 +5,7 @@ import { PULL_REQUEST_EVENTS } from "@pr-snapshots/core/github/event";
 import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
 import { actionsLog } from "@pr-snapshots/core/log";
 import { maskConnectionString } from "@pr-snapshots/core/mongo/client";
-import {
-  assertDatabaseName,
-  assertPrNumber,
-  prDatabaseName,
-  snapshotDatabaseName,
-  targetPolicy,
-} from "@pr-snapshots/core/names";
+import { assertPrNumber } from "@pr-snapshots/core/names";
 import { readCommonInputs } from "@pr-snapshots/core/settings";
 import { readRestoreSettings } from "@pr-snapshots/core/snapshot/settings";
 import { type Inputs, run } from "./run";
