@@ -4,6 +4,7 @@ import { validate } from "@actions/languageservice";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { convertActionTemplate, parseAction } from "@actions/workflow-parser/actions/index";
 import { ErrorPolicy } from "@actions/workflow-parser/model/convert";
+import { parseConfig } from "@pr-snapshots/core/config";
 import { describe, expect, it } from "vitest";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { parse as parseYaml } from "yaml";
@@ -24,7 +25,10 @@ function files(dir: string, match: (name: string) => boolean): string[] {
 
 const workflows = [
   ...files(".github/workflows", (n) => /\.ya?ml$/.test(n)),
-  ...files("examples", (n) => /\.ya?ml$/.test(n) && !n.includes("k8s")),
+  // Kubernetes manifests and config files are checked elsewhere.
+  ...files("examples", (n) => /\.ya?ml$/.test(n)).filter(
+    (f) => !f.includes("/k8s/") && !f.endsWith("pr-snapshots.yml"),
+  ),
 ];
 const actions = files("actions", (n) => n === "action.yml");
 
@@ -166,6 +170,13 @@ const CONTRACT: Record<string, { inputs: string[]; outputs: string[] }> = {
     outputs: ["snapshot-timestamp", "collections", "documents", "job-name"],
   },
 };
+
+describe("example configuration", () => {
+  it("examples/typical/pr-snapshots.yml passes the config schema", () => {
+    const text = readFileSync(path.join(repoRoot, "examples/typical/pr-snapshots.yml"), "utf8");
+    expect(parseConfig(text).dbPrefix).toBe("shop");
+  });
+});
 
 describe("GitHub's action parser accepts every action.yml", () => {
   it.each(actions)("%s is valid, runs on node24 and has its bundle", (file) => {

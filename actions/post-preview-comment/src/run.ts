@@ -1,0 +1,109 @@
+import type { ActionResult } from "@pr-snapshots/core/action";
+import { createGitHubClient, type GitHubClient, type RepoRef } from "@pr-snapshots/core/github/client";
+import { renderComment, upsertStickyComment } from "@pr-snapshots/core/github/comments";
+import { fetchPullRequest } from "@pr-snapshots/core/github/pull-request";
+import { actionsLog, type Log } from "@pr-snapshots/core/log";
+import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
+import { type PreviewModel, renderPreviewComment, type UrlTemplate } from "@pr-snapshots/core/preview/render";
+import type { CommonInputs } from "@pr-snapshots/core/settings";
+import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
+
+export interface Inputs extends CommonInputs {
+  number: number;
+  database: string;
+  snapshotDatabase: string | undefined;
+  /** Undefined: read the labels from the API. */
+  useSnapshot: boolean | undefined;
+  locked: boolean | undefined;
+  headSha: string;
+  snapshotTimestamp: Date | undefined;
+  uri: string | undefined;
+  namespace: string;
+  urls: UrlTemplate[];
+  repo: RepoRef;
+  apiUrl?: string;
+}
+
+export interface Outputs extends Record<string, string | number | boolean> {
+  "comment-id": string;
+  "comment-url": string;
+  outcome: string;
+}
+
+export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
+  const client = inputs.token
+    ? createGitHubClient({ token: inputs.token, log, ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}) })
+    : undefined;
+  const { useSnapshot, locked } = await labelState(inputs, client);
+  const model: PreviewModel = {
+    number: inputs.number,
+    headSha: inputs.headSha,
+    database: inputs.database,
+    ...(inputs.snapshotDatabase ? { snapshotDatabase: inputs.snapshotDatabase } : {}),
+    namespace: inputs.namespace,
+    urls: inputs.urls,
+    useSnapshot,
+    locked,
+    labels: inputs.labels,
+  };
+  const timestamp = inputs.snapshotTimestamp ?? (useSnapshot ? await readTimestamp(inputs, log) : undefined);
+  if (timestamp) model.snapshotTimestamp = timestamp;
+  const body = renderPreviewComment(model);
+
+  if (inputs.dryRun) {
+    log.info(
+      `Dry run: the preview comment on #${inputs.number} would be:\n${renderComment("preview", body)}`,
+    );
+    return { outputs: { "comment-id": "", "comment-url": "", outcome: "dry-run" } };
+  }
+  if (!client) throw new Error("A github-token is required to post the preview comment.");
+  const posted = await upsertStickyComment(client, inputs.repo, inputs.number, "preview", body);
+  log.info(`Preview comment ${posted.outcome}: ${posted.url}`);
+  return {
+    outputs: { "comment-id": String(posted.id), "comment-url": posted.url, outcome: posted.outcome },
+    summary: `### pr-snapshots: preview comment ${posted.outcome}\n\n[${posted.url}](${posted.url})\n`,
+  };
+}
+
+async function labelState(
+  inputs: Inputs,
+  client: GitHubClient | undefined,
+): Promise<{ useSnapshot: boolean; locked: boolean }> {
+  if (inputs.useSnapshot !== undefined && inputs.locked !== undefined)
+    return { useSnapshot: inputs.useSnapshot, locked: inputs.locked };
+  if (!client) throw new Error('Give "use-snapshot" and "persist-db", or a github-token to read the labels.');
+  const pr = await fetchPullRequest(client, inputs.repo, inputs.number);
+  return {
+    useSnapshot: inputs.useSnapshot ?? pr.labels.includes(inputs.labels.snapshot),
+    locked: inputs.locked ?? pr.labels.includes(inputs.labels.lock),
+  };
+}
+
+/** The time of the data the PR database holds, else of the latest complete snapshot. */
+async function readTimestamp(inputs: Inputs, log: Log): Promise<Date | undefined> {
+  if (!inputs.uri) return undefined;
+  try {
+    const client = await connectMongo({
+      uri: inputs.uri,
+      log,
+      appName: "pr-snapshots/post-preview-comment",
+      serverSelectionTimeoutMS: 10_000,
+    });
+    try {
+      const restored = await readPrMetadata(client, inputs.database).catch(() => undefined);
+      if (restored?.status === "complete" && restored.snapshotTimestamp instanceof Date)
+        return restored.snapshotTimestamp;
+      if (!inputs.snapshotDatabase) return undefined;
+      const latest = await readSnapshotMetadata(client.db(inputs.snapshotDatabase));
+      return latest?.status === "complete" ? latest.timestamp : undefined;
+    } finally {
+      await client.close();
+    }
+  } catch (error) {
+    log.warning(
+      `Could not read the snapshot's timestamp (${(error as Error).message}); the comment says "Not yet available".`,
+    );
+    return undefined;
+  }
+}

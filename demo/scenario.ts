@@ -1,0 +1,220 @@
+/**
+ * One pull request's whole life, played through the real bundled actions against a real
+ * mongod (with access control and the least-privilege users of the original design) and the
+ * local GitHub API stand-in. Used by `pnpm demo` (which prints it) and by the end-to-end test
+ * (which asserts every step). Each sync runs the steps of .github/workflows/pr-preview.yml
+ * with the same conditions.
+ */
+import { createHash } from "node:crypto";
+import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
+import { MongoClient } from "mongodb";
+import { pullRequestEvent } from "../test/support/events";
+import { type CommentState, GitHubStandIn } from "../test/support/github-stand-in";
+import { dbHash, type RunningMongo, startMongo } from "../test/support/mongod";
+import { type ActionRun, runAction } from "../test/support/run-action";
+import { seedProduction } from "../test/support/sample-data";
+
+export const PREFIX = "shop";
+export const PR = 42;
+export const PROD = "shop_prod";
+export const SNAPSHOT = "shop_snapshot";
+export const DATABASE = `shop_pr_${PR}`;
+const AUTHOR = { login: "ada", type: "User" as const, id: 1001 };
+
+export interface DatabaseState {
+  exists: boolean;
+  collections: number;
+  views: number;
+  documents: number;
+  source?: string;
+  snapshotTimestamp?: Date;
+  /** Server-side hash of the data: equal hashes mean nothing was written. */
+  md5?: string;
+}
+
+export interface SyncResult {
+  runs: Record<string, ActionRun>;
+  dbAction: string;
+  rule: string;
+  comments: CommentState[];
+  labels: string[];
+  database: DatabaseState;
+}
+
+export interface Lifecycle {
+  gh: GitHubStandIn;
+  mongo: RunningMongo;
+  admin: MongoClient;
+  producerUri: string;
+  prUri: string;
+  produce(): Promise<ActionRun>;
+  /** The server's hash of the production database. */
+  productionHash(): Promise<string>;
+  /** A person changes labels on the PR; then the workflow runs for that event. */
+  label(action: "labeled" | "unlabeled", label: string): Promise<SyncResult>;
+  push(): Promise<SyncResult>;
+  open(labels: string[]): Promise<SyncResult>;
+  close(): Promise<SyncResult>;
+  stop(): Promise<void>;
+}
+
+export async function startLifecycle(options: { scale?: number } = {}): Promise<Lifecycle> {
+  const mongo = await startMongo({ auth: true });
+  const admin = new MongoClient(mongo.uri);
+  await admin.connect();
+  const gh = await GitHubStandIn.start();
+  await seedProduction(admin, PROD, { scale: options.scale ?? 8 });
+  const producerUri = await mongo.createUser({
+    user: "snapshot-producer",
+    pwd: "producer-Secret-1",
+    roles: [
+      { role: "read", db: PROD },
+      { role: "readWrite", db: SNAPSHOT },
+      { role: "dbAdmin", db: SNAPSHOT },
+    ],
+  });
+  const prUri = await mongo.createUser({
+    user: `shop-pr-${PR}-user`,
+    pwd: "pr-Secret-42",
+    roles: [
+      { role: "read", db: SNAPSHOT },
+      { role: "readWrite", db: DATABASE },
+      { role: "dbAdmin", db: DATABASE },
+    ],
+  });
+  let commits = 0;
+  const nextSha = () => createHash("sha1").update(`commit ${++commits}`).digest("hex");
+  gh.addPullRequest({
+    number: PR,
+    labels: [],
+    author: AUTHOR.login,
+    headSha: nextSha(),
+    title: "Add study export",
+  });
+
+  const inputs = { "github-token": gh.defaultToken, "db-prefix": PREFIX, "source-database": PROD };
+  const run = (
+    action: string,
+    event: Record<string, unknown>,
+    extra: Record<string, string | number | boolean> = {},
+  ) => runAction(action, { apiUrl: gh.url, event, inputs: { ...inputs, ...extra } });
+
+  async function databaseState(): Promise<DatabaseState> {
+    const infos = await admin.db(DATABASE).listCollections().toArray();
+    if (infos.length === 0) return { exists: false, collections: 0, views: 0, documents: 0 };
+    const data = infos
+      .filter((c) => c.type !== "view" && c.name !== "snapshot_metadata" && !c.name.startsWith("system."))
+      .map((c) => c.name);
+    let documents = 0;
+    for (const n of data) documents += await admin.db(DATABASE).collection(n).estimatedDocumentCount();
+    const meta = await readPrMetadata(admin, DATABASE);
+    const { md5 } = await dbHash(admin, DATABASE);
+    return {
+      exists: true,
+      collections: data.length,
+      views: infos.filter((c) => c.type === "view").length,
+      documents,
+      ...(meta ? { source: meta.source } : {}),
+      ...(meta?.snapshotTimestamp ? { snapshotTimestamp: meta.snapshotTimestamp } : {}),
+      md5,
+    };
+  }
+
+  /** The steps of pr-preview.yml for one event. */
+  async function sync(event: Record<string, unknown>): Promise<SyncResult> {
+    const before = new Map(gh.comments.map((c) => [c.id, c.body]));
+    const runs: Record<string, ActionRun> = {};
+    runs["detect-labels"] = await run("detect-labels", event);
+    runs["enforce-lock"] = await run("enforce-lock", event, { "mongodb-uri": prUri });
+    const dbAction = runs["enforce-lock"].outputs["db-action"] ?? "";
+    if (dbAction === "restore") {
+      runs["restore-snapshot"] = await run("restore-snapshot", event, {
+        "mongodb-uri": prUri,
+        "poll-interval-seconds": 1,
+      });
+    }
+    const labels = runs["detect-labels"].outputs;
+    if (
+      runs["detect-labels"].code === 0 &&
+      runs["enforce-lock"].code === 0 &&
+      labels.preview === "true" &&
+      labels["pr-state"] === "open" &&
+      dbAction !== "drop"
+    ) {
+      runs["post-preview-comment"] = await run("post-preview-comment", event, {
+        "mongodb-uri": prUri,
+        "head-sha": labels["head-sha"] ?? "",
+        "snapshot-timestamp": runs["restore-snapshot"]?.outputs["snapshot-timestamp"] ?? "",
+        urls: "Web=https://pr-{number}.shop.example.com\nAPI=https://api.pr-{number}.shop.example.com",
+      });
+    }
+    for (const [name, r] of Object.entries(runs)) {
+      if (r.code !== 0) throw new Error(`${name} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+    }
+    return {
+      runs,
+      dbAction,
+      rule: runs["enforce-lock"].outputs.rule ?? "",
+      // Comments posted or edited by this sync.
+      comments: gh.comments.filter((c) => before.get(c.id) !== c.body),
+      labels: [...gh.pull(PR).labels],
+      database: await databaseState(),
+    };
+  }
+
+  const event = (action: string, label?: string) => {
+    const pr = gh.pull(PR);
+    return pullRequestEvent({
+      action,
+      number: PR,
+      labels: pr.labels,
+      ...(label ? { label } : {}),
+      state: pr.state,
+      merged: pr.merged,
+      headSha: pr.headSha,
+      sender: AUTHOR,
+    });
+  };
+
+  return {
+    gh,
+    mongo,
+    admin,
+    producerUri,
+    prUri,
+    produce: () =>
+      runAction("trigger-producer", {
+        eventName: "workflow_dispatch",
+        inputs: {
+          confirm: "refresh-snapshot",
+          "mongodb-uri": producerUri,
+          "db-prefix": PREFIX,
+          "source-database": PROD,
+          "exclude-collections": "resumePoints",
+        },
+      }),
+    productionHash: async () => (await dbHash(admin, PROD)).md5,
+    async open(labels) {
+      gh.userLabels(PR, { add: labels });
+      return sync(event("opened"));
+    },
+    async label(action, label) {
+      gh.userLabels(PR, action === "labeled" ? { add: [label] } : { remove: [label] });
+      return sync(event(action, label));
+    },
+    async push() {
+      gh.pull(PR).headSha = nextSha();
+      return sync(event("synchronize"));
+    },
+    async close() {
+      gh.pull(PR).state = "closed";
+      gh.pull(PR).merged = true;
+      return sync(event("closed"));
+    },
+    async stop() {
+      await admin.close();
+      await gh.stop();
+      await mongo.stop();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { UserError } from "../errors";
+import { code, escapeCell, formatUtc } from "../markdown";
+import type { LabelNames } from "../settings";
+
+export interface UrlTemplate {
+  name: string;
+  url: string;
+}
+
+export interface TemplateValues {
+  number: number;
+  sha: string;
+  database: string;
+}
+
+const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;
+const KNOWN = new Set(["number", "sha", "database"]);
+
+/** Fills `{number}`, `{sha}` and `{database}`; any other placeholder is a configuration error. */
+export function expandTemplate(template: string, values: TemplateValues, what: string): string {
+  const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? "").filter((p) => !KNOWN.has(p));
+  if (unknown.length) {
+    throw new UserError(
+      `${what} "${template}" uses ${unknown.map((u) => `{${u}}`).join(", ")}; only {number}, {sha} and {database} are available.`,
+    );
+  }
+  return template.replace(PLACEHOLDER, (_, key: string) => String(values[key as keyof TemplateValues]));
+}
+
+/** URL lines of the `urls` input: `Name=https://pr-{number}.example.com`. */
+export function parseUrlLines(lines: readonly string[]): UrlTemplate[] {
+  return lines.map((line) => {
+    const eq = line.indexOf("=");
+    if (eq <= 0 || eq === line.length - 1) {
+      throw new UserError(`urls: "${line}" must look like Name=https://pr-{number}.example.com`);
+    }
+    return { name: line.slice(0, eq).trim(), url: line.slice(eq + 1).trim() };
+  });
+}
+
+export interface PreviewModel {
+  number: number;
+  headSha: string;
+  database: string;
+  snapshotDatabase?: string;
+  namespace: string;
+  urls: UrlTemplate[];
+  useSnapshot: boolean;
+  locked: boolean;
+  /** When the data in (or about to be in) the database was taken from production. */
+  snapshotTimestamp?: Date;
+  labels: LabelNames;
+}
+
+/** The body of the sticky `preview` comment (the marker line is added when it is posted). */
+export function renderPreviewComment(m: PreviewModel): string {
+  const values = { number: m.number, sha: m.headSha, database: m.database };
+  const short = m.headSha.slice(0, 7);
+  const source = m.useSnapshot
+    ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, taken **${
+        m.snapshotTimestamp ? formatUtc(m.snapshotTimestamp) : "Not yet available"
+      }**`
+    : "🌱 Seed data";
+  const rows: [string, string][] = [
+    ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],
+    ["Database", code(m.database)],
+    ["Data source", source],
+    ["Commit", short ? code(short) : "(unknown)"],
+    ["Database lock", m.locked ? `🔒 locked by ${code(m.labels.lock)}` : "🔓 not locked"],
+  ];
+  const urls = m.urls.map(
+    (u) => `- **${escapeCell(u.name)}**: ${expandTemplate(u.url, values, `The URL template for ${u.name}`)}`,
+  );
+  return [
+    "## 🚀 Preview environment",
+    "",
+    "| Setting | Value |",
+    "| --- | --- |",
+    ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`),
+    ...(urls.length ? ["", "### URLs (available once the deployment finishes)", "", ...urls] : []),
+    "",
+    "### Notes",
+    "",
+    ...notes(m).map((n) => `- ${n}`),
+    "",
+    `<sub>Updated for commit ${short ? code(short) : "(unknown)"}. This comment is edited in place on every sync.</sub>`,
+  ].join("\n");
+}
+
+function notes(m: PreviewModel): string[] {
+  const { preview, snapshot, lock } = m.labels;
+  const [U, L, P] = [code(snapshot), code(lock), code(preview)];
+  if (m.locked) {
+    return [
+      `🔒 The database is **locked**: pushes do not refresh it, and closing or merging this PR keeps it.`,
+      `Adding or removing ${U} is reverted while locked. To change the data source, remove ${L} first.`,
+      `To unlock, remove ${L}. On a closed PR, removing ${L} deletes the database.`,
+    ];
+  }
+  const out = m.useSnapshot
+    ? [
+        "Each sync restores the database from the latest production snapshot, replacing its data.",
+        `Remove ${U} to switch to seed data (the database is reset).`,
+      ]
+    : [`Add ${U} to use a copy of production data instead (the database is replaced).`];
+  if (m.useSnapshot && !m.snapshotTimestamp) {
+    out.push(
+      "No complete snapshot exists yet: run the snapshot-on-demand workflow, or wait for the weekly snapshot.",
+    );
+  }
+  out.push(
+    `Add ${L} to keep the data as it is: the database is then neither refreshed nor deleted when the PR closes.`,
+  );
+  out.push(`Removing ${P} deletes the preview database.`);
+  return out;
+}

@@ -1,0 +1,89 @@
+import { kindOf } from "@pr-snapshots/core/github/comments";
+import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASE, type Lifecycle, PR, SNAPSHOT, type SyncResult, startLifecycle } from "../../demo/scenario";
+
+/** The demo's scenario, asserted step by step: real bundles, real mongod with auth, GitHub stand-in. */
+describe("a pull request's whole lifecycle (the demo, asserted)", () => {
+  let life: Lifecycle;
+  let productionHash: string;
+  const kinds = (r: SyncResult) => r.comments.map((c) => kindOf(c.body)).sort();
+  let restoredHash: string | undefined;
+
+  beforeAll(async () => {
+    life = await startLifecycle({ scale: 2 });
+    productionHash = await life.productionHash();
+  });
+  afterAll(async () => life?.stop());
+
+  it("0. the producer publishes a complete snapshot with the producer user", async () => {
+    const r = await life.produce();
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.collections).toBe("11");
+    expect((await readSnapshotMetadata(life.admin.db(SNAPSHOT)))?.status).toBe("complete");
+  });
+
+  it("1. opened with preview + use-snapshot: restored from the snapshot, preview comment posted", async () => {
+    const r = await life.open(["preview", "use-snapshot"]);
+    expect(r.dbAction).toBe("restore");
+    expect(r.runs["restore-snapshot"]?.outputs.collections).toBe("11");
+    expect(kinds(r)).toEqual(["db-restored", "preview"]);
+    const preview = r.comments.find((c) => kindOf(c.body) === "preview")?.body ?? "";
+    expect(preview).toContain(`| Database | \`${DATABASE}\` |`);
+    expect(preview).toMatch(/Production snapshot.*taken \*\*\d{4}-\d\d-\d\d \d\d:\d\d UTC\*\*/);
+    expect(r.database).toMatchObject({ exists: true, collections: 11, views: 1, source: "snapshot" });
+    restoredHash = r.database.md5;
+  });
+
+  it("2. persist-db added: locked, lock-added comment, preview comment updated, database untouched", async () => {
+    const r = await life.label("labeled", "persist-db");
+    expect(r.dbAction).toBe("none");
+    expect(r.runs["enforce-lock"]?.outputs.locked).toBe("true");
+    expect(kinds(r)).toEqual(["lock-added", "preview"]);
+    expect(r.comments.find((c) => kindOf(c.body) === "preview")?.body).toContain("🔒 locked by `persist-db`");
+    expect(r.database.md5).toBe(restoredHash);
+  });
+
+  it("3. use-snapshot removed while locked: put back, with an explanation", async () => {
+    const r = await life.label("unlabeled", "use-snapshot");
+    expect(r.dbAction).toBe("none");
+    expect(r.runs["enforce-lock"]?.outputs["label-reverted"]).toBe("true");
+    expect(r.labels).toContain("use-snapshot");
+    expect(kinds(r)).toEqual(["snapshot-remove-blocked"]);
+    expect(r.comments[0]?.body).toMatch(/remove `persist-db` first/);
+    expect(r.database.md5).toBe(restoredHash);
+  });
+
+  it("4. a push: nothing happens to the locked database; the comment shows the new commit", async () => {
+    const r = await life.push();
+    expect(r.dbAction).toBe("none");
+    expect(r.runs["restore-snapshot"]).toBeUndefined();
+    expect(kinds(r)).toEqual(["preview"]);
+    expect(r.comments[0]?.body).toContain(`| Commit | \`${life.gh.pull(PR).headSha.slice(0, 7)}\` |`);
+    expect(r.database.md5).toBe(restoredHash);
+  });
+
+  it("5. closed while locked: the database is kept, and the comment says how to delete it", async () => {
+    const r = await life.close();
+    expect(r.dbAction).toBe("keep");
+    expect(kinds(r)).toEqual(["db-kept"]);
+    expect(r.comments[0]?.body).toMatch(/remove the `persist-db` label/);
+    expect(r.database).toMatchObject({ exists: true, md5: restoredHash });
+  });
+
+  it("6. persist-db removed from the closed PR: the database is dropped", async () => {
+    const r = await life.label("unlabeled", "persist-db");
+    expect(r.dbAction).toBe("drop");
+    expect(kinds(r)).toEqual(["db-dropped"]);
+    expect(r.database.exists).toBe(false);
+  });
+
+  it("afterwards: one preview comment, production byte-for-byte unchanged, secrets never shown", async () => {
+    const comments = life.gh.commentsOn(PR);
+    expect(comments.filter((c) => kindOf(c.body) === "preview")).toHaveLength(1);
+    expect(comments.every((c) => kindOf(c.body) !== undefined)).toBe(true);
+    expect(await life.productionHash()).toBe(productionHash);
+    const everything = comments.map((c) => c.body).join("\n");
+    expect(everything).not.toMatch(/Secret|mongodb:\/\//);
+  });
+});
