@@ -34,6 +34,8 @@ export interface DatabaseState {
 
 export interface SyncResult {
   runs: Record<string, ActionRun>;
+  /** GitHub API requests made by each action during this sync. */
+  requests: Record<string, number>;
   dbAction: string;
   rule: string;
   comments: CommentState[];
@@ -93,11 +95,17 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
   });
 
   const inputs = { "github-token": gh.defaultToken, "db-prefix": PREFIX, "source-database": PROD };
-  const run = (
+  let requests: Record<string, number> = {};
+  const run = async (
     action: string,
     event: Record<string, unknown>,
     extra: Record<string, string | number | boolean> = {},
-  ) => runAction(action, { apiUrl: gh.url, event, inputs: { ...inputs, ...extra } });
+  ) => {
+    const before = gh.requests.length;
+    const result = await runAction(action, { apiUrl: gh.url, event, inputs: { ...inputs, ...extra } });
+    requests[action] = gh.requests.length - before;
+    return result;
+  };
 
   async function databaseState(): Promise<DatabaseState> {
     const infos = await admin.db(DATABASE).listCollections().toArray();
@@ -124,6 +132,7 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
   async function sync(event: Record<string, unknown>): Promise<SyncResult> {
     const before = new Map(gh.comments.map((c) => [c.id, c.body]));
     const runs: Record<string, ActionRun> = {};
+    requests = {};
     runs["detect-labels"] = await run("detect-labels", event);
     runs["enforce-lock"] = await run("enforce-lock", event, { "mongodb-uri": prUri });
     const dbAction = runs["enforce-lock"].outputs["db-action"] ?? "";
@@ -153,6 +162,7 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
     }
     return {
       runs,
+      requests,
       dbAction,
       rule: runs["enforce-lock"].outputs.rule ?? "",
       // Comments posted or edited by this sync.

@@ -224,7 +224,10 @@ export async function createStructure(client: MongoClient, database: string): Pr
     { key: { email: 1 }, name: "email_unique", unique: true },
     { key: { location: "2dsphere" }, name: "location_geo" },
   ]);
-  await ix("pmSystematicSearch", [{ key: { projectId: 1 }, name: "project" }]);
+  await ix("pmSystematicSearch", [
+    { key: { projectId: 1 }, name: "project" },
+    { key: { importedAt: -1 }, name: "imported" },
+  ]);
   await ix("pmDataExportJob", [
     {
       key: { status: 1, createdAt: 1 },
@@ -232,7 +235,10 @@ export async function createStructure(client: MongoClient, database: string): Pr
       partialFilterExpression: { status: { $in: ["queued", "running"] } },
     },
   ]);
-  await ix("pmStudyCorrection", [{ key: { studyId: 1, status: 1 }, name: "study_status" }]);
+  await ix("pmStudyCorrection", [
+    { key: { studyId: 1, status: 1 }, name: "study_status" },
+    { key: { projectId: 1, createdAt: -1 }, name: "project_recent" },
+  ]);
   // TTL far in the future: kept by the copy, but never expires test data.
   await ix("pmInvestigatorUsage", [
     { key: { lastSeenAt: 1 }, name: "usage_ttl", expireAfterSeconds: 2_000_000_000 },
@@ -245,8 +251,14 @@ export async function createStructure(client: MongoClient, database: string): Pr
     { key: { projectId: "hashed" }, name: "project_hashed" },
     { key: { date: -1 }, name: "date" },
   ]);
-  await ix("pmPotential", [{ key: { status: 1 }, name: "status" }]);
-  await ix("pmInvestigatorEmail", [{ key: { investigatorId: 1 }, name: "investigator" }]);
+  await ix("pmPotential", [
+    { key: { status: 1 }, name: "status" },
+    { key: { registrant: 1, submittedAt: -1 }, name: "registrant_recent" },
+  ]);
+  await ix("pmInvestigatorEmail", [
+    { key: { investigatorId: 1 }, name: "investigator" },
+    { key: { investigatorId: 1, _id: 1 }, name: "investigator_email" },
+  ]);
   await db.createCollection(SAMPLE_VIEW, {
     viewOn: "pmProject",
     pipeline: [{ $project: { name: 1, ownerId: 1, members: { $size: "$memberships" } } }],

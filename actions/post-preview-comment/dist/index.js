@@ -96173,7 +96173,9 @@ function validateMetadata(meta, snapshotDatabase) {
 
 
 async function run(inputs, log = actionsLog) {
-    const client = inputs.token ? createGitHubClient({ token: inputs.token, log, ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}) }) : undefined;
+    const client = inputs.token
+        ? createGitHubClient({ token: inputs.token, log, ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}) })
+        : undefined;
     const { useSnapshot, locked } = await labelState(inputs, client);
     const model = {
         number: inputs.number,
@@ -96219,7 +96221,12 @@ async function readTimestamp(inputs, log) {
     if (!inputs.uri)
         return undefined;
     try {
-        const client = await connectMongo({ uri: inputs.uri, log, appName: "pr-snapshots/post-preview-comment", serverSelectionTimeoutMS: 10_000 });
+        const client = await connectMongo({
+            uri: inputs.uri,
+            log,
+            appName: "pr-snapshots/post-preview-comment",
+            serverSelectionTimeoutMS: 10_000,
+        });
         try {
             const restored = await readPrMetadata(client, inputs.database).catch(() => undefined);
             if (restored?.status === "complete" && restored.snapshotTimestamp instanceof Date)
@@ -96260,15 +96267,22 @@ function parseInputs() {
         maskConnectionString(uri, actionsLog);
     const { config } = loadConfig(inputs.optional("config"));
     const common = readCommonInputs(inputs, config);
-    const pr = isPullRequestEvent() ? github_context.payload.pull_request : undefined;
-    const number = inputs.integer("pr-number", { min: 1 }) ?? (pr ? names_assertPrNumber(pr.number, "pull_request.number in the event payload") : undefined);
+    const pr = isPullRequestEvent()
+        ? github_context.payload.pull_request
+        : undefined;
+    const number = inputs.integer("pr-number", { min: 1 }) ??
+        (pr ? names_assertPrNumber(pr.number, "pull_request.number in the event payload") : undefined);
     if (!number)
         throw new errors_UserError('Cannot tell which pull request to comment on: give "pr-number" or run on a pull_request event.');
     const explicit = inputs.optional("database");
     if (!explicit && !common.prefix)
         throw new errors_UserError('Give "database" or "db-prefix" (or dbPrefix in the config file).');
-    const database = explicit ? assertDatabaseName(explicit, 'Input "database"') : prDatabaseName(common.prefix ?? "", number);
-    const snapshotDb = inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (common.prefix ? snapshotDatabaseName(common.prefix) : undefined);
+    const database = explicit
+        ? assertDatabaseName(explicit, 'Input "database"')
+        : prDatabaseName(common.prefix ?? "", number);
+    const snapshotDb = inputs.optional("snapshot-database") ??
+        config.snapshotDatabase ??
+        (common.prefix ? snapshotDatabaseName(common.prefix) : undefined);
     const timestamp = inputs.optional("snapshot-timestamp");
     if (timestamp && Number.isNaN(Date.parse(timestamp))) {
         throw new errors_UserError(`Input "snapshot-timestamp" must be an ISO 8601 date such as 2026-11-22T03:00:00Z, got "${timestamp}".`);
@@ -96284,7 +96298,9 @@ function parseInputs() {
         snapshotTimestamp: timestamp ? new Date(timestamp) : undefined,
         uri,
         namespace: inputs.optional("namespace") ?? config.comment?.namespace ?? "pr-{number}",
-        urls: inputs.list("urls", { commas: false }) ? parseUrlLines(inputs.list("urls", { commas: false }) ?? []) : (config.comment?.urls ?? []),
+        urls: inputs.list("urls", { commas: false })
+            ? parseUrlLines(inputs.list("urls", { commas: false }) ?? [])
+            : (config.comment?.urls ?? []),
         repo: github_context.repo,
         apiUrl: github_context.apiUrl,
     };

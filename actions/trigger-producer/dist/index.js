@@ -88163,8 +88163,12 @@ function readRestoreSettings(inputs, common, prNumber) {
         database,
         snapshotDatabase,
         policy,
-        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ?? config.restore?.waitTimeoutSeconds ?? 360,
-        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ?? config.restore?.pollIntervalSeconds ?? 30,
+        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
+            config.restore?.waitTimeoutSeconds ??
+            360,
+        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
+            config.restore?.pollIntervalSeconds ??
+            30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
@@ -88190,7 +88194,9 @@ function readProducerSettings(inputs, common) {
     if (!source) {
         throw new errors_UserError('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
     }
-    const snapshot = inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (prefix ? names_snapshotDatabaseName(prefix) : undefined);
+    const snapshot = inputs.optional("snapshot-database") ??
+        config.snapshotDatabase ??
+        (prefix ? names_snapshotDatabaseName(prefix) : undefined);
     if (!snapshot) {
         throw new errors_UserError('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
@@ -89126,7 +89132,12 @@ async function run(inputs, log = actionsLog) {
     return inputs.mode === "direct" ? runDirect(inputs, log) : runKubernetes(inputs, log);
 }
 async function runDirect(inputs, log) {
-    const client = await connectMongo({ uri: inputs.uri, log, appName: "pr-snapshots/trigger-producer", maxPoolSize: inputs.concurrency + 4 });
+    const client = await connectMongo({
+        uri: inputs.uri,
+        log,
+        appName: "pr-snapshots/trigger-producer",
+        maxPoolSize: inputs.concurrency + 4,
+    });
     let report;
     try {
         report = await produceSnapshot({
@@ -89167,10 +89178,19 @@ async function runDirect(inputs, log) {
 async function runKubernetes(inputs, log) {
     const jobName = manualJobName(inputs.cronjob, new Date());
     const command = `kubectl create job --from=cronjob/${inputs.cronjob} ${jobName} -n ${inputs.namespace}`;
-    const outputs = { "snapshot-timestamp": "", collections: "", documents: "", generation: "", "job-name": "" };
+    const outputs = {
+        "snapshot-timestamp": "",
+        collections: "",
+        documents: "",
+        generation: "",
+        "job-name": "",
+    };
     if (inputs.dryRun) {
         log.info(`Dry run: would run ${command}`);
-        return { outputs, summary: `### pr-snapshots: snapshot refresh (dry run)\n\nWould run \`${command}\`${inputs.wait ? " and wait for it" : ""}.\n` };
+        return {
+            outputs,
+            summary: `### pr-snapshots: snapshot refresh (dry run)\n\nWould run \`${command}\`${inputs.wait ? " and wait for it" : ""}.\n`,
+        };
     }
     const k = { kubectl: inputs.kubectl, namespace: inputs.namespace, log };
     await createJobFromCronJob({ ...k, cronjob: inputs.cronjob, jobName });
@@ -89178,11 +89198,18 @@ async function runKubernetes(inputs, log) {
     let status = "created (not waited for)";
     if (inputs.wait) {
         try {
-            await waitForJob({ ...k, jobName, timeoutMs: inputs.timeoutSeconds * 1000, pollMs: inputs.pollIntervalSeconds * 1000 });
+            await waitForJob({
+                ...k,
+                jobName,
+                timeoutMs: inputs.timeoutSeconds * 1000,
+                pollMs: inputs.pollIntervalSeconds * 1000,
+            });
         }
         catch (error) {
             // The job exists: report it even though the step fails.
-            Object.assign(error, { result: { outputs, summary: k8sSummary(command, jobName, "failed or timed out") } });
+            Object.assign(error, {
+                result: { outputs, summary: k8sSummary(command, jobName, "failed or timed out") },
+            });
             throw error;
         }
         status = "succeeded";
@@ -89206,7 +89233,9 @@ async function runKubernetes(inputs, log) {
 }
 function directSummary(r) {
     const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
-    const head = r.dryRun ? "### pr-snapshots: snapshot plan (dry run, nothing written)" : "### pr-snapshots: snapshot refreshed";
+    const head = r.dryRun
+        ? "### pr-snapshots: snapshot plan (dry run, nothing written)"
+        : "### pr-snapshots: snapshot refreshed";
     const facts = [
         `${code(r.sourceDatabase)} → ${code(r.snapshotDatabase)}${r.dryRun ? "" : `, generation ${code(r.generation)}, taken ${formatUtc(r.timestamp)}`}`,
         `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views recorded: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
@@ -89257,7 +89286,9 @@ function parseInputs() {
             ...common,
             mode,
             uri,
-            snapshotDatabase: inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (common.prefix ? `${common.prefix}_snapshot` : undefined),
+            snapshotDatabase: inputs.optional("snapshot-database") ??
+                config.snapshotDatabase ??
+                (common.prefix ? `${common.prefix}_snapshot` : undefined),
             cronjob: assertKubernetesName(inputs.optional("cronjob") ?? "snapshot-producer", 'Input "cronjob"', 52),
             namespace: assertKubernetesName(inputs.optional("namespace") ?? "default", 'Input "namespace"'),
             wait: inputs.boolean("wait", false),

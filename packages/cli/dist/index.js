@@ -87971,6 +87971,46 @@ function client_safeDecode(text) {
     }
 }
 
+;// CONCATENATED MODULE: ../core/src/settings.ts
+
+
+const DEFAULT_LABELS = {
+    preview: "preview",
+    snapshot: "use-snapshot",
+    lock: "persist-db",
+};
+/** Label names: input, then config file, then the defaults of CONTRACT §1. */
+function resolveLabels(inputs, config) {
+    const labels = {
+        preview: inputs.optional("preview-label") ?? config.labels?.preview ?? DEFAULT_LABELS.preview,
+        snapshot: inputs.optional("snapshot-label") ?? config.labels?.snapshot ?? DEFAULT_LABELS.snapshot,
+        lock: inputs.optional("lock-label") ?? config.labels?.lock ?? DEFAULT_LABELS.lock,
+    };
+    const names = Object.values(labels);
+    if (new Set(names).size !== names.length) {
+        throw new UserError(`The preview, snapshot and lock labels must be three different labels, got ${names.map((n) => `"${n}"`).join(", ")}.`);
+    }
+    return labels;
+}
+function resolvePrefix(inputs, config) {
+    const fromInput = inputs.optional("db-prefix");
+    if (fromInput !== undefined)
+        return assertPrefix(fromInput, 'input "db-prefix"');
+    if (config.dbPrefix !== undefined)
+        return assertPrefix(config.dbPrefix, "config dbPrefix");
+    return undefined;
+}
+/** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
+function readCommonInputs(inputs, config) {
+    return {
+        token: inputs.optional("github-token") ?? "",
+        dryRun: inputs.boolean("dry-run", false),
+        labels: resolveLabels(inputs, config),
+        prefix: resolvePrefix(inputs, config),
+        config,
+    };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../core/src/concurrency.ts
@@ -89049,8 +89089,12 @@ function readRestoreSettings(inputs, common, prNumber) {
         database,
         snapshotDatabase,
         policy,
-        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ?? config.restore?.waitTimeoutSeconds ?? 360,
-        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ?? config.restore?.pollIntervalSeconds ?? 30,
+        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
+            config.restore?.waitTimeoutSeconds ??
+            360,
+        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
+            config.restore?.pollIntervalSeconds ??
+            30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
@@ -89076,7 +89120,9 @@ function readProducerSettings(inputs, common) {
     if (!source) {
         throw new UserError('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
     }
-    const snapshot = inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (prefix ? snapshotDatabaseName(prefix) : undefined);
+    const snapshot = inputs.optional("snapshot-database") ??
+        config.snapshotDatabase ??
+        (prefix ? snapshotDatabaseName(prefix) : undefined);
     if (!snapshot) {
         throw new UserError('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
@@ -89095,46 +89141,6 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
-    };
-}
-
-;// CONCATENATED MODULE: ../core/src/settings.ts
-
-
-const DEFAULT_LABELS = {
-    preview: "preview",
-    snapshot: "use-snapshot",
-    lock: "persist-db",
-};
-/** Label names: input, then config file, then the defaults of CONTRACT §1. */
-function resolveLabels(inputs, config) {
-    const labels = {
-        preview: inputs.optional("preview-label") ?? config.labels?.preview ?? DEFAULT_LABELS.preview,
-        snapshot: inputs.optional("snapshot-label") ?? config.labels?.snapshot ?? DEFAULT_LABELS.snapshot,
-        lock: inputs.optional("lock-label") ?? config.labels?.lock ?? DEFAULT_LABELS.lock,
-    };
-    const names = Object.values(labels);
-    if (new Set(names).size !== names.length) {
-        throw new UserError(`The preview, snapshot and lock labels must be three different labels, got ${names.map((n) => `"${n}"`).join(", ")}.`);
-    }
-    return labels;
-}
-function resolvePrefix(inputs, config) {
-    const fromInput = inputs.optional("db-prefix");
-    if (fromInput !== undefined)
-        return assertPrefix(fromInput, 'input "db-prefix"');
-    if (config.dbPrefix !== undefined)
-        return assertPrefix(config.dbPrefix, "config dbPrefix");
-    return undefined;
-}
-/** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
-function readCommonInputs(inputs, config) {
-    return {
-        token: inputs.optional("github-token") ?? "",
-        dryRun: inputs.boolean("dry-run", false),
-        labels: resolveLabels(inputs, config),
-        prefix: resolvePrefix(inputs, config),
-        config,
     };
 }
 
@@ -89166,7 +89172,10 @@ function parseArgs(argv, booleans) {
         const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
         if (eq > 0)
             flags[name] = arg.slice(eq + 1);
-        else if (booleans.has(name) && (argv[i + 1] === undefined || argv[i + 1]?.startsWith("--") || !/^(true|false)$/i.test(argv[i + 1] ?? "")))
+        else if (booleans.has(name) &&
+            (argv[i + 1] === undefined ||
+                argv[i + 1]?.startsWith("--") ||
+                !/^(true|false)$/i.test(argv[i + 1] ?? "")))
             flags[name] = "true";
         else {
             const value = argv[i + 1];
@@ -89198,13 +89207,20 @@ function cliInputs(flags, env) {
 ;// CONCATENATED MODULE: ./src/commands.ts
 const common = [
     { name: "config", text: "config file (default .github/pr-snapshots.yml when present)" },
-    { name: "db-prefix", text: "database prefix: PR databases are <prefix>_pr_<N>, the snapshot <prefix>_snapshot" },
+    {
+        name: "db-prefix",
+        text: "database prefix: PR databases are <prefix>_pr_<N>, the snapshot <prefix>_snapshot",
+    },
     { name: "snapshot-database", text: "snapshot database (default <prefix>_snapshot)" },
     { name: "source-database", text: "production database" },
     { name: "protected-databases", text: "comma-separated databases that may never be written" },
     { name: "concurrency", text: "collections copied at the same time (default 4)" },
     { name: "max-time-seconds", text: "server-side time limit per collection copy (default none)" },
-    { name: "allow-privileged-credentials", text: "proceed even if the credentials can write production", boolean: true },
+    {
+        name: "allow-privileged-credentials",
+        text: "proceed even if the credentials can write production",
+        boolean: true,
+    },
     { name: "dry-run", text: "show the plan, write nothing", boolean: true },
 ];
 const COMMANDS = {
@@ -89216,7 +89232,10 @@ const COMMANDS = {
             { name: "exclude-collections", text: "collections to leave out, names or globs" },
             { name: "retain", text: "previous generations kept (default 1)" },
             { name: "grace-seconds", text: "how long a replaced generation stays readable (default 3600)" },
-            { name: "max-shrink-percent", text: "refuse to publish if a collection shrank more than this (default 50)" },
+            {
+                name: "max-shrink-percent",
+                text: "refuse to publish if a collection shrank more than this (default 50)",
+            },
             { name: "force", text: "publish even when the sanity guard objects", boolean: true },
             { name: "lease-seconds", text: "producer lease lifetime, renewed while running (default 120)" },
         ],
@@ -89283,7 +89302,10 @@ function commandUsage(command) {
 
 
 const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unavailable: 4 };
-const log = consoleLog({ write: (line) => process.stderr.write(`${line}\n`), debug: process.env.PR_SNAPSHOTS_DEBUG === "1" });
+const log = consoleLog({
+    write: (line) => process.stderr.write(`${line}\n`),
+    debug: process.env.PR_SNAPSHOTS_DEBUG === "1",
+});
 async function main(argv) {
     const booleans = new Set(Object.values(COMMANDS).flatMap((c) => c.options.filter((o) => o.boolean).map((o) => o.name)));
     const args = parseArgs(argv, booleans);
@@ -89311,7 +89333,12 @@ async function main(argv) {
     const common = readCommonInputs(inputs, config);
     if (args.command === "produce") {
         const s = readProducerSettings(inputs, common);
-        const client = await connectMongo({ uri, log, appName: "pr-snapshots/cli-produce", maxPoolSize: s.concurrency + 4 });
+        const client = await connectMongo({
+            uri,
+            log,
+            appName: "pr-snapshots/cli-produce",
+            maxPoolSize: s.concurrency + 4,
+        });
         try {
             const report = await produceSnapshot({
                 client,
@@ -89333,7 +89360,12 @@ async function main(argv) {
     }
     const prNumber = inputs.integer("pr-number", { min: 1 });
     const s = readRestoreSettings(inputs, common, prNumber);
-    const client = await connectMongo({ uri, log, appName: "pr-snapshots/cli-restore", maxPoolSize: s.concurrency + 4 });
+    const client = await connectMongo({
+        uri,
+        log,
+        appName: "pr-snapshots/cli-restore",
+        maxPoolSize: s.concurrency + 4,
+    });
     try {
         const report = await restoreSnapshot({
             client,

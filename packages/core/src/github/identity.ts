@@ -29,24 +29,51 @@ export interface SelfCheck {
   isSelf: boolean;
   /** The token's login when it had to be looked up. */
   login?: string;
-  how: "input" | "github-actions-bot" | "api" | "unknown";
+  how: "input" | "github-actions-bot" | "token-kind" | "api" | "unknown";
+}
+
+/**
+ * What kind of account a token acts as, from GitHub's documented token prefixes: installation
+ * tokens (GITHUB_TOKEN, GitHub Apps) act as a bot; personal access, OAuth and user-to-server
+ * tokens act as a user.
+ */
+export function tokenActsAs(token: string | undefined): "bot" | "user" | "unknown" {
+  if (!token) return "unknown";
+  if (token.startsWith("ghs_")) return "bot";
+  if (/^(ghp_|github_pat_|gho_|ghu_)/.test(token)) return "user";
+  return "unknown";
+}
+
+export interface SelfCheckOptions {
+  /** The token's login (input), which avoids looking it up. */
+  selfLogin?: string;
+  /** The token itself: its kind can rule the sender out without an API request. */
+  token?: string;
 }
 
 /**
  * Whether an event was caused by this action's own token (a label we reverted), so that
- * processing it again cannot start a ping-pong. `selfLogin` (input) avoids the API call.
+ * processing it again cannot start a ping-pong. Costs an API request only when neither the
+ * self-login input, the github-actions[bot] sender nor the token's kind settles it.
  */
 export async function senderIsSelf(
   sender: Sender | undefined,
   client: GitHubClient,
   log: Log,
-  selfLogin?: string,
+  options: SelfCheckOptions = {},
 ): Promise<SelfCheck> {
   if (!sender) return { isSelf: false, how: "unknown" };
   const same = (login: string) => login.toLowerCase() === sender.login.toLowerCase();
+  const { selfLogin } = options;
   if (selfLogin) return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
   if (sender.login === GITHUB_ACTIONS_BOT)
     return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
+  // A bot token never acts as a user, and a user token never as a bot.
+  const senderIsBot = sender.type === "Bot" || sender.login.endsWith("[bot]");
+  const actsAs = tokenActsAs(options.token);
+  if ((actsAs === "bot" && !senderIsBot) || (actsAs === "user" && senderIsBot)) {
+    return { isSelf: false, how: "token-kind" };
+  }
   const login = await tokenLogin(client, log);
   if (!login) {
     log.warning(

@@ -63,7 +63,10 @@ export function decide(s: LockState): Decision {
     return none("label change made by this action's own token: ignored (no loops)");
 
   if (labelEvent && s.label === names.snapshot) {
-    if (L) {
+    // The lock holds the label only once there is a database to protect. Before the first deploy
+    // (e.g. a PR opened with all three labels, whose labeled events race the opened event) the
+    // label still chooses how the database is created, as in the first-deploy rows.
+    if (L && s.initialized) {
       // Held at its locked value; without knowledge of the database, at its value before this event.
       const expected = s.lockedSnapshot ?? s.action === "unlabeled";
       if (U === expected)
@@ -87,12 +90,16 @@ export function decide(s: LockState): Decision {
       return none(
         `${names.snapshot} changed on a ${open ? `PR without ${names.preview}` : "closed PR"}: nothing to do`,
       );
+    const firstDeploy = L ? ` before the first deploy (then locked by ${names.lock})` : "";
     return s.action === "labeled"
-      ? { dbAction: "restore", rule: `${names.snapshot} added: restore the database from the snapshot` }
+      ? {
+          dbAction: "restore",
+          rule: `${names.snapshot} added${firstDeploy}: restore the database from the snapshot`,
+        }
       : {
           dbAction: "reset",
           comment: "db-reset",
-          rule: `${names.snapshot} removed: reset the database to seed data`,
+          rule: `${names.snapshot} removed${firstDeploy}: reset the database to seed data`,
         };
   }
 

