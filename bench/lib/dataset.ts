@@ -1,4 +1,5 @@
-import type { Document, MongoClient } from "mongodb";
+import { creatableOptions, indexSpecsFor, readCollectionSpecs } from "@pr-snapshots/core/mongo/specs";
+import type { MongoClient } from "mongodb";
 import { seedProduction } from "../../test/support/sample-data";
 
 export const GiB = 2 ** 30;
@@ -22,46 +23,39 @@ export async function seedToSize(
   return sizeOf(client, database);
 }
 
-/** The same volume spread over `count` collections, each with three secondary indexes. */
-export async function seedWide(
+/**
+ * The same documents, options and indexes spread over `count` collections: each of the source's
+ * collections is split into shards (by a hash of _id), so only the number of collections differs.
+ */
+export async function splitIntoCollections(
   client: MongoClient,
+  source: string,
   database: string,
-  bytes: number,
   count: number,
 ): Promise<{ bytes: number; documents: number }> {
   const db = client.db(database);
   await db.dropDatabase();
-  const docBytes = 2_000;
-  const perCollection = Math.max(1, Math.round(bytes / docBytes / count));
-  let seed = 12345;
-  const rnd = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  const filler = "lorem ipsum dolor sit amet consectetur adipiscing elit ".repeat(30);
-  for (let c = 0; c < count; c++) {
-    const name = `pmShard${String(c).padStart(3, "0")}`;
-    const docs: Document[] = [];
-    for (let i = 0; i < perCollection; i++) {
-      docs.push({
-        projectId: `p${Math.floor(rnd() * 50)}`,
-        year: 1990 + Math.floor(rnd() * 36),
-        title: `study ${c}-${i}`,
-        text: filler.slice(0, 1_400 + Math.floor(rnd() * 200)),
-        tags: ["a", "b"],
-        at: new Date(1_700_000_000_000 + i * 1000),
-      });
+  const specs = (await readCollectionSpecs(client.db(source))).filter((s) => s.type === "collection");
+  const shards = specs.map((_, i) => Math.floor(count / specs.length) + (i < count % specs.length ? 1 : 0));
+  for (const [i, spec] of specs.entries()) {
+    const k = shards[i] ?? 1;
+    for (let shard = 0; shard < k; shard++) {
+      const name = `${spec.name}_${String(shard).padStart(2, "0")}`;
+      await db.createCollection(name, creatableOptions(spec));
+      await client
+        .db(source)
+        .collection(spec.name)
+        .aggregate(
+          [
+            { $match: { $expr: { $eq: [{ $abs: { $mod: [{ $toHashedIndexKey: "$_id" }, k] } }, shard] } } },
+            { $out: { db: database, coll: name } },
+          ],
+          { bypassDocumentValidation: true },
+        )
+        .toArray();
+      const indexes = indexSpecsFor({ ...spec, name });
+      if (indexes.length) await db.command({ createIndexes: name, indexes });
     }
-    for (let i = 0; i < docs.length; i += 5_000)
-      await db.collection(name).insertMany(docs.slice(i, i + 5_000), { ordered: false });
-    await db.command({
-      createIndexes: name,
-      indexes: [
-        { key: { projectId: 1, year: -1 }, name: "project_year" },
-        { key: { title: 1 }, name: "title" },
-        { key: { at: -1 }, name: "at" },
-      ],
-    });
   }
   return sizeOf(client, database);
 }

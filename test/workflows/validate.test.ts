@@ -4,7 +4,7 @@ import { validate } from "@actions/languageservice";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { convertActionTemplate, parseAction } from "@actions/workflow-parser/actions/index";
 import { ErrorPolicy } from "@actions/workflow-parser/model/convert";
-import { parseConfig } from "@pr-snapshots/core/config";
+import { parseConfig } from "@pr-snapshots/core/config-schema";
 import { describe, expect, it } from "vitest";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { parse as parseYaml } from "yaml";

@@ -1,6 +1,6 @@
-import * as github from "@actions/github";
 import { enableCompileCache, runMain } from "@pr-snapshots/core/action";
 import { loadConfig } from "@pr-snapshots/core/config";
+import { readRunContext } from "@pr-snapshots/core/github/context";
 import { parsePullRequestEvent } from "@pr-snapshots/core/github/event";
 import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
 import { assertDatabaseName } from "@pr-snapshots/core/names";
@@ -9,15 +9,16 @@ import { type Inputs, run } from "./run";
 
 enableCompileCache();
 
-function parseInputs(): Inputs {
+async function parseInputs(): Promise<Inputs> {
+  const context = readRunContext();
   const inputs = new InputReader(actionInputs);
-  const { config } = loadConfig(inputs.optional("config"));
+  const { config } = await loadConfig(inputs.optional("config"));
   const database = inputs.optional("database");
   return {
     ...readCommonInputs(inputs, config),
     database: database === undefined ? undefined : assertDatabaseName(database, 'Input "database"'),
-    event: parsePullRequestEvent(github.context.eventName, github.context.payload),
-    apiUrl: github.context.apiUrl,
+    event: parsePullRequestEvent(context.eventName, context.payload),
+    apiUrl: context.apiUrl,
   };
 }
 

@@ -3,7 +3,7 @@ import { UserError } from "@pr-snapshots/core/errors";
 import { type PullRequestEvent, parsePullRequestEvent } from "@pr-snapshots/core/github/event";
 import type { InputReader } from "@pr-snapshots/core/inputs";
 import type { Log } from "@pr-snapshots/core/log";
-import { maskConnectionString } from "@pr-snapshots/core/mongo/client";
+import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import { assertWritableTarget, prDatabaseName, type TargetPolicy } from "@pr-snapshots/core/names";
 import { type CommonInputs, readCommonInputs } from "@pr-snapshots/core/settings";
 import { readTargetPolicy } from "@pr-snapshots/core/snapshot/settings";
@@ -34,10 +34,10 @@ export interface RunContext {
  * first, then the config, labels, event, and the database name goes through the same target
  * check that guards the drop, so a refused target fails before anything is read or written.
  */
-export function readInputs(inputs: InputReader, context: RunContext, log: Log): Inputs {
+export async function readInputs(inputs: InputReader, context: RunContext, log: Log): Promise<Inputs> {
   const mongodbUri = inputs.optional("mongodb-uri");
   if (mongodbUri) maskConnectionString(mongodbUri, log);
-  const { config } = loadConfig(inputs.optional("config"));
+  const { config } = await loadConfig(inputs.optional("config"));
   const common = readCommonInputs(inputs, config);
   const event = parsePullRequestEvent(context.eventName, context.payload);
   const { prefix } = common;

@@ -1,5 +1,5 @@
-import * as github from "@actions/github";
 import { enableCompileCache, runMain } from "@pr-snapshots/core/action";
+import { readRunContext } from "@pr-snapshots/core/github/context";
 import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
 import { actionsLog } from "@pr-snapshots/core/log";
 import { type Inputs, readInputs } from "./inputs";
@@ -7,15 +7,16 @@ import { run } from "./run";
 
 enableCompileCache();
 
-function parseInputs(): Inputs {
+async function parseInputs(): Promise<Inputs> {
+  const context = readRunContext();
   return readInputs(
     new InputReader(actionInputs),
     {
-      eventName: github.context.eventName,
-      payload: github.context.payload,
-      apiUrl: github.context.apiUrl,
-      runId: github.context.runId,
-      runAttempt: github.context.runAttempt,
+      eventName: context.eventName,
+      payload: context.payload,
+      apiUrl: context.apiUrl,
+      runId: context.runId,
+      runAttempt: context.runAttempt,
     },
     actionsLog,
   );

@@ -5,18 +5,12 @@ import { type PostedComment, postEventComment } from "@pr-snapshots/core/github/
 import { senderIsSelf } from "@pr-snapshots/core/github/identity";
 import { addLabel, removeLabel } from "@pr-snapshots/core/github/labels";
 import { fetchPullRequest, type LivePullRequest } from "@pr-snapshots/core/github/pull-request";
-import {
-  ASSUMED_DATABASE_STATE,
-  type LockDatabaseState,
-  lockDatabaseState,
-} from "@pr-snapshots/core/lock/database-state";
+import { ASSUMED_DATABASE_STATE, type LockDatabaseState } from "@pr-snapshots/core/lock/database-state";
 import { type DbAction, type Decision, decide, type LockState } from "@pr-snapshots/core/lock/decide";
 import { isLockCommentKind, lockCommentBody } from "@pr-snapshots/core/lock/messages";
 import { owedRevertComment } from "@pr-snapshots/core/lock/rerun";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
-import { connectMongo } from "@pr-snapshots/core/mongo/client";
-import { databaseExists, dropTargetDatabase, readPrMetadata } from "@pr-snapshots/core/mongo/target";
-import type { MongoClient } from "mongodb";
+import type { PrDatabase } from "./database";
 import type { Inputs } from "./inputs";
 import { summarize } from "./summary";
 
@@ -46,11 +40,11 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}),
   });
   const pr = await readLivePullRequest(github, inputs);
-  const mongo = inputs.mongodbUri ? await nothingChangedIfFails(connect(inputs.mongodbUri, log)) : undefined;
+  const mongo = inputs.mongodbUri
+    ? await nothingChangedIfFails(connect(inputs.mongodbUri, inputs.database, log))
+    : undefined;
   try {
-    const db = mongo
-      ? await nothingChangedIfFails(readDatabaseState(mongo, inputs.database))
-      : ASSUMED_DATABASE_STATE;
+    const db = mongo ? await nothingChangedIfFails(mongo.state()) : ASSUMED_DATABASE_STATE;
     describeState(inputs, pr, db, mongo !== undefined, log);
     const decision = await decideEvent(inputs, pr, db, github, log);
     return await carryOut({ inputs, pr, db, decision, github, mongo, log });
@@ -72,13 +66,9 @@ async function readLivePullRequest(github: GitHubClient, inputs: Inputs): Promis
   }
 }
 
-function connect(uri: string, log: Log): Promise<MongoClient> {
-  return connectMongo({ uri, log, appName: "pr-snapshots/enforce-lock" });
-}
-
-async function readDatabaseState(mongo: MongoClient, database: string): Promise<LockDatabaseState> {
-  const exists = await databaseExists(mongo, database);
-  return lockDatabaseState(exists, exists ? await readPrMetadata(mongo, database) : undefined);
+async function connect(uri: string, database: string, log: Log): Promise<PrDatabase> {
+  const { openPrDatabase } = await import(/* webpackChunkName: "database" */ "./database");
+  return openPrDatabase(uri, database, log);
 }
 
 async function nothingChangedIfFails<T>(promise: Promise<T>): Promise<T> {
@@ -174,7 +164,7 @@ interface Execution {
   db: LockDatabaseState;
   decision: Decision;
   github: GitHubClient;
-  mongo: MongoClient | undefined;
+  mongo: PrDatabase | undefined;
   log: Log;
 }
 
@@ -258,7 +248,7 @@ function planSteps(x: Execution, outputs: Outputs, notes: { comment?: string }):
     steps.push({
       plan: `drop database ${database} (${decision.dbAction})`,
       run: async () => {
-        const { existed } = await dropTargetDatabase(mongo, database, inputs.policy, log);
+        const { existed } = await mongo.drop(inputs.policy);
         outputs["db-executed"] = true;
         return existed
           ? { done: `dropped database ${database}`, changed: true }

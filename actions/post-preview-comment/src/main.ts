@@ -1,11 +1,11 @@
-import * as github from "@actions/github";
 import { enableCompileCache, runMain } from "@pr-snapshots/core/action";
 import { loadConfig } from "@pr-snapshots/core/config";
 import { UserError } from "@pr-snapshots/core/errors";
+import { type RunContext, readRunContext } from "@pr-snapshots/core/github/context";
 import { PULL_REQUEST_EVENTS } from "@pr-snapshots/core/github/event";
 import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
 import { actionsLog } from "@pr-snapshots/core/log";
-import { maskConnectionString } from "@pr-snapshots/core/mongo/client";
+import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import {
   assertDatabaseName,
   assertPrNumber,
@@ -18,14 +18,15 @@ import { type Inputs, run } from "./run";
 
 enableCompileCache();
 
-function parseInputs(): Inputs {
+async function parseInputs(): Promise<Inputs> {
+  const context = readRunContext();
   const inputs = new InputReader(actionInputs);
   const uri = inputs.optional("mongodb-uri");
   if (uri) maskConnectionString(uri, actionsLog);
-  const { config } = loadConfig(inputs.optional("config"));
+  const { config } = await loadConfig(inputs.optional("config"));
   const common = readCommonInputs(inputs, config);
-  const pr = isPullRequestEvent()
-    ? (github.context.payload.pull_request as { number?: unknown; head?: { sha?: string } })
+  const pr = isPullRequestEvent(context)
+    ? (context.payload.pull_request as { number?: unknown; head?: { sha?: string } })
     : undefined;
   const number =
     inputs.integer("pr-number", { min: 1 }) ??
@@ -64,13 +65,19 @@ function parseInputs(): Inputs {
     urls: inputs.list("urls", { commas: false })
       ? parseUrlLines(inputs.list("urls", { commas: false }) ?? [])
       : (config.comment?.urls ?? []),
-    repo: github.context.repo,
-    apiUrl: github.context.apiUrl,
+    repo: context.repo ?? missingRepository(),
+    apiUrl: context.apiUrl,
   };
 }
 
-function isPullRequestEvent(): boolean {
-  return (PULL_REQUEST_EVENTS as readonly string[]).includes(github.context.eventName);
+function isPullRequestEvent(context: RunContext): boolean {
+  return (PULL_REQUEST_EVENTS as readonly string[]).includes(context.eventName);
 }
 
 void runMain(parseInputs, (inputs) => run(inputs));
+
+function missingRepository(): never {
+  throw new UserError(
+    "GITHUB_REPOSITORY is not set: run this action in a GitHub Actions workflow, or set it to owner/name.",
+  );
+}

@@ -3,11 +3,8 @@ import { createGitHubClient, type GitHubClient, type RepoRef } from "@pr-snapsho
 import { renderComment, upsertStickyComment } from "@pr-snapshots/core/github/comments";
 import { fetchPullRequest } from "@pr-snapshots/core/github/pull-request";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
-import { connectMongo } from "@pr-snapshots/core/mongo/client";
-import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { type PreviewModel, renderPreviewComment, type UrlTemplate } from "@pr-snapshots/core/preview/render";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
-import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 
 export interface Inputs extends CommonInputs {
   number: number;
@@ -80,26 +77,11 @@ async function labelState(
   };
 }
 
-/** The time of the data the PR database holds, else of the latest complete snapshot. */
 async function readTimestamp(inputs: Inputs, log: Log): Promise<Date | undefined> {
   if (!inputs.uri) return undefined;
   try {
-    const client = await connectMongo({
-      uri: inputs.uri,
-      log,
-      appName: "pr-snapshots/post-preview-comment",
-      serverSelectionTimeoutMS: 10_000,
-    });
-    try {
-      const restored = await readPrMetadata(client, inputs.database).catch(() => undefined);
-      if (restored?.status === "complete" && restored.snapshotTimestamp instanceof Date)
-        return restored.snapshotTimestamp;
-      if (!inputs.snapshotDatabase) return undefined;
-      const latest = await readSnapshotMetadata(client.db(inputs.snapshotDatabase));
-      return latest?.status === "complete" ? latest.timestamp : undefined;
-    } finally {
-      await client.close();
-    }
+    const { readSnapshotTime } = await import(/* webpackChunkName: "snapshot-time" */ "./snapshot-time");
+    return await readSnapshotTime(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
   } catch (error) {
     log.warning(
       `Could not read the snapshot's timestamp (${(error as Error).message}); the comment says "Not yet available".`,

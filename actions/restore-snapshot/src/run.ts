@@ -1,6 +1,5 @@
 import type { ActionResult } from "@pr-snapshots/core/action";
-import { createGitHubClient, type RepoRef } from "@pr-snapshots/core/github/client";
-import { postEventComment } from "@pr-snapshots/core/github/comments";
+import type { RepoRef } from "@pr-snapshots/core/github/client";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
 import { connectMongo } from "@pr-snapshots/core/mongo/client";
@@ -58,23 +57,19 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
   let commentUrl = "";
   if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
     try {
-      const gh = createGitHubClient({
-        token: inputs.token,
-        log,
-        ...(inputs.apiUrl ? { baseUrl: inputs.apiUrl } : {}),
-      });
-      const posted = await postEventComment(
-        gh,
-        inputs.repo,
-        inputs.prNumber,
-        "db-restored",
-        restoredComment(report, inputs),
+      const { postRestoredComment } = await import(/* webpackChunkName: "comment" */ "./comment");
+      commentUrl = await postRestoredComment(
         {
+          token: inputs.token,
+          ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}),
+          repo: inputs.repo,
+          prNumber: inputs.prNumber,
           ...(inputs.runKey ? { runKey: inputs.runKey } : {}),
-          mayHavePosted: inputs.rerun,
+          rerun: inputs.rerun,
+          body: restoredComment(report, inputs),
         },
+        log,
       );
-      commentUrl = posted.url;
     } catch (error) {
       log.warning(
         `The database was restored, but the db-restored comment could not be posted: ${(error as Error).message}`,

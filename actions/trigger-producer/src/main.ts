@@ -4,14 +4,14 @@ import { UserError } from "@pr-snapshots/core/errors";
 import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
 import { assertKubernetesName } from "@pr-snapshots/core/kubernetes";
 import { actionsLog } from "@pr-snapshots/core/log";
-import { maskConnectionString } from "@pr-snapshots/core/mongo/client";
+import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import { readCommonInputs } from "@pr-snapshots/core/settings";
 import { readProducerSettings } from "@pr-snapshots/core/snapshot/settings";
 import { CONFIRMATION, type Inputs, run } from "./run";
 
 enableCompileCache();
 
-function parseInputs(): Inputs {
+async function parseInputs(): Promise<Inputs> {
   const inputs = new InputReader(actionInputs);
   // The confirmation is checked before anything else: a wrong word does nothing at all.
   const confirm = inputs.optional("confirm");
@@ -23,7 +23,7 @@ function parseInputs(): Inputs {
   const mode = inputs.enumeration("mode", ["direct", "kubernetes"], "direct");
   const uri = inputs.optional("mongodb-uri");
   if (uri) maskConnectionString(uri, actionsLog);
-  const { config } = loadConfig(inputs.optional("config"));
+  const { config } = await loadConfig(inputs.optional("config"));
   const common = readCommonInputs(inputs, config);
   if (mode === "kubernetes") {
     return {

@@ -1,11 +1,8 @@
 import type { ActionResult } from "@pr-snapshots/core/action";
 import { createJobFromCronJob, manualJobName, waitForJob } from "@pr-snapshots/core/kubernetes";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
-import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
-import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { code, formatUtc } from "@pr-snapshots/core/markdown";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
-import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
-import { type ProduceReport, produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import type { ProducerSettings } from "@pr-snapshots/core/snapshot/settings";
 
 export const CONFIRMATION = "refresh-snapshot";
@@ -35,53 +32,9 @@ export interface Outputs extends Record<string, string | number | boolean> {
 }
 
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
-  return inputs.mode === "direct" ? runDirect(inputs, log) : runKubernetes(inputs, log);
-}
-
-async function runDirect(inputs: DirectInputs, log: Log): Promise<ActionResult<Outputs>> {
-  const client = await connectMongo({
-    uri: inputs.uri,
-    log,
-    appName: "pr-snapshots/trigger-producer",
-    maxPoolSize: inputs.concurrency + 4,
-  });
-  let report: ProduceReport;
-  try {
-    report = await produceSnapshot({
-      client,
-      log,
-      sourceDatabase: inputs.sourceDatabase,
-      snapshotDatabase: inputs.snapshotDatabase,
-      ...(inputs.include ? { include: inputs.include } : {}),
-      exclude: inputs.exclude,
-      protectedDatabases: inputs.protectedDatabases,
-      concurrency: inputs.concurrency,
-      retain: inputs.retain,
-      graceSeconds: inputs.graceSeconds,
-      maxShrinkPercent: inputs.maxShrinkPercent,
-      force: inputs.force,
-      dryRun: inputs.dryRun,
-      allowPrivilegedCredentials: inputs.allowPrivilegedCredentials,
-      leaseSeconds: inputs.leaseSeconds,
-      ...(inputs.maxTimeSeconds ? { maxTimeMS: inputs.maxTimeSeconds * 1000 } : {}),
-    });
-  } finally {
-    await client.close();
-  }
-  log.info(
-    `${report.dryRun ? "Dry run: would copy" : `Published snapshot ${report.generation}:`} ${report.collections.length} collections, ` +
-      `${report.documents} documents from ${report.sourceDatabase} in ${(report.durationMs / 1000).toFixed(1)}s.`,
-  );
-  return {
-    outputs: {
-      "snapshot-timestamp": report.dryRun ? "" : report.timestamp.toISOString(),
-      collections: report.collections.length,
-      documents: report.documents,
-      generation: report.dryRun ? "" : report.generation,
-      "job-name": "",
-    },
-    summary: directSummary(report),
-  };
+  if (inputs.mode === "kubernetes") return runKubernetes(inputs, log);
+  const { runDirect } = await import(/* webpackChunkName: "direct" */ "./direct");
+  return runDirect(inputs, log);
 }
 
 async function runKubernetes(inputs: KubernetesInputs, log: Log): Promise<ActionResult<Outputs>> {
@@ -122,36 +75,17 @@ async function runKubernetes(inputs: KubernetesInputs, log: Log): Promise<Action
     }
     status = "succeeded";
     if (inputs.uri && inputs.snapshotDatabase) {
-      const client = await connectMongo({ uri: inputs.uri, log, appName: "pr-snapshots/trigger-producer" });
-      try {
-        const meta = await readSnapshotMetadata(client.db(inputs.snapshotDatabase));
-        if (meta?.status === "complete") {
-          outputs["snapshot-timestamp"] = meta.timestamp.toISOString();
-          outputs.collections = meta.collections.length;
-          outputs.documents = Object.values(meta.counts ?? {}).reduce((a, b) => a + b, 0);
-          outputs.generation = meta.generation ?? "";
-        }
-      } finally {
-        await client.close();
+      const { readLatestSnapshot } = await import(/* webpackChunkName: "direct" */ "./direct");
+      const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
+      if (meta) {
+        outputs["snapshot-timestamp"] = meta.timestamp.toISOString();
+        outputs.collections = meta.collections.length;
+        outputs.documents = Object.values(meta.counts ?? {}).reduce((a, b) => a + b, 0);
+        outputs.generation = meta.generation ?? "";
       }
     }
   }
   return { outputs, summary: k8sSummary(command, jobName, status, outputs["snapshot-timestamp"]) };
-}
-
-function directSummary(r: ProduceReport): string {
-  const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
-  const head = r.dryRun
-    ? "### pr-snapshots: snapshot plan (dry run, nothing written)"
-    : "### pr-snapshots: snapshot refreshed";
-  const facts = [
-    `${code(r.sourceDatabase)} → ${code(r.snapshotDatabase)}${r.dryRun ? "" : `, generation ${code(r.generation)}, taken ${formatUtc(r.timestamp)}`}`,
-    `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views recorded: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
-    ...(r.previous ? [`Replaces the snapshot taken ${formatUtc(r.previous.timestamp)}`] : []),
-    ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
-    ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
-  ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${table(["collection", "documents", "indexes", "seconds", "method"], rows)}\n`;
 }
 
 function k8sSummary(command: string, jobName: string, status: string, timestamp = ""): string {

@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
 
   const inputs = new InputReader(cliInputs(args.flags, process.env));
   const uri = inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string.");
-  const { config } = loadConfig(inputs.optional("config"), process.cwd());
+  const { config } = await loadConfig(inputs.optional("config"), process.cwd());
   const common = readCommonInputs(inputs, config);
 
   if (args.command === "produce") {

@@ -18,6 +18,25 @@ export async function runMain<I, O extends Record<string, OutputValue>>(
   parse: () => I | Promise<I>,
   run: (inputs: I) => Promise<ActionResult<O>>,
 ): Promise<void> {
+  await runAndReport(parse, run);
+  // Node's fetch keeps the process alive for a while after the last request; the step is done,
+  // so leave as soon as everything written has reached stdout and stderr.
+  await flush(process.stdout);
+  await flush(process.stderr);
+  process.exit();
+}
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (!stream.writable) resolve();
+    else stream.write("", () => resolve());
+  });
+}
+
+async function runAndReport<I, O extends Record<string, OutputValue>>(
+  parse: () => I | Promise<I>,
+  run: (inputs: I) => Promise<ActionResult<O>>,
+): Promise<void> {
   try {
     const result = await run(await parse());
     await publish(result);

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig, parseConfig } from "./config";
+import { loadConfig } from "./config";
+import { parseConfig } from "./config-schema";
 import { UserError } from "./errors";
 
 const FULL = `
@@ -85,15 +86,15 @@ describe("config file (CONTRACT §2)", () => {
     expect(errorOf("a: 1\na: 2\n")).toMatch(/not valid YAML/);
   });
 
-  it("the default file is optional, an explicit one is not", () => {
+  it("the default file is optional, an explicit one is not", async () => {
     const ws = mkdtempSync(path.join(tmpdir(), "cfg-"));
-    expect(loadConfig(undefined, ws)).toEqual({ config: {} });
-    expect(() => loadConfig("ci/snapshots.yml", ws)).toThrow(
+    expect(await loadConfig(undefined, ws)).toEqual({ config: {} });
+    await expect(loadConfig("ci/snapshots.yml", ws)).rejects.toThrow(
       /"ci\/snapshots.yml" \(input "config"\) does not exist/,
     );
     mkdirSync(path.join(ws, ".github"));
     writeFileSync(path.join(ws, ".github/pr-snapshots.yml"), "dbPrefix: shop\n");
-    expect(loadConfig(undefined, ws)).toEqual({
+    expect(await loadConfig(undefined, ws)).toEqual({
       config: { dbPrefix: "shop" },
       file: ".github/pr-snapshots.yml",
     });

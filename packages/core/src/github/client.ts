@@ -47,6 +47,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     token,
     {
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      // @actions/github sends requests through its own bundled undici so that it can honour a proxy.
+      // Without a proxy, Node's built-in fetch does the same job and starts much faster.
+      ...(proxyConfigured() ? {} : { request: { fetch: globalThis.fetch } }),
       throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
       // 403 and 429 are left to the throttling plugin, which honours retry-after.
       retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
@@ -54,6 +57,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry,
     throttling,
   );
+}
+
+function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -3,7 +3,8 @@ import { failureOf } from "../../../../test/support/assert";
 import { type RunningMongo, startMongo } from "../../../../test/support/mongod";
 import { UserError } from "../errors";
 import { consoleLog } from "../log";
-import { connectMongo, describeConnection, maskConnectionString, parseConnectionString } from "./client";
+import { connectMongo } from "./client";
+import { describeConnection, maskConnectionString, parseConnectionString } from "./connection-string";
 
 describe("connection strings", () => {
   it("masks the URI and its password (raw and decoded) before anything is logged", () => {

@@ -1,0 +1,28 @@
+import { type LockDatabaseState, lockDatabaseState } from "@pr-snapshots/core/lock/database-state";
+import type { Log } from "@pr-snapshots/core/log";
+import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { databaseExists, dropTargetDatabase, readPrMetadata } from "@pr-snapshots/core/mongo/target";
+import type { TargetPolicy } from "@pr-snapshots/core/names";
+import type { MongoClient } from "mongodb";
+
+/**
+ * Everything enforce-lock does with MongoDB. Loaded only when mongodb-uri is given: most label
+ * events need no database, and the driver is most of the bundle's start-up time.
+ */
+export interface PrDatabase {
+  state(): Promise<LockDatabaseState>;
+  drop(policy: TargetPolicy): Promise<{ existed: boolean }>;
+  close(): Promise<void>;
+}
+
+export async function openPrDatabase(uri: string, database: string, log: Log): Promise<PrDatabase> {
+  const client: MongoClient = await connectMongo({ uri, log, appName: "pr-snapshots/enforce-lock" });
+  return {
+    async state() {
+      const exists = await databaseExists(client, database);
+      return lockDatabaseState(exists, exists ? await readPrMetadata(client, database) : undefined);
+    },
+    drop: (policy) => dropTargetDatabase(client, database, policy, log),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,178 @@
+export const id = 67;
+export const ids = [67];
+export const modules = {
+
+/***/ 8162:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  readSnapshotTime: () => (/* binding */ readSnapshotTime)
+});
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
+var lib = __webpack_require__(2257);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __webpack_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
+var connection_string = __webpack_require__(599);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
+
+
+async function connectMongo(options) {
+    const parts = (0,connection_string/* maskConnectionString */.Oi)(options.uri, options.log);
+    const defaults = {
+        appName: options.appName,
+        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 15_000,
+        connectTimeoutMS: 10_000,
+        // $out of a large collection is one long command: never time the socket out underneath it.
+        socketTimeoutMS: 0,
+        maxPoolSize: options.maxPoolSize ?? 10,
+        retryWrites: true,
+        retryReads: true,
+    };
+    // Options written in the connection string are the operator's choice: they win over our defaults.
+    const inUri = new Set((options.uri.split("?")[1] ?? "").split("&").map((kv) => (kv.split("=")[0] ?? "").toLowerCase()));
+    const clientOptions = Object.fromEntries(Object.entries(defaults).filter(([key]) => !inUri.has(key.toLowerCase())));
+    const client = new lib.MongoClient(options.uri.trim(), clientOptions);
+    try {
+        await client.connect();
+        // connect() succeeds lazily on some topologies; a ping proves the credentials work.
+        await client.db("admin").command({ ping: 1 });
+        return client;
+    }
+    catch (error) {
+        await client.close().catch(() => { });
+        throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri));
+    }
+}
+function explainConnectionError(error, parts, timeoutMs) {
+    const where = (0,connection_string/* describeConnection */.If)(parts);
+    if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
+        return new errors/* UserError */.yo(`MongoDB rejected the credentials for user "${parts.username ?? "(none)"}" at ${where}: authentication failed. ` +
+            `Check the username and password in the mongodb-uri secret (and authSource, usually "admin").`);
+    }
+    if (error instanceof lib.MongoServerSelectionError) {
+        return new errors/* UserError */.yo(`Could not reach MongoDB at ${where} within ${Math.round(timeoutMs / 1000)}s (${firstLine(error.message)}). ` +
+            `Check the host in mongodb-uri and that this runner is allowed to connect (IP access list, firewall, VPN).`);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+}
+function selectionTimeoutFromUri(uri) {
+    const m = /[?&]serverSelectionTimeoutMS=(\d+)/i.exec(uri);
+    return m?.[1] ? Number(m[1]) : 30_000;
+}
+function firstLine(text) {
+    return text.split("\n")[0] ?? text;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/target.ts
+
+const target_METADATA_COLLECTION = "snapshot_metadata";
+/** CONTRACT §3 "init": the database exists, i.e. has at least one collection. */
+async function databaseExists(client, database) {
+    const found = await client
+        .db(database)
+        .listCollections({}, { nameOnly: true, authorizedCollections: true })
+        .toArray();
+    return found.length > 0;
+}
+/** Drops a PR database after the name check; dropping one that does not exist is not an error. */
+async function dropTargetDatabase(client, database, policy, log) {
+    assertWritableTarget(database, policy);
+    const existed = await databaseExists(client, database);
+    await client.db(database).dropDatabase();
+    log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
+    return { existed };
+}
+async function readPrMetadata(client, database) {
+    const doc = await client
+        .db(database)
+        .collection(target_METADATA_COLLECTION)
+        .findOne({ _id: "latest" });
+    return doc ?? undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/metadata.ts
+
+
+const LATEST = "latest";
+async function readSnapshotMetadata(db) {
+    const doc = await db.collection(target_METADATA_COLLECTION).findOne({ _id: LATEST });
+    return doc ?? undefined;
+}
+function physicalName(meta, logical) {
+    return meta.physical?.[logical] ?? logical;
+}
+/** Polls until the snapshot's metadata says `complete`; on timeout, says the three ways out. */
+async function waitForCompleteSnapshot(client, snapshotDatabase, options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const now = options.now ?? Date.now;
+    const deadline = now() + options.timeoutMs;
+    const db = client.db(snapshotDatabase);
+    for (let attempt = 1;; attempt++) {
+        const meta = await readSnapshotMetadata(db);
+        if (meta?.status === "complete")
+            return validateMetadata(meta, snapshotDatabase);
+        const state = meta ? `status "${meta.status}"` : "no snapshot yet";
+        const left = deadline - now();
+        if (left <= 0) {
+            const label = options.snapshotLabel ?? "use-snapshot";
+            throw new SnapshotUnavailableError(`No complete snapshot in database "${snapshotDatabase}" after waiting ${Math.round(options.timeoutMs / 1000)}s (${state}). ` +
+                "Ways out:\n" +
+                "  1. wait for the scheduled weekly snapshot (Sunday 03:00 UTC by default) and re-run this workflow;\n" +
+                "  2. run the snapshot-on-demand workflow (type refresh-snapshot to confirm), then re-run;\n" +
+                `  3. remove the "${label}" label to use seed data instead.`);
+        }
+        options.log.info(`Waiting for a complete snapshot in ${snapshotDatabase} (${state}; attempt ${attempt}, ${Math.ceil(left / 1000)}s left).`);
+        await sleep(Math.min(options.intervalMs, left));
+    }
+}
+function validateMetadata(meta, snapshotDatabase) {
+    const bad = (why) => new UserError(`The snapshot metadata in ${snapshotDatabase}.${METADATA_COLLECTION} is malformed: ${why}. ` +
+        "Run the snapshot producer again to rewrite it.");
+    if (!(meta.timestamp instanceof Date))
+        throw bad('"timestamp" is not a date');
+    if (!Array.isArray(meta.collections) || meta.collections.some((c) => typeof c !== "string")) {
+        throw bad('"collections" is not a list of names');
+    }
+    if (typeof meta.source !== "string")
+        throw bad('"source" is missing');
+    return meta;
+}
+
+;// CONCATENATED MODULE: ./src/snapshot-time.ts
+
+
+
+/**
+ * When the data the PR database holds was taken from production, else when the latest complete
+ * snapshot was. Loaded only when mongodb-uri is given (the driver is most of the start-up time).
+ */
+async function readSnapshotTime(uri, database, snapshotDatabase, log) {
+    const client = await connectMongo({
+        uri,
+        log,
+        appName: "pr-snapshots/post-preview-comment",
+        serverSelectionTimeoutMS: 10_000,
+    });
+    try {
+        const restored = await readPrMetadata(client, database).catch(() => undefined);
+        if (restored?.status === "complete" && restored.snapshotTimestamp instanceof Date)
+            return restored.snapshotTimestamp;
+        if (!snapshotDatabase)
+            return undefined;
+        const latest = await readSnapshotMetadata(client.db(snapshotDatabase));
+        return latest?.status === "complete" ? latest.timestamp : undefined;
+    }
+    finally {
+        await client.close();
+    }
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,157 @@
+export const id = 394;
+export const ids = [394];
+export const modules = {
+
+/***/ 2527:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  postRestoredComment: () => (/* binding */ postRestoredComment)
+});
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(2087);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@octokit+plugin-retry@8.1.1_@octokit+core@7.0.8/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(545);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@octokit+plugin-throttling@11.0.5_@octokit+core@7.0.8/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6404);
+;// CONCATENATED MODULE: ../../packages/core/src/github/client.ts
+
+
+
+/**
+ * An Octokit with the official retry plugin (5xx and network errors, exponential backoff)
+ * and throttling plugin (primary and secondary rate limits, honouring `retry-after`).
+ */
+function createGitHubClient(options) {
+    const { token, log } = options;
+    if (!token)
+        throw new Error("A GitHub token is required (input github-token).");
+    log.secret(token);
+    const maxRetries = options.maxRateLimitRetries ?? 3;
+    const maxWait = options.maxRetryAfterSeconds ?? 120;
+    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
+        const retrying = retryCount < maxRetries && retryAfter <= maxWait;
+        log.warning(`GitHub ${kind} rate limit hit for ${request.method} ${request.url}; ` +
+            (retrying
+                ? `retrying after ${retryAfter}s (attempt ${retryCount + 1} of ${maxRetries}).`
+                : "giving up."));
+        return retrying;
+    };
+    return (0,github/* getOctokit */.Q)(token, {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        // @actions/github sends requests through its own bundled undici so that it can honour a proxy.
+        // Without a proxy, Node's built-in fetch does the same job and starts much faster.
+        ...(proxyConfigured() ? {} : { request: { fetch: globalThis.fetch } }),
+        throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
+        // 403 and 429 are left to the throttling plugin, which honours retry-after.
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    }, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+}
+function proxyConfigured(env = process.env) {
+    return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
+}
+function isNotFound(error) {
+    return typeof error === "object" && error !== null && error.status === 404;
+}
+function httpStatus(error) {
+    const status = error?.status;
+    return typeof status === "number" ? status : undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/comments.ts
+const COMMENT_KINDS = [
+    "preview",
+    "snapshot-add-blocked",
+    "snapshot-remove-blocked",
+    "lock-added",
+    "lock-removed",
+    "db-restored",
+    "db-reset",
+    "db-dropped",
+    "db-kept",
+];
+function commentMarker(kind) {
+    return `<!-- pr-snapshots:${kind} -->`;
+}
+const MARKER_LINE = /^<!-- pr-snapshots:([a-z-]+) -->$/;
+const RUN_LINE = /^<!-- pr-snapshots:run ([\w.:-]+) -->$/m;
+/** The marker is always the first line; a second hidden line records which workflow run posted it. */
+function renderComment(kind, body, runKey) {
+    const lines = [commentMarker(kind)];
+    if (runKey)
+        lines.push(`<!-- pr-snapshots:run ${runKey} -->`);
+    lines.push(body.trim());
+    return `${lines.join("\n")}\n`;
+}
+function kindOf(body) {
+    const first = body?.split(/\r?\n/, 1)[0]?.trim() ?? "";
+    const kind = MARKER_LINE.exec(first)?.[1];
+    return COMMENT_KINDS.includes(kind ?? "") ? kind : undefined;
+}
+function runKeyOf(body) {
+    return body ? RUN_LINE.exec(body)?.[1] : undefined;
+}
+async function listComments(client, repo, number) {
+    return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
+}
+/**
+ * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
+ * created otherwise. Duplicates left by two runs racing are removed, keeping the oldest.
+ */
+async function upsertStickyComment(client, repo, number, kind, body) {
+    const rendered = renderComment(kind, body);
+    const existing = (await listComments(client, repo, number)).filter((c) => kindOf(c.body) === kind);
+    const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
+    if (!keep) {
+        const { data } = await client.rest.issues.createComment({
+            ...repo,
+            issue_number: number,
+            body: rendered,
+        });
+        return { id: data.id, url: data.html_url, outcome: "created" };
+    }
+    for (const dup of duplicates) {
+        if (dup.user?.login === keep.user?.login) {
+            await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
+        }
+    }
+    if (keep.body === rendered)
+        return { id: keep.id, url: keep.html_url, outcome: "unchanged" };
+    const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body: rendered });
+    return { id: data.id, url: data.html_url, outcome: "updated" };
+}
+/** A comment about one event (lock added, label reverted, database dropped, ...). */
+async function postEventComment(client, repo, number, kind, body, options = {}) {
+    if (options.runKey && options.mayHavePosted) {
+        const earlier = (await listComments(client, repo, number)).find((c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey);
+        if (earlier)
+            return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
+    }
+    const { data } = await client.rest.issues.createComment({
+        ...repo,
+        issue_number: number,
+        body: renderComment(kind, body, options.runKey),
+    });
+    return { id: data.id, url: data.html_url, outcome: "created" };
+}
+
+;// CONCATENATED MODULE: ./src/comment.ts
+
+
+/** Posts the db-restored comment. Loaded only after a restore: the GitHub client is not needed before. */
+async function postRestoredComment(o, log) {
+    const gh = createGitHubClient({ token: o.token, log, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}) });
+    const posted = await postEventComment(gh, o.repo, o.prNumber, "db-restored", o.body, {
+        ...(o.runKey ? { runKey: o.runKey } : {}),
+        mayHavePosted: o.rerun,
+    });
+    return posted.url;
+}
+
+
+/***/ })
+
+};

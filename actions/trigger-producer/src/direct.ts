@@ -1,0 +1,84 @@
+import type { ActionResult } from "@pr-snapshots/core/action";
+import type { Log } from "@pr-snapshots/core/log";
+import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
+import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { readSnapshotMetadata, type SnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
+import { type ProduceReport, produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
+import type { DirectInputs, Outputs } from "./run";
+
+/** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
+export async function runDirect(inputs: DirectInputs, log: Log): Promise<ActionResult<Outputs>> {
+  const client = await connectMongo({
+    uri: inputs.uri,
+    log,
+    appName: "pr-snapshots/trigger-producer",
+    maxPoolSize: inputs.concurrency + 4,
+  });
+  let report: ProduceReport;
+  try {
+    report = await produceSnapshot({
+      client,
+      log,
+      sourceDatabase: inputs.sourceDatabase,
+      snapshotDatabase: inputs.snapshotDatabase,
+      ...(inputs.include ? { include: inputs.include } : {}),
+      exclude: inputs.exclude,
+      protectedDatabases: inputs.protectedDatabases,
+      concurrency: inputs.concurrency,
+      retain: inputs.retain,
+      graceSeconds: inputs.graceSeconds,
+      maxShrinkPercent: inputs.maxShrinkPercent,
+      force: inputs.force,
+      dryRun: inputs.dryRun,
+      allowPrivilegedCredentials: inputs.allowPrivilegedCredentials,
+      leaseSeconds: inputs.leaseSeconds,
+      ...(inputs.maxTimeSeconds ? { maxTimeMS: inputs.maxTimeSeconds * 1000 } : {}),
+    });
+  } finally {
+    await client.close();
+  }
+  log.info(
+    `${report.dryRun ? "Dry run: would copy" : `Published snapshot ${report.generation}:`} ${report.collections.length} collections, ` +
+      `${report.documents} documents from ${report.sourceDatabase} in ${(report.durationMs / 1000).toFixed(1)}s.`,
+  );
+  return {
+    outputs: {
+      "snapshot-timestamp": report.dryRun ? "" : report.timestamp.toISOString(),
+      collections: report.collections.length,
+      documents: report.documents,
+      generation: report.dryRun ? "" : report.generation,
+      "job-name": "",
+    },
+    summary: directSummary(report),
+  };
+}
+
+/** The snapshot a Kubernetes job just published. */
+export async function readLatestSnapshot(
+  uri: string,
+  snapshotDatabase: string,
+  log: Log,
+): Promise<SnapshotMetadata | undefined> {
+  const client = await connectMongo({ uri, log, appName: "pr-snapshots/trigger-producer" });
+  try {
+    const meta = await readSnapshotMetadata(client.db(snapshotDatabase));
+    return meta?.status === "complete" ? meta : undefined;
+  } finally {
+    await client.close();
+  }
+}
+
+function directSummary(r: ProduceReport): string {
+  const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
+  const head = r.dryRun
+    ? "### pr-snapshots: snapshot plan (dry run, nothing written)"
+    : "### pr-snapshots: snapshot refreshed";
+  const facts = [
+    `${code(r.sourceDatabase)} → ${code(r.snapshotDatabase)}${r.dryRun ? "" : `, generation ${code(r.generation)}, taken ${formatUtc(r.timestamp)}`}`,
+    `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views recorded: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
+    ...(r.previous ? [`Replaces the snapshot taken ${formatUtc(r.previous.timestamp)}`] : []),
+    ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
+    ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
+  ];
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${table(["collection", "documents", "indexes", "seconds", "method"], rows)}\n`;
+}

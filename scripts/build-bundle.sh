@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds one bundle with ncc into ./dist (run from the package's folder):
+#   bash ../../scripts/build-bundle.sh src/main.ts
+# Licences are collected from ncc's module stats (scripts/licenses.mjs): ncc's own --license
+# output misses every package that is only in the main chunk once the bundle has lazy chunks.
+set -euo pipefail
+entry="${1:?usage: build-bundle.sh <entry.ts>}"
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+stats=$(mktemp "${TMPDIR:-/tmp}/ncc-stats.XXXXXX.json")
+trap 'rm -f "$stats"' EXIT
+rm -rf dist
+"$root/node_modules/.bin/ncc" build "$entry" --out dist --transpile-only --quiet --stats-out "$stats"
+node "$root/scripts/licenses.mjs" "$stats" dist/licenses.txt
