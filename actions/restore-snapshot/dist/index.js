@@ -70213,6 +70213,20 @@ async function mapBounded(items, limit, fn) {
     return results;
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Longest job first: with bounded concurrency, starting the biggest copies first keeps one large
+ * collection from becoming a long tail after everything else has finished. Results keep the
+ * input order.
+ */
+async function mapLargestFirst(items, size, limit, fn) {
+    const order = items.map((item, index) => ({ item, index })).sort((a, b) => size(b.item) - size(a.item));
+    const results = await mapBounded(order, limit, ({ item }) => fn(item));
+    const byIndex = new Array(items.length);
+    order.forEach(({ index }, k) => {
+        byIndex[index] = results[k];
+    });
+    return byIndex;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/retry.ts
 
@@ -70800,7 +70814,7 @@ async function restoreSnapshot(req) {
     if (dropped.length)
         log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
     const timeseriesOut = await serverSupportsTimeseriesOut(client);
-    const results = await mapBounded(plan, req.concurrency, async (c) => {
+    const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
         const result = await copyCollection({ client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) }, {
             source: { db: req.snapshotDatabase, collection: c.physical },
             target: { db: target, collection: c.name },
@@ -70866,9 +70880,18 @@ async function planRestore(client, snapshotDatabase, meta) {
         if (spec.type === "view")
             continue;
         const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-        plan.push({ name, physical, spec, documents });
+        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
     }
     return plan;
+}
+/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+async function dataSize(db, collection) {
+    const [stats] = await db
+        .collection(collection)
+        .aggregate([{ $collStats: { storageStats: {} } }])
+        .toArray()
+        .catch(() => []);
+    return Number(stats?.storageStats?.size ?? 0);
 }
 async function createVerifiedView(client, policy, target, v) {
     await createView(client, policy, target, {

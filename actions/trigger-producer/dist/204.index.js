@@ -2,7 +2,7 @@ export const id = 204;
 export const ids = [204];
 export const modules = {
 
-/***/ 2189:
+/***/ 8591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -106,11 +106,11 @@ async function readSnapshotMetadata(db) {
     const doc = await db.collection(target_METADATA_COLLECTION).findOne({ _id: LATEST });
     return doc ?? undefined;
 }
-function physicalName(meta, logical) {
+function metadata_physicalName(meta, logical) {
     return meta.physical?.[logical] ?? logical;
 }
 /** Polls until the snapshot's metadata says `complete`; on timeout, says the three ways out. */
-async function waitForCompleteSnapshot(client, snapshotDatabase, options) {
+async function metadata_waitForCompleteSnapshot(client, snapshotDatabase, options) {
     const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const now = options.now ?? Date.now;
     const deadline = now() + options.timeoutMs;
@@ -171,6 +171,20 @@ async function mapBounded(items, limit, fn) {
     return results;
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Longest job first: with bounded concurrency, starting the biggest copies first keeps one large
+ * collection from becoming a long tail after everything else has finished. Results keep the
+ * input order.
+ */
+async function concurrency_mapLargestFirst(items, size, limit, fn) {
+    const order = items.map((item, index) => ({ item, index })).sort((a, b) => size(b.item) - size(a.item));
+    const results = await mapBounded(order, limit, ({ item }) => fn(item));
+    const byIndex = new Array(items.length);
+    order.forEach(({ index }, k) => {
+        byIndex[index] = results[k];
+    });
+    return byIndex;
+}
 
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
@@ -252,7 +266,7 @@ async function readCollectionSpecs(db, filter = {}) {
     }
     return specs.sort((a, b) => a.name.localeCompare(b.name));
 }
-async function readCollectionSpec(db, name) {
+async function specs_readCollectionSpec(db, name) {
     return (await readCollectionSpecs(db, { name }))[0];
 }
 async function listSecondaryIndexes(db, collection) {
@@ -334,7 +348,7 @@ function copyComment(target, tag) {
  * them, and the secondary indexes are built afterwards in one pass (faster than maintaining
  * them during the copy). The result is verified against the source spec and expected count.
  */
-async function copyCollection(ctx, request) {
+async function copy_copyCollection(ctx, request) {
     const { source, target, spec } = request;
     const started = Date.now();
     let attempts = 0;
@@ -343,7 +357,7 @@ async function copyCollection(ctx, request) {
         return copyOnce(ctx, request);
     }, { attempts: ctx.attempts ?? 4, log: ctx.log, what: `Copy of ${source.db}.${source.collection}` });
     const db = ctx.client.db(target.db);
-    const copied = await readCollectionSpec(db, target.collection);
+    const copied = await specs_readCollectionSpec(db, target.collection);
     const problems = compareSpecs({ ...spec, name: target.collection }, copied);
     const documents = await db.collection(target.collection).countDocuments({});
     if (request.expectedCount !== undefined && documents !== request.expectedCount) {
@@ -366,7 +380,7 @@ async function copyOnce(ctx, { source, target, spec }) {
     (0,names/* assertWritableTarget */.Sf)(target.db, ctx.policy);
     const targetDb = ctx.client.db(target.db);
     const sourceColl = ctx.client.db(source.db).collection(source.collection);
-    await dropCollectionIfExists(ctx.client, target);
+    await copy_dropCollectionIfExists(ctx.client, target);
     let method;
     if (spec.type === "timeseries") {
         const timeseries = timeseriesOptions(spec.options.timeseries);
@@ -449,7 +463,7 @@ function timeseriesOptions(ts) {
     }
     return out;
 }
-async function dropCollectionIfExists(client, ns) {
+async function copy_dropCollectionIfExists(client, ns) {
     try {
         return await client.db(ns.db).dropCollection(ns.collection);
     }
@@ -460,9 +474,9 @@ async function dropCollectionIfExists(client, ns) {
     }
 }
 /** Recreates a view in the target database (its pipeline refers to collections by their logical names). */
-async function createView(client, policy, targetDb, view) {
+async function copy_createView(client, policy, targetDb, view) {
     assertWritableTarget(targetDb, policy);
-    await dropCollectionIfExists(client, { db: targetDb, collection: view.name });
+    await copy_dropCollectionIfExists(client, { db: targetDb, collection: view.name });
     const options = { viewOn: view.options.viewOn, pipeline: view.options.pipeline ?? [] };
     if (view.options.collation)
         options.collation = view.options.collation;
@@ -472,7 +486,7 @@ async function createView(client, policy, targetDb, view) {
  * A killed client does not stop its `$out`: the server finishes it and would then replace a
  * collection a later run has already copied. Stop such leftovers before copying again.
  */
-async function stopStaleCopies(client, targetDb, log, exceptTag) {
+async function copy_stopStaleCopies(client, targetDb, log, exceptTag) {
     const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
     const find = async () => (await client
         .db("admin")
@@ -552,7 +566,7 @@ async function auditPrivileges(client, protectedDatabases) {
  * the intended model gives each job only the rights it needs, so that a bug in any script
  * still cannot touch production. `allow` (allow-privileged-credentials) overrides it.
  */
-async function assertLeastPrivilege(client, policy, log, options) {
+async function least_privilege_assertLeastPrivilege(client, policy, log, options) {
     const protectedDbs = options.protectedOverride ?? [...policy.protected.keys()];
     const audit = await auditPrivileges(client, protectedDbs);
     if (!audit.accessControl) {
@@ -582,7 +596,7 @@ async function serverVersion(client) {
     return info.versionArray ?? String(info.version).split(".").map(Number);
 }
 /** `$out` can write time-series collections from MongoDB 7.0.3. */
-async function serverSupportsTimeseriesOut(client) {
+async function server_serverSupportsTimeseriesOut(client) {
     const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
     return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
 }
@@ -639,7 +653,7 @@ async function deleteGeneration(client, snapshotDatabase, g) {
         .map((c) => c.name)
         .filter((n) => n.startsWith(prefix));
     for (const name of new Set([...g.physical, ...names]))
-        await dropCollectionIfExists(client, { db: snapshotDatabase, collection: name });
+        await copy_dropCollectionIfExists(client, { db: snapshotDatabase, collection: name });
     await generations(db).deleteOne({ _id: g._id });
 }
 
@@ -679,6 +693,196 @@ async function acquireLease(client, snapshotDatabase, holder, ttlMs) {
             await coll.deleteOne({ _id: LEASE_ID, holder });
         },
     };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/restore.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Replaces the PR database with a copy of the latest complete snapshot:
+ * name check → least-privilege audit → wait for a complete snapshot → plan → copy every
+ * collection with its options and indexes (bounded concurrency, retries) → views → verify →
+ * the PR database's metadata document, written last.
+ */
+async function restoreSnapshot(req) {
+    const started = Date.now();
+    const { client, log, target } = req;
+    assertWritableTarget(target, req.policy);
+    const meta = await waitForCompleteSnapshot(client, req.snapshotDatabase, {
+        timeoutMs: req.waitTimeoutMs,
+        intervalMs: req.pollIntervalMs,
+        log,
+        ...(req.sleep ? { sleep: req.sleep } : {}),
+        ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
+    });
+    // The snapshot names its production database: never a target either.
+    const policy = protectMore(req.policy, {
+        [meta.source]: "the production database this snapshot was taken from",
+    });
+    assertWritableTarget(target, policy);
+    await assertLeastPrivilege(client, policy, log, {
+        allow: req.allowPrivilegedCredentials,
+        intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
+    });
+    const plan = await planRestore(client, req.snapshotDatabase, meta);
+    const views = meta.views ?? [];
+    log.info(`Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
+        `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`);
+    const base = {
+        database: target,
+        snapshotDatabase: req.snapshotDatabase,
+        snapshotTimestamp: meta.timestamp,
+        source: meta.source,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+        views: views.map((v) => v.name),
+    };
+    if (req.dryRun) {
+        for (const c of plan) {
+            log.info(`  would copy ${c.name}: ${c.documents} documents, indexes: ${c.spec.indexes.map((i) => i.name).join(", ") || "(none)"}`);
+        }
+        for (const v of views)
+            log.info(`  would create view ${v.name} on ${v.viewOn}`);
+        return {
+            ...base,
+            dryRun: true,
+            collections: plan.map((c) => ({
+                name: c.name,
+                documents: c.documents,
+                indexes: c.spec.indexes.length,
+                seconds: 0,
+                method: "planned",
+            })),
+            dropped: [],
+            documents: plan.reduce((n, c) => n + c.documents, 0),
+            durationMs: Date.now() - started,
+        };
+    }
+    // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
+    const tag = randomUUID();
+    await stopStaleCopies(client, target, log, tag);
+    const targetDb = client.db(target);
+    const metadata = targetDb.collection(METADATA_COLLECTION);
+    assertWritableTarget(target, policy);
+    // Marked first so that an interrupted restore is never mistaken for a complete database.
+    await metadata.replaceOne({ _id: "latest" }, {
+        _id: "latest",
+        source: "snapshot",
+        status: "restoring",
+        startedAt: new Date(),
+        snapshotTimestamp: meta.timestamp,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+    }, { upsert: true });
+    const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name), METADATA_COLLECTION]);
+    const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
+    const dropped = [];
+    for (const { name } of existing) {
+        if (keep.has(name) || name.startsWith("system."))
+            continue;
+        assertWritableTarget(target, policy);
+        await dropCollectionIfExists(client, { db: target, collection: name });
+        dropped.push(name);
+    }
+    if (dropped.length)
+        log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+    const timeseriesOut = await serverSupportsTimeseriesOut(client);
+    const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+        const result = await copyCollection({ client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) }, {
+            source: { db: req.snapshotDatabase, collection: c.physical },
+            target: { db: target, collection: c.name },
+            spec: { ...c.spec, name: c.name },
+            expectedCount: c.documents,
+        });
+        log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
+        await req.onCollectionCopied?.(result);
+        return result;
+    });
+    for (const v of views)
+        await createVerifiedView(client, policy, target, v);
+    for (const r of results) {
+        await log.group(`${r.name}: ${r.documents} documents`, async () => {
+            log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
+        });
+    }
+    const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+    assertWritableTarget(target, policy);
+    await metadata.replaceOne({ _id: "latest" }, {
+        _id: "latest",
+        source: "snapshot",
+        status: "complete",
+        snapshotTimestamp: meta.timestamp,
+        restoredAt: new Date(),
+        collections: results.map((r) => r.name),
+        counts,
+        views: views.map((v) => v.name),
+        snapshotDatabase: req.snapshotDatabase,
+        productionDatabase: meta.source,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+    }, { upsert: true });
+    return {
+        ...base,
+        dryRun: false,
+        collections: results.map((r) => ({
+            name: r.name,
+            documents: r.documents,
+            indexes: r.indexes,
+            seconds: r.ms / 1000,
+            method: r.method,
+        })),
+        dropped,
+        documents: results.reduce((n, r) => n + r.documents, 0),
+        durationMs: Date.now() - started,
+    };
+}
+/** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
+async function planRestore(client, snapshotDatabase, meta) {
+    const db = client.db(snapshotDatabase);
+    const viewNames = new Set((meta.views ?? []).map((v) => v.name));
+    const plan = [];
+    for (const name of meta.collections) {
+        if (viewNames.has(name))
+            continue;
+        const physical = physicalName(meta, name);
+        const spec = await readCollectionSpec(db, physical);
+        if (!spec) {
+            throw new UserError(`The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
+                `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
+                "Run the restore again; if it keeps failing, refresh the snapshot.");
+        }
+        if (spec.type === "view")
+            continue;
+        const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
+        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
+    }
+    return plan;
+}
+/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+async function dataSize(db, collection) {
+    const [stats] = await db
+        .collection(collection)
+        .aggregate([{ $collStats: { storageStats: {} } }])
+        .toArray()
+        .catch(() => []);
+    return Number(stats?.storageStats?.size ?? 0);
+}
+async function createVerifiedView(client, policy, target, v) {
+    await createView(client, policy, target, {
+        name: v.name,
+        type: "view",
+        options: { viewOn: v.viewOn, pipeline: v.pipeline, ...(v.collation ? { collation: v.collation } : {}) },
+        indexes: [],
+    });
+    const made = await readCollectionSpec(client.db(target), v.name);
+    if (made?.type !== "view" || made.options.viewOn !== v.viewOn) {
+        throw new Error(`Verification of view ${target}.${v.name} failed: it was not created on ${v.viewOn}.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/select.ts
@@ -734,6 +938,7 @@ function selectCollections(available, include, exclude = []) {
 
 
 
+
 const PRODUCER_METHOD = "$out into generation collections, published atomically";
 /** The producer may write only the snapshot database. */
 function producerPolicy(snapshotDatabase, sourceDatabase, extra = []) {
@@ -766,7 +971,7 @@ async function produceSnapshot(req) {
     const policy = producerPolicy(snap, source, req.protectedDatabases);
     if (policy.protected.has(snap))
         throw new errors/* UserError */.yo(`The snapshot database "${snap}" is protected (${policy.protected.get(snap)}).`);
-    await assertLeastPrivilege(client, policy, log, {
+    await least_privilege_assertLeastPrivilege(client, policy, log, {
         allow: req.allowPrivilegedCredentials,
         intended: `read on "${source}" and readWrite + dbAdmin on "${snap}" only`,
     });
@@ -838,7 +1043,7 @@ async function produceSnapshot(req) {
     const lease = await acquireLease(client, snap, holder, (req.leaseSeconds ?? 120) * 1000);
     const genDocs = generations(client.db(snap));
     try {
-        await stopStaleCopies(client, snap, log, holder);
+        await copy_stopStaleCopies(client, snap, log, holder);
         await genDocs.insertOne({
             _id: generationId(generation),
             kind: "generation",
@@ -848,11 +1053,12 @@ async function produceSnapshot(req) {
             physical: copies.map((c) => physicalCollection(generation, c.name)),
             holder,
         });
-        const timeseriesOut = await serverSupportsTimeseriesOut(client);
+        const timeseriesOut = await server_serverSupportsTimeseriesOut(client);
         let results;
         try {
-            results = await mapBounded(copies, req.concurrency, async (spec) => {
-                const r = await copyCollection({
+            const sizes = new Map(await Promise.all(copies.map(async (c) => [c.name, await dataSize(client.db(source), c.name)])));
+            results = await concurrency_mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
+                const r = await copy_copyCollection({
                     client,
                     policy,
                     log,

@@ -32516,7 +32516,7 @@ const CONFIRMATION = "refresh-snapshot";
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(806), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2189));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(806), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -32558,7 +32558,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(806), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2189));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(806), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

@@ -69950,6 +69950,20 @@ async function mapBounded(items, limit, fn) {
     return results;
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Longest job first: with bounded concurrency, starting the biggest copies first keeps one large
+ * collection from becoming a long tail after everything else has finished. Results keep the
+ * input order.
+ */
+async function mapLargestFirst(items, size, limit, fn) {
+    const order = items.map((item, index) => ({ item, index })).sort((a, b) => size(b.item) - size(a.item));
+    const results = await mapBounded(order, limit, ({ item }) => fn(item));
+    const byIndex = new Array(items.length);
+    order.forEach(({ index }, k) => {
+        byIndex[index] = results[k];
+    });
+    return byIndex;
+}
 
 ;// CONCATENATED MODULE: ../core/src/mongo/retry.ts
 
@@ -70533,6 +70547,196 @@ function validateMetadata(meta, snapshotDatabase) {
     return meta;
 }
 
+;// CONCATENATED MODULE: ../core/src/snapshot/restore.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Replaces the PR database with a copy of the latest complete snapshot:
+ * name check → least-privilege audit → wait for a complete snapshot → plan → copy every
+ * collection with its options and indexes (bounded concurrency, retries) → views → verify →
+ * the PR database's metadata document, written last.
+ */
+async function restoreSnapshot(req) {
+    const started = Date.now();
+    const { client, log, target } = req;
+    (0,names/* assertWritableTarget */.Sf)(target, req.policy);
+    const meta = await waitForCompleteSnapshot(client, req.snapshotDatabase, {
+        timeoutMs: req.waitTimeoutMs,
+        intervalMs: req.pollIntervalMs,
+        log,
+        ...(req.sleep ? { sleep: req.sleep } : {}),
+        ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
+    });
+    // The snapshot names its production database: never a target either.
+    const policy = (0,names/* protectMore */.xS)(req.policy, {
+        [meta.source]: "the production database this snapshot was taken from",
+    });
+    (0,names/* assertWritableTarget */.Sf)(target, policy);
+    await assertLeastPrivilege(client, policy, log, {
+        allow: req.allowPrivilegedCredentials,
+        intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
+    });
+    const plan = await planRestore(client, req.snapshotDatabase, meta);
+    const views = meta.views ?? [];
+    log.info(`Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
+        `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`);
+    const base = {
+        database: target,
+        snapshotDatabase: req.snapshotDatabase,
+        snapshotTimestamp: meta.timestamp,
+        source: meta.source,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+        views: views.map((v) => v.name),
+    };
+    if (req.dryRun) {
+        for (const c of plan) {
+            log.info(`  would copy ${c.name}: ${c.documents} documents, indexes: ${c.spec.indexes.map((i) => i.name).join(", ") || "(none)"}`);
+        }
+        for (const v of views)
+            log.info(`  would create view ${v.name} on ${v.viewOn}`);
+        return {
+            ...base,
+            dryRun: true,
+            collections: plan.map((c) => ({
+                name: c.name,
+                documents: c.documents,
+                indexes: c.spec.indexes.length,
+                seconds: 0,
+                method: "planned",
+            })),
+            dropped: [],
+            documents: plan.reduce((n, c) => n + c.documents, 0),
+            durationMs: Date.now() - started,
+        };
+    }
+    // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
+    const tag = (0,external_node_crypto_.randomUUID)();
+    await stopStaleCopies(client, target, log, tag);
+    const targetDb = client.db(target);
+    const metadata = targetDb.collection(METADATA_COLLECTION);
+    (0,names/* assertWritableTarget */.Sf)(target, policy);
+    // Marked first so that an interrupted restore is never mistaken for a complete database.
+    await metadata.replaceOne({ _id: "latest" }, {
+        _id: "latest",
+        source: "snapshot",
+        status: "restoring",
+        startedAt: new Date(),
+        snapshotTimestamp: meta.timestamp,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+    }, { upsert: true });
+    const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name), METADATA_COLLECTION]);
+    const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
+    const dropped = [];
+    for (const { name } of existing) {
+        if (keep.has(name) || name.startsWith("system."))
+            continue;
+        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        await dropCollectionIfExists(client, { db: target, collection: name });
+        dropped.push(name);
+    }
+    if (dropped.length)
+        log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+    const timeseriesOut = await serverSupportsTimeseriesOut(client);
+    const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+        const result = await copyCollection({ client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) }, {
+            source: { db: req.snapshotDatabase, collection: c.physical },
+            target: { db: target, collection: c.name },
+            spec: { ...c.spec, name: c.name },
+            expectedCount: c.documents,
+        });
+        log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
+        await req.onCollectionCopied?.(result);
+        return result;
+    });
+    for (const v of views)
+        await createVerifiedView(client, policy, target, v);
+    for (const r of results) {
+        await log.group(`${r.name}: ${r.documents} documents`, async () => {
+            log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
+        });
+    }
+    const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+    (0,names/* assertWritableTarget */.Sf)(target, policy);
+    await metadata.replaceOne({ _id: "latest" }, {
+        _id: "latest",
+        source: "snapshot",
+        status: "complete",
+        snapshotTimestamp: meta.timestamp,
+        restoredAt: new Date(),
+        collections: results.map((r) => r.name),
+        counts,
+        views: views.map((v) => v.name),
+        snapshotDatabase: req.snapshotDatabase,
+        productionDatabase: meta.source,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+    }, { upsert: true });
+    return {
+        ...base,
+        dryRun: false,
+        collections: results.map((r) => ({
+            name: r.name,
+            documents: r.documents,
+            indexes: r.indexes,
+            seconds: r.ms / 1000,
+            method: r.method,
+        })),
+        dropped,
+        documents: results.reduce((n, r) => n + r.documents, 0),
+        durationMs: Date.now() - started,
+    };
+}
+/** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
+async function planRestore(client, snapshotDatabase, meta) {
+    const db = client.db(snapshotDatabase);
+    const viewNames = new Set((meta.views ?? []).map((v) => v.name));
+    const plan = [];
+    for (const name of meta.collections) {
+        if (viewNames.has(name))
+            continue;
+        const physical = physicalName(meta, name);
+        const spec = await readCollectionSpec(db, physical);
+        if (!spec) {
+            throw new errors/* UserError */.yo(`The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
+                `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
+                "Run the restore again; if it keeps failing, refresh the snapshot.");
+        }
+        if (spec.type === "view")
+            continue;
+        const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
+        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
+    }
+    return plan;
+}
+/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+async function dataSize(db, collection) {
+    const [stats] = await db
+        .collection(collection)
+        .aggregate([{ $collStats: { storageStats: {} } }])
+        .toArray()
+        .catch(() => []);
+    return Number(stats?.storageStats?.size ?? 0);
+}
+async function createVerifiedView(client, policy, target, v) {
+    await createView(client, policy, target, {
+        name: v.name,
+        type: "view",
+        options: { viewOn: v.viewOn, pipeline: v.pipeline, ...(v.collation ? { collation: v.collation } : {}) },
+        indexes: [],
+    });
+    const made = await readCollectionSpec(client.db(target), v.name);
+    if (made?.type !== "view" || made.options.viewOn !== v.viewOn) {
+        throw new Error(`Verification of view ${target}.${v.name} failed: it was not created on ${v.viewOn}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ../core/src/snapshot/select.ts
 
 
@@ -70573,6 +70777,7 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/producer.ts
+
 
 
 
@@ -70703,7 +70908,8 @@ async function produceSnapshot(req) {
         const timeseriesOut = await serverSupportsTimeseriesOut(client);
         let results;
         try {
-            results = await mapBounded(copies, req.concurrency, async (spec) => {
+            const sizes = new Map(await Promise.all(copies.map(async (c) => [c.name, await dataSize(client.db(source), c.name)])));
+            results = await mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
                 const r = await copyCollection({
                     client,
                     policy,
@@ -70799,187 +71005,6 @@ function sanityCheck(previous, counts, maxShrinkPercent) {
         }
     }
     return problems;
-}
-
-;// CONCATENATED MODULE: ../core/src/snapshot/restore.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * Replaces the PR database with a copy of the latest complete snapshot:
- * name check → least-privilege audit → wait for a complete snapshot → plan → copy every
- * collection with its options and indexes (bounded concurrency, retries) → views → verify →
- * the PR database's metadata document, written last.
- */
-async function restoreSnapshot(req) {
-    const started = Date.now();
-    const { client, log, target } = req;
-    (0,names/* assertWritableTarget */.Sf)(target, req.policy);
-    const meta = await waitForCompleteSnapshot(client, req.snapshotDatabase, {
-        timeoutMs: req.waitTimeoutMs,
-        intervalMs: req.pollIntervalMs,
-        log,
-        ...(req.sleep ? { sleep: req.sleep } : {}),
-        ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
-    });
-    // The snapshot names its production database: never a target either.
-    const policy = (0,names/* protectMore */.xS)(req.policy, {
-        [meta.source]: "the production database this snapshot was taken from",
-    });
-    (0,names/* assertWritableTarget */.Sf)(target, policy);
-    await assertLeastPrivilege(client, policy, log, {
-        allow: req.allowPrivilegedCredentials,
-        intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
-    });
-    const plan = await planRestore(client, req.snapshotDatabase, meta);
-    const views = meta.views ?? [];
-    log.info(`Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
-        `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`);
-    const base = {
-        database: target,
-        snapshotDatabase: req.snapshotDatabase,
-        snapshotTimestamp: meta.timestamp,
-        source: meta.source,
-        ...(meta.generation ? { generation: meta.generation } : {}),
-        views: views.map((v) => v.name),
-    };
-    if (req.dryRun) {
-        for (const c of plan) {
-            log.info(`  would copy ${c.name}: ${c.documents} documents, indexes: ${c.spec.indexes.map((i) => i.name).join(", ") || "(none)"}`);
-        }
-        for (const v of views)
-            log.info(`  would create view ${v.name} on ${v.viewOn}`);
-        return {
-            ...base,
-            dryRun: true,
-            collections: plan.map((c) => ({
-                name: c.name,
-                documents: c.documents,
-                indexes: c.spec.indexes.length,
-                seconds: 0,
-                method: "planned",
-            })),
-            dropped: [],
-            documents: plan.reduce((n, c) => n + c.documents, 0),
-            durationMs: Date.now() - started,
-        };
-    }
-    // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
-    const tag = (0,external_node_crypto_.randomUUID)();
-    await stopStaleCopies(client, target, log, tag);
-    const targetDb = client.db(target);
-    const metadata = targetDb.collection(METADATA_COLLECTION);
-    (0,names/* assertWritableTarget */.Sf)(target, policy);
-    // Marked first so that an interrupted restore is never mistaken for a complete database.
-    await metadata.replaceOne({ _id: "latest" }, {
-        _id: "latest",
-        source: "snapshot",
-        status: "restoring",
-        startedAt: new Date(),
-        snapshotTimestamp: meta.timestamp,
-        ...(meta.generation ? { generation: meta.generation } : {}),
-    }, { upsert: true });
-    const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name), METADATA_COLLECTION]);
-    const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
-    const dropped = [];
-    for (const { name } of existing) {
-        if (keep.has(name) || name.startsWith("system."))
-            continue;
-        (0,names/* assertWritableTarget */.Sf)(target, policy);
-        await dropCollectionIfExists(client, { db: target, collection: name });
-        dropped.push(name);
-    }
-    if (dropped.length)
-        log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
-    const timeseriesOut = await serverSupportsTimeseriesOut(client);
-    const results = await mapBounded(plan, req.concurrency, async (c) => {
-        const result = await copyCollection({ client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) }, {
-            source: { db: req.snapshotDatabase, collection: c.physical },
-            target: { db: target, collection: c.name },
-            spec: { ...c.spec, name: c.name },
-            expectedCount: c.documents,
-        });
-        log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
-        await req.onCollectionCopied?.(result);
-        return result;
-    });
-    for (const v of views)
-        await createVerifiedView(client, policy, target, v);
-    for (const r of results) {
-        await log.group(`${r.name}: ${r.documents} documents`, async () => {
-            log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
-        });
-    }
-    const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-    (0,names/* assertWritableTarget */.Sf)(target, policy);
-    await metadata.replaceOne({ _id: "latest" }, {
-        _id: "latest",
-        source: "snapshot",
-        status: "complete",
-        snapshotTimestamp: meta.timestamp,
-        restoredAt: new Date(),
-        collections: results.map((r) => r.name),
-        counts,
-        views: views.map((v) => v.name),
-        snapshotDatabase: req.snapshotDatabase,
-        productionDatabase: meta.source,
-        ...(meta.generation ? { generation: meta.generation } : {}),
-    }, { upsert: true });
-    return {
-        ...base,
-        dryRun: false,
-        collections: results.map((r) => ({
-            name: r.name,
-            documents: r.documents,
-            indexes: r.indexes,
-            seconds: r.ms / 1000,
-            method: r.method,
-        })),
-        dropped,
-        documents: results.reduce((n, r) => n + r.documents, 0),
-        durationMs: Date.now() - started,
-    };
-}
-/** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
-async function planRestore(client, snapshotDatabase, meta) {
-    const db = client.db(snapshotDatabase);
-    const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-    const plan = [];
-    for (const name of meta.collections) {
-        if (viewNames.has(name))
-            continue;
-        const physical = physicalName(meta, name);
-        const spec = await readCollectionSpec(db, physical);
-        if (!spec) {
-            throw new errors/* UserError */.yo(`The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
-                `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
-                "Run the restore again; if it keeps failing, refresh the snapshot.");
-        }
-        if (spec.type === "view")
-            continue;
-        const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-        plan.push({ name, physical, spec, documents });
-    }
-    return plan;
-}
-async function createVerifiedView(client, policy, target, v) {
-    await createView(client, policy, target, {
-        name: v.name,
-        type: "view",
-        options: { viewOn: v.viewOn, pipeline: v.pipeline, ...(v.collation ? { collation: v.collation } : {}) },
-        indexes: [],
-    });
-    const made = await readCollectionSpec(client.db(target), v.name);
-    if (made?.type !== "view" || made.options.viewOn !== v.viewOn) {
-        throw new Error(`Verification of view ${target}.${v.name} failed: it was not created on ${v.viewOn}.`);
-    }
 }
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/settings.ts

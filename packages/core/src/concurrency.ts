@@ -23,3 +23,23 @@ export async function mapBounded<T, R>(
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Longest job first: with bounded concurrency, starting the biggest copies first keeps one large
+ * collection from becoming a long tail after everything else has finished. Results keep the
+ * input order.
+ */
+export async function mapLargestFirst<T, R>(
+  items: readonly T[],
+  size: (item: T) => number,
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const order = items.map((item, index) => ({ item, index })).sort((a, b) => size(b.item) - size(a.item));
+  const results = await mapBounded(order, limit, ({ item }) => fn(item));
+  const byIndex = new Array<R>(items.length);
+  order.forEach(({ index }, k) => {
+    byIndex[index] = results[k] as R;
+  });
+  return byIndex;
+}

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { MongoClient } from "mongodb";
-import { mapBounded } from "../concurrency";
+import { mapLargestFirst } from "../concurrency";
 import { RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
 import { type CopyResult, copyCollection, stopStaleCopies } from "../mongo/copy";
@@ -19,7 +19,7 @@ import {
 } from "./generations";
 import { acquireLease } from "./lease";
 import { LATEST, readSnapshotMetadata, type SnapshotMetadata, type ViewDefinition } from "./metadata";
-import type { CollectionReport } from "./restore";
+import { type CollectionReport, dataSize } from "./restore";
 import { selectCollections } from "./select";
 
 export interface ProduceRequest {
@@ -193,27 +193,37 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     const timeseriesOut = await serverSupportsTimeseriesOut(client);
     let results: CopyResult[];
     try {
-      results = await mapBounded(copies, req.concurrency, async (spec) => {
-        const r = await copyCollection(
-          {
-            client,
-            policy,
-            log,
-            tag: holder,
-            timeseriesOut,
-            ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-          },
-          {
-            source: { db: source, collection: spec.name },
-            target: { db: snap, collection: physicalCollection(generation, spec.name) },
-            spec,
-          },
-        );
-        log.info(
-          `  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`,
-        );
-        return r;
-      });
+      const sizes = new Map(
+        await Promise.all(
+          copies.map(async (c) => [c.name, await dataSize(client.db(source), c.name)] as const),
+        ),
+      );
+      results = await mapLargestFirst(
+        copies,
+        (c) => sizes.get(c.name) ?? 0,
+        req.concurrency,
+        async (spec) => {
+          const r = await copyCollection(
+            {
+              client,
+              policy,
+              log,
+              tag: holder,
+              timeseriesOut,
+              ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+            },
+            {
+              source: { db: source, collection: spec.name },
+              target: { db: snap, collection: physicalCollection(generation, spec.name) },
+              spec,
+            },
+          );
+          log.info(
+            `  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`,
+          );
+          return r;
+        },
+      );
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
       const refusal = sanityCheck(previous, counts, req.maxShrinkPercent);
       if (refusal.length) {

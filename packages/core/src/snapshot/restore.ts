@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { MongoClient } from "mongodb";
-import { mapBounded } from "../concurrency";
+import type { Db, MongoClient } from "mongodb";
+import { mapLargestFirst } from "../concurrency";
 import { UserError } from "../errors";
 import type { Log } from "../log";
 import {
@@ -46,6 +46,8 @@ export interface PlannedCollection {
   physical: string;
   spec: CollectionSpec;
   documents: number;
+  /** Size of the data, to start the biggest copies first. */
+  bytes: number;
 }
 
 export interface CollectionReport {
@@ -170,22 +172,27 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
 
   const timeseriesOut = await serverSupportsTimeseriesOut(client);
-  const results: CopyResult[] = await mapBounded(plan, req.concurrency, async (c) => {
-    const result = await copyCollection(
-      { client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) },
-      {
-        source: { db: req.snapshotDatabase, collection: c.physical },
-        target: { db: target, collection: c.name },
-        spec: { ...c.spec, name: c.name },
-        expectedCount: c.documents,
-      },
-    );
-    log.info(
-      `  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`,
-    );
-    await req.onCollectionCopied?.(result);
-    return result;
-  });
+  const results: CopyResult[] = await mapLargestFirst(
+    plan,
+    (c) => c.bytes,
+    req.concurrency,
+    async (c) => {
+      const result = await copyCollection(
+        { client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) },
+        {
+          source: { db: req.snapshotDatabase, collection: c.physical },
+          target: { db: target, collection: c.name },
+          spec: { ...c.spec, name: c.name },
+          expectedCount: c.documents,
+        },
+      );
+      log.info(
+        `  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`,
+      );
+      await req.onCollectionCopied?.(result);
+      return result;
+    },
+  );
   for (const v of views) await createVerifiedView(client, policy, target, v);
 
   for (const r of results) {
@@ -251,9 +258,19 @@ export async function planRestore(
     }
     if (spec.type === "view") continue;
     const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-    plan.push({ name, physical, spec, documents });
+    plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
   }
   return plan;
+}
+
+/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+export async function dataSize(db: Db, collection: string): Promise<number> {
+  const [stats] = await db
+    .collection(collection)
+    .aggregate<{ storageStats?: { size?: number } }>([{ $collStats: { storageStats: {} } }])
+    .toArray()
+    .catch(() => []);
+  return Number(stats?.storageStats?.size ?? 0);
 }
 
 async function createVerifiedView(
