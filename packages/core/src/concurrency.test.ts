@@ -29,10 +29,15 @@ describe("bounded concurrency", () => {
 
   it("starts the largest items first, results in input order", async () => {
     const started: string[] = [];
-    const out = await mapLargestFirst(["s", "xl", "m"], (x) => ({ s: 1, m: 5, xl: 9 })[x] ?? 0, 1, async (x) => {
-      started.push(x);
-      return x.toUpperCase();
-    });
+    const out = await mapLargestFirst(
+      ["s", "xl", "m"],
+      (x) => ({ s: 1, m: 5, xl: 9 })[x] ?? 0,
+      1,
+      async (x) => {
+        started.push(x);
+        return x.toUpperCase();
+      },
+    );
     expect(started).toEqual(["xl", "m", "s"]);
     expect(out).toEqual(["S", "XL", "M"]);
   });
