@@ -217,25 +217,7 @@ async function main() {
           repeat,
           log,
         );
-        const ours = median(times["pr-snapshots"] ?? []);
-        const original = median(times["original script"] ?? []);
-        const floor = median(times.floor ?? []);
-        results.restore = {
-          times,
-          median: { ours, original, floor },
-          ratios: { original: ratio(ours, original), floor: ratio(ours, floor) },
-        };
-        md.push(section("Restore (snapshot → PR database)", ours, original, floor));
-        goals.push({
-          goal: "restore ≤ 1.0× original script",
-          value: ratio(ours, original).toFixed(2),
-          pass: ours <= original,
-        });
-        goals.push({
-          goal: "restore ≤ 1.15× floor",
-          value: ratio(ours, floor).toFixed(2),
-          pass: ours <= 1.15 * floor,
-        });
+        results.restore = judge("Restore (snapshot → PR database)", "restore", times, md, goals);
         for (const db of ["syrf_pr_101", "syrf_pr_102", "syrf_pr_103"]) await drop(db);
       }
 
@@ -267,25 +249,7 @@ async function main() {
           repeat,
           log,
         );
-        const ours = median(times["pr-snapshots"] ?? []);
-        const original = median(times["original script"] ?? []);
-        const floor = median(times.floor ?? []);
-        results.producer = {
-          times,
-          median: { ours, original, floor },
-          ratios: { original: ratio(ours, original), floor: ratio(ours, floor) },
-        };
-        md.push(section("Producer (production → snapshot)", ours, original, floor));
-        goals.push({
-          goal: "producer ≤ 1.0× original script",
-          value: ratio(ours, original).toFixed(2),
-          pass: ours <= original,
-        });
-        goals.push({
-          goal: "producer ≤ 1.15× floor",
-          value: ratio(ours, floor).toFixed(2),
-          pass: ours <= 1.15 * floor,
-        });
+        results.producer = judge("Producer (production → snapshot)", "producer", times, md, goals);
         await drop("syrf_snapshot");
       }
       await drop("syrftest");
@@ -560,6 +524,29 @@ async function main() {
   ].join("\n");
   writeFileSync(path.join(repoRoot, `bench/results/${stamp}.md`), report);
   log(`\nWrote bench/results/${stamp}.json and bench/results/${stamp}.md`);
+}
+
+/** Medians, ratios, the report section and the two goals of a three-way comparison. */
+function judge(title: string, what: string, times: Record<string, number[]>, md: string[], goals: Goal[]) {
+  const ours = median(times["pr-snapshots"] ?? []);
+  const original = median(times["original script"] ?? []);
+  const floor = median(times.floor ?? []);
+  md.push(section(title, ours, original, floor));
+  goals.push({
+    goal: `${what} ≤ 1.0× original script`,
+    value: ratio(ours, original).toFixed(2),
+    pass: ours <= original,
+  });
+  goals.push({
+    goal: `${what} ≤ 1.15× floor`,
+    value: ratio(ours, floor).toFixed(2),
+    pass: ours <= 1.15 * floor,
+  });
+  return {
+    times,
+    median: { ours, original, floor },
+    ratios: { original: ratio(ours, original), floor: ratio(ours, floor) },
+  };
 }
 
 function section(title: string, ours: number, original: number, floor: number): string {

@@ -11,6 +11,7 @@ import { MongoClient } from "mongodb";
 import { pullRequestEvent } from "../test/support/events";
 import { type CommentState, GitHubStandIn } from "../test/support/github-stand-in";
 import { dbHash, type RunningMongo, startMongo } from "../test/support/mongod";
+import { producerRoles, pullRequestRoles } from "../test/support/permission-model";
 import { type ActionRun, runAction } from "../test/support/run-action";
 import { seedProduction } from "../test/support/sample-data";
 
@@ -69,20 +70,12 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
   const producerUri = await mongo.createUser({
     user: "snapshot-producer",
     pwd: "producer-Secret-1",
-    roles: [
-      { role: "read", db: PROD },
-      { role: "readWrite", db: SNAPSHOT },
-      { role: "dbAdmin", db: SNAPSHOT },
-    ],
+    roles: producerRoles(PROD, SNAPSHOT),
   });
   const prUri = await mongo.createUser({
     user: `shop-pr-${PR}-user`,
     pwd: "pr-Secret-42",
-    roles: [
-      { role: "read", db: SNAPSHOT },
-      { role: "readWrite", db: DATABASE },
-      { role: "dbAdmin", db: DATABASE },
-    ],
+    roles: pullRequestRoles(SNAPSHOT, DATABASE),
   });
   let commits = 0;
   const nextSha = () => createHash("sha1").update(`commit ${++commits}`).digest("hex");

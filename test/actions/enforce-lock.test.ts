@@ -9,6 +9,7 @@ import { pullRequestEvent } from "../support/events";
 import { GitHubStandIn, type LabelEvent, SECONDARY_RATE_LIMIT_BODY } from "../support/github-stand-in";
 import { dbHash, type RunningMongo, startMongo } from "../support/mongod";
 import { type ActionRun, runAction } from "../support/run-action";
+import { mulberry32 } from "../support/sample-data";
 
 /**
  * enforce-lock as the runner runs it: the bundled dist/index.js as a child process, against the
@@ -814,21 +815,9 @@ describe("faults", () => {
 });
 
 describe("a burst of label events", () => {
-  /** Small seeded PRNG so that a failure can be replayed. */
-  function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
-
   it("20 events with stale payloads, processed in a shuffled order, end where the table says", async () => {
     const seed = Number(process.env.BURST_SEED ?? Date.now() % 1_000_000);
-    const rand = random(seed);
+    const rand = mulberry32(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
     const n = openPr([P, L, U, "bug"]);
     await seedDatabase(dbName(n), "snapshot");

@@ -5,7 +5,8 @@ import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
 import { GitHubStandIn } from "../support/github-stand-in";
-import { dbHash, type RunningMongo, startMongo } from "../support/mongod";
+import { dbHash } from "../support/mongod";
+import { authServerForSuite, pullRequestRoles } from "../support/permission-model";
 import { type RunActionOptions, runAction, startAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
 
@@ -206,28 +207,14 @@ describe("restore-snapshot (bundled action as a process)", () => {
 });
 
 describe("restore-snapshot on an --auth server with the original permission model", () => {
-  let mongo: RunningMongo;
-  let admin: MongoClient;
-  beforeAll(async () => {
-    mongo = await startMongo({ auth: true });
-    admin = new MongoClient(mongo.uri);
-    await admin.connect();
-  });
-  afterAll(async () => {
-    await admin?.close();
-    await mongo?.stop();
-  });
+  const server = authServerForSuite();
 
   it("succeeds with the PR user's credentials and refuses root's unless allowed; wrong password is explained", async () => {
-    await snapshotOf("sy", 1, admin);
-    const prUri = await mongo.createUser({
+    await snapshotOf("sy", 1, server.admin);
+    const prUri = await server.mongo.createUser({
       user: "sy-pr-21-user",
       pwd: "pr:secret/21",
-      roles: [
-        { role: "read", db: "sy_snapshot" },
-        { role: "readWrite", db: "sy_pr_21" },
-        { role: "dbAdmin", db: "sy_pr_21" },
-      ],
+      roles: pullRequestRoles("sy_snapshot", "sy_pr_21"),
     });
     const ok = await restore({ "db-prefix": "sy", "pr-number": 21, "mongodb-uri": prUri, comment: false });
     expect(ok.code, ok.stdout).toBe(0);
@@ -239,7 +226,7 @@ describe("restore-snapshot on an --auth server with the original permission mode
     const root = await restore({
       "db-prefix": "sy",
       "pr-number": 21,
-      "mongodb-uri": mongo.uri,
+      "mongodb-uri": server.mongo.uri,
       comment: false,
     });
     expect(root.code).toBe(1);
@@ -250,7 +237,7 @@ describe("restore-snapshot on an --auth server with the original permission mode
     const wrong = await restore({
       "db-prefix": "sy",
       "pr-number": 21,
-      "mongodb-uri": mongo.uriFor("sy-pr-21-user", "nope"),
+      "mongodb-uri": server.mongo.uriFor("sy-pr-21-user", "nope"),
       comment: false,
     });
     expect(wrong.code).toBe(1);

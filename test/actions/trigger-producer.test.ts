@@ -4,7 +4,8 @@ import path from "node:path";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { dbHash, type RunningMongo, startMongo } from "../support/mongod";
+import { dbHash } from "../support/mongod";
+import { authServerForSuite, producerRoles } from "../support/permission-model";
 import { runAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
 
@@ -214,29 +215,15 @@ describe("trigger-producer (bundled action as a process)", () => {
 });
 
 describe("trigger-producer with the producer user of the original permission model (--auth)", () => {
-  let mongo: RunningMongo;
-  let admin: MongoClient;
-  beforeAll(async () => {
-    mongo = await startMongo({ auth: true });
-    admin = new MongoClient(mongo.uri);
-    await admin.connect();
-  });
-  afterAll(async () => {
-    await admin?.close();
-    await mongo?.stop();
-  });
+  const server = authServerForSuite();
 
   it("succeeds with read on production and readWrite+dbAdmin on the snapshot; production's dbHash is unchanged", async () => {
-    await seedProduction(admin, "app_prod", { scale: 2 });
-    const before = await dbHash(admin, "app_prod");
-    const producerUri = await mongo.createUser({
+    await seedProduction(server.admin, "app_prod", { scale: 2 });
+    const before = await dbHash(server.admin, "app_prod");
+    const producerUri = await server.mongo.createUser({
       user: "snapshot-producer",
       pwd: "pr0ducer-pw",
-      roles: [
-        { role: "read", db: "app_prod" },
-        { role: "readWrite", db: "app_snapshot" },
-        { role: "dbAdmin", db: "app_snapshot" },
-      ],
+      roles: producerRoles("app_prod", "app_snapshot"),
     });
     const r = await trigger({
       "mongodb-uri": producerUri,
@@ -246,17 +233,17 @@ describe("trigger-producer with the producer user of the original permission mod
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/snapshot-producer@admin cannot write any protected database/);
     expect(r.stdout.replace(/::add-mask::.*/g, "")).not.toContain("pr0ducer-pw");
-    expect(await dbHash(admin, "app_prod")).toEqual(before);
-    const meta = await readSnapshotMetadata(admin.db("app_snapshot"));
+    expect(await dbHash(server.admin, "app_prod")).toEqual(before);
+    const meta = await readSnapshotMetadata(server.admin.db("app_snapshot"));
     expect(meta?.collections.sort()).toEqual([...SAMPLE_COLLECTIONS].sort());
 
     const root = await trigger({
-      "mongodb-uri": mongo.uri,
+      "mongodb-uri": server.mongo.uri,
       "db-prefix": "app",
       "source-database": "app_prod",
     });
     expect(root.code).toBe(1);
     expect(root.errors.join("\n")).toMatch(/can write every database/);
-    expect(await dbHash(admin, "app_prod")).toEqual(before);
+    expect(await dbHash(server.admin, "app_prod")).toEqual(before);
   });
 });

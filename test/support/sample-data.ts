@@ -265,7 +265,8 @@ export async function createStructure(client: MongoClient, database: string): Pr
   });
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG: the same seed gives the same data (and lets a randomised test be replayed). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -50,6 +50,16 @@ async function connectMongo(options) {
         throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri));
     }
 }
+/** Connects, runs `fn`, and always closes the connection. */
+async function withMongo(options, fn) {
+    const client = await connectMongo(options);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.close();
+    }
+}
 function explainConnectionError(error, parts, timeoutMs) {
     const where = (0,connection_string/* describeConnection */.If)(parts);
     if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {

@@ -34889,6 +34889,34 @@ function readProducerSettings(inputs, common) {
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
     };
 }
+/** The restore that these settings describe (the action and the command line run the same one). */
+function restoreRequest(s, common, client, log) {
+    return {
+        client,
+        log,
+        snapshotDatabase: s.snapshotDatabase,
+        target: s.database,
+        policy: s.policy,
+        waitTimeoutMs: s.waitTimeoutSeconds * 1000,
+        pollIntervalMs: s.pollIntervalSeconds * 1000,
+        concurrency: s.concurrency,
+        dryRun: common.dryRun,
+        allowPrivilegedCredentials: s.allowPrivilegedCredentials,
+        snapshotLabel: common.labels.snapshot,
+        ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
+    };
+}
+/** The producer run that these settings describe. */
+function produceRequest(s, common, client, log) {
+    const { maxTimeSeconds, ...rest } = s;
+    return {
+        client,
+        log,
+        ...rest,
+        dryRun: common.dryRun,
+        ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
@@ -40913,7 +40941,7 @@ async function readLivePullRequest(github, inputs) {
     }
 }
 async function connect(uri, database, log) {
-    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(806), __nccwpck_require__.e(16)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5703));
+    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(944), __nccwpck_require__.e(16)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5703));
     return openPrDatabase(uri, database, log);
 }
 async function nothingChangedIfFails(promise) {

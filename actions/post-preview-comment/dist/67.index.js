@@ -48,6 +48,16 @@ async function connectMongo(options) {
         throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri));
     }
 }
+/** Connects, runs `fn`, and always closes the connection. */
+async function withMongo(options, fn) {
+    const client = await connectMongo(options);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.close();
+    }
+}
 function explainConnectionError(error, parts, timeoutMs) {
     const where = (0,connection_string/* describeConnection */.If)(parts);
     if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
@@ -152,13 +162,7 @@ function validateMetadata(meta, snapshotDatabase) {
  * snapshot was. Loaded only when mongodb-uri is given (the driver is most of the start-up time).
  */
 async function readSnapshotTime(uri, database, snapshotDatabase, log) {
-    const client = await connectMongo({
-        uri,
-        log,
-        appName: "pr-snapshots/post-preview-comment",
-        serverSelectionTimeoutMS: 10_000,
-    });
-    try {
+    return withMongo({ uri, log, appName: "pr-snapshots/post-preview-comment", serverSelectionTimeoutMS: 10_000 }, async (client) => {
         const restored = await readPrMetadata(client, database).catch(() => undefined);
         if (restored?.status === "complete" && restored.snapshotTimestamp instanceof Date)
             return restored.snapshotTimestamp;
@@ -166,10 +170,7 @@ async function readSnapshotTime(uri, database, snapshotDatabase, log) {
             return undefined;
         const latest = await readSnapshotMetadata(client.db(snapshotDatabase));
         return latest?.status === "complete" ? latest.timestamp : undefined;
-    }
-    finally {
-        await client.close();
-    }
+    });
 }
 
 

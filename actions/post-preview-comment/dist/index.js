@@ -40419,7 +40419,7 @@ async function readTimestamp(inputs, log) {
     if (!inputs.uri)
         return undefined;
     try {
-        const { readSnapshotTime } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(806), __nccwpck_require__.e(67)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
+        const { readSnapshotTime } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(944), __nccwpck_require__.e(67)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
         return await readSnapshotTime(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
     }
     catch (error) {

@@ -1,5 +1,5 @@
 import type { Log } from "@pr-snapshots/core/log";
-import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 
@@ -13,20 +13,15 @@ export async function readSnapshotTime(
   snapshotDatabase: string | undefined,
   log: Log,
 ): Promise<Date | undefined> {
-  const client = await connectMongo({
-    uri,
-    log,
-    appName: "pr-snapshots/post-preview-comment",
-    serverSelectionTimeoutMS: 10_000,
-  });
-  try {
-    const restored = await readPrMetadata(client, database).catch(() => undefined);
-    if (restored?.status === "complete" && restored.snapshotTimestamp instanceof Date)
-      return restored.snapshotTimestamp;
-    if (!snapshotDatabase) return undefined;
-    const latest = await readSnapshotMetadata(client.db(snapshotDatabase));
-    return latest?.status === "complete" ? latest.timestamp : undefined;
-  } finally {
-    await client.close();
-  }
+  return withMongo(
+    { uri, log, appName: "pr-snapshots/post-preview-comment", serverSelectionTimeoutMS: 10_000 },
+    async (client) => {
+      const restored = await readPrMetadata(client, database).catch(() => undefined);
+      if (restored?.status === "complete" && restored.snapshotTimestamp instanceof Date)
+        return restored.snapshotTimestamp;
+      if (!snapshotDatabase) return undefined;
+      const latest = await readSnapshotMetadata(client.db(snapshotDatabase));
+      return latest?.status === "complete" ? latest.timestamp : undefined;
+    },
+  );
 }

@@ -70108,6 +70108,34 @@ function readProducerSettings(inputs, common) {
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
     };
 }
+/** The restore that these settings describe (the action and the command line run the same one). */
+function restoreRequest(s, common, client, log) {
+    return {
+        client,
+        log,
+        snapshotDatabase: s.snapshotDatabase,
+        target: s.database,
+        policy: s.policy,
+        waitTimeoutMs: s.waitTimeoutSeconds * 1000,
+        pollIntervalMs: s.pollIntervalSeconds * 1000,
+        concurrency: s.concurrency,
+        dryRun: common.dryRun,
+        allowPrivilegedCredentials: s.allowPrivilegedCredentials,
+        snapshotLabel: common.labels.snapshot,
+        ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
+    };
+}
+/** The producer run that these settings describe. */
+function produceRequest(s, common, client, log) {
+    const { maxTimeSeconds, ...rest } = s;
+    return {
+        client,
+        log,
+        ...rest,
+        dryRun: common.dryRun,
+        ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
+    };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/markdown.ts
 /** Small Markdown helpers for job summaries and PR comments. */
@@ -70166,6 +70194,16 @@ async function connectMongo(options) {
     catch (error) {
         await client.close().catch(() => { });
         throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri));
+    }
+}
+/** Connects, runs `fn`, and always closes the connection. */
+async function withMongo(options, fn) {
+    const client = await connectMongo(options);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.close();
     }
 }
 function explainConnectionError(error, parts, timeoutMs) {
@@ -70377,6 +70415,9 @@ function canonical(value) {
 
 
 
+function collectionReport(r) {
+    return { name: r.name, documents: r.documents, indexes: r.indexes, seconds: r.ms / 1000, method: r.method };
+}
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
@@ -70850,13 +70891,7 @@ async function restoreSnapshot(req) {
     return {
         ...base,
         dryRun: false,
-        collections: results.map((r) => ({
-            name: r.name,
-            documents: r.documents,
-            indexes: r.indexes,
-            seconds: r.ms / 1000,
-            method: r.method,
-        })),
+        collections: results.map(collectionReport),
         dropped,
         documents: results.reduce((n, r) => n + r.documents, 0),
         durationMs: Date.now() - started,
@@ -70911,33 +70946,9 @@ async function createVerifiedView(client, policy, target, v) {
 
 
 
+
 async function run(inputs, log = actionsLog) {
-    const client = await connectMongo({
-        uri: inputs.uri,
-        log,
-        appName: "pr-snapshots/restore-snapshot",
-        maxPoolSize: inputs.concurrency + 4,
-    });
-    let report;
-    try {
-        report = await restoreSnapshot({
-            client,
-            log,
-            snapshotDatabase: inputs.snapshotDatabase,
-            target: inputs.database,
-            policy: inputs.policy,
-            waitTimeoutMs: inputs.waitTimeoutSeconds * 1000,
-            pollIntervalMs: inputs.pollIntervalSeconds * 1000,
-            concurrency: inputs.concurrency,
-            dryRun: inputs.dryRun,
-            allowPrivilegedCredentials: inputs.allowPrivilegedCredentials,
-            snapshotLabel: inputs.labels.snapshot,
-            ...(inputs.maxTimeSeconds ? { maxTimeMS: inputs.maxTimeSeconds * 1000 } : {}),
-        });
-    }
-    finally {
-        await client.close();
-    }
+    const report = await withMongo({ uri: inputs.uri, log, appName: "pr-snapshots/restore-snapshot", maxPoolSize: inputs.concurrency + 4 }, (client) => restoreSnapshot(restoreRequest(inputs, inputs, client, log)));
     let commentUrl = "";
     if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
         try {

@@ -2,10 +2,10 @@ import type { ActionResult } from "@pr-snapshots/core/action";
 import type { RepoRef } from "@pr-snapshots/core/github/client";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
-import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { withMongo } from "@pr-snapshots/core/mongo/client";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
 import { type RestoreReport, restoreSnapshot } from "@pr-snapshots/core/snapshot/restore";
-import type { RestoreSettings } from "@pr-snapshots/core/snapshot/settings";
+import { type RestoreSettings, restoreRequest } from "@pr-snapshots/core/snapshot/settings";
 
 export interface Inputs extends CommonInputs, RestoreSettings {
   uri: string;
@@ -28,31 +28,10 @@ export interface Outputs extends Record<string, string | number | boolean> {
 }
 
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
-  const client = await connectMongo({
-    uri: inputs.uri,
-    log,
-    appName: "pr-snapshots/restore-snapshot",
-    maxPoolSize: inputs.concurrency + 4,
-  });
-  let report: RestoreReport;
-  try {
-    report = await restoreSnapshot({
-      client,
-      log,
-      snapshotDatabase: inputs.snapshotDatabase,
-      target: inputs.database,
-      policy: inputs.policy,
-      waitTimeoutMs: inputs.waitTimeoutSeconds * 1000,
-      pollIntervalMs: inputs.pollIntervalSeconds * 1000,
-      concurrency: inputs.concurrency,
-      dryRun: inputs.dryRun,
-      allowPrivilegedCredentials: inputs.allowPrivilegedCredentials,
-      snapshotLabel: inputs.labels.snapshot,
-      ...(inputs.maxTimeSeconds ? { maxTimeMS: inputs.maxTimeSeconds * 1000 } : {}),
-    });
-  } finally {
-    await client.close();
-  }
+  const report = await withMongo(
+    { uri: inputs.uri, log, appName: "pr-snapshots/restore-snapshot", maxPoolSize: inputs.concurrency + 4 },
+    (client) => restoreSnapshot(restoreRequest(inputs, inputs, client, log)),
+  );
 
   let commentUrl = "";
   if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {

@@ -51,6 +51,16 @@ async function connectMongo(options) {
         throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri));
     }
 }
+/** Connects, runs `fn`, and always closes the connection. */
+async function withMongo(options, fn) {
+    const client = await connectMongo(options);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.close();
+    }
+}
 function explainConnectionError(error, parts, timeoutMs) {
     const where = (0,connection_string/* describeConnection */.If)(parts);
     if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
@@ -337,6 +347,9 @@ function canonical(value) {
 
 
 
+function copy_collectionReport(r) {
+    return { name: r.name, documents: r.documents, indexes: r.indexes, seconds: r.ms / 1000, method: r.method };
+}
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
@@ -829,13 +842,7 @@ async function restoreSnapshot(req) {
     return {
         ...base,
         dryRun: false,
-        collections: results.map((r) => ({
-            name: r.name,
-            documents: r.documents,
-            indexes: r.indexes,
-            seconds: r.ms / 1000,
-            method: r.method,
-        })),
+        collections: results.map(collectionReport),
         dropped,
         documents: results.reduce((n, r) => n + r.documents, 0),
         durationMs: Date.now() - started,
@@ -1121,13 +1128,7 @@ async function produceSnapshot(req) {
         return {
             ...base,
             dryRun: false,
-            collections: results.map((r) => ({
-                name: r.name,
-                documents: r.documents,
-                indexes: r.indexes,
-                seconds: r.ms / 1000,
-                method: r.method,
-            })),
+            collections: results.map(copy_collectionReport),
             documents: results.reduce((n, r) => n + r.documents, 0),
             durationMs: Date.now() - started,
             deletedGenerations,
@@ -1155,43 +1156,17 @@ function sanityCheck(previous, counts, maxShrinkPercent) {
     return problems;
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
+var settings = __webpack_require__(1014);
 ;// CONCATENATED MODULE: ./src/direct.ts
+
 
 
 
 
 /** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
 async function runDirect(inputs, log) {
-    const client = await connectMongo({
-        uri: inputs.uri,
-        log,
-        appName: "pr-snapshots/trigger-producer",
-        maxPoolSize: inputs.concurrency + 4,
-    });
-    let report;
-    try {
-        report = await produceSnapshot({
-            client,
-            log,
-            sourceDatabase: inputs.sourceDatabase,
-            snapshotDatabase: inputs.snapshotDatabase,
-            ...(inputs.include ? { include: inputs.include } : {}),
-            exclude: inputs.exclude,
-            protectedDatabases: inputs.protectedDatabases,
-            concurrency: inputs.concurrency,
-            retain: inputs.retain,
-            graceSeconds: inputs.graceSeconds,
-            maxShrinkPercent: inputs.maxShrinkPercent,
-            force: inputs.force,
-            dryRun: inputs.dryRun,
-            allowPrivilegedCredentials: inputs.allowPrivilegedCredentials,
-            leaseSeconds: inputs.leaseSeconds,
-            ...(inputs.maxTimeSeconds ? { maxTimeMS: inputs.maxTimeSeconds * 1000 } : {}),
-        });
-    }
-    finally {
-        await client.close();
-    }
+    const report = await withMongo({ uri: inputs.uri, log, appName: "pr-snapshots/trigger-producer", maxPoolSize: inputs.concurrency + 4 }, (client) => produceSnapshot((0,settings/* produceRequest */.m_)(inputs, inputs, client, log)));
     log.info(`${report.dryRun ? "Dry run: would copy" : `Published snapshot ${report.generation}:`} ${report.collections.length} collections, ` +
         `${report.documents} documents from ${report.sourceDatabase} in ${(report.durationMs / 1000).toFixed(1)}s.`);
     return {
@@ -1207,14 +1182,10 @@ async function runDirect(inputs, log) {
 }
 /** The snapshot a Kubernetes job just published. */
 async function readLatestSnapshot(uri, snapshotDatabase, log) {
-    const client = await connectMongo({ uri, log, appName: "pr-snapshots/trigger-producer" });
-    try {
+    return withMongo({ uri, log, appName: "pr-snapshots/trigger-producer" }, async (client) => {
         const meta = await readSnapshotMetadata(client.db(snapshotDatabase));
         return meta?.status === "complete" ? meta : undefined;
-    }
-    finally {
-        await client.close();
-    }
+    });
 }
 function directSummary(r) {
     const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);

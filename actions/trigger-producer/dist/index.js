@@ -28629,6 +28629,122 @@ function escapeRegExp(text) {
 
 /***/ }),
 
+/***/ 1014:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Wf: () => (/* binding */ readProducerSettings),
+/* harmony export */   m_: () => (/* binding */ produceRequest)
+/* harmony export */ });
+/* unused harmony exports readRestoreSettings, readTargetPolicy, restoreRequest */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5618);
+
+
+function readRestoreSettings(inputs, common, prNumber) {
+    const { config, prefix } = common;
+    if (!prefix)
+        throw new UserError('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
+    const explicit = inputs.optional("database");
+    const database = explicit
+        ? assertDatabaseName(explicit, 'Input "database"')
+        : prNumber
+            ? prDatabaseName(prefix, prNumber)
+            : undefined;
+    if (!database) {
+        throw new UserError('Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".');
+    }
+    const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    return {
+        database,
+        snapshotDatabase,
+        policy,
+        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
+            config.restore?.waitTimeoutSeconds ??
+            360,
+        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
+            config.restore?.pollIntervalSeconds ??
+            30,
+        concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
+        maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+        allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    };
+}
+/** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
+function readTargetPolicy(inputs, config, prefix) {
+    const snapshotDatabase = assertDatabaseName(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? snapshotDatabaseName(prefix), "The snapshot database");
+    const source = inputs.optional("source-database") ?? config.sourceDatabase;
+    const sourceDatabase = source ? assertDatabaseName(source, "The source (production) database") : undefined;
+    const policy = targetPolicy({
+        prefix,
+        snapshotDatabase,
+        ...(sourceDatabase ? { productionDatabase: sourceDatabase } : {}),
+        allowedTargets: inputs.list("allowed-targets", { commas: false }) ?? config.allowedTargets ?? [],
+        protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
+    });
+    return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
+}
+function readProducerSettings(inputs, common) {
+    const { config, prefix } = common;
+    const source = inputs.optional("source-database") ?? config.sourceDatabase;
+    if (!source) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
+    }
+    const snapshot = inputs.optional("snapshot-database") ??
+        config.snapshotDatabase ??
+        (prefix ? (0,_names__WEBPACK_IMPORTED_MODULE_1__/* .snapshotDatabaseName */ .ZH)(prefix) : undefined);
+    if (!snapshot) {
+        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
+    }
+    const include = inputs.list("collections") ?? config.collections?.include;
+    return {
+        sourceDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_1__/* .assertDatabaseName */ .nx)(source, "The source (production) database"),
+        snapshotDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_1__/* .assertDatabaseName */ .nx)(snapshot, "The snapshot database"),
+        ...(include?.length ? { include } : {}),
+        exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
+        protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
+        concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.producer?.concurrency ?? 4,
+        retain: inputs.integer("retain", { min: 0, max: 20 }) ?? config.producer?.retain ?? 1,
+        graceSeconds: inputs.integer("grace-seconds", { min: 0 }) ?? config.producer?.graceSeconds ?? 3_600,
+        maxShrinkPercent: inputs.integer("max-shrink-percent", { min: 0, max: 100 }) ?? config.producer?.maxShrinkPercent ?? 50,
+        force: inputs.boolean("force", false),
+        leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
+        maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+        allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    };
+}
+/** The restore that these settings describe (the action and the command line run the same one). */
+function restoreRequest(s, common, client, log) {
+    return {
+        client,
+        log,
+        snapshotDatabase: s.snapshotDatabase,
+        target: s.database,
+        policy: s.policy,
+        waitTimeoutMs: s.waitTimeoutSeconds * 1000,
+        pollIntervalMs: s.pollIntervalSeconds * 1000,
+        concurrency: s.concurrency,
+        dryRun: common.dryRun,
+        allowPrivilegedCredentials: s.allowPrivilegedCredentials,
+        snapshotLabel: common.labels.snapshot,
+        ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
+    };
+}
+/** The producer run that these settings describe. */
+function produceRequest(s, common, client, log) {
+    const { maxTimeSeconds, ...rest } = s;
+    return {
+        client,
+        log,
+        ...rest,
+        dryRun: common.dryRun,
+        ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
+    };
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -32430,82 +32546,8 @@ function readCommonInputs(inputs, config) {
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
-
-
-function readRestoreSettings(inputs, common, prNumber) {
-    const { config, prefix } = common;
-    if (!prefix)
-        throw new UserError('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
-    const explicit = inputs.optional("database");
-    const database = explicit
-        ? assertDatabaseName(explicit, 'Input "database"')
-        : prNumber
-            ? prDatabaseName(prefix, prNumber)
-            : undefined;
-    if (!database) {
-        throw new UserError('Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".');
-    }
-    const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
-    return {
-        database,
-        snapshotDatabase,
-        policy,
-        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
-            config.restore?.waitTimeoutSeconds ??
-            360,
-        pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
-            config.restore?.pollIntervalSeconds ??
-            30,
-        concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
-        maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
-        allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
-    };
-}
-/** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
-function readTargetPolicy(inputs, config, prefix) {
-    const snapshotDatabase = assertDatabaseName(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? snapshotDatabaseName(prefix), "The snapshot database");
-    const source = inputs.optional("source-database") ?? config.sourceDatabase;
-    const sourceDatabase = source ? assertDatabaseName(source, "The source (production) database") : undefined;
-    const policy = targetPolicy({
-        prefix,
-        snapshotDatabase,
-        ...(sourceDatabase ? { productionDatabase: sourceDatabase } : {}),
-        allowedTargets: inputs.list("allowed-targets", { commas: false }) ?? config.allowedTargets ?? [],
-        protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
-    });
-    return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
-}
-function readProducerSettings(inputs, common) {
-    const { config, prefix } = common;
-    const source = inputs.optional("source-database") ?? config.sourceDatabase;
-    if (!source) {
-        throw new errors/* UserError */.yo('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
-    }
-    const snapshot = inputs.optional("snapshot-database") ??
-        config.snapshotDatabase ??
-        (prefix ? (0,names/* snapshotDatabaseName */.ZH)(prefix) : undefined);
-    if (!snapshot) {
-        throw new errors/* UserError */.yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
-    }
-    const include = inputs.list("collections") ?? config.collections?.include;
-    return {
-        sourceDatabase: (0,names/* assertDatabaseName */.nx)(source, "The source (production) database"),
-        snapshotDatabase: (0,names/* assertDatabaseName */.nx)(snapshot, "The snapshot database"),
-        ...(include?.length ? { include } : {}),
-        exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
-        protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
-        concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.producer?.concurrency ?? 4,
-        retain: inputs.integer("retain", { min: 0, max: 20 }) ?? config.producer?.retain ?? 1,
-        graceSeconds: inputs.integer("grace-seconds", { min: 0 }) ?? config.producer?.graceSeconds ?? 3_600,
-        maxShrinkPercent: inputs.integer("max-shrink-percent", { min: 0, max: 100 }) ?? config.producer?.maxShrinkPercent ?? 50,
-        force: inputs.boolean("force", false),
-        leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
-        maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
-        allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
-    };
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
+var settings = __nccwpck_require__(1014);
 // EXTERNAL MODULE: ../../packages/core/src/markdown.ts
 var markdown = __nccwpck_require__(1233);
 ;// CONCATENATED MODULE: ./src/run.ts
@@ -32516,7 +32558,7 @@ const CONFIRMATION = "refresh-snapshot";
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(806), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(944), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -32558,7 +32600,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(806), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(944), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();
@@ -32624,7 +32666,7 @@ async function parseInputs() {
     }
     if (!uri)
         throw new errors/* UserError */.yo('Input "mongodb-uri" is required in direct mode: pass the producer\'s connection string from a secret.');
-    return { ...common, mode, uri, ...readProducerSettings(inputs, common) };
+    return { ...common, mode, uri, ...(0,settings/* readProducerSettings */.Wf)(inputs, common) };
 }
 void runMain(parseInputs, (inputs) => run(inputs));
 

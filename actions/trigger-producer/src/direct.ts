@@ -1,42 +1,18 @@
 import type { ActionResult } from "@pr-snapshots/core/action";
 import type { Log } from "@pr-snapshots/core/log";
 import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
-import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { readSnapshotMetadata, type SnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { type ProduceReport, produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
+import { produceRequest } from "@pr-snapshots/core/snapshot/settings";
 import type { DirectInputs, Outputs } from "./run";
 
 /** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
 export async function runDirect(inputs: DirectInputs, log: Log): Promise<ActionResult<Outputs>> {
-  const client = await connectMongo({
-    uri: inputs.uri,
-    log,
-    appName: "pr-snapshots/trigger-producer",
-    maxPoolSize: inputs.concurrency + 4,
-  });
-  let report: ProduceReport;
-  try {
-    report = await produceSnapshot({
-      client,
-      log,
-      sourceDatabase: inputs.sourceDatabase,
-      snapshotDatabase: inputs.snapshotDatabase,
-      ...(inputs.include ? { include: inputs.include } : {}),
-      exclude: inputs.exclude,
-      protectedDatabases: inputs.protectedDatabases,
-      concurrency: inputs.concurrency,
-      retain: inputs.retain,
-      graceSeconds: inputs.graceSeconds,
-      maxShrinkPercent: inputs.maxShrinkPercent,
-      force: inputs.force,
-      dryRun: inputs.dryRun,
-      allowPrivilegedCredentials: inputs.allowPrivilegedCredentials,
-      leaseSeconds: inputs.leaseSeconds,
-      ...(inputs.maxTimeSeconds ? { maxTimeMS: inputs.maxTimeSeconds * 1000 } : {}),
-    });
-  } finally {
-    await client.close();
-  }
+  const report = await withMongo(
+    { uri: inputs.uri, log, appName: "pr-snapshots/trigger-producer", maxPoolSize: inputs.concurrency + 4 },
+    (client) => produceSnapshot(produceRequest(inputs, inputs, client, log)),
+  );
   log.info(
     `${report.dryRun ? "Dry run: would copy" : `Published snapshot ${report.generation}:`} ${report.collections.length} collections, ` +
       `${report.documents} documents from ${report.sourceDatabase} in ${(report.durationMs / 1000).toFixed(1)}s.`,
@@ -59,13 +35,10 @@ export async function readLatestSnapshot(
   snapshotDatabase: string,
   log: Log,
 ): Promise<SnapshotMetadata | undefined> {
-  const client = await connectMongo({ uri, log, appName: "pr-snapshots/trigger-producer" });
-  try {
+  return withMongo({ uri, log, appName: "pr-snapshots/trigger-producer" }, async (client) => {
     const meta = await readSnapshotMetadata(client.db(snapshotDatabase));
     return meta?.status === "complete" ? meta : undefined;
-  } finally {
-    await client.close();
-  }
+  });
 }
 
 function directSummary(r: ProduceReport): string {

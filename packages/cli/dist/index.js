@@ -69863,6 +69863,16 @@ async function connectMongo(options) {
         throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri));
     }
 }
+/** Connects, runs `fn`, and always closes the connection. */
+async function withMongo(options, fn) {
+    const client = await connectMongo(options);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.close();
+    }
+}
 function explainConnectionError(error, parts, timeoutMs) {
     const where = describeConnection(parts);
     if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
@@ -70114,6 +70124,9 @@ function canonical(value) {
 
 
 
+function collectionReport(r) {
+    return { name: r.name, documents: r.documents, indexes: r.indexes, seconds: r.ms / 1000, method: r.method };
+}
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
@@ -70681,13 +70694,7 @@ async function restoreSnapshot(req) {
     return {
         ...base,
         dryRun: false,
-        collections: results.map((r) => ({
-            name: r.name,
-            documents: r.documents,
-            indexes: r.indexes,
-            seconds: r.ms / 1000,
-            method: r.method,
-        })),
+        collections: results.map(collectionReport),
         dropped,
         documents: results.reduce((n, r) => n + r.documents, 0),
         durationMs: Date.now() - started,
@@ -70973,13 +70980,7 @@ async function produceSnapshot(req) {
         return {
             ...base,
             dryRun: false,
-            collections: results.map((r) => ({
-                name: r.name,
-                documents: r.documents,
-                indexes: r.indexes,
-                seconds: r.ms / 1000,
-                method: r.method,
-            })),
+            collections: results.map(collectionReport),
             documents: results.reduce((n, r) => n + r.documents, 0),
             durationMs: Date.now() - started,
             deletedGenerations,
@@ -71080,6 +71081,34 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    };
+}
+/** The restore that these settings describe (the action and the command line run the same one). */
+function restoreRequest(s, common, client, log) {
+    return {
+        client,
+        log,
+        snapshotDatabase: s.snapshotDatabase,
+        target: s.database,
+        policy: s.policy,
+        waitTimeoutMs: s.waitTimeoutSeconds * 1000,
+        pollIntervalMs: s.pollIntervalSeconds * 1000,
+        concurrency: s.concurrency,
+        dryRun: common.dryRun,
+        allowPrivilegedCredentials: s.allowPrivilegedCredentials,
+        snapshotLabel: common.labels.snapshot,
+        ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
+    };
+}
+/** The producer run that these settings describe. */
+function produceRequest(s, common, client, log) {
+    const { maxTimeSeconds, ...rest } = s;
+    return {
+        client,
+        log,
+        ...rest,
+        dryRun: common.dryRun,
+        ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
 }
 
@@ -71272,62 +71301,20 @@ async function main(argv) {
     const common = readCommonInputs(inputs, config);
     if (args.command === "produce") {
         const s = readProducerSettings(inputs, common);
-        const client = await connectMongo({
-            uri,
-            log,
-            appName: "pr-snapshots/cli-produce",
-            maxPoolSize: s.concurrency + 4,
-        });
-        try {
-            const report = await produceSnapshot({
-                client,
-                log,
-                ...s,
-                dryRun: common.dryRun,
-                ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
-            });
-            log.info(report.dryRun
-                ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
-                : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`);
-            if (args.json)
-                process.stdout.write(`${JSON.stringify(report)}\n`);
-        }
-        finally {
-            await client.close();
-        }
-        return EXIT.ok;
-    }
-    const prNumber = inputs.integer("pr-number", { min: 1 });
-    const s = readRestoreSettings(inputs, common, prNumber);
-    const client = await connectMongo({
-        uri,
-        log,
-        appName: "pr-snapshots/cli-restore",
-        maxPoolSize: s.concurrency + 4,
-    });
-    try {
-        const report = await restoreSnapshot({
-            client,
-            log,
-            snapshotDatabase: s.snapshotDatabase,
-            target: s.database,
-            policy: s.policy,
-            waitTimeoutMs: s.waitTimeoutSeconds * 1000,
-            pollIntervalMs: s.pollIntervalSeconds * 1000,
-            concurrency: s.concurrency,
-            dryRun: common.dryRun,
-            allowPrivilegedCredentials: s.allowPrivilegedCredentials,
-            snapshotLabel: common.labels.snapshot,
-            ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
-        });
-        log.info(`${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
-            `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`);
+        const report = await withMongo({ uri, log, appName: "pr-snapshots/cli-produce", maxPoolSize: s.concurrency + 4 }, (client) => produceSnapshot(produceRequest(s, common, client, log)));
+        log.info(report.dryRun
+            ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
+            : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`);
         if (args.json)
             process.stdout.write(`${JSON.stringify(report)}\n`);
+        return EXIT.ok;
     }
-    finally {
-        await client.close();
-    }
+    const s = readRestoreSettings(inputs, common, inputs.integer("pr-number", { min: 1 }));
+    const report = await withMongo({ uri, log, appName: "pr-snapshots/cli-restore", maxPoolSize: s.concurrency + 4 }, (client) => restoreSnapshot(restoreRequest(s, common, client, log)));
+    log.info(`${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
+        `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`);
+    if (args.json)
+        process.stdout.write(`${JSON.stringify(report)}\n`);
     return EXIT.ok;
 }
 function exitCodeFor(error) {

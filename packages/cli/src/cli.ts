@@ -3,11 +3,16 @@ import { loadConfig } from "@pr-snapshots/core/config";
 import { RefusedError, SnapshotUnavailableError, UserError } from "@pr-snapshots/core/errors";
 import { InputReader } from "@pr-snapshots/core/inputs";
 import { consoleLog } from "@pr-snapshots/core/log";
-import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { readCommonInputs } from "@pr-snapshots/core/settings";
 import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import { restoreSnapshot } from "@pr-snapshots/core/snapshot/restore";
-import { readProducerSettings, readRestoreSettings } from "@pr-snapshots/core/snapshot/settings";
+import {
+  produceRequest,
+  readProducerSettings,
+  readRestoreSettings,
+  restoreRequest,
+} from "@pr-snapshots/core/snapshot/settings";
 import { cliInputs, parseArgs } from "./args";
 import { COMMANDS, commandUsage, usage } from "./commands";
 
@@ -53,63 +58,29 @@ async function main(argv: string[]): Promise<number> {
 
   if (args.command === "produce") {
     const s = readProducerSettings(inputs, common);
-    const client = await connectMongo({
-      uri,
-      log,
-      appName: "pr-snapshots/cli-produce",
-      maxPoolSize: s.concurrency + 4,
-    });
-    try {
-      const report = await produceSnapshot({
-        client,
-        log,
-        ...s,
-        dryRun: common.dryRun,
-        ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
-      });
-      log.info(
-        report.dryRun
-          ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
-          : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`,
-      );
-      if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    } finally {
-      await client.close();
-    }
+    const report = await withMongo(
+      { uri, log, appName: "pr-snapshots/cli-produce", maxPoolSize: s.concurrency + 4 },
+      (client) => produceSnapshot(produceRequest(s, common, client, log)),
+    );
+    log.info(
+      report.dryRun
+        ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
+        : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`,
+    );
+    if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     return EXIT.ok;
   }
 
-  const prNumber = inputs.integer("pr-number", { min: 1 });
-  const s = readRestoreSettings(inputs, common, prNumber);
-  const client = await connectMongo({
-    uri,
-    log,
-    appName: "pr-snapshots/cli-restore",
-    maxPoolSize: s.concurrency + 4,
-  });
-  try {
-    const report = await restoreSnapshot({
-      client,
-      log,
-      snapshotDatabase: s.snapshotDatabase,
-      target: s.database,
-      policy: s.policy,
-      waitTimeoutMs: s.waitTimeoutSeconds * 1000,
-      pollIntervalMs: s.pollIntervalSeconds * 1000,
-      concurrency: s.concurrency,
-      dryRun: common.dryRun,
-      allowPrivilegedCredentials: s.allowPrivilegedCredentials,
-      snapshotLabel: common.labels.snapshot,
-      ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
-    });
-    log.info(
-      `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
-        `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`,
-    );
-    if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  } finally {
-    await client.close();
-  }
+  const s = readRestoreSettings(inputs, common, inputs.integer("pr-number", { min: 1 }));
+  const report = await withMongo(
+    { uri, log, appName: "pr-snapshots/cli-restore", maxPoolSize: s.concurrency + 4 },
+    (client) => restoreSnapshot(restoreRequest(s, common, client, log)),
+  );
+  log.info(
+    `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
+      `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`,
+  );
+  if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   return EXIT.ok;
 }
 

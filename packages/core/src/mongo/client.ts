@@ -47,6 +47,19 @@ export async function connectMongo(options: ConnectOptions): Promise<MongoClient
   }
 }
 
+/** Connects, runs `fn`, and always closes the connection. */
+export async function withMongo<T>(
+  options: ConnectOptions,
+  fn: (client: MongoClient) => Promise<T>,
+): Promise<T> {
+  const client = await connectMongo(options);
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
 export function explainConnectionError(
   error: unknown,
   parts: ConnectionStringParts,

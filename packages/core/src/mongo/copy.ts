@@ -51,6 +51,19 @@ export interface CopyResult {
   attempts: number;
 }
 
+/** One row of a restore's or producer's report. */
+export interface CollectionReport {
+  name: string;
+  documents: number;
+  indexes: number;
+  seconds: number;
+  method: string;
+}
+
+export function collectionReport(r: CopyResult): CollectionReport {
+  return { name: r.name, documents: r.documents, indexes: r.indexes, seconds: r.ms / 1000, method: r.method };
+}
+
 export const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 
 export function copyComment(target: Namespace, tag: string): string {

@@ -3,7 +3,13 @@ import type { MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
 import { RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
-import { type CopyResult, copyCollection, stopStaleCopies } from "../mongo/copy";
+import {
+  type CollectionReport,
+  type CopyResult,
+  collectionReport,
+  copyCollection,
+  stopStaleCopies,
+} from "../mongo/copy";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
 import { serverSupportsTimeseriesOut } from "../mongo/server";
 import { readCollectionSpecs } from "../mongo/specs";
@@ -19,7 +25,7 @@ import {
 } from "./generations";
 import { acquireLease } from "./lease";
 import { LATEST, readSnapshotMetadata, type SnapshotMetadata, type ViewDefinition } from "./metadata";
-import { type CollectionReport, dataSize } from "./restore";
+import { dataSize } from "./restore";
 import { selectCollections } from "./select";
 
 export interface ProduceRequest {
@@ -280,13 +286,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     return {
       ...base,
       dryRun: false,
-      collections: results.map((r) => ({
-        name: r.name,
-        documents: r.documents,
-        indexes: r.indexes,
-        seconds: r.ms / 1000,
-        method: r.method,
-      })),
+      collections: results.map(collectionReport),
       documents: results.reduce((n, r) => n + r.documents, 0),
       durationMs: Date.now() - started,
       deletedGenerations,

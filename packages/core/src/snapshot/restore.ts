@@ -4,7 +4,9 @@ import { mapLargestFirst } from "../concurrency";
 import { UserError } from "../errors";
 import type { Log } from "../log";
 import {
+  type CollectionReport,
   type CopyResult,
+  collectionReport,
   copyCollection,
   createView,
   dropCollectionIfExists,
@@ -50,13 +52,7 @@ export interface PlannedCollection {
   bytes: number;
 }
 
-export interface CollectionReport {
-  name: string;
-  documents: number;
-  indexes: number;
-  seconds: number;
-  method: string;
-}
+export type { CollectionReport };
 
 export interface RestoreReport {
   database: string;
@@ -223,13 +219,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
   return {
     ...base,
     dryRun: false,
-    collections: results.map((r) => ({
-      name: r.name,
-      documents: r.documents,
-      indexes: r.indexes,
-      seconds: r.ms / 1000,
-      method: r.method,
-    })),
+    collections: results.map(collectionReport),
     dropped,
     documents: results.reduce((n, r) => n + r.documents, 0),
     durationMs: Date.now() - started,

@@ -1,6 +1,8 @@
+import type { MongoClient } from "mongodb";
 import type { Config } from "../config";
 import { UserError } from "../errors";
 import type { InputReader } from "../inputs";
+import type { Log } from "../log";
 import {
   assertDatabaseName,
   prDatabaseName,
@@ -9,6 +11,8 @@ import {
   targetPolicy,
 } from "../names";
 import type { CommonInputs } from "../settings";
+import type { ProduceRequest } from "./producer";
+import type { RestoreRequest } from "./restore";
 
 /**
  * Settings of a restore and of a producer run, read the same way by the GitHub Actions
@@ -136,5 +140,45 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
     leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+  };
+}
+
+/** The restore that these settings describe (the action and the command line run the same one). */
+export function restoreRequest(
+  s: RestoreSettings,
+  common: CommonInputs,
+  client: MongoClient,
+  log: Log,
+): RestoreRequest {
+  return {
+    client,
+    log,
+    snapshotDatabase: s.snapshotDatabase,
+    target: s.database,
+    policy: s.policy,
+    waitTimeoutMs: s.waitTimeoutSeconds * 1000,
+    pollIntervalMs: s.pollIntervalSeconds * 1000,
+    concurrency: s.concurrency,
+    dryRun: common.dryRun,
+    allowPrivilegedCredentials: s.allowPrivilegedCredentials,
+    snapshotLabel: common.labels.snapshot,
+    ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
+  };
+}
+
+/** The producer run that these settings describe. */
+export function produceRequest(
+  s: ProducerSettings,
+  common: CommonInputs,
+  client: MongoClient,
+  log: Log,
+): ProduceRequest {
+  const { maxTimeSeconds, ...rest } = s;
+  return {
+    client,
+    log,
+    ...rest,
+    dryRun: common.dryRun,
+    ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
   };
 }

@@ -1,7 +1,12 @@
 import { type Document, MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { failureOf } from "../../../../test/support/assert";
-import { dbHash, type RunningMongo, startMongo } from "../../../../test/support/mongod";
+import { dbHash } from "../../../../test/support/mongod";
+import {
+  authServerForSuite,
+  producerRoles,
+  pullRequestRoles,
+} from "../../../../test/support/permission-model";
 import { SAMPLE_COLLECTIONS, SAMPLE_VIEW, seedProduction } from "../../../../test/support/sample-data";
 import { TargetRefusedError, UserError } from "../errors";
 import { consoleLog, type Log } from "../log";
@@ -318,38 +323,20 @@ describe("producer → restore on a real mongod", () => {
 });
 
 describe("the original permission model on an --auth server", () => {
-  let mongo: RunningMongo;
-  let admin: MongoClient;
-  beforeAll(async () => {
-    mongo = await startMongo({ auth: true });
-    admin = new MongoClient(mongo.uri);
-    await admin.connect();
-  });
-  afterAll(async () => {
-    await admin?.close();
-    await mongo?.stop();
-  });
+  const server = authServerForSuite();
 
   it("producer and PR users can do their job and nothing more", async () => {
-    await seedProduction(admin, "syrf_prod");
-    const before = await dbHash(admin, "syrf_prod");
-    const producerUri = await mongo.createUser({
+    await seedProduction(server.admin, "syrf_prod");
+    const before = await dbHash(server.admin, "syrf_prod");
+    const producerUri = await server.mongo.createUser({
       user: "snapshot-producer",
       pwd: "producer-secret",
-      roles: [
-        { role: "read", db: "syrf_prod" },
-        { role: "readWrite", db: "syrf_snapshot" },
-        { role: "dbAdmin", db: "syrf_snapshot" },
-      ],
+      roles: producerRoles("syrf_prod", "syrf_snapshot"),
     });
-    const prUri = await mongo.createUser({
+    const prUri = await server.mongo.createUser({
       user: "syrf-pr-9-user",
       pwd: "pr-secret",
-      roles: [
-        { role: "read", db: "syrf_snapshot" },
-        { role: "readWrite", db: "syrf_pr_9" },
-        { role: "dbAdmin", db: "syrf_pr_9" },
-      ],
+      roles: pullRequestRoles("syrf_snapshot", "syrf_pr_9"),
     });
     const producer = new MongoClient(producerUri);
     const prUser = new MongoClient(prUri);
@@ -393,12 +380,16 @@ describe("the original permission model on an --auth server", () => {
       await expect(producer.db("syrf_prod").collection("pmProject").deleteMany({})).rejects.toMatchObject({
         code: 13,
       });
-      expect(await dbHash(admin, "syrf_prod")).toEqual(before);
+      expect(await dbHash(server.admin, "syrf_prod")).toEqual(before);
 
       // Root credentials are refused unless explicitly allowed.
-      const refused = await failureOf(restoreSnapshot({ ...baseRestore(admin), target: "syrf_pr_9" }));
+      const refused = await failureOf(restoreSnapshot({ ...baseRestore(server.admin), target: "syrf_pr_9" }));
       expect(refused.message).toMatch(/can write every database.*allow-privileged-credentials: true/s);
-      await restoreSnapshot({ ...baseRestore(admin), target: "syrf_pr_9", allowPrivilegedCredentials: true });
+      await restoreSnapshot({
+        ...baseRestore(server.admin),
+        target: "syrf_pr_9",
+        allowPrivilegedCredentials: true,
+      });
     } finally {
       await producer.close();
       await prUser.close();

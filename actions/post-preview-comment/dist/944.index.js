@@ -1,5 +1,5 @@
-export const id = 806;
-export const ids = [806];
+export const id = 944;
+export const ids = [944];
 export const modules = {
 
 /***/ 412:

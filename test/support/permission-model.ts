@@ -1,0 +1,37 @@
+import { MongoClient } from "mongodb";
+import { afterAll, beforeAll } from "vitest";
+import { type RunningMongo, startMongo } from "./mongod";
+
+/**
+ * The original design's least-privilege users: nobody who runs a snapshot job can write production.
+ */
+export function producerRoles(production: string, snapshot: string) {
+  return [
+    { role: "read", db: production },
+    { role: "readWrite", db: snapshot },
+    { role: "dbAdmin", db: snapshot },
+  ];
+}
+
+export function pullRequestRoles(snapshot: string, database: string) {
+  return [
+    { role: "read", db: snapshot },
+    { role: "readWrite", db: database },
+    { role: "dbAdmin", db: database },
+  ];
+}
+
+/** A mongod with --auth and a connected root client, started for the tests of one describe block. */
+export function authServerForSuite(): { readonly mongo: RunningMongo; readonly admin: MongoClient } {
+  const suite = {} as { mongo: RunningMongo; admin: MongoClient };
+  beforeAll(async () => {
+    suite.mongo = await startMongo({ auth: true });
+    suite.admin = new MongoClient(suite.mongo.uri);
+    await suite.admin.connect();
+  });
+  afterAll(async () => {
+    await suite.admin?.close();
+    await suite.mongo?.stop();
+  });
+  return suite;
+}
