@@ -256,36 +256,44 @@ async function main() {
     }
 
     if (only.has("scaling") && scalingSizes.length) {
-      log("\nScaling: restore time by size");
-      const points: { gib: number; bytes: number; ms: number }[] = [];
-      for (const gib of scalingSizes) {
-        const data = await seedToSize(client, "scaletest", gib * GiB);
-        await drop("scale_snapshot");
-        await ourProducer(mongo.uri, "scale", "scaletest");
-        const runs: number[] = [];
-        for (let i = 0; i < repeat; i++) {
-          await drop("scale_pr_1");
-          runs.push((await timed(() => ourRestore(mongo.uri, "scale", 1))).ms);
-        }
-        points.push({ gib, bytes: data.bytes, ms: median(runs) });
-        log(
-          `  ${gib} GiB (${(data.bytes / GiB).toFixed(3)} GiB of data): ${fmtS(median(runs))} (runs ${runs.map(fmtS).join(", ")})`,
-        );
-        for (const db of ["scaletest", "scale_snapshot", "scale_pr_1"]) await drop(db);
+      log("\nScaling: restore time by size (all sizes seeded side by side, restores alternating)");
+      const prefix = (i: number) => `scale${i}`;
+      const sizes: { gib: number; bytes: number }[] = [];
+      for (const [i, gib] of scalingSizes.entries()) {
+        const data = await seedToSize(client, `${prefix(i)}test`, gib * GiB);
+        await drop(`${prefix(i)}_snapshot`);
+        await ourProducer(mongo.uri, prefix(i), `${prefix(i)}test`);
+        await drop(`${prefix(i)}test`);
+        sizes.push({ gib, bytes: data.bytes });
       }
+      const times = await compare(
+        sizes.map((size, i) => ({
+          name: `${size.gib} GiB`,
+          prepare: () => drop(`${prefix(i)}_pr_1`),
+          run: () => ourRestore(mongo.uri, prefix(i), 1),
+        })),
+        repeat,
+        log,
+      );
+      const points = sizes.map((size) => ({ ...size, ms: median(times[`${size.gib} GiB`] ?? []) }));
+      for (const [i] of sizes.entries())
+        for (const db of [`${prefix(i)}_snapshot`, `${prefix(i)}_pr_1`]) await drop(db);
       results.scaling = points;
       const first = points[0];
       const last = points[points.length - 1];
       if (first && last && last !== first) {
         const growth = last.ms / first.ms;
         const sizeRatio = last.bytes / first.bytes;
+        const limit = 4.2 * (sizeRatio / 4);
         md.push(
-          `### Scaling\n\n| size | data | restore (median) |\n| --- | --- | --- |\n${points.map((p) => `| ${p.gib} GiB | ${(p.bytes / GiB).toFixed(3)} GiB | ${fmtS(p.ms)} |`).join("\n")}\n\n${last.gib} GiB takes ${growth.toFixed(2)}× the ${first.gib} GiB time for ${sizeRatio.toFixed(2)}× the data.\n`,
+          `### Scaling\n\n| size | data | restore (median) |\n| --- | --- | --- |\n${points.map((p) => `| ${p.gib} GiB | ${(p.bytes / GiB).toFixed(3)} GiB | ${fmtS(p.ms)} |`).join("\n")}\n\n` +
+            `${last.gib} GiB takes ${growth.toFixed(2)}× the ${first.gib} GiB time for ${sizeRatio.toFixed(2)}× the data. ` +
+            "The critical path is one server-side index build: the text index of the largest collection (single-threaded in mongod).\n",
         );
         goals.push({
-          goal: `restore time grows at most linearly (${last.gib} GiB ≤ ${(4.2 * (last.gib / first.gib / 4)).toFixed(2)}× ${first.gib} GiB)`,
+          goal: `restore time grows at most linearly (${last.gib} GiB ≤ ${limit.toFixed(2)}× ${first.gib} GiB)`,
           value: growth.toFixed(2),
-          pass: growth <= 4.2 * (last.gib / first.gib / 4),
+          pass: growth <= limit,
         });
       }
     }
@@ -408,28 +416,31 @@ async function main() {
             inputs: { ...token, mode: "kubernetes", "dry-run": true },
           }),
       };
-      const cold: Record<string, number> = {};
-      for (const [name, fn] of Object.entries(cases)) {
-        const runs: number[] = [];
-        for (let i = 0; i < Math.max(10, repeat); i++) {
+      // Round-robin, so that a noisy moment on the machine affects every process alike.
+      const coldRuns: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+      for (let round = 0; round < Math.max(15, repeat); round++) {
+        for (const [name, fn] of Object.entries(cases)) {
           const { ms, value } = await timed(fn);
           // A time only counts when the action did its job: a failing run is fast for the wrong reason.
           const code = (value as { code?: number } | undefined)?.code;
-          if (code !== undefined && code !== 0)
+          if (code !== undefined && code !== 0) {
             throw new Error(
               `${name} failed during the cold-start measurement:\n${(value as { stdout?: string }).stdout}`,
             );
-          runs.push(ms);
+          }
+          coldRuns[name]?.push(ms);
         }
-        cold[name] = median(runs);
       }
+      const cold: Record<string, number> = Object.fromEntries(
+        Object.entries(coldRuns).map(([k, v]) => [k, median(v)]),
+      );
       await gh.stop();
       const bare = cold["node -e 0"] ?? 1;
       const rows = Object.entries(cold).map(
         ([name, ms]) => `| ${name} | ${ms.toFixed(0)} ms | ${(ms / bare).toFixed(2)}× |`,
       );
       md.push(
-        `### Cold start on a no-op event (median of ${Math.max(10, repeat)})\n\n| process | time | vs bare node |\n| --- | --- | --- |\n${rows.join("\n")}\n`,
+        `### Cold start on a no-op event (median of ${Math.max(15, repeat)}, processes alternating)\n\n| process | time | vs bare node |\n| --- | --- | --- |\n${rows.join("\n")}\n`,
       );
       for (const [name, ms] of Object.entries(cold)) {
         if (name === "node -e 0") continue;
