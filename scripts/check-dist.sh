@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 pnpm run build
-changes=$(git status --porcelain --untracked-files=all -- 'actions/*/dist' 'packages/*/dist')
+# ':(glob)' so that ** reaches the files inside dist/ (a plain 'actions/*/dist' matches nothing there).
+changes=$(git status --porcelain --untracked-files=all -- ':(glob)actions/*/dist/**' ':(glob)packages/*/dist/**')
 if [[ -n "$changes" ]]; then
   echo "dist/ is out of date with the sources. Run 'pnpm build' and commit the result:" >&2
   echo "$changes" >&2
-  git --no-pager diff --stat -- 'actions/*/dist' 'packages/*/dist' >&2 || true
+  git --no-pager diff --stat -- ':(glob)actions/*/dist/**' ':(glob)packages/*/dist/**' >&2 || true
   exit 1
 fi
 echo "check-dist: every dist/ matches a fresh build"

@@ -34318,7 +34318,7 @@ async function loadConfig(explicitPath, workspace = defaultWorkspace()) {
         }
         return { config: {} };
     }
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(813), __nccwpck_require__.e(229)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return { config: parseConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative), file: relative };
 }
 function defaultWorkspace() {

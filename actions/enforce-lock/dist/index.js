@@ -34692,7 +34692,7 @@ async function loadConfig(explicitPath, workspace = defaultWorkspace()) {
         }
         return { config: {} };
     }
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(813), __nccwpck_require__.e(229)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return { config: parseConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative), file: relative };
 }
 function defaultWorkspace() {
@@ -40941,7 +40941,7 @@ async function readLivePullRequest(github, inputs) {
     }
 }
 async function connect(uri, database, log) {
-    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(944), __nccwpck_require__.e(16)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5703));
+    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(59154)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5703));
     return openPrDatabase(uri, database, log);
 }
 async function nothingChangedIfFails(promise) {

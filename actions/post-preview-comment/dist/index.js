@@ -34491,7 +34491,7 @@ async function loadConfig(explicitPath, workspace = defaultWorkspace()) {
         }
         return { config: {} };
     }
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(813), __nccwpck_require__.e(229)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return { config: parseConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative), file: relative };
 }
 function defaultWorkspace() {
@@ -40419,7 +40419,7 @@ async function readTimestamp(inputs, log) {
     if (!inputs.uri)
         return undefined;
     try {
-        const { readSnapshotTime } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(944), __nccwpck_require__.e(67)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
+        const { readSnapshotTime } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(74130), __nccwpck_require__.e(19344)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
         return await readSnapshotTime(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
     }
     catch (error) {

@@ -69705,7 +69705,7 @@ async function loadConfig(explicitPath, workspace = defaultWorkspace()) {
         }
         return { config: {} };
     }
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(813), __nccwpck_require__.e(229)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(46852), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return { config: parseConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative), file: relative };
 }
 function defaultWorkspace() {
@@ -70952,7 +70952,7 @@ async function run(inputs, log = actionsLog) {
     let commentUrl = "";
     if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
         try {
-            const { postRestoredComment } = await Promise.all(/* import() | comment */[__nccwpck_require__.e(854), __nccwpck_require__.e(394)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2527));
+            const { postRestoredComment } = await Promise.all(/* import() | comment */[__nccwpck_require__.e(38765), __nccwpck_require__.e(65778)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2527));
             commentUrl = await postRestoredComment({
                 token: inputs.token,
                 ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}),

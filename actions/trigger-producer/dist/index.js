@@ -32276,7 +32276,7 @@ async function loadConfig(explicitPath, workspace = defaultWorkspace()) {
         }
         return { config: {} };
     }
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(813), __nccwpck_require__.e(229)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return { config: parseConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative), file: relative };
 }
 function defaultWorkspace() {
@@ -32558,7 +32558,7 @@ const CONFIRMATION = "refresh-snapshot";
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(944), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(50038)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -32600,7 +32600,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(944), __nccwpck_require__.e(204)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(50038)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

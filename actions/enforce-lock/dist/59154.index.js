@@ -1,5 +1,5 @@
-export const id = 16;
-export const ids = [16];
+export const id = 59154;
+export const ids = [59154];
 export const modules = {
 
 /***/ 5703:

@@ -1,5 +1,5 @@
-export const id = 67;
-export const ids = [67];
+export const id = 19344;
+export const ids = [19344];
 export const modules = {
 
 /***/ 8162:

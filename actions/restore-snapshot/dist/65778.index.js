@@ -1,5 +1,5 @@
-export const id = 394;
-export const ids = [394];
+export const id = 65778;
+export const ids = [65778];
 export const modules = {
 
 /***/ 2527:

@@ -1,5 +1,5 @@
-export const id = 813;
-export const ids = [813];
+export const id = 46852;
+export const ids = [46852];
 export const modules = {
 
 /***/ 5995:

@@ -1,5 +1,5 @@
-export const id = 229;
-export const ids = [229];
+export const id = 89889;
+export const ids = [89889];
 export const modules = {
 
 /***/ 4268:

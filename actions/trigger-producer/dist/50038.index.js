@@ -1,5 +1,5 @@
-export const id = 204;
-export const ids = [204];
+export const id = 50038;
+export const ids = [50038];
 export const modules = {
 
 /***/ 8591:

@@ -1,5 +1,5 @@
-export const id = 813;
-export const ids = [813];
+export const id = 95862;
+export const ids = [95862];
 export const modules = {
 
 /***/ 5995:

@@ -1,5 +1,5 @@
-export const id = 854;
-export const ids = [854];
+export const id = 38765;
+export const ids = [38765];
 export const modules = {
 
 /***/ 8612:

@@ -1,5 +1,5 @@
-export const id = 944;
-export const ids = [944];
+export const id = 74130;
+export const ids = [74130];
 export const modules = {
 
 /***/ 412:
