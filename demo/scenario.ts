@@ -6,7 +6,7 @@
  * with the same conditions.
  */
 import { createHash } from "node:crypto";
-import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
+import { isBookkeeping, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { MongoClient } from "mongodb";
 import { pullRequestEvent } from "../test/support/events";
 import { type CommentState, GitHubStandIn } from "../test/support/github-stand-in";
@@ -104,7 +104,7 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
     const infos = await admin.db(DATABASE).listCollections().toArray();
     if (infos.length === 0) return { exists: false, collections: 0, views: 0, documents: 0 };
     const data = infos
-      .filter((c) => c.type !== "view" && c.name !== "snapshot_metadata" && !c.name.startsWith("system."))
+      .filter((c) => c.type !== "view" && !isBookkeeping(c.name) && !c.name.startsWith("system."))
       .map((c) => c.name);
     let documents = 0;
     for (const n of data) documents += await admin.db(DATABASE).collection(n).estimatedDocumentCount();

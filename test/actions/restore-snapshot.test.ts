@@ -186,6 +186,8 @@ describe("restore-snapshot (bundled action as a process)", () => {
       comment: false,
       "github-token": gh.defaultToken,
       "mongodb-uri": uri,
+      // The killed run's lease must expire before the next run may write: keep that short here.
+      "lease-seconds": 3,
     };
     const first = startAction("restore-snapshot", { apiUrl: gh.url, inputs });
     const deadline = Date.now() + 60_000;

@@ -30748,7 +30748,7 @@ module.exports = {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony exports RefusedError, SnapshotUnavailableError, TargetRefusedError */
+/* unused harmony exports RefusedError, SnapshotUnavailableError, TargetRefusedError, BusyError */
 /**
  * An error caused by something the user can fix (an input, the config file, the event,
  * a database name, missing data). Its message says what was wrong and how to fix it,
@@ -30780,6 +30780,10 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+/** Another run held what this one needs (a PR database, the snapshot) for longer than it could wait. */
+class BusyError extends (/* unused pure expression or super */ null && (UserError)) {
+    name = "BusyError";
 }
 
 

@@ -30747,6 +30747,7 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Sr: () => (/* binding */ TargetRefusedError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   qB: () => (/* binding */ BusyError),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
 /* unused harmony exports RefusedError, SnapshotUnavailableError */
@@ -30781,6 +30782,10 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+/** Another run held what this one needs (a PR database, the snapshot) for longer than it could wait. */
+class BusyError extends UserError {
+    name = "BusyError";
 }
 
 
@@ -30880,6 +30885,7 @@ function safeDecode(text) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Af: () => (/* binding */ PREFIX_PATTERN),
 /* harmony export */   Ku: () => (/* binding */ assertPrNumber),
+/* harmony export */   Nt: () => (/* binding */ escapeRegExp),
 /* harmony export */   OD: () => (/* binding */ targetPolicy),
 /* harmony export */   Sf: () => (/* binding */ assertWritableTarget),
 /* harmony export */   XQ: () => (/* binding */ assertPrefix),
@@ -30888,7 +30894,7 @@ function safeDecode(text) {
 /* harmony export */   rx: () => (/* binding */ prDatabaseName),
 /* harmony export */   vK: () => (/* binding */ illegalDatabaseName)
 /* harmony export */ });
-/* unused harmony exports SYSTEM_DATABASES, protectMore, escapeRegExp */
+/* unused harmony exports SYSTEM_DATABASES, protectMore */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
 
 /** Database prefixes are short, lower-case and start with a letter (CONTRACT §1). */
@@ -34817,6 +34823,14 @@ function readCommonInputs(inputs, config) {
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
 
 
+
+function readCopySettings(inputs) {
+    return {
+        copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
+        rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
+        progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+    };
+}
 function readRestoreSettings(inputs, common, prNumber) {
     const { config, prefix } = common;
     if (!prefix)
@@ -34843,7 +34857,9 @@ function readRestoreSettings(inputs, common, prNumber) {
             30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        ...readCopySettings(inputs),
     };
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
@@ -34887,6 +34903,7 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        ...readCopySettings(inputs),
     };
 }
 /** The restore that these settings describe (the action and the command line run the same one). */
@@ -34903,16 +34920,22 @@ function restoreRequest(s, common, client, log) {
         dryRun: common.dryRun,
         allowPrivilegedCredentials: s.allowPrivilegedCredentials,
         snapshotLabel: common.labels.snapshot,
+        leaseSeconds: s.leaseSeconds,
+        copyMethod: s.copyMethod,
+        rangeThresholdMb: s.rangeThresholdMb,
+        progressIntervalMs: s.progressIntervalSeconds * 1000,
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
 /** The producer run that these settings describe. */
-function produceRequest(s, common, client, log) {
-    const { maxTimeSeconds, ...rest } = s;
+function produceRequest(s, common, client, log, source) {
+    const { maxTimeSeconds, progressIntervalSeconds, ...rest } = s;
     return {
         client,
         log,
         ...rest,
+        ...(source ? { sourceClient: source.client, sourceDescription: source.description } : {}),
+        progressIntervalMs: progressIntervalSeconds * 1000,
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
@@ -34954,6 +34977,9 @@ async function readInputs(inputs, context, log) {
         database,
         policy,
         runAttempt,
+        waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
+            config.restore?.waitTimeoutSeconds ??
+            360,
         ...(mongodbUri ? { mongodbUri } : {}),
         ...(selfLogin ? { selfLogin } : {}),
         ...(context.apiUrl ? { apiUrl: context.apiUrl } : {}),
@@ -40941,7 +40967,7 @@ async function readLivePullRequest(github, inputs) {
     }
 }
 async function connect(uri, database, log) {
-    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(59154)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5703));
+    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(72381)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3112));
     return openPrDatabase(uri, database, log);
 }
 async function nothingChangedIfFails(promise) {
@@ -41078,7 +41104,7 @@ function planSteps(x, outputs, notes) {
         steps.push({
             plan: `drop database ${database} (${decision.dbAction})`,
             run: async () => {
-                const { existed } = await mongo.drop(inputs.policy);
+                const { existed } = await mongo.drop(inputs.policy, decision.dbAction === "reset" ? "reset" : "drop", inputs.waitTimeoutSeconds * 1000);
                 outputs["db-executed"] = true;
                 return existed
                     ? { done: `dropped database ${database}`, changed: true }

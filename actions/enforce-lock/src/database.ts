@@ -11,7 +11,8 @@ import type { MongoClient } from "mongodb";
  */
 export interface PrDatabase {
   state(): Promise<LockDatabaseState>;
-  drop(policy: TargetPolicy): Promise<{ existed: boolean }>;
+  /** Drops the database holding the one-writer lease (waits up to `waitMs` for another writer). */
+  drop(policy: TargetPolicy, what: "drop" | "reset", waitMs: number): Promise<{ existed: boolean }>;
   close(): Promise<void>;
 }
 
@@ -22,7 +23,7 @@ export async function openPrDatabase(uri: string, database: string, log: Log): P
       const exists = await databaseExists(client, database);
       return lockDatabaseState(exists, exists ? await readPrMetadata(client, database) : undefined);
     },
-    drop: (policy) => dropTargetDatabase(client, database, policy, log),
+    drop: (policy, what, waitMs) => dropTargetDatabase(client, database, policy, log, { what, waitMs }),
     close: () => client.close(),
   };
 }

@@ -19,6 +19,8 @@ export interface Inputs extends CommonInputs {
   /** Identifies the workflow run, so that a re-run does not post a comment twice. */
   runKey?: string;
   runAttempt: number;
+  /** How long a drop or reset waits for another run writing the same database (CONTRACT §9). */
+  waitTimeoutSeconds: number;
 }
 
 export interface RunContext {
@@ -58,6 +60,10 @@ export async function readInputs(inputs: InputReader, context: RunContext, log: 
     database,
     policy,
     runAttempt,
+    waitTimeoutSeconds:
+      inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
+      config.restore?.waitTimeoutSeconds ??
+      360,
     ...(mongodbUri ? { mongodbUri } : {}),
     ...(selfLogin ? { selfLogin } : {}),
     ...(context.apiUrl ? { apiUrl: context.apiUrl } : {}),

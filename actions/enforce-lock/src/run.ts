@@ -248,7 +248,11 @@ function planSteps(x: Execution, outputs: Outputs, notes: { comment?: string }):
     steps.push({
       plan: `drop database ${database} (${decision.dbAction})`,
       run: async () => {
-        const { existed } = await mongo.drop(inputs.policy);
+        const { existed } = await mongo.drop(
+          inputs.policy,
+          decision.dbAction === "reset" ? "reset" : "drop",
+          inputs.waitTimeoutSeconds * 1000,
+        );
         outputs["db-executed"] = true;
         return existed
           ? { done: `dropped database ${database}`, changed: true }

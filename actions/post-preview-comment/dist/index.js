@@ -30747,7 +30747,7 @@ module.exports = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony exports RefusedError, SnapshotUnavailableError, TargetRefusedError, errorMessage */
+/* unused harmony exports RefusedError, SnapshotUnavailableError, TargetRefusedError, errorMessage, BusyError */
 /**
  * An error caused by something the user can fix (an input, the config file, the event,
  * a database name, missing data). Its message says what was wrong and how to fix it,
@@ -30779,6 +30779,10 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+/** Another run held what this one needs (a PR database, the snapshot) for longer than it could wait. */
+class BusyError extends (/* unused pure expression or super */ null && (UserError)) {
+    name = "BusyError";
 }
 
 
@@ -40419,7 +40423,7 @@ async function readTimestamp(inputs, log) {
     if (!inputs.uri)
         return undefined;
     try {
-        const { readSnapshotTime } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(74130), __nccwpck_require__.e(19344)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
+        const { readSnapshotTime } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(74130), __nccwpck_require__.e(44212)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
         return await readSnapshotTime(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
     }
     catch (error) {

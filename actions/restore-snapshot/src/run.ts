@@ -2,10 +2,10 @@ import type { ActionResult } from "@pr-snapshots/core/action";
 import type { RepoRef } from "@pr-snapshots/core/github/client";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
-import { withMongo } from "@pr-snapshots/core/mongo/client";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
-import { type RestoreReport, restoreSnapshot } from "@pr-snapshots/core/snapshot/restore";
-import { type RestoreSettings, restoreRequest } from "@pr-snapshots/core/snapshot/settings";
+import type { RestoreReport } from "@pr-snapshots/core/snapshot/restore";
+import { runRestore } from "@pr-snapshots/core/snapshot/run";
+import type { RestoreSettings } from "@pr-snapshots/core/snapshot/settings";
 
 export interface Inputs extends CommonInputs, RestoreSettings {
   uri: string;
@@ -28,9 +28,11 @@ export interface Outputs extends Record<string, string | number | boolean> {
 }
 
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
-  const report = await withMongo(
-    { uri: inputs.uri, log, appName: "pr-snapshots/restore-snapshot", maxPoolSize: inputs.concurrency + 4 },
-    (client) => restoreSnapshot(restoreRequest(inputs, inputs, client, log)),
+  const report = await runRestore(
+    { uri: inputs.uri, appName: "pr-snapshots/restore-snapshot" },
+    inputs,
+    inputs,
+    log,
   );
 
   let commentUrl = "";

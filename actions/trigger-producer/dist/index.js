@@ -28370,15 +28370,116 @@ module.exports = {
 
 /***/ }),
 
+/***/ 1296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I8: () => (/* binding */ DEFAULT_RANGE_THRESHOLD_MB),
+/* harmony export */   fh: () => (/* binding */ COPY_METHODS),
+/* harmony export */   jN: () => (/* binding */ chooseMethod),
+/* harmony export */   yM: () => (/* binding */ MAX_RANGES)
+/* harmony export */ });
+/* unused harmony exports MIN_RANGE_BYTES, MAX_STREAM_READERS, rangesFor */
+/**
+ * Which of the three ways to copy a collection the engine uses. Pure: the engine reads the
+ * facts (size, options, server version and cores, where source and target live) and this
+ * decides, so the rules can be tested and documented without a server.
+ */
+const COPY_METHODS = ["auto", "out", "ranges", "stream"];
+/** Each parallel range should carry enough data to be worth a separate aggregation. */
+const MIN_RANGE_BYTES = 32 * 1024 * 1024;
+const MAX_RANGES = 16;
+/** Readers of a stream copy: the runner's event loop does the BSON work, so a few suffice. */
+const MAX_STREAM_READERS = 4;
+const DEFAULT_RANGE_THRESHOLD_MB = 128;
+/**
+ * Range copies on a server with `cores` cores: half of them, so index maintenance and the
+ * other collections copied meanwhile still have room (8 ranges on 16 cores measured best).
+ */
+function rangesFor(facts) {
+    const wanted = facts.cores === undefined ? facts.concurrency : Math.round(facts.cores / 2);
+    const bySize = Math.max(1, Math.floor(facts.bytes / (facts.minRangeBytes ?? MIN_RANGE_BYTES)));
+    return Math.max(1, Math.min(MAX_RANGES, Math.max(2, wanted), bySize));
+}
+function streamReaders(f) {
+    return Math.max(1, Math.min(MAX_STREAM_READERS, Math.floor(f.bytes / (f.minRangeBytes ?? MIN_RANGE_BYTES))));
+}
+function chooseMethod(f) {
+    if (f.capped) {
+        return {
+            kind: "stream",
+            parallelism: 1,
+            label: `stream (capped${f.sameDeployment ? "" : ", cross-cluster"})`,
+            reason: "capped collections keep their insertion order: one reader, ordered inserts",
+        };
+    }
+    if (f.type === "timeseries") {
+        if (f.sameDeployment && f.timeseriesOut && f.setting !== "stream")
+            return { kind: "$out", parallelism: 1, label: "$out (time-series)", reason: "MongoDB ≥ 7.0.3" };
+        // A time-series collection has no _id index to split on: one reader.
+        return {
+            kind: "stream",
+            parallelism: 1,
+            label: `stream (time-series${f.sameDeployment ? "" : ", cross-cluster"})`,
+            reason: !f.sameDeployment
+                ? "source and target are different deployments"
+                : f.timeseriesOut
+                    ? "forced by copy-method"
+                    : "$out cannot write time-series collections before MongoDB 7.0.3",
+        };
+    }
+    if (!f.sameDeployment || f.setting === "stream") {
+        const n = streamReaders(f);
+        return {
+            kind: "stream",
+            parallelism: n,
+            label: `stream${n > 1 ? ` ×${n}` : ""}${f.sameDeployment ? "" : " (cross-cluster)"}`,
+            reason: f.sameDeployment
+                ? "forced by copy-method"
+                : "source and target are different deployments: documents pass through the runner",
+        };
+    }
+    const k = rangesFor(f);
+    const big = f.bytes >= f.rangeThresholdBytes;
+    if (f.setting === "ranges" || (f.setting === "auto" && big && k >= 2)) {
+        const n = Math.max(2, k);
+        return {
+            kind: "ranges",
+            parallelism: n,
+            label: `ranges ×${n}`,
+            reason: f.setting === "ranges"
+                ? "forced by copy-method"
+                : `${mb(f.bytes)} ≥ ${mb(f.rangeThresholdBytes)}: indexes first, then ${n} parallel $merge copies of _id ranges` +
+                    (f.cores === undefined
+                        ? " (server cores unknown: from concurrency)"
+                        : ` (${f.cores} server cores)`),
+        };
+    }
+    return {
+        kind: "$out",
+        parallelism: 1,
+        label: "$out",
+        reason: f.setting === "out" ? "forced by copy-method" : "server-side $out, then indexes",
+    };
+}
+function mb(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+
+/***/ }),
+
 /***/ 9179:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Sr: () => (/* binding */ TargetRefusedError),
 /* harmony export */   fk: () => (/* binding */ RefusedError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   qB: () => (/* binding */ BusyError),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony exports SnapshotUnavailableError, errorMessage */
+/* unused harmony export SnapshotUnavailableError */
 /**
  * An error caused by something the user can fix (an input, the config file, the event,
  * a database name, missing data). Its message says what was wrong and how to fix it,
@@ -28410,6 +28511,10 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+/** Another run held what this one needs (a PR database, the snapshot) for longer than it could wait. */
+class BusyError extends UserError {
+    name = "BusyError";
 }
 
 
@@ -28456,10 +28561,10 @@ function formatUtc(date) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HH: () => (/* binding */ parseConnectionString),
 /* harmony export */   If: () => (/* binding */ describeConnection),
 /* harmony export */   Oi: () => (/* binding */ maskConnectionString)
 /* harmony export */ });
-/* unused harmony export parseConnectionString */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
 
 /**
@@ -28636,11 +28741,20 @@ function escapeRegExp(text) {
 /* harmony export */   Wf: () => (/* binding */ readProducerSettings),
 /* harmony export */   m_: () => (/* binding */ produceRequest)
 /* harmony export */ });
-/* unused harmony exports readRestoreSettings, readTargetPolicy, restoreRequest */
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
-/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5618);
+/* unused harmony exports readCopySettings, readRestoreSettings, readTargetPolicy, restoreRequest */
+/* harmony import */ var _copy_methods__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1296);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9179);
+/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5618);
 
 
+
+function readCopySettings(inputs) {
+    return {
+        copyMethod: inputs.enumeration("copy-method", _copy_methods__WEBPACK_IMPORTED_MODULE_0__/* .COPY_METHODS */ .fh, "auto"),
+        rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? _copy_methods__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_RANGE_THRESHOLD_MB */ .I8,
+        progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+    };
+}
 function readRestoreSettings(inputs, common, prNumber) {
     const { config, prefix } = common;
     if (!prefix)
@@ -28667,7 +28781,9 @@ function readRestoreSettings(inputs, common, prNumber) {
             30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        ...readCopySettings(inputs),
     };
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
@@ -28688,18 +28804,18 @@ function readProducerSettings(inputs, common) {
     const { config, prefix } = common;
     const source = inputs.optional("source-database") ?? config.sourceDatabase;
     if (!source) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
+        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
     }
     const snapshot = inputs.optional("snapshot-database") ??
         config.snapshotDatabase ??
-        (prefix ? (0,_names__WEBPACK_IMPORTED_MODULE_1__/* .snapshotDatabaseName */ .ZH)(prefix) : undefined);
+        (prefix ? (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .snapshotDatabaseName */ .ZH)(prefix) : undefined);
     if (!snapshot) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
+        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
     const include = inputs.list("collections") ?? config.collections?.include;
     return {
-        sourceDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_1__/* .assertDatabaseName */ .nx)(source, "The source (production) database"),
-        snapshotDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_1__/* .assertDatabaseName */ .nx)(snapshot, "The snapshot database"),
+        sourceDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .assertDatabaseName */ .nx)(source, "The source (production) database"),
+        snapshotDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .assertDatabaseName */ .nx)(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
         exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
         protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
@@ -28711,6 +28827,7 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        ...readCopySettings(inputs),
     };
 }
 /** The restore that these settings describe (the action and the command line run the same one). */
@@ -28727,16 +28844,22 @@ function restoreRequest(s, common, client, log) {
         dryRun: common.dryRun,
         allowPrivilegedCredentials: s.allowPrivilegedCredentials,
         snapshotLabel: common.labels.snapshot,
+        leaseSeconds: s.leaseSeconds,
+        copyMethod: s.copyMethod,
+        rangeThresholdMb: s.rangeThresholdMb,
+        progressIntervalMs: s.progressIntervalSeconds * 1000,
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
 /** The producer run that these settings describe. */
-function produceRequest(s, common, client, log) {
-    const { maxTimeSeconds, ...rest } = s;
+function produceRequest(s, common, client, log, source) {
+    const { maxTimeSeconds, progressIntervalSeconds, ...rest } = s;
     return {
         client,
         log,
         ...rest,
+        ...(source ? { sourceClient: source.client, sourceDescription: source.description } : {}),
+        progressIntervalMs: progressIntervalSeconds * 1000,
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
@@ -32558,7 +32681,7 @@ const CONFIRMATION = "refresh-snapshot";
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(50038)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(39255)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4437));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -32600,7 +32723,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(50038)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8591));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(39255)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4437));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();
@@ -32646,6 +32769,9 @@ async function parseInputs() {
     const uri = inputs.optional("mongodb-uri");
     if (uri)
         (0,connection_string/* maskConnectionString */.Oi)(uri, actionsLog);
+    const sourceUri = inputs.optional("source-uri");
+    if (sourceUri)
+        (0,connection_string/* maskConnectionString */.Oi)(sourceUri, actionsLog);
     const { config } = await loadConfig(inputs.optional("config"));
     const common = readCommonInputs(inputs, config);
     if (mode === "kubernetes") {
@@ -32666,7 +32792,9 @@ async function parseInputs() {
     }
     if (!uri)
         throw new errors/* UserError */.yo('Input "mongodb-uri" is required in direct mode: pass the producer\'s connection string from a secret.');
-    return { ...common, mode, uri, ...(0,settings/* readProducerSettings */.Wf)(inputs, common) };
+    if (sourceUri && sourceUri.trim() === uri.trim())
+        throw new errors/* UserError */.yo('"source-uri" is the same as "mongodb-uri": leave source-uri empty when production is on the same deployment (the server then copies by itself).');
+    return { ...common, mode, uri, sourceUri, ...(0,settings/* readProducerSettings */.Wf)(inputs, common) };
 }
 void runMain(parseInputs, (inputs) => run(inputs));
 

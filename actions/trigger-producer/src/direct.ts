@@ -3,15 +3,21 @@ import type { Log } from "@pr-snapshots/core/log";
 import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
 import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { readSnapshotMetadata, type SnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
-import { type ProduceReport, produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
-import { produceRequest } from "@pr-snapshots/core/snapshot/settings";
+import type { ProduceReport } from "@pr-snapshots/core/snapshot/producer";
+import { runProducer } from "@pr-snapshots/core/snapshot/run";
 import type { DirectInputs, Outputs } from "./run";
 
 /** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
 export async function runDirect(inputs: DirectInputs, log: Log): Promise<ActionResult<Outputs>> {
-  const report = await withMongo(
-    { uri: inputs.uri, log, appName: "pr-snapshots/trigger-producer", maxPoolSize: inputs.concurrency + 4 },
-    (client) => produceSnapshot(produceRequest(inputs, inputs, client, log)),
+  const report = await runProducer(
+    {
+      uri: inputs.uri,
+      ...(inputs.sourceUri ? { sourceUri: inputs.sourceUri } : {}),
+      appName: "pr-snapshots/trigger-producer",
+    },
+    inputs,
+    inputs,
+    log,
   );
   log.info(
     `${report.dryRun ? "Dry run: would copy" : `Published snapshot ${report.generation}:`} ${report.collections.length} collections, ` +

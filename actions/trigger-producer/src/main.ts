@@ -23,6 +23,8 @@ async function parseInputs(): Promise<Inputs> {
   const mode = inputs.enumeration("mode", ["direct", "kubernetes"], "direct");
   const uri = inputs.optional("mongodb-uri");
   if (uri) maskConnectionString(uri, actionsLog);
+  const sourceUri = inputs.optional("source-uri");
+  if (sourceUri) maskConnectionString(sourceUri, actionsLog);
   const { config } = await loadConfig(inputs.optional("config"));
   const common = readCommonInputs(inputs, config);
   if (mode === "kubernetes") {
@@ -46,7 +48,11 @@ async function parseInputs(): Promise<Inputs> {
     throw new UserError(
       'Input "mongodb-uri" is required in direct mode: pass the producer\'s connection string from a secret.',
     );
-  return { ...common, mode, uri, ...readProducerSettings(inputs, common) };
+  if (sourceUri && sourceUri.trim() === uri.trim())
+    throw new UserError(
+      '"source-uri" is the same as "mongodb-uri": leave source-uri empty when production is on the same deployment (the server then copies by itself).',
+    );
+  return { ...common, mode, uri, sourceUri, ...readProducerSettings(inputs, common) };
 }
 
 void runMain(parseInputs, (inputs) => run(inputs));

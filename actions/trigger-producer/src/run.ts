@@ -7,7 +7,8 @@ import type { ProducerSettings } from "@pr-snapshots/core/snapshot/settings";
 
 export const CONFIRMATION = "refresh-snapshot";
 
-export type DirectInputs = CommonInputs & ProducerSettings & { mode: "direct"; uri: string };
+export type DirectInputs = CommonInputs &
+  ProducerSettings & { mode: "direct"; uri: string; sourceUri: string | undefined };
 
 export type KubernetesInputs = CommonInputs & {
   mode: "kubernetes";

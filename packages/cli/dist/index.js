@@ -61049,9 +61049,10 @@ exports.URLSearchParams = URLSearchParams;
 /* harmony export */   Sr: () => (/* binding */ TargetRefusedError),
 /* harmony export */   Vq: () => (/* binding */ SnapshotUnavailableError),
 /* harmony export */   fk: () => (/* binding */ RefusedError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   qB: () => (/* binding */ BusyError),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony export errorMessage */
 /**
  * An error caused by something the user can fix (an input, the config file, the event,
  * a database name, missing data). Its message says what was wrong and how to fix it,
@@ -61083,6 +61084,10 @@ function errorMessage(error) {
     if (error instanceof Error)
         return error.message;
     return String(error);
+}
+/** Another run held what this one needs (a PR database, the snapshot) for longer than it could wait. */
+class BusyError extends UserError {
+    name = "BusyError";
 }
 
 
@@ -69786,8 +69791,6 @@ const silentLog = {
     secret() { },
 };
 
-// EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
-var lib = __nccwpck_require__(2257);
 ;// CONCATENATED MODULE: ../core/src/mongo/connection-string.ts
 
 /**
@@ -69832,67 +69835,6 @@ function safeDecode(text) {
     }
 }
 
-;// CONCATENATED MODULE: ../core/src/mongo/client.ts
-
-
-
-async function connectMongo(options) {
-    const parts = maskConnectionString(options.uri, options.log);
-    const defaults = {
-        appName: options.appName,
-        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 15_000,
-        connectTimeoutMS: 10_000,
-        // $out of a large collection is one long command: never time the socket out underneath it.
-        socketTimeoutMS: 0,
-        maxPoolSize: options.maxPoolSize ?? 10,
-        retryWrites: true,
-        retryReads: true,
-    };
-    // Options written in the connection string are the operator's choice: they win over our defaults.
-    const inUri = new Set((options.uri.split("?")[1] ?? "").split("&").map((kv) => (kv.split("=")[0] ?? "").toLowerCase()));
-    const clientOptions = Object.fromEntries(Object.entries(defaults).filter(([key]) => !inUri.has(key.toLowerCase())));
-    const client = new lib.MongoClient(options.uri.trim(), clientOptions);
-    try {
-        await client.connect();
-        // connect() succeeds lazily on some topologies; a ping proves the credentials work.
-        await client.db("admin").command({ ping: 1 });
-        return client;
-    }
-    catch (error) {
-        await client.close().catch(() => { });
-        throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri));
-    }
-}
-/** Connects, runs `fn`, and always closes the connection. */
-async function withMongo(options, fn) {
-    const client = await connectMongo(options);
-    try {
-        return await fn(client);
-    }
-    finally {
-        await client.close();
-    }
-}
-function explainConnectionError(error, parts, timeoutMs) {
-    const where = describeConnection(parts);
-    if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
-        return new errors/* UserError */.yo(`MongoDB rejected the credentials for user "${parts.username ?? "(none)"}" at ${where}: authentication failed. ` +
-            `Check the username and password in the mongodb-uri secret (and authSource, usually "admin").`);
-    }
-    if (error instanceof lib.MongoServerSelectionError) {
-        return new errors/* UserError */.yo(`Could not reach MongoDB at ${where} within ${Math.round(timeoutMs / 1000)}s (${firstLine(error.message)}). ` +
-            `Check the host in mongodb-uri and that this runner is allowed to connect (IP access list, firewall, VPN).`);
-    }
-    return error instanceof Error ? error : new Error(String(error));
-}
-function selectionTimeoutFromUri(uri) {
-    const m = /[?&]serverSelectionTimeoutMS=(\d+)/i.exec(uri);
-    return m?.[1] ? Number(m[1]) : 30_000;
-}
-function firstLine(text) {
-    return text.split("\n")[0] ?? text;
-}
-
 // EXTERNAL MODULE: ../core/src/names.ts
 var names = __nccwpck_require__(7027);
 ;// CONCATENATED MODULE: ../core/src/settings.ts
@@ -69933,6 +69875,156 @@ function readCommonInputs(inputs, config) {
         prefix: resolvePrefix(inputs, config),
         config,
     };
+}
+
+;// CONCATENATED MODULE: ../core/src/copy/methods.ts
+/**
+ * Which of the three ways to copy a collection the engine uses. Pure: the engine reads the
+ * facts (size, options, server version and cores, where source and target live) and this
+ * decides, so the rules can be tested and documented without a server.
+ */
+const COPY_METHODS = ["auto", "out", "ranges", "stream"];
+/** Each parallel range should carry enough data to be worth a separate aggregation. */
+const MIN_RANGE_BYTES = 32 * 1024 * 1024;
+const MAX_RANGES = 16;
+/** Readers of a stream copy: the runner's event loop does the BSON work, so a few suffice. */
+const MAX_STREAM_READERS = 4;
+const DEFAULT_RANGE_THRESHOLD_MB = 128;
+/**
+ * Range copies on a server with `cores` cores: half of them, so index maintenance and the
+ * other collections copied meanwhile still have room (8 ranges on 16 cores measured best).
+ */
+function rangesFor(facts) {
+    const wanted = facts.cores === undefined ? facts.concurrency : Math.round(facts.cores / 2);
+    const bySize = Math.max(1, Math.floor(facts.bytes / (facts.minRangeBytes ?? MIN_RANGE_BYTES)));
+    return Math.max(1, Math.min(MAX_RANGES, Math.max(2, wanted), bySize));
+}
+function streamReaders(f) {
+    return Math.max(1, Math.min(MAX_STREAM_READERS, Math.floor(f.bytes / (f.minRangeBytes ?? MIN_RANGE_BYTES))));
+}
+function chooseMethod(f) {
+    if (f.capped) {
+        return {
+            kind: "stream",
+            parallelism: 1,
+            label: `stream (capped${f.sameDeployment ? "" : ", cross-cluster"})`,
+            reason: "capped collections keep their insertion order: one reader, ordered inserts",
+        };
+    }
+    if (f.type === "timeseries") {
+        if (f.sameDeployment && f.timeseriesOut && f.setting !== "stream")
+            return { kind: "$out", parallelism: 1, label: "$out (time-series)", reason: "MongoDB ≥ 7.0.3" };
+        // A time-series collection has no _id index to split on: one reader.
+        return {
+            kind: "stream",
+            parallelism: 1,
+            label: `stream (time-series${f.sameDeployment ? "" : ", cross-cluster"})`,
+            reason: !f.sameDeployment
+                ? "source and target are different deployments"
+                : f.timeseriesOut
+                    ? "forced by copy-method"
+                    : "$out cannot write time-series collections before MongoDB 7.0.3",
+        };
+    }
+    if (!f.sameDeployment || f.setting === "stream") {
+        const n = streamReaders(f);
+        return {
+            kind: "stream",
+            parallelism: n,
+            label: `stream${n > 1 ? ` ×${n}` : ""}${f.sameDeployment ? "" : " (cross-cluster)"}`,
+            reason: f.sameDeployment
+                ? "forced by copy-method"
+                : "source and target are different deployments: documents pass through the runner",
+        };
+    }
+    const k = rangesFor(f);
+    const big = f.bytes >= f.rangeThresholdBytes;
+    if (f.setting === "ranges" || (f.setting === "auto" && big && k >= 2)) {
+        const n = Math.max(2, k);
+        return {
+            kind: "ranges",
+            parallelism: n,
+            label: `ranges ×${n}`,
+            reason: f.setting === "ranges"
+                ? "forced by copy-method"
+                : `${mb(f.bytes)} ≥ ${mb(f.rangeThresholdBytes)}: indexes first, then ${n} parallel $merge copies of _id ranges` +
+                    (f.cores === undefined
+                        ? " (server cores unknown: from concurrency)"
+                        : ` (${f.cores} server cores)`),
+        };
+    }
+    return {
+        kind: "$out",
+        parallelism: 1,
+        label: "$out",
+        reason: f.setting === "out" ? "forced by copy-method" : "server-side $out, then indexes",
+    };
+}
+function mb(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
+var lib = __nccwpck_require__(2257);
+;// CONCATENATED MODULE: ../core/src/mongo/client.ts
+
+
+
+async function connectMongo(options) {
+    const parts = maskConnectionString(options.uri, options.log);
+    const defaults = {
+        appName: options.appName,
+        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 15_000,
+        connectTimeoutMS: 10_000,
+        // $out of a large collection is one long command: never time the socket out underneath it.
+        socketTimeoutMS: 0,
+        maxPoolSize: options.maxPoolSize ?? 10,
+        retryWrites: true,
+        retryReads: true,
+    };
+    // Options written in the connection string are the operator's choice: they win over our defaults.
+    const inUri = new Set((options.uri.split("?")[1] ?? "").split("&").map((kv) => (kv.split("=")[0] ?? "").toLowerCase()));
+    const clientOptions = Object.fromEntries(Object.entries(defaults).filter(([key]) => !inUri.has(key.toLowerCase())));
+    const client = new lib.MongoClient(options.uri.trim(), clientOptions);
+    try {
+        await client.connect();
+        // connect() succeeds lazily on some topologies; a ping proves the credentials work.
+        await client.db("admin").command({ ping: 1 });
+        return client;
+    }
+    catch (error) {
+        await client.close().catch(() => { });
+        throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri), options.input);
+    }
+}
+/** Connects, runs `fn`, and always closes the connection. */
+async function withMongo(options, fn) {
+    const client = await connectMongo(options);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.close();
+    }
+}
+function explainConnectionError(error, parts, timeoutMs, input = "mongodb-uri") {
+    const where = describeConnection(parts);
+    if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
+        return new errors/* UserError */.yo(`MongoDB rejected the credentials for user "${parts.username ?? "(none)"}" at ${where}: authentication failed. ` +
+            `Check the username and password in the ${input} secret (and authSource, usually "admin").`);
+    }
+    if (error instanceof lib.MongoServerSelectionError) {
+        return new errors/* UserError */.yo(`Could not reach MongoDB at ${where} within ${Math.round(timeoutMs / 1000)}s (${firstLine(error.message)}). ` +
+            `Check the host in ${input} and that this runner is allowed to connect (IP access list, firewall, VPN).`);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+}
+function selectionTimeoutFromUri(uri) {
+    const m = /[?&]serverSelectionTimeoutMS=(\d+)/i.exec(uri);
+    return m?.[1] ? Number(m[1]) : 30_000;
+}
+function firstLine(text) {
+    return text.split("\n")[0] ?? text;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -70119,125 +70211,400 @@ function canonical(value) {
     return lib.BSON.EJSON.stringify(value, { relaxed: false });
 }
 
-;// CONCATENATED MODULE: ../core/src/mongo/copy.ts
-
-
-
-
-function collectionReport(r) {
-    return { name: r.name, documents: r.documents, indexes: r.indexes, seconds: r.ms / 1000, method: r.method };
+;// CONCATENATED MODULE: ../core/src/copy/ranges.ts
+/** Sampled `_id`s per range: enough for ranges of similar size without scanning the collection. */
+const SAMPLES_PER_RANGE = 32;
+/** Half-open ranges covering all `_id`s, at most `k` of them. */
+async function splitById(collection, k, comment) {
+    if (k <= 1)
+        return [{}];
+    const sample = await collection
+        .aggregate(
+    // $sample may return a document twice: group before sorting so that bounds are distinct.
+    [{ $sample: { size: k * SAMPLES_PER_RANGE } }, { $group: { _id: "$_id" } }, { $sort: { _id: 1 } }], {
+        ...(comment ? { comment } : {}),
+        // The sampled values are only handed back to the server as bounds: keep their exact types.
+        promoteLongs: false,
+        promoteValues: false,
+        promoteBuffers: false,
+        bsonRegExp: true,
+    })
+        .toArray();
+    return rangesFromSortedSample(sample.map((d) => d._id), k);
 }
+/**
+ * Boundaries at the quantiles of a sample the server sorted and de-duplicated. A small sample
+ * can give fewer ranges than asked.
+ */
+function rangesFromSortedSample(ids, k) {
+    const bounds = [];
+    for (let i = 1; i < k; i++) {
+        const at = Math.floor((i * ids.length) / k);
+        if (at <= 0 || at >= ids.length)
+            continue;
+        if (bounds.length && bounds[bounds.length - 1] === ids[at])
+            continue;
+        bounds.push(ids[at]);
+    }
+    const ranges = [];
+    for (let i = 0; i <= bounds.length; i++) {
+        ranges.push({
+            ...(i > 0 ? { from: bounds[i - 1] } : {}),
+            ...(i < bounds.length ? { to: bounds[i] } : {}),
+        });
+    }
+    return ranges;
+}
+/**
+ * The `$match` stage of one range. Bounds are wrapped in `$literal`: an `_id` such as the
+ * string "$x" or `{ $add: [...] }` would otherwise be read as an expression.
+ */
+function rangeMatch(range) {
+    const conditions = [];
+    if (range.from !== undefined)
+        conditions.push({ $gte: ["$_id", { $literal: range.from }] });
+    if (range.to !== undefined)
+        conditions.push({ $lt: ["$_id", { $literal: range.to }] });
+    if (conditions.length === 0)
+        return undefined;
+    return { $match: { $expr: conditions.length === 1 ? conditions[0] : { $and: conditions } } };
+}
+
+;// CONCATENATED MODULE: ../core/src/copy/stale.ts
+
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
 }
 /**
- * Copies one collection with server-side `$out`, so documents never leave the cluster, and
- * keeps what `$out` alone loses: the target is created first with the source's options
- * (validator, collation, clustered index, ...), `$out` replaces it atomically while keeping
- * them, and the secondary indexes are built afterwards in one pass (faster than maintaining
- * them during the copy). The result is verified against the source spec and expected count.
+ * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
+ * replace or fill a collection a later run has already copied. Stop such leftovers before
+ * copying again (only the caller's own operations are visible without extra privileges, which
+ * is enough: every run of one PR database uses the same credentials).
  */
-async function copyCollection(ctx, request) {
-    const { source, target, spec } = request;
-    const started = Date.now();
-    let attempts = 0;
-    const method = await withRetry(async (attempt) => {
-        attempts = attempt;
-        return copyOnce(ctx, request);
-    }, { attempts: ctx.attempts ?? 4, log: ctx.log, what: `Copy of ${source.db}.${source.collection}` });
-    const db = ctx.client.db(target.db);
-    const copied = await readCollectionSpec(db, target.collection);
-    const problems = compareSpecs({ ...spec, name: target.collection }, copied);
-    const documents = await db.collection(target.collection).countDocuments({});
-    if (request.expectedCount !== undefined && documents !== request.expectedCount) {
-        problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
+async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
+    const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
+    const find = async () => (await client
+        .db("admin")
+        .aggregate([
+        { $currentOp: { allUsers: false, idleConnections: false } },
+        { $match: { "command.comment": { $regex: pattern } } },
+    ])
+        .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
+    const stale = await find();
+    for (const op of stale) {
+        log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
+        await client
+            .db("admin")
+            .command({ killOp: 1, op: op.opid })
+            .catch(() => { });
     }
-    if (problems.length) {
-        throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
+    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+        await new Promise((r) => setTimeout(r, 200));
+    return stale.length;
+}
+
+;// CONCATENATED MODULE: ../core/src/copy/stream.ts
+
+
+/**
+ * Reading documents as raw BSON and decoding them with every promotion off is what keeps a
+ * copy through the runner byte-identical: with the driver's defaults an Int64 5 or a Double 5.0
+ * comes back as a JavaScript number and is written as an Int32, a regex loses flags the
+ * JavaScript engine does not know, and a Symbol becomes a string.
+ */
+const EXACT_BSON = {
+    promoteLongs: false,
+    promoteValues: false,
+    promoteBuffers: false,
+    bsonRegExp: true,
+};
+/**
+ * Copies documents through the runner, one reader per range. Each reader keeps at most one batch
+ * being written while it reads the next, so memory stays bounded at about two batches per reader.
+ */
+async function streamCopy(o) {
+    const totals = { documents: 0, bytes: 0 };
+    await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
+    return totals;
+}
+async function readRange(o, range, totals) {
+    const maxDocs = o.batchDocuments ?? 1_000;
+    const maxBytes = o.batchBytes ?? 8 * 1024 * 1024;
+    const match = rangeMatch(range);
+    const cursor = o.source.aggregate([...(match ? [match] : []), ...o.pipeline], {
+        raw: true,
+        batchSize: maxDocs,
+        comment: o.comment,
+        allowDiskUse: true,
+        ...(o.ordered ? { hint: { $natural: 1 } } : {}),
+        ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+    });
+    let failed;
+    let pending = Promise.resolve();
+    const write = (docs, bytes) => {
+        o.beforeWrite();
+        return o.target
+            .insertMany(docs, {
+            ordered: o.ordered,
+            bypassDocumentValidation: true,
+            // The driver would replace a null _id with a new ObjectId: the server must see the document as it is.
+            forceServerObjectId: true,
+        })
+            .then(() => {
+            totals.documents += docs.length;
+            totals.bytes += bytes;
+            o.task?.add(docs.length, bytes);
+        }, (error) => {
+            failed ??= { error };
+        });
+    };
+    let batch = [];
+    let size = 0;
+    try {
+        for await (const raw of cursor) {
+            if (failed)
+                break;
+            const bytes = raw;
+            batch.push(lib.BSON.deserialize(bytes, EXACT_BSON));
+            size += bytes.byteLength;
+            if (batch.length >= maxDocs || size >= maxBytes) {
+                await pending;
+                pending = write(batch, size);
+                batch = [];
+                size = 0;
+            }
+        }
+        await pending;
+        if (!failed && batch.length)
+            await write(batch, size);
     }
+    finally {
+        await cursor.close().catch(() => { });
+    }
+    if (failed)
+        throw failed.error;
+}
+
+;// CONCATENATED MODULE: ../core/src/copy/engine.ts
+
+
+
+
+
+
+
+
+function collectionReport(r) {
     return {
-        name: spec.name,
-        target,
-        documents,
-        indexes: spec.indexes.length,
-        method,
-        ms: Date.now() - started,
-        attempts,
+        name: r.name,
+        documents: r.documents,
+        indexes: r.indexes,
+        seconds: r.ms / 1000,
+        method: r.method,
+        startedAt: r.startedAt,
+        endedAt: r.endedAt,
     };
 }
-async function copyOnce(ctx, { source, target, spec }) {
-    (0,names/* assertWritableTarget */.Sf)(target.db, ctx.policy);
-    const targetDb = ctx.client.db(target.db);
-    const sourceColl = ctx.client.db(source.db).collection(source.collection);
-    await dropCollectionIfExists(ctx.client, target);
-    let method;
+async function copyCollection(env, request) {
+    const { source, target, spec } = request;
+    const startedAt = Date.now();
+    const choice = chooseMethod({
+        type: spec.type === "timeseries" ? "timeseries" : "collection",
+        capped: spec.options.capped === true,
+        bytes: request.bytes,
+        sameDeployment: env.sameDeployment,
+        timeseriesOut: env.timeseriesOut,
+        cores: env.cores,
+        concurrency: env.concurrency,
+        rangeThresholdBytes: env.rangeThresholdBytes,
+        setting: env.method,
+        ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
+    });
+    env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
+    const task = env.progress?.task(spec.name, choice.label, {
+        documents: request.expectedCount ?? request.documents,
+        bytes: request.bytes,
+    });
+    let attempts = 0;
+    try {
+        await withRetry(async (attempt) => {
+            attempts = attempt;
+            await copyOnce(env, request, choice, task);
+        }, { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` });
+        task?.phase("verifying");
+        const db = env.target.db(target.db);
+        const copied = await readCollectionSpec(db, target.collection);
+        const problems = compareSpecs({ ...spec, name: target.collection }, copied);
+        const documents = await db.collection(target.collection).countDocuments({});
+        if (request.expectedCount !== undefined && documents !== request.expectedCount) {
+            problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
+        }
+        if (problems.length) {
+            throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
+        }
+        const endedAt = Date.now();
+        return {
+            name: spec.name,
+            target,
+            documents,
+            indexes: spec.indexes.length,
+            method: choice.label,
+            kind: choice.kind,
+            ms: endedAt - startedAt,
+            startedAt,
+            endedAt,
+            attempts,
+        };
+    }
+    finally {
+        task?.done();
+    }
+}
+async function copyOnce(env, request, choice, task) {
+    const { source, target, spec } = request;
+    const beforeWrite = () => {
+        (0,names/* assertWritableTarget */.Sf)(target.db, env.policy);
+        env.guard?.();
+    };
+    beforeWrite();
+    const targetDb = env.target.db(target.db);
+    const sourceColl = env.source.db(source.db).collection(source.collection);
+    const targetColl = targetDb.collection(target.collection);
+    const pipeline = [...(request.pipeline ?? [])];
+    const comment = copyComment(target, env.tag);
+    const aggregateOptions = {
+        // The source already passed its validator (or predates it); a copy must not re-judge it.
+        bypassDocumentValidation: true,
+        comment,
+        ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+    };
+    const indexes = indexSpecsFor(spec);
+    const buildIndexes = async () => {
+        if (!indexes.length)
+            return;
+        task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
+        beforeWrite();
+        await targetDb.command({ createIndexes: target.collection, indexes });
+    };
+    task?.setProbe(undefined);
+    await dropCollectionIfExists(env.target, target);
     if (spec.type === "timeseries") {
         const timeseries = timeseriesOptions(spec.options.timeseries);
         const ttl = spec.options.expireAfterSeconds === undefined
             ? {}
             : { expireAfterSeconds: spec.options.expireAfterSeconds };
-        if (ctx.timeseriesOut) {
+        if (choice.kind === "$out") {
+            beforeWrite();
             await sourceColl
-                .aggregate([{ $out: { db: target.db, coll: target.collection, timeseries } }], aggregateOptions(ctx, target))
+                .aggregate([...pipeline, { $out: { db: target.db, coll: target.collection, timeseries } }], aggregateOptions)
                 .toArray();
             if (ttl.expireAfterSeconds !== undefined)
                 await targetDb.command({ collMod: target.collection, ...ttl });
-            method = "$out (time-series)";
         }
         else {
             await targetDb.createCollection(target.collection, { timeseries, ...ttl });
-            await clientCopy(ctx, source, target, false);
-            method = "client copy (time-series)";
+            await streamCopy({
+                source: sourceColl,
+                target: targetColl,
+                pipeline,
+                ranges: [{}],
+                ordered: false,
+                comment,
+                ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+                ...(task ? { task } : {}),
+                beforeWrite,
+            });
         }
+        await buildIndexes();
+        return;
     }
-    else if (spec.options.capped === true) {
+    if (spec.options.capped === true) {
         const capped = { capped: true, size: spec.options.size };
         if (spec.options.max !== undefined)
             capped.max = spec.options.max;
         await targetDb.createCollection(target.collection, { ...creatableOptions(spec), ...capped });
-        await clientCopy(ctx, source, target, true);
-        method = "client copy (capped)";
+        await streamCopy({
+            source: sourceColl,
+            target: targetColl,
+            pipeline,
+            ranges: [{}],
+            ordered: true,
+            comment,
+            ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+            ...(task ? { task } : {}),
+            beforeWrite,
+        });
+        await buildIndexes();
+        return;
     }
-    else {
-        await targetDb.createCollection(target.collection, creatableOptions(spec));
-        // Re-checked right before the write: nothing between the policy check and here may change the target.
-        (0,names/* assertWritableTarget */.Sf)(target.db, ctx.policy);
+    await targetDb.createCollection(target.collection, creatableOptions(spec));
+    if (choice.kind === "$out") {
+        beforeWrite();
         await sourceColl
-            .aggregate([{ $out: { db: target.db, coll: target.collection } }], aggregateOptions(ctx, target))
+            .aggregate([...pipeline, { $out: { db: target.db, coll: target.collection } }], aggregateOptions)
             .toArray();
-        method = "$out";
+        await buildIndexes();
+        return;
     }
-    const indexes = indexSpecsFor(spec);
-    if (indexes.length)
-        await targetDb.command({ createIndexes: target.collection, indexes });
-    return method;
-}
-function aggregateOptions(ctx, target) {
-    return {
-        // The source already passed its validator (or predates it); a copy must not re-judge it.
-        bypassDocumentValidation: true,
-        comment: copyComment(target, ctx.tag),
-        ...(ctx.maxTimeMS ? { maxTimeMS: ctx.maxTimeMS } : {}),
-    };
-}
-/** Capped and (before 7.0.3) time-series collections cannot be `$out` targets: copy through the driver. */
-async function clientCopy(ctx, source, target, naturalOrder) {
-    const cursor = ctx.client
-        .db(source.db)
-        .collection(source.collection)
-        .find({}, { batchSize: 1000, ...(naturalOrder ? { sort: { $natural: 1 } } : {}) });
-    const into = ctx.client.db(target.db).collection(target.collection);
-    let batch = [];
-    for await (const doc of cursor) {
-        batch.push(doc);
-        if (batch.length === 1000) {
-            await into.insertMany(batch, { ordered: naturalOrder, bypassDocumentValidation: true });
-            batch = [];
+    if (choice.kind === "ranges") {
+        // Indexes first: maintaining them during K parallel inserts beats one single-threaded build afterwards.
+        await buildIndexes();
+        task?.phase("copying");
+        const perDocument = request.documents > 0 ? request.bytes / request.documents : 0;
+        task?.setProbe(async () => {
+            const documents = await targetColl.estimatedDocumentCount();
+            return { documents, bytes: Math.round(documents * perDocument) };
+        });
+        const ranges = await splitById(sourceColl, choice.parallelism, comment);
+        await Promise.all(ranges.map(async (range) => {
+            const match = rangeMatch(range);
+            beforeWrite();
+            await sourceColl
+                .aggregate([
+                ...(match ? [match] : []),
+                // $merge cannot write a document whose _id is null or missing: those go through the stream below.
+                { $match: { _id: { $ne: null } } },
+                ...pipeline,
+                {
+                    $merge: {
+                        into: { db: target.db, coll: target.collection },
+                        on: "_id",
+                        whenMatched: "fail",
+                        whenNotMatched: "insert",
+                    },
+                },
+            ], aggregateOptions)
+                .toArray();
+        }));
+        if (await sourceColl.findOne({ _id: null }, { projection: { _id: 1 } })) {
+            await streamCopy({
+                source: sourceColl,
+                target: targetColl,
+                pipeline: [{ $match: { _id: null } }, ...pipeline],
+                ranges: [{}],
+                ordered: false,
+                comment,
+                beforeWrite,
+            });
         }
+        task?.setProbe(undefined);
+        return;
     }
-    if (batch.length)
-        await into.insertMany(batch, { ordered: naturalOrder, bypassDocumentValidation: true });
+    // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
+    const ranges = await splitById(sourceColl, choice.parallelism, comment);
+    await streamCopy({
+        source: sourceColl,
+        target: targetColl,
+        pipeline,
+        ranges,
+        ordered: false,
+        comment,
+        ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+        ...(task ? { task } : {}),
+        beforeWrite,
+    });
+    await buildIndexes();
 }
 function timeseriesOptions(ts) {
     const out = { timeField: ts.timeField };
@@ -70272,30 +70639,214 @@ async function createView(client, policy, targetDb, view) {
         options.collation = view.options.collation;
     await client.db(targetDb).createCollection(view.name, options);
 }
-/**
- * A killed client does not stop its `$out`: the server finishes it and would then replace a
- * collection a later run has already copied. Stop such leftovers before copying again.
- */
-async function stopStaleCopies(client, targetDb, log, exceptTag) {
-    const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
-    const find = async () => (await client
-        .db("admin")
-        .aggregate([
-        { $currentOp: { allUsers: false, idleConnections: false } },
-        { $match: { "command.comment": { $regex: pattern } } },
-    ])
-        .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
-    const stale = await find();
-    for (const op of stale) {
-        log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
-        await client
-            .db("admin")
-            .command({ killOp: 1, op: op.opid })
-            .catch(() => { });
+
+;// CONCATENATED MODULE: ../core/src/copy/progress.ts
+class Progress {
+    o;
+    started;
+    now;
+    running = new Set();
+    finished = { documents: 0, bytes: 0 };
+    timer;
+    ticking = false;
+    lines = 0;
+    constructor(o) {
+        this.o = o;
+        this.now = o.now ?? Date.now;
+        this.started = this.now();
     }
-    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
-        await new Promise((r) => setTimeout(r, 200));
-    return stale.length;
+    start() {
+        const interval = this.o.intervalMs ?? 10_000;
+        this.timer = setInterval(() => void this.tick(), interval);
+        this.timer.unref();
+        return this;
+    }
+    stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+    }
+    task(name, label, expected) {
+        const r = { name, label, phase: "copying", counted: { documents: 0, bytes: 0 }, expected };
+        this.running.add(r);
+        return {
+            add: (documents, bytes) => {
+                r.counted.documents += documents;
+                r.counted.bytes += bytes;
+            },
+            setProbe: (probe) => {
+                if (probe)
+                    r.probe = probe;
+                else
+                    delete r.probe;
+            },
+            phase: (text) => {
+                r.phase = text;
+            },
+            done: () => {
+                this.running.delete(r);
+                this.finished.documents += r.expected.documents;
+                this.finished.bytes += r.expected.bytes;
+            },
+        };
+    }
+    /** One progress line; exposed so that tests need not wait for the timer. */
+    async tick() {
+        if (this.ticking)
+            return undefined;
+        this.ticking = true;
+        try {
+            let documents = this.finished.documents;
+            let bytes = this.finished.bytes;
+            const inFlight = [];
+            for (const r of this.running) {
+                let c = r.counted;
+                if (r.probe)
+                    c = await r.probe().catch(() => r.counted);
+                const d = Math.min(c.documents, r.expected.documents || c.documents);
+                const b = Math.min(c.bytes, r.expected.bytes || c.bytes);
+                documents += d;
+                bytes += b;
+                const pct = r.expected.bytes > 0 ? ` ${Math.floor((100 * b) / r.expected.bytes)}%` : "";
+                inFlight.push(`${r.name} (${r.label}, ${r.phase}${r.phase === "copying" ? pct : ""})`);
+            }
+            const line = formatProgress({
+                what: this.o.what ?? "Copying",
+                documents,
+                bytes,
+                totalDocuments: this.o.totalDocuments,
+                totalBytes: this.o.totalBytes,
+                elapsedMs: this.now() - this.started,
+                inFlight,
+            });
+            this.o.log.info(line);
+            this.lines++;
+            return line;
+        }
+        finally {
+            this.ticking = false;
+        }
+    }
+}
+function formatProgress(p) {
+    const mb = (b) => (b / 1_048_576).toFixed(1);
+    const seconds = Math.max(p.elapsedMs / 1000, 0.001);
+    const rate = p.bytes / 1_048_576 / seconds;
+    const left = Math.max(0, p.totalBytes - p.bytes);
+    const eta = rate > 0 && p.bytes > 0 ? formatDuration((left / 1_048_576 / rate) * 1000) : "unknown";
+    const pct = p.totalBytes > 0 ? ` (${Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes))}%)` : "";
+    return (`${p.what}: ${p.documents.toLocaleString("en-US")} of ${p.totalDocuments.toLocaleString("en-US")} documents, ` +
+        `${mb(p.bytes)} of ${mb(p.totalBytes)} MB${pct}, ${rate.toFixed(1)} MB/s, ETA ${eta}` +
+        (p.inFlight.length ? `; in progress: ${p.inFlight.join(", ")}` : ""));
+}
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m${String(s % 60).padStart(2, "0")}s`;
+    return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+;// CONCATENATED MODULE: ../core/src/mongo/lease.ts
+
+async function acquireLease(r) {
+    const sleep = r.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const started = Date.now();
+    let lastNotice = 0;
+    for (;;) {
+        if (await tryTake(r))
+            break;
+        const current = await r.collection.findOne({ _id: r.id });
+        if (!current)
+            continue; // released between the two reads: try again at once
+        const waited = Date.now() - started;
+        if (waited >= r.waitMs) {
+            throw new errors/* BusyError */.qB(r.busyMessage?.(current, waited) ??
+                `${capitalise(r.subject)} is still being written by ${describeHolder(current)} after waiting ${Math.round(waited / 1000)}s. ` +
+                    "Nothing was changed. Run again once it has finished, or raise wait-timeout-seconds.");
+        }
+        if (lastNotice === 0 || Date.now() - lastNotice >= 30_000) {
+            lastNotice = Date.now();
+            r.log.info(`${capitalise(r.subject)} is being written by ${describeHolder(current)}; waiting for it ` +
+                `(up to ${Math.round((r.waitMs - waited) / 1000)}s more), then this run does its ${r.what}.`);
+        }
+        await sleep(Math.min(r.pollMs ?? 1_000, Math.max(50, r.waitMs - waited)));
+    }
+    if (Date.now() - started > 1_000)
+        r.log.info(`${capitalise(r.subject)} is free now: this run holds the lease.`);
+    let lost = false;
+    const renew = async () => {
+        const res = await r.collection.updateOne({ _id: r.id, holder: r.holder }, [
+            { $set: { renewedAt: "$$NOW", expiresAt: { $add: ["$$NOW", r.ttlMs] } } },
+        ]);
+        if (res.matchedCount === 0)
+            lost = true;
+    };
+    const timer = setInterval(() => void renew().catch(() => { }), Math.max(500, Math.floor(r.ttlMs / 3)));
+    timer.unref();
+    return {
+        holder: r.holder,
+        assertHeld() {
+            if (lost) {
+                throw new Error(`This run lost the lease on ${r.subject}: it could not renew it in time and another run took over. ` +
+                    "It stopped writing; the other run's result stands.");
+            }
+        },
+        stopHeartbeat() {
+            clearInterval(timer);
+        },
+        async release() {
+            clearInterval(timer);
+            await r.collection.deleteOne({ _id: r.id, holder: r.holder });
+        },
+    };
+}
+/**
+ * Takes the lease if it is free, expired, or already ours, in one atomic update. (An upsert may
+ * not filter with `$expr`, so the condition is evaluated inside the update pipeline instead: each
+ * field keeps the current holder's value unless the lease is free.)
+ */
+async function tryTake(r) {
+    const free = {
+        $or: [
+            { $eq: [{ $type: "$holder" }, "missing"] },
+            { $lt: ["$expiresAt", "$$NOW"] },
+            { $eq: ["$holder", { $literal: r.holder }] },
+        ],
+    };
+    const pick = (mine, current) => ({ $cond: [free, mine, current] });
+    const after = await r.collection.findOneAndUpdate({ _id: r.id }, [
+        {
+            $set: {
+                holder: pick({ $literal: r.holder }, "$holder"),
+                owner: pick({ $literal: r.owner }, "$owner"),
+                what: pick({ $literal: r.what }, "$what"),
+                acquiredAt: pick("$$NOW", "$acquiredAt"),
+                renewedAt: pick("$$NOW", "$renewedAt"),
+                expiresAt: pick({ $add: ["$$NOW", r.ttlMs] }, "$expiresAt"),
+            },
+        },
+    ], { upsert: true, returnDocument: "after" });
+    return after?.holder === r.holder;
+}
+function describeHolder(d) {
+    const since = d.acquiredAt instanceof Date ? d.acquiredAt.toISOString() : "?";
+    const expires = d.expiresAt instanceof Date ? d.expiresAt.toISOString() : "?";
+    return `${d.owner} (${d.what}, since ${since}; its lease expires at ${expires} unless renewed)`;
+}
+function capitalise(text) {
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+/** Who this process is, for the lease and the waiting run's log: the workflow run, or the CLI's host and pid. */
+function leaseOwner(env = process.env, program = "pr-snapshots") {
+    if (env.GITHUB_RUN_ID) {
+        const repo = env.GITHUB_REPOSITORY ? `${env.GITHUB_REPOSITORY} ` : "";
+        const workflow = env.GITHUB_WORKFLOW ? ` "${env.GITHUB_WORKFLOW}"` : "";
+        return `${program} in ${repo}workflow${workflow} run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+    }
+    return `${program} on ${env.HOSTNAME || "an unnamed host"} (pid ${process.pid})`;
 }
 
 ;// CONCATENATED MODULE: ../core/src/mongo/privileges.ts
@@ -70379,6 +70930,31 @@ async function assertLeastPrivilege(client, policy, log, options) {
         throw new errors/* RefusedError */.fk(message);
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
+/**
+ * CONTRACT §8: production on its own deployment is read through `source-uri`, whose credentials
+ * need only `read` there. Credentials that could write it are refused unless explicitly allowed.
+ */
+async function assertReadOnlySource(client, sourceDatabase, log, options) {
+    const audit = await auditPrivileges(client, [sourceDatabase]);
+    if (!audit.accessControl) {
+        log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
+            `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
+        return;
+    }
+    if (audit.users.length === 0) {
+        throw new errors/* UserError */.yo(`The production deployment (${options.where}) requires authentication but source-uri has no credentials. Put a read-only user and its password in the connection string.`);
+    }
+    if (audit.writableProtected.length === 0) {
+        log.info(`Source credentials ${audit.users.join(", ")} can only read "${sourceDatabase}" on ${options.where}: least privilege confirmed.`);
+        return;
+    }
+    const message = `The credentials in source-uri (${audit.users.join(", ")}) can write the production database "${sourceDatabase}" ` +
+        `on ${options.where}. The producer only reads production: give source-uri a user with the read role on ` +
+        `"${sourceDatabase}", or set allow-privileged-credentials: true to proceed anyway.`;
+    if (!options.allow)
+        throw new errors/* RefusedError */.fk(message);
+    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+}
 
 ;// CONCATENATED MODULE: ../core/src/mongo/server.ts
 async function serverVersion(client) {
@@ -70390,23 +70966,97 @@ async function serverSupportsTimeseriesOut(client) {
     const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
     return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
 }
+/**
+ * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
+ * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
+ * falls back to its concurrency setting.
+ */
+async function serverCores(client) {
+    try {
+        const info = await client.db("admin").command({ hostInfo: 1 });
+        const cores = Number(info.system?.numCores);
+        return Number.isFinite(cores) && cores > 0 ? cores : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 ;// CONCATENATED MODULE: ../core/src/mongo/target.ts
 
+
+
+
 const METADATA_COLLECTION = "snapshot_metadata";
-/** CONTRACT §3 "init": the database exists, i.e. has at least one collection. */
-async function databaseExists(client, database) {
-    const found = await client
-        .db(database)
-        .listCollections({}, { nameOnly: true, authorizedCollections: true })
-        .toArray();
-    return found.length > 0;
+/**
+ * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
+ * be granted writes on exactly this collection name in every database and nothing else.
+ */
+const LEASE_COLLECTION = "pr_snapshots_lease";
+const WRITER_LEASE_ID = "writer";
+/** Collections every PR database may hold besides the application's data. */
+function isBookkeeping(collection) {
+    return collection === METADATA_COLLECTION || collection === LEASE_COLLECTION;
 }
-/** Drops a PR database after the name check; dropping one that does not exist is not an error. */
-async function dropTargetDatabase(client, database, policy, log) {
+/**
+ * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
+ * bookkeeping alone does not count (a lease taken by a drop, a lock record), unless it holds a
+ * restore's (or the application's) `latest` record.
+ */
+async function databaseExists(client, database) {
+    const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
+    if (names.some((n) => !isBookkeeping(n)))
+        return true;
+    if (!names.includes(METADATA_COLLECTION))
+        return false;
+    return (await readPrMetadata(client, database)) !== undefined;
+}
+/**
+ * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time, whoever starts
+ * it. Taking the lease is itself a write into the database, so the target rules come first.
+ */
+async function acquireWriterLease(o) {
+    (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    return acquireLease({
+        collection: o.client.db(o.database).collection(LEASE_COLLECTION),
+        id: WRITER_LEASE_ID,
+        holder: (0,external_node_crypto_.randomUUID)(),
+        owner: o.owner ?? leaseOwner(),
+        what: o.what,
+        ttlMs: o.ttlMs ?? 60_000,
+        waitMs: o.waitMs,
+        subject: `database ${o.database}`,
+        log: o.log,
+    });
+}
+/**
+ * Drops a PR database after the name check, holding the writer lease; dropping one that does not
+ * exist is not an error. The lease document goes with the database, which is what releases it.
+ */
+async function dropTargetDatabase(client, database, policy, log, options = {}) {
     assertWritableTarget(database, policy);
     const existed = await databaseExists(client, database);
-    await client.db(database).dropDatabase();
+    const lease = await acquireWriterLease({
+        client,
+        database,
+        policy,
+        log,
+        what: options.what ?? "drop",
+        waitMs: options.waitMs ?? 360_000,
+        ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+        ...(options.owner ? { owner: options.owner } : {}),
+    });
+    try {
+        // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
+        await stopStaleCopies(client, database, log);
+        lease.assertHeld();
+        lease.stopHeartbeat();
+        assertWritableTarget(database, policy);
+        await client.db(database).dropDatabase();
+    }
+    finally {
+        await lease.release().catch(() => { });
+    }
     log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
     return { existed };
 }
@@ -70474,44 +71124,6 @@ async function deleteGeneration(client, snapshotDatabase, g) {
     await generations(db).deleteOne({ _id: g._id });
 }
 
-;// CONCATENATED MODULE: ../core/src/snapshot/lease.ts
-
-
-
-const LEASE_ID = "producer-lease";
-/**
- * Makes sure two producers (the weekly CronJob and an on-demand run, say) never write the same
- * snapshot database at once. The lease expires on its own if its holder dies, and is renewed
- * while the holder works.
- */
-async function acquireLease(client, snapshotDatabase, holder, ttlMs) {
-    const coll = client.db(snapshotDatabase).collection(METADATA_COLLECTION);
-    const take = async () => {
-        const now = new Date();
-        await coll.updateOne({ _id: LEASE_ID, $or: [{ expiresAt: { $lt: now } }, { holder }] }, { $set: { holder, acquiredAt: now, expiresAt: new Date(now.getTime() + ttlMs) } }, { upsert: true });
-    };
-    try {
-        await take();
-    }
-    catch (error) {
-        if (error instanceof lib.MongoServerError && error.code === 11000) {
-            const current = await coll.findOne({ _id: LEASE_ID });
-            throw new errors/* UserError */.yo(`Another snapshot producer is running on ${snapshotDatabase} (since ${current?.acquiredAt?.toISOString() ?? "?"}; ` +
-                `its lease expires at ${current?.expiresAt?.toISOString() ?? "?"} unless renewed). Wait for it to finish, then run again.`);
-        }
-        throw error;
-    }
-    const timer = setInterval(() => void take().catch(() => { }), Math.max(1_000, Math.floor(ttlMs / 3)));
-    timer.unref();
-    return {
-        holder,
-        async release() {
-            clearInterval(timer);
-            await coll.deleteOne({ _id: LEASE_ID, holder });
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ../core/src/snapshot/metadata.ts
 
 
@@ -70571,23 +71183,26 @@ function validateMetadata(meta, snapshotDatabase) {
 
 
 
+
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
- * name check → least-privilege audit → wait for a complete snapshot → plan → copy every
- * collection with its options and indexes (bounded concurrency, retries) → views → verify →
- * the PR database's metadata document, written last.
+ * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
+ * plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
+ * largest first, retries) → views → verify → the PR database's metadata document, written last.
  */
 async function restoreSnapshot(req) {
     const started = Date.now();
     const { client, log, target } = req;
     (0,names/* assertWritableTarget */.Sf)(target, req.policy);
-    const meta = await waitForCompleteSnapshot(client, req.snapshotDatabase, {
+    const waitFor = () => waitForCompleteSnapshot(client, req.snapshotDatabase, {
         timeoutMs: req.waitTimeoutMs,
         intervalMs: req.pollIntervalMs,
         log,
         ...(req.sleep ? { sleep: req.sleep } : {}),
         ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
     });
+    let meta = await waitFor();
     // The snapshot names its production database: never a target either.
     const policy = (0,names/* protectMore */.xS)(req.policy, {
         [meta.source]: "the production database this snapshot was taken from",
@@ -70597,26 +71212,17 @@ async function restoreSnapshot(req) {
         allow: req.allowPrivilegedCredentials,
         intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
     });
-    const plan = await planRestore(client, req.snapshotDatabase, meta);
-    const views = meta.views ?? [];
-    log.info(`Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
-        `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`);
-    const base = {
-        database: target,
-        snapshotDatabase: req.snapshotDatabase,
-        snapshotTimestamp: meta.timestamp,
-        source: meta.source,
-        ...(meta.generation ? { generation: meta.generation } : {}),
-        views: views.map((v) => v.name),
-    };
     if (req.dryRun) {
+        const plan = await planRestore(client, req.snapshotDatabase, meta);
+        const views = meta.views ?? [];
+        describePlan(meta, plan, views, log);
         for (const c of plan) {
             log.info(`  would copy ${c.name}: ${c.documents} documents, indexes: ${c.spec.indexes.map((i) => i.name).join(", ") || "(none)"}`);
         }
         for (const v of views)
             log.info(`  would create view ${v.name} on ${v.viewOn}`);
         return {
-            ...base,
+            ...reportBase(req, meta),
             dryRun: true,
             collections: plan.map((c) => ({
                 name: c.name,
@@ -70631,74 +71237,148 @@ async function restoreSnapshot(req) {
         };
     }
     // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
-    const tag = (0,external_node_crypto_.randomUUID)();
-    await stopStaleCopies(client, target, log, tag);
-    const targetDb = client.db(target);
-    const metadata = targetDb.collection(METADATA_COLLECTION);
-    (0,names/* assertWritableTarget */.Sf)(target, policy);
-    // Marked first so that an interrupted restore is never mistaken for a complete database.
-    await metadata.replaceOne({ _id: "latest" }, {
-        _id: "latest",
-        source: "snapshot",
-        status: "restoring",
-        startedAt: new Date(),
-        snapshotTimestamp: meta.timestamp,
-        ...(meta.generation ? { generation: meta.generation } : {}),
-    }, { upsert: true });
-    const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name), METADATA_COLLECTION]);
-    const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
-    const dropped = [];
-    for (const { name } of existing) {
-        if (keep.has(name) || name.startsWith("system."))
-            continue;
-        (0,names/* assertWritableTarget */.Sf)(target, policy);
-        await dropCollectionIfExists(client, { db: target, collection: name });
-        dropped.push(name);
-    }
-    if (dropped.length)
-        log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
-    const timeseriesOut = await serverSupportsTimeseriesOut(client);
-    const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
-        const result = await copyCollection({ client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) }, {
-            source: { db: req.snapshotDatabase, collection: c.physical },
-            target: { db: target, collection: c.name },
-            spec: { ...c.spec, name: c.name },
-            expectedCount: c.documents,
-        });
-        log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
-        await req.onCollectionCopied?.(result);
-        return result;
+    const lease = await acquireWriterLease({
+        client,
+        database: target,
+        policy,
+        log,
+        what: "restore",
+        waitMs: req.waitTimeoutMs,
+        ttlMs: (req.leaseSeconds ?? 60) * 1000,
     });
-    for (const v of views)
-        await createVerifiedView(client, policy, target, v);
-    for (const r of results) {
-        await log.group(`${r.name}: ${r.documents} documents`, async () => {
-            log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
+    let progress;
+    try {
+        // While this run waited for the lease, a newer snapshot may have been published: copy that one.
+        meta = await waitFor();
+        const plan = await planRestore(client, req.snapshotDatabase, meta);
+        const views = meta.views ?? [];
+        describePlan(meta, plan, views, log);
+        const guard = () => lease.assertHeld();
+        // Any copy still running into this database belongs to a run that lost (or never held) the lease.
+        await stale_stopStaleCopies(client, target, log, lease.holder);
+        const targetDb = client.db(target);
+        const metadata = targetDb.collection(METADATA_COLLECTION);
+        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        // Marked first so that an interrupted restore is never mistaken for a complete database.
+        await metadata.replaceOne({ _id: "latest" }, {
+            _id: "latest",
+            source: "snapshot",
+            status: "restoring",
+            startedAt: new Date(),
+            snapshotTimestamp: meta.timestamp,
+            ...(meta.generation ? { generation: meta.generation } : {}),
+        }, { upsert: true });
+        const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
+        const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
+        const dropped = [];
+        for (const { name } of existing) {
+            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system."))
+                continue;
+            (0,names/* assertWritableTarget */.Sf)(target, policy);
+            guard();
+            await dropCollectionIfExists(client, { db: target, collection: name });
+            dropped.push(name);
+        }
+        if (dropped.length)
+            log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+        progress = new Progress({
+            log,
+            what: `Restoring ${target}`,
+            totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
+            totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+            ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+        }).start();
+        const env = {
+            source: client,
+            target: client,
+            sameDeployment: true,
+            policy,
+            log,
+            tag: lease.holder,
+            timeseriesOut: await serverSupportsTimeseriesOut(client),
+            ...(await coresOrFallback(client, req.concurrency, log)),
+            concurrency: req.concurrency,
+            method: req.copyMethod ?? "auto",
+            rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
+            progress,
+            guard,
+            ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+        };
+        const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+            const result = await copyCollection(env, {
+                source: { db: req.snapshotDatabase, collection: c.physical },
+                target: { db: target, collection: c.name },
+                spec: { ...c.spec, name: c.name },
+                bytes: c.bytes,
+                documents: c.documents,
+                expectedCount: c.documents,
+            });
+            log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
+            await req.onCollectionCopied?.(result);
+            return result;
         });
+        progress.stop();
+        for (const r of results) {
+            await log.group(`${r.name}: ${r.documents} documents`, async () => {
+                log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
+            });
+        }
+        for (const v of views) {
+            guard();
+            await createVerifiedView(client, policy, target, v);
+        }
+        const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        guard();
+        await metadata.replaceOne({ _id: "latest" }, {
+            _id: "latest",
+            source: "snapshot",
+            status: "complete",
+            snapshotTimestamp: meta.timestamp,
+            restoredAt: new Date(),
+            collections: results.map((r) => r.name),
+            counts,
+            views: views.map((v) => v.name),
+            snapshotDatabase: req.snapshotDatabase,
+            productionDatabase: meta.source,
+            ...(meta.generation ? { generation: meta.generation } : {}),
+        }, { upsert: true });
+        return {
+            ...reportBase(req, meta),
+            dryRun: false,
+            collections: results.map(collectionReport),
+            dropped,
+            documents: results.reduce((n, r) => n + r.documents, 0),
+            durationMs: Date.now() - started,
+        };
     }
-    const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-    (0,names/* assertWritableTarget */.Sf)(target, policy);
-    await metadata.replaceOne({ _id: "latest" }, {
-        _id: "latest",
-        source: "snapshot",
-        status: "complete",
-        snapshotTimestamp: meta.timestamp,
-        restoredAt: new Date(),
-        collections: results.map((r) => r.name),
-        counts,
-        views: views.map((v) => v.name),
-        snapshotDatabase: req.snapshotDatabase,
-        productionDatabase: meta.source,
-        ...(meta.generation ? { generation: meta.generation } : {}),
-    }, { upsert: true });
+    finally {
+        progress?.stop();
+        await lease.release().catch(() => { });
+    }
+}
+function reportBase(req, meta) {
     return {
-        ...base,
-        dryRun: false,
-        collections: results.map(collectionReport),
-        dropped,
-        documents: results.reduce((n, r) => n + r.documents, 0),
-        durationMs: Date.now() - started,
+        database: req.target,
+        snapshotDatabase: req.snapshotDatabase,
+        snapshotTimestamp: meta.timestamp,
+        source: meta.source,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+        views: (meta.views ?? []).map((v) => v.name),
     };
+}
+function describePlan(meta, plan, views, log) {
+    log.info(`Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
+        `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`);
+}
+/** The target server's cores for sizing range copies; without hostInfo, the concurrency setting. */
+async function coresOrFallback(client, concurrency, log) {
+    const cores = await serverCores(client);
+    if (cores === undefined)
+        log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, concurrency))} ranges (from concurrency).`);
+    else
+        log.info(`The server has ${cores} cores.`);
+    return cores === undefined ? {} : { cores };
 }
 /** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
 async function planRestore(client, snapshotDatabase, meta) {
@@ -70798,7 +71478,11 @@ function selectCollections(available, include, exclude = []) {
 
 
 
-const PRODUCER_METHOD = "$out into generation collections, published atomically";
+
+
+
+const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
+const PRODUCER_LEASE_ID = "producer-lease";
 /** The producer may write only the snapshot database. */
 function producerPolicy(snapshotDatabase, sourceDatabase, extra = []) {
     const prot = new Map();
@@ -70830,13 +71514,23 @@ async function produceSnapshot(req) {
     const policy = producerPolicy(snap, source, req.protectedDatabases);
     if (policy.protected.has(snap))
         throw new errors/* UserError */.yo(`The snapshot database "${snap}" is protected (${policy.protected.get(snap)}).`);
+    const sourceClient = req.sourceClient ?? client;
+    const separate = req.sourceClient !== undefined && req.sourceClient !== client;
     await assertLeastPrivilege(client, policy, log, {
         allow: req.allowPrivilegedCredentials,
-        intended: `read on "${source}" and readWrite + dbAdmin on "${snap}" only`,
+        intended: separate
+            ? `readWrite + dbAdmin on "${snap}" only (production is read through source-uri)`
+            : `read on "${source}" and readWrite + dbAdmin on "${snap}" only`,
     });
-    const sourceSpecs = await readCollectionSpecs(client.db(source));
+    if (separate) {
+        await assertReadOnlySource(sourceClient, source, log, {
+            allow: req.allowPrivilegedCredentials,
+            where: req.sourceDescription ?? "source-uri",
+        });
+    }
+    const sourceSpecs = await readCollectionSpecs(sourceClient.db(source));
     if (sourceSpecs.length === 0) {
-        throw new errors/* UserError */.yo(`The source database "${source}" has no collections these credentials can see. Check source-database and the user's read role.`);
+        throw new errors/* UserError */.yo(`The source database "${source}" has no collections these credentials can see${separate ? ` (on ${req.sourceDescription ?? "source-uri"})` : ""}. Check source-database and the user's read role.`);
     }
     const selection = selectCollections(sourceSpecs.map((s) => s.name), req.include, req.exclude);
     for (const w of selection.warnings)
@@ -70876,33 +71570,48 @@ async function produceSnapshot(req) {
             }
             : {}),
     };
+    const sourceDb = sourceClient.db(source);
+    const sizes = new Map(await Promise.all(copies.map(async (c) => [c.name, await dataSize(sourceDb, c.name)])));
+    const counts0 = new Map(await Promise.all(copies.map(async (c) => [c.name, await sourceDb.collection(c.name).estimatedDocumentCount()])));
     if (req.dryRun) {
         for (const c of copies)
             log.info(`  would copy ${source}.${c.name} (${c.type}, ${c.indexes.length} secondary indexes)`);
         for (const v of views)
             log.info(`  would record view ${v.name} on ${v.viewOn}`);
-        const counts = await Promise.all(copies.map((c) => client.db(source).collection(c.name).estimatedDocumentCount()));
         return {
             ...base,
             dryRun: true,
-            collections: copies.map((c, i) => ({
+            collections: copies.map((c) => ({
                 name: c.name,
-                documents: counts[i] ?? 0,
+                documents: counts0.get(c.name) ?? 0,
                 indexes: c.indexes.length,
                 seconds: 0,
                 method: "planned",
             })),
-            documents: counts.reduce((a, b) => a + b, 0),
+            documents: [...counts0.values()].reduce((a, b) => a + b, 0),
             durationMs: Date.now() - started,
             deletedGenerations: [],
         };
     }
     // ---- writes start here: only ever into the snapshot database ----
     const holder = (0,external_node_crypto_.randomUUID)();
-    const lease = await acquireLease(client, snap, holder, (req.leaseSeconds ?? 120) * 1000);
+    const lease = await acquireLease({
+        collection: client.db(snap).collection(METADATA_COLLECTION),
+        id: PRODUCER_LEASE_ID,
+        holder,
+        owner: leaseOwner(),
+        what: "produce",
+        ttlMs: (req.leaseSeconds ?? 120) * 1000,
+        waitMs: 0,
+        subject: `snapshot database ${snap}`,
+        log,
+        busyMessage: (current) => `Another snapshot producer is running on ${snap}${current ? `: ${describeHolder(current)}` : ""}. ` +
+            "Wait for it to finish, then run again.",
+    });
     const genDocs = generations(client.db(snap));
+    let progress;
     try {
-        await stopStaleCopies(client, snap, log, holder);
+        await stale_stopStaleCopies(client, snap, log, holder);
         await genDocs.insertOne({
             _id: generationId(generation),
             kind: "generation",
@@ -70912,26 +71621,45 @@ async function produceSnapshot(req) {
             physical: copies.map((c) => physicalCollection(generation, c.name)),
             holder,
         });
-        const timeseriesOut = await serverSupportsTimeseriesOut(client);
         let results;
         try {
-            const sizes = new Map(await Promise.all(copies.map(async (c) => [c.name, await dataSize(client.db(source), c.name)])));
+            progress = new Progress({
+                log,
+                what: `Copying ${source} into generation ${generation}`,
+                totalDocuments: [...counts0.values()].reduce((a, b) => a + b, 0),
+                totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
+                ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+            }).start();
+            const env = {
+                source: sourceClient,
+                target: client,
+                sameDeployment: !separate,
+                policy,
+                log,
+                tag: holder,
+                timeseriesOut: await serverSupportsTimeseriesOut(client),
+                ...(await coresOrFallback(client, req.concurrency, log)),
+                concurrency: req.concurrency,
+                method: req.copyMethod ?? "auto",
+                rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
+                progress,
+                guard: () => lease.assertHeld(),
+                ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+            };
             results = await mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
-                const r = await copyCollection({
-                    client,
-                    policy,
-                    log,
-                    tag: holder,
-                    timeseriesOut,
-                    ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-                }, {
+                const r = await copyCollection(env, {
                     source: { db: source, collection: spec.name },
                     target: { db: snap, collection: physicalCollection(generation, spec.name) },
                     spec,
+                    bytes: sizes.get(spec.name) ?? 0,
+                    documents: counts0.get(spec.name) ?? 0,
+                }).catch(async (error) => {
+                    throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
                 });
                 log.info(`  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`);
                 return r;
             });
+            progress.stop();
             const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
             const refusal = sanityCheck(previous, counts, req.maxShrinkPercent);
             if (refusal.length) {
@@ -70953,8 +71681,10 @@ async function produceSnapshot(req) {
                 physical: Object.fromEntries(results.map((r) => [r.name, r.target.collection])),
                 views,
                 methods: Object.fromEntries(results.map((r) => [r.name, r.method])),
+                ...(separate ? { sourceDeployment: "separate" } : {}),
                 completedAt: now(),
             };
+            lease.assertHeld();
             // The publish: one document replaced, so readers switch from the old generation to the new one at once.
             await client
                 .db(snap)
@@ -70963,7 +71693,7 @@ async function produceSnapshot(req) {
         }
         catch (error) {
             await genDocs
-                .updateOne({ _id: generationId(generation) }, { $set: { status: "failed", error: error.message } })
+                .updateOne({ _id: generationId(generation) }, { $set: { status: "failed", error: (0,errors/* errorMessage */.gJ)(error) } })
                 .catch(() => { });
             throw error;
         }
@@ -70987,8 +71717,34 @@ async function produceSnapshot(req) {
         };
     }
     finally {
+        progress?.stop();
         await lease.release().catch(() => { });
     }
+}
+/**
+ * A copy that fails after its retries says which side failed: with two deployments, "connection
+ * closed" alone does not tell an operator whether production or the previews cluster went away.
+ */
+async function explainCopyFailure(error, collection, req, sourceClient, separate) {
+    if (error instanceof errors/* UserError */.yo)
+        return error;
+    const reachable = async (c) => c
+        .db("admin")
+        .command({ ping: 1 }, { timeoutMS: 3_000 })
+        .then(() => true, () => false);
+    const [sourceUp, targetUp] = await Promise.all([
+        reachable(sourceClient),
+        separate ? reachable(req.client) : true,
+    ]);
+    const kept = "Nothing was published: the previous snapshot stays complete and in use.";
+    if (!sourceUp) {
+        return new Error(`Copying ${req.sourceDatabase}.${collection} failed because the production deployment` +
+            `${separate ? ` (${req.sourceDescription ?? "source-uri"})` : ""} stopped answering: ${(0,errors/* errorMessage */.gJ)(error)}. ${kept}`);
+    }
+    if (!targetUp) {
+        return new Error(`Copying ${req.sourceDatabase}.${collection} failed because the deployment of the snapshot database ${req.snapshotDatabase} (mongodb-uri) stopped answering: ${(0,errors/* errorMessage */.gJ)(error)}. ${kept}`);
+    }
+    return new Error(`Copying ${req.sourceDatabase}.${collection} failed: ${(0,errors/* errorMessage */.gJ)(error)}. ${kept}`);
 }
 /** Why a new snapshot looks wrong compared with the previous one (an emptied or collapsed collection). */
 function sanityCheck(previous, counts, maxShrinkPercent) {
@@ -71011,6 +71767,14 @@ function sanityCheck(previous, counts, maxShrinkPercent) {
 ;// CONCATENATED MODULE: ../core/src/snapshot/settings.ts
 
 
+
+function readCopySettings(inputs) {
+    return {
+        copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
+        rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
+        progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+    };
+}
 function readRestoreSettings(inputs, common, prNumber) {
     const { config, prefix } = common;
     if (!prefix)
@@ -71037,7 +71801,9 @@ function readRestoreSettings(inputs, common, prNumber) {
             30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        ...readCopySettings(inputs),
     };
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
@@ -71081,6 +71847,7 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        ...readCopySettings(inputs),
     };
 }
 /** The restore that these settings describe (the action and the command line run the same one). */
@@ -71097,19 +71864,54 @@ function restoreRequest(s, common, client, log) {
         dryRun: common.dryRun,
         allowPrivilegedCredentials: s.allowPrivilegedCredentials,
         snapshotLabel: common.labels.snapshot,
+        leaseSeconds: s.leaseSeconds,
+        copyMethod: s.copyMethod,
+        rangeThresholdMb: s.rangeThresholdMb,
+        progressIntervalMs: s.progressIntervalSeconds * 1000,
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
 /** The producer run that these settings describe. */
-function produceRequest(s, common, client, log) {
-    const { maxTimeSeconds, ...rest } = s;
+function produceRequest(s, common, client, log, source) {
+    const { maxTimeSeconds, progressIntervalSeconds, ...rest } = s;
     return {
         client,
         log,
         ...rest,
+        ...(source ? { sourceClient: source.client, sourceDescription: source.description } : {}),
+        progressIntervalMs: progressIntervalSeconds * 1000,
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
+}
+
+;// CONCATENATED MODULE: ../core/src/snapshot/run.ts
+
+
+
+
+
+
+/**
+ * Connecting and running the producer or the restore: the same for the GitHub Actions and the
+ * command line. Connection pools leave room for every collection copied at once plus the
+ * parallel ranges of the largest one.
+ */
+const poolFor = (concurrency) => concurrency + MAX_RANGES + 4;
+async function runProducer(c, settings, common, log) {
+    const maxPoolSize = poolFor(settings.concurrency);
+    return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize }, (client) => {
+        const { sourceUri } = c;
+        if (!sourceUri)
+            return produceSnapshot(produceRequest(settings, common, client, log));
+        return withMongo({ uri: sourceUri, log, appName: `${c.appName} (source)`, maxPoolSize, input: "source-uri" }, (source) => produceSnapshot(produceRequest(settings, common, client, log, {
+            client: source,
+            description: describeConnection(parseConnectionString(sourceUri)),
+        })));
+    });
+}
+async function runRestore(c, settings, common, log) {
+    return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
 }
 
 ;// CONCATENATED MODULE: ./src/args.ts
@@ -71190,6 +71992,15 @@ const common = [
         boolean: true,
     },
     { name: "dry-run", text: "show the plan, write nothing", boolean: true },
+    {
+        name: "copy-method",
+        text: "auto (default), out, ranges or stream: how each collection is copied (see README)",
+    },
+    {
+        name: "range-threshold-mb",
+        text: "collections at least this large are copied as parallel _id ranges (default 128)",
+    },
+    { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
 ];
 const COMMANDS = {
     produce: {
@@ -71215,7 +72026,11 @@ const COMMANDS = {
             { name: "pr-number", text: "pull request number: the target is <prefix>_pr_<N>" },
             { name: "database", text: "target database instead of <prefix>_pr_<N>" },
             { name: "allowed-targets", text: "regular expressions (one per line) a target must match in full" },
-            { name: "wait-timeout-seconds", text: "how long to wait for a complete snapshot (default 360)" },
+            {
+                name: "wait-timeout-seconds",
+                text: "how long to wait for a complete snapshot, and for another run writing the same database (default 360)",
+            },
+            { name: "lease-seconds", text: "one-writer lease lifetime, renewed while running (default 60)" },
             { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
         ],
     },
@@ -71229,7 +72044,8 @@ function usage() {
         "",
         "Every option can also be given as an environment variable PR_SNAPSHOTS_<OPTION>, e.g.",
         "PR_SNAPSHOTS_SOURCE_DATABASE=shop_prod. The connection string is read only from MONGODB_URI",
-        "(or PR_SNAPSHOTS_MONGODB_URI), never from a flag, so that it never shows in process listings.",
+        "(or PR_SNAPSHOTS_MONGODB_URI), never from a flag, so that it never shows in process listings;",
+        "production on another deployment likewise only from PR_SNAPSHOTS_SOURCE_URI (produce).",
         "",
         "  --json      print the final report as JSON on stdout (logs go to stderr)",
         "  --help      this text, or `pr-snapshots <command> --help` for a command's options",
@@ -71268,7 +72084,6 @@ function commandUsage(command) {
 
 
 
-
 const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unavailable: 4 };
 const log = consoleLog({
     write: (line) => process.stderr.write(`${line}\n`),
@@ -71288,8 +72103,10 @@ async function main(argv) {
         process.stdout.write(`${commandUsage(args.command)}\n`);
         return EXIT.ok;
     }
-    if ("mongodb-uri" in args.flags) {
-        throw new errors/* UserError */.yo("Pass the connection string in the MONGODB_URI environment variable, not as a flag: arguments are visible to every process on the machine.");
+    for (const secret of ["mongodb-uri", "source-uri"]) {
+        if (secret in args.flags) {
+            throw new errors/* UserError */.yo(`Pass the ${secret} connection string in the ${secret === "mongodb-uri" ? "MONGODB_URI" : "PR_SNAPSHOTS_SOURCE_URI"} environment variable, not as a flag: arguments are visible to every process on the machine.`);
+        }
     }
     const known = new Set(spec.options.map((o) => o.name));
     const unknown = Object.keys(args.flags).filter((f) => !known.has(f));
@@ -71297,11 +72114,15 @@ async function main(argv) {
         throw new errors/* UserError */.yo(`Unknown option(s) for ${args.command}: ${unknown.map((u) => `--${u}`).join(", ")}. Run "pr-snapshots ${args.command} --help".`);
     const inputs = new InputReader(cliInputs(args.flags, process.env));
     const uri = inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string.");
+    maskConnectionString(uri, log);
+    const sourceUri = inputs.optional("source-uri");
+    if (sourceUri)
+        maskConnectionString(sourceUri, log);
     const { config } = await loadConfig(inputs.optional("config"), process.cwd());
     const common = readCommonInputs(inputs, config);
     if (args.command === "produce") {
         const s = readProducerSettings(inputs, common);
-        const report = await withMongo({ uri, log, appName: "pr-snapshots/cli-produce", maxPoolSize: s.concurrency + 4 }, (client) => produceSnapshot(produceRequest(s, common, client, log)));
+        const report = await runProducer({ uri, ...(sourceUri ? { sourceUri } : {}), appName: "pr-snapshots/cli-produce" }, s, common, log);
         log.info(report.dryRun
             ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
             : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`);
@@ -71310,7 +72131,7 @@ async function main(argv) {
         return EXIT.ok;
     }
     const s = readRestoreSettings(inputs, common, inputs.integer("pr-number", { min: 1 }));
-    const report = await withMongo({ uri, log, appName: "pr-snapshots/cli-restore", maxPoolSize: s.concurrency + 4 }, (client) => restoreSnapshot(restoreRequest(s, common, client, log)));
+    const report = await runRestore({ uri, appName: "pr-snapshots/cli-restore" }, s, common, log);
     log.info(`${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
         `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`);
     if (args.json)

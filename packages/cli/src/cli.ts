@@ -3,16 +3,10 @@ import { loadConfig } from "@pr-snapshots/core/config";
 import { RefusedError, SnapshotUnavailableError, UserError } from "@pr-snapshots/core/errors";
 import { InputReader } from "@pr-snapshots/core/inputs";
 import { consoleLog } from "@pr-snapshots/core/log";
-import { withMongo } from "@pr-snapshots/core/mongo/client";
+import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import { readCommonInputs } from "@pr-snapshots/core/settings";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
-import { restoreSnapshot } from "@pr-snapshots/core/snapshot/restore";
-import {
-  produceRequest,
-  readProducerSettings,
-  readRestoreSettings,
-  restoreRequest,
-} from "@pr-snapshots/core/snapshot/settings";
+import { runProducer, runRestore } from "@pr-snapshots/core/snapshot/run";
+import { readProducerSettings, readRestoreSettings } from "@pr-snapshots/core/snapshot/settings";
 import { cliInputs, parseArgs } from "./args";
 import { COMMANDS, commandUsage, usage } from "./commands";
 
@@ -39,10 +33,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${commandUsage(args.command)}\n`);
     return EXIT.ok;
   }
-  if ("mongodb-uri" in args.flags) {
-    throw new UserError(
-      "Pass the connection string in the MONGODB_URI environment variable, not as a flag: arguments are visible to every process on the machine.",
-    );
+  for (const secret of ["mongodb-uri", "source-uri"]) {
+    if (secret in args.flags) {
+      throw new UserError(
+        `Pass the ${secret} connection string in the ${secret === "mongodb-uri" ? "MONGODB_URI" : "PR_SNAPSHOTS_SOURCE_URI"} environment variable, not as a flag: arguments are visible to every process on the machine.`,
+      );
+    }
   }
   const known = new Set(spec.options.map((o) => o.name));
   const unknown = Object.keys(args.flags).filter((f) => !known.has(f));
@@ -53,14 +49,19 @@ async function main(argv: string[]): Promise<number> {
 
   const inputs = new InputReader(cliInputs(args.flags, process.env));
   const uri = inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string.");
+  maskConnectionString(uri, log);
+  const sourceUri = inputs.optional("source-uri");
+  if (sourceUri) maskConnectionString(sourceUri, log);
   const { config } = await loadConfig(inputs.optional("config"), process.cwd());
   const common = readCommonInputs(inputs, config);
 
   if (args.command === "produce") {
     const s = readProducerSettings(inputs, common);
-    const report = await withMongo(
-      { uri, log, appName: "pr-snapshots/cli-produce", maxPoolSize: s.concurrency + 4 },
-      (client) => produceSnapshot(produceRequest(s, common, client, log)),
+    const report = await runProducer(
+      { uri, ...(sourceUri ? { sourceUri } : {}), appName: "pr-snapshots/cli-produce" },
+      s,
+      common,
+      log,
     );
     log.info(
       report.dryRun
@@ -72,10 +73,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const s = readRestoreSettings(inputs, common, inputs.integer("pr-number", { min: 1 }));
-  const report = await withMongo(
-    { uri, log, appName: "pr-snapshots/cli-restore", maxPoolSize: s.concurrency + 4 },
-    (client) => restoreSnapshot(restoreRequest(s, common, client, log)),
-  );
+  const report = await runRestore({ uri, appName: "pr-snapshots/cli-restore" }, s, common, log);
   log.info(
     `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
       `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`,

@@ -22,6 +22,15 @@ const common: OptionHelp[] = [
     boolean: true,
   },
   { name: "dry-run", text: "show the plan, write nothing", boolean: true },
+  {
+    name: "copy-method",
+    text: "auto (default), out, ranges or stream: how each collection is copied (see README)",
+  },
+  {
+    name: "range-threshold-mb",
+    text: "collections at least this large are copied as parallel _id ranges (default 128)",
+  },
+  { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
 ];
 
 export const COMMANDS: Record<string, { summary: string; options: OptionHelp[] }> = {
@@ -48,7 +57,11 @@ export const COMMANDS: Record<string, { summary: string; options: OptionHelp[] }
       { name: "pr-number", text: "pull request number: the target is <prefix>_pr_<N>" },
       { name: "database", text: "target database instead of <prefix>_pr_<N>" },
       { name: "allowed-targets", text: "regular expressions (one per line) a target must match in full" },
-      { name: "wait-timeout-seconds", text: "how long to wait for a complete snapshot (default 360)" },
+      {
+        name: "wait-timeout-seconds",
+        text: "how long to wait for a complete snapshot, and for another run writing the same database (default 360)",
+      },
+      { name: "lease-seconds", text: "one-writer lease lifetime, renewed while running (default 60)" },
       { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
     ],
   },
@@ -63,7 +76,8 @@ export function usage(): string {
     "",
     "Every option can also be given as an environment variable PR_SNAPSHOTS_<OPTION>, e.g.",
     "PR_SNAPSHOTS_SOURCE_DATABASE=shop_prod. The connection string is read only from MONGODB_URI",
-    "(or PR_SNAPSHOTS_MONGODB_URI), never from a flag, so that it never shows in process listings.",
+    "(or PR_SNAPSHOTS_MONGODB_URI), never from a flag, so that it never shows in process listings;",
+    "production on another deployment likewise only from PR_SNAPSHOTS_SOURCE_URI (produce).",
     "",
     "  --json      print the final report as JSON on stdout (logs go to stderr)",
     "  --help      this text, or `pr-snapshots <command> --help` for a command's options",

@@ -33,3 +33,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** Another run held what this one needs (a PR database, the snapshot) for longer than it could wait. */
+export class BusyError extends UserError {
+  override name = "BusyError";
+}

@@ -10,6 +10,8 @@ export interface ConnectOptions {
   appName: string;
   serverSelectionTimeoutMS?: number;
   maxPoolSize?: number;
+  /** Which input the URI came from, for error messages (default mongodb-uri). */
+  input?: string;
 }
 
 export async function connectMongo(options: ConnectOptions): Promise<MongoClient> {
@@ -43,6 +45,7 @@ export async function connectMongo(options: ConnectOptions): Promise<MongoClient
       error,
       parts,
       clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri),
+      options.input,
     );
   }
 }
@@ -64,18 +67,19 @@ export function explainConnectionError(
   error: unknown,
   parts: ConnectionStringParts,
   timeoutMs: number,
+  input = "mongodb-uri",
 ): Error {
   const where = describeConnection(parts);
   if (error instanceof MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
     return new UserError(
       `MongoDB rejected the credentials for user "${parts.username ?? "(none)"}" at ${where}: authentication failed. ` +
-        `Check the username and password in the mongodb-uri secret (and authSource, usually "admin").`,
+        `Check the username and password in the ${input} secret (and authSource, usually "admin").`,
     );
   }
   if (error instanceof MongoServerSelectionError) {
     return new UserError(
       `Could not reach MongoDB at ${where} within ${Math.round(timeoutMs / 1000)}s (${firstLine(error.message)}). ` +
-        `Check the host in mongodb-uri and that this runner is allowed to connect (IP access list, firewall, VPN).`,
+        `Check the host in ${input} and that this runner is allowed to connect (IP access list, firewall, VPN).`,
     );
   }
   return error instanceof Error ? error : new Error(String(error));

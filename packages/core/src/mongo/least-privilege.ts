@@ -43,3 +43,40 @@ export async function assertLeastPrivilege(
   if (!options.allow) throw new RefusedError(message);
   log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
+
+/**
+ * CONTRACT §8: production on its own deployment is read through `source-uri`, whose credentials
+ * need only `read` there. Credentials that could write it are refused unless explicitly allowed.
+ */
+export async function assertReadOnlySource(
+  client: MongoClient,
+  sourceDatabase: string,
+  log: Log,
+  options: { allow: boolean; where: string },
+): Promise<void> {
+  const audit = await auditPrivileges(client, [sourceDatabase]);
+  if (!audit.accessControl) {
+    log.warning(
+      `The production deployment (${options.where}) has no access control: any client can write it. ` +
+        `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`,
+    );
+    return;
+  }
+  if (audit.users.length === 0) {
+    throw new UserError(
+      `The production deployment (${options.where}) requires authentication but source-uri has no credentials. Put a read-only user and its password in the connection string.`,
+    );
+  }
+  if (audit.writableProtected.length === 0) {
+    log.info(
+      `Source credentials ${audit.users.join(", ")} can only read "${sourceDatabase}" on ${options.where}: least privilege confirmed.`,
+    );
+    return;
+  }
+  const message =
+    `The credentials in source-uri (${audit.users.join(", ")}) can write the production database "${sourceDatabase}" ` +
+    `on ${options.where}. The producer only reads production: give source-uri a user with the read role on ` +
+    `"${sourceDatabase}", or set allow-privileged-credentials: true to proceed anyway.`;
+  if (!options.allow) throw new RefusedError(message);
+  log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+}

@@ -10,3 +10,18 @@ export async function serverSupportsTimeseriesOut(client: MongoClient): Promise<
   const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
   return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
 }
+
+/**
+ * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
+ * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
+ * falls back to its concurrency setting.
+ */
+export async function serverCores(client: MongoClient): Promise<number | undefined> {
+  try {
+    const info = await client.db("admin").command({ hostInfo: 1 });
+    const cores = Number((info.system as { numCores?: unknown } | undefined)?.numCores);
+    return Number.isFinite(cores) && cores > 0 ? cores : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,28 +1,108 @@
+import { randomUUID } from "node:crypto";
 import type { MongoClient } from "mongodb";
+import { stopStaleCopies } from "../copy/stale";
 import type { Log } from "../log";
 import { assertWritableTarget, type TargetPolicy } from "../names";
+import { acquireLease, type Lease, type LeaseDocument, leaseOwner } from "./lease";
 
 export const METADATA_COLLECTION = "snapshot_metadata";
+/**
+ * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
+ * be granted writes on exactly this collection name in every database and nothing else.
+ */
+export const LEASE_COLLECTION = "pr_snapshots_lease";
+const WRITER_LEASE_ID = "writer";
 
-/** CONTRACT §3 "init": the database exists, i.e. has at least one collection. */
-export async function databaseExists(client: MongoClient, database: string): Promise<boolean> {
-  const found = await client
-    .db(database)
-    .listCollections({}, { nameOnly: true, authorizedCollections: true })
-    .toArray();
-  return found.length > 0;
+/** Collections every PR database may hold besides the application's data. */
+export function isBookkeeping(collection: string): boolean {
+  return collection === METADATA_COLLECTION || collection === LEASE_COLLECTION;
 }
 
-/** Drops a PR database after the name check; dropping one that does not exist is not an error. */
+/**
+ * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
+ * bookkeeping alone does not count (a lease taken by a drop, a lock record), unless it holds a
+ * restore's (or the application's) `latest` record.
+ */
+export async function databaseExists(client: MongoClient, database: string): Promise<boolean> {
+  const names = (
+    await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()
+  ).map((c) => String(c.name));
+  if (names.some((n) => !isBookkeeping(n))) return true;
+  if (!names.includes(METADATA_COLLECTION)) return false;
+  return (await readPrMetadata(client, database)) !== undefined;
+}
+
+export interface WriterLeaseOptions {
+  client: MongoClient;
+  database: string;
+  policy: TargetPolicy;
+  log: Log;
+  what: "restore" | "reset" | "drop";
+  /** How long to wait for another run that writes the same database. */
+  waitMs: number;
+  ttlMs?: number;
+  owner?: string;
+}
+
+/**
+ * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time, whoever starts
+ * it. Taking the lease is itself a write into the database, so the target rules come first.
+ */
+export async function acquireWriterLease(o: WriterLeaseOptions): Promise<Lease> {
+  assertWritableTarget(o.database, o.policy);
+  return acquireLease({
+    collection: o.client.db(o.database).collection<LeaseDocument>(LEASE_COLLECTION),
+    id: WRITER_LEASE_ID,
+    holder: randomUUID(),
+    owner: o.owner ?? leaseOwner(),
+    what: o.what,
+    ttlMs: o.ttlMs ?? 60_000,
+    waitMs: o.waitMs,
+    subject: `database ${o.database}`,
+    log: o.log,
+  });
+}
+
+export interface DropOptions {
+  what?: "reset" | "drop";
+  waitMs?: number;
+  ttlMs?: number;
+  owner?: string;
+}
+
+/**
+ * Drops a PR database after the name check, holding the writer lease; dropping one that does not
+ * exist is not an error. The lease document goes with the database, which is what releases it.
+ */
 export async function dropTargetDatabase(
   client: MongoClient,
   database: string,
   policy: TargetPolicy,
   log: Log,
+  options: DropOptions = {},
 ): Promise<{ existed: boolean }> {
   assertWritableTarget(database, policy);
   const existed = await databaseExists(client, database);
-  await client.db(database).dropDatabase();
+  const lease = await acquireWriterLease({
+    client,
+    database,
+    policy,
+    log,
+    what: options.what ?? "drop",
+    waitMs: options.waitMs ?? 360_000,
+    ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+    ...(options.owner ? { owner: options.owner } : {}),
+  });
+  try {
+    // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
+    await stopStaleCopies(client, database, log);
+    lease.assertHeld();
+    lease.stopHeartbeat();
+    assertWritableTarget(database, policy);
+    await client.db(database).dropDatabase();
+  } finally {
+    await lease.release().catch(() => {});
+  }
   log.info(
     existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`,
   );

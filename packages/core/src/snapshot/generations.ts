@@ -1,6 +1,6 @@
 import type { Db, MongoClient } from "mongodb";
+import { dropCollectionIfExists } from "../copy/engine";
 import type { Log } from "../log";
-import { dropCollectionIfExists } from "../mongo/copy";
 import { METADATA_COLLECTION } from "../mongo/target";
 
 /**

@@ -1,16 +1,20 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
-import { RefusedError, UserError } from "../errors";
-import type { Log } from "../log";
 import {
   type CollectionReport,
+  type CopyEnv,
   type CopyResult,
   collectionReport,
   copyCollection,
-  stopStaleCopies,
-} from "../mongo/copy";
-import { assertLeastPrivilege } from "../mongo/least-privilege";
+} from "../copy/engine";
+import { type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB } from "../copy/methods";
+import { Progress } from "../copy/progress";
+import { stopStaleCopies } from "../copy/stale";
+import { errorMessage, RefusedError, UserError } from "../errors";
+import type { Log } from "../log";
+import { acquireLease, describeHolder, type LeaseDocument, leaseOwner } from "../mongo/lease";
+import { assertLeastPrivilege, assertReadOnlySource } from "../mongo/least-privilege";
 import { serverSupportsTimeseriesOut } from "../mongo/server";
 import { readCollectionSpecs } from "../mongo/specs";
 import { METADATA_COLLECTION } from "../mongo/target";
@@ -23,13 +27,20 @@ import {
   newGenerationName,
   physicalCollection,
 } from "./generations";
-import { acquireLease } from "./lease";
 import { LATEST, readSnapshotMetadata, type SnapshotMetadata, type ViewDefinition } from "./metadata";
-import { dataSize } from "./restore";
+import { coresOrFallback, dataSize } from "./restore";
 import { selectCollections } from "./select";
 
 export interface ProduceRequest {
+  /** The deployment that holds the snapshot database (and the PR databases). */
   client: MongoClient;
+  /**
+   * Production, when it is another deployment (CONTRACT §8): documents then stream through this
+   * process. Undefined: production is in `client`'s deployment and the server copies by itself.
+   */
+  sourceClient?: MongoClient;
+  /** The source deployment in words (host list, no password), for error messages. */
+  sourceDescription?: string;
   log: Log;
   sourceDatabase: string;
   snapshotDatabase: string;
@@ -48,6 +59,9 @@ export interface ProduceRequest {
   allowPrivilegedCredentials: boolean;
   leaseSeconds?: number;
   maxTimeMS?: number;
+  copyMethod?: CopyMethodSetting;
+  rangeThresholdMb?: number;
+  progressIntervalMs?: number;
   now?: () => Date;
 }
 
@@ -66,7 +80,8 @@ export interface ProduceReport {
   previous?: { generation?: string; timestamp: Date };
 }
 
-export const PRODUCER_METHOD = "$out into generation collections, published atomically";
+export const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
+const PRODUCER_LEASE_ID = "producer-lease";
 
 /** The producer may write only the snapshot database. */
 export function producerPolicy(
@@ -103,15 +118,25 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
   if (policy.protected.has(snap))
     throw new UserError(`The snapshot database "${snap}" is protected (${policy.protected.get(snap)}).`);
 
+  const sourceClient = req.sourceClient ?? client;
+  const separate = req.sourceClient !== undefined && req.sourceClient !== client;
   await assertLeastPrivilege(client, policy, log, {
     allow: req.allowPrivilegedCredentials,
-    intended: `read on "${source}" and readWrite + dbAdmin on "${snap}" only`,
+    intended: separate
+      ? `readWrite + dbAdmin on "${snap}" only (production is read through source-uri)`
+      : `read on "${source}" and readWrite + dbAdmin on "${snap}" only`,
   });
+  if (separate) {
+    await assertReadOnlySource(sourceClient, source, log, {
+      allow: req.allowPrivilegedCredentials,
+      where: req.sourceDescription ?? "source-uri",
+    });
+  }
 
-  const sourceSpecs = await readCollectionSpecs(client.db(source));
+  const sourceSpecs = await readCollectionSpecs(sourceClient.db(source));
   if (sourceSpecs.length === 0) {
     throw new UserError(
-      `The source database "${source}" has no collections these credentials can see. Check source-database and the user's read role.`,
+      `The source database "${source}" has no collections these credentials can see${separate ? ` (on ${req.sourceDescription ?? "source-uri"})` : ""}. Check source-database and the user's read role.`,
     );
   }
   const selection = selectCollections(
@@ -158,24 +183,30 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         }
       : {}),
   };
+  const sourceDb = sourceClient.db(source);
+  const sizes = new Map(
+    await Promise.all(copies.map(async (c) => [c.name, await dataSize(sourceDb, c.name)] as const)),
+  );
+  const counts0 = new Map(
+    await Promise.all(
+      copies.map(async (c) => [c.name, await sourceDb.collection(c.name).estimatedDocumentCount()] as const),
+    ),
+  );
   if (req.dryRun) {
     for (const c of copies)
       log.info(`  would copy ${source}.${c.name} (${c.type}, ${c.indexes.length} secondary indexes)`);
     for (const v of views) log.info(`  would record view ${v.name} on ${v.viewOn}`);
-    const counts = await Promise.all(
-      copies.map((c) => client.db(source).collection(c.name).estimatedDocumentCount()),
-    );
     return {
       ...base,
       dryRun: true,
-      collections: copies.map((c, i) => ({
+      collections: copies.map((c) => ({
         name: c.name,
-        documents: counts[i] ?? 0,
+        documents: counts0.get(c.name) ?? 0,
         indexes: c.indexes.length,
         seconds: 0,
         method: "planned",
       })),
-      documents: counts.reduce((a, b) => a + b, 0),
+      documents: [...counts0.values()].reduce((a, b) => a + b, 0),
       durationMs: Date.now() - started,
       deletedGenerations: [],
     };
@@ -183,8 +214,22 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
 
   // ---- writes start here: only ever into the snapshot database ----
   const holder = randomUUID();
-  const lease = await acquireLease(client, snap, holder, (req.leaseSeconds ?? 120) * 1000);
+  const lease = await acquireLease({
+    collection: client.db(snap).collection<LeaseDocument>(METADATA_COLLECTION),
+    id: PRODUCER_LEASE_ID,
+    holder,
+    owner: leaseOwner(),
+    what: "produce",
+    ttlMs: (req.leaseSeconds ?? 120) * 1000,
+    waitMs: 0,
+    subject: `snapshot database ${snap}`,
+    log,
+    busyMessage: (current) =>
+      `Another snapshot producer is running on ${snap}${current ? `: ${describeHolder(current)}` : ""}. ` +
+      "Wait for it to finish, then run again.",
+  });
   const genDocs = generations(client.db(snap));
+  let progress: Progress | undefined;
   try {
     await stopStaleCopies(client, snap, log, holder);
     await genDocs.insertOne({
@@ -196,40 +241,52 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       physical: copies.map((c) => physicalCollection(generation, c.name)),
       holder,
     });
-    const timeseriesOut = await serverSupportsTimeseriesOut(client);
     let results: CopyResult[];
     try {
-      const sizes = new Map(
-        await Promise.all(
-          copies.map(async (c) => [c.name, await dataSize(client.db(source), c.name)] as const),
-        ),
-      );
+      progress = new Progress({
+        log,
+        what: `Copying ${source} into generation ${generation}`,
+        totalDocuments: [...counts0.values()].reduce((a, b) => a + b, 0),
+        totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
+        ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+      }).start();
+      const env: CopyEnv = {
+        source: sourceClient,
+        target: client,
+        sameDeployment: !separate,
+        policy,
+        log,
+        tag: holder,
+        timeseriesOut: await serverSupportsTimeseriesOut(client),
+        ...(await coresOrFallback(client, req.concurrency, log)),
+        concurrency: req.concurrency,
+        method: req.copyMethod ?? "auto",
+        rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
+        progress,
+        guard: () => lease.assertHeld(),
+        ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+      };
       results = await mapLargestFirst(
         copies,
         (c) => sizes.get(c.name) ?? 0,
         req.concurrency,
         async (spec) => {
-          const r = await copyCollection(
-            {
-              client,
-              policy,
-              log,
-              tag: holder,
-              timeseriesOut,
-              ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-            },
-            {
-              source: { db: source, collection: spec.name },
-              target: { db: snap, collection: physicalCollection(generation, spec.name) },
-              spec,
-            },
-          );
+          const r = await copyCollection(env, {
+            source: { db: source, collection: spec.name },
+            target: { db: snap, collection: physicalCollection(generation, spec.name) },
+            spec,
+            bytes: sizes.get(spec.name) ?? 0,
+            documents: counts0.get(spec.name) ?? 0,
+          }).catch(async (error: unknown) => {
+            throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
+          });
           log.info(
             `  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`,
           );
           return r;
         },
       );
+      progress.stop();
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
       const refusal = sanityCheck(previous, counts, req.maxShrinkPercent);
       if (refusal.length) {
@@ -251,8 +308,10 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         physical: Object.fromEntries(results.map((r) => [r.name, r.target.collection])),
         views,
         methods: Object.fromEntries(results.map((r) => [r.name, r.method])),
+        ...(separate ? { sourceDeployment: "separate" } : {}),
         completedAt: now(),
       };
+      lease.assertHeld();
       // The publish: one document replaced, so readers switch from the old generation to the new one at once.
       await client
         .db(snap)
@@ -262,7 +321,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       await genDocs
         .updateOne(
           { _id: generationId(generation) },
-          { $set: { status: "failed", error: (error as Error).message } },
+          { $set: { status: "failed", error: errorMessage(error) } },
         )
         .catch(() => {});
       throw error;
@@ -292,8 +351,48 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       deletedGenerations,
     };
   } finally {
+    progress?.stop();
     await lease.release().catch(() => {});
   }
+}
+
+/**
+ * A copy that fails after its retries says which side failed: with two deployments, "connection
+ * closed" alone does not tell an operator whether production or the previews cluster went away.
+ */
+async function explainCopyFailure(
+  error: unknown,
+  collection: string,
+  req: ProduceRequest,
+  sourceClient: MongoClient,
+  separate: boolean,
+): Promise<unknown> {
+  if (error instanceof UserError) return error;
+  const reachable = async (c: MongoClient) =>
+    c
+      .db("admin")
+      .command({ ping: 1 }, { timeoutMS: 3_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+  const [sourceUp, targetUp] = await Promise.all([
+    reachable(sourceClient),
+    separate ? reachable(req.client) : true,
+  ]);
+  const kept = "Nothing was published: the previous snapshot stays complete and in use.";
+  if (!sourceUp) {
+    return new Error(
+      `Copying ${req.sourceDatabase}.${collection} failed because the production deployment` +
+        `${separate ? ` (${req.sourceDescription ?? "source-uri"})` : ""} stopped answering: ${errorMessage(error)}. ${kept}`,
+    );
+  }
+  if (!targetUp) {
+    return new Error(
+      `Copying ${req.sourceDatabase}.${collection} failed because the deployment of the snapshot database ${req.snapshotDatabase} (mongodb-uri) stopped answering: ${errorMessage(error)}. ${kept}`,
+    );
+  }
+  return new Error(`Copying ${req.sourceDatabase}.${collection} failed: ${errorMessage(error)}. ${kept}`);
 }
 
 /** Why a new snapshot looks wrong compared with the previous one (an emptied or collapsed collection). */

@@ -1,21 +1,28 @@
-import { randomUUID } from "node:crypto";
 import type { Db, MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
-import { UserError } from "../errors";
-import type { Log } from "../log";
 import {
   type CollectionReport,
+  type CopyEnv,
   type CopyResult,
   collectionReport,
   copyCollection,
   createView,
   dropCollectionIfExists,
-  stopStaleCopies,
-} from "../mongo/copy";
+} from "../copy/engine";
+import { type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB, MAX_RANGES } from "../copy/methods";
+import { Progress } from "../copy/progress";
+import { stopStaleCopies } from "../copy/stale";
+import { UserError } from "../errors";
+import type { Log } from "../log";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
-import { serverSupportsTimeseriesOut } from "../mongo/server";
+import { serverCores, serverSupportsTimeseriesOut } from "../mongo/server";
 import { type CollectionSpec, readCollectionSpec } from "../mongo/specs";
-import { METADATA_COLLECTION, type PrDatabaseMetadata } from "../mongo/target";
+import {
+  acquireWriterLease,
+  isBookkeeping,
+  METADATA_COLLECTION,
+  type PrDatabaseMetadata,
+} from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
 import {
   physicalName,
@@ -36,8 +43,15 @@ export interface RestoreRequest {
   dryRun: boolean;
   allowPrivilegedCredentials: boolean;
   snapshotLabel?: string;
-  /** Server-side time limit for each collection's `$out` (0 or undefined: none). */
+  /** Server-side time limit for each collection's copy (0 or undefined: none). */
   maxTimeMS?: number;
+  /** `auto` (default) or a forced copy method. */
+  copyMethod?: CopyMethodSetting;
+  /** Collections at least this large are copied as parallel `_id` ranges. */
+  rangeThresholdMb?: number;
+  /** Lifetime of the one-writer lease, renewed while the restore runs. */
+  leaseSeconds?: number;
+  progressIntervalMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /** Called (and awaited) after each collection is copied and verified. */
   onCollectionCopied?: (result: CopyResult) => void | Promise<void>;
@@ -48,7 +62,7 @@ export interface PlannedCollection {
   physical: string;
   spec: CollectionSpec;
   documents: number;
-  /** Size of the data, to start the biggest copies first. */
+  /** Size of the data, to start the biggest copies first and choose the method. */
   bytes: number;
 }
 
@@ -71,22 +85,24 @@ export interface RestoreReport {
 
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
- * name check → least-privilege audit → wait for a complete snapshot → plan → copy every
- * collection with its options and indexes (bounded concurrency, retries) → views → verify →
- * the PR database's metadata document, written last.
+ * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
+ * plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
+ * largest first, retries) → views → verify → the PR database's metadata document, written last.
  */
 export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreReport> {
   const started = Date.now();
   const { client, log, target } = req;
   assertWritableTarget(target, req.policy);
 
-  const meta = await waitForCompleteSnapshot(client, req.snapshotDatabase, {
-    timeoutMs: req.waitTimeoutMs,
-    intervalMs: req.pollIntervalMs,
-    log,
-    ...(req.sleep ? { sleep: req.sleep } : {}),
-    ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
-  });
+  const waitFor = () =>
+    waitForCompleteSnapshot(client, req.snapshotDatabase, {
+      timeoutMs: req.waitTimeoutMs,
+      intervalMs: req.pollIntervalMs,
+      log,
+      ...(req.sleep ? { sleep: req.sleep } : {}),
+      ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
+    });
+  let meta = await waitFor();
   // The snapshot names its production database: never a target either.
   const policy = protectMore(req.policy, {
     [meta.source]: "the production database this snapshot was taken from",
@@ -97,22 +113,10 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
   });
 
-  const plan = await planRestore(client, req.snapshotDatabase, meta);
-  const views = meta.views ?? [];
-  log.info(
-    `Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
-      `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`,
-  );
-  const base = {
-    database: target,
-    snapshotDatabase: req.snapshotDatabase,
-    snapshotTimestamp: meta.timestamp,
-    source: meta.source,
-    ...(meta.generation ? { generation: meta.generation } : {}),
-    views: views.map((v) => v.name),
-  };
-
   if (req.dryRun) {
+    const plan = await planRestore(client, req.snapshotDatabase, meta);
+    const views = meta.views ?? [];
+    describePlan(meta, plan, views, log);
     for (const c of plan) {
       log.info(
         `  would copy ${c.name}: ${c.documents} documents, indexes: ${c.spec.indexes.map((i) => i.name).join(", ") || "(none)"}`,
@@ -120,7 +124,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     }
     for (const v of views) log.info(`  would create view ${v.name} on ${v.viewOn}`);
     return {
-      ...base,
+      ...reportBase(req, meta),
       dryRun: true,
       collections: plan.map((c) => ({
         name: c.name,
@@ -136,94 +140,174 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
   }
 
   // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
-  const tag = randomUUID();
-  await stopStaleCopies(client, target, log, tag);
-  const targetDb = client.db(target);
-  const metadata = targetDb.collection<PrDatabaseMetadata>(METADATA_COLLECTION);
-  assertWritableTarget(target, policy);
-  // Marked first so that an interrupted restore is never mistaken for a complete database.
-  await metadata.replaceOne(
-    { _id: "latest" },
-    {
-      _id: "latest",
-      source: "snapshot",
-      status: "restoring",
-      startedAt: new Date(),
-      snapshotTimestamp: meta.timestamp,
-      ...(meta.generation ? { generation: meta.generation } : {}),
-    },
-    { upsert: true },
-  );
-
-  const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name), METADATA_COLLECTION]);
-  const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
-  const dropped: string[] = [];
-  for (const { name } of existing) {
-    if (keep.has(name) || name.startsWith("system.")) continue;
+  const lease = await acquireWriterLease({
+    client,
+    database: target,
+    policy,
+    log,
+    what: "restore",
+    waitMs: req.waitTimeoutMs,
+    ttlMs: (req.leaseSeconds ?? 60) * 1000,
+  });
+  let progress: Progress | undefined;
+  try {
+    // While this run waited for the lease, a newer snapshot may have been published: copy that one.
+    meta = await waitFor();
+    const plan = await planRestore(client, req.snapshotDatabase, meta);
+    const views = meta.views ?? [];
+    describePlan(meta, plan, views, log);
+    const guard = () => lease.assertHeld();
+    // Any copy still running into this database belongs to a run that lost (or never held) the lease.
+    await stopStaleCopies(client, target, log, lease.holder);
+    const targetDb = client.db(target);
+    const metadata = targetDb.collection<PrDatabaseMetadata>(METADATA_COLLECTION);
     assertWritableTarget(target, policy);
-    await dropCollectionIfExists(client, { db: target, collection: name });
-    dropped.push(name);
-  }
-  if (dropped.length)
-    log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+    // Marked first so that an interrupted restore is never mistaken for a complete database.
+    await metadata.replaceOne(
+      { _id: "latest" },
+      {
+        _id: "latest",
+        source: "snapshot",
+        status: "restoring",
+        startedAt: new Date(),
+        snapshotTimestamp: meta.timestamp,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+      },
+      { upsert: true },
+    );
 
-  const timeseriesOut = await serverSupportsTimeseriesOut(client);
-  const results: CopyResult[] = await mapLargestFirst(
-    plan,
-    (c) => c.bytes,
-    req.concurrency,
-    async (c) => {
-      const result = await copyCollection(
-        { client, policy, log, tag, timeseriesOut, ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}) },
-        {
+    const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
+    const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
+    const dropped: string[] = [];
+    for (const { name } of existing) {
+      if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.")) continue;
+      assertWritableTarget(target, policy);
+      guard();
+      await dropCollectionIfExists(client, { db: target, collection: name });
+      dropped.push(name);
+    }
+    if (dropped.length)
+      log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+
+    progress = new Progress({
+      log,
+      what: `Restoring ${target}`,
+      totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
+      totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+      ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+    }).start();
+    const env: CopyEnv = {
+      source: client,
+      target: client,
+      sameDeployment: true,
+      policy,
+      log,
+      tag: lease.holder,
+      timeseriesOut: await serverSupportsTimeseriesOut(client),
+      ...(await coresOrFallback(client, req.concurrency, log)),
+      concurrency: req.concurrency,
+      method: req.copyMethod ?? "auto",
+      rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
+      progress,
+      guard,
+      ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+    };
+    const results: CopyResult[] = await mapLargestFirst(
+      plan,
+      (c) => c.bytes,
+      req.concurrency,
+      async (c) => {
+        const result = await copyCollection(env, {
           source: { db: req.snapshotDatabase, collection: c.physical },
           target: { db: target, collection: c.name },
           spec: { ...c.spec, name: c.name },
+          bytes: c.bytes,
+          documents: c.documents,
           expectedCount: c.documents,
-        },
-      );
-      log.info(
-        `  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`,
-      );
-      await req.onCollectionCopied?.(result);
-      return result;
-    },
-  );
-  for (const v of views) await createVerifiedView(client, policy, target, v);
+        });
+        log.info(
+          `  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`,
+        );
+        await req.onCollectionCopied?.(result);
+        return result;
+      },
+    );
+    progress.stop();
+    for (const r of results) {
+      await log.group(`${r.name}: ${r.documents} documents`, async () => {
+        log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
+      });
+    }
+    for (const v of views) {
+      guard();
+      await createVerifiedView(client, policy, target, v);
+    }
 
-  for (const r of results) {
-    await log.group(`${r.name}: ${r.documents} documents`, async () => {
-      log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
-    });
+    const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+    assertWritableTarget(target, policy);
+    guard();
+    await metadata.replaceOne(
+      { _id: "latest" },
+      {
+        _id: "latest",
+        source: "snapshot",
+        status: "complete",
+        snapshotTimestamp: meta.timestamp,
+        restoredAt: new Date(),
+        collections: results.map((r) => r.name),
+        counts,
+        views: views.map((v) => v.name),
+        snapshotDatabase: req.snapshotDatabase,
+        productionDatabase: meta.source,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+      },
+      { upsert: true },
+    );
+    return {
+      ...reportBase(req, meta),
+      dryRun: false,
+      collections: results.map(collectionReport),
+      dropped,
+      documents: results.reduce((n, r) => n + r.documents, 0),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    progress?.stop();
+    await lease.release().catch(() => {});
   }
+}
 
-  const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-  assertWritableTarget(target, policy);
-  await metadata.replaceOne(
-    { _id: "latest" },
-    {
-      _id: "latest",
-      source: "snapshot",
-      status: "complete",
-      snapshotTimestamp: meta.timestamp,
-      restoredAt: new Date(),
-      collections: results.map((r) => r.name),
-      counts,
-      views: views.map((v) => v.name),
-      snapshotDatabase: req.snapshotDatabase,
-      productionDatabase: meta.source,
-      ...(meta.generation ? { generation: meta.generation } : {}),
-    },
-    { upsert: true },
-  );
+function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {
   return {
-    ...base,
-    dryRun: false,
-    collections: results.map(collectionReport),
-    dropped,
-    documents: results.reduce((n, r) => n + r.documents, 0),
-    durationMs: Date.now() - started,
+    database: req.target,
+    snapshotDatabase: req.snapshotDatabase,
+    snapshotTimestamp: meta.timestamp,
+    source: meta.source,
+    ...(meta.generation ? { generation: meta.generation } : {}),
+    views: (meta.views ?? []).map((v) => v.name),
   };
+}
+
+function describePlan(meta: SnapshotMetadata, plan: PlannedCollection[], views: ViewDefinition[], log: Log) {
+  log.info(
+    `Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
+      `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`,
+  );
+}
+
+/** The target server's cores for sizing range copies; without hostInfo, the concurrency setting. */
+export async function coresOrFallback(
+  client: MongoClient,
+  concurrency: number,
+  log: Log,
+): Promise<{ cores?: number }> {
+  const cores = await serverCores(client);
+  if (cores === undefined)
+    log.info(
+      `The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, concurrency))} ranges (from concurrency).`,
+    );
+  else log.info(`The server has ${cores} cores.`);
+  return cores === undefined ? {} : { cores };
 }
 
 /** What the snapshot holds, read before any write (and shown as the plan in a dry run). */

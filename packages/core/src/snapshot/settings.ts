@@ -1,5 +1,6 @@
 import type { MongoClient } from "mongodb";
 import type { Config } from "../config";
+import { COPY_METHODS, type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB } from "../copy/methods";
 import { UserError } from "../errors";
 import type { InputReader } from "../inputs";
 import type { Log } from "../log";
@@ -20,7 +21,23 @@ import type { RestoreRequest } from "./restore";
  * then default.
  */
 
-export interface RestoreSettings {
+/** How collections are copied (both the restore and the producer). */
+export interface CopySettings {
+  copyMethod: CopyMethodSetting;
+  rangeThresholdMb: number;
+  progressIntervalSeconds: number;
+}
+
+export function readCopySettings(inputs: InputReader): CopySettings {
+  return {
+    copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
+    rangeThresholdMb:
+      inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
+    progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+  };
+}
+
+export interface RestoreSettings extends CopySettings {
   database: string;
   snapshotDatabase: string;
   policy: TargetPolicy;
@@ -28,6 +45,7 @@ export interface RestoreSettings {
   pollIntervalSeconds: number;
   concurrency: number;
   maxTimeSeconds: number;
+  leaseSeconds: number;
   allowPrivilegedCredentials: boolean;
 }
 
@@ -65,7 +83,9 @@ export function readRestoreSettings(
       30,
     concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
+    leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    ...readCopySettings(inputs),
   };
 }
 
@@ -91,7 +111,7 @@ export function readTargetPolicy(
   return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
 }
 
-export interface ProducerSettings {
+export interface ProducerSettings extends CopySettings {
   sourceDatabase: string;
   snapshotDatabase: string;
   include?: string[];
@@ -140,6 +160,7 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
     leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    ...readCopySettings(inputs),
   };
 }
 
@@ -162,6 +183,10 @@ export function restoreRequest(
     dryRun: common.dryRun,
     allowPrivilegedCredentials: s.allowPrivilegedCredentials,
     snapshotLabel: common.labels.snapshot,
+    leaseSeconds: s.leaseSeconds,
+    copyMethod: s.copyMethod,
+    rangeThresholdMb: s.rangeThresholdMb,
+    progressIntervalMs: s.progressIntervalSeconds * 1000,
     ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
   };
 }
@@ -172,12 +197,15 @@ export function produceRequest(
   common: CommonInputs,
   client: MongoClient,
   log: Log,
+  source?: { client: MongoClient; description: string },
 ): ProduceRequest {
-  const { maxTimeSeconds, ...rest } = s;
+  const { maxTimeSeconds, progressIntervalSeconds, ...rest } = s;
   return {
     client,
     log,
     ...rest,
+    ...(source ? { sourceClient: source.client, sourceDescription: source.description } : {}),
+    progressIntervalMs: progressIntervalSeconds * 1000,
     dryRun: common.dryRun,
     ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
   };

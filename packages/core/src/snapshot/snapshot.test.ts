@@ -11,7 +11,7 @@ import { SAMPLE_COLLECTIONS, SAMPLE_VIEW, seedProduction } from "../../../../tes
 import { TargetRefusedError, UserError } from "../errors";
 import { consoleLog, type Log } from "../log";
 import { readCollectionSpecs } from "../mongo/specs";
-import { METADATA_COLLECTION, readPrMetadata } from "../mongo/target";
+import { isBookkeeping, METADATA_COLLECTION, readPrMetadata } from "../mongo/target";
 import { targetPolicy } from "../names";
 import { generations } from "./generations";
 import { readSnapshotMetadata } from "./metadata";
@@ -59,8 +59,8 @@ const restore = (prefix: string, target: string, extra: Partial<RestoreRequest> 
     ...extra,
   });
 
-function withoutUuid(specs: Awaited<ReturnType<typeof readCollectionSpecs>>) {
-  return specs.filter((s) => s.name !== METADATA_COLLECTION);
+function withoutBookkeeping(specs: Awaited<ReturnType<typeof readCollectionSpecs>>) {
+  return specs.filter((s) => !isBookkeeping(s.name));
 }
 
 describe("producer → restore on a real mongod", () => {
@@ -85,7 +85,7 @@ describe("producer → restore on a real mongod", () => {
 
     // Options and every index, byte for byte as listCollections/listIndexes report them.
     const prodSpecs = await readCollectionSpecs(client.db("fid_prod"));
-    const prSpecs = withoutUuid(await readCollectionSpecs(client.db("fid_pr_7")));
+    const prSpecs = withoutBookkeeping(await readCollectionSpecs(client.db("fid_pr_7")));
     expect(prSpecs.map((s) => [s.name, s.type, s.options, s.indexes])).toEqual(
       prodSpecs.map((s) => [s.name, s.type, s.options, s.indexes]),
     );
@@ -291,7 +291,7 @@ describe("producer → restore on a real mongod", () => {
     const produced = await produce("odd");
     const methods = Object.fromEntries(produced.collections.map((c) => [c.name, c.method]));
     expect(methods.metrics).toMatch(/time-series/);
-    expect(methods.events).toBe("client copy (capped)");
+    expect(methods.events).toBe("stream (capped)");
     const report = await restore("odd", "odd_pr_2");
     const specs = Object.fromEntries(
       (await readCollectionSpecs(client.db("odd_pr_2"))).map((s) => [s.name, s]),

@@ -1,5 +1,5 @@
-export const id = 19344;
-export const ids = [19344];
+export const id = 44212;
+export const ids = [44212];
 export const modules = {
 
 /***/ 8162:
@@ -45,7 +45,7 @@ async function connectMongo(options) {
     }
     catch (error) {
         await client.close().catch(() => { });
-        throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri));
+        throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri), options.input);
     }
 }
 /** Connects, runs `fn`, and always closes the connection. */
@@ -58,15 +58,15 @@ async function withMongo(options, fn) {
         await client.close();
     }
 }
-function explainConnectionError(error, parts, timeoutMs) {
+function explainConnectionError(error, parts, timeoutMs, input = "mongodb-uri") {
     const where = (0,connection_string/* describeConnection */.If)(parts);
     if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
         return new errors/* UserError */.yo(`MongoDB rejected the credentials for user "${parts.username ?? "(none)"}" at ${where}: authentication failed. ` +
-            `Check the username and password in the mongodb-uri secret (and authSource, usually "admin").`);
+            `Check the username and password in the ${input} secret (and authSource, usually "admin").`);
     }
     if (error instanceof lib.MongoServerSelectionError) {
         return new errors/* UserError */.yo(`Could not reach MongoDB at ${where} within ${Math.round(timeoutMs / 1000)}s (${firstLine(error.message)}). ` +
-            `Check the host in mongodb-uri and that this runner is allowed to connect (IP access list, firewall, VPN).`);
+            `Check the host in ${input} and that this runner is allowed to connect (IP access list, firewall, VPN).`);
     }
     return error instanceof Error ? error : new Error(String(error));
 }
@@ -78,22 +78,83 @@ function firstLine(text) {
     return text.split("\n")[0] ?? text;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/target.ts
 
+
+
+
 const target_METADATA_COLLECTION = "snapshot_metadata";
-/** CONTRACT §3 "init": the database exists, i.e. has at least one collection. */
-async function databaseExists(client, database) {
-    const found = await client
-        .db(database)
-        .listCollections({}, { nameOnly: true, authorizedCollections: true })
-        .toArray();
-    return found.length > 0;
+/**
+ * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
+ * be granted writes on exactly this collection name in every database and nothing else.
+ */
+const LEASE_COLLECTION = "pr_snapshots_lease";
+const WRITER_LEASE_ID = "writer";
+/** Collections every PR database may hold besides the application's data. */
+function isBookkeeping(collection) {
+    return collection === target_METADATA_COLLECTION || collection === LEASE_COLLECTION;
 }
-/** Drops a PR database after the name check; dropping one that does not exist is not an error. */
-async function dropTargetDatabase(client, database, policy, log) {
+/**
+ * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
+ * bookkeeping alone does not count (a lease taken by a drop, a lock record), unless it holds a
+ * restore's (or the application's) `latest` record.
+ */
+async function databaseExists(client, database) {
+    const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
+    if (names.some((n) => !isBookkeeping(n)))
+        return true;
+    if (!names.includes(target_METADATA_COLLECTION))
+        return false;
+    return (await readPrMetadata(client, database)) !== undefined;
+}
+/**
+ * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time, whoever starts
+ * it. Taking the lease is itself a write into the database, so the target rules come first.
+ */
+async function acquireWriterLease(o) {
+    assertWritableTarget(o.database, o.policy);
+    return acquireLease({
+        collection: o.client.db(o.database).collection(LEASE_COLLECTION),
+        id: WRITER_LEASE_ID,
+        holder: randomUUID(),
+        owner: o.owner ?? leaseOwner(),
+        what: o.what,
+        ttlMs: o.ttlMs ?? 60_000,
+        waitMs: o.waitMs,
+        subject: `database ${o.database}`,
+        log: o.log,
+    });
+}
+/**
+ * Drops a PR database after the name check, holding the writer lease; dropping one that does not
+ * exist is not an error. The lease document goes with the database, which is what releases it.
+ */
+async function dropTargetDatabase(client, database, policy, log, options = {}) {
     assertWritableTarget(database, policy);
     const existed = await databaseExists(client, database);
-    await client.db(database).dropDatabase();
+    const lease = await acquireWriterLease({
+        client,
+        database,
+        policy,
+        log,
+        what: options.what ?? "drop",
+        waitMs: options.waitMs ?? 360_000,
+        ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+        ...(options.owner ? { owner: options.owner } : {}),
+    });
+    try {
+        // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
+        await stopStaleCopies(client, database, log);
+        lease.assertHeld();
+        lease.stopHeartbeat();
+        assertWritableTarget(database, policy);
+        await client.db(database).dropDatabase();
+    }
+    finally {
+        await lease.release().catch(() => { });
+    }
     log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
     return { existed };
 }

@@ -1,0 +1,1906 @@
+export const id = 39255;
+export const ids = [39255];
+export const modules = {
+
+/***/ 4437:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  readLatestSnapshot: () => (/* binding */ readLatestSnapshot),
+  runDirect: () => (/* binding */ runDirect)
+});
+
+// EXTERNAL MODULE: ../../packages/core/src/markdown.ts
+var markdown = __webpack_require__(1233);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
+var lib = __webpack_require__(2257);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __webpack_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
+var connection_string = __webpack_require__(599);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
+
+
+async function connectMongo(options) {
+    const parts = (0,connection_string/* maskConnectionString */.Oi)(options.uri, options.log);
+    const defaults = {
+        appName: options.appName,
+        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 15_000,
+        connectTimeoutMS: 10_000,
+        // $out of a large collection is one long command: never time the socket out underneath it.
+        socketTimeoutMS: 0,
+        maxPoolSize: options.maxPoolSize ?? 10,
+        retryWrites: true,
+        retryReads: true,
+    };
+    // Options written in the connection string are the operator's choice: they win over our defaults.
+    const inUri = new Set((options.uri.split("?")[1] ?? "").split("&").map((kv) => (kv.split("=")[0] ?? "").toLowerCase()));
+    const clientOptions = Object.fromEntries(Object.entries(defaults).filter(([key]) => !inUri.has(key.toLowerCase())));
+    const client = new lib.MongoClient(options.uri.trim(), clientOptions);
+    try {
+        await client.connect();
+        // connect() succeeds lazily on some topologies; a ping proves the credentials work.
+        await client.db("admin").command({ ping: 1 });
+        return client;
+    }
+    catch (error) {
+        await client.close().catch(() => { });
+        throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri), options.input);
+    }
+}
+/** Connects, runs `fn`, and always closes the connection. */
+async function client_withMongo(options, fn) {
+    const client = await connectMongo(options);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.close();
+    }
+}
+function explainConnectionError(error, parts, timeoutMs, input = "mongodb-uri") {
+    const where = (0,connection_string/* describeConnection */.If)(parts);
+    if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
+        return new errors/* UserError */.yo(`MongoDB rejected the credentials for user "${parts.username ?? "(none)"}" at ${where}: authentication failed. ` +
+            `Check the username and password in the ${input} secret (and authSource, usually "admin").`);
+    }
+    if (error instanceof lib.MongoServerSelectionError) {
+        return new errors/* UserError */.yo(`Could not reach MongoDB at ${where} within ${Math.round(timeoutMs / 1000)}s (${firstLine(error.message)}). ` +
+            `Check the host in ${input} and that this runner is allowed to connect (IP access list, firewall, VPN).`);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+}
+function selectionTimeoutFromUri(uri) {
+    const m = /[?&]serverSelectionTimeoutMS=(\d+)/i.exec(uri);
+    return m?.[1] ? Number(m[1]) : 30_000;
+}
+function firstLine(text) {
+    return text.split("\n")[0] ?? text;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/target.ts
+
+
+
+
+const target_METADATA_COLLECTION = "snapshot_metadata";
+/**
+ * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
+ * be granted writes on exactly this collection name in every database and nothing else.
+ */
+const LEASE_COLLECTION = "pr_snapshots_lease";
+const WRITER_LEASE_ID = "writer";
+/** Collections every PR database may hold besides the application's data. */
+function target_isBookkeeping(collection) {
+    return collection === target_METADATA_COLLECTION || collection === LEASE_COLLECTION;
+}
+/**
+ * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
+ * bookkeeping alone does not count (a lease taken by a drop, a lock record), unless it holds a
+ * restore's (or the application's) `latest` record.
+ */
+async function databaseExists(client, database) {
+    const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
+    if (names.some((n) => !target_isBookkeeping(n)))
+        return true;
+    if (!names.includes(target_METADATA_COLLECTION))
+        return false;
+    return (await readPrMetadata(client, database)) !== undefined;
+}
+/**
+ * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time, whoever starts
+ * it. Taking the lease is itself a write into the database, so the target rules come first.
+ */
+async function target_acquireWriterLease(o) {
+    assertWritableTarget(o.database, o.policy);
+    return acquireLease({
+        collection: o.client.db(o.database).collection(LEASE_COLLECTION),
+        id: WRITER_LEASE_ID,
+        holder: randomUUID(),
+        owner: o.owner ?? leaseOwner(),
+        what: o.what,
+        ttlMs: o.ttlMs ?? 60_000,
+        waitMs: o.waitMs,
+        subject: `database ${o.database}`,
+        log: o.log,
+    });
+}
+/**
+ * Drops a PR database after the name check, holding the writer lease; dropping one that does not
+ * exist is not an error. The lease document goes with the database, which is what releases it.
+ */
+async function dropTargetDatabase(client, database, policy, log, options = {}) {
+    assertWritableTarget(database, policy);
+    const existed = await databaseExists(client, database);
+    const lease = await target_acquireWriterLease({
+        client,
+        database,
+        policy,
+        log,
+        what: options.what ?? "drop",
+        waitMs: options.waitMs ?? 360_000,
+        ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+        ...(options.owner ? { owner: options.owner } : {}),
+    });
+    try {
+        // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
+        await stopStaleCopies(client, database, log);
+        lease.assertHeld();
+        lease.stopHeartbeat();
+        assertWritableTarget(database, policy);
+        await client.db(database).dropDatabase();
+    }
+    finally {
+        await lease.release().catch(() => { });
+    }
+    log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
+    return { existed };
+}
+async function readPrMetadata(client, database) {
+    const doc = await client
+        .db(database)
+        .collection(target_METADATA_COLLECTION)
+        .findOne({ _id: "latest" });
+    return doc ?? undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/metadata.ts
+
+
+const LATEST = "latest";
+async function readSnapshotMetadata(db) {
+    const doc = await db.collection(target_METADATA_COLLECTION).findOne({ _id: LATEST });
+    return doc ?? undefined;
+}
+function metadata_physicalName(meta, logical) {
+    return meta.physical?.[logical] ?? logical;
+}
+/** Polls until the snapshot's metadata says `complete`; on timeout, says the three ways out. */
+async function metadata_waitForCompleteSnapshot(client, snapshotDatabase, options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const now = options.now ?? Date.now;
+    const deadline = now() + options.timeoutMs;
+    const db = client.db(snapshotDatabase);
+    for (let attempt = 1;; attempt++) {
+        const meta = await readSnapshotMetadata(db);
+        if (meta?.status === "complete")
+            return validateMetadata(meta, snapshotDatabase);
+        const state = meta ? `status "${meta.status}"` : "no snapshot yet";
+        const left = deadline - now();
+        if (left <= 0) {
+            const label = options.snapshotLabel ?? "use-snapshot";
+            throw new SnapshotUnavailableError(`No complete snapshot in database "${snapshotDatabase}" after waiting ${Math.round(options.timeoutMs / 1000)}s (${state}). ` +
+                "Ways out:\n" +
+                "  1. wait for the scheduled weekly snapshot (Sunday 03:00 UTC by default) and re-run this workflow;\n" +
+                "  2. run the snapshot-on-demand workflow (type refresh-snapshot to confirm), then re-run;\n" +
+                `  3. remove the "${label}" label to use seed data instead.`);
+        }
+        options.log.info(`Waiting for a complete snapshot in ${snapshotDatabase} (${state}; attempt ${attempt}, ${Math.ceil(left / 1000)}s left).`);
+        await sleep(Math.min(options.intervalMs, left));
+    }
+}
+function validateMetadata(meta, snapshotDatabase) {
+    const bad = (why) => new UserError(`The snapshot metadata in ${snapshotDatabase}.${METADATA_COLLECTION} is malformed: ${why}. ` +
+        "Run the snapshot producer again to rewrite it.");
+    if (!(meta.timestamp instanceof Date))
+        throw bad('"timestamp" is not a date');
+    if (!Array.isArray(meta.collections) || meta.collections.some((c) => typeof c !== "string")) {
+        throw bad('"collections" is not a list of names');
+    }
+    if (typeof meta.source !== "string")
+        throw bad('"source" is missing');
+    return meta;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/copy/methods.ts
+var methods = __webpack_require__(1296);
+;// CONCATENATED MODULE: ../../packages/core/src/concurrency.ts
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+async function mapBounded(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await fn(items[index], index);
+            }
+            catch (error) {
+                failed ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failed)
+        throw failed.error;
+    return results;
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Longest job first: with bounded concurrency, starting the biggest copies first keeps one large
+ * collection from becoming a long tail after everything else has finished. Results keep the
+ * input order.
+ */
+async function concurrency_mapLargestFirst(items, size, limit, fn) {
+    const order = items.map((item, index) => ({ item, index })).sort((a, b) => size(b.item) - size(a.item));
+    const results = await mapBounded(order, limit, ({ item }) => fn(item));
+    const byIndex = new Array(items.length);
+    order.forEach(({ index }, k) => {
+        byIndex[index] = results[k];
+    });
+    return byIndex;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/retry.ts
+
+/**
+ * Server error codes the driver itself treats as retryable (mongodb 7, lib/error.js): host
+ * unreachable/not found, network timeout, shutdown in progress, primary stepped down, not
+ * writable primary, node recovering, exceeded time limit on a secondary, and friends.
+ */
+const RETRYABLE_CODES = new Set([6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+/**
+ * Whether repeating an idempotent step (drop + create + `$out` of one collection) can succeed.
+ * The driver never retries an `$out` aggregate itself, so we do, but only for these errors:
+ * anything else (authorization, validation, bad names) would fail again the same way.
+ */
+function isRetryable(error) {
+    if (error instanceof lib.MongoNetworkError || error instanceof lib.MongoNetworkTimeoutError)
+        return true;
+    if (error instanceof lib.MongoServerSelectionError)
+        return true;
+    if (error instanceof lib.MongoError) {
+        if (error.hasErrorLabel("RetryableWriteError") || error.hasErrorLabel("TransientTransactionError"))
+            return true;
+    }
+    if (error instanceof lib.MongoServerError && typeof error.code === "number")
+        return RETRYABLE_CODES.has(error.code);
+    return false;
+}
+/** Runs `fn`, retrying retryable errors with exponential backoff and jitter. */
+async function withRetry(fn, options = {}) {
+    const attempts = options.attempts ?? 4;
+    const base = options.baseDelayMs ?? 500;
+    const max = options.maxDelayMs ?? 15_000;
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (error) {
+            if (attempt >= attempts || !isRetryable(error))
+                throw error;
+            const delay = Math.min(max, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+            options.log?.warning(`${options.what ?? "Operation"} failed with a retryable error (${error.message}); ` +
+                `retrying in ${Math.round(delay)} ms (attempt ${attempt + 1} of ${attempts}).`);
+            await sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/specs.ts
+
+/**
+ * Collection options that `create` accepts and `$out` then preserves on an existing target.
+ * `capped`, `timeseries` and views are handled separately because `$out` cannot write them.
+ */
+const CREATE_OPTIONS = [
+    "validator",
+    "validationLevel",
+    "validationAction",
+    "collation",
+    "clusteredIndex",
+    "expireAfterSeconds",
+    "changeStreamPreAndPostImages",
+    "storageEngine",
+    "indexOptionDefaults",
+];
+async function readCollectionSpecs(db, filter = {}) {
+    const infos = await db.listCollections(filter, { authorizedCollections: true }).toArray();
+    const specs = [];
+    for (const info of infos) {
+        const name = String(info.name);
+        if (name.startsWith("system."))
+            continue;
+        const type = info.type === "view" ? "view" : info.type === "timeseries" ? "timeseries" : "collection";
+        const options = info.options ?? {};
+        const indexes = type === "view" ? [] : await listSecondaryIndexes(db, name);
+        specs.push({ name, type, options, indexes });
+    }
+    return specs.sort((a, b) => a.name.localeCompare(b.name));
+}
+async function specs_readCollectionSpec(db, name) {
+    return (await readCollectionSpecs(db, { name }))[0];
+}
+async function listSecondaryIndexes(db, collection) {
+    const all = await db.collection(collection).listIndexes().toArray();
+    return all.filter((ix) => ix.name !== "_id_" && ix.clustered !== true);
+}
+/** Options for `db.createCollection` that recreate the spec's behaviour (not capped / time-series / views). */
+function creatableOptions(spec) {
+    const out = {};
+    for (const key of CREATE_OPTIONS)
+        if (spec.options[key] !== undefined)
+            out[key] = spec.options[key];
+    return out;
+}
+/**
+ * Index specs for `createIndexes`, as listIndexes returned them. A spec without a collation on a
+ * collection that has a default collation would inherit it (and a text index would be refused),
+ * so it gets the simple collation it had on the source.
+ */
+function indexSpecsFor(spec) {
+    const collectionCollation = spec.options.collation;
+    return spec.indexes.map((ix) => {
+        const { ns: _ns, ...rest } = ix;
+        if (collectionCollation && rest.collation === undefined)
+            return { ...rest, collation: { locale: "simple" } };
+        return rest;
+    });
+}
+/**
+ * Canonical text of a spec for comparison. Key order is kept on purpose: it is meaningful in
+ * index keys, and the server reports a faithful copy byte for byte in the same order.
+ */
+function specFingerprint(spec) {
+    const indexes = [...spec.indexes]
+        .map(({ ns: _ns, ...rest }) => rest)
+        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    return { options: canonical(spec.options), indexes: canonical(indexes) };
+}
+/** Differences between a source and a copy, in words; empty when they match. */
+function compareSpecs(expected, actual) {
+    if (!actual)
+        return [`collection ${expected.name} is missing`];
+    const problems = [];
+    if (expected.type !== actual.type)
+        problems.push(`type is ${actual.type}, expected ${expected.type}`);
+    const e = specFingerprint(expected);
+    const a = specFingerprint(actual);
+    if (e.options !== a.options)
+        problems.push(`options differ: expected ${e.options}, got ${a.options}`);
+    const expectedNames = expected.indexes.map((i) => String(i.name)).sort();
+    const actualNames = actual.indexes.map((i) => String(i.name)).sort();
+    const missing = expectedNames.filter((n) => !actualNames.includes(n));
+    const extra = actualNames.filter((n) => !expectedNames.includes(n));
+    if (missing.length)
+        problems.push(`missing indexes: ${missing.join(", ")}`);
+    if (extra.length)
+        problems.push(`unexpected indexes: ${extra.join(", ")}`);
+    if (!missing.length && !extra.length && e.indexes !== a.indexes)
+        problems.push("index definitions differ");
+    return problems;
+}
+function canonical(value) {
+    return lib.BSON.EJSON.stringify(value, { relaxed: false });
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/names.ts
+var names = __webpack_require__(5618);
+;// CONCATENATED MODULE: ../../packages/core/src/copy/ranges.ts
+/** Sampled `_id`s per range: enough for ranges of similar size without scanning the collection. */
+const SAMPLES_PER_RANGE = 32;
+/** Half-open ranges covering all `_id`s, at most `k` of them. */
+async function splitById(collection, k, comment) {
+    if (k <= 1)
+        return [{}];
+    const sample = await collection
+        .aggregate(
+    // $sample may return a document twice: group before sorting so that bounds are distinct.
+    [{ $sample: { size: k * SAMPLES_PER_RANGE } }, { $group: { _id: "$_id" } }, { $sort: { _id: 1 } }], {
+        ...(comment ? { comment } : {}),
+        // The sampled values are only handed back to the server as bounds: keep their exact types.
+        promoteLongs: false,
+        promoteValues: false,
+        promoteBuffers: false,
+        bsonRegExp: true,
+    })
+        .toArray();
+    return rangesFromSortedSample(sample.map((d) => d._id), k);
+}
+/**
+ * Boundaries at the quantiles of a sample the server sorted and de-duplicated. A small sample
+ * can give fewer ranges than asked.
+ */
+function rangesFromSortedSample(ids, k) {
+    const bounds = [];
+    for (let i = 1; i < k; i++) {
+        const at = Math.floor((i * ids.length) / k);
+        if (at <= 0 || at >= ids.length)
+            continue;
+        if (bounds.length && bounds[bounds.length - 1] === ids[at])
+            continue;
+        bounds.push(ids[at]);
+    }
+    const ranges = [];
+    for (let i = 0; i <= bounds.length; i++) {
+        ranges.push({
+            ...(i > 0 ? { from: bounds[i - 1] } : {}),
+            ...(i < bounds.length ? { to: bounds[i] } : {}),
+        });
+    }
+    return ranges;
+}
+/**
+ * The `$match` stage of one range. Bounds are wrapped in `$literal`: an `_id` such as the
+ * string "$x" or `{ $add: [...] }` would otherwise be read as an expression.
+ */
+function rangeMatch(range) {
+    const conditions = [];
+    if (range.from !== undefined)
+        conditions.push({ $gte: ["$_id", { $literal: range.from }] });
+    if (range.to !== undefined)
+        conditions.push({ $lt: ["$_id", { $literal: range.to }] });
+    if (conditions.length === 0)
+        return undefined;
+    return { $match: { $expr: conditions.length === 1 ? conditions[0] : { $and: conditions } } };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/copy/stale.ts
+
+const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
+function copyComment(target, tag) {
+    return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
+}
+/**
+ * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
+ * replace or fill a collection a later run has already copied. Stop such leftovers before
+ * copying again (only the caller's own operations are visible without extra privileges, which
+ * is enough: every run of one PR database uses the same credentials).
+ */
+async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
+    const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
+    const find = async () => (await client
+        .db("admin")
+        .aggregate([
+        { $currentOp: { allUsers: false, idleConnections: false } },
+        { $match: { "command.comment": { $regex: pattern } } },
+    ])
+        .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
+    const stale = await find();
+    for (const op of stale) {
+        log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
+        await client
+            .db("admin")
+            .command({ killOp: 1, op: op.opid })
+            .catch(() => { });
+    }
+    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+        await new Promise((r) => setTimeout(r, 200));
+    return stale.length;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/copy/stream.ts
+
+
+/**
+ * Reading documents as raw BSON and decoding them with every promotion off is what keeps a
+ * copy through the runner byte-identical: with the driver's defaults an Int64 5 or a Double 5.0
+ * comes back as a JavaScript number and is written as an Int32, a regex loses flags the
+ * JavaScript engine does not know, and a Symbol becomes a string.
+ */
+const EXACT_BSON = {
+    promoteLongs: false,
+    promoteValues: false,
+    promoteBuffers: false,
+    bsonRegExp: true,
+};
+/**
+ * Copies documents through the runner, one reader per range. Each reader keeps at most one batch
+ * being written while it reads the next, so memory stays bounded at about two batches per reader.
+ */
+async function streamCopy(o) {
+    const totals = { documents: 0, bytes: 0 };
+    await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
+    return totals;
+}
+async function readRange(o, range, totals) {
+    const maxDocs = o.batchDocuments ?? 1_000;
+    const maxBytes = o.batchBytes ?? 8 * 1024 * 1024;
+    const match = rangeMatch(range);
+    const cursor = o.source.aggregate([...(match ? [match] : []), ...o.pipeline], {
+        raw: true,
+        batchSize: maxDocs,
+        comment: o.comment,
+        allowDiskUse: true,
+        ...(o.ordered ? { hint: { $natural: 1 } } : {}),
+        ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+    });
+    let failed;
+    let pending = Promise.resolve();
+    const write = (docs, bytes) => {
+        o.beforeWrite();
+        return o.target
+            .insertMany(docs, {
+            ordered: o.ordered,
+            bypassDocumentValidation: true,
+            // The driver would replace a null _id with a new ObjectId: the server must see the document as it is.
+            forceServerObjectId: true,
+        })
+            .then(() => {
+            totals.documents += docs.length;
+            totals.bytes += bytes;
+            o.task?.add(docs.length, bytes);
+        }, (error) => {
+            failed ??= { error };
+        });
+    };
+    let batch = [];
+    let size = 0;
+    try {
+        for await (const raw of cursor) {
+            if (failed)
+                break;
+            const bytes = raw;
+            batch.push(lib.BSON.deserialize(bytes, EXACT_BSON));
+            size += bytes.byteLength;
+            if (batch.length >= maxDocs || size >= maxBytes) {
+                await pending;
+                pending = write(batch, size);
+                batch = [];
+                size = 0;
+            }
+        }
+        await pending;
+        if (!failed && batch.length)
+            await write(batch, size);
+    }
+    finally {
+        await cursor.close().catch(() => { });
+    }
+    if (failed)
+        throw failed.error;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/copy/engine.ts
+
+
+
+
+
+
+
+
+function engine_collectionReport(r) {
+    return {
+        name: r.name,
+        documents: r.documents,
+        indexes: r.indexes,
+        seconds: r.ms / 1000,
+        method: r.method,
+        startedAt: r.startedAt,
+        endedAt: r.endedAt,
+    };
+}
+async function engine_copyCollection(env, request) {
+    const { source, target, spec } = request;
+    const startedAt = Date.now();
+    const choice = (0,methods/* chooseMethod */.jN)({
+        type: spec.type === "timeseries" ? "timeseries" : "collection",
+        capped: spec.options.capped === true,
+        bytes: request.bytes,
+        sameDeployment: env.sameDeployment,
+        timeseriesOut: env.timeseriesOut,
+        cores: env.cores,
+        concurrency: env.concurrency,
+        rangeThresholdBytes: env.rangeThresholdBytes,
+        setting: env.method,
+        ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
+    });
+    env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
+    const task = env.progress?.task(spec.name, choice.label, {
+        documents: request.expectedCount ?? request.documents,
+        bytes: request.bytes,
+    });
+    let attempts = 0;
+    try {
+        await withRetry(async (attempt) => {
+            attempts = attempt;
+            await copyOnce(env, request, choice, task);
+        }, { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` });
+        task?.phase("verifying");
+        const db = env.target.db(target.db);
+        const copied = await specs_readCollectionSpec(db, target.collection);
+        const problems = compareSpecs({ ...spec, name: target.collection }, copied);
+        const documents = await db.collection(target.collection).countDocuments({});
+        if (request.expectedCount !== undefined && documents !== request.expectedCount) {
+            problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
+        }
+        if (problems.length) {
+            throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
+        }
+        const endedAt = Date.now();
+        return {
+            name: spec.name,
+            target,
+            documents,
+            indexes: spec.indexes.length,
+            method: choice.label,
+            kind: choice.kind,
+            ms: endedAt - startedAt,
+            startedAt,
+            endedAt,
+            attempts,
+        };
+    }
+    finally {
+        task?.done();
+    }
+}
+async function copyOnce(env, request, choice, task) {
+    const { source, target, spec } = request;
+    const beforeWrite = () => {
+        (0,names/* assertWritableTarget */.Sf)(target.db, env.policy);
+        env.guard?.();
+    };
+    beforeWrite();
+    const targetDb = env.target.db(target.db);
+    const sourceColl = env.source.db(source.db).collection(source.collection);
+    const targetColl = targetDb.collection(target.collection);
+    const pipeline = [...(request.pipeline ?? [])];
+    const comment = copyComment(target, env.tag);
+    const aggregateOptions = {
+        // The source already passed its validator (or predates it); a copy must not re-judge it.
+        bypassDocumentValidation: true,
+        comment,
+        ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+    };
+    const indexes = indexSpecsFor(spec);
+    const buildIndexes = async () => {
+        if (!indexes.length)
+            return;
+        task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
+        beforeWrite();
+        await targetDb.command({ createIndexes: target.collection, indexes });
+    };
+    task?.setProbe(undefined);
+    await engine_dropCollectionIfExists(env.target, target);
+    if (spec.type === "timeseries") {
+        const timeseries = timeseriesOptions(spec.options.timeseries);
+        const ttl = spec.options.expireAfterSeconds === undefined
+            ? {}
+            : { expireAfterSeconds: spec.options.expireAfterSeconds };
+        if (choice.kind === "$out") {
+            beforeWrite();
+            await sourceColl
+                .aggregate([...pipeline, { $out: { db: target.db, coll: target.collection, timeseries } }], aggregateOptions)
+                .toArray();
+            if (ttl.expireAfterSeconds !== undefined)
+                await targetDb.command({ collMod: target.collection, ...ttl });
+        }
+        else {
+            await targetDb.createCollection(target.collection, { timeseries, ...ttl });
+            await streamCopy({
+                source: sourceColl,
+                target: targetColl,
+                pipeline,
+                ranges: [{}],
+                ordered: false,
+                comment,
+                ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+                ...(task ? { task } : {}),
+                beforeWrite,
+            });
+        }
+        await buildIndexes();
+        return;
+    }
+    if (spec.options.capped === true) {
+        const capped = { capped: true, size: spec.options.size };
+        if (spec.options.max !== undefined)
+            capped.max = spec.options.max;
+        await targetDb.createCollection(target.collection, { ...creatableOptions(spec), ...capped });
+        await streamCopy({
+            source: sourceColl,
+            target: targetColl,
+            pipeline,
+            ranges: [{}],
+            ordered: true,
+            comment,
+            ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+            ...(task ? { task } : {}),
+            beforeWrite,
+        });
+        await buildIndexes();
+        return;
+    }
+    await targetDb.createCollection(target.collection, creatableOptions(spec));
+    if (choice.kind === "$out") {
+        beforeWrite();
+        await sourceColl
+            .aggregate([...pipeline, { $out: { db: target.db, coll: target.collection } }], aggregateOptions)
+            .toArray();
+        await buildIndexes();
+        return;
+    }
+    if (choice.kind === "ranges") {
+        // Indexes first: maintaining them during K parallel inserts beats one single-threaded build afterwards.
+        await buildIndexes();
+        task?.phase("copying");
+        const perDocument = request.documents > 0 ? request.bytes / request.documents : 0;
+        task?.setProbe(async () => {
+            const documents = await targetColl.estimatedDocumentCount();
+            return { documents, bytes: Math.round(documents * perDocument) };
+        });
+        const ranges = await splitById(sourceColl, choice.parallelism, comment);
+        await Promise.all(ranges.map(async (range) => {
+            const match = rangeMatch(range);
+            beforeWrite();
+            await sourceColl
+                .aggregate([
+                ...(match ? [match] : []),
+                // $merge cannot write a document whose _id is null or missing: those go through the stream below.
+                { $match: { _id: { $ne: null } } },
+                ...pipeline,
+                {
+                    $merge: {
+                        into: { db: target.db, coll: target.collection },
+                        on: "_id",
+                        whenMatched: "fail",
+                        whenNotMatched: "insert",
+                    },
+                },
+            ], aggregateOptions)
+                .toArray();
+        }));
+        if (await sourceColl.findOne({ _id: null }, { projection: { _id: 1 } })) {
+            await streamCopy({
+                source: sourceColl,
+                target: targetColl,
+                pipeline: [{ $match: { _id: null } }, ...pipeline],
+                ranges: [{}],
+                ordered: false,
+                comment,
+                beforeWrite,
+            });
+        }
+        task?.setProbe(undefined);
+        return;
+    }
+    // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
+    const ranges = await splitById(sourceColl, choice.parallelism, comment);
+    await streamCopy({
+        source: sourceColl,
+        target: targetColl,
+        pipeline,
+        ranges,
+        ordered: false,
+        comment,
+        ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+        ...(task ? { task } : {}),
+        beforeWrite,
+    });
+    await buildIndexes();
+}
+function timeseriesOptions(ts) {
+    const out = { timeField: ts.timeField };
+    if (ts.metaField !== undefined)
+        out.metaField = ts.metaField;
+    if (ts.granularity !== undefined)
+        out.granularity = ts.granularity;
+    else {
+        if (ts.bucketMaxSpanSeconds !== undefined)
+            out.bucketMaxSpanSeconds = ts.bucketMaxSpanSeconds;
+        if (ts.bucketRoundingSeconds !== undefined)
+            out.bucketRoundingSeconds = ts.bucketRoundingSeconds;
+    }
+    return out;
+}
+async function engine_dropCollectionIfExists(client, ns) {
+    try {
+        return await client.db(ns.db).dropCollection(ns.collection);
+    }
+    catch (error) {
+        if (error instanceof lib.MongoServerError && error.code === 26)
+            return false; // NamespaceNotFound
+        throw error;
+    }
+}
+/** Recreates a view in the target database (its pipeline refers to collections by their logical names). */
+async function engine_createView(client, policy, targetDb, view) {
+    assertWritableTarget(targetDb, policy);
+    await engine_dropCollectionIfExists(client, { db: targetDb, collection: view.name });
+    const options = { viewOn: view.options.viewOn, pipeline: view.options.pipeline ?? [] };
+    if (view.options.collation)
+        options.collation = view.options.collation;
+    await client.db(targetDb).createCollection(view.name, options);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/copy/progress.ts
+class progress_Progress {
+    o;
+    started;
+    now;
+    running = new Set();
+    finished = { documents: 0, bytes: 0 };
+    timer;
+    ticking = false;
+    lines = 0;
+    constructor(o) {
+        this.o = o;
+        this.now = o.now ?? Date.now;
+        this.started = this.now();
+    }
+    start() {
+        const interval = this.o.intervalMs ?? 10_000;
+        this.timer = setInterval(() => void this.tick(), interval);
+        this.timer.unref();
+        return this;
+    }
+    stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+    }
+    task(name, label, expected) {
+        const r = { name, label, phase: "copying", counted: { documents: 0, bytes: 0 }, expected };
+        this.running.add(r);
+        return {
+            add: (documents, bytes) => {
+                r.counted.documents += documents;
+                r.counted.bytes += bytes;
+            },
+            setProbe: (probe) => {
+                if (probe)
+                    r.probe = probe;
+                else
+                    delete r.probe;
+            },
+            phase: (text) => {
+                r.phase = text;
+            },
+            done: () => {
+                this.running.delete(r);
+                this.finished.documents += r.expected.documents;
+                this.finished.bytes += r.expected.bytes;
+            },
+        };
+    }
+    /** One progress line; exposed so that tests need not wait for the timer. */
+    async tick() {
+        if (this.ticking)
+            return undefined;
+        this.ticking = true;
+        try {
+            let documents = this.finished.documents;
+            let bytes = this.finished.bytes;
+            const inFlight = [];
+            for (const r of this.running) {
+                let c = r.counted;
+                if (r.probe)
+                    c = await r.probe().catch(() => r.counted);
+                const d = Math.min(c.documents, r.expected.documents || c.documents);
+                const b = Math.min(c.bytes, r.expected.bytes || c.bytes);
+                documents += d;
+                bytes += b;
+                const pct = r.expected.bytes > 0 ? ` ${Math.floor((100 * b) / r.expected.bytes)}%` : "";
+                inFlight.push(`${r.name} (${r.label}, ${r.phase}${r.phase === "copying" ? pct : ""})`);
+            }
+            const line = formatProgress({
+                what: this.o.what ?? "Copying",
+                documents,
+                bytes,
+                totalDocuments: this.o.totalDocuments,
+                totalBytes: this.o.totalBytes,
+                elapsedMs: this.now() - this.started,
+                inFlight,
+            });
+            this.o.log.info(line);
+            this.lines++;
+            return line;
+        }
+        finally {
+            this.ticking = false;
+        }
+    }
+}
+function formatProgress(p) {
+    const mb = (b) => (b / 1_048_576).toFixed(1);
+    const seconds = Math.max(p.elapsedMs / 1000, 0.001);
+    const rate = p.bytes / 1_048_576 / seconds;
+    const left = Math.max(0, p.totalBytes - p.bytes);
+    const eta = rate > 0 && p.bytes > 0 ? formatDuration((left / 1_048_576 / rate) * 1000) : "unknown";
+    const pct = p.totalBytes > 0 ? ` (${Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes))}%)` : "";
+    return (`${p.what}: ${p.documents.toLocaleString("en-US")} of ${p.totalDocuments.toLocaleString("en-US")} documents, ` +
+        `${mb(p.bytes)} of ${mb(p.totalBytes)} MB${pct}, ${rate.toFixed(1)} MB/s, ETA ${eta}` +
+        (p.inFlight.length ? `; in progress: ${p.inFlight.join(", ")}` : ""));
+}
+function formatDuration(ms) {
+    const s = Math.round(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m${String(s % 60).padStart(2, "0")}s`;
+    return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/lease.ts
+
+async function lease_acquireLease(r) {
+    const sleep = r.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const started = Date.now();
+    let lastNotice = 0;
+    for (;;) {
+        if (await tryTake(r))
+            break;
+        const current = await r.collection.findOne({ _id: r.id });
+        if (!current)
+            continue; // released between the two reads: try again at once
+        const waited = Date.now() - started;
+        if (waited >= r.waitMs) {
+            throw new errors/* BusyError */.qB(r.busyMessage?.(current, waited) ??
+                `${capitalise(r.subject)} is still being written by ${describeHolder(current)} after waiting ${Math.round(waited / 1000)}s. ` +
+                    "Nothing was changed. Run again once it has finished, or raise wait-timeout-seconds.");
+        }
+        if (lastNotice === 0 || Date.now() - lastNotice >= 30_000) {
+            lastNotice = Date.now();
+            r.log.info(`${capitalise(r.subject)} is being written by ${describeHolder(current)}; waiting for it ` +
+                `(up to ${Math.round((r.waitMs - waited) / 1000)}s more), then this run does its ${r.what}.`);
+        }
+        await sleep(Math.min(r.pollMs ?? 1_000, Math.max(50, r.waitMs - waited)));
+    }
+    if (Date.now() - started > 1_000)
+        r.log.info(`${capitalise(r.subject)} is free now: this run holds the lease.`);
+    let lost = false;
+    const renew = async () => {
+        const res = await r.collection.updateOne({ _id: r.id, holder: r.holder }, [
+            { $set: { renewedAt: "$$NOW", expiresAt: { $add: ["$$NOW", r.ttlMs] } } },
+        ]);
+        if (res.matchedCount === 0)
+            lost = true;
+    };
+    const timer = setInterval(() => void renew().catch(() => { }), Math.max(500, Math.floor(r.ttlMs / 3)));
+    timer.unref();
+    return {
+        holder: r.holder,
+        assertHeld() {
+            if (lost) {
+                throw new Error(`This run lost the lease on ${r.subject}: it could not renew it in time and another run took over. ` +
+                    "It stopped writing; the other run's result stands.");
+            }
+        },
+        stopHeartbeat() {
+            clearInterval(timer);
+        },
+        async release() {
+            clearInterval(timer);
+            await r.collection.deleteOne({ _id: r.id, holder: r.holder });
+        },
+    };
+}
+/**
+ * Takes the lease if it is free, expired, or already ours, in one atomic update. (An upsert may
+ * not filter with `$expr`, so the condition is evaluated inside the update pipeline instead: each
+ * field keeps the current holder's value unless the lease is free.)
+ */
+async function tryTake(r) {
+    const free = {
+        $or: [
+            { $eq: [{ $type: "$holder" }, "missing"] },
+            { $lt: ["$expiresAt", "$$NOW"] },
+            { $eq: ["$holder", { $literal: r.holder }] },
+        ],
+    };
+    const pick = (mine, current) => ({ $cond: [free, mine, current] });
+    const after = await r.collection.findOneAndUpdate({ _id: r.id }, [
+        {
+            $set: {
+                holder: pick({ $literal: r.holder }, "$holder"),
+                owner: pick({ $literal: r.owner }, "$owner"),
+                what: pick({ $literal: r.what }, "$what"),
+                acquiredAt: pick("$$NOW", "$acquiredAt"),
+                renewedAt: pick("$$NOW", "$renewedAt"),
+                expiresAt: pick({ $add: ["$$NOW", r.ttlMs] }, "$expiresAt"),
+            },
+        },
+    ], { upsert: true, returnDocument: "after" });
+    return after?.holder === r.holder;
+}
+function describeHolder(d) {
+    const since = d.acquiredAt instanceof Date ? d.acquiredAt.toISOString() : "?";
+    const expires = d.expiresAt instanceof Date ? d.expiresAt.toISOString() : "?";
+    return `${d.owner} (${d.what}, since ${since}; its lease expires at ${expires} unless renewed)`;
+}
+function capitalise(text) {
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+/** Who this process is, for the lease and the waiting run's log: the workflow run, or the CLI's host and pid. */
+function lease_leaseOwner(env = process.env, program = "pr-snapshots") {
+    if (env.GITHUB_RUN_ID) {
+        const repo = env.GITHUB_REPOSITORY ? `${env.GITHUB_REPOSITORY} ` : "";
+        const workflow = env.GITHUB_WORKFLOW ? ` "${env.GITHUB_WORKFLOW}"` : "";
+        return `${program} in ${repo}workflow${workflow} run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+    }
+    return `${program} on ${env.HOSTNAME || "an unnamed host"} (pid ${process.pid})`;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/privileges.ts
+
+/** Privilege actions that modify data or structure (MongoDB's built-in action names). */
+const WRITE_ACTIONS = new Set([
+    "insert",
+    "update",
+    "remove",
+    "createCollection",
+    "createIndex",
+    "dropCollection",
+    "dropIndex",
+    "dropDatabase",
+    "collMod",
+    "convertToCapped",
+    "renameCollectionSameDB",
+    "reIndex",
+    "compact",
+]);
+/** What the connected credentials may write, read from `connectionStatus` with `showPrivileges`. */
+async function auditPrivileges(client, protectedDatabases) {
+    const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    const info = status.authInfo;
+    const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
+    if (users.length === 0) {
+        // No user: either the server has no access control, or we are unauthenticated on one that has.
+        try {
+            await client.db("admin").command({ listDatabases: 1, nameOnly: true });
+            return { accessControl: false, users, writableProtected: [], writesAnyDatabase: true };
+        }
+        catch (error) {
+            if (error instanceof lib.MongoServerError && error.code === 13) {
+                return { accessControl: true, users, writableProtected: [], writesAnyDatabase: false };
+            }
+            throw error;
+        }
+    }
+    let writesAnyDatabase = false;
+    const writable = new Set();
+    for (const p of info.authenticatedUserPrivileges ?? []) {
+        if (!p.actions.some((a) => WRITE_ACTIONS.has(a)))
+            continue;
+        if (p.resource.anyResource || p.resource.db === "")
+            writesAnyDatabase = true;
+        else if (p.resource.db && protectedDatabases.includes(p.resource.db))
+            writable.add(p.resource.db);
+    }
+    const writableProtected = writesAnyDatabase ? [...protectedDatabases] : [...writable].sort();
+    return { accessControl: true, users, writableProtected, writesAnyDatabase };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/least-privilege.ts
+
+
+/**
+ * Refuses credentials that could write a protected database (production, snapshot, admin, ...):
+ * the intended model gives each job only the rights it needs, so that a bug in any script
+ * still cannot touch production. `allow` (allow-privileged-credentials) overrides it.
+ */
+async function least_privilege_assertLeastPrivilege(client, policy, log, options) {
+    const protectedDbs = options.protectedOverride ?? [...policy.protected.keys()];
+    const audit = await auditPrivileges(client, protectedDbs);
+    if (!audit.accessControl) {
+        log.warning("The MongoDB server has no access control: any client can write any database, production included. " +
+            `Enable authentication and give these credentials ${options.intended}.`);
+        return;
+    }
+    if (audit.users.length === 0) {
+        throw new errors/* UserError */.yo("The MongoDB server requires authentication but mongodb-uri has no credentials. Put the user and password in the connection string.");
+    }
+    if (audit.writableProtected.length === 0) {
+        log.info(`Credentials ${audit.users.join(", ")} cannot write any protected database: least privilege confirmed.`);
+        return;
+    }
+    const what = audit.writesAnyDatabase ? "every database" : audit.writableProtected.join(", ");
+    const message = `The credentials in mongodb-uri (${audit.users.join(", ")}) can write ${what}, including protected databases ` +
+        `(${audit.writableProtected.join(", ")}). The intended model gives this job ${options.intended}, ` +
+        "so that even a bug cannot modify production. Use such a user, or set allow-privileged-credentials: true to proceed anyway.";
+    if (!options.allow)
+        throw new errors/* RefusedError */.fk(message);
+    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+}
+/**
+ * CONTRACT §8: production on its own deployment is read through `source-uri`, whose credentials
+ * need only `read` there. Credentials that could write it are refused unless explicitly allowed.
+ */
+async function assertReadOnlySource(client, sourceDatabase, log, options) {
+    const audit = await auditPrivileges(client, [sourceDatabase]);
+    if (!audit.accessControl) {
+        log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
+            `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
+        return;
+    }
+    if (audit.users.length === 0) {
+        throw new errors/* UserError */.yo(`The production deployment (${options.where}) requires authentication but source-uri has no credentials. Put a read-only user and its password in the connection string.`);
+    }
+    if (audit.writableProtected.length === 0) {
+        log.info(`Source credentials ${audit.users.join(", ")} can only read "${sourceDatabase}" on ${options.where}: least privilege confirmed.`);
+        return;
+    }
+    const message = `The credentials in source-uri (${audit.users.join(", ")}) can write the production database "${sourceDatabase}" ` +
+        `on ${options.where}. The producer only reads production: give source-uri a user with the read role on ` +
+        `"${sourceDatabase}", or set allow-privileged-credentials: true to proceed anyway.`;
+    if (!options.allow)
+        throw new errors/* RefusedError */.fk(message);
+    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/server.ts
+async function serverVersion(client) {
+    const info = await client.db("admin").command({ buildInfo: 1 });
+    return info.versionArray ?? String(info.version).split(".").map(Number);
+}
+/** `$out` can write time-series collections from MongoDB 7.0.3. */
+async function server_serverSupportsTimeseriesOut(client) {
+    const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
+    return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
+}
+/**
+ * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
+ * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
+ * falls back to its concurrency setting.
+ */
+async function serverCores(client) {
+    try {
+        const info = await client.db("admin").command({ hostInfo: 1 });
+        const cores = Number(info.system?.numCores);
+        return Number.isFinite(cores) && cores > 0 ? cores : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/generations.ts
+
+
+const generationId = (generation) => `generation:${generation}`;
+function newGenerationName(now, random) {
+    const stamp = now
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d+Z$/, "z")
+        .toLowerCase();
+    return `g${stamp}_${random}`;
+}
+function physicalCollection(generation, logical) {
+    return `${generation}.${logical}`;
+}
+function generations(db) {
+    return db.collection(target_METADATA_COLLECTION);
+}
+/**
+ * Deletes retired generations beyond `retain` once their grace period is over, and abandoned
+ * ones (a run that was killed or failed) once they are older than the grace period.
+ */
+async function applyRetention(client, snapshotDatabase, o) {
+    const db = client.db(snapshotDatabase);
+    const all = await generations(db).find({ kind: "generation" }).toArray();
+    const retired = all
+        .filter((g) => g.status === "retired" && g.generation !== o.current)
+        .sort((a, b) => (b.retiredAt?.getTime() ?? 0) - (a.retiredAt?.getTime() ?? 0));
+    const overRetention = retired
+        .slice(o.retain)
+        .filter((g) => o.now.getTime() - (g.retiredAt?.getTime() ?? 0) >= o.graceMs);
+    const abandoned = all.filter((g) => (g.status === "writing" || g.status === "failed") &&
+        g.generation !== o.current &&
+        o.now.getTime() - g.startedAt.getTime() >= o.graceMs);
+    const deleted = [];
+    for (const g of [...overRetention, ...abandoned]) {
+        await deleteGeneration(client, snapshotDatabase, g);
+        deleted.push(g.generation);
+        o.log.info(`Deleted ${g.status} snapshot generation ${g.generation} (${g.physical.length} collections).`);
+    }
+    const waiting = retired.slice(o.retain).length - overRetention.length;
+    if (waiting > 0)
+        o.log.info(`${waiting} older generation(s) kept until their grace period ends (restores may still read them).`);
+    return deleted;
+}
+async function deleteGeneration(client, snapshotDatabase, g) {
+    const db = client.db(snapshotDatabase);
+    const prefix = `${g.generation}.`;
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+        .map((c) => c.name)
+        .filter((n) => n.startsWith(prefix));
+    for (const name of new Set([...g.physical, ...names]))
+        await engine_dropCollectionIfExists(client, { db: snapshotDatabase, collection: name });
+    await generations(db).deleteOne({ _id: g._id });
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/restore.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Replaces the PR database with a copy of the latest complete snapshot:
+ * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
+ * plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
+ * largest first, retries) → views → verify → the PR database's metadata document, written last.
+ */
+async function restore_restoreSnapshot(req) {
+    const started = Date.now();
+    const { client, log, target } = req;
+    assertWritableTarget(target, req.policy);
+    const waitFor = () => waitForCompleteSnapshot(client, req.snapshotDatabase, {
+        timeoutMs: req.waitTimeoutMs,
+        intervalMs: req.pollIntervalMs,
+        log,
+        ...(req.sleep ? { sleep: req.sleep } : {}),
+        ...(req.snapshotLabel ? { snapshotLabel: req.snapshotLabel } : {}),
+    });
+    let meta = await waitFor();
+    // The snapshot names its production database: never a target either.
+    const policy = protectMore(req.policy, {
+        [meta.source]: "the production database this snapshot was taken from",
+    });
+    assertWritableTarget(target, policy);
+    await assertLeastPrivilege(client, policy, log, {
+        allow: req.allowPrivilegedCredentials,
+        intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
+    });
+    if (req.dryRun) {
+        const plan = await planRestore(client, req.snapshotDatabase, meta);
+        const views = meta.views ?? [];
+        describePlan(meta, plan, views, log);
+        for (const c of plan) {
+            log.info(`  would copy ${c.name}: ${c.documents} documents, indexes: ${c.spec.indexes.map((i) => i.name).join(", ") || "(none)"}`);
+        }
+        for (const v of views)
+            log.info(`  would create view ${v.name} on ${v.viewOn}`);
+        return {
+            ...reportBase(req, meta),
+            dryRun: true,
+            collections: plan.map((c) => ({
+                name: c.name,
+                documents: c.documents,
+                indexes: c.spec.indexes.length,
+                seconds: 0,
+                method: "planned",
+            })),
+            dropped: [],
+            documents: plan.reduce((n, c) => n + c.documents, 0),
+            durationMs: Date.now() - started,
+        };
+    }
+    // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
+    const lease = await acquireWriterLease({
+        client,
+        database: target,
+        policy,
+        log,
+        what: "restore",
+        waitMs: req.waitTimeoutMs,
+        ttlMs: (req.leaseSeconds ?? 60) * 1000,
+    });
+    let progress;
+    try {
+        // While this run waited for the lease, a newer snapshot may have been published: copy that one.
+        meta = await waitFor();
+        const plan = await planRestore(client, req.snapshotDatabase, meta);
+        const views = meta.views ?? [];
+        describePlan(meta, plan, views, log);
+        const guard = () => lease.assertHeld();
+        // Any copy still running into this database belongs to a run that lost (or never held) the lease.
+        await stopStaleCopies(client, target, log, lease.holder);
+        const targetDb = client.db(target);
+        const metadata = targetDb.collection(METADATA_COLLECTION);
+        assertWritableTarget(target, policy);
+        // Marked first so that an interrupted restore is never mistaken for a complete database.
+        await metadata.replaceOne({ _id: "latest" }, {
+            _id: "latest",
+            source: "snapshot",
+            status: "restoring",
+            startedAt: new Date(),
+            snapshotTimestamp: meta.timestamp,
+            ...(meta.generation ? { generation: meta.generation } : {}),
+        }, { upsert: true });
+        const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
+        const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
+        const dropped = [];
+        for (const { name } of existing) {
+            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system."))
+                continue;
+            assertWritableTarget(target, policy);
+            guard();
+            await dropCollectionIfExists(client, { db: target, collection: name });
+            dropped.push(name);
+        }
+        if (dropped.length)
+            log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+        progress = new Progress({
+            log,
+            what: `Restoring ${target}`,
+            totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
+            totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+            ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+        }).start();
+        const env = {
+            source: client,
+            target: client,
+            sameDeployment: true,
+            policy,
+            log,
+            tag: lease.holder,
+            timeseriesOut: await serverSupportsTimeseriesOut(client),
+            ...(await coresOrFallback(client, req.concurrency, log)),
+            concurrency: req.concurrency,
+            method: req.copyMethod ?? "auto",
+            rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
+            progress,
+            guard,
+            ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+        };
+        const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+            const result = await copyCollection(env, {
+                source: { db: req.snapshotDatabase, collection: c.physical },
+                target: { db: target, collection: c.name },
+                spec: { ...c.spec, name: c.name },
+                bytes: c.bytes,
+                documents: c.documents,
+                expectedCount: c.documents,
+            });
+            log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
+            await req.onCollectionCopied?.(result);
+            return result;
+        });
+        progress.stop();
+        for (const r of results) {
+            await log.group(`${r.name}: ${r.documents} documents`, async () => {
+                log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
+            });
+        }
+        for (const v of views) {
+            guard();
+            await createVerifiedView(client, policy, target, v);
+        }
+        const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+        assertWritableTarget(target, policy);
+        guard();
+        await metadata.replaceOne({ _id: "latest" }, {
+            _id: "latest",
+            source: "snapshot",
+            status: "complete",
+            snapshotTimestamp: meta.timestamp,
+            restoredAt: new Date(),
+            collections: results.map((r) => r.name),
+            counts,
+            views: views.map((v) => v.name),
+            snapshotDatabase: req.snapshotDatabase,
+            productionDatabase: meta.source,
+            ...(meta.generation ? { generation: meta.generation } : {}),
+        }, { upsert: true });
+        return {
+            ...reportBase(req, meta),
+            dryRun: false,
+            collections: results.map(collectionReport),
+            dropped,
+            documents: results.reduce((n, r) => n + r.documents, 0),
+            durationMs: Date.now() - started,
+        };
+    }
+    finally {
+        progress?.stop();
+        await lease.release().catch(() => { });
+    }
+}
+function reportBase(req, meta) {
+    return {
+        database: req.target,
+        snapshotDatabase: req.snapshotDatabase,
+        snapshotTimestamp: meta.timestamp,
+        source: meta.source,
+        ...(meta.generation ? { generation: meta.generation } : {}),
+        views: (meta.views ?? []).map((v) => v.name),
+    };
+}
+function describePlan(meta, plan, views, log) {
+    log.info(`Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
+        `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`);
+}
+/** The target server's cores for sizing range copies; without hostInfo, the concurrency setting. */
+async function coresOrFallback(client, concurrency, log) {
+    const cores = await serverCores(client);
+    if (cores === undefined)
+        log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(methods/* MAX_RANGES */.yM, Math.max(2, concurrency))} ranges (from concurrency).`);
+    else
+        log.info(`The server has ${cores} cores.`);
+    return cores === undefined ? {} : { cores };
+}
+/** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
+async function planRestore(client, snapshotDatabase, meta) {
+    const db = client.db(snapshotDatabase);
+    const viewNames = new Set((meta.views ?? []).map((v) => v.name));
+    const plan = [];
+    for (const name of meta.collections) {
+        if (viewNames.has(name))
+            continue;
+        const physical = physicalName(meta, name);
+        const spec = await readCollectionSpec(db, physical);
+        if (!spec) {
+            throw new UserError(`The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
+                `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
+                "Run the restore again; if it keeps failing, refresh the snapshot.");
+        }
+        if (spec.type === "view")
+            continue;
+        const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
+        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
+    }
+    return plan;
+}
+/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+async function dataSize(db, collection) {
+    const [stats] = await db
+        .collection(collection)
+        .aggregate([{ $collStats: { storageStats: {} } }])
+        .toArray()
+        .catch(() => []);
+    return Number(stats?.storageStats?.size ?? 0);
+}
+async function createVerifiedView(client, policy, target, v) {
+    await createView(client, policy, target, {
+        name: v.name,
+        type: "view",
+        options: { viewOn: v.viewOn, pipeline: v.pipeline, ...(v.collation ? { collation: v.collation } : {}) },
+        indexes: [],
+    });
+    const made = await readCollectionSpec(client.db(target), v.name);
+    if (made?.type !== "view" || made.options.viewOn !== v.viewOn) {
+        throw new Error(`Verification of view ${target}.${v.name} failed: it was not created on ${v.viewOn}.`);
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/select.ts
+
+
+/** `*` matches any run of characters, `?` one character; everything else is literal. */
+function globToRegExp(glob) {
+    const body = glob
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
+    return new RegExp(`^${body}$`);
+}
+const isGlob = (p) => /[*?]/.test(p);
+/**
+ * Which source collections the producer copies: `include` (names or globs; default all),
+ * minus `exclude`. `system.*` and the producer's own bookkeeping are always left out. A name
+ * (not a glob) in `include` that does not exist is an error: it is almost always a typo.
+ */
+function selectCollections(available, include, exclude = []) {
+    const warnings = [];
+    const always = (name) => name.startsWith("system.") || name === target_METADATA_COLLECTION;
+    let candidates = available.filter((n) => !always(n));
+    if (include && include.length > 0) {
+        const missing = include.filter((p) => !isGlob(p) && !available.includes(p));
+        if (missing.length) {
+            throw new errors/* UserError */.yo(`collections.include names ${missing.map((m) => `"${m}"`).join(", ")}, which the source database does not have. ` +
+                `It has: ${candidates.join(", ") || "(no collections)"}. Fix the name or remove it.`);
+        }
+        for (const p of include.filter(isGlob)) {
+            if (!candidates.some((n) => globToRegExp(p).test(n)))
+                warnings.push(`collections.include pattern "${p}" matches no collection.`);
+        }
+        const patterns = include.map(globToRegExp);
+        candidates = candidates.filter((n) => patterns.some((re) => re.test(n)));
+    }
+    const out = exclude.map(globToRegExp);
+    const excluded = candidates.filter((n) => out.some((re) => re.test(n)));
+    return { selected: candidates.filter((n) => !excluded.includes(n)).sort(), excluded, warnings };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/producer.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
+const PRODUCER_LEASE_ID = "producer-lease";
+/** The producer may write only the snapshot database. */
+function producerPolicy(snapshotDatabase, sourceDatabase, extra = []) {
+    const prot = new Map();
+    for (const db of names/* SYSTEM_DATABASES */.Pj)
+        prot.set(db, "a MongoDB system database");
+    prot.set(sourceDatabase, "the production database");
+    for (const db of extra)
+        if (db !== snapshotDatabase && !prot.has(db))
+            prot.set(db, "listed in protected-databases");
+    return { allowed: [new RegExp(`^${(0,names/* escapeRegExp */.Nt)(snapshotDatabase)}$`)], protected: prot };
+}
+/**
+ * Copies the chosen production collections into a new generation of the snapshot database,
+ * verifies it, checks it against the previous snapshot (sanity guard), and publishes it by
+ * replacing `snapshot_metadata.latest` in one write. Until then readers see the previous
+ * complete snapshot; a failed or killed run leaves it untouched.
+ */
+async function produceSnapshot(req) {
+    const started = Date.now();
+    const now = req.now ?? (() => new Date());
+    const { client, log, sourceDatabase: source, snapshotDatabase: snap } = req;
+    (0,names/* assertDatabaseName */.nx)(source, "The source database");
+    (0,names/* assertDatabaseName */.nx)(snap, "The snapshot database");
+    if (source === snap)
+        throw new errors/* UserError */.yo(`The source and snapshot databases must differ (both are "${source}").`);
+    if (names/* SYSTEM_DATABASES */.Pj.includes(snap)) {
+        throw new errors/* UserError */.yo(`The snapshot database cannot be "${snap}": it is a MongoDB system database.`);
+    }
+    const policy = producerPolicy(snap, source, req.protectedDatabases);
+    if (policy.protected.has(snap))
+        throw new errors/* UserError */.yo(`The snapshot database "${snap}" is protected (${policy.protected.get(snap)}).`);
+    const sourceClient = req.sourceClient ?? client;
+    const separate = req.sourceClient !== undefined && req.sourceClient !== client;
+    await least_privilege_assertLeastPrivilege(client, policy, log, {
+        allow: req.allowPrivilegedCredentials,
+        intended: separate
+            ? `readWrite + dbAdmin on "${snap}" only (production is read through source-uri)`
+            : `read on "${source}" and readWrite + dbAdmin on "${snap}" only`,
+    });
+    if (separate) {
+        await assertReadOnlySource(sourceClient, source, log, {
+            allow: req.allowPrivilegedCredentials,
+            where: req.sourceDescription ?? "source-uri",
+        });
+    }
+    const sourceSpecs = await readCollectionSpecs(sourceClient.db(source));
+    if (sourceSpecs.length === 0) {
+        throw new errors/* UserError */.yo(`The source database "${source}" has no collections these credentials can see${separate ? ` (on ${req.sourceDescription ?? "source-uri"})` : ""}. Check source-database and the user's read role.`);
+    }
+    const selection = selectCollections(sourceSpecs.map((s) => s.name), req.include, req.exclude);
+    for (const w of selection.warnings)
+        log.warning(w);
+    const chosen = sourceSpecs.filter((s) => selection.selected.includes(s.name));
+    const copies = chosen.filter((s) => s.type !== "view");
+    const views = chosen
+        .filter((s) => s.type === "view")
+        .map((v) => ({
+        name: v.name,
+        viewOn: String(v.options.viewOn),
+        pipeline: v.options.pipeline ?? [],
+        ...(v.options.collation ? { collation: v.options.collation } : {}),
+    }));
+    for (const v of views) {
+        if (!copies.some((c) => c.name === v.viewOn))
+            log.warning(`View ${v.name} reads ${v.viewOn}, which is not in the snapshot; it will be empty in PR databases.`);
+    }
+    if (copies.length === 0)
+        throw new errors/* UserError */.yo("No collections selected: check collections.include / collections.exclude.");
+    const timestamp = now();
+    const generation = newGenerationName(timestamp, (0,external_node_crypto_.randomBytes)(2).toString("hex"));
+    const previous = await readSnapshotMetadata(client.db(snap));
+    const base = {
+        sourceDatabase: source,
+        snapshotDatabase: snap,
+        generation,
+        timestamp,
+        views: views.map((v) => v.name),
+        excluded: selection.excluded,
+        ...(previous?.status === "complete"
+            ? {
+                previous: {
+                    ...(previous.generation ? { generation: previous.generation } : {}),
+                    timestamp: previous.timestamp,
+                },
+            }
+            : {}),
+    };
+    const sourceDb = sourceClient.db(source);
+    const sizes = new Map(await Promise.all(copies.map(async (c) => [c.name, await dataSize(sourceDb, c.name)])));
+    const counts0 = new Map(await Promise.all(copies.map(async (c) => [c.name, await sourceDb.collection(c.name).estimatedDocumentCount()])));
+    if (req.dryRun) {
+        for (const c of copies)
+            log.info(`  would copy ${source}.${c.name} (${c.type}, ${c.indexes.length} secondary indexes)`);
+        for (const v of views)
+            log.info(`  would record view ${v.name} on ${v.viewOn}`);
+        return {
+            ...base,
+            dryRun: true,
+            collections: copies.map((c) => ({
+                name: c.name,
+                documents: counts0.get(c.name) ?? 0,
+                indexes: c.indexes.length,
+                seconds: 0,
+                method: "planned",
+            })),
+            documents: [...counts0.values()].reduce((a, b) => a + b, 0),
+            durationMs: Date.now() - started,
+            deletedGenerations: [],
+        };
+    }
+    // ---- writes start here: only ever into the snapshot database ----
+    const holder = (0,external_node_crypto_.randomUUID)();
+    const lease = await lease_acquireLease({
+        collection: client.db(snap).collection(target_METADATA_COLLECTION),
+        id: PRODUCER_LEASE_ID,
+        holder,
+        owner: lease_leaseOwner(),
+        what: "produce",
+        ttlMs: (req.leaseSeconds ?? 120) * 1000,
+        waitMs: 0,
+        subject: `snapshot database ${snap}`,
+        log,
+        busyMessage: (current) => `Another snapshot producer is running on ${snap}${current ? `: ${describeHolder(current)}` : ""}. ` +
+            "Wait for it to finish, then run again.",
+    });
+    const genDocs = generations(client.db(snap));
+    let progress;
+    try {
+        await stale_stopStaleCopies(client, snap, log, holder);
+        await genDocs.insertOne({
+            _id: generationId(generation),
+            kind: "generation",
+            generation,
+            status: "writing",
+            startedAt: timestamp,
+            physical: copies.map((c) => physicalCollection(generation, c.name)),
+            holder,
+        });
+        let results;
+        try {
+            progress = new progress_Progress({
+                log,
+                what: `Copying ${source} into generation ${generation}`,
+                totalDocuments: [...counts0.values()].reduce((a, b) => a + b, 0),
+                totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
+                ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+            }).start();
+            const env = {
+                source: sourceClient,
+                target: client,
+                sameDeployment: !separate,
+                policy,
+                log,
+                tag: holder,
+                timeseriesOut: await server_serverSupportsTimeseriesOut(client),
+                ...(await coresOrFallback(client, req.concurrency, log)),
+                concurrency: req.concurrency,
+                method: req.copyMethod ?? "auto",
+                rangeThresholdBytes: (req.rangeThresholdMb ?? methods/* DEFAULT_RANGE_THRESHOLD_MB */.I8) * 1024 * 1024,
+                progress,
+                guard: () => lease.assertHeld(),
+                ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+            };
+            results = await concurrency_mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
+                const r = await engine_copyCollection(env, {
+                    source: { db: source, collection: spec.name },
+                    target: { db: snap, collection: physicalCollection(generation, spec.name) },
+                    spec,
+                    bytes: sizes.get(spec.name) ?? 0,
+                    documents: counts0.get(spec.name) ?? 0,
+                }).catch(async (error) => {
+                    throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
+                });
+                log.info(`  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`);
+                return r;
+            });
+            progress.stop();
+            const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+            const refusal = sanityCheck(previous, counts, req.maxShrinkPercent);
+            if (refusal.length) {
+                const message = `Refusing to publish the new snapshot: ${refusal.join("; ")}. The previous snapshot stays in use. ` +
+                    "If production really shrank, run again with force: true.";
+                if (!req.force)
+                    throw new errors/* RefusedError */.fk(message);
+                log.warning(`${message} (publishing anyway: force is true)`);
+            }
+            const latest = {
+                _id: LATEST,
+                timestamp,
+                source,
+                collections: results.map((r) => r.name),
+                counts,
+                status: "complete",
+                method: PRODUCER_METHOD,
+                generation,
+                physical: Object.fromEntries(results.map((r) => [r.name, r.target.collection])),
+                views,
+                methods: Object.fromEntries(results.map((r) => [r.name, r.method])),
+                ...(separate ? { sourceDeployment: "separate" } : {}),
+                completedAt: now(),
+            };
+            lease.assertHeld();
+            // The publish: one document replaced, so readers switch from the old generation to the new one at once.
+            await client
+                .db(snap)
+                .collection(target_METADATA_COLLECTION)
+                .replaceOne({ _id: LATEST }, latest, { upsert: true });
+        }
+        catch (error) {
+            await genDocs
+                .updateOne({ _id: generationId(generation) }, { $set: { status: "failed", error: (0,errors/* errorMessage */.gJ)(error) } })
+                .catch(() => { });
+            throw error;
+        }
+        const publishedAt = now();
+        await genDocs.updateOne({ _id: generationId(generation) }, { $set: { status: "complete", completedAt: publishedAt } });
+        await genDocs.updateMany({ kind: "generation", status: "complete", generation: { $ne: generation } }, { $set: { status: "retired", retiredAt: publishedAt } });
+        const deletedGenerations = await applyRetention(client, snap, {
+            current: generation,
+            retain: req.retain,
+            graceMs: req.graceSeconds * 1000,
+            now: publishedAt,
+            log,
+        });
+        return {
+            ...base,
+            dryRun: false,
+            collections: results.map(engine_collectionReport),
+            documents: results.reduce((n, r) => n + r.documents, 0),
+            durationMs: Date.now() - started,
+            deletedGenerations,
+        };
+    }
+    finally {
+        progress?.stop();
+        await lease.release().catch(() => { });
+    }
+}
+/**
+ * A copy that fails after its retries says which side failed: with two deployments, "connection
+ * closed" alone does not tell an operator whether production or the previews cluster went away.
+ */
+async function explainCopyFailure(error, collection, req, sourceClient, separate) {
+    if (error instanceof errors/* UserError */.yo)
+        return error;
+    const reachable = async (c) => c
+        .db("admin")
+        .command({ ping: 1 }, { timeoutMS: 3_000 })
+        .then(() => true, () => false);
+    const [sourceUp, targetUp] = await Promise.all([
+        reachable(sourceClient),
+        separate ? reachable(req.client) : true,
+    ]);
+    const kept = "Nothing was published: the previous snapshot stays complete and in use.";
+    if (!sourceUp) {
+        return new Error(`Copying ${req.sourceDatabase}.${collection} failed because the production deployment` +
+            `${separate ? ` (${req.sourceDescription ?? "source-uri"})` : ""} stopped answering: ${(0,errors/* errorMessage */.gJ)(error)}. ${kept}`);
+    }
+    if (!targetUp) {
+        return new Error(`Copying ${req.sourceDatabase}.${collection} failed because the deployment of the snapshot database ${req.snapshotDatabase} (mongodb-uri) stopped answering: ${(0,errors/* errorMessage */.gJ)(error)}. ${kept}`);
+    }
+    return new Error(`Copying ${req.sourceDatabase}.${collection} failed: ${(0,errors/* errorMessage */.gJ)(error)}. ${kept}`);
+}
+/** Why a new snapshot looks wrong compared with the previous one (an emptied or collapsed collection). */
+function sanityCheck(previous, counts, maxShrinkPercent) {
+    if (previous?.status !== "complete" || !previous.counts)
+        return [];
+    const problems = [];
+    for (const [name, before] of Object.entries(previous.counts)) {
+        if (!(name in counts) || before <= 0)
+            continue;
+        const after = counts[name] ?? 0;
+        if (after === 0)
+            problems.push(`${name} had ${before} documents and is now empty`);
+        else if (((before - after) / before) * 100 > maxShrinkPercent) {
+            problems.push(`${name} shrank from ${before} to ${after} documents (more than ${maxShrinkPercent}%)`);
+        }
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
+var snapshot_settings = __webpack_require__(1014);
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/run.ts
+
+
+
+
+
+
+/**
+ * Connecting and running the producer or the restore: the same for the GitHub Actions and the
+ * command line. Connection pools leave room for every collection copied at once plus the
+ * parallel ranges of the largest one.
+ */
+const poolFor = (concurrency) => concurrency + methods/* MAX_RANGES */.yM + 4;
+async function runProducer(c, settings, common, log) {
+    const maxPoolSize = poolFor(settings.concurrency);
+    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize }, (client) => {
+        const { sourceUri } = c;
+        if (!sourceUri)
+            return produceSnapshot((0,snapshot_settings/* produceRequest */.m_)(settings, common, client, log));
+        return client_withMongo({ uri: sourceUri, log, appName: `${c.appName} (source)`, maxPoolSize, input: "source-uri" }, (source) => produceSnapshot((0,snapshot_settings/* produceRequest */.m_)(settings, common, client, log, {
+            client: source,
+            description: (0,connection_string/* describeConnection */.If)((0,connection_string/* parseConnectionString */.HH)(sourceUri)),
+        })));
+    });
+}
+async function runRestore(c, settings, common, log) {
+    return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
+}
+
+;// CONCATENATED MODULE: ./src/direct.ts
+
+
+
+
+/** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
+async function runDirect(inputs, log) {
+    const report = await runProducer({
+        uri: inputs.uri,
+        ...(inputs.sourceUri ? { sourceUri: inputs.sourceUri } : {}),
+        appName: "pr-snapshots/trigger-producer",
+    }, inputs, inputs, log);
+    log.info(`${report.dryRun ? "Dry run: would copy" : `Published snapshot ${report.generation}:`} ${report.collections.length} collections, ` +
+        `${report.documents} documents from ${report.sourceDatabase} in ${(report.durationMs / 1000).toFixed(1)}s.`);
+    return {
+        outputs: {
+            "snapshot-timestamp": report.dryRun ? "" : report.timestamp.toISOString(),
+            collections: report.collections.length,
+            documents: report.documents,
+            generation: report.dryRun ? "" : report.generation,
+            "job-name": "",
+        },
+        summary: directSummary(report),
+    };
+}
+/** The snapshot a Kubernetes job just published. */
+async function readLatestSnapshot(uri, snapshotDatabase, log) {
+    return client_withMongo({ uri, log, appName: "pr-snapshots/trigger-producer" }, async (client) => {
+        const meta = await readSnapshotMetadata(client.db(snapshotDatabase));
+        return meta?.status === "complete" ? meta : undefined;
+    });
+}
+function directSummary(r) {
+    const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
+    const head = r.dryRun
+        ? "### pr-snapshots: snapshot plan (dry run, nothing written)"
+        : "### pr-snapshots: snapshot refreshed";
+    const facts = [
+        `${(0,markdown/* code */.aY)(r.sourceDatabase)} → ${(0,markdown/* code */.aY)(r.snapshotDatabase)}${r.dryRun ? "" : `, generation ${(0,markdown/* code */.aY)(r.generation)}, taken ${(0,markdown/* formatUtc */.ay)(r.timestamp)}`}`,
+        `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views recorded: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
+        ...(r.previous ? [`Replaces the snapshot taken ${(0,markdown/* formatUtc */.ay)(r.previous.timestamp)}`] : []),
+        ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
+        ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
+    ];
+    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${(0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method"], rows)}\n`;
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,363 @@
+import type { Document, MongoClient } from "mongodb";
+import { MongoServerError } from "mongodb";
+import type { Log } from "../log";
+import { withRetry } from "../mongo/retry";
+import {
+  type CollectionSpec,
+  compareSpecs,
+  creatableOptions,
+  indexSpecsFor,
+  readCollectionSpec,
+} from "../mongo/specs";
+import { assertWritableTarget, type TargetPolicy } from "../names";
+import { type CopyMethodKind, type CopyMethodSetting, chooseMethod, type MethodChoice } from "./methods";
+import type { Progress, ProgressTask } from "./progress";
+import { rangeMatch, splitById } from "./ranges";
+import { copyComment } from "./stale";
+import { streamCopy } from "./stream";
+
+/**
+ * The copy engine: one collection from a source namespace to a target namespace, by one of three
+ * methods (see methods.ts), with the source's options and indexes, verified afterwards. The
+ * restore and the producer both copy through here; masking and subsetting arrive as `pipeline`,
+ * stages that run on the source before anything is written.
+ */
+
+export interface Namespace {
+  db: string;
+  collection: string;
+}
+
+export interface CopyEnv {
+  source: MongoClient;
+  target: MongoClient;
+  /** Source and target are one deployment: the server can copy by itself. */
+  sameDeployment: boolean;
+  /** Checked before every write into the target database. */
+  policy: TargetPolicy;
+  log: Log;
+  /** Attached as the comment of every server-side copy, so a later run can find and stop it. */
+  tag: string;
+  /** Server-side time limit of one aggregation (0 or undefined = none). */
+  maxTimeMS?: number;
+  /** `$out` can write time-series collections on the target (MongoDB 7.0.3+). */
+  timeseriesOut: boolean;
+  /** The target server's cores, when readable. */
+  cores?: number;
+  concurrency: number;
+  method: CopyMethodSetting;
+  rangeThresholdBytes: number;
+  /** Smallest amount of data worth a range or reader of its own (tests make it small). */
+  minRangeBytes?: number;
+  progress?: Progress;
+  /** Also checked before every write: e.g. that this run still holds the one-writer lease. */
+  guard?: () => void;
+  attempts?: number;
+}
+
+export interface CopyRequest {
+  source: Namespace;
+  target: Namespace;
+  /** The source's options and indexes, recreated on the target (its name is the target's logical name). */
+  spec: CollectionSpec;
+  /** Size and count of the source, for choosing the method and reporting progress. */
+  bytes: number;
+  documents: number;
+  /** When known (restore from a snapshot), the copy must hold exactly this many documents. */
+  expectedCount?: number;
+  /** Stages run on the source after the range filter, before anything is written (masking, subset). */
+  pipeline?: readonly Document[];
+}
+
+export interface CopyResult {
+  name: string;
+  target: Namespace;
+  documents: number;
+  indexes: number;
+  /** The method as the summary shows it, e.g. "$out", "ranges ×8", "stream (capped)". */
+  method: string;
+  kind: CopyMethodKind;
+  ms: number;
+  startedAt: number;
+  endedAt: number;
+  attempts: number;
+}
+
+/** One row of a restore's or producer's report. */
+export interface CollectionReport {
+  name: string;
+  documents: number;
+  indexes: number;
+  seconds: number;
+  method: string;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+export function collectionReport(r: CopyResult): CollectionReport {
+  return {
+    name: r.name,
+    documents: r.documents,
+    indexes: r.indexes,
+    seconds: r.ms / 1000,
+    method: r.method,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+  };
+}
+
+export async function copyCollection(env: CopyEnv, request: CopyRequest): Promise<CopyResult> {
+  const { source, target, spec } = request;
+  const startedAt = Date.now();
+  const choice = chooseMethod({
+    type: spec.type === "timeseries" ? "timeseries" : "collection",
+    capped: spec.options.capped === true,
+    bytes: request.bytes,
+    sameDeployment: env.sameDeployment,
+    timeseriesOut: env.timeseriesOut,
+    cores: env.cores,
+    concurrency: env.concurrency,
+    rangeThresholdBytes: env.rangeThresholdBytes,
+    setting: env.method,
+    ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
+  });
+  env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
+  const task = env.progress?.task(spec.name, choice.label, {
+    documents: request.expectedCount ?? request.documents,
+    bytes: request.bytes,
+  });
+  let attempts = 0;
+  try {
+    await withRetry(
+      async (attempt) => {
+        attempts = attempt;
+        await copyOnce(env, request, choice, task);
+      },
+      { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` },
+    );
+    task?.phase("verifying");
+    const db = env.target.db(target.db);
+    const copied = await readCollectionSpec(db, target.collection);
+    const problems = compareSpecs({ ...spec, name: target.collection }, copied);
+    const documents = await db.collection(target.collection).countDocuments({});
+    if (request.expectedCount !== undefined && documents !== request.expectedCount) {
+      problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
+    }
+    if (problems.length) {
+      throw new Error(
+        `Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`,
+      );
+    }
+    const endedAt = Date.now();
+    return {
+      name: spec.name,
+      target,
+      documents,
+      indexes: spec.indexes.length,
+      method: choice.label,
+      kind: choice.kind,
+      ms: endedAt - startedAt,
+      startedAt,
+      endedAt,
+      attempts,
+    };
+  } finally {
+    task?.done();
+  }
+}
+
+async function copyOnce(
+  env: CopyEnv,
+  request: CopyRequest,
+  choice: MethodChoice,
+  task: ProgressTask | undefined,
+): Promise<void> {
+  const { source, target, spec } = request;
+  const beforeWrite = () => {
+    assertWritableTarget(target.db, env.policy);
+    env.guard?.();
+  };
+  beforeWrite();
+  const targetDb = env.target.db(target.db);
+  const sourceColl = env.source.db(source.db).collection(source.collection);
+  const targetColl = targetDb.collection(target.collection);
+  const pipeline = [...(request.pipeline ?? [])];
+  const comment = copyComment(target, env.tag);
+  const aggregateOptions: Document = {
+    // The source already passed its validator (or predates it); a copy must not re-judge it.
+    bypassDocumentValidation: true,
+    comment,
+    ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+  };
+  const indexes = indexSpecsFor(spec);
+  const buildIndexes = async () => {
+    if (!indexes.length) return;
+    task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
+    beforeWrite();
+    await targetDb.command({ createIndexes: target.collection, indexes });
+  };
+  task?.setProbe(undefined);
+  await dropCollectionIfExists(env.target, target);
+
+  if (spec.type === "timeseries") {
+    const timeseries = timeseriesOptions(spec.options.timeseries as Document);
+    const ttl =
+      spec.options.expireAfterSeconds === undefined
+        ? {}
+        : { expireAfterSeconds: spec.options.expireAfterSeconds };
+    if (choice.kind === "$out") {
+      beforeWrite();
+      await sourceColl
+        .aggregate(
+          [...pipeline, { $out: { db: target.db, coll: target.collection, timeseries } }],
+          aggregateOptions,
+        )
+        .toArray();
+      if (ttl.expireAfterSeconds !== undefined)
+        await targetDb.command({ collMod: target.collection, ...ttl });
+    } else {
+      await targetDb.createCollection(target.collection, { timeseries, ...ttl } as Document);
+      await streamCopy({
+        source: sourceColl,
+        target: targetColl,
+        pipeline,
+        ranges: [{}],
+        ordered: false,
+        comment,
+        ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+        ...(task ? { task } : {}),
+        beforeWrite,
+      });
+    }
+    await buildIndexes();
+    return;
+  }
+
+  if (spec.options.capped === true) {
+    const capped: Document = { capped: true, size: spec.options.size };
+    if (spec.options.max !== undefined) capped.max = spec.options.max;
+    await targetDb.createCollection(target.collection, { ...creatableOptions(spec), ...capped });
+    await streamCopy({
+      source: sourceColl,
+      target: targetColl,
+      pipeline,
+      ranges: [{}],
+      ordered: true,
+      comment,
+      ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+      ...(task ? { task } : {}),
+      beforeWrite,
+    });
+    await buildIndexes();
+    return;
+  }
+
+  await targetDb.createCollection(target.collection, creatableOptions(spec));
+  if (choice.kind === "$out") {
+    beforeWrite();
+    await sourceColl
+      .aggregate([...pipeline, { $out: { db: target.db, coll: target.collection } }], aggregateOptions)
+      .toArray();
+    await buildIndexes();
+    return;
+  }
+
+  if (choice.kind === "ranges") {
+    // Indexes first: maintaining them during K parallel inserts beats one single-threaded build afterwards.
+    await buildIndexes();
+    task?.phase("copying");
+    const perDocument = request.documents > 0 ? request.bytes / request.documents : 0;
+    task?.setProbe(async () => {
+      const documents = await targetColl.estimatedDocumentCount();
+      return { documents, bytes: Math.round(documents * perDocument) };
+    });
+    const ranges = await splitById(sourceColl, choice.parallelism, comment);
+    await Promise.all(
+      ranges.map(async (range) => {
+        const match = rangeMatch(range);
+        beforeWrite();
+        await sourceColl
+          .aggregate(
+            [
+              ...(match ? [match] : []),
+              // $merge cannot write a document whose _id is null or missing: those go through the stream below.
+              { $match: { _id: { $ne: null } } },
+              ...pipeline,
+              {
+                $merge: {
+                  into: { db: target.db, coll: target.collection },
+                  on: "_id",
+                  whenMatched: "fail",
+                  whenNotMatched: "insert",
+                },
+              },
+            ],
+            aggregateOptions,
+          )
+          .toArray();
+      }),
+    );
+    if (await sourceColl.findOne({ _id: null } as Document, { projection: { _id: 1 } })) {
+      await streamCopy({
+        source: sourceColl,
+        target: targetColl,
+        pipeline: [{ $match: { _id: null } }, ...pipeline],
+        ranges: [{}],
+        ordered: false,
+        comment,
+        beforeWrite,
+      });
+    }
+    task?.setProbe(undefined);
+    return;
+  }
+
+  // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
+  const ranges = await splitById(sourceColl, choice.parallelism, comment);
+  await streamCopy({
+    source: sourceColl,
+    target: targetColl,
+    pipeline,
+    ranges,
+    ordered: false,
+    comment,
+    ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+    ...(task ? { task } : {}),
+    beforeWrite,
+  });
+  await buildIndexes();
+}
+
+function timeseriesOptions(ts: Document): Document {
+  const out: Document = { timeField: ts.timeField };
+  if (ts.metaField !== undefined) out.metaField = ts.metaField;
+  if (ts.granularity !== undefined) out.granularity = ts.granularity;
+  else {
+    if (ts.bucketMaxSpanSeconds !== undefined) out.bucketMaxSpanSeconds = ts.bucketMaxSpanSeconds;
+    if (ts.bucketRoundingSeconds !== undefined) out.bucketRoundingSeconds = ts.bucketRoundingSeconds;
+  }
+  return out;
+}
+
+export async function dropCollectionIfExists(client: MongoClient, ns: Namespace): Promise<boolean> {
+  try {
+    return await client.db(ns.db).dropCollection(ns.collection);
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === 26) return false; // NamespaceNotFound
+    throw error;
+  }
+}
+
+/** Recreates a view in the target database (its pipeline refers to collections by their logical names). */
+export async function createView(
+  client: MongoClient,
+  policy: TargetPolicy,
+  targetDb: string,
+  view: CollectionSpec,
+): Promise<void> {
+  assertWritableTarget(targetDb, policy);
+  await dropCollectionIfExists(client, { db: targetDb, collection: view.name });
+  const options: Document = { viewOn: view.options.viewOn, pipeline: view.options.pipeline ?? [] };
+  if (view.options.collation) options.collation = view.options.collation;
+  await client.db(targetDb).createCollection(view.name, options);
+}

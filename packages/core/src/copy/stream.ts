@@ -1,0 +1,105 @@
+import { BSON, type Collection, type Document } from "mongodb";
+import type { ProgressTask } from "./progress";
+import { type IdRange, rangeMatch } from "./ranges";
+
+/**
+ * Reading documents as raw BSON and decoding them with every promotion off is what keeps a
+ * copy through the runner byte-identical: with the driver's defaults an Int64 5 or a Double 5.0
+ * comes back as a JavaScript number and is written as an Int32, a regex loses flags the
+ * JavaScript engine does not know, and a Symbol becomes a string.
+ */
+export const EXACT_BSON = {
+  promoteLongs: false,
+  promoteValues: false,
+  promoteBuffers: false,
+  bsonRegExp: true,
+} as const;
+
+export interface StreamOptions {
+  source: Collection;
+  target: Collection;
+  /** Source-side stages applied after the range filter (masking, subsetting). */
+  pipeline: readonly Document[];
+  ranges: readonly IdRange[];
+  /** Capped collections: natural order, one reader, ordered inserts. */
+  ordered: boolean;
+  comment: string;
+  maxTimeMS?: number;
+  task?: ProgressTask;
+  /** Checked before every write: the target rules and the one-writer lease. */
+  beforeWrite: () => void;
+  batchDocuments?: number;
+  batchBytes?: number;
+}
+
+export interface StreamResult {
+  documents: number;
+  bytes: number;
+}
+
+/**
+ * Copies documents through the runner, one reader per range. Each reader keeps at most one batch
+ * being written while it reads the next, so memory stays bounded at about two batches per reader.
+ */
+export async function streamCopy(o: StreamOptions): Promise<StreamResult> {
+  const totals = { documents: 0, bytes: 0 };
+  await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
+  return totals;
+}
+
+async function readRange(o: StreamOptions, range: IdRange, totals: StreamResult): Promise<void> {
+  const maxDocs = o.batchDocuments ?? 1_000;
+  const maxBytes = o.batchBytes ?? 8 * 1024 * 1024;
+  const match = rangeMatch(range);
+  const cursor = o.source.aggregate([...(match ? [match] : []), ...o.pipeline], {
+    raw: true,
+    batchSize: maxDocs,
+    comment: o.comment,
+    allowDiskUse: true,
+    ...(o.ordered ? { hint: { $natural: 1 } } : {}),
+    ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+  });
+  let failed: { error: unknown } | undefined;
+  let pending: Promise<void> = Promise.resolve();
+  const write = (docs: Document[], bytes: number) => {
+    o.beforeWrite();
+    return o.target
+      .insertMany(docs, {
+        ordered: o.ordered,
+        bypassDocumentValidation: true,
+        // The driver would replace a null _id with a new ObjectId: the server must see the document as it is.
+        forceServerObjectId: true,
+      })
+      .then(
+        () => {
+          totals.documents += docs.length;
+          totals.bytes += bytes;
+          o.task?.add(docs.length, bytes);
+        },
+        (error: unknown) => {
+          failed ??= { error };
+        },
+      );
+  };
+  let batch: Document[] = [];
+  let size = 0;
+  try {
+    for await (const raw of cursor) {
+      if (failed) break;
+      const bytes = raw as unknown as Uint8Array;
+      batch.push(BSON.deserialize(bytes, EXACT_BSON));
+      size += bytes.byteLength;
+      if (batch.length >= maxDocs || size >= maxBytes) {
+        await pending;
+        pending = write(batch, size);
+        batch = [];
+        size = 0;
+      }
+    }
+    await pending;
+    if (!failed && batch.length) await write(batch, size);
+  } finally {
+    await cursor.close().catch(() => {});
+  }
+  if (failed) throw failed.error;
+}
