@@ -70053,12 +70053,14 @@ const MAX_STREAM_READERS = 4;
 const DEFAULT_RANGE_THRESHOLD_MB = 128;
 /**
  * Range copies on a server with `cores` cores: half of them, so index maintenance and the
- * other collections copied meanwhile still have room (8 ranges on 16 cores measured best).
+ * other collections copied meanwhile still have room (8 ranges on 16 cores measured best). On
+ * 2 cores that is 1, i.e. no split: there, two ranges measured slower than `$out` (9.2 s vs 7.8 s
+ * for the 0.25 GiB benchmark restore), because the single-threaded text index build is the floor.
  */
 function rangesFor(facts) {
     const wanted = facts.cores === undefined ? facts.concurrency : Math.round(facts.cores / 2);
     const bySize = Math.max(1, Math.floor(facts.bytes / (facts.minRangeBytes ?? MIN_RANGE_BYTES)));
-    return Math.max(1, Math.min(MAX_RANGES, Math.max(2, wanted), bySize));
+    return Math.max(1, Math.min(MAX_RANGES, wanted, bySize));
 }
 function streamReaders(f) {
     return Math.max(1, Math.min(MAX_STREAM_READERS, Math.floor(f.bytes / (f.minRangeBytes ?? MIN_RANGE_BYTES))));
@@ -70610,14 +70612,69 @@ async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
     return stale.length;
 }
 
+// EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/cmap/commands.js
+var commands = __nccwpck_require__(1453);
+;// CONCATENATED MODULE: ../../packages/core/src/copy/raw-insert.ts
+// A static import, so that the bundler includes the very module the driver itself uses: the
+// driver recognises the class with `instanceof`.
+
+function documentSequenceClass() {
+    const candidate = commands.DocumentSequence;
+    return typeof candidate === "function" && typeof candidate.prototype?.push === "function"
+        ? candidate
+        : undefined;
+}
+/** Inserts raw BSON documents with one `insert` command; throws unless every one was written. */
+async function insertRaw(collection, documents, options) {
+    const Sequence = documentSequenceClass();
+    if (!Sequence)
+        throw new Error("raw inserts are not available with this driver version");
+    const sequence = new Sequence("documents");
+    for (const d of documents)
+        sequence.push(EMPTY, d);
+    const wc = collection.writeConcern;
+    const reply = await collection.db.command({
+        insert: collection.collectionName,
+        documents: sequence,
+        ordered: options.ordered,
+        // The source already passed its validator (or predates it); a copy must not re-judge it.
+        bypassDocumentValidation: true,
+        ...(wc && (wc.w !== undefined || wc.journal !== undefined)
+            ? {
+                writeConcern: {
+                    ...(wc.w !== undefined ? { w: wc.w } : {}),
+                    ...(wc.journal !== undefined ? { j: wc.journal } : {}),
+                },
+            }
+            : {}),
+    });
+    const errors = reply.writeErrors;
+    if (errors?.length) {
+        const first = errors[0];
+        const error = new Error(`Insert into ${collection.namespace} failed for ${errors.length} document(s): ${first?.errmsg} (code ${first?.code}).`);
+        Object.assign(error, { code: first?.code });
+        throw error;
+    }
+    if (reply.writeConcernError) {
+        throw new Error(`Insert into ${collection.namespace}: write concern error ${JSON.stringify(reply.writeConcernError)}.`);
+    }
+    if (Number(reply.n) !== documents.length) {
+        throw new Error(`Insert into ${collection.namespace} wrote ${String(reply.n)} of ${documents.length} documents.`);
+    }
+}
+/** Only read by the driver's command monitoring, which copies do not enable. */
+const EMPTY = Object.freeze({});
+
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/stream.ts
 
 
+
 /**
- * Reading documents as raw BSON and decoding them with every promotion off is what keeps a
- * copy through the runner byte-identical: with the driver's defaults an Int64 5 or a Double 5.0
- * comes back as a JavaScript number and is written as an Int32, a regex loses flags the
- * JavaScript engine does not know, and a Symbol becomes a string.
+ * Documents are read as raw BSON and, where the driver allows it, written back as the same bytes
+ * (raw-insert.ts). Otherwise they are decoded with every promotion off, which also keeps the copy
+ * byte-identical: with the driver's defaults an Int64 5 or a Double 5.0 comes back as a
+ * JavaScript number and is written as an Int32, a regex loses flags the JavaScript engine does not
+ * know, and a Symbol becomes a string.
  */
 const EXACT_BSON = {
     promoteLongs: false,
@@ -70630,7 +70687,7 @@ const EXACT_BSON = {
  * being written while it reads the next, so memory stays bounded at about two batches per reader.
  */
 async function streamCopy(o) {
-    const totals = { documents: 0, bytes: 0 };
+    const totals = { documents: 0, bytes: 0, passThrough: !o.decode && documentSequenceClass() !== undefined };
     await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
     return totals;
 }
@@ -70646,18 +70703,22 @@ async function readRange(o, range, totals) {
         ...(o.ordered ? { hint: { $natural: 1 } } : {}),
         ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
     });
+    const { passThrough } = totals;
     let failed;
     let pending = Promise.resolve();
-    const write = (docs, bytes) => {
-        o.beforeWrite();
-        return o.target
-            .insertMany(docs, {
+    const insert = (docs) => passThrough
+        ? insertRaw(o.target, docs, { ordered: o.ordered })
+        : o.target
+            .insertMany(docs.map((d) => lib.BSON.deserialize(d, EXACT_BSON)), {
             ordered: o.ordered,
             bypassDocumentValidation: true,
             // The driver would replace a null _id with a new ObjectId: the server must see the document as it is.
             forceServerObjectId: true,
         })
-            .then(() => {
+            .then(() => undefined);
+    const write = (docs, bytes) => {
+        o.beforeWrite();
+        return insert(docs).then(() => {
             totals.documents += docs.length;
             totals.bytes += bytes;
             o.task?.add(docs.length, bytes);
@@ -70672,7 +70733,7 @@ async function readRange(o, range, totals) {
             if (failed)
                 break;
             const bytes = raw;
-            batch.push(lib.BSON.deserialize(bytes, EXACT_BSON));
+            batch.push(bytes);
             size += bytes.byteLength;
             if (batch.length >= maxDocs || size >= maxBytes) {
                 await pending;
@@ -70793,6 +70854,11 @@ async function copyOnce(env, request, choice, task) {
         beforeWrite();
         await targetDb.command({ createIndexes: target.collection, indexes });
     };
+    const stream = async (options) => {
+        const r = await streamCopy(options);
+        env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
+        return r;
+    };
     task?.setProbe(undefined);
     await dropCollectionIfExists(env.target, target);
     if (spec.type === "timeseries") {
@@ -70810,7 +70876,7 @@ async function copyOnce(env, request, choice, task) {
         }
         else {
             await targetDb.createCollection(target.collection, { timeseries, ...ttl });
-            await streamCopy({
+            await stream({
                 source: sourceColl,
                 target: targetColl,
                 pipeline,
@@ -70830,7 +70896,7 @@ async function copyOnce(env, request, choice, task) {
         if (spec.options.max !== undefined)
             capped.max = spec.options.max;
         await targetDb.createCollection(target.collection, { ...creatableOptions(spec), ...capped });
-        await streamCopy({
+        await stream({
             source: sourceColl,
             target: targetColl,
             pipeline,
@@ -70884,7 +70950,7 @@ async function copyOnce(env, request, choice, task) {
                 .toArray();
         }));
         if (await sourceColl.findOne({ _id: null }, { projection: { _id: 1 } })) {
-            await streamCopy({
+            await stream({
                 source: sourceColl,
                 target: targetColl,
                 pipeline: [{ $match: { _id: null } }, ...pipeline],
@@ -70899,7 +70965,7 @@ async function copyOnce(env, request, choice, task) {
     }
     // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
     const ranges = await splitById(sourceColl, choice.parallelism, comment);
-    await streamCopy({
+    await stream({
         source: sourceColl,
         target: targetColl,
         pipeline,

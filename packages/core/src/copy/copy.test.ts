@@ -26,7 +26,8 @@ import { type CopyEnv, copyCollection } from "./engine";
 import { chooseMethod, type MethodFacts, rangesFor } from "./methods";
 import { formatDuration, formatProgress, Progress } from "./progress";
 import { rangeMatch, rangesFromSortedSample, splitById } from "./ranges";
-import { EXACT_BSON } from "./stream";
+import { documentSequenceClass, insertRaw } from "./raw-insert";
+import { EXACT_BSON, streamCopy } from "./stream";
 
 /** Documents whose _id is any BSON value, as the tests insert them. */
 type AnyIdDoc = { _id: unknown; [field: string]: unknown };
@@ -290,6 +291,41 @@ describe("copy engine: byte-identical by every method", () => {
   });
 });
 
+describe("the stream's two writers", () => {
+  it("raw pass-through is available with this driver, and refuses to lose documents silently", async () => {
+    expect(documentSequenceClass()).toBeDefined();
+    const coll = one.db("cp_raw").collection("dup");
+    await coll.drop().catch(() => {});
+    const doc = BSON.serialize({ _id: 1, x: new Long(5) });
+    await insertRaw(coll, [doc], { ordered: false });
+    await expect(
+      insertRaw(coll, [doc, BSON.serialize({ _id: 2 })], { ordered: false }),
+    ).rejects.toMatchObject({
+      code: 11000,
+    });
+    expect(await coll.countDocuments()).toBe(2);
+  });
+
+  it.each([false, true])("decode=%s: every BSON type arrives byte-identical", async (decode) => {
+    await seed(one, "cp_writer_src", "all", everyType());
+    await other.db(`cp_writer_${decode}`).dropDatabase();
+    await other.db(`cp_writer_${decode}`).createCollection("all");
+    const result = await streamCopy({
+      source: one.db("cp_writer_src").collection("all"),
+      target: other.db(`cp_writer_${decode}`).collection("all"),
+      pipeline: [],
+      ranges: [{}],
+      ordered: false,
+      comment: "test",
+      beforeWrite: () => {},
+      decode,
+      batchDocuments: 7,
+    });
+    expect(result.documents).toBe(everyType().length);
+    expect(await hashOf(other, `cp_writer_${decode}`, "all")).toBe(await hashOf(one, "cp_writer_src", "all"));
+  });
+});
+
 describe("splitting by _id", () => {
   const anyId = fc.oneof(
     fc.integer({ min: -1000, max: 1000 }).map((n) => new Int32(n)),
@@ -377,6 +413,7 @@ describe("choosing the method", () => {
     expect(chooseMethod(facts({})).label).toBe("$out");
     expect(chooseMethod(facts({ bytes: GiB })).label).toBe("ranges ×8");
     expect(chooseMethod(facts({ bytes: GiB, cores: 4 })).label).toBe("ranges ×2");
+    expect(chooseMethod(facts({ bytes: GiB, cores: 2 })).label).toBe("$out");
     expect(chooseMethod(facts({ bytes: GiB, cores: undefined })).label).toBe("ranges ×4");
     expect(chooseMethod(facts({ bytes: GiB, cores: 64 })).label).toBe("ranges ×16");
     expect(chooseMethod(facts({ capped: true, bytes: GiB })).label).toBe("stream (capped)");

@@ -14,7 +14,7 @@ import { type CopyMethodKind, type CopyMethodSetting, chooseMethod, type MethodC
 import type { Progress, ProgressTask } from "./progress";
 import { rangeMatch, splitById } from "./ranges";
 import { copyComment } from "./stale";
-import { streamCopy } from "./stream";
+import { type StreamOptions, type StreamResult, streamCopy } from "./stream";
 
 /**
  * The copy engine: one collection from a source namespace to a target namespace, by one of three
@@ -196,6 +196,13 @@ async function copyOnce(
     beforeWrite();
     await targetDb.command({ createIndexes: target.collection, indexes });
   };
+  const stream = async (options: StreamOptions): Promise<StreamResult> => {
+    const r = await streamCopy(options);
+    env.log.debug(
+      `${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`,
+    );
+    return r;
+  };
   task?.setProbe(undefined);
   await dropCollectionIfExists(env.target, target);
 
@@ -217,7 +224,7 @@ async function copyOnce(
         await targetDb.command({ collMod: target.collection, ...ttl });
     } else {
       await targetDb.createCollection(target.collection, { timeseries, ...ttl } as Document);
-      await streamCopy({
+      await stream({
         source: sourceColl,
         target: targetColl,
         pipeline,
@@ -237,7 +244,7 @@ async function copyOnce(
     const capped: Document = { capped: true, size: spec.options.size };
     if (spec.options.max !== undefined) capped.max = spec.options.max;
     await targetDb.createCollection(target.collection, { ...creatableOptions(spec), ...capped });
-    await streamCopy({
+    await stream({
       source: sourceColl,
       target: targetColl,
       pipeline,
@@ -298,7 +305,7 @@ async function copyOnce(
       }),
     );
     if (await sourceColl.findOne({ _id: null } as Document, { projection: { _id: 1 } })) {
-      await streamCopy({
+      await stream({
         source: sourceColl,
         target: targetColl,
         pipeline: [{ $match: { _id: null } }, ...pipeline],
@@ -314,7 +321,7 @@ async function copyOnce(
 
   // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
   const ranges = await splitById(sourceColl, choice.parallelism, comment);
-  await streamCopy({
+  await stream({
     source: sourceColl,
     target: targetColl,
     pipeline,

@@ -1,12 +1,14 @@
 import { BSON, type Collection, type Document } from "mongodb";
 import type { ProgressTask } from "./progress";
 import { type IdRange, rangeMatch } from "./ranges";
+import { documentSequenceClass, insertRaw } from "./raw-insert";
 
 /**
- * Reading documents as raw BSON and decoding them with every promotion off is what keeps a
- * copy through the runner byte-identical: with the driver's defaults an Int64 5 or a Double 5.0
- * comes back as a JavaScript number and is written as an Int32, a regex loses flags the
- * JavaScript engine does not know, and a Symbol becomes a string.
+ * Documents are read as raw BSON and, where the driver allows it, written back as the same bytes
+ * (raw-insert.ts). Otherwise they are decoded with every promotion off, which also keeps the copy
+ * byte-identical: with the driver's defaults an Int64 5 or a Double 5.0 comes back as a
+ * JavaScript number and is written as an Int32, a regex loses flags the JavaScript engine does not
+ * know, and a Symbol becomes a string.
  */
 export const EXACT_BSON = {
   promoteLongs: false,
@@ -30,11 +32,15 @@ export interface StreamOptions {
   beforeWrite: () => void;
   batchDocuments?: number;
   batchBytes?: number;
+  /** Decode and re-encode instead of passing raw BSON through (tests of the fallback). */
+  decode?: boolean;
 }
 
 export interface StreamResult {
   documents: number;
   bytes: number;
+  /** The documents went through as the same bytes (false: decoded and encoded again). */
+  passThrough: boolean;
 }
 
 /**
@@ -42,7 +48,7 @@ export interface StreamResult {
  * being written while it reads the next, so memory stays bounded at about two batches per reader.
  */
 export async function streamCopy(o: StreamOptions): Promise<StreamResult> {
-  const totals = { documents: 0, bytes: 0 };
+  const totals = { documents: 0, bytes: 0, passThrough: !o.decode && documentSequenceClass() !== undefined };
   await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
   return totals;
 }
@@ -59,35 +65,43 @@ async function readRange(o: StreamOptions, range: IdRange, totals: StreamResult)
     ...(o.ordered ? { hint: { $natural: 1 } } : {}),
     ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
   });
+  const { passThrough } = totals;
   let failed: { error: unknown } | undefined;
   let pending: Promise<void> = Promise.resolve();
-  const write = (docs: Document[], bytes: number) => {
+  const insert = (docs: Uint8Array[]) =>
+    passThrough
+      ? insertRaw(o.target, docs, { ordered: o.ordered })
+      : o.target
+          .insertMany(
+            docs.map((d) => BSON.deserialize(d, EXACT_BSON)),
+            {
+              ordered: o.ordered,
+              bypassDocumentValidation: true,
+              // The driver would replace a null _id with a new ObjectId: the server must see the document as it is.
+              forceServerObjectId: true,
+            },
+          )
+          .then(() => undefined);
+  const write = (docs: Uint8Array[], bytes: number) => {
     o.beforeWrite();
-    return o.target
-      .insertMany(docs, {
-        ordered: o.ordered,
-        bypassDocumentValidation: true,
-        // The driver would replace a null _id with a new ObjectId: the server must see the document as it is.
-        forceServerObjectId: true,
-      })
-      .then(
-        () => {
-          totals.documents += docs.length;
-          totals.bytes += bytes;
-          o.task?.add(docs.length, bytes);
-        },
-        (error: unknown) => {
-          failed ??= { error };
-        },
-      );
+    return insert(docs).then(
+      () => {
+        totals.documents += docs.length;
+        totals.bytes += bytes;
+        o.task?.add(docs.length, bytes);
+      },
+      (error: unknown) => {
+        failed ??= { error };
+      },
+    );
   };
-  let batch: Document[] = [];
+  let batch: Uint8Array[] = [];
   let size = 0;
   try {
     for await (const raw of cursor) {
       if (failed) break;
       const bytes = raw as unknown as Uint8Array;
-      batch.push(BSON.deserialize(bytes, EXACT_BSON));
+      batch.push(bytes);
       size += bytes.byteLength;
       if (batch.length >= maxDocs || size >= maxBytes) {
         await pending;
