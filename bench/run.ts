@@ -20,6 +20,7 @@ import { pullRequestEvent } from "../test/support/events";
 import { GitHubStandIn } from "../test/support/github-stand-in";
 import { repoRoot, startMongo, useProvisionedMongod } from "../test/support/mongod";
 import { runAction } from "../test/support/run-action";
+import { writeBenchCharts } from "./lib/chart";
 import { GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
 import { compare, fmtS, machine, median, ratio, timed } from "./lib/measure";
 
@@ -520,12 +521,14 @@ async function main() {
   const stamp = String(results.date).slice(0, 10);
   mkdirSync(path.join(repoRoot, "bench/results"), { recursive: true });
   writeFileSync(path.join(repoRoot, `bench/results/${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  const charts = writeBenchCharts(results, path.join(repoRoot, "bench/results"), stamp);
   const m = results.machine as Record<string, unknown>;
   const report = [
     `# pr-snapshots benchmarks, ${results.date}`,
     "",
     `Machine: ${m.os}; ${m.cpu}; ${m.memoryGiB} GiB RAM; Node ${m.node}; MongoDB ${m.mongod}. Median of ${repeat} runs per contender, contenders alternating.`,
     "",
+    ...charts,
     ...md,
     "### Goals",
     "",
