@@ -6,11 +6,11 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CopyTiming, renderGantt } from "@pr-snapshots/core/gantt";
+import type { CopyTiming } from "@pr-snapshots/core/gantt";
 import { stateDiagram } from "@pr-snapshots/core/lock/diagram";
-import { table } from "@pr-snapshots/core/markdown";
 import { type PreviewModel, parseUrlLines, renderPreviewComment } from "@pr-snapshots/core/preview/render";
 import { DEFAULT_LABELS } from "@pr-snapshots/core/settings";
+import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
 
 export const PREVIEW_EXAMPLE: PreviewModel = {
   number: 42,
@@ -70,14 +70,17 @@ export const RESTORE_EXAMPLE: readonly ExampleCopy[] = (() => {
 
 /** A restore job summary's per-collection table and timeline. */
 export function restoreSummaryExample(): string {
-  const rows = RESTORE_EXAMPLE.map((c) => [
-    c.name,
-    c.documents,
-    c.indexes,
-    ((c.endMs - c.startMs) / 1000).toFixed(2),
-    c.method,
-  ]);
-  return `${table(["collection", "documents", "indexes", "seconds", "method"], rows)}\n\n${renderGantt(RESTORE_EXAMPLE)}`;
+  return copiesSection(
+    RESTORE_EXAMPLE.map((c) => ({
+      name: c.name,
+      documents: c.documents,
+      indexes: c.indexes,
+      seconds: (c.endMs - c.startMs) / 1000,
+      method: c.method,
+      startedAt: c.startMs,
+      endedAt: c.endMs,
+    })),
+  ).trimEnd();
 }
 
 /** Markdown shown as a quotation, the way it looks in a comment thread. */

@@ -1,11 +1,12 @@
 import type { ActionResult } from "@pr-snapshots/core/action";
 import type { RepoRef } from "@pr-snapshots/core/github/client";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
-import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
+import { code, formatUtc } from "@pr-snapshots/core/markdown";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
 import type { RestoreReport } from "@pr-snapshots/core/snapshot/restore";
 import { runRestore } from "@pr-snapshots/core/snapshot/run";
 import type { RestoreSettings } from "@pr-snapshots/core/snapshot/settings";
+import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
 
 export interface Inputs extends CommonInputs, RestoreSettings {
   uri: string;
@@ -88,7 +89,6 @@ function restoredComment(r: RestoreReport, inputs: Inputs): string {
 }
 
 function summary(r: RestoreReport): string {
-  const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
   const head = r.dryRun
     ? "### pr-snapshots: restore plan (dry run, nothing written)"
     : "### pr-snapshots: snapshot restored";
@@ -99,5 +99,5 @@ function summary(r: RestoreReport): string {
     `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
     ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
   ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${table(["collection", "documents", "indexes", "seconds", "method"], rows)}\n`;
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
 }

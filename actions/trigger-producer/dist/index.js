@@ -32683,7 +32683,7 @@ const CONFIRMATION = "refresh-snapshot";
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(33563)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5962));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(81946)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2220));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -32725,7 +32725,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(33563)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5962));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(81946)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2220));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

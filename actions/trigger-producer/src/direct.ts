@@ -1,10 +1,11 @@
 import type { ActionResult } from "@pr-snapshots/core/action";
 import type { Log } from "@pr-snapshots/core/log";
-import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
+import { code, formatUtc } from "@pr-snapshots/core/markdown";
 import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { readSnapshotMetadata, type SnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import type { ProduceReport } from "@pr-snapshots/core/snapshot/producer";
 import { runProducer } from "@pr-snapshots/core/snapshot/run";
+import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
 import type { DirectInputs, Outputs } from "./run";
 
 /** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
@@ -48,7 +49,6 @@ export async function readLatestSnapshot(
 }
 
 function directSummary(r: ProduceReport): string {
-  const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
   const head = r.dryRun
     ? "### pr-snapshots: snapshot plan (dry run, nothing written)"
     : "### pr-snapshots: snapshot refreshed";
@@ -59,5 +59,5 @@ function directSummary(r: ProduceReport): string {
     ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
     ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
   ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${table(["collection", "documents", "indexes", "seconds", "method"], rows)}\n`;
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
 }

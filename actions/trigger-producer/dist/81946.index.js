@@ -1,8 +1,8 @@
-export const id = 33563;
-export const ids = [33563];
+export const id = 81946;
+export const ids = [81946];
 export const modules = {
 
-/***/ 5962:
+/***/ 2220:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1917,7 +1917,87 @@ async function runRestore(c, settings, common, log) {
     return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/gantt.ts
+/** A Mermaid Gantt chart of per-collection copies, for job summaries (GitHub renders Mermaid). */
+const DEFAULT_LIMIT = 30;
+/**
+ * Words the Gantt lexer reads as a statement when a line starts with them; a task named like
+ * this would silently become a setting or a section.
+ */
+const LEADING_KEYWORD = /^(gantt|dateformat|inclusiveenddates|topaxis|axisformat|tickinterval|includes|excludes|todaymarker|weekday|weekend|title|accdescription|acctitle|accdescr|section|href|call|click|\d{4}-\d\d-\d\d)/i;
+/**
+ * Text that Mermaid shows as written. `:` ends a task's name, `#…;` is an entity code, `;` ends a
+ * statement and `%` starts a comment, so those become entity codes (`#58;`), which Mermaid turns
+ * back into the character when it draws. Line breaks become spaces.
+ */
+function mermaidText(text) {
+    const flat = text.replace(/[\r\n\t]+/g, " ").trim();
+    const escaped = flat.replace(/[#:;%]/g, (c) => `#${c.charCodeAt(0)};`);
+    if (!escaped)
+        return "(unnamed)";
+    return LEADING_KEYWORD.test(escaped) ? `#${escaped.charCodeAt(0)};${escaped.slice(1)}` : escaped;
+}
+/**
+ * A fenced `mermaid` Gantt block: one bar per copy, grouped by copy method, on a clock-time axis.
+ * The copy that finished last is marked critical: it is the one that decided the total time.
+ * With more than `limit` copies only the longest are drawn, and a line after the block says how
+ * many were left out.
+ */
+function renderGantt(copies, options = {}) {
+    const limit = Math.max(1, options.limit ?? DEFAULT_LIMIT);
+    const duration = (c) => Math.max(0, c.endMs - c.startMs);
+    const shown = [...copies]
+        .sort((a, b) => duration(b) - duration(a) || a.startMs - b.startMs)
+        .slice(0, limit)
+        .sort((a, b) => a.startMs - b.startMs || duration(b) - duration(a) || a.name.localeCompare(b.name));
+    const last = shown.reduce((l, c) => (!l || c.endMs > l.endMs ? c : l), undefined);
+    const methods = [...new Set(shown.map((c) => c.method))];
+    const lines = [
+        "```mermaid",
+        "gantt",
+        ...(options.title ? [`  title ${mermaidText(options.title)}`] : []),
+        // Epoch milliseconds in and clock time out: copies take seconds to minutes.
+        "  dateFormat x",
+        "  axisFormat %H:%M:%S",
+        // The marker would sit at the time the summary is viewed, far right of any copy.
+        "  todayMarker off",
+    ];
+    for (const method of methods) {
+        lines.push(`  section ${mermaidText(method)}`);
+        for (const c of shown.filter((x) => x.method === method)) {
+            const start = Math.round(c.startMs);
+            const end = Math.max(start, Math.round(c.endMs));
+            lines.push(`    ${mermaidText(c.name)} :${c === last ? "crit, " : ""}${start}, ${end}`);
+        }
+    }
+    lines.push("```");
+    const left = copies.length - shown.length;
+    if (left > 0) {
+        lines.push("", `${left} shorter ${left === 1 ? "copy is" : "copies are"} not shown (the ${shown.length} longest are).`);
+    }
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/summary.ts
+
+
+/**
+ * The end of a restore's or producer's job summary: one row per collection, then the timeline of
+ * the copies, where the bar that ends last is the collection that decided the total time.
+ */
+function copiesSection(collections) {
+    const rows = collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
+    const parts = [(0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method"], rows)];
+    const timed = collections.flatMap((c) => c.startedAt !== undefined && c.endedAt !== undefined
+        ? [{ name: c.name, method: c.method, startMs: c.startedAt, endMs: c.endedAt }]
+        : []);
+    if (timed.length)
+        parts.push(renderGantt(timed));
+    return `${parts.join("\n\n")}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/direct.ts
+
 
 
 
@@ -1950,7 +2030,6 @@ async function readLatestSnapshot(uri, snapshotDatabase, log) {
     });
 }
 function directSummary(r) {
-    const rows = r.collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
     const head = r.dryRun
         ? "### pr-snapshots: snapshot plan (dry run, nothing written)"
         : "### pr-snapshots: snapshot refreshed";
@@ -1961,7 +2040,7 @@ function directSummary(r) {
         ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
         ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
     ];
-    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${(0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method"], rows)}\n`;
+    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
 }
 
 
