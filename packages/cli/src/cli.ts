@@ -53,8 +53,7 @@ async function main(argv: string[]): Promise<number> {
 
   const inputs = new InputReader(cliInputs(args.flags, process.env));
   const uri = inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string.");
-  const { config } = await loadConfig(inputs.optional("config"), process.cwd());
-  const common = readCommonInputs(inputs, config);
+  const common = readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log));
 
   if (args.command === "produce") {
     const s = readProducerSettings(inputs, common);
