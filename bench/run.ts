@@ -120,10 +120,23 @@ async function indexSpecs(
   );
 }
 
+/**
+ * The GitHub side of our contenders, as in the reusable workflows: no checkout, so the config
+ * file is looked up through the contents API (the stand-in has none: one 404 per run).
+ */
+let github: GitHubStandIn | undefined;
+async function githubSide(): Promise<{ apiUrl: string; token: string }> {
+  github ??= await GitHubStandIn.start();
+  return { apiUrl: github.url, token: github.defaultToken };
+}
+
 async function ourProducer(uri: string, prefix: string, source: string) {
+  const { apiUrl, token } = await githubSide();
   const r = await runAction("trigger-producer", {
     eventName: "workflow_dispatch",
+    apiUrl,
     inputs: {
+      "github-token": token,
       "mongodb-uri": uri,
       "db-prefix": prefix,
       "source-database": source,
@@ -137,9 +150,12 @@ async function ourProducer(uri: string, prefix: string, source: string) {
 }
 
 async function ourRestore(uri: string, prefix: string, pr: number) {
+  const { apiUrl, token } = await githubSide();
   const r = await runAction("restore-snapshot", {
     eventName: "workflow_dispatch",
+    apiUrl,
     inputs: {
+      "github-token": token,
       "mongodb-uri": uri,
       "db-prefix": prefix,
       "pr-number": pr,
@@ -380,6 +396,8 @@ async function main() {
       });
       const noop = pullRequestEvent({ action: "edited", number: 5, labels: ["docs"] });
       const token = { "github-token": gh.defaultToken };
+      // As in pr-preview.yml: detect-labels fetches the config, the later steps get its config-sha.
+      const later = { ...token, "config-sha": "none" };
       const cases: Record<string, () => Promise<unknown>> = {
         "node -e 0": () =>
           new Promise<void>((resolve) =>
@@ -392,19 +410,19 @@ async function main() {
             inputs: { ...token, "db-prefix": "ov" },
           }),
         "enforce-lock": () =>
-          runAction("enforce-lock", { apiUrl: gh.url, event: noop, inputs: { ...token, "db-prefix": "ov" } }),
+          runAction("enforce-lock", { apiUrl: gh.url, event: noop, inputs: { ...later, "db-prefix": "ov" } }),
         "restore-snapshot": () =>
           runAction("restore-snapshot", {
             apiUrl: gh.url,
             event: noop,
-            inputs: { ...token, "db-prefix": "ov", "mongodb-uri": mongo.uri, "dry-run": true },
+            inputs: { ...later, "db-prefix": "ov", "mongodb-uri": mongo.uri, "dry-run": true },
           }),
         "post-preview-comment": () =>
           runAction("post-preview-comment", {
             apiUrl: gh.url,
             event: noop,
             inputs: {
-              ...token,
+              ...later,
               "db-prefix": "ov",
               "use-snapshot": false,
               "persist-db": false,
@@ -511,6 +529,7 @@ async function main() {
       }
     }
   } finally {
+    await github?.stop();
     await client.close();
     await mongo.stop();
   }

@@ -55,10 +55,19 @@ function commentLines(result: SyncResult): string[] {
   });
 }
 
+/** The line where an action says which config file it read, at which commit, and how. */
+function configLine(stdout: string | undefined): string {
+  return /^(Config: .*|no config file at .*)$/m.exec(stdout ?? "")?.[1] ?? "(not reported)";
+}
+
 let previous: DatabaseState | undefined;
-function report(step: string, what: string, result: SyncResult): void {
+function report(step: string, what: string, result: SyncResult, showConfig = false): void {
   out();
   out(bold(`${step} ${what}`));
+  if (showConfig) {
+    out(dim(`    config:      detect-labels: ${configLine(result.runs["detect-labels"]?.stdout)}`));
+    out(dim(`                 enforce-lock:  ${configLine(result.runs["enforce-lock"]?.stdout)}`));
+  }
   out(`    labels now:  ${result.labels.join(", ") || "(none)"}`);
   out(`    decision:    ${result.dbAction} — ${result.rule}`);
   const reverted = result.runs["enforce-lock"]?.outputs["label-reverted"] === "true";
@@ -107,6 +116,7 @@ try {
   out(bold("0. The weekly snapshot runs (trigger-producer, direct mode)"));
   const produced = await life.produce();
   if (produced.code !== 0) throw new Error(`producer failed:\n${produced.stdout}`);
+  out(dim(`    config:      ${configLine(produced.stdout)}`));
   out(
     `    ${SNAPSHOT}: ${produced.outputs.collections} collections, ${produced.outputs.documents} documents, generation ${produced.outputs.generation}, taken ${formatUtc(produced.outputs["snapshot-timestamp"])}`,
   );
@@ -115,6 +125,7 @@ try {
     "1.",
     `PR #${PR} is opened with the labels preview and use-snapshot`,
     await life.open(["preview", "use-snapshot"]),
+    true,
   );
   report("2.", "persist-db is added: the database is locked", await life.label("labeled", "persist-db"));
   report("3.", "someone removes use-snapshot while locked", await life.label("unlabeled", "use-snapshot"));

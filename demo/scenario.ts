@@ -3,16 +3,20 @@
  * mongod (with access control and the least-privilege users of the original design) and the
  * local GitHub API stand-in. Used by `pnpm demo` (which prints it) and by the end-to-end test
  * (which asserts every step). Each sync runs the steps of .github/workflows/pr-preview.yml
- * with the same conditions.
+ * with the same conditions, as one job: the steps share RUNNER_TEMP, and the later ones get
+ * detect-labels' config-sha, so the config file is fetched once per sync.
  */
 import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { isBookkeeping, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { MongoClient } from "mongodb";
 import { pullRequestEvent } from "../test/support/events";
-import { type CommentState, GitHubStandIn } from "../test/support/github-stand-in";
+import { type CommentState, DEFAULT_BASE_SHA, GitHubStandIn } from "../test/support/github-stand-in";
 import { dbHash, type RunningMongo, startMongo } from "../test/support/mongod";
 import { producerRoles, pullRequestRoles } from "../test/support/permission-model";
-import { type ActionRun, runAction } from "../test/support/run-action";
+import { type ActionRun, DEFAULT_GITHUB_SHA, runAction } from "../test/support/run-action";
 import { seedProduction } from "../test/support/sample-data";
 
 export const PREFIX = "shop";
@@ -21,6 +25,17 @@ export const PROD = "shop_prod";
 export const SNAPSHOT = "shop_snapshot";
 export const DATABASE = `shop_pr_${PR}`;
 const AUTHOR = { login: "ada", type: "User" as const, id: 1001 };
+export const CONFIG_PATH = ".github/pr-snapshots.yml";
+/** The repository's config file, at the PR's base commit and at the commit the producer runs for. */
+export const CONFIG = [
+  "comment:",
+  "  urls:",
+  "    - name: Web",
+  '      url: "https://pr-{number}.shop.example.com"',
+  "    - name: API",
+  '      url: "https://api.pr-{number}.shop.example.com"',
+  "",
+].join("\n");
 
 export interface DatabaseState {
   exists: boolean;
@@ -87,15 +102,25 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
     title: "Add study export",
   });
 
+  // The workflows never check the repository out: the actions fetch this through the contents API.
+  gh.setFile(DEFAULT_BASE_SHA, CONFIG_PATH, CONFIG);
+  gh.setFile(DEFAULT_GITHUB_SHA, CONFIG_PATH, CONFIG);
+
   const inputs = { "github-token": gh.defaultToken, "db-prefix": PREFIX, "source-database": PROD };
   let requests: Record<string, number> = {};
+  let runnerTemp = "";
   const run = async (
     action: string,
     event: Record<string, unknown>,
     extra: Record<string, string | number | boolean> = {},
   ) => {
     const before = gh.requests.length;
-    const result = await runAction(action, { apiUrl: gh.url, event, inputs: { ...inputs, ...extra } });
+    const result = await runAction(action, {
+      apiUrl: gh.url,
+      event,
+      inputs: { ...inputs, ...extra },
+      env: { RUNNER_TEMP: runnerTemp },
+    });
     requests[action] = gh.requests.length - before;
     return result;
   };
@@ -126,12 +151,15 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
     const before = new Map(gh.comments.map((c) => [c.id, c.body]));
     const runs: Record<string, ActionRun> = {};
     requests = {};
+    runnerTemp = mkdtempSync(path.join(tmpdir(), "runner-temp-"));
     runs["detect-labels"] = await run("detect-labels", event);
-    runs["enforce-lock"] = await run("enforce-lock", event, { "mongodb-uri": prUri });
+    const configSha = { "config-sha": runs["detect-labels"].outputs["config-sha"] ?? "" };
+    runs["enforce-lock"] = await run("enforce-lock", event, { "mongodb-uri": prUri, ...configSha });
     const dbAction = runs["enforce-lock"].outputs["db-action"] ?? "";
     if (dbAction === "restore") {
       runs["restore-snapshot"] = await run("restore-snapshot", event, {
         "mongodb-uri": prUri,
+        ...configSha,
         "poll-interval-seconds": 1,
       });
     }
@@ -145,9 +173,9 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
     ) {
       runs["post-preview-comment"] = await run("post-preview-comment", event, {
         "mongodb-uri": prUri,
+        ...configSha,
         "head-sha": labels["head-sha"] ?? "",
         "snapshot-timestamp": runs["restore-snapshot"]?.outputs["snapshot-timestamp"] ?? "",
-        urls: "Web=https://pr-{number}.shop.example.com\nAPI=https://api.pr-{number}.shop.example.com",
       });
     }
     for (const [name, r] of Object.entries(runs)) {
@@ -188,7 +216,9 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
     produce: () =>
       runAction("trigger-producer", {
         eventName: "workflow_dispatch",
+        apiUrl: gh.url,
         inputs: {
+          "github-token": gh.defaultToken,
           confirm: "refresh-snapshot",
           "mongodb-uri": producerUri,
           "db-prefix": PREFIX,

@@ -9,6 +9,9 @@ import path from "node:path";
 const dist = process.argv[2];
 if (!dist) throw new Error("usage: stable-chunk-ids.mjs <dist>");
 const HEADER = /^export const id = (\d+);\nexport const ids = \[(\d+)\];\n/;
+// A chunk loaded on its own carries webpack's chunk-name comment inside the call:
+// __nccwpck_require__.e(/* import() | contents */ 897); several at once have it outside.
+const REFERENCE = /__nccwpck_require__\.e\((\/\*[^*]*\*\/ )?(\d+)\)/g;
 
 const chunks = readdirSync(dist)
   .filter((f) => /^\d+\.index\.js$/.test(f))
@@ -24,7 +27,7 @@ const taken = new Set();
 const renamed = new Map();
 for (const c of [...chunks].sort((a, b) => (a.body < b.body ? -1 : a.body > b.body ? 1 : 0))) {
   // References to other chunks carry webpack's unstable ids: leave them out of the hash.
-  const stable = c.body.replace(/__nccwpck_require__\.e\(\d+\)/g, "__nccwpck_require__.e()");
+  const stable = c.body.replace(REFERENCE, (_all, comment = "") => `__nccwpck_require__.e(${comment})`);
   let id =
     10_000 + (Number.parseInt(createHash("sha256").update(stable).digest("hex").slice(0, 8), 16) % 90_000);
   while (taken.has(id)) id++;
@@ -33,8 +36,8 @@ for (const c of [...chunks].sort((a, b) => (a.body < b.body ? -1 : a.body > b.bo
 }
 
 const rewrite = (text) =>
-  text.replace(/__nccwpck_require__\.e\((\d+)\)/g, (all, id) =>
-    renamed.has(id) ? `__nccwpck_require__.e(${renamed.get(id)})` : all,
+  text.replace(REFERENCE, (all, comment = "", id) =>
+    renamed.has(id) ? `__nccwpck_require__.e(${comment}${renamed.get(id)})` : all,
   );
 
 for (const c of chunks) unlinkSync(path.join(dist, c.file));

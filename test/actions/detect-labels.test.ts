@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
-import { GitHubStandIn } from "../support/github-stand-in";
+import { DEFAULT_BASE_SHA, GitHubStandIn } from "../support/github-stand-in";
 import { runAction } from "../support/run-action";
 
 let gh: GitHubStandIn;
@@ -23,6 +23,9 @@ const detect = (
     ...(extra.eventName ? { eventName: extra.eventName } : {}),
     inputs: { "github-token": gh.defaultToken, "db-prefix": "shop", ...extra.inputs },
   });
+
+const pullRequestStatuses = (n: number) =>
+  gh.requests.filter((q) => q.path === `/repos/acme/shop/pulls/${n}`).map((q) => q.status);
 
 describe("detect-labels (bundled action as a process)", () => {
   it("opened: reports the PR, its live labels and the database name", async () => {
@@ -54,8 +57,15 @@ describe("detect-labels (bundled action as a process)", () => {
       database: "shop_pr_12",
       "labels-source": "api",
     });
-    expect(gh.calls()).toEqual(["GET /repos/acme/shop/pulls/12"]);
+    // one request for the config at the base commit (none here), one for the live labels
+    expect(gh.calls()).toEqual([
+      "GET /repos/acme/shop/contents/.github%2Fpr-snapshots.yml",
+      "GET /repos/acme/shop/pulls/12",
+    ]);
+    expect(gh.contentsRequests()).toEqual([`.github/pr-snapshots.yml@${DEFAULT_BASE_SHA}`]);
+    expect(r.outputs["config-sha"]).toBe("none");
     expect(r.summary).toContain("shop_pr_12");
+    expect(r.summary).toContain("no config file at .github/pr-snapshots.yml (commit f95f852)");
     expect(r.masked).toContain(gh.defaultToken);
   });
 
@@ -165,6 +175,10 @@ describe("detect-labels (bundled action as a process)", () => {
     expect(r.outputs["labels-source"]).toBe("payload");
     expect(r.outputs["persist-db"]).toBe("false");
     expect(r.warnings.join("\n")).toMatch(/Could not read pull request #21 from the GitHub API/);
+    expect(r.warnings.join("\n")).toMatch(
+      /could not read \.github\/pr-snapshots\.yml at commit f95f852 .*HTTP 503.*Using inputs and defaults only/,
+    );
+    expect(r.outputs["config-sha"]).toBe("");
     expect(r.summary).toMatch(/may be stale/);
     // the official retry plugin tried more than once before giving up
     expect(gh.requests.filter((q) => q.path === "/repos/acme/shop/pulls/21").length).toBeGreaterThan(1);
@@ -175,7 +189,7 @@ describe("detect-labels (bundled action as a process)", () => {
     gh.fail({ path: "/repos/acme/shop/pulls/22", status: 502, times: 1 });
     const r = await detect(pullRequestEvent({ action: "opened", number: 22, labels: [] }));
     expect(r.outputs).toMatchObject({ "labels-source": "api", "use-snapshot": "true" });
-    expect(gh.requests.map((q) => q.status)).toEqual([502, 200]);
+    expect(pullRequestStatuses(22)).toEqual([502, 200]);
   });
 
   it("a secondary rate limit with retry-after is waited out", async () => {
@@ -192,6 +206,6 @@ describe("detect-labels (bundled action as a process)", () => {
     const r = await detect(pullRequestEvent({ action: "opened", number: 23 }));
     expect(r.outputs["labels-source"]).toBe("api");
     expect(r.warnings.join("\n")).toMatch(/secondary rate limit/);
-    expect(gh.requests.map((q) => q.status)).toEqual([403, 200]);
+    expect(pullRequestStatuses(23)).toEqual([403, 200]);
   });
 });

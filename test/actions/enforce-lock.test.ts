@@ -1,7 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { createHash, randomBytes } from "node:crypto";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { kindOf, runKeyOf } from "../../packages/core/src/github/comments";
@@ -73,6 +70,11 @@ interface EnforceOptions {
   noMongo?: boolean;
 }
 
+/**
+ * enforce-lock as pr-preview.yml runs it: after detect-labels, whose config-sha output it gets.
+ * "none" (the base commit has no config file) unless a test says otherwise, so the request
+ * counts below are those of a real label event; test/actions/config-source.test.ts covers the rest.
+ */
 function enforce(event: Record<string, unknown>, o: EnforceOptions = {}): Promise<ActionRun> {
   return runAction("enforce-lock", {
     event,
@@ -82,6 +84,7 @@ function enforce(event: Record<string, unknown>, o: EnforceOptions = {}): Promis
     ...(o.workspace ? { workspace: o.workspace } : {}),
     inputs: {
       "github-token": o.token ?? gh.defaultToken,
+      "config-sha": "none",
       "db-prefix": prefix,
       ...(o.noMongo ? {} : { "mongodb-uri": uri }),
       ...o.inputs,
@@ -132,6 +135,7 @@ function event(
   return pullRequestEvent({
     action,
     number,
+    baseSha: live.baseSha,
     state: live.state,
     labels: more.labels ?? [...live.labels],
     ...(more.label ? { label: more.label } : {}),
@@ -453,28 +457,25 @@ describe("CONTRACT §3, row by row", () => {
     expect(gh.commentsOn(n).map((c) => kindOf(c.body))).toEqual(["lock-added"]);
   });
 
-  it("custom label names from the config file", async () => {
-    const workspace = mkdtempSync(path.join(tmpdir(), "enforce-lock-ws-"));
-    mkdirSync(path.join(workspace, ".github"));
-    writeFileSync(
-      path.join(workspace, ".github/pr-snapshots.yml"),
+  it("custom label names from the config file at the base commit", async () => {
+    const n = openPr(["env: preview", "keep db", "data/prod", U]);
+    gh.pull(n).baseSha = createHash("sha1").update(`base of ${prefix}`).digest("hex");
+    gh.setFile(
+      gh.pull(n).baseSha,
+      ".github/pr-snapshots.yml",
       `dbPrefix: ${prefix}\nlabels:\n  preview: "env: preview"\n  snapshot: data/prod\n  lock: keep db\n`,
     );
-    const n = openPr(["env: preview", "keep db", "data/prod", U]);
     await seedDatabase(dbName(n), "seed");
-    const r = await enforce(event("labeled", n, { label: "data/prod" }), {
-      workspace,
-      inputs: { "db-prefix": undefined },
-    });
+    // no config-sha: enforce-lock fetches the file itself
+    const inputs = { "db-prefix": undefined, "config-sha": undefined };
+    const r = await enforce(event("labeled", n, { label: "data/prod" }), { inputs });
     expectOk(r);
     expect(r.outputs).toMatchObject({ "label-change": "-data/prod", locked: "true", database: dbName(n) });
     expect(gh.pull(n).labels).toEqual(["env: preview", "keep db", U]);
     expect(gh.commentsOn(n)[0]?.body).toContain("remove `keep db` first, then add `data/prod` again");
+    expect(gh.contentsRequests()).toEqual([`.github/pr-snapshots.yml@${gh.pull(n).baseSha}`]);
     // the default name is just another label here
-    const other = await enforce(event("unlabeled", n, { label: U }), {
-      workspace,
-      inputs: { "db-prefix": undefined },
-    });
+    const other = await enforce(event("unlabeled", n, { label: U }), { inputs });
     expect(other.outputs).toMatchObject({ "db-action": "none", "label-reverted": "false" });
   });
 

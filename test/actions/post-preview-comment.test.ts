@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { kindOf } from "@pr-snapshots/core/github/comments";
 import { silentLog } from "@pr-snapshots/core/log";
 import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
@@ -27,16 +24,15 @@ beforeEach(() => {
   gh.clearRequests();
 });
 
+/** As pr-preview.yml runs it: with detect-labels' config-sha ("none": no config file) unless a test says otherwise. */
 const post = (
-  inputs: Record<string, string | number | boolean>,
+  inputs: Record<string, string | number | boolean | undefined>,
   event: Record<string, unknown>,
-  workspace?: string,
 ) =>
   runAction("post-preview-comment", {
     apiUrl: gh.url,
     event,
-    ...(workspace ? { workspace } : {}),
-    inputs: { "github-token": gh.defaultToken, ...inputs },
+    inputs: { "github-token": gh.defaultToken, "config-sha": "none", ...inputs },
   });
 
 describe("post-preview-comment (bundled action as a process)", () => {
@@ -100,23 +96,29 @@ describe("post-preview-comment (bundled action as a process)", () => {
   });
 
   it("uses the config file's namespace and URL templates; an explicit timestamp wins", async () => {
-    const ws = mkdtempSync(path.join(tmpdir(), "ws-"));
-    mkdirSync(path.join(ws, ".github"));
-    writeFileSync(
-      path.join(ws, ".github/pr-snapshots.yml"),
+    const base = "33".repeat(20);
+    gh.setFile(
+      base,
+      ".github/pr-snapshots.yml",
       'dbPrefix: shop\ncomment:\n  namespace: "preview-{number}"\n  urls:\n    - name: Web\n      url: "https://{database}.example"\n',
     );
-    gh.addPullRequest({ number: 33 });
+    gh.addPullRequest({ number: 33, baseSha: base });
     const r = await post(
-      { "use-snapshot": true, "persist-db": false, "snapshot-timestamp": "2026-11-22T03:00:00Z" },
-      pullRequestEvent({ action: "opened", number: 33 }),
-      ws,
+      {
+        "use-snapshot": true,
+        "persist-db": false,
+        "snapshot-timestamp": "2026-11-22T03:00:00Z",
+        "config-sha": undefined,
+      },
+      pullRequestEvent({ action: "opened", number: 33, baseSha: base }),
     );
     expect(r.code, r.stdout).toBe(0);
     const body = gh.commentsOn(33)[0]?.body ?? "";
     expect(body).toContain("| Namespace | `preview-33` |");
     expect(body).toContain("- **Web**: https://shop_pr_33.example");
     expect(body).toContain("taken **2026-11-22 03:00 UTC**");
+    expect(gh.contentsRequests()).toEqual([`.github/pr-snapshots.yml@${base}`]);
+    expect(r.summary).toContain("Config: read .github/pr-snapshots.yml at commit 3333333");
   });
 
   it("dry-run prints the comment and posts nothing; bad templates fail before any request", async () => {

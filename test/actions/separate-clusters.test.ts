@@ -1,6 +1,7 @@
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { GitHubStandIn } from "../support/github-stand-in";
 import { dbHash, type RunningMongo, startMongo } from "../support/mongod";
 import { runAction, startAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
@@ -14,8 +15,11 @@ let prodAdmin: MongoClient;
 let previewsUri: string;
 let previews: MongoClient;
 let readOnlyUri: string;
+// The trusted config is read through the contents API (404 here: no config file).
+let gh: GitHubStandIn;
 
 beforeAll(async () => {
+  gh = await GitHubStandIn.start();
   production = await startMongo({ auth: true });
   prodAdmin = new MongoClient(production.uri);
   await prodAdmin.connect();
@@ -32,11 +36,14 @@ afterAll(async () => {
   await prodAdmin?.close().catch(() => {});
   await previews?.close();
   await production?.stop().catch(() => {});
+  await gh?.stop();
 });
 
 const produce = (sourceUri: string, extra: Record<string, string | number | boolean> = {}) => ({
   eventName: "workflow_dispatch",
+  apiUrl: gh.url,
   inputs: {
+    "github-token": gh.defaultToken,
     "mongodb-uri": previewsUri,
     "source-uri": sourceUri,
     "db-prefix": "shop",

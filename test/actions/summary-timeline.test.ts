@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { GitHubStandIn } from "../support/github-stand-in";
 import { ganttTasks, mermaidBlocks } from "../support/mermaid";
 import { runAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
@@ -8,12 +9,17 @@ import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
 /** The job summaries of a restore and of a producer run end with a timeline Mermaid can read. */
 let uri: string;
 let client: MongoClient;
+let gh: GitHubStandIn;
 beforeAll(async () => {
+  gh = await GitHubStandIn.start();
   uri = inject("mongoStandaloneUri");
   client = new MongoClient(uri);
   await client.connect();
 });
-afterAll(async () => client?.close());
+afterAll(async () => {
+  await client?.close();
+  await gh?.stop();
+});
 
 async function expectTimeline(summary: string) {
   const blocks = mermaidBlocks(summary);
@@ -38,7 +44,13 @@ describe("job summary timelines", () => {
     await seedProduction(client, "tl_prod", { scale: 2 });
     const produced = await runAction("trigger-producer", {
       eventName: "workflow_dispatch",
-      inputs: { "mongodb-uri": uri, "db-prefix": "tl", "source-database": "tl_prod" },
+      apiUrl: gh.url,
+      inputs: {
+        "github-token": gh.defaultToken,
+        "mongodb-uri": uri,
+        "db-prefix": "tl",
+        "source-database": "tl_prod",
+      },
     });
     expect(produced.code, produced.stdout).toBe(0);
     await expectTimeline(produced.summary);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { GitHubStandIn } from "../support/github-stand-in";
 import { dbHash } from "../support/mongod";
 import { authServerForSuite, producerRoles } from "../support/permission-model";
 import { runAction } from "../support/run-action";
@@ -11,15 +12,29 @@ import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
 
 let client: MongoClient;
 let uri: string;
+let gh: GitHubStandIn;
 beforeAll(async () => {
   uri = inject("mongoStandaloneUri");
   client = new MongoClient(uri);
   await client.connect();
+  gh = await GitHubStandIn.start();
 });
-afterAll(async () => client?.close());
+afterAll(async () => {
+  await client?.close();
+  await gh?.stop();
+});
 
+/**
+ * As snapshot-on-demand.yml runs it: no checkout, so the config file is looked up through the
+ * contents API at GITHUB_SHA (the stand-in has none: 404) with the job's token.
+ */
 const trigger = (inputs: Record<string, string | number | boolean>, env: Record<string, string> = {}) =>
-  runAction("trigger-producer", { eventName: "workflow_dispatch", inputs, env });
+  runAction("trigger-producer", {
+    eventName: "workflow_dispatch",
+    apiUrl: gh.url,
+    inputs: { "github-token": gh.defaultToken, ...inputs },
+    env,
+  });
 
 async function databases(): Promise<string[]> {
   return (await client.db("admin").admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name);
@@ -78,6 +93,7 @@ describe("trigger-producer (bundled action as a process)", () => {
     }
     expect(kube.calls()).toBe("");
     expect(await databases()).not.toContain("tc_snapshot");
+    expect(gh.requests).toEqual([]);
   });
 
   it("direct mode publishes a snapshot and reports it", async () => {

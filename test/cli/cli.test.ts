@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { generations } from "@pr-snapshots/core/snapshot/generations";
@@ -19,8 +21,13 @@ beforeAll(async () => {
 afterAll(async () => client?.close());
 
 /** The CLI is a plain node program: argv and environment only, no GitHub Actions variables. */
-function cli(args: string[], env: Record<string, string> = {}) {
-  return runAction("cli", { entry, env: { MONGODB_URI: uri, ...env, GITHUB_ACTIONS: "" }, argv: args });
+function cli(args: string[], env: Record<string, string> = {}, cwd?: string) {
+  return runAction("cli", {
+    entry,
+    env: { MONGODB_URI: uri, ...env, GITHUB_ACTIONS: "" },
+    argv: args,
+    ...(cwd ? { workspace: cwd } : {}),
+  });
 }
 
 describe("pr-snapshots command line", () => {
@@ -51,6 +58,7 @@ describe("pr-snapshots command line", () => {
       PR_SNAPSHOTS_ALLOW_PRIVILEGED_CREDENTIALS: "true",
     });
     expect(produced.code, produced.stderr).toBe(0);
+    expect(produced.stderr).toMatch(/^No config file at \.github\/pr-snapshots\.yml in \S+: only options/m);
     const report = JSON.parse(produced.stdout);
     expect(report.collections).toHaveLength(11);
     const restored = await cli([
@@ -65,6 +73,17 @@ describe("pr-snapshots command line", () => {
     expect(restored.stderr).toMatch(/Restored 11 collections/);
     expect(restored.stderr).not.toContain(uri);
     expect((await readPrMetadata(client, "cl_pr_5"))?.status).toBe("complete");
+  });
+
+  it("reads --config from disk in its directory (a Job has no GitHub access) and says which file", async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), "cli-cwd-"));
+    mkdirSync(path.join(cwd, "ci"));
+    writeFileSync(path.join(cwd, "ci/snapshots.yml"), "dbPrefix: cy\nprotectedDatabases: [cy_pr_9]\n");
+    const r = await cli(["restore", "--config", "ci/snapshots.yml", "--pr-number", "9"], {}, cwd);
+    expect(r.stderr).toContain(`Config: read ${path.join(cwd, "ci/snapshots.yml")}.`);
+    // dbPrefix and protectedDatabases came from the file
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/Refusing to write to database "cy_pr_9".*listed in protected-databases/);
   });
 
   it("exit 3 for a refused target, exit 4 when no snapshot appears", async () => {

@@ -1,7 +1,17 @@
 import { kindOf } from "@pr-snapshots/core/github/comments";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATABASE, type Lifecycle, PR, SNAPSHOT, type SyncResult, startLifecycle } from "../../demo/scenario";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  CONFIG_PATH,
+  DATABASE,
+  type Lifecycle,
+  PR,
+  SNAPSHOT,
+  type SyncResult,
+  startLifecycle,
+} from "../../demo/scenario";
+import { DEFAULT_BASE_SHA } from "../support/github-stand-in";
+import { DEFAULT_GITHUB_SHA } from "../support/run-action";
 
 /** The demo's scenario, asserted step by step: real bundles, real mongod with auth, GitHub stand-in. */
 describe("a pull request's whole lifecycle (the demo, asserted)", () => {
@@ -15,28 +25,55 @@ describe("a pull request's whole lifecycle (the demo, asserted)", () => {
     productionHash = await life.productionHash();
   });
   afterAll(async () => life?.stop());
+  let contentsBefore = 0;
+  beforeEach(() => {
+    contentsBefore = life.gh.contentsRequests().length;
+  });
+
+  /** As in pr-preview.yml: detect-labels fetches the config at the base commit, the later steps use its copy. */
+  function expectConfigFetchedOnce(r: SyncResult): void {
+    expect(life.gh.contentsRequests().slice(contentsBefore)).toEqual([`${CONFIG_PATH}@${DEFAULT_BASE_SHA}`]);
+    for (const [name, run] of Object.entries(r.runs)) {
+      expect(run.stdout, name).toContain(
+        name === "detect-labels"
+          ? "Config: read .github/pr-snapshots.yml at commit f95f852 (the pull request's base commit) through the contents API"
+          : "from the runner's cache, verified against detect-labels' config-sha output",
+      );
+      expect(run.summary, name).toMatch(/Config: read \.github\/pr-snapshots\.yml at commit f95f852/);
+    }
+    expect(r.requests["enforce-lock"]).toBeLessThanOrEqual(3);
+  }
 
   it("0. the producer publishes a complete snapshot with the producer user", async () => {
     const r = await life.produce();
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs.collections).toBe("11");
+    expect(life.gh.contentsRequests()).toEqual([`${CONFIG_PATH}@${DEFAULT_GITHUB_SHA}`]);
+    expect(r.stdout).toContain(
+      "Config: read .github/pr-snapshots.yml at commit 6dcb09b (the workflow's commit GITHUB_SHA) through the contents API",
+    );
     expect((await readSnapshotMetadata(life.admin.db(SNAPSHOT)))?.status).toBe("complete");
   });
 
   it("1. opened with preview + use-snapshot: restored from the snapshot, preview comment posted", async () => {
     const r = await life.open(["preview", "use-snapshot"]);
+    expectConfigFetchedOnce(r);
     expect(r.dbAction).toBe("restore");
     expect(r.runs["restore-snapshot"]?.outputs.collections).toBe("11");
     expect(kinds(r)).toEqual(["db-restored", "preview"]);
     const preview = r.comments.find((c) => kindOf(c.body) === "preview")?.body ?? "";
     expect(preview).toContain(`| Database | \`${DATABASE}\` |`);
     expect(preview).toMatch(/Production snapshot.*taken \*\*\d{4}-\d\d-\d\d \d\d:\d\d UTC\*\*/);
+    // the URLs come only from the config file at the base commit, through detect-labels' copy
+    expect(preview).toContain("- **Web**: https://pr-42.shop.example.com");
+    expect(preview).toContain("- **API**: https://api.pr-42.shop.example.com");
     expect(r.database).toMatchObject({ exists: true, collections: 11, views: 1, source: "snapshot" });
     restoredHash = r.database.md5;
   });
 
   it("2. persist-db added: locked, lock-added comment, preview comment updated, database untouched", async () => {
     const r = await life.label("labeled", "persist-db");
+    expectConfigFetchedOnce(r);
     expect(r.dbAction).toBe("none");
     expect(r.runs["enforce-lock"]?.outputs.locked).toBe("true");
     expect(kinds(r)).toEqual(["lock-added", "preview"]);
@@ -46,6 +83,7 @@ describe("a pull request's whole lifecycle (the demo, asserted)", () => {
 
   it("3. use-snapshot removed while locked: put back, with an explanation", async () => {
     const r = await life.label("unlabeled", "use-snapshot");
+    expectConfigFetchedOnce(r);
     expect(r.dbAction).toBe("none");
     expect(r.runs["enforce-lock"]?.outputs["label-reverted"]).toBe("true");
     expect(r.labels).toContain("use-snapshot");
@@ -56,6 +94,7 @@ describe("a pull request's whole lifecycle (the demo, asserted)", () => {
 
   it("4. a push: nothing happens to the locked database; the comment shows the new commit", async () => {
     const r = await life.push();
+    expectConfigFetchedOnce(r);
     expect(r.dbAction).toBe("none");
     expect(r.runs["restore-snapshot"]).toBeUndefined();
     expect(kinds(r)).toEqual(["preview"]);
@@ -65,6 +104,7 @@ describe("a pull request's whole lifecycle (the demo, asserted)", () => {
 
   it("5. closed while locked: the database is kept, and the comment says how to delete it", async () => {
     const r = await life.close();
+    expectConfigFetchedOnce(r);
     expect(r.dbAction).toBe("keep");
     expect(kinds(r)).toEqual(["db-kept"]);
     expect(r.comments[0]?.body).toMatch(/remove the `persist-db` label/);
@@ -73,6 +113,7 @@ describe("a pull request's whole lifecycle (the demo, asserted)", () => {
 
   it("6. persist-db removed from the closed PR: the database is dropped", async () => {
     const r = await life.label("unlabeled", "persist-db");
+    expectConfigFetchedOnce(r);
     expect(r.dbAction).toBe("drop");
     expect(kinds(r)).toEqual(["db-dropped"]);
     expect(r.database.exists).toBe(false);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { DEFAULT_BASE_SHA } from "./github-stand-in";
 import { repoRoot } from "./mongod";
 
 /**
@@ -14,6 +15,8 @@ export interface PullRequestEventOptions {
   state?: "open" | "closed";
   merged?: boolean;
   headSha?: string;
+  /** pull_request.base.sha; the stand-in's pull requests have the same default. */
+  baseSha?: string;
   sender?: { login: string; type?: "User" | "Bot"; id?: number };
   owner?: string;
   repo?: string;
@@ -73,6 +76,7 @@ export function pullRequestEvent(o: PullRequestEventOptions): Json {
   const head = pr.head as Record<string, unknown>;
   const base = pr.base as Record<string, unknown>;
   head.sha = o.headSha ?? "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+  base.sha = o.baseSha ?? DEFAULT_BASE_SHA;
   const repository = event.repository as Record<string, unknown>;
   Object.assign(repository, {
     name: repo,

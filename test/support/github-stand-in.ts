@@ -1,11 +1,16 @@
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 
 /**
  * A local stand-in for the parts of the GitHub REST API the actions use: pull requests,
- * labels, comments and the token's identity. It keeps state, records every request,
- * and can inject failures (5xx, secondary rate limits with retry-after, 404).
+ * labels, comments, repository contents at a commit and the token's identity. It keeps state,
+ * records every request, and can inject failures (5xx, secondary rate limits with retry-after, 404).
  */
+
+/** The base commit of the pull_request fixtures (test/fixtures/events), used by every PR unless a test says otherwise. */
+export const DEFAULT_BASE_SHA = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
 
 export interface Identity {
   login: string;
@@ -24,6 +29,8 @@ export interface PullRequestState {
   state: "open" | "closed";
   merged: boolean;
   headSha: string;
+  /** pull_request.base.sha: the commit whose files the actions trust. */
+  baseSha: string;
   labels: string[];
   author: string;
   title: string;
@@ -89,6 +96,8 @@ export class GitHubStandIn {
   readonly labelEvents: LabelEvent[] = [];
   readonly pulls = new Map<number, PullRequestState>();
   readonly comments: CommentState[] = [];
+  /** ref (commit sha) → path → file content. */
+  readonly files = new Map<string, Map<string, string>>();
   private faults: (Fault & { remaining: number })[] = [];
   private tokens = new Map<string, TokenInfo>();
   private nextCommentId = 1_000_001;
@@ -133,6 +142,7 @@ export class GitHubStandIn {
       state: "open",
       merged: false,
       headSha: "4f2c1b9e8d7a6c5b4a3f2e1d0c9b8a7f6e5d4c3b",
+      baseSha: DEFAULT_BASE_SHA,
       labels: [],
       author: "octocat",
       title: `Pull request #${pr.number}`,
@@ -146,6 +156,21 @@ export class GitHubStandIn {
     const pr = this.pulls.get(number);
     if (!pr) throw new Error(`stand-in has no pull request #${number}`);
     return pr;
+  }
+
+  /** A file as a commit holds it (served by the contents API at ?ref=<commit>); undefined deletes it. */
+  setFile(ref: string, filePath: string, text: string | undefined): void {
+    const tree = this.files.get(ref) ?? new Map<string, string>();
+    if (text === undefined) tree.delete(filePath);
+    else tree.set(filePath, text);
+    this.files.set(ref, tree);
+  }
+
+  /** Contents API requests so far, as "path@ref". */
+  contentsRequests(): string[] {
+    return this.requests
+      .filter((r) => r.method === "GET" && r.path.startsWith(`/repos/${this.owner}/${this.repo}/contents/`))
+      .map((r) => `${decodeURIComponent(r.path.split("/contents/")[1] ?? "")}@${r.query.ref ?? ""}`);
   }
 
   /** A user (not the token) changing labels, as in the GitHub UI. */
@@ -272,6 +297,24 @@ export class GitHubStandIn {
   }
 
   private readonly routes: [string, RegExp, (r: RouteArgs) => void][] = [
+    [
+      "GET",
+      /^\/contents\/(.+)$/,
+      ({ m, url, send }) => {
+        const filePath = decodeURIComponent(m[1] ?? "");
+        // Without ?ref the real API reads the default branch; the actions always name a commit.
+        const ref = url.searchParams.get("ref") ?? "main";
+        const text = this.files.get(ref)?.get(filePath);
+        if (text === undefined) {
+          return send(404, {
+            message: "Not Found",
+            documentation_url: "https://docs.github.com/rest/repos/contents#get-repository-content",
+            status: "404",
+          });
+        }
+        return send(200, this.contentJson(ref, filePath, text));
+      },
+    ],
     [
       "GET",
       /^\/pulls\/(\d+)$/,
@@ -412,7 +455,32 @@ export class GitHubStandIn {
         ref: `feature-${pr.number}`,
         repo: { full_name: `${this.owner}/${this.repo}` },
       },
-      base: { sha: "0".repeat(40), ref: "main", repo: { full_name: `${this.owner}/${this.repo}` } },
+      base: { sha: pr.baseSha, ref: "main", repo: { full_name: `${this.owner}/${this.repo}` } },
+    };
+  }
+
+  /** GET /repos/{owner}/{repo}/contents/{path}?ref= for a file, as GitHub answers it. */
+  private contentJson(ref: string, filePath: string, text: string) {
+    const bytes = Buffer.from(text, "utf8");
+    const sha = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+    const api = `${this.url}/repos/${this.owner}/${this.repo}`;
+    const self = `${api}/contents/${filePath}?ref=${ref}`;
+    const html = `https://github.com/${this.owner}/${this.repo}/blob/${ref}/${filePath}`;
+    const git = `${api}/git/blobs/${sha}`;
+    return {
+      name: path.posix.basename(filePath),
+      path: filePath,
+      sha,
+      size: bytes.length,
+      url: self,
+      html_url: html,
+      git_url: git,
+      download_url: `https://raw.githubusercontent.com/${this.owner}/${this.repo}/${ref}/${filePath}`,
+      type: "file",
+      // GitHub wraps the base64 text every 60 characters and ends it with a newline.
+      content: bytes.toString("base64").replace(/.{1,60}/g, "$&\n"),
+      encoding: "base64",
+      _links: { self, git, html },
     };
   }
 

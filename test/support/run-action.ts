@@ -15,6 +15,8 @@ export interface RunActionOptions {
   workspace?: string;
   runId?: number;
   runAttempt?: number;
+  /** GITHUB_SHA (default {@link DEFAULT_GITHUB_SHA}). */
+  sha?: string;
   timeoutMs?: number;
   /** Run a different entry file, e.g. a CLI bundle. */
   entry?: string;
@@ -32,8 +34,12 @@ export interface ActionRun {
   masked: string[];
   errors: string[];
   warnings: string[];
+  notices: string[];
   durationMs: number;
 }
+
+/** The commit a run is for, unless a test says otherwise. */
+export const DEFAULT_GITHUB_SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
 
 /** Runs an action's bundled dist/index.js as the runner would: a child process configured by environment. */
 export async function runAction(action: string, options: RunActionOptions = {}): Promise<ActionRun> {
@@ -69,6 +75,7 @@ export function startAction(action: string, options: RunActionOptions = {}): Sta
     GITHUB_REPOSITORY: "acme/shop",
     GITHUB_RUN_ID: String(options.runId ?? 880_001),
     GITHUB_RUN_ATTEMPT: String(options.runAttempt ?? 1),
+    GITHUB_SHA: options.sha ?? DEFAULT_GITHUB_SHA,
     GITHUB_WORKSPACE: options.workspace ?? dir,
     RUNNER_TEMP: dir,
     ...(options.apiUrl
@@ -108,6 +115,7 @@ export function startAction(action: string, options: RunActionOptions = {}): Sta
         masked: commands(out, "add-mask"),
         errors: commands(out, "error"),
         warnings: commands(out, "warning"),
+        notices: commands(out, "notice"),
         durationMs: Date.now() - started,
       });
     });

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/mongod";
@@ -33,5 +34,37 @@ describe("scripts/check-dist.sh", () => {
       .split("\n")
       .filter(Boolean);
     for (const f of files) expect(path.basename(f), f).toMatch(/^\d{5}\.index\.js$/);
+  });
+
+  it("renames lazy chunks and every reference to them, also a lone chunk's (chunk-name comment inside the call)", () => {
+    const dist = mkdtempSync(path.join(tmpdir(), "chunks-"));
+    const chunk = (id: number, body: string) =>
+      writeFileSync(
+        path.join(dist, `${id}.index.js`),
+        `export const id = ${id};\nexport const ids = [${id}];\n${body}\n`,
+      );
+    chunk(897, "export const modules = { 5108: 'contents' };");
+    chunk(12, "export const modules = { 4268: 'config' };");
+    chunk(34, "export const modules = { 4269: 'yaml' };");
+    writeFileSync(
+      path.join(dist, "index.js"),
+      [
+        "await __nccwpck_require__.e(/* import() | contents */ 897).then(load);",
+        "await Promise.all(/* import() | config */[__nccwpck_require__.e(12), __nccwpck_require__.e(34)]).then(load);",
+      ].join("\n"),
+    );
+    execFileSync(process.execPath, [path.join(repoRoot, "scripts/stable-chunk-ids.mjs"), dist]);
+    const main = readFileSync(path.join(dist, "index.js"), "utf8");
+    const referenced = [...main.matchAll(/__nccwpck_require__\.e\((?:\/\*[^*]*\*\/ )?(\d+)\)/g)].map(
+      (m) => m[1],
+    );
+    expect(referenced).toHaveLength(3);
+    expect(main).toContain("/* import() | contents */");
+    const files = readdirSync(dist).filter((f) => f !== "index.js");
+    expect(files.sort()).toEqual(referenced.map((id) => `${id}.index.js`).sort());
+    for (const id of referenced) {
+      expect(id).toMatch(/^\d{5}$/);
+      expect(existsSync(path.join(dist, `${id}.index.js`))).toBe(true);
+    }
   });
 });

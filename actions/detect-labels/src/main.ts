@@ -1,10 +1,10 @@
 import { enableCompileCache, runMain } from "@pr-snapshots/core/action";
-import { loadConfig } from "@pr-snapshots/core/config";
 import { readRunContext } from "@pr-snapshots/core/github/context";
 import { parsePullRequestEvent } from "@pr-snapshots/core/github/event";
 import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
+import { actionsLog } from "@pr-snapshots/core/log";
 import { assertDatabaseName } from "@pr-snapshots/core/names";
-import { readCommonInputs } from "@pr-snapshots/core/settings";
+import { readActionCommonInputs } from "@pr-snapshots/core/trusted-config";
 import { type Inputs, run } from "./run";
 
 enableCompileCache();
@@ -12,14 +12,17 @@ enableCompileCache();
 async function parseInputs(): Promise<Inputs> {
   const context = readRunContext();
   const inputs = new InputReader(actionInputs);
-  const { config } = await loadConfig(inputs.optional("config"));
+  const event = parsePullRequestEvent(context.eventName, context.payload);
   const database = inputs.optional("database");
-  return {
-    ...readCommonInputs(inputs, config),
-    database: database === undefined ? undefined : assertDatabaseName(database, 'Input "database"'),
-    event: parsePullRequestEvent(context.eventName, context.payload),
-    apiUrl: context.apiUrl,
-  };
+  const checked = database === undefined ? undefined : assertDatabaseName(database, 'Input "database"');
+  // The first step of the job: it fetches the trusted config and keeps it for the later steps.
+  const common = await readActionCommonInputs(inputs, context, {
+    action: "detect-labels",
+    whenUnreadable: "use-inputs",
+    cache: true,
+    log: actionsLog,
+  });
+  return { ...common, database: checked, event, apiUrl: context.apiUrl };
 }
 
 void runMain(parseInputs, (inputs) => run(inputs));

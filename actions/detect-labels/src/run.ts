@@ -6,6 +6,7 @@ import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, table } from "@pr-snapshots/core/markdown";
 import { prDatabaseName } from "@pr-snapshots/core/names";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
+import { configShaOutput } from "@pr-snapshots/core/trusted-config";
 
 export interface Inputs extends CommonInputs {
   database: string | undefined;
@@ -28,6 +29,7 @@ export interface Outputs extends Record<string, string | boolean | number> {
   labels: string;
   "labels-source": "api" | "payload";
   "from-fork": boolean;
+  "config-sha": string;
 }
 
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
@@ -55,6 +57,7 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     labels: JSON.stringify(pr.labels),
     "labels-source": pr.source,
     "from-fork": event.fromFork,
+    "config-sha": configShaOutput(inputs.configSource),
   };
   log.info(
     `PR #${event.number} (${pr.state}${pr.merged ? ", merged" : ""}), event "${event.action}"` +

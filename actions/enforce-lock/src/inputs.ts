@@ -1,12 +1,13 @@
-import { loadConfig } from "@pr-snapshots/core/config";
 import { UserError } from "@pr-snapshots/core/errors";
+import type { RunContext } from "@pr-snapshots/core/github/context";
 import { type PullRequestEvent, parsePullRequestEvent } from "@pr-snapshots/core/github/event";
 import type { InputReader } from "@pr-snapshots/core/inputs";
 import type { Log } from "@pr-snapshots/core/log";
 import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import { assertWritableTarget, prDatabaseName, type TargetPolicy } from "@pr-snapshots/core/names";
-import { type CommonInputs, readCommonInputs } from "@pr-snapshots/core/settings";
+import type { CommonInputs } from "@pr-snapshots/core/settings";
 import { readTargetPolicy } from "@pr-snapshots/core/snapshot/settings";
+import { readActionCommonInputs } from "@pr-snapshots/core/trusted-config";
 
 export interface Inputs extends CommonInputs {
   event: PullRequestEvent;
@@ -23,26 +24,22 @@ export interface Inputs extends CommonInputs {
   waitTimeoutSeconds: number;
 }
 
-export interface RunContext {
-  eventName: string;
-  payload: unknown;
-  apiUrl?: string;
-  runId?: number;
-  runAttempt?: number;
-}
-
 /**
- * Reads and validates everything before any request is made: the connection string is masked
- * first, then the config, labels, event, and the database name goes through the same target
- * check that guards the drop, so a refused target fails before anything is read or written.
+ * Reads and validates everything before the pull request is read: the connection string is
+ * masked first, then the event, the config (from detect-labels' verified copy when config-sha is
+ * given, else one request at the trusted commit), labels, and the database name goes through the
+ * same target check that guards the drop, so a refused target fails before anything is written.
  */
 export async function readInputs(inputs: InputReader, context: RunContext, log: Log): Promise<Inputs> {
   const mongodbUri = inputs.optional("mongodb-uri");
   if (mongodbUri) maskConnectionString(mongodbUri, log);
-  const { config } = await loadConfig(inputs.optional("config"));
-  const common = readCommonInputs(inputs, config);
   const event = parsePullRequestEvent(context.eventName, context.payload);
-  const { prefix } = common;
+  const common = await readActionCommonInputs(inputs, context, {
+    action: "enforce-lock",
+    whenUnreadable: "use-inputs",
+    log,
+  });
+  const { config, prefix } = common;
   if (!prefix) {
     throw new UserError(
       'A database prefix is required: set the "db-prefix" input or "dbPrefix" in the config file ' +
@@ -53,7 +50,7 @@ export async function readInputs(inputs: InputReader, context: RunContext, log: 
   const { policy } = readTargetPolicy(inputs, config, prefix);
   assertWritableTarget(database, policy);
   const selfLogin = inputs.optional("self-login");
-  const runAttempt = context.runAttempt && context.runAttempt > 0 ? context.runAttempt : 1;
+  const runAttempt = context.runAttempt > 0 ? context.runAttempt : 1;
   return {
     ...common,
     event,
@@ -67,6 +64,6 @@ export async function readInputs(inputs: InputReader, context: RunContext, log: 
     ...(mongodbUri ? { mongodbUri } : {}),
     ...(selfLogin ? { selfLogin } : {}),
     ...(context.apiUrl ? { apiUrl: context.apiUrl } : {}),
-    ...(context.runId && Number.isFinite(context.runId) ? { runKey: String(context.runId) } : {}),
+    ...(Number.isFinite(context.runId) && context.runId > 0 ? { runKey: String(context.runId) } : {}),
   };
 }

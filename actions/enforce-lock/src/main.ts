@@ -8,18 +8,7 @@ import { run } from "./run";
 enableCompileCache();
 
 async function parseInputs(): Promise<Inputs> {
-  const context = readRunContext();
-  return readInputs(
-    new InputReader(actionInputs),
-    {
-      eventName: context.eventName,
-      payload: context.payload,
-      apiUrl: context.apiUrl,
-      runId: context.runId,
-      runAttempt: context.runAttempt,
-    },
-    actionsLog,
-  );
+  return readInputs(new InputReader(actionInputs), readRunContext(), actionsLog);
 }
 
 void runMain(parseInputs, (inputs) => run(inputs));

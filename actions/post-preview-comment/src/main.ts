@@ -1,5 +1,4 @@
 import { enableCompileCache, runMain } from "@pr-snapshots/core/action";
-import { loadConfig } from "@pr-snapshots/core/config";
 import { UserError } from "@pr-snapshots/core/errors";
 import { type RunContext, readRunContext } from "@pr-snapshots/core/github/context";
 import { PULL_REQUEST_EVENTS } from "@pr-snapshots/core/github/event";
@@ -13,7 +12,7 @@ import {
   snapshotDatabaseName,
 } from "@pr-snapshots/core/names";
 import { parseUrlLines } from "@pr-snapshots/core/preview/render";
-import { readCommonInputs } from "@pr-snapshots/core/settings";
+import { readActionCommonInputs } from "@pr-snapshots/core/trusted-config";
 import { type Inputs, run } from "./run";
 
 enableCompileCache();
@@ -23,8 +22,12 @@ async function parseInputs(): Promise<Inputs> {
   const inputs = new InputReader(actionInputs);
   const uri = inputs.optional("mongodb-uri");
   if (uri) maskConnectionString(uri, actionsLog);
-  const { config } = await loadConfig(inputs.optional("config"));
-  const common = readCommonInputs(inputs, config);
+  const common = await readActionCommonInputs(inputs, context, {
+    action: "post-preview-comment",
+    whenUnreadable: "use-inputs",
+    log: actionsLog,
+  });
+  const { config } = common;
   const pr = isPullRequestEvent(context)
     ? (context.payload.pull_request as { number?: unknown; head?: { sha?: string } })
     : undefined;

@@ -61046,10 +61046,10 @@ exports.URLSearchParams = URLSearchParams;
 /* harmony export */   Sr: () => (/* binding */ TargetRefusedError),
 /* harmony export */   Vq: () => (/* binding */ SnapshotUnavailableError),
 /* harmony export */   fk: () => (/* binding */ RefusedError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   qB: () => (/* binding */ BusyError),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony export errorMessage */
 /**
  * An error caused by something the user can fix (an input, the config file, the event,
  * a database name, missing data). Its message says what was wrong and how to fix it,
@@ -61085,6 +61085,29 @@ function errorMessage(error) {
 /** Another run held what this one needs (a PR database, the snapshot) for longer than it could wait. */
 class BusyError extends UserError {
     name = "BusyError";
+}
+
+
+/***/ }),
+
+/***/ 918:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ gitBlobSha),
+/* harmony export */   D: () => (/* binding */ GIT_OBJECT_ID)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/** A git object id as GitHub reports it (SHA-1, 40 lowercase hex digits). */
+const GIT_OBJECT_ID = /^[0-9a-f]{40}$/;
+/**
+ * Git's id of a file's content: SHA-1 over `blob <length>\0` followed by the bytes. The contents
+ * API reports it as `sha`, so a copy can be checked against it without another request.
+ */
+function gitBlobSha(content) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
 }
 
 
@@ -66690,7 +66713,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -68062,7 +68085,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/path-utils.js
 
@@ -69501,7 +69524,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -69509,7 +69532,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -69517,7 +69540,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -69638,14 +69661,18 @@ function flush(stream) {
     });
 }
 async function runAndReport(parse, run) {
+    // Every summary says which config file decided it, as the log does.
+    let configLine;
     try {
-        const result = await run(await parse());
-        await publish(result);
+        const inputs = await parse();
+        configLine = inputs.configSource?.line;
+        const result = await run(inputs);
+        await publish(result, configLine);
     }
     catch (error) {
         const partial = error.result;
         if (partial)
-            await publish(partial);
+            await publish(partial, configLine);
         if (error instanceof errors/* UserError */.yo) {
             setFailed(error.message);
         }
@@ -69656,15 +69683,30 @@ async function runAndReport(parse, run) {
         }
     }
 }
-async function publish(result) {
+async function publish(result, configLine) {
     for (const [name, value] of Object.entries(result.outputs))
         setOutput(name, value);
-    if (result.summary && process.env.GITHUB_STEP_SUMMARY) {
-        await summary
-            .addRaw(result.summary, true)
+    const summary = withConfigLine(result.summary?.trimEnd(), configLine);
+    if (summary && process.env.GITHUB_STEP_SUMMARY) {
+        await summary_summary
+            .addRaw(summary, true)
             .write()
             .catch((e) => warning(`Could not write the job summary: ${String(e)}`));
     }
+}
+/**
+ * The config line goes right under the summary's heading: the end of a restore's or producer's
+ * summary is its per-collection table and timeline, which people scroll to.
+ */
+function withConfigLine(summary, configLine) {
+    if (!configLine)
+        return summary ?? "";
+    if (!summary)
+        return configLine;
+    const [first = "", ...rest] = summary.split("\n");
+    if (!first.startsWith("#"))
+        return `${configLine}\n\n${summary}`;
+    return [first, "", configLine, ...(rest.length ? ["", ...rest] : [])].join("\n").replace(/\n{3,}/g, "\n\n");
 }
 /** Node 22.1+ caches compiled bundles between runs of the same action on a runner. */
 function enableCompileCache() {
@@ -69688,35 +69730,6 @@ class PartialFailure extends Error {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ../../packages/core/src/config.ts
-
-
-
-const DEFAULT_CONFIG_PATH = ".github/pr-snapshots.yml";
-/**
- * Reads the optional config file. An explicitly named file must exist; the default
- * location is optional. Unknown keys and wrong types are errors that name the key.
- */
-async function loadConfig(explicitPath, workspace = defaultWorkspace()) {
-    const relative = explicitPath ?? DEFAULT_CONFIG_PATH;
-    const file = external_node_path_default().resolve(workspace, relative);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file)) {
-        if (explicitPath !== undefined) {
-            throw new errors/* UserError */.yo(`Config file "${relative}" (input "config") does not exist in ${workspace}. ` +
-                `Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
-        }
-        return { config: {} };
-    }
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(46852), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
-    return { config: parseConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative), file: relative };
-}
-function defaultWorkspace() {
-    return process.env.GITHUB_WORKSPACE || process.cwd();
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/github/context.ts
 
 function readRunContext(env = process.env) {
@@ -69734,6 +69747,7 @@ function readRunContext(env = process.env) {
             : fromPayload?.owner?.login && fromPayload.name
                 ? { owner: fromPayload.owner.login, repo: fromPayload.name }
                 : undefined,
+        sha: env.GITHUB_SHA ?? "",
         apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
         runId: Number.parseInt(env.GITHUB_RUN_ID ?? "", 10),
         runAttempt: Number.parseInt(env.GITHUB_RUN_ATTEMPT ?? "1", 10) || 1,
@@ -69906,6 +69920,7 @@ function parseInteger(text, what, { min, max } = {}) {
 
 const actionsLog = {
     info: (m) => info(m),
+    notice: (m) => notice(m),
     warning: (m) => warning(m),
     error: (m) => error(m),
     debug: (m) => core_debug(m),
@@ -69927,6 +69942,7 @@ function consoleLog(options = {}) {
     return {
         redact,
         info: (m) => emit("", m),
+        notice: (m) => emit("notice: ", m),
         warning: (m) => emit("warning: ", m),
         error: (m) => emit("error: ", m),
         debug: (m) => {
@@ -69945,6 +69961,7 @@ function consoleLog(options = {}) {
 }
 const silentLog = {
     info() { },
+    notice() { },
     warning() { },
     error() { },
     debug() { },
@@ -69998,46 +70015,6 @@ function safeDecode(text) {
 
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __nccwpck_require__(5618);
-;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
-
-
-const DEFAULT_LABELS = {
-    preview: "preview",
-    snapshot: "use-snapshot",
-    lock: "persist-db",
-};
-/** Label names: input, then config file, then the defaults of CONTRACT §1. */
-function resolveLabels(inputs, config) {
-    const labels = {
-        preview: inputs.optional("preview-label") ?? config.labels?.preview ?? DEFAULT_LABELS.preview,
-        snapshot: inputs.optional("snapshot-label") ?? config.labels?.snapshot ?? DEFAULT_LABELS.snapshot,
-        lock: inputs.optional("lock-label") ?? config.labels?.lock ?? DEFAULT_LABELS.lock,
-    };
-    const names = Object.values(labels);
-    if (new Set(names).size !== names.length) {
-        throw new errors/* UserError */.yo(`The preview, snapshot and lock labels must be three different labels, got ${names.map((n) => `"${n}"`).join(", ")}.`);
-    }
-    return labels;
-}
-function resolvePrefix(inputs, config) {
-    const fromInput = inputs.optional("db-prefix");
-    if (fromInput !== undefined)
-        return (0,names/* assertPrefix */.XQ)(fromInput, 'input "db-prefix"');
-    if (config.dbPrefix !== undefined)
-        return (0,names/* assertPrefix */.XQ)(config.dbPrefix, "config dbPrefix");
-    return undefined;
-}
-/** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
-function readCommonInputs(inputs, config) {
-    return {
-        token: inputs.optional("github-token") ?? "",
-        dryRun: inputs.boolean("dry-run", false),
-        labels: resolveLabels(inputs, config),
-        prefix: resolvePrefix(inputs, config),
-        config,
-    };
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/methods.ts
 /**
  * Which of the three ways to copy a collection the engine uses. Pure: the engine reads the
@@ -70246,6 +70223,352 @@ function settings_produceRequest(s, common, client, log, source) {
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ../../packages/core/src/config.ts
+
+
+
+const DEFAULT_CONFIG_PATH = ".github/pr-snapshots.yml";
+/**
+ * A `config` input or `--config` option: a relative path inside the repository. It is checked
+ * before anything is read, because on pull request events it names a file at another commit.
+ */
+function assertConfigPath(value, what) {
+    const normalized = value.replace(/^\.\//, "");
+    if (external_node_path_default().isAbsolute(value) ||
+        normalized === "" ||
+        normalized.split("/").some((part) => part === ".." || part === "." || part === "") ||
+        normalized.includes("\\")) {
+        throw new errors/* UserError */.yo(`${what} must be a relative path inside the repository such as ${DEFAULT_CONFIG_PATH}, got "${value}" ` +
+            `(no leading "/", no ".." or "." segments, "/" as the separator).`);
+    }
+    return normalized;
+}
+/** Validates the text of a config file (the schema is loaded only when there is a file to check). */
+async function parseConfigText(text, label) {
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(46852), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    return parseConfig(text, label);
+}
+/**
+ * The command line's config: the named file or the default one, on disk in `directory` (a
+ * Kubernetes Job has no GitHub access; the file comes with its image or a mounted ConfigMap).
+ * An explicitly named file must exist; the default location is optional. Says which file it read.
+ */
+async function loadConfig(explicitPath, directory, log) {
+    const relative = explicitPath ?? DEFAULT_CONFIG_PATH;
+    const file = path.resolve(directory, relative);
+    if (!existsSync(file)) {
+        if (explicitPath !== undefined) {
+            throw new UserError(`Config file "${relative}" (--config or PR_SNAPSHOTS_CONFIG) does not exist in ${directory}. ` +
+                `Check the path, or leave the option out to use ${DEFAULT_CONFIG_PATH} when present.`);
+        }
+        const line = `No config file at ${relative} in ${directory}: only options, environment variables and defaults apply.`;
+        log.info(line);
+        return { config: {}, source: { path: relative, how: "none", line } };
+    }
+    const config = await parseConfigText(readFileSync(file, "utf8"), relative);
+    const line = `Config: read ${file}.`;
+    log.info(line);
+    return { config, source: { path: relative, how: "disk", line } };
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/github/git-blob.ts
+var git_blob = __nccwpck_require__(918);
+;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
+
+
+const DEFAULT_LABELS = {
+    preview: "preview",
+    snapshot: "use-snapshot",
+    lock: "persist-db",
+};
+/** Label names: input, then config file, then the defaults of CONTRACT §1. */
+function resolveLabels(inputs, config) {
+    const labels = {
+        preview: inputs.optional("preview-label") ?? config.labels?.preview ?? DEFAULT_LABELS.preview,
+        snapshot: inputs.optional("snapshot-label") ?? config.labels?.snapshot ?? DEFAULT_LABELS.snapshot,
+        lock: inputs.optional("lock-label") ?? config.labels?.lock ?? DEFAULT_LABELS.lock,
+    };
+    const names = Object.values(labels);
+    if (new Set(names).size !== names.length) {
+        throw new errors/* UserError */.yo(`The preview, snapshot and lock labels must be three different labels, got ${names.map((n) => `"${n}"`).join(", ")}.`);
+    }
+    return labels;
+}
+function resolvePrefix(inputs, config) {
+    const fromInput = inputs.optional("db-prefix");
+    if (fromInput !== undefined)
+        return (0,names/* assertPrefix */.XQ)(fromInput, 'input "db-prefix"');
+    if (config.dbPrefix !== undefined)
+        return (0,names/* assertPrefix */.XQ)(config.dbPrefix, "config dbPrefix");
+    return undefined;
+}
+/** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
+function readCommonInputs(inputs, { config, source }) {
+    return {
+        token: inputs.optional("github-token") ?? "",
+        dryRun: inputs.boolean("dry-run", false),
+        labels: resolveLabels(inputs, config),
+        prefix: resolvePrefix(inputs, config),
+        config,
+        configSource: source,
+    };
+}
+/** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
+function checkInputsBeforeConfig(inputs) {
+    const prefix = inputs.optional("db-prefix");
+    if (prefix !== undefined)
+        (0,names/* assertPrefix */.XQ)(prefix, 'input "db-prefix"');
+    inputs.boolean("dry-run", false);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/trusted-config.ts
+
+
+
+
+
+
+
+/** The PR's base commit on pull request events, the workflow's commit (GITHUB_SHA) on any other. */
+function trustedCommit(context) {
+    if (PULL_REQUEST_EVENTS.includes(context.eventName)) {
+        const pr = context.payload.pull_request;
+        const sha = pr?.base?.sha;
+        const role = "the pull request's base commit";
+        return typeof sha === "string" && git_blob/* GIT_OBJECT_ID */.D.test(sha)
+            ? { sha, pullRequest: true, role }
+            : {
+                sha: undefined,
+                pullRequest: true,
+                role,
+                missing: "the event payload has no pull_request.base.sha",
+            };
+    }
+    const role = "the workflow's commit GITHUB_SHA";
+    return git_blob/* GIT_OBJECT_ID */.D.test(context.sha)
+        ? { sha: context.sha, pullRequest: false, role }
+        : { sha: undefined, pullRequest: false, role, missing: "GITHUB_SHA is not set" };
+}
+async function loadTrustedConfig(r) {
+    const file = r.explicitPath === undefined ? DEFAULT_CONFIG_PATH : assertConfigPath(r.explicitPath, 'Input "config"');
+    const configSha = checkConfigSha(r.configSha);
+    const commit = trustedCommit(r.context);
+    const at = commit.sha ? `commit ${trusted_config_short(commit.sha)}, ${commit.role}` : `${commit.role}: ${commit.missing}`;
+    const onDisk = readIfExists(external_node_path_default().resolve(r.workspace, file));
+    // Off pull request events the workspace, when checked out, is at GITHUB_SHA: nobody else's code.
+    if (!commit.pullRequest && onDisk) {
+        const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
+        const line = `Config: read ${file} from the workspace (${at}).`;
+        return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+    }
+    const found = await findTrusted(r, file, commit, configSha);
+    if (found.kind === "unreadable") {
+        const what = `${file} at ${commit.sha ? `commit ${trusted_config_short(commit.sha)} (${commit.role})` : commit.role}`;
+        if (r.whenUnreadable === "fail") {
+            throw new errors/* UserError */.yo(`Cannot read the config file ${what}: ${found.why}. ${r.action} refuses to run without it, because ` +
+                "it can hold settings that decide what is copied and where (collections.exclude, allowedTargets, " +
+                "protectedDatabases). Nothing was changed. To fix it, give the step a token that can read the " +
+                'repository ("permissions: contents: read" and the github-token input, the default), or check the ' +
+                "repository out (actions/checkout) before this step so that the file is on disk.");
+        }
+        const line = `Config: could not read ${what}: ${found.why}. Using inputs and defaults only` +
+            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}.`;
+        r.log.warning(line);
+        return {
+            config: {},
+            source: { path: file, ...(commit.sha ? { commit: commit.sha } : {}), how: "unreadable", line },
+        };
+    }
+    const sha = commit.sha ?? "";
+    if (onDisk) {
+        const diskSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
+        if (found.kind === "none" || diskSha !== found.blobSha) {
+            r.log.warning(`Ignoring ${file} in the workspace: ${found.kind === "none" ? `${commit.role} ${trusted_config_short(sha)} has no such file` : `it differs from the copy at ${commit.role} ${trusted_config_short(sha)}`}. ` +
+                "On pull request events the workspace may hold the pull request's head, which its author controls, " +
+                "so only the base commit's file is used.");
+        }
+        else {
+            r.log.info(`${file} in the workspace is the same as at ${commit.role} ${trusted_config_short(sha)}.`);
+        }
+    }
+    if (found.kind === "none") {
+        if (r.explicitPath !== undefined && !commit.pullRequest) {
+            throw new errors/* UserError */.yo(`Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
+                `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
+        }
+        const how = found.how === "cache"
+            ? "as detect-labels found (config-sha none), with no request"
+            : "the contents API answered 404; if the file does exist there, the token cannot read it: grant it contents: read";
+        const line = `no config file at ${file} (commit ${trusted_config_short(sha)}): ${commit.role} has none (${how}), so only inputs and defaults apply.`;
+        // A named file that the base lacks is worth a warning: the PR may be the one that adds it.
+        if (r.explicitPath !== undefined)
+            r.log.warning(`${line} The file is used once it is on the base branch.`);
+        else
+            r.log.notice(line);
+        return { config: {}, source: { path: file, commit: sha, how: "none", line } };
+    }
+    const line = found.how === "cache"
+        ? `Config: read ${file} at commit ${trusted_config_short(sha)} (${commit.role}) from the runner's cache, verified against detect-labels' config-sha output (blob ${trusted_config_short(found.blobSha)}), with no request.`
+        : `Config: read ${file} at commit ${trusted_config_short(sha)} (${commit.role}) through the contents API (blob ${trusted_config_short(found.blobSha)}).`;
+    if (r.cache)
+        writeCache(r, found.bytes, found.blobSha);
+    return use(r, {
+        file,
+        commit,
+        bytes: found.bytes,
+        blobSha: found.blobSha,
+        how: found.how,
+        line,
+        label: `${file} (commit ${trusted_config_short(sha)})`,
+    });
+}
+async function use(r, u) {
+    const config = await parseConfigText(u.bytes.toString("utf8"), u.label);
+    r.log.info(u.line);
+    const source = {
+        path: u.file,
+        ...(u.commit.sha ? { commit: u.commit.sha } : {}),
+        how: u.how,
+        blobSha: u.blobSha,
+        line: u.line,
+    };
+    return { config, source };
+}
+async function findTrusted(r, file, commit, configSha) {
+    if (!commit.sha)
+        return { kind: "unreadable", why: commit.missing ?? "the commit is unknown" };
+    if (configSha === "none")
+        return { kind: "none", how: "cache" };
+    if (configSha) {
+        const cached = readCache(r.runnerTemp, configSha);
+        if (cached.bytes)
+            return { kind: "file", bytes: cached.bytes, blobSha: configSha, how: "cache" };
+        r.log.warning(`${cached.problem}: fetching ${file} again.`);
+    }
+    if (!r.token)
+        return { kind: "unreadable", why: "no github-token was given to read it through the contents API" };
+    if (!r.context.repo)
+        return { kind: "unreadable", why: "GITHUB_REPOSITORY is not set" };
+    const { fetchFileAt } = await Promise.all(/* import() | contents */[__nccwpck_require__.e(38765), __nccwpck_require__.e(69763)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5108));
+    try {
+        const fetched = await fetchFileAt({
+            token: r.token,
+            apiUrl: r.context.apiUrl,
+            log: r.log,
+            repo: r.context.repo,
+            path: file,
+            ref: commit.sha,
+        });
+        if (configSha && (fetched?.blobSha ?? "none") !== configSha) {
+            r.log.warning(`The config-sha input is ${configSha}, but ${file} at ${commit.role} ${trusted_config_short(commit.sha)} is ` +
+                `${fetched ? `blob ${fetched.blobSha}` : "absent"}: using what the commit holds. Pass detect-labels' ` +
+                "config-sha output of the same job, with the same config input.");
+        }
+        return fetched
+            ? { kind: "file", ...fetched, how: "contents-api" }
+            : { kind: "none", how: "contents-api" };
+    }
+    catch (error) {
+        return { kind: "unreadable", why: describeFetchError(error) };
+    }
+}
+function describeFetchError(error) {
+    const { status, response } = (error ?? {});
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    // Octokit gives network failures status 500 too; only an error with a response was an answer.
+    if (typeof status !== "number" || response === undefined)
+        return `the request failed (${message})`;
+    const hint = status === 401 || status === 403
+        ? "; the token needs permission to read the repository's contents (permissions: contents: read)"
+        : "";
+    return `the contents API answered HTTP ${status} (${message})${hint}`;
+}
+/**
+ * The job's copy of the trusted file, for the steps after detect-labels: one request per job
+ * instead of one per step (enforce-lock must stay within 1–3 requests per label event).
+ *
+ * Why this is safe: RUNNER_TEMP is writable by every step of the job, including ones that run
+ * the pull request's code, so a cached file proves nothing by itself. But its name and the
+ * value it is checked against come from detect-labels' `config-sha` step output, which other
+ * steps cannot change, and the check recomputes the git blob sha (SHA-1 over the content) of
+ * the bytes read: to pass, a forged file would need a second SHA-1 preimage of the trusted one.
+ */
+function cachePath(runnerTemp, blobSha) {
+    return external_node_path_default().join(runnerTemp, "pr-snapshots", `config-${blobSha}.yml`);
+}
+function readCache(runnerTemp, blobSha) {
+    if (!runnerTemp)
+        return { problem: "RUNNER_TEMP is not set, so there is no cached config" };
+    const file = cachePath(runnerTemp, blobSha);
+    const bytes = readIfExists(file);
+    if (!bytes)
+        return { problem: `No cached config for config-sha ${blobSha} (${file})` };
+    const actual = (0,git_blob/* gitBlobSha */.A)(bytes);
+    if (actual !== blobSha) {
+        return {
+            problem: `The cached config ${file} does not match config-sha ${blobSha} (its content is blob ${actual}); it is ignored`,
+        };
+    }
+    return { bytes };
+}
+function writeCache(r, bytes, blobSha) {
+    if (!r.runnerTemp)
+        return;
+    const file = cachePath(r.runnerTemp, blobSha);
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+        // Written whole and renamed, so that a reader never sees half a file.
+        const partial = `${file}.${process.pid}.partial`;
+        (0,external_node_fs_namespaceObject.writeFileSync)(partial, bytes);
+        (0,external_node_fs_namespaceObject.renameSync)(partial, file);
+    }
+    catch (error) {
+        r.log.warning(`Could not keep a copy of the config for later steps (${(0,errors/* errorMessage */.gJ)(error)}): they fetch it again.`);
+    }
+}
+function checkConfigSha(value) {
+    if (value === undefined || value === "none" || git_blob/* GIT_OBJECT_ID */.D.test(value))
+        return value;
+    throw new errors/* UserError */.yo(`Input "config-sha" must be detect-labels' config-sha output (40 lowercase hex digits, or "none"), got "${value}". ` +
+        "Pass the config-sha output of the job's detect-labels step, or leave the input empty to fetch the config.");
+}
+function readIfExists(file) {
+    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file) : undefined;
+}
+function trusted_config_short(sha) {
+    return sha.slice(0, 7);
+}
+/** detect-labels' `config-sha` output: the trusted file's blob sha, "none", or "" when it could not be read. */
+function configShaOutput(source) {
+    if (source.how === "none")
+        return "none";
+    return source.how === "unreadable" ? "" : (source.blobSha ?? "");
+}
+/**
+ * The inputs every action has, with the trusted config under them. Inputs that do not depend on
+ * the config are checked first, so that a typo fails before any request.
+ */
+async function readActionCommonInputs(inputs, context, o) {
+    checkInputsBeforeConfig(inputs);
+    const env = o.env ?? process.env;
+    const loaded = await loadTrustedConfig({
+        explicitPath: inputs.optional("config"),
+        context,
+        token: inputs.optional("github-token"),
+        configSha: inputs.optional("config-sha"),
+        whenUnreadable: o.whenUnreadable,
+        ...(o.cache ? { cache: true } : {}),
+        action: o.action,
+        log: o.log,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || undefined,
+    });
+    return readCommonInputs(inputs, loaded);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/markdown.ts
@@ -71860,7 +72183,7 @@ async function run(inputs, log = actionsLog) {
     let commentUrl = "";
     if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
         try {
-            const { postRestoredComment } = await Promise.all(/* import() | comment */[__nccwpck_require__.e(38765), __nccwpck_require__.e(65778)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2527));
+            const { postRestoredComment } = await Promise.all(/* import() | comment */[__nccwpck_require__.e(38765), __nccwpck_require__.e(71345)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5157));
             commentUrl = await postRestoredComment({
                 token: inputs.token,
                 ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}),
@@ -71886,7 +72209,7 @@ async function run(inputs, log = actionsLog) {
     };
     log.info(`${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections ` +
         `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s.`);
-    return { outputs, summary: run_summary(report) };
+    return { outputs, summary: summary(report) };
 }
 function restoredComment(r, inputs) {
     const lock = inputs.labels.lock;
@@ -71900,7 +72223,7 @@ function restoredComment(r, inputs) {
         `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${code(lock)} label.`,
     ].join("\n");
 }
-function run_summary(r) {
+function summary(r) {
     const head = r.dryRun
         ? "### pr-snapshots: restore plan (dry run, nothing written)"
         : "### pr-snapshots: snapshot restored";
@@ -71925,15 +72248,17 @@ function run_summary(r) {
 
 
 
-
 enableCompileCache();
 async function parseInputs() {
     const context = readRunContext();
     const inputs = new InputReader(actionInputs);
     const uri = inputs.required("mongodb-uri", "Pass the PR database's connection string from a secret.");
     maskConnectionString(uri, actionsLog);
-    const { config } = await loadConfig(inputs.optional("config"));
-    const common = readCommonInputs(inputs, config);
+    const common = await readActionCommonInputs(inputs, context, {
+        action: "restore-snapshot",
+        whenUnreadable: "use-inputs",
+        log: actionsLog,
+    });
     const prNumber = readPrNumber(inputs, context);
     return {
         ...common,

@@ -1,13 +1,12 @@
 import { enableCompileCache, runMain } from "@pr-snapshots/core/action";
-import { loadConfig } from "@pr-snapshots/core/config";
 import { type RunContext, readRunContext } from "@pr-snapshots/core/github/context";
 import { PULL_REQUEST_EVENTS } from "@pr-snapshots/core/github/event";
 import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
 import { actionsLog } from "@pr-snapshots/core/log";
 import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import { assertPrNumber } from "@pr-snapshots/core/names";
-import { readCommonInputs } from "@pr-snapshots/core/settings";
 import { readRestoreSettings } from "@pr-snapshots/core/snapshot/settings";
+import { readActionCommonInputs } from "@pr-snapshots/core/trusted-config";
 import { type Inputs, run } from "./run";
 
 enableCompileCache();
@@ -17,8 +16,11 @@ async function parseInputs(): Promise<Inputs> {
   const inputs = new InputReader(actionInputs);
   const uri = inputs.required("mongodb-uri", "Pass the PR database's connection string from a secret.");
   maskConnectionString(uri, actionsLog);
-  const { config } = await loadConfig(inputs.optional("config"));
-  const common = readCommonInputs(inputs, config);
+  const common = await readActionCommonInputs(inputs, context, {
+    action: "restore-snapshot",
+    whenUnreadable: "use-inputs",
+    log: actionsLog,
+  });
   const prNumber = readPrNumber(inputs, context);
   return {
     ...common,

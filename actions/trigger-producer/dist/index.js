@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 5217:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(8971);
+module.exports = __nccwpck_require__(8971);
 
 
 /***/ }),
@@ -12,7 +12,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 8971:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +23,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 5345:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(2400)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(1827)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(4205),
   retry: __nccwpck_require__(4747),
   dump: __nccwpck_require__(7091),
   dns: __nccwpck_require__(6242)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(9651).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(165).Headers
-/* unused reexport */ __nccwpck_require__(5020).Response
-/* unused reexport */ __nccwpck_require__(7458).Request
-/* unused reexport */ __nccwpck_require__(2489).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(9512).FileReader
+module.exports.Headers = __nccwpck_require__(165).Headers
+module.exports.Response = __nccwpck_require__(5020).Response
+module.exports.Request = __nccwpck_require__(7458).Request
+module.exports.FormData = __nccwpck_require__(2489).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(9512).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(3412)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(2362)
 const { kConstruct } = __nccwpck_require__(3760)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6552)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7215)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(4663)
-/* unused reexport */ __nccwpck_require__(6043).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(6043).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(403)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28522,6 +28520,29 @@ class BusyError extends UserError {
 
 /***/ }),
 
+/***/ 918:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ gitBlobSha),
+/* harmony export */   D: () => (/* binding */ GIT_OBJECT_ID)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/** A git object id as GitHub reports it (SHA-1, 40 lowercase hex digits). */
+const GIT_OBJECT_ID = /^[0-9a-f]{40}$/;
+/**
+ * Git's id of a file's content: SHA-1 over `blob <length>\0` followed by the bytes. The contents
+ * API reports it as `sha`, so a copy can be checked against it without another request.
+ */
+function gitBlobSha(content) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
+}
+
+
+/***/ }),
+
 /***/ 1233:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -29381,7 +29402,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -30753,7 +30774,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/path-utils.js
 
@@ -32192,7 +32213,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -32200,7 +32221,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -32208,7 +32229,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -32329,14 +32350,18 @@ function flush(stream) {
     });
 }
 async function runAndReport(parse, run) {
+    // Every summary says which config file decided it, as the log does.
+    let configLine;
     try {
-        const result = await run(await parse());
-        await publish(result);
+        const inputs = await parse();
+        configLine = inputs.configSource?.line;
+        const result = await run(inputs);
+        await publish(result, configLine);
     }
     catch (error) {
         const partial = error.result;
         if (partial)
-            await publish(partial);
+            await publish(partial, configLine);
         if (error instanceof errors/* UserError */.yo) {
             setFailed(error.message);
         }
@@ -32347,15 +32372,30 @@ async function runAndReport(parse, run) {
         }
     }
 }
-async function publish(result) {
+async function publish(result, configLine) {
     for (const [name, value] of Object.entries(result.outputs))
         setOutput(name, value);
-    if (result.summary && process.env.GITHUB_STEP_SUMMARY) {
-        await summary
-            .addRaw(result.summary, true)
+    const summary = withConfigLine(result.summary?.trimEnd(), configLine);
+    if (summary && process.env.GITHUB_STEP_SUMMARY) {
+        await summary_summary
+            .addRaw(summary, true)
             .write()
             .catch((e) => warning(`Could not write the job summary: ${String(e)}`));
     }
+}
+/**
+ * The config line goes right under the summary's heading: the end of a restore's or producer's
+ * summary is its per-collection table and timeline, which people scroll to.
+ */
+function withConfigLine(summary, configLine) {
+    if (!configLine)
+        return summary ?? "";
+    if (!summary)
+        return configLine;
+    const [first = "", ...rest] = summary.split("\n");
+    if (!first.startsWith("#"))
+        return `${configLine}\n\n${summary}`;
+    return [first, "", configLine, ...(rest.length ? ["", ...rest] : [])].join("\n").replace(/\n{3,}/g, "\n\n");
 }
 /** Node 22.1+ caches compiled bundles between runs of the same action on a runner. */
 function enableCompileCache() {
@@ -32379,33 +32419,28 @@ class PartialFailure extends Error {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ../../packages/core/src/config.ts
+;// CONCATENATED MODULE: ../../packages/core/src/github/context.ts
 
-
-
-const DEFAULT_CONFIG_PATH = ".github/pr-snapshots.yml";
-/**
- * Reads the optional config file. An explicitly named file must exist; the default
- * location is optional. Unknown keys and wrong types are errors that name the key.
- */
-async function loadConfig(explicitPath, workspace = defaultWorkspace()) {
-    const relative = explicitPath ?? DEFAULT_CONFIG_PATH;
-    const file = external_node_path_default().resolve(workspace, relative);
-    if (!(0,external_node_fs_namespaceObject.existsSync)(file)) {
-        if (explicitPath !== undefined) {
-            throw new errors/* UserError */.yo(`Config file "${relative}" (input "config") does not exist in ${workspace}. ` +
-                `Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
-        }
-        return { config: {} };
-    }
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
-    return { config: parseConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative), file: relative };
-}
-function defaultWorkspace() {
-    return process.env.GITHUB_WORKSPACE || process.cwd();
+function readRunContext(env = process.env) {
+    const eventPath = env.GITHUB_EVENT_PATH;
+    let payload = {};
+    if (eventPath && (0,external_node_fs_namespaceObject.existsSync)(eventPath))
+        payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, "utf8"));
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+    const fromPayload = payload.repository;
+    return {
+        eventName: env.GITHUB_EVENT_NAME ?? "",
+        payload,
+        repo: owner && repo
+            ? { owner, repo }
+            : fromPayload?.owner?.login && fromPayload.name
+                ? { owner: fromPayload.owner.login, repo: fromPayload.name }
+                : undefined,
+        sha: env.GITHUB_SHA ?? "",
+        apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+        runId: Number.parseInt(env.GITHUB_RUN_ID ?? "", 10),
+        runAttempt: Number.parseInt(env.GITHUB_RUN_ATTEMPT ?? "1", 10) || 1,
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/inputs.ts
@@ -32581,6 +32616,7 @@ async function waitForJob(o) {
 
 const actionsLog = {
     info: (m) => info(m),
+    notice: (m) => notice(m),
     warning: (m) => warning(m),
     error: (m) => error(m),
     debug: (m) => core_debug(m),
@@ -32602,6 +32638,7 @@ function consoleLog(options = {}) {
     return {
         redact,
         info: (m) => emit("", m),
+        notice: (m) => emit("notice: ", m),
         warning: (m) => emit("warning: ", m),
         error: (m) => emit("error: ", m),
         debug: (m) => {
@@ -32620,6 +32657,7 @@ function consoleLog(options = {}) {
 }
 const silentLog = {
     info() { },
+    notice() { },
     warning() { },
     error() { },
     debug() { },
@@ -32629,6 +32667,132 @@ const silentLog = {
 
 // EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
 var connection_string = __nccwpck_require__(599);
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
+var settings = __nccwpck_require__(1014);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ../../packages/core/src/config.ts
+
+
+
+const DEFAULT_CONFIG_PATH = ".github/pr-snapshots.yml";
+/**
+ * A `config` input or `--config` option: a relative path inside the repository. It is checked
+ * before anything is read, because on pull request events it names a file at another commit.
+ */
+function assertConfigPath(value, what) {
+    const normalized = value.replace(/^\.\//, "");
+    if (external_node_path_default().isAbsolute(value) ||
+        normalized === "" ||
+        normalized.split("/").some((part) => part === ".." || part === "." || part === "") ||
+        normalized.includes("\\")) {
+        throw new errors/* UserError */.yo(`${what} must be a relative path inside the repository such as ${DEFAULT_CONFIG_PATH}, got "${value}" ` +
+            `(no leading "/", no ".." or "." segments, "/" as the separator).`);
+    }
+    return normalized;
+}
+/** Validates the text of a config file (the schema is loaded only when there is a file to check). */
+async function parseConfigText(text, label) {
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    return parseConfig(text, label);
+}
+/**
+ * The command line's config: the named file or the default one, on disk in `directory` (a
+ * Kubernetes Job has no GitHub access; the file comes with its image or a mounted ConfigMap).
+ * An explicitly named file must exist; the default location is optional. Says which file it read.
+ */
+async function loadConfig(explicitPath, directory, log) {
+    const relative = explicitPath ?? DEFAULT_CONFIG_PATH;
+    const file = path.resolve(directory, relative);
+    if (!existsSync(file)) {
+        if (explicitPath !== undefined) {
+            throw new UserError(`Config file "${relative}" (--config or PR_SNAPSHOTS_CONFIG) does not exist in ${directory}. ` +
+                `Check the path, or leave the option out to use ${DEFAULT_CONFIG_PATH} when present.`);
+        }
+        const line = `No config file at ${relative} in ${directory}: only options, environment variables and defaults apply.`;
+        log.info(line);
+        return { config: {}, source: { path: relative, how: "none", line } };
+    }
+    const config = await parseConfigText(readFileSync(file, "utf8"), relative);
+    const line = `Config: read ${file}.`;
+    log.info(line);
+    return { config, source: { path: relative, how: "disk", line } };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
+
+
+const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
+const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Validates and extracts a pull request event. The PR number is taken only from the
+ * payload's integer field, never from a branch name or title.
+ */
+function parsePullRequestEvent(eventName, payload, repository = process.env.GITHUB_REPOSITORY) {
+    if (!eventName || !PULL_REQUEST_EVENTS.includes(eventName)) {
+        throw new UserError(`This action handles pull_request and pull_request_target events, but the workflow was triggered by ` +
+            `"${eventName ?? "(unknown)"}". Trigger it with "on: pull_request" (types: opened, reopened, synchronize, ` +
+            `labeled, unlabeled, closed).`);
+    }
+    if (!isObject(payload) || !isObject(payload.pull_request)) {
+        throw new UserError(`The ${eventName} event payload has no "pull_request" object (GITHUB_EVENT_PATH is missing or malformed).`);
+    }
+    const pr = payload.pull_request;
+    const number = assertPrNumber(pr.number, "pull_request.number in the event payload");
+    if (payload.number !== undefined && payload.number !== number) {
+        throw new UserError(`The event payload is inconsistent: "number" is ${JSON.stringify(payload.number)} but pull_request.number is ${number}.`);
+    }
+    const action = typeof payload.action === "string" ? payload.action : "";
+    if (!action)
+        throw new UserError(`The ${eventName} event payload has no "action".`);
+    const state = pr.state === "closed" ? "closed" : pr.state === "open" ? "open" : undefined;
+    if (!state)
+        throw new UserError(`pull_request.state in the event payload must be "open" or "closed", got ${JSON.stringify(pr.state)}.`);
+    const head = isObject(pr.head) ? pr.head : {};
+    const base = isObject(pr.base) ? pr.base : {};
+    const headSha = typeof head.sha === "string" ? head.sha : "";
+    const label = isObject(payload.label) && typeof payload.label.name === "string" ? payload.label.name : undefined;
+    const labels = Array.isArray(pr.labels)
+        ? pr.labels.flatMap((l) => (isObject(l) && typeof l.name === "string" ? [l.name] : []))
+        : [];
+    const sender = isObject(payload.sender) && typeof payload.sender.login === "string"
+        ? {
+            login: payload.sender.login,
+            type: typeof payload.sender.type === "string" ? payload.sender.type : "User",
+        }
+        : undefined;
+    return {
+        eventName: eventName,
+        action,
+        number,
+        state,
+        merged: pr.merged === true,
+        headSha,
+        ...(label !== undefined ? { label } : {}),
+        labels,
+        ...(sender ? { sender } : {}),
+        repo: repoOf(payload, repository),
+        fromFork: repoFullName(head) !== undefined && repoFullName(head) !== repoFullName(base),
+    };
+}
+function repoFullName(ref) {
+    return isObject(ref.repo) && typeof ref.repo.full_name === "string" ? ref.repo.full_name : undefined;
+}
+function repoOf(payload, repository) {
+    if (repository?.includes("/")) {
+        const [owner = "", repo = ""] = repository.split("/");
+        return { owner, repo };
+    }
+    const r = payload.repository;
+    if (isObject(r) && isObject(r.owner) && typeof r.owner.login === "string" && typeof r.name === "string") {
+        return { owner: r.owner.login, repo: r.name };
+    }
+    throw new UserError("Cannot tell which repository this is: GITHUB_REPOSITORY is not set and the payload has no repository.");
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/github/git-blob.ts
+var git_blob = __nccwpck_require__(918);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __nccwpck_require__(5618);
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
@@ -32661,18 +32825,269 @@ function resolvePrefix(inputs, config) {
     return undefined;
 }
 /** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
-function readCommonInputs(inputs, config) {
+function readCommonInputs(inputs, { config, source }) {
     return {
         token: inputs.optional("github-token") ?? "",
         dryRun: inputs.boolean("dry-run", false),
         labels: resolveLabels(inputs, config),
         prefix: resolvePrefix(inputs, config),
         config,
+        configSource: source,
     };
 }
+/** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
+function checkInputsBeforeConfig(inputs) {
+    const prefix = inputs.optional("db-prefix");
+    if (prefix !== undefined)
+        (0,names/* assertPrefix */.XQ)(prefix, 'input "db-prefix"');
+    inputs.boolean("dry-run", false);
+}
 
-// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
-var settings = __nccwpck_require__(1014);
+;// CONCATENATED MODULE: ../../packages/core/src/trusted-config.ts
+
+
+
+
+
+
+
+/** The PR's base commit on pull request events, the workflow's commit (GITHUB_SHA) on any other. */
+function trustedCommit(context) {
+    if (PULL_REQUEST_EVENTS.includes(context.eventName)) {
+        const pr = context.payload.pull_request;
+        const sha = pr?.base?.sha;
+        const role = "the pull request's base commit";
+        return typeof sha === "string" && git_blob/* GIT_OBJECT_ID */.D.test(sha)
+            ? { sha, pullRequest: true, role }
+            : {
+                sha: undefined,
+                pullRequest: true,
+                role,
+                missing: "the event payload has no pull_request.base.sha",
+            };
+    }
+    const role = "the workflow's commit GITHUB_SHA";
+    return git_blob/* GIT_OBJECT_ID */.D.test(context.sha)
+        ? { sha: context.sha, pullRequest: false, role }
+        : { sha: undefined, pullRequest: false, role, missing: "GITHUB_SHA is not set" };
+}
+async function loadTrustedConfig(r) {
+    const file = r.explicitPath === undefined ? DEFAULT_CONFIG_PATH : assertConfigPath(r.explicitPath, 'Input "config"');
+    const configSha = checkConfigSha(r.configSha);
+    const commit = trustedCommit(r.context);
+    const at = commit.sha ? `commit ${trusted_config_short(commit.sha)}, ${commit.role}` : `${commit.role}: ${commit.missing}`;
+    const onDisk = readIfExists(external_node_path_default().resolve(r.workspace, file));
+    // Off pull request events the workspace, when checked out, is at GITHUB_SHA: nobody else's code.
+    if (!commit.pullRequest && onDisk) {
+        const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
+        const line = `Config: read ${file} from the workspace (${at}).`;
+        return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+    }
+    const found = await findTrusted(r, file, commit, configSha);
+    if (found.kind === "unreadable") {
+        const what = `${file} at ${commit.sha ? `commit ${trusted_config_short(commit.sha)} (${commit.role})` : commit.role}`;
+        if (r.whenUnreadable === "fail") {
+            throw new errors/* UserError */.yo(`Cannot read the config file ${what}: ${found.why}. ${r.action} refuses to run without it, because ` +
+                "it can hold settings that decide what is copied and where (collections.exclude, allowedTargets, " +
+                "protectedDatabases). Nothing was changed. To fix it, give the step a token that can read the " +
+                'repository ("permissions: contents: read" and the github-token input, the default), or check the ' +
+                "repository out (actions/checkout) before this step so that the file is on disk.");
+        }
+        const line = `Config: could not read ${what}: ${found.why}. Using inputs and defaults only` +
+            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}.`;
+        r.log.warning(line);
+        return {
+            config: {},
+            source: { path: file, ...(commit.sha ? { commit: commit.sha } : {}), how: "unreadable", line },
+        };
+    }
+    const sha = commit.sha ?? "";
+    if (onDisk) {
+        const diskSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
+        if (found.kind === "none" || diskSha !== found.blobSha) {
+            r.log.warning(`Ignoring ${file} in the workspace: ${found.kind === "none" ? `${commit.role} ${trusted_config_short(sha)} has no such file` : `it differs from the copy at ${commit.role} ${trusted_config_short(sha)}`}. ` +
+                "On pull request events the workspace may hold the pull request's head, which its author controls, " +
+                "so only the base commit's file is used.");
+        }
+        else {
+            r.log.info(`${file} in the workspace is the same as at ${commit.role} ${trusted_config_short(sha)}.`);
+        }
+    }
+    if (found.kind === "none") {
+        if (r.explicitPath !== undefined && !commit.pullRequest) {
+            throw new errors/* UserError */.yo(`Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
+                `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
+        }
+        const how = found.how === "cache"
+            ? "as detect-labels found (config-sha none), with no request"
+            : "the contents API answered 404; if the file does exist there, the token cannot read it: grant it contents: read";
+        const line = `no config file at ${file} (commit ${trusted_config_short(sha)}): ${commit.role} has none (${how}), so only inputs and defaults apply.`;
+        // A named file that the base lacks is worth a warning: the PR may be the one that adds it.
+        if (r.explicitPath !== undefined)
+            r.log.warning(`${line} The file is used once it is on the base branch.`);
+        else
+            r.log.notice(line);
+        return { config: {}, source: { path: file, commit: sha, how: "none", line } };
+    }
+    const line = found.how === "cache"
+        ? `Config: read ${file} at commit ${trusted_config_short(sha)} (${commit.role}) from the runner's cache, verified against detect-labels' config-sha output (blob ${trusted_config_short(found.blobSha)}), with no request.`
+        : `Config: read ${file} at commit ${trusted_config_short(sha)} (${commit.role}) through the contents API (blob ${trusted_config_short(found.blobSha)}).`;
+    if (r.cache)
+        writeCache(r, found.bytes, found.blobSha);
+    return use(r, {
+        file,
+        commit,
+        bytes: found.bytes,
+        blobSha: found.blobSha,
+        how: found.how,
+        line,
+        label: `${file} (commit ${trusted_config_short(sha)})`,
+    });
+}
+async function use(r, u) {
+    const config = await parseConfigText(u.bytes.toString("utf8"), u.label);
+    r.log.info(u.line);
+    const source = {
+        path: u.file,
+        ...(u.commit.sha ? { commit: u.commit.sha } : {}),
+        how: u.how,
+        blobSha: u.blobSha,
+        line: u.line,
+    };
+    return { config, source };
+}
+async function findTrusted(r, file, commit, configSha) {
+    if (!commit.sha)
+        return { kind: "unreadable", why: commit.missing ?? "the commit is unknown" };
+    if (configSha === "none")
+        return { kind: "none", how: "cache" };
+    if (configSha) {
+        const cached = readCache(r.runnerTemp, configSha);
+        if (cached.bytes)
+            return { kind: "file", bytes: cached.bytes, blobSha: configSha, how: "cache" };
+        r.log.warning(`${cached.problem}: fetching ${file} again.`);
+    }
+    if (!r.token)
+        return { kind: "unreadable", why: "no github-token was given to read it through the contents API" };
+    if (!r.context.repo)
+        return { kind: "unreadable", why: "GITHUB_REPOSITORY is not set" };
+    const { fetchFileAt } = await Promise.all(/* import() | contents */[__nccwpck_require__.e(38765), __nccwpck_require__.e(24331)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2217));
+    try {
+        const fetched = await fetchFileAt({
+            token: r.token,
+            apiUrl: r.context.apiUrl,
+            log: r.log,
+            repo: r.context.repo,
+            path: file,
+            ref: commit.sha,
+        });
+        if (configSha && (fetched?.blobSha ?? "none") !== configSha) {
+            r.log.warning(`The config-sha input is ${configSha}, but ${file} at ${commit.role} ${trusted_config_short(commit.sha)} is ` +
+                `${fetched ? `blob ${fetched.blobSha}` : "absent"}: using what the commit holds. Pass detect-labels' ` +
+                "config-sha output of the same job, with the same config input.");
+        }
+        return fetched
+            ? { kind: "file", ...fetched, how: "contents-api" }
+            : { kind: "none", how: "contents-api" };
+    }
+    catch (error) {
+        return { kind: "unreadable", why: describeFetchError(error) };
+    }
+}
+function describeFetchError(error) {
+    const { status, response } = (error ?? {});
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    // Octokit gives network failures status 500 too; only an error with a response was an answer.
+    if (typeof status !== "number" || response === undefined)
+        return `the request failed (${message})`;
+    const hint = status === 401 || status === 403
+        ? "; the token needs permission to read the repository's contents (permissions: contents: read)"
+        : "";
+    return `the contents API answered HTTP ${status} (${message})${hint}`;
+}
+/**
+ * The job's copy of the trusted file, for the steps after detect-labels: one request per job
+ * instead of one per step (enforce-lock must stay within 1–3 requests per label event).
+ *
+ * Why this is safe: RUNNER_TEMP is writable by every step of the job, including ones that run
+ * the pull request's code, so a cached file proves nothing by itself. But its name and the
+ * value it is checked against come from detect-labels' `config-sha` step output, which other
+ * steps cannot change, and the check recomputes the git blob sha (SHA-1 over the content) of
+ * the bytes read: to pass, a forged file would need a second SHA-1 preimage of the trusted one.
+ */
+function cachePath(runnerTemp, blobSha) {
+    return external_node_path_default().join(runnerTemp, "pr-snapshots", `config-${blobSha}.yml`);
+}
+function readCache(runnerTemp, blobSha) {
+    if (!runnerTemp)
+        return { problem: "RUNNER_TEMP is not set, so there is no cached config" };
+    const file = cachePath(runnerTemp, blobSha);
+    const bytes = readIfExists(file);
+    if (!bytes)
+        return { problem: `No cached config for config-sha ${blobSha} (${file})` };
+    const actual = (0,git_blob/* gitBlobSha */.A)(bytes);
+    if (actual !== blobSha) {
+        return {
+            problem: `The cached config ${file} does not match config-sha ${blobSha} (its content is blob ${actual}); it is ignored`,
+        };
+    }
+    return { bytes };
+}
+function writeCache(r, bytes, blobSha) {
+    if (!r.runnerTemp)
+        return;
+    const file = cachePath(r.runnerTemp, blobSha);
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+        // Written whole and renamed, so that a reader never sees half a file.
+        const partial = `${file}.${process.pid}.partial`;
+        (0,external_node_fs_namespaceObject.writeFileSync)(partial, bytes);
+        (0,external_node_fs_namespaceObject.renameSync)(partial, file);
+    }
+    catch (error) {
+        r.log.warning(`Could not keep a copy of the config for later steps (${(0,errors/* errorMessage */.gJ)(error)}): they fetch it again.`);
+    }
+}
+function checkConfigSha(value) {
+    if (value === undefined || value === "none" || git_blob/* GIT_OBJECT_ID */.D.test(value))
+        return value;
+    throw new errors/* UserError */.yo(`Input "config-sha" must be detect-labels' config-sha output (40 lowercase hex digits, or "none"), got "${value}". ` +
+        "Pass the config-sha output of the job's detect-labels step, or leave the input empty to fetch the config.");
+}
+function readIfExists(file) {
+    return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file) : undefined;
+}
+function trusted_config_short(sha) {
+    return sha.slice(0, 7);
+}
+/** detect-labels' `config-sha` output: the trusted file's blob sha, "none", or "" when it could not be read. */
+function configShaOutput(source) {
+    if (source.how === "none")
+        return "none";
+    return source.how === "unreadable" ? "" : (source.blobSha ?? "");
+}
+/**
+ * The inputs every action has, with the trusted config under them. Inputs that do not depend on
+ * the config are checked first, so that a typo fails before any request.
+ */
+async function readActionCommonInputs(inputs, context, o) {
+    checkInputsBeforeConfig(inputs);
+    const env = o.env ?? process.env;
+    const loaded = await loadTrustedConfig({
+        explicitPath: inputs.optional("config"),
+        context,
+        token: inputs.optional("github-token"),
+        configSha: inputs.optional("config-sha"),
+        whenUnreadable: o.whenUnreadable,
+        ...(o.cache ? { cache: true } : {}),
+        action: o.action,
+        log: o.log,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || undefined,
+    });
+    return readCommonInputs(inputs, loaded);
+}
+
 // EXTERNAL MODULE: ../../packages/core/src/markdown.ts
 var markdown = __nccwpck_require__(1233);
 ;// CONCATENATED MODULE: ./src/run.ts
@@ -32774,8 +33189,14 @@ async function parseInputs() {
     const sourceUri = inputs.optional("source-uri");
     if (sourceUri)
         (0,connection_string/* maskConnectionString */.Oi)(sourceUri, actionsLog);
-    const { config } = await loadConfig(inputs.optional("config"));
-    const common = readCommonInputs(inputs, config);
+    // Fails closed: without the trusted config, settings that keep data out of the snapshot or
+    // protect databases could be missing, so nothing runs when it cannot be read.
+    const common = await readActionCommonInputs(inputs, readRunContext(), {
+        action: "trigger-producer",
+        whenUnreadable: "fail",
+        log: actionsLog,
+    });
+    const { config } = common;
     if (mode === "kubernetes") {
         return {
             ...common,

@@ -1,12 +1,12 @@
 import { enableCompileCache, runMain } from "@pr-snapshots/core/action";
-import { loadConfig } from "@pr-snapshots/core/config";
 import { UserError } from "@pr-snapshots/core/errors";
+import { readRunContext } from "@pr-snapshots/core/github/context";
 import { actionInputs, InputReader } from "@pr-snapshots/core/inputs";
 import { assertKubernetesName } from "@pr-snapshots/core/kubernetes";
 import { actionsLog } from "@pr-snapshots/core/log";
 import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
-import { readCommonInputs } from "@pr-snapshots/core/settings";
 import { readProducerSettings } from "@pr-snapshots/core/snapshot/settings";
+import { readActionCommonInputs } from "@pr-snapshots/core/trusted-config";
 import { CONFIRMATION, type Inputs, run } from "./run";
 
 enableCompileCache();
@@ -25,8 +25,14 @@ async function parseInputs(): Promise<Inputs> {
   if (uri) maskConnectionString(uri, actionsLog);
   const sourceUri = inputs.optional("source-uri");
   if (sourceUri) maskConnectionString(sourceUri, actionsLog);
-  const { config } = await loadConfig(inputs.optional("config"));
-  const common = readCommonInputs(inputs, config);
+  // Fails closed: without the trusted config, settings that keep data out of the snapshot or
+  // protect databases could be missing, so nothing runs when it cannot be read.
+  const common = await readActionCommonInputs(inputs, readRunContext(), {
+    action: "trigger-producer",
+    whenUnreadable: "fail",
+    log: actionsLog,
+  });
+  const { config } = common;
   if (mode === "kubernetes") {
     return {
       ...common,

@@ -66685,24 +66685,46 @@ var errors = __nccwpck_require__(6120);
 
 const DEFAULT_CONFIG_PATH = ".github/pr-snapshots.yml";
 /**
- * Reads the optional config file. An explicitly named file must exist; the default
- * location is optional. Unknown keys and wrong types are errors that name the key.
+ * A `config` input or `--config` option: a relative path inside the repository. It is checked
+ * before anything is read, because on pull request events it names a file at another commit.
  */
-async function loadConfig(explicitPath, workspace = defaultWorkspace()) {
+function assertConfigPath(value, what) {
+    const normalized = value.replace(/^\.\//, "");
+    if (path.isAbsolute(value) ||
+        normalized === "" ||
+        normalized.split("/").some((part) => part === ".." || part === "." || part === "") ||
+        normalized.includes("\\")) {
+        throw new UserError(`${what} must be a relative path inside the repository such as ${DEFAULT_CONFIG_PATH}, got "${value}" ` +
+            `(no leading "/", no ".." or "." segments, "/" as the separator).`);
+    }
+    return normalized;
+}
+/** Validates the text of a config file (the schema is loaded only when there is a file to check). */
+async function parseConfigText(text, label) {
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(46852), __nccwpck_require__.e(81802)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
+    return parseConfig(text, label);
+}
+/**
+ * The command line's config: the named file or the default one, on disk in `directory` (a
+ * Kubernetes Job has no GitHub access; the file comes with its image or a mounted ConfigMap).
+ * An explicitly named file must exist; the default location is optional. Says which file it read.
+ */
+async function loadConfig(explicitPath, directory, log) {
     const relative = explicitPath ?? DEFAULT_CONFIG_PATH;
-    const file = external_node_path_default().resolve(workspace, relative);
+    const file = external_node_path_default().resolve(directory, relative);
     if (!(0,external_node_fs_namespaceObject.existsSync)(file)) {
         if (explicitPath !== undefined) {
-            throw new errors/* UserError */.yo(`Config file "${relative}" (input "config") does not exist in ${workspace}. ` +
-                `Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
+            throw new errors/* UserError */.yo(`Config file "${relative}" (--config or PR_SNAPSHOTS_CONFIG) does not exist in ${directory}. ` +
+                `Check the path, or leave the option out to use ${DEFAULT_CONFIG_PATH} when present.`);
         }
-        return { config: {} };
+        const line = `No config file at ${relative} in ${directory}: only options, environment variables and defaults apply.`;
+        log.info(line);
+        return { config: {}, source: { path: relative, how: "none", line } };
     }
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(46852), __nccwpck_require__.e(81802)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
-    return { config: parseConfig((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative), file: relative };
-}
-function defaultWorkspace() {
-    return process.env.GITHUB_WORKSPACE || process.cwd();
+    const config = await parseConfigText((0,external_node_fs_namespaceObject.readFileSync)(file, "utf8"), relative);
+    const line = `Config: read ${file}.`;
+    log.info(line);
+    return { config, source: { path: relative, how: "disk", line } };
 }
 
 // EXTERNAL MODULE: external "os"
@@ -66729,7 +66751,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -69540,7 +69562,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -69548,7 +69570,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -69556,7 +69578,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -69745,6 +69767,7 @@ function parseInteger(text, what, { min, max } = {}) {
 
 const actionsLog = {
     info: (m) => info(m),
+    notice: (m) => notice(m),
     warning: (m) => warning(m),
     error: (m) => error(m),
     debug: (m) => core_debug(m),
@@ -69766,6 +69789,7 @@ function consoleLog(options = {}) {
     return {
         redact,
         info: (m) => emit("", m),
+        notice: (m) => emit("notice: ", m),
         warning: (m) => emit("warning: ", m),
         error: (m) => emit("error: ", m),
         debug: (m) => {
@@ -69784,6 +69808,7 @@ function consoleLog(options = {}) {
 }
 const silentLog = {
     info() { },
+    notice() { },
     warning() { },
     error() { },
     debug() { },
@@ -69867,14 +69892,22 @@ function resolvePrefix(inputs, config) {
     return undefined;
 }
 /** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
-function readCommonInputs(inputs, config) {
+function readCommonInputs(inputs, { config, source }) {
     return {
         token: inputs.optional("github-token") ?? "",
         dryRun: inputs.boolean("dry-run", false),
         labels: resolveLabels(inputs, config),
         prefix: resolvePrefix(inputs, config),
         config,
+        configSource: source,
     };
+}
+/** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
+function checkInputsBeforeConfig(inputs) {
+    const prefix = inputs.optional("db-prefix");
+    if (prefix !== undefined)
+        assertPrefix(prefix, 'input "db-prefix"');
+    inputs.boolean("dry-run", false);
 }
 
 ;// CONCATENATED MODULE: ../core/src/copy/methods.ts
@@ -72184,8 +72217,7 @@ async function main(argv) {
     const sourceUri = inputs.optional("source-uri");
     if (sourceUri)
         maskConnectionString(sourceUri, log);
-    const { config } = await loadConfig(inputs.optional("config"), process.cwd());
-    const common = readCommonInputs(inputs, config);
+    const common = readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log));
     if (args.command === "produce") {
         const s = readProducerSettings(inputs, common);
         const report = await runProducer({ uri, ...(sourceUri ? { sourceUri } : {}), appName: "pr-snapshots/cli-produce" }, s, common, log);

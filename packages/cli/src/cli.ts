@@ -52,8 +52,7 @@ async function main(argv: string[]): Promise<number> {
   maskConnectionString(uri, log);
   const sourceUri = inputs.optional("source-uri");
   if (sourceUri) maskConnectionString(sourceUri, log);
-  const { config } = await loadConfig(inputs.optional("config"), process.cwd());
-  const common = readCommonInputs(inputs, config);
+  const common = readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log));
 
   if (args.command === "produce") {
     const s = readProducerSettings(inputs, common);

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config";
+import { assertConfigPath, loadConfig } from "./config";
 import { parseConfig } from "./config-schema";
 import { UserError } from "./errors";
+import { consoleLog } from "./log";
 
 const FULL = `
 dbPrefix: shop
@@ -86,17 +87,40 @@ describe("config file (CONTRACT §2)", () => {
     expect(errorOf("a: 1\na: 2\n")).toMatch(/not valid YAML/);
   });
 
-  it("the default file is optional, an explicit one is not", async () => {
+  it("the command line: the default file is optional, an explicit one is not, and it says which it read", async () => {
     const ws = mkdtempSync(path.join(tmpdir(), "cfg-"));
-    expect(await loadConfig(undefined, ws)).toEqual({ config: {} });
-    await expect(loadConfig("ci/snapshots.yml", ws)).rejects.toThrow(
-      /"ci\/snapshots.yml" \(input "config"\) does not exist/,
+    const lines: string[] = [];
+    const log = consoleLog({ write: (l) => lines.push(l) });
+    expect(await loadConfig(undefined, ws, log)).toMatchObject({ config: {}, source: { how: "none" } });
+    expect(lines).toEqual([
+      `No config file at .github/pr-snapshots.yml in ${ws}: only options, environment variables and defaults apply.`,
+    ]);
+    await expect(loadConfig("ci/snapshots.yml", ws, log)).rejects.toThrow(
+      /"ci\/snapshots.yml" \(--config or PR_SNAPSHOTS_CONFIG\) does not exist/,
     );
     mkdirSync(path.join(ws, ".github"));
     writeFileSync(path.join(ws, ".github/pr-snapshots.yml"), "dbPrefix: shop\n");
-    expect(await loadConfig(undefined, ws)).toEqual({
+    expect(await loadConfig(undefined, ws, log)).toMatchObject({
       config: { dbPrefix: "shop" },
-      file: ".github/pr-snapshots.yml",
+      source: { path: ".github/pr-snapshots.yml", how: "disk" },
     });
+    expect(lines.at(-1)).toBe(`Config: read ${path.join(ws, ".github/pr-snapshots.yml")}.`);
+  });
+
+  it("a config input is a relative path inside the repository", () => {
+    expect(assertConfigPath("ci/snapshots.yml", "x")).toBe("ci/snapshots.yml");
+    expect(assertConfigPath("./ci/snapshots.yml", "x")).toBe("ci/snapshots.yml");
+    for (const bad of [
+      "/etc/passwd",
+      "../other/x.yml",
+      "ci/../../x.yml",
+      "ci//x.yml",
+      "ci\\x.yml",
+      "ci/./x.yml",
+    ]) {
+      expect(() => assertConfigPath(bad, 'Input "config"'), bad).toThrow(
+        /Input "config" must be a relative path inside the repository/,
+      );
+    }
   });
 });

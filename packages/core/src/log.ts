@@ -7,6 +7,8 @@ import * as core from "@actions/core";
  */
 export interface Log {
   info(message: string): void;
+  /** Something the reader should see without it being wrong (a notice annotation in Actions). */
+  notice(message: string): void;
   warning(message: string): void;
   error(message: string): void;
   debug(message: string): void;
@@ -17,6 +19,7 @@ export interface Log {
 
 export const actionsLog: Log = {
   info: (m) => core.info(m),
+  notice: (m) => core.notice(m),
   warning: (m) => core.warning(m),
   error: (m) => core.error(m),
   debug: (m) => core.debug(m),
@@ -44,6 +47,7 @@ export function consoleLog(options: ConsoleLogOptions = {}): Log & { redact(text
   return {
     redact,
     info: (m) => emit("", m),
+    notice: (m) => emit("notice: ", m),
     warning: (m) => emit("warning: ", m),
     error: (m) => emit("error: ", m),
     debug: (m) => {
@@ -61,6 +65,7 @@ export function consoleLog(options: ConsoleLogOptions = {}): Log & { redact(text
 
 export const silentLog: Log = {
   info() {},
+  notice() {},
   warning() {},
   error() {},
   debug() {},

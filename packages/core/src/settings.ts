@@ -1,4 +1,4 @@
-import type { Config } from "./config";
+import type { Config, ConfigSource, LoadedConfig } from "./config";
 import { UserError } from "./errors";
 import type { InputReader } from "./inputs";
 import { assertPrefix } from "./names";
@@ -44,15 +44,25 @@ export interface CommonInputs {
   labels: LabelNames;
   prefix: string | undefined;
   config: Config;
+  /** Which config file was read, at which commit and how (logged, and repeated in the job summary). */
+  configSource: ConfigSource;
 }
 
 /** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
-export function readCommonInputs(inputs: InputReader, config: Config): CommonInputs {
+export function readCommonInputs(inputs: InputReader, { config, source }: LoadedConfig): CommonInputs {
   return {
     token: inputs.optional("github-token") ?? "",
     dryRun: inputs.boolean("dry-run", false),
     labels: resolveLabels(inputs, config),
     prefix: resolvePrefix(inputs, config),
     config,
+    configSource: source,
   };
+}
+
+/** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
+export function checkInputsBeforeConfig(inputs: InputReader): void {
+  const prefix = inputs.optional("db-prefix");
+  if (prefix !== undefined) assertPrefix(prefix, 'input "db-prefix"');
+  inputs.boolean("dry-run", false);
 }

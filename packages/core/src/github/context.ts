@@ -9,6 +9,8 @@ export interface RunContext {
   eventName: string;
   payload: Record<string, unknown>;
   repo: RepoRef | undefined;
+  /** GITHUB_SHA: the commit the workflow runs for ("" outside Actions). */
+  sha: string;
   apiUrl: string;
   runId: number;
   runAttempt: number;
@@ -30,6 +32,7 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
         : fromPayload?.owner?.login && fromPayload.name
           ? { owner: fromPayload.owner.login, repo: fromPayload.name }
           : undefined,
+    sha: env.GITHUB_SHA ?? "",
     apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
     runId: Number.parseInt(env.GITHUB_RUN_ID ?? "", 10),
     runAttempt: Number.parseInt(env.GITHUB_RUN_ATTEMPT ?? "1", 10) || 1,

@@ -1,8 +1,8 @@
-export const id = 65778;
-export const ids = [65778];
+export const id = 71345;
+export const ids = [71345];
 export const modules = {
 
-/***/ 2527:
+/***/ 5157:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,56 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   postRestoredComment: () => (/* binding */ postRestoredComment)
 });
 
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/github.js + 21 modules
-var github = __webpack_require__(2087);
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@octokit+plugin-retry@8.1.1_@octokit+core@7.0.8/node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(545);
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@octokit+plugin-throttling@11.0.5_@octokit+core@7.0.8/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(6404);
-;// CONCATENATED MODULE: ../../packages/core/src/github/client.ts
-
-
-
-/**
- * An Octokit with the official retry plugin (5xx and network errors, exponential backoff)
- * and throttling plugin (primary and secondary rate limits, honouring `retry-after`).
- */
-function createGitHubClient(options) {
-    const { token, log } = options;
-    if (!token)
-        throw new Error("A GitHub token is required (input github-token).");
-    log.secret(token);
-    const maxRetries = options.maxRateLimitRetries ?? 3;
-    const maxWait = options.maxRetryAfterSeconds ?? 120;
-    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
-        const retrying = retryCount < maxRetries && retryAfter <= maxWait;
-        log.warning(`GitHub ${kind} rate limit hit for ${request.method} ${request.url}; ` +
-            (retrying
-                ? `retrying after ${retryAfter}s (attempt ${retryCount + 1} of ${maxRetries}).`
-                : "giving up."));
-        return retrying;
-    };
-    return (0,github/* getOctokit */.Q)(token, {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        // @actions/github sends requests through its own bundled undici so that it can honour a proxy.
-        // Without a proxy, Node's built-in fetch does the same job and starts much faster.
-        ...(proxyConfigured() ? {} : { request: { fetch: globalThis.fetch } }),
-        throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
-        // 403 and 429 are left to the throttling plugin, which honours retry-after.
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
-    }, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
-}
-function proxyConfigured(env = process.env) {
-    return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
-}
-function isNotFound(error) {
-    return typeof error === "object" && error !== null && error.status === 404;
-}
-function httpStatus(error) {
-    const status = error?.status;
-    return typeof status === "number" ? status : undefined;
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/github/client.ts
+var client = __webpack_require__(5133);
 ;// CONCATENATED MODULE: ../../packages/core/src/github/comments.ts
 const COMMENT_KINDS = [
     "preview",
@@ -143,12 +95,69 @@ async function postEventComment(client, repo, number, kind, body, options = {}) 
 
 /** Posts the db-restored comment. Loaded only after a restore: the GitHub client is not needed before. */
 async function postRestoredComment(o, log) {
-    const gh = createGitHubClient({ token: o.token, log, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}) });
+    const gh = (0,client/* createGitHubClient */.LX)({ token: o.token, log, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}) });
     const posted = await postEventComment(gh, o.repo, o.prNumber, "db-restored", o.body, {
         ...(o.runKey ? { runKey: o.runKey } : {}),
         mayHavePosted: o.rerun,
     });
     return posted.url;
+}
+
+
+/***/ }),
+
+/***/ 5133:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LX: () => (/* binding */ createGitHubClient),
+/* harmony export */   c4: () => (/* binding */ isNotFound)
+/* harmony export */ });
+/* unused harmony export httpStatus */
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2087);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(545);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6404);
+
+
+
+/**
+ * An Octokit with the official retry plugin (5xx and network errors, exponential backoff)
+ * and throttling plugin (primary and secondary rate limits, honouring `retry-after`).
+ */
+function createGitHubClient(options) {
+    const { token, log } = options;
+    if (!token)
+        throw new Error("A GitHub token is required (input github-token).");
+    log.secret(token);
+    const maxRetries = options.maxRateLimitRetries ?? 3;
+    const maxWait = options.maxRetryAfterSeconds ?? 120;
+    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
+        const retrying = retryCount < maxRetries && retryAfter <= maxWait;
+        log.warning(`GitHub ${kind} rate limit hit for ${request.method} ${request.url}; ` +
+            (retrying
+                ? `retrying after ${retryAfter}s (attempt ${retryCount + 1} of ${maxRetries}).`
+                : "giving up."));
+        return retrying;
+    };
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        // @actions/github sends requests through its own bundled undici so that it can honour a proxy.
+        // Without a proxy, Node's built-in fetch does the same job and starts much faster.
+        ...(proxyConfigured() ? {} : { request: { fetch: globalThis.fetch } }),
+        throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
+        // 403 and 429 are left to the throttling plugin, which honours retry-after.
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A);
+}
+function proxyConfigured(env = process.env) {
+    return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
+}
+function isNotFound(error) {
+    return typeof error === "object" && error !== null && error.status === 404;
+}
+function httpStatus(error) {
+    const status = error?.status;
+    return typeof status === "number" ? status : undefined;
 }
 
 

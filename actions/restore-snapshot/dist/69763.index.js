@@ -1,0 +1,111 @@
+export const id = 69763;
+export const ids = [69763];
+export const modules = {
+
+/***/ 5133:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LX: () => (/* binding */ createGitHubClient),
+/* harmony export */   c4: () => (/* binding */ isNotFound)
+/* harmony export */ });
+/* unused harmony export httpStatus */
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2087);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(545);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6404);
+
+
+
+/**
+ * An Octokit with the official retry plugin (5xx and network errors, exponential backoff)
+ * and throttling plugin (primary and secondary rate limits, honouring `retry-after`).
+ */
+function createGitHubClient(options) {
+    const { token, log } = options;
+    if (!token)
+        throw new Error("A GitHub token is required (input github-token).");
+    log.secret(token);
+    const maxRetries = options.maxRateLimitRetries ?? 3;
+    const maxWait = options.maxRetryAfterSeconds ?? 120;
+    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
+        const retrying = retryCount < maxRetries && retryAfter <= maxWait;
+        log.warning(`GitHub ${kind} rate limit hit for ${request.method} ${request.url}; ` +
+            (retrying
+                ? `retrying after ${retryAfter}s (attempt ${retryCount + 1} of ${maxRetries}).`
+                : "giving up."));
+        return retrying;
+    };
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        // @actions/github sends requests through its own bundled undici so that it can honour a proxy.
+        // Without a proxy, Node's built-in fetch does the same job and starts much faster.
+        ...(proxyConfigured() ? {} : { request: { fetch: globalThis.fetch } }),
+        throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
+        // 403 and 429 are left to the throttling plugin, which honours retry-after.
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A);
+}
+function proxyConfigured(env = process.env) {
+    return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
+}
+function isNotFound(error) {
+    return typeof error === "object" && error !== null && error.status === 404;
+}
+function httpStatus(error) {
+    const status = error?.status;
+    return typeof status === "number" ? status : undefined;
+}
+
+
+/***/ }),
+
+/***/ 5108:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   fetchFileAt: () => (/* binding */ fetchFileAt)
+/* harmony export */ });
+/* harmony import */ var _client__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5133);
+/* harmony import */ var _git_blob__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(918);
+
+
+/**
+ * One file at one commit through the contents API (`GET /repos/{owner}/{repo}/contents/{path}?ref=`,
+ * one request); undefined when the commit has no such file. Loaded only when a fetch is needed:
+ * it brings Octokit with it.
+ */
+async function fetchFileAt(r) {
+    const client = (0,_client__WEBPACK_IMPORTED_MODULE_0__/* .createGitHubClient */ .LX)({
+        token: r.token,
+        log: r.log,
+        ...(r.apiUrl ? { baseUrl: r.apiUrl } : {}),
+    });
+    let data;
+    try {
+        ({ data } = await client.rest.repos.getContent({ ...r.repo, path: r.path, ref: r.ref }));
+    }
+    catch (error) {
+        if ((0,_client__WEBPACK_IMPORTED_MODULE_0__/* .isNotFound */ .c4)(error))
+            return undefined;
+        throw error;
+    }
+    if (Array.isArray(data) || data.type !== "file") {
+        throw new Error(`${r.path} is a ${Array.isArray(data) ? "directory" : data.type}, not a file`);
+    }
+    if (data.encoding !== "base64" || typeof data.content !== "string") {
+        // The API leaves the content out of files over 1 MB (encoding "none").
+        throw new Error(`the contents API returned no content for ${r.path} (encoding "${data.encoding}")`);
+    }
+    const bytes = Buffer.from(data.content, "base64");
+    const blobSha = (0,_git_blob__WEBPACK_IMPORTED_MODULE_1__/* .gitBlobSha */ .A)(bytes);
+    // A truncated or altered response must not pass for the file at that commit.
+    if (blobSha !== data.sha) {
+        throw new Error(`the content returned for ${r.path} does not match its blob sha (reported ${data.sha}, computed ${blobSha})`);
+    }
+    return { bytes, blobSha };
+}
+
+
+/***/ })
+
+};
