@@ -40012,7 +40012,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(60541), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**

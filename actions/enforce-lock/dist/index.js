@@ -40190,6 +40190,7 @@ var connection_string = __nccwpck_require__(599);
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -40242,6 +40243,8 @@ function readTargetPolicy(inputs, config, prefix) {
     });
     return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
 }
+/** Shortest salt accepted: the keyed strategies are only as strong as it. */
+const MIN_SALT_LENGTH = 16;
 function readProducerSettings(inputs, common) {
     const { config, prefix } = common;
     const source = inputs.optional("source-database") ?? config.sourceDatabase;
@@ -40255,7 +40258,18 @@ function readProducerSettings(inputs, common) {
         throw new UserError('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
     const include = inputs.list("collections") ?? config.collections?.include;
+    const dataPolicy = compilePolicy(config);
+    const salt = inputs.optional("mask-salt");
+    if (dataPolicy?.keyed && !salt) {
+        throw new UserError("The masking rules use email, name, phone or hash, which are keyed by a secret salt, and none was given: " +
+            "set the mask-salt input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_SALT), or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.");
+    }
+    if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
+        throw new UserError(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
+    }
     return {
+        ...(dataPolicy ? { dataPolicy } : {}),
+        ...(salt ? { salt } : {}),
         sourceDatabase: assertDatabaseName(source, "The source (production) database"),
         snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -40332,7 +40346,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(60541), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**

@@ -40175,7 +40175,25 @@ function formatUtc(date) {
     return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/masking/describe.ts
+
+/** The policy hash as people see it: enough characters to tell policies apart at a glance. */
+function shortPolicy(hash) {
+    return hash.slice(0, 12);
+}
+/** What the `preview` and `db-restored` comments (and summaries) say about masked or subset data. */
+function maskedDataNote(maskingPolicy, subset) {
+    const notes = [];
+    if (maskingPolicy)
+        notes.push(`🛡️ The data is **masked**: personal fields were replaced on the production side before anything was written (masking policy ${code(shortPolicy(maskingPolicy))}).`);
+    const kept = Object.entries(subset ?? {});
+    if (kept.length)
+        notes.push(`✂️ It is a **subset** of production: ${kept.map(([c, n]) => `${code(c)} keeps ${n.toLocaleString("en-US")} documents`).join(", ")}.`);
+    return notes;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/preview/render.ts
+
 
 
 const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;
@@ -40203,7 +40221,7 @@ function renderPreviewComment(m) {
     const values = { number: m.number, sha: m.headSha, database: m.database };
     const short = m.headSha.slice(0, 7);
     const source = m.useSnapshot
-        ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, taken **${m.snapshotTimestamp ? formatUtc(m.snapshotTimestamp) : "Not yet available"}**`
+        ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, taken **${m.snapshotTimestamp ? formatUtc(m.snapshotTimestamp) : "Not yet available"}**${m.maskingPolicy ? `, masked (policy ${code(shortPolicy(m.maskingPolicy))})` : ""}`
         : "🌱 Seed data";
     const rows = [
         ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],
@@ -40240,6 +40258,7 @@ function notes(m) {
     }
     const out = m.useSnapshot
         ? [
+            ...maskedDataNote(m.maskingPolicy, m.subset),
             "Each sync restores the database from the latest production snapshot, replacing its data.",
             `Remove ${U} to switch to seed data (the database is reset).`,
         ]
@@ -40277,7 +40296,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(95862), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(60541), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -40738,9 +40757,14 @@ async function run(inputs, log = actionsLog) {
         locked,
         labels: inputs.labels,
     };
-    const timestamp = inputs.snapshotTimestamp ?? (useSnapshot ? await readTimestamp(inputs, log) : undefined);
+    const facts = useSnapshot ? await readFacts(inputs, log) : {};
+    const timestamp = inputs.snapshotTimestamp ?? facts.timestamp;
     if (timestamp)
         model.snapshotTimestamp = timestamp;
+    if (facts.maskingPolicy)
+        model.maskingPolicy = facts.maskingPolicy;
+    if (facts.subset)
+        model.subset = facts.subset;
     const body = renderPreviewComment(model);
     if (inputs.dryRun) {
         log.info(`Dry run: the preview comment on #${inputs.number} would be:\n${renderComment("preview", body)}`);
@@ -40766,16 +40790,16 @@ async function labelState(inputs, client) {
         locked: inputs.locked ?? pr.labels.includes(inputs.labels.lock),
     };
 }
-async function readTimestamp(inputs, log) {
+async function readFacts(inputs, log) {
     if (!inputs.uri)
-        return undefined;
+        return {};
     try {
-        const { readSnapshotTime } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(74130), __nccwpck_require__.e(44212)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
-        return await readSnapshotTime(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
+        const { readSnapshotFacts } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(74130), __nccwpck_require__.e(78712)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
+        return await readSnapshotFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
     }
     catch (error) {
         log.warning(`Could not read the snapshot's timestamp (${error.message}); the comment says "Not yet available".`);
-        return undefined;
+        return {};
     }
 }
 

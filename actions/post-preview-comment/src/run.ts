@@ -5,6 +5,7 @@ import { fetchPullRequest } from "@pr-snapshots/core/github/pull-request";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { type PreviewModel, renderPreviewComment, type UrlTemplate } from "@pr-snapshots/core/preview/render";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
+import type { SnapshotFacts } from "./snapshot-time";
 
 export interface Inputs extends CommonInputs {
   number: number;
@@ -44,8 +45,11 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     locked,
     labels: inputs.labels,
   };
-  const timestamp = inputs.snapshotTimestamp ?? (useSnapshot ? await readTimestamp(inputs, log) : undefined);
+  const facts = useSnapshot ? await readFacts(inputs, log) : {};
+  const timestamp = inputs.snapshotTimestamp ?? facts.timestamp;
   if (timestamp) model.snapshotTimestamp = timestamp;
+  if (facts.maskingPolicy) model.maskingPolicy = facts.maskingPolicy;
+  if (facts.subset) model.subset = facts.subset;
   const body = renderPreviewComment(model);
 
   if (inputs.dryRun) {
@@ -77,15 +81,15 @@ async function labelState(
   };
 }
 
-async function readTimestamp(inputs: Inputs, log: Log): Promise<Date | undefined> {
-  if (!inputs.uri) return undefined;
+async function readFacts(inputs: Inputs, log: Log): Promise<SnapshotFacts> {
+  if (!inputs.uri) return {};
   try {
-    const { readSnapshotTime } = await import(/* webpackChunkName: "snapshot-time" */ "./snapshot-time");
-    return await readSnapshotTime(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
+    const { readSnapshotFacts } = await import(/* webpackChunkName: "snapshot-time" */ "./snapshot-time");
+    return await readSnapshotFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
   } catch (error) {
     log.warning(
       `Could not read the snapshot's timestamp (${(error as Error).message}); the comment says "Not yet available".`,
     );
-    return undefined;
+    return {};
   }
 }

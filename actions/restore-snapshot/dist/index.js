@@ -70108,6 +70108,7 @@ function mb(bytes) {
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -70160,6 +70161,8 @@ function readTargetPolicy(inputs, config, prefix) {
     });
     return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
 }
+/** Shortest salt accepted: the keyed strategies are only as strong as it. */
+const MIN_SALT_LENGTH = 16;
 function readProducerSettings(inputs, common) {
     const { config, prefix } = common;
     const source = inputs.optional("source-database") ?? config.sourceDatabase;
@@ -70173,7 +70176,18 @@ function readProducerSettings(inputs, common) {
         throw new UserError('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
     const include = inputs.list("collections") ?? config.collections?.include;
+    const dataPolicy = compilePolicy(config);
+    const salt = inputs.optional("mask-salt");
+    if (dataPolicy?.keyed && !salt) {
+        throw new UserError("The masking rules use email, name, phone or hash, which are keyed by a secret salt, and none was given: " +
+            "set the mask-salt input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_SALT), or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.");
+    }
+    if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
+        throw new UserError(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
+    }
     return {
+        ...(dataPolicy ? { dataPolicy } : {}),
+        ...(salt ? { salt } : {}),
         sourceDatabase: assertDatabaseName(source, "The source (production) database"),
         snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -70250,7 +70264,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(46852), __nccwpck_require__.e(89889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(14324), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -70595,6 +70609,23 @@ function formatUtc(date) {
     if (Number.isNaN(d.getTime()))
         return String(date);
     return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/masking/describe.ts
+
+/** The policy hash as people see it: enough characters to tell policies apart at a glance. */
+function shortPolicy(hash) {
+    return hash.slice(0, 12);
+}
+/** What the `preview` and `db-restored` comments (and summaries) say about masked or subset data. */
+function maskedDataNote(maskingPolicy, subset) {
+    const notes = [];
+    if (maskingPolicy)
+        notes.push(`🛡️ The data is **masked**: personal fields were replaced on the production side before anything was written (masking policy ${code(shortPolicy(maskingPolicy))}).`);
+    const kept = Object.entries(subset ?? {});
+    if (kept.length)
+        notes.push(`✂️ It is a **subset** of production: ${kept.map(([c, n]) => `${code(c)} keeps ${n.toLocaleString("en-US")} documents`).join(", ")}.`);
+    return notes;
 }
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
@@ -71023,6 +71054,7 @@ async function readRange(o, range, totals) {
         batchSize: maxDocs,
         comment: o.comment,
         allowDiskUse: true,
+        ...(o.variables ? { let: o.variables } : {}),
         ...(o.ordered ? { hint: { $natural: 1 } } : {}),
         ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
     });
@@ -71163,10 +71195,12 @@ async function copyOnce(env, request, choice, task) {
     const targetColl = targetDb.collection(target.collection);
     const pipeline = [...(request.pipeline ?? [])];
     const comment = copyComment(target, env.tag);
+    const variables = request.variables ? { let: request.variables } : {};
     const aggregateOptions = {
         // The source already passed its validator (or predates it); a copy must not re-judge it.
         bypassDocumentValidation: true,
         comment,
+        ...variables,
         ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
     };
     const indexes = indexSpecsFor(spec);
@@ -71178,7 +71212,10 @@ async function copyOnce(env, request, choice, task) {
         await targetDb.command({ createIndexes: target.collection, indexes });
     };
     const stream = async (options) => {
-        const r = await streamCopy(options);
+        const r = await streamCopy({
+            ...options,
+            ...(request.variables ? { variables: request.variables } : {}),
+        });
         env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
         return r;
     };
@@ -71982,6 +72019,9 @@ async function restoreSnapshot(req) {
             views: views.map((v) => v.name),
             snapshotDatabase: req.snapshotDatabase,
             productionDatabase: meta.source,
+            // What the data is: masked (and by which policy) or a subset, as the snapshot recorded it.
+            ...(meta.masking ? { masking: meta.masking } : {}),
+            ...(meta.subset ? { subset: meta.subset } : {}),
             ...(meta.generation ? { generation: meta.generation } : {}),
         }, { upsert: true });
         return {
@@ -71999,7 +72039,10 @@ async function restoreSnapshot(req) {
     }
 }
 function reportBase(req, meta) {
+    const policy = meta.masking?.policy;
     return {
+        ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
+        ...(meta.subset ? { subset: meta.subset } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
@@ -72178,6 +72221,7 @@ function copiesSection(collections) {
 
 
 
+
 async function run(inputs, log = actionsLog) {
     const report = await runRestore({ uri: inputs.uri, appName: "pr-snapshots/restore-snapshot" }, inputs, inputs, log);
     let commentUrl = "";
@@ -72219,6 +72263,7 @@ function restoredComment(r, inputs) {
         `${code(r.database)} now holds a copy of ${code(r.source)} as it was on **${formatUtc(r.snapshotTimestamp)}** ` +
             `(${r.collections.length} collections, ${r.documents.toLocaleString("en-US")} documents, with their indexes and validation rules; ` +
             `${(r.durationMs / 1000).toFixed(1)} s).`,
+        ...maskedDataNote(r.maskingPolicy, r.subset).flatMap((n) => ["", n]),
         "",
         `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${code(lock)} label.`,
     ].join("\n");
@@ -72233,6 +72278,7 @@ function summary(r) {
         `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}`,
         `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
         ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
+        ...maskedDataNote(r.maskingPolicy, r.subset),
     ];
     return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
 }

@@ -2,6 +2,7 @@ import type { ActionResult } from "@pr-snapshots/core/action";
 import type { RepoRef } from "@pr-snapshots/core/github/client";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, formatUtc } from "@pr-snapshots/core/markdown";
+import { maskedDataNote } from "@pr-snapshots/core/masking/describe";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
 import type { RestoreReport } from "@pr-snapshots/core/snapshot/restore";
 import { runRestore } from "@pr-snapshots/core/snapshot/run";
@@ -83,6 +84,7 @@ function restoredComment(r: RestoreReport, inputs: Inputs): string {
     `${code(r.database)} now holds a copy of ${code(r.source)} as it was on **${formatUtc(r.snapshotTimestamp)}** ` +
       `(${r.collections.length} collections, ${r.documents.toLocaleString("en-US")} documents, with their indexes and validation rules; ` +
       `${(r.durationMs / 1000).toFixed(1)} s).`,
+    ...maskedDataNote(r.maskingPolicy, r.subset).flatMap((n) => ["", n]),
     "",
     `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${code(lock)} label.`,
   ].join("\n");
@@ -98,6 +100,7 @@ function summary(r: RestoreReport): string {
     `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}`,
     `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
     ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
+    ...maskedDataNote(r.maskingPolicy, r.subset),
   ];
   return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
 }

@@ -1,6 +1,7 @@
 import type { ActionResult } from "@pr-snapshots/core/action";
 import type { Log } from "@pr-snapshots/core/log";
-import { code, formatUtc } from "@pr-snapshots/core/markdown";
+import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
+import { shortPolicy } from "@pr-snapshots/core/masking/describe";
 import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { readSnapshotMetadata, type SnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import type { ProduceReport } from "@pr-snapshots/core/snapshot/producer";
@@ -59,5 +60,31 @@ function directSummary(r: ProduceReport): string {
     ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
     ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
   ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${policySection(r)}${copiesSection(r.collections)}`;
+}
+
+/** Which rules were applied to which collection, what was verified, and what each subset kept. */
+function policySection(r: ProduceReport): string {
+  const { masking } = r;
+  const subsets = r.subsetRules ?? {};
+  const names = [...new Set([...Object.keys(masking?.rules ?? {}), ...Object.keys(subsets)])].sort();
+  if (!names.length) return "";
+  const documents = Object.fromEntries(r.collections.map((c) => [c.name, c.documents]));
+  const rows = names.map((c) => [
+    c,
+    (masking?.rules[c] ?? []).join(", ") || "—",
+    subsets[c] ?? "all documents",
+    documents[c] ?? "",
+    masking?.unverified[c]?.length
+      ? `verified except ${masking.unverified[c]?.join(", ")} (expr)`
+      : masking?.rules[c] && !r.dryRun
+        ? masking.verified
+          ? "verified"
+          : "not verified"
+        : "",
+  ]);
+  const head = masking
+    ? `Masking policy ${code(shortPolicy(masking.policy))} (${masking.fields} masked paths)${r.dryRun ? "" : masking.verified ? ", verified against production before publishing" : ""}.`
+    : "Subset rules applied.";
+  return `${head}\n\n${table(["collection", "masking", "subset", "documents kept", "proof"], rows)}\n\n`;
 }

@@ -25,6 +25,8 @@ async function parseInputs(): Promise<Inputs> {
   if (uri) maskConnectionString(uri, actionsLog);
   const sourceUri = inputs.optional("source-uri");
   if (sourceUri) maskConnectionString(sourceUri, actionsLog);
+  const salt = inputs.optional("mask-salt");
+  if (salt) actionsLog.secret(salt);
   // Fails closed: without the trusted config, settings that keep data out of the snapshot or
   // protect databases could be missing, so nothing runs when it cannot be read.
   const common = await readActionCommonInputs(inputs, readRunContext(), {

@@ -33,10 +33,15 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${commandUsage(args.command)}\n`);
     return EXIT.ok;
   }
-  for (const secret of ["mongodb-uri", "source-uri"]) {
+  const secrets: Record<string, string> = {
+    "mongodb-uri": "MONGODB_URI",
+    "source-uri": "PR_SNAPSHOTS_SOURCE_URI",
+    "mask-salt": "PR_SNAPSHOTS_MASK_SALT",
+  };
+  for (const [secret, variable] of Object.entries(secrets)) {
     if (secret in args.flags) {
       throw new UserError(
-        `Pass the ${secret} connection string in the ${secret === "mongodb-uri" ? "MONGODB_URI" : "PR_SNAPSHOTS_SOURCE_URI"} environment variable, not as a flag: arguments are visible to every process on the machine.`,
+        `Pass ${secret} in the ${variable} environment variable, not as a flag: arguments are visible to every process on the machine.`,
       );
     }
   }
@@ -52,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
   maskConnectionString(uri, log);
   const sourceUri = inputs.optional("source-uri");
   if (sourceUri) maskConnectionString(sourceUri, log);
+  const salt = inputs.optional("mask-salt");
+  if (salt) log.secret(salt);
   const common = readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log));
 
   if (args.command === "produce") {

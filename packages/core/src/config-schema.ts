@@ -25,6 +25,52 @@ const regexSource = z.string().superRefine((source, ctx) => {
 });
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** CONTRACT §7 strategies. Checked by hand so that each mistake gets a message that says how to fix it. */
+export const NAMED_STRATEGIES = ["remove", "null", "redact", "email", "name", "phone", "hash"] as const;
+const strategy = z.unknown().superRefine((value, ctx) => {
+  if (typeof value === "string") {
+    if (!(NAMED_STRATEGIES as readonly string[]).includes(value))
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+      });
+    return;
+  }
+  if (value === null) {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        'is empty (YAML null): to set the field to null write "null" in quotes, to drop it write remove',
+    });
+    return;
+  }
+  if (typeof value === "object" && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === "constant" || keys[0] === "expr")) {
+      if (
+        keys[0] === "expr" &&
+        (typeof (value as { expr: unknown }).expr !== "object" || (value as { expr: unknown }).expr === null)
+      )
+        ctx.addIssue({
+          code: "custom",
+          message: '{ expr: ... } needs an aggregation expression object, e.g. { $round: ["$score", 0] }',
+        });
+      return;
+    }
+  }
+  ctx.addIssue({
+    code: "custom",
+    message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+  });
+});
+const fieldPath = z.string().superRefine((path, ctx) => {
+  const parts = path.split(".");
+  if (parts.some((p) => p === ""))
+    ctx.addIssue({ code: "custom", message: `"${path}" has an empty segment` });
+  else if (parts.some((p) => p.startsWith("$")))
+    ctx.addIssue({ code: "custom", message: `"${path}" has a segment starting with "$"` });
+});
+
 export const configSchema = z.strictObject({
   dbPrefix: z.string().regex(PREFIX_PATTERN, `must match ${PREFIX_PATTERN.source}, e.g. "myapp"`).optional(),
   labels: z
@@ -64,6 +110,33 @@ export const configSchema = z.strictObject({
       graceSeconds: int(0, 7 * 86_400).optional(),
       maxShrinkPercent: int(0, 100).optional(),
     })
+    .optional(),
+  masking: z
+    .strictObject({
+      strict: z.boolean().optional(),
+      rules: z.record(z.string().min(1), z.record(fieldPath, strategy)).optional(),
+      keep: z.record(z.string().min(1), z.array(fieldPath)).optional(),
+    })
+    .optional(),
+  subset: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        filter: z.record(z.string(), z.unknown()).optional(),
+        sample: z.number().gt(0).lte(1).optional(),
+        limit: z.number().int().positive().optional(),
+        references: z
+          .array(
+            z.strictObject({
+              field: fieldPath,
+              collection: z.string().min(1),
+              key: z.string().min(1).optional(),
+            }),
+          )
+          .min(1)
+          .optional(),
+      }),
+    )
     .optional(),
 });
 

@@ -67,6 +67,8 @@ export interface CopyRequest {
   expectedCount?: number;
   /** Stages run on the source after the range filter, before anything is written (masking, subset). */
   pipeline?: readonly Document[];
+  /** Variables of those stages (`let`), e.g. the masking salt: kept out of the stages themselves. */
+  variables?: Document;
 }
 
 export interface CopyResult {
@@ -183,10 +185,12 @@ async function copyOnce(
   const targetColl = targetDb.collection(target.collection);
   const pipeline = [...(request.pipeline ?? [])];
   const comment = copyComment(target, env.tag);
+  const variables = request.variables ? { let: request.variables } : {};
   const aggregateOptions: Document = {
     // The source already passed its validator (or predates it); a copy must not re-judge it.
     bypassDocumentValidation: true,
     comment,
+    ...variables,
     ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
   };
   const indexes = indexSpecsFor(spec);
@@ -197,7 +201,10 @@ async function copyOnce(
     await targetDb.command({ createIndexes: target.collection, indexes });
   };
   const stream = async (options: StreamOptions): Promise<StreamResult> => {
-    const r = await streamCopy(options);
+    const r = await streamCopy({
+      ...options,
+      ...(request.variables ? { variables: request.variables } : {}),
+    });
     env.log.debug(
       `${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`,
     );

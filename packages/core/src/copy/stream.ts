@@ -34,6 +34,8 @@ export interface StreamOptions {
   batchBytes?: number;
   /** Decode and re-encode instead of passing raw BSON through (tests of the fallback). */
   decode?: boolean;
+  /** `let` variables of the pipeline (the masking salt). */
+  variables?: Document;
 }
 
 export interface StreamResult {
@@ -62,6 +64,7 @@ async function readRange(o: StreamOptions, range: IdRange, totals: StreamResult)
     batchSize: maxDocs,
     comment: o.comment,
     allowDiskUse: true,
+    ...(o.variables ? { let: o.variables } : {}),
     ...(o.ordered ? { hint: { $natural: 1 } } : {}),
     ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
   });

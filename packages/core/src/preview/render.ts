@@ -1,5 +1,6 @@
 import { UserError } from "../errors";
 import { code, escapeCell, formatUtc } from "../markdown";
+import { maskedDataNote, shortPolicy } from "../masking/describe";
 import type { LabelNames } from "../settings";
 
 export interface UrlTemplate {
@@ -49,6 +50,10 @@ export interface PreviewModel {
   locked: boolean;
   /** When the data in (or about to be in) the database was taken from production. */
   snapshotTimestamp?: Date;
+  /** The snapshot's masking policy (sha256 of its rules), when its data is masked. */
+  maskingPolicy?: string;
+  /** Kept documents of the collections the snapshot holds a subset of. */
+  subset?: Record<string, number>;
   labels: LabelNames;
 }
 
@@ -59,7 +64,7 @@ export function renderPreviewComment(m: PreviewModel): string {
   const source = m.useSnapshot
     ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, taken **${
         m.snapshotTimestamp ? formatUtc(m.snapshotTimestamp) : "Not yet available"
-      }**`
+      }**${m.maskingPolicy ? `, masked (policy ${code(shortPolicy(m.maskingPolicy))})` : ""}`
     : "🌱 Seed data";
   const rows: [string, string][] = [
     ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],
@@ -99,6 +104,7 @@ function notes(m: PreviewModel): string[] {
   }
   const out = m.useSnapshot
     ? [
+        ...maskedDataNote(m.maskingPolicy, m.subset),
         "Each sync restores the database from the latest production snapshot, replacing its data.",
         `Remove ${U} to switch to seed data (the database is reset).`,
       ]

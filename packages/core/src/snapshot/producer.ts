@@ -13,6 +13,11 @@ import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
 import { errorMessage, RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
+import { KEYED, type Policy } from "../masking/policy";
+import { formatScan, scanCollection, uncovered } from "../masking/scan";
+import { maskingStages, SALT_VARIABLE } from "../masking/stages";
+import { compileSubsets } from "../masking/subset";
+import { danglingReferences, verifyMasking } from "../masking/verify";
 import { acquireLease, describeHolder, type LeaseDocument, leaseOwner } from "../mongo/lease";
 import { assertLeastPrivilege, assertReadOnlySource } from "../mongo/least-privilege";
 import { serverSupportsTimeseriesOut } from "../mongo/server";
@@ -62,6 +67,12 @@ export interface ProduceRequest {
   copyMethod?: CopyMethodSetting;
   rangeThresholdMb?: number;
   progressIntervalMs?: number;
+  /** Masking and subset rules (CONTRACT §7), applied on the source before anything is written. */
+  dataPolicy?: Policy;
+  /** The secret of the keyed masking strategies. */
+  salt?: string;
+  /** Documents sampled per collection by strict mode's scan. */
+  scanSample?: number;
   now?: () => Date;
 }
 
@@ -78,6 +89,20 @@ export interface ProduceReport {
   durationMs: number;
   deletedGenerations: string[];
   previous?: { generation?: string; timestamp: Date };
+  /** Masking applied: the policy's hash, the rules per collection, and what was verified. */
+  masking?: MaskingReport;
+  /** Subset rules per collection, in words. */
+  subsetRules?: Record<string, string>;
+}
+
+export interface MaskingReport {
+  policy: string;
+  fields: number;
+  /** collection → "path: strategy" */
+  rules: Record<string, string[]>;
+  verified: boolean;
+  /** `expr` paths, the operator's own transformations, which cannot be verified. */
+  unverified: Record<string, string[]>;
 }
 
 export const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
@@ -164,6 +189,67 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
   if (copies.length === 0)
     throw new UserError("No collections selected: check collections.include / collections.exclude.");
 
+  // ---- masking and subset rules: everything checked before the first write ----
+  const { dataPolicy } = req;
+  const copiedNames = copies.map((c) => c.name);
+  if (dataPolicy) {
+    if (dataPolicy.keyed && !req.salt)
+      throw new UserError(
+        "The masking rules use email, name, phone or hash, which need a secret salt: set the mask-salt input (from a secret) or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.",
+      );
+    if (req.salt) log.secret(req.salt);
+    for (const [kind, names] of [
+      ["masking.rules", Object.keys(dataPolicy.rules)],
+      ["masking.keep", Object.keys(dataPolicy.keep)],
+    ] as const) {
+      const unknown = names.filter((n) => !copiedNames.includes(n));
+      if (unknown.length)
+        throw new UserError(
+          `${kind} names ${unknown.map((n) => `"${n}"`).join(", ")}, which the snapshot does not copy (collections: ${copiedNames.join(", ")}). ` +
+            "Fix the name, or remove the rule. Nothing was copied.",
+        );
+    }
+    if (dataPolicy.strict) {
+      const scans = await Promise.all(
+        copies.map((c) =>
+          scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy),
+        ),
+      );
+      const missing = uncovered(scans);
+      if (missing.length) {
+        log.info(formatScan(scans));
+        throw new RefusedError(
+          `masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
+            "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.",
+        );
+      }
+      log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
+    }
+  }
+  const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
+  const pipelineFor = (name: string) => [
+    ...(subsets.stages.get(name) ?? []),
+    ...maskingStages(dataPolicy?.rules[name]),
+  ];
+  const maskingReport: MaskingReport | undefined =
+    dataPolicy && Object.keys(dataPolicy.rules).length
+      ? {
+          policy: dataPolicy.hash,
+          fields: dataPolicy.fields,
+          rules: Object.fromEntries(
+            Object.entries(dataPolicy.rules).map(([c, r]) => [
+              c,
+              Object.entries(r).map(([p, st]) => `${p}: ${st.kind}`),
+            ]),
+          ),
+          verified: false,
+          unverified: {},
+        }
+      : undefined;
+  for (const [c, rules] of Object.entries(maskingReport?.rules ?? {}))
+    log.info(`Masking ${c}: ${rules.join(", ")}.`);
+  for (const [c, rule] of subsets.described) log.info(`Subset of ${c}: ${rule}.`);
+
   const timestamp = now();
   const generation = newGenerationName(timestamp, randomBytes(2).toString("hex"));
   const previous = await readSnapshotMetadata(client.db(snap));
@@ -182,6 +268,8 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
           },
         }
       : {}),
+    ...(maskingReport ? { masking: maskingReport } : {}),
+    ...(subsets.described.size ? { subsetRules: Object.fromEntries(subsets.described) } : {}),
   };
   const sourceDb = sourceClient.db(source);
   const sizes = new Map(
@@ -277,6 +365,10 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
             spec,
             bytes: sizes.get(spec.name) ?? 0,
             documents: counts0.get(spec.name) ?? 0,
+            pipeline: pipelineFor(spec.name),
+            ...(req.salt && maskingStages(dataPolicy?.rules[spec.name]).length
+              ? { variables: { [SALT_VARIABLE]: req.salt } }
+              : {}),
           }).catch(async (error: unknown) => {
             throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
           });
@@ -288,7 +380,48 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       );
       progress.stop();
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-      const refusal = sanityCheck(previous, counts, req.maxShrinkPercent);
+      const physicalOf = (n: string) => physicalCollection(generation, n);
+      // The proof before the publish: masked values are not production's, references resolve.
+      const problems: string[] = [];
+      if (dataPolicy && maskingReport) {
+        const v = await verifyMasking({
+          policy: dataPolicy,
+          source: sourceClient.db(source),
+          snapshot: client.db(snap),
+          generation,
+          copies: copies
+            .filter((c) => dataPolicy.rules[c.name])
+            .map((c) => ({ name: c.name, physical: physicalOf(c.name) })),
+          sameDeployment: !separate,
+          comment: `pr-snapshots masking check ${holder}`,
+        });
+        problems.push(...v.problems);
+        maskingReport.unverified = v.unverified;
+        maskingReport.verified = v.problems.length === 0;
+        for (const [c, paths] of Object.entries(v.checked))
+          if (!v.problems.some((p) => p.startsWith(`${c}:`) || p.startsWith(`${c}.`)))
+            log.info(`Verified ${c}: no production value survives in ${paths.join(", ")}.`);
+        for (const [c, paths] of Object.entries(v.unverified))
+          log.warning(
+            `${c}: ${paths.join(", ")} use expr, the operator's own transformation, which cannot be verified.`,
+          );
+      }
+      for (const [c, rule] of Object.entries(dataPolicy?.subset ?? {})) {
+        if (rule.references?.length)
+          problems.push(
+            ...(await danglingReferences({
+              snapshot: client.db(snap),
+              physical: physicalOf,
+              collection: c,
+              references: rule.references,
+            })),
+          );
+      }
+      if (problems.length)
+        throw new RefusedError(
+          `Refusing to publish the new snapshot: ${problems.join("; ")}. The previous snapshot stays in use.`,
+        );
+      const refusal = sanityCheck(previous, counts, req.maxShrinkPercent, subsetAware(previous, dataPolicy));
       if (refusal.length) {
         const message =
           `Refusing to publish the new snapshot: ${refusal.join("; ")}. The previous snapshot stays in use. ` +
@@ -309,6 +442,22 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         views,
         methods: Object.fromEntries(results.map((r) => [r.name, r.method])),
         ...(separate ? { sourceDeployment: "separate" } : {}),
+        ...(maskingReport
+          ? {
+              masking: {
+                policy: maskingReport.policy,
+                fields: maskingReport.fields,
+                verified: maskingReport.verified,
+                ...(Object.keys(maskingReport.unverified).length
+                  ? { unverified: maskingReport.unverified }
+                  : {}),
+              },
+            }
+          : {}),
+        ...(dataPolicy && Object.keys(dataPolicy.subset).length
+          ? { subset: Object.fromEntries(Object.keys(dataPolicy.subset).map((c) => [c, counts[c] ?? 0])) }
+          : {}),
+        ...(dataPolicy ? { policy: dataPolicy.hash } : {}),
         completedAt: now(),
       };
       lease.assertHeld();
@@ -400,11 +549,13 @@ export function sanityCheck(
   previous: SnapshotMetadata | undefined,
   counts: Record<string, number>,
   maxShrinkPercent: number,
+  /** Collections whose subset rule changed since the previous snapshot: their counts are not comparable. */
+  incomparable: ReadonlySet<string> = new Set(),
 ): string[] {
   if (previous?.status !== "complete" || !previous.counts) return [];
   const problems: string[] = [];
   for (const [name, before] of Object.entries(previous.counts)) {
-    if (!(name in counts) || before <= 0) continue;
+    if (!(name in counts) || before <= 0 || incomparable.has(name)) continue;
     const after = counts[name] ?? 0;
     if (after === 0) problems.push(`${name} had ${before} documents and is now empty`);
     else if (((before - after) / before) * 100 > maxShrinkPercent) {
@@ -414,4 +565,18 @@ export function sanityCheck(
   return problems;
 }
 
+/**
+ * A subset keeps a fraction of production by design: the shrink guard compares a collection with
+ * the previous snapshot only when both were taken under the same rules (same policy hash), where a
+ * collapse means production or the rules' inputs changed, not the rules themselves.
+ */
+export function subsetAware(previous: SnapshotMetadata | undefined, policy: Policy | undefined): Set<string> {
+  const samePolicy = previous?.policy === policy?.hash;
+  if (samePolicy) return new Set();
+  const before = Object.keys((previous?.subset as Record<string, number> | undefined) ?? {});
+  const now = Object.keys(policy?.subset ?? {});
+  return new Set([...before, ...now]);
+}
+
 export type { GenerationRecord };
+export { KEYED };

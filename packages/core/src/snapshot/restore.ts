@@ -69,6 +69,10 @@ export interface PlannedCollection {
 export type { CollectionReport };
 
 export interface RestoreReport {
+  /** The snapshot was masked under this policy (sha256 of its rules), if it was. */
+  maskingPolicy?: string;
+  /** Kept documents of the collections the snapshot holds a subset of. */
+  subset?: Record<string, number>;
   database: string;
   snapshotDatabase: string;
   snapshotTimestamp: Date;
@@ -259,6 +263,9 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
         views: views.map((v) => v.name),
         snapshotDatabase: req.snapshotDatabase,
         productionDatabase: meta.source,
+        // What the data is: masked (and by which policy) or a subset, as the snapshot recorded it.
+        ...(meta.masking ? { masking: meta.masking } : {}),
+        ...(meta.subset ? { subset: meta.subset } : {}),
         ...(meta.generation ? { generation: meta.generation } : {}),
       },
       { upsert: true },
@@ -278,7 +285,10 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
 }
 
 function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {
+  const policy = (meta.masking as { policy?: unknown } | undefined)?.policy;
   return {
+    ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
+    ...(meta.subset ? { subset: meta.subset as Record<string, number> } : {}),
     database: req.target,
     snapshotDatabase: req.snapshotDatabase,
     snapshotTimestamp: meta.timestamp,

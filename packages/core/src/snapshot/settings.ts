@@ -4,6 +4,7 @@ import { COPY_METHODS, type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB } from
 import { UserError } from "../errors";
 import type { InputReader } from "../inputs";
 import type { Log } from "../log";
+import { compilePolicy, type Policy } from "../masking/policy";
 import {
   assertDatabaseName,
   prDatabaseName,
@@ -125,7 +126,14 @@ export interface ProducerSettings extends CopySettings {
   leaseSeconds: number;
   maxTimeSeconds: number;
   allowPrivilegedCredentials: boolean;
+  /** Masking and subset rules from the config file. */
+  dataPolicy?: Policy;
+  /** The masking salt (a secret: the caller registers it with the log before anything is written out). */
+  salt?: string;
 }
+
+/** Shortest salt accepted: the keyed strategies are only as strong as it. */
+export const MIN_SALT_LENGTH = 16;
 
 export function readProducerSettings(inputs: InputReader, common: CommonInputs): ProducerSettings {
   const { config, prefix } = common;
@@ -145,7 +153,22 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
     );
   }
   const include = inputs.list("collections") ?? config.collections?.include;
+  const dataPolicy = compilePolicy(config);
+  const salt = inputs.optional("mask-salt");
+  if (dataPolicy?.keyed && !salt) {
+    throw new UserError(
+      "The masking rules use email, name, phone or hash, which are keyed by a secret salt, and none was given: " +
+        "set the mask-salt input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_SALT), or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.",
+    );
+  }
+  if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
+    throw new UserError(
+      `The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`,
+    );
+  }
   return {
+    ...(dataPolicy ? { dataPolicy } : {}),
+    ...(salt ? { salt } : {}),
     sourceDatabase: assertDatabaseName(source, "The source (production) database"),
     snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
     ...(include?.length ? { include } : {}),

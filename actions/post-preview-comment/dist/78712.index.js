@@ -1,5 +1,5 @@
-export const id = 44212;
-export const ids = [44212];
+export const id = 78712;
+export const ids = [78712];
 export const modules = {
 
 /***/ 8162:
@@ -8,7 +8,7 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  readSnapshotTime: () => (/* binding */ readSnapshotTime)
+  readSnapshotFacts: () => (/* binding */ readSnapshotFacts)
 });
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
@@ -219,18 +219,31 @@ function validateMetadata(meta, snapshotDatabase) {
 
 
 /**
- * When the data the PR database holds was taken from production, else when the latest complete
- * snapshot was. Loaded only when mongodb-uri is given (the driver is most of the start-up time).
+ * When the data the PR database holds was taken from production (else when the latest complete
+ * snapshot was), and whether it is masked or a subset. Loaded only when mongodb-uri is given (the
+ * driver is most of the start-up time).
  */
-async function readSnapshotTime(uri, database, snapshotDatabase, log) {
+async function readSnapshotFacts(uri, database, snapshotDatabase, log) {
     return withMongo({ uri, log, appName: "pr-snapshots/post-preview-comment", serverSelectionTimeoutMS: 10_000 }, async (client) => {
         const restored = await readPrMetadata(client, database).catch(() => undefined);
-        if (restored?.status === "complete" && restored.snapshotTimestamp instanceof Date)
-            return restored.snapshotTimestamp;
-        if (!snapshotDatabase)
-            return undefined;
-        const latest = await readSnapshotMetadata(client.db(snapshotDatabase));
-        return latest?.status === "complete" ? latest.timestamp : undefined;
+        const source = restored?.status === "complete" && restored.snapshotTimestamp instanceof Date
+            ? { timestamp: restored.snapshotTimestamp, masking: restored.masking, subset: restored.subset }
+            : await (async () => {
+                if (!snapshotDatabase)
+                    return undefined;
+                const latest = await readSnapshotMetadata(client.db(snapshotDatabase));
+                return latest?.status === "complete"
+                    ? { timestamp: latest.timestamp, masking: latest.masking, subset: latest.subset }
+                    : undefined;
+            })();
+        if (!source)
+            return {};
+        const policy = source.masking?.policy;
+        return {
+            timestamp: source.timestamp,
+            ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
+            ...(source.subset ? { subset: source.subset } : {}),
+        };
     });
 }
 

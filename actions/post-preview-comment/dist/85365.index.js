@@ -1,5 +1,5 @@
-export const id = 89889;
-export const ids = [89889];
+export const id = 85365;
+export const ids = [85365];
 export const modules = {
 
 /***/ 4268:
@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   parseConfig: () => (/* binding */ parseConfig)
 /* harmony export */ });
-/* unused harmony export configSchema */
+/* unused harmony exports NAMED_STRATEGIES, configSchema */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8293);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6585);
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9179);
@@ -39,6 +39,48 @@ const regexSource = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRe
     }
 });
 const int = (min, max) => zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(min).max(max);
+/** CONTRACT §7 strategies. Checked by hand so that each mistake gets a message that says how to fix it. */
+const NAMED_STRATEGIES = ["remove", "null", "redact", "email", "name", "phone", "hash"];
+const strategy = zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J().superRefine((value, ctx) => {
+    if (typeof value === "string") {
+        if (!NAMED_STRATEGIES.includes(value))
+            ctx.addIssue({
+                code: "custom",
+                message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+            });
+        return;
+    }
+    if (value === null) {
+        ctx.addIssue({
+            code: "custom",
+            message: 'is empty (YAML null): to set the field to null write "null" in quotes, to drop it write remove',
+        });
+        return;
+    }
+    if (typeof value === "object" && !Array.isArray(value)) {
+        const keys = Object.keys(value);
+        if (keys.length === 1 && (keys[0] === "constant" || keys[0] === "expr")) {
+            if (keys[0] === "expr" &&
+                (typeof value.expr !== "object" || value.expr === null))
+                ctx.addIssue({
+                    code: "custom",
+                    message: '{ expr: ... } needs an aggregation expression object, e.g. { $round: ["$score", 0] }',
+                });
+            return;
+        }
+    }
+    ctx.addIssue({
+        code: "custom",
+        message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+    });
+});
+const fieldPath = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRefine((path, ctx) => {
+    const parts = path.split(".");
+    if (parts.some((p) => p === ""))
+        ctx.addIssue({ code: "custom", message: `"${path}" has an empty segment` });
+    else if (parts.some((p) => p.startsWith("$")))
+        ctx.addIssue({ code: "custom", message: `"${path}" has a segment starting with "$"` });
+});
 const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
     dbPrefix: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().regex(_names__WEBPACK_IMPORTED_MODULE_2__/* .PREFIX_PATTERN */ .Af, `must match ${_names__WEBPACK_IMPORTED_MODULE_2__/* .PREFIX_PATTERN */ .Af.source}, e.g. "myapp"`).optional(),
     labels: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
@@ -73,6 +115,25 @@ const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         graceSeconds: int(0, 7 * 86_400).optional(),
         maxShrinkPercent: int(0, 100).optional(),
     })
+        .optional(),
+    masking: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
+        strict: zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY().optional(),
+        rules: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1), zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(fieldPath, strategy)).optional(),
+        keep: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1), zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(fieldPath)).optional(),
+    })
+        .optional(),
+    subset: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1), zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
+        filter: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J()).optional(),
+        sample: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().gt(0).lte(1).optional(),
+        limit: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().positive().optional(),
+        references: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
+            field: fieldPath,
+            collection: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1),
+            key: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
+        }))
+            .min(1)
+            .optional(),
+    }))
         .optional(),
 });
 function parseConfig(text, label = ".github/pr-snapshots.yml") {

@@ -1,8 +1,8 @@
-export const id = 81946;
-export const ids = [81946];
+export const id = 56651;
+export const ids = [56651];
 export const modules = {
 
-/***/ 2220:
+/***/ 1054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,6 +14,23 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../packages/core/src/markdown.ts
 var markdown = __webpack_require__(1233);
+;// CONCATENATED MODULE: ../../packages/core/src/masking/describe.ts
+
+/** The policy hash as people see it: enough characters to tell policies apart at a glance. */
+function shortPolicy(hash) {
+    return hash.slice(0, 12);
+}
+/** What the `preview` and `db-restored` comments (and summaries) say about masked or subset data. */
+function maskedDataNote(maskingPolicy, subset) {
+    const notes = [];
+    if (maskingPolicy)
+        notes.push(`🛡️ The data is **masked**: personal fields were replaced on the production side before anything was written (masking policy ${code(shortPolicy(maskingPolicy))}).`);
+    const kept = Object.entries(subset ?? {});
+    if (kept.length)
+        notes.push(`✂️ It is a **subset** of production: ${kept.map(([c, n]) => `${code(c)} keeps ${n.toLocaleString("en-US")} documents`).join(", ")}.`);
+    return notes;
+}
+
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
 var lib = __webpack_require__(2257);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
@@ -584,6 +601,7 @@ async function readRange(o, range, totals) {
         batchSize: maxDocs,
         comment: o.comment,
         allowDiskUse: true,
+        ...(o.variables ? { let: o.variables } : {}),
         ...(o.ordered ? { hint: { $natural: 1 } } : {}),
         ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
     });
@@ -724,10 +742,12 @@ async function copyOnce(env, request, choice, task) {
     const targetColl = targetDb.collection(target.collection);
     const pipeline = [...(request.pipeline ?? [])];
     const comment = copyComment(target, env.tag);
+    const variables = request.variables ? { let: request.variables } : {};
     const aggregateOptions = {
         // The source already passed its validator (or predates it); a copy must not re-judge it.
         bypassDocumentValidation: true,
         comment,
+        ...variables,
         ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
     };
     const indexes = indexSpecsFor(spec);
@@ -739,7 +759,10 @@ async function copyOnce(env, request, choice, task) {
         await targetDb.command({ createIndexes: target.collection, indexes });
     };
     const stream = async (options) => {
-        const r = await streamCopy(options);
+        const r = await streamCopy({
+            ...options,
+            ...(request.variables ? { variables: request.variables } : {}),
+        });
         env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
         return r;
     };
@@ -1003,6 +1026,897 @@ function formatDuration(ms) {
     if (m < 60)
         return `${m}m${String(s % 60).padStart(2, "0")}s`;
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+// EXTERNAL MODULE: ../../packages/core/src/masking/policy.ts
+var masking_policy = __webpack_require__(9463);
+;// CONCATENATED MODULE: ../../packages/core/src/masking/scan.ts
+
+
+
+const NAME_HINTS = [
+    [/e-?mail/i, "email"],
+    [/phone|mobile|^tel$|telephone|^fax$/i, "phone number"],
+    [/^(first|last|middle|full|given|family|sur|display|user|maiden)[-_]?name$|^name$|^fullname$/i, "name"],
+    [/address|street|^city$|^zip|post(al)?[-_]?code|^postcode$/i, "address"],
+    [/ssn|social[-_]?security|national[-_]?id|passport|tax[-_]?id|^nin$/i, "national identifier"],
+    [/birth|^dob$/i, "date of birth"],
+    [/iban|account[-_]?number|sort[-_]?code|routing/i, "bank account"],
+    [/card[-_]?(number|no)|^pan$|cvv|cvc/i, "card"],
+    [/^ip$|ip[-_]?addr|remote[-_]?addr/i, "IP address"],
+    [/token|secret|password|passwd|api[-_]?key|private[-_]?key|credential|session/i, "secret"],
+    [/^(notes?|comments?|remarks?|bio|about|free[-_]?text)$/i, "free text"],
+    [/^(lat|lng|lon|latitude|longitude|geo|location)$/i, "location"],
+];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[\d\s().-]{7,20}$/;
+const TOKEN_PREFIX = /^(sk|pk|rk)_(live|test)_|^gh[pousr]_[A-Za-z0-9]{20,}|^github_pat_|^xox[abprs]-|^AKIA[0-9A-Z]{16}$|^AIza[0-9A-Za-z_-]{30,}|^-----BEGIN [A-Z ]*PRIVATE KEY-----|^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+function luhn(digits) {
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+        let d = Number(digits[digits.length - 1 - i]);
+        if (i % 2 === 1) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+    }
+    return sum % 10 === 0;
+}
+function ibanValid(text) {
+    const s = text.replace(/\s+/g, "").toUpperCase();
+    if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s))
+        return false;
+    const moved = s.slice(4) + s.slice(0, 4);
+    let rest = 0;
+    for (const ch of moved) {
+        const n = ch >= "A" ? String(ch.charCodeAt(0) - 55) : ch;
+        for (const digit of n)
+            rest = (rest * 10 + Number(digit)) % 97;
+    }
+    return rest === 1;
+}
+/** High entropy: long, no spaces, several character classes, few repeats. */
+function looksLikeSecret(s) {
+    if (TOKEN_PREFIX.test(s))
+        return true;
+    if (s.length < 24 || s.length > 512 || /\s/.test(s) || !/^[A-Za-z0-9_\-+/=.]+$/.test(s))
+        return false;
+    const classes = [/[a-z]/, /[A-Z]/, /\d/].filter((r) => r.test(s)).length;
+    if (classes < 3)
+        return false;
+    const distinct = new Set(s).size;
+    return distinct / s.length > 0.4 || distinct >= 20;
+}
+/** What a string value looks like, if anything personal. */
+function classifyValue(value) {
+    const s = value.trim();
+    if (s.length > 320)
+        return looksLikeSecret(s) ? "token" : undefined;
+    if (EMAIL.test(s))
+        return "email";
+    if ((0,external_node_net_.isIP)(s) !== 0)
+        return "ip";
+    const digits = s.replace(/[\s-]/g, "");
+    if (/^\d{13,19}$/.test(digits) && luhn(digits))
+        return "card";
+    if (ibanValid(s))
+        return "iban";
+    if (PHONE.test(s) && (s.match(/\d/g)?.length ?? 0) >= 7 && !/^\d{4}-\d\d-\d\d/.test(s))
+        return "phone";
+    if (looksLikeSecret(s))
+        return "token";
+    return undefined;
+}
+function nameHint(path) {
+    const last = path.split(".").pop() ?? path;
+    return NAME_HINTS.find(([re]) => re.test(last))?.[1];
+}
+function bsonType(v) {
+    if (v === null)
+        return "null";
+    if (Array.isArray(v))
+        return "array";
+    if (v instanceof Date)
+        return "date";
+    if (typeof v === "string")
+        return "string";
+    if (typeof v === "boolean")
+        return "bool";
+    if (typeof v === "number")
+        return "double";
+    const t = v?._bsontype;
+    if (t)
+        return ({
+            Int32: "int",
+            Double: "double",
+            Long: "long",
+            Decimal128: "decimal",
+            ObjectId: "objectId",
+            Binary: "binData",
+            BSONRegExp: "regex",
+            Timestamp: "timestamp",
+            BSONSymbol: "symbol",
+            Code: "javascript",
+            MinKey: "minKey",
+            MaxKey: "maxKey",
+        }[t] ?? t.toLowerCase());
+    return "object";
+}
+/** Walks a document: arrays are transparent (a path names a field in every element), as in MongoDB. */
+function walk(value, path, visit) {
+    if (Array.isArray(value)) {
+        for (const v of value)
+            walk(v, path, visit);
+        return;
+    }
+    if (path)
+        visit(path, value);
+    if (value &&
+        typeof value === "object" &&
+        !(value instanceof Date) &&
+        !value._bsontype) {
+        for (const [k, v] of Object.entries(value))
+            walk(v, path ? `${path}.${k}` : k, visit);
+    }
+}
+function scanDocuments(collection, docs, policy) {
+    const fields = new Map();
+    docs.forEach((doc, i) => {
+        walk(doc, "", (path, value) => {
+            let f = fields.get(path);
+            if (!f) {
+                f = { types: new Set(), docs: new Set(), kinds: new Map(), strings: 0 };
+                fields.set(path, f);
+            }
+            f.types.add(bsonType(value));
+            f.docs.add(i);
+            if (typeof value === "string") {
+                f.strings++;
+                const kind = classifyValue(value);
+                if (kind)
+                    f.kinds.set(kind, (f.kinds.get(kind) ?? 0) + 1);
+            }
+        });
+    });
+    const reports = [];
+    for (const [path, f] of [...fields].sort(([a], [b]) => a.localeCompare(b))) {
+        // A kind counts when it is typical of the field's strings, not a one-off in free text.
+        const byValue = [...f.kinds]
+            .filter(([, n]) => n >= Math.max(1, Math.ceil(f.strings * 0.2)))
+            .map(([k]) => k)
+            .sort();
+        const byName = nameHint(path);
+        const rule = (0,masking_policy/* coveringRule */.sq)(policy, collection, path);
+        const keep = (0,masking_policy/* coveringKeep */.tm)(policy, collection, path);
+        const structural = [...f.types].every((t) => t === "object" || t === "array");
+        reports.push({
+            path,
+            types: [...f.types].sort(),
+            seen: f.docs.size,
+            ...(byName ? { byName } : {}),
+            byValue,
+            personal: !structural && (byName !== undefined || byValue.length > 0),
+            ...(rule
+                ? {
+                    coveredBy: `rule ${rule}: ${(0,masking_policy/* describeStrategy */.rz)(policy?.rules[collection]?.[rule] ?? { kind: "remove" })}`,
+                }
+                : keep
+                    ? { coveredBy: `keep ${keep}` }
+                    : {}),
+        });
+    }
+    return { collection, sampled: docs.length, fields: reports };
+}
+/** Samples a collection on the server (`$sample`, at most `size` documents) and scans it. */
+async function scanCollection(db, collection, size, policy) {
+    const docs = await db
+        .collection(collection)
+        .aggregate([{ $sample: { size } }], { ...EXACT_BSON })
+        .toArray();
+    return scanDocuments(collection, docs, policy);
+}
+/** Likely-personal paths that no rule and no keep covers: what strict mode refuses. */
+function uncovered(scans) {
+    return scans.flatMap((s) => s.fields
+        .filter((f) => f.personal && !f.coveredBy)
+        .map((f) => `${s.collection}.${f.path} (${[...new Set([f.byName, ...f.byValue].filter(Boolean))].join(", ")})`));
+}
+/** The scan as a table for people. */
+function formatScan(scans) {
+    const lines = [];
+    for (const s of scans) {
+        lines.push(`${s.collection} (${s.sampled} documents sampled)`);
+        const width = Math.max(4, ...s.fields.map((f) => f.path.length));
+        for (const f of s.fields) {
+            const why = [
+                f.byName ? `name: ${f.byName}` : "",
+                f.byValue.length ? `values: ${f.byValue.join(", ")}` : "",
+            ]
+                .filter(Boolean)
+                .join("; ");
+            const mark = f.personal ? (f.coveredBy ? "personal, covered" : "PERSONAL, NOT COVERED") : "";
+            lines.push(`  ${f.path.padEnd(width)}  ${f.types.join("|").padEnd(18)}  ${mark.padEnd(21)}  ${f.coveredBy ?? ""}${why ? `  (${why})` : ""}`.trimEnd());
+        }
+        lines.push("");
+    }
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/masking/stages.ts
+
+/**
+ * Masking rules as aggregation stages, run on the source inside the copy pipeline, so that no
+ * unmasked value is ever written anywhere. One function serves every copy method: `$out`, the
+ * parallel `$merge` ranges and the stream through the runner all run these stages first.
+ *
+ * Paths follow MongoDB's dotted-path meaning: each segment reaches into a sub-document, or into
+ * every element of an array (and of arrays inside it, two levels deep). A path that is absent
+ * stays absent; null stays null (except for remove).
+ *
+ * The keyed strategies (email, name, phone, hash) are functions of (salt, value) computed by the
+ * server with `$toHashedIndexKey`, so the same value masks to the same output in every collection
+ * and joins by value keep working. The salt travels as the aggregation's `let` variable
+ * {@link SALT_VARIABLE}, never inside the stages themselves.
+ */
+const SALT_VARIABLE = "prsSalt";
+/** Arrays inside arrays are followed this deep along a masked path. */
+const ARRAY_DEPTH = 2;
+function tree(rules) {
+    const root = { children: new Map() };
+    for (const [path, strategy] of Object.entries(rules)) {
+        let node = root;
+        for (const part of path.split(".")) {
+            let next = node.children.get(part);
+            if (!next) {
+                next = { children: new Map() };
+                node.children.set(part, next);
+            }
+            node = next;
+        }
+        node.strategy = strategy;
+    }
+    return root;
+}
+/** The stages that mask one collection's documents (empty when it has no rules). */
+function maskingStages(rules) {
+    if (!rules || Object.keys(rules).length === 0)
+        return [];
+    const root = tree(rules);
+    const removals = [];
+    const set = {};
+    for (const [field, node] of root.children) {
+        if (node.strategy?.kind === "remove") {
+            removals.push(field);
+            continue;
+        }
+        const current = getField(field, "$$ROOT");
+        set[field] = { $cond: [isMissing(current), "$$REMOVE", transform(node, current, 0)] };
+    }
+    return [
+        ...(Object.keys(set).length ? [{ $set: set }] : []),
+        ...(removals.length ? [{ $unset: removals }] : []),
+    ];
+}
+let counter = 0;
+/** Variable names unique within one pipeline, so nested `$let`/`$map` never shadow each other. */
+const fresh = (prefix) => `${prefix}${(counter++).toString(36)}`;
+function transform(node, value, arrayDepth) {
+    const v = fresh("v");
+    const ref = `$$${v}`;
+    const inner = node.strategy ? leaf(node.strategy, ref, 0) : branch(node, ref, arrayDepth);
+    return { $let: { vars: { [v]: value }, in: inner } };
+}
+/** Inside a sub-document, or every element of an array of them. */
+function branch(node, ref, arrayDepth) {
+    let object = ref;
+    for (const [key, child] of node.children) {
+        const current = getField(key, ref);
+        object = {
+            $setField: {
+                field: { $literal: key },
+                input: object,
+                value: {
+                    $cond: [
+                        isMissing(current),
+                        "$$REMOVE",
+                        child.strategy?.kind === "remove" ? "$$REMOVE" : transform(child, current, 0),
+                    ],
+                },
+            },
+        };
+    }
+    const e = fresh("e");
+    return {
+        $switch: {
+            branches: [
+                when({ $eq: [{ $type: ref }, "object"] }, object),
+                ...(arrayDepth < ARRAY_DEPTH
+                    ? [
+                        when({ $isArray: ref }, { $map: { input: ref, as: e, in: transformBranch(node, `$$${e}`, arrayDepth + 1) } }),
+                    ]
+                    : []),
+            ],
+            default: ref,
+        },
+    };
+}
+function transformBranch(node, ref, arrayDepth) {
+    const v = fresh("v");
+    return { $let: { vars: { [v]: ref }, in: branch(node, `$$${v}`, arrayDepth) } };
+}
+/** The strategy applied to a present value; keyed strategies reach into arrays of values. */
+function leaf(s, ref, arrayDepth) {
+    switch (s.kind) {
+        case "remove":
+            return "$$REMOVE";
+        case "null":
+            return null;
+        case "constant":
+            return { $cond: [{ $eq: [ref, null] }, null, { $literal: s.value }] };
+        case "expr":
+            // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
+            return { $let: { vars: { value: ref }, in: s.expr } };
+        default: {
+            const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref);
+            if (arrayDepth >= ARRAY_DEPTH)
+                return { $cond: [{ $eq: [ref, null] }, null, scalar] };
+            const e = fresh("e");
+            return {
+                $switch: {
+                    branches: [
+                        when({ $eq: [ref, null] }, null),
+                        when({ $isArray: ref }, { $map: { input: ref, as: e, in: leaf(s, `$$${e}`, arrayDepth + 1) } }),
+                    ],
+                    default: scalar,
+                },
+            };
+        }
+    }
+}
+/**
+ * A 64-bit hash of (salt, strategy, value). Numbers are hashed as their decimal text:
+ * `$toHashedIndexKey` would truncate 5.7 and 5.2 to the same key, and two distinct inputs must
+ * give two distinct outputs.
+ */
+function hashOf(kind, ref) {
+    return {
+        $toHashedIndexKey: {
+            s: `$$${SALT_VARIABLE}`,
+            k: { $literal: kind },
+            v: { $cond: [{ $isNumber: ref }, { $toString: ref }, ref] },
+        },
+    };
+}
+/** The hash as unsigned decimal digits. */
+function digits(hash) {
+    return { $ltrim: { input: { $toString: hash }, chars: "-" } };
+}
+function keyed(kind, ref) {
+    const h = hashOf(kind, ref);
+    switch (kind) {
+        case "email":
+            // RFC 2606 reserves example.com: a valid address that can never reach anyone.
+            return { $concat: ["user", digits(h), "@example.com"] };
+        case "phone": {
+            // Country code +999 is reserved by the ITU (E.164) and assigned to nobody.
+            const d = { $concat: ["000000000000", digits(h)] };
+            const last12 = { $substrCP: [d, { $subtract: [{ $strLenCP: d }, 12] }, 12] };
+            return {
+                $let: {
+                    vars: { p: last12 },
+                    in: {
+                        $concat: [
+                            "+999 ",
+                            { $substrCP: ["$$p", 0, 4] },
+                            " ",
+                            { $substrCP: ["$$p", 4, 4] },
+                            " ",
+                            { $substrCP: ["$$p", 8, 4] },
+                        ],
+                    },
+                },
+            };
+        }
+        case "name":
+            return {
+                $let: {
+                    vars: { h: h },
+                    in: {
+                        $concat: [
+                            pick(FIRST_NAMES, "$$h", 1),
+                            " ",
+                            pick(SYLLABLES_A, "$$h", 256),
+                            pick(SYLLABLES_B, "$$h", 256 * 32),
+                            pick(SYLLABLES_C, "$$h", 256 * 32 * 32),
+                        ],
+                    },
+                },
+            };
+        default:
+            // hash: numbers stay numbers (the hash itself), everything else becomes a token.
+            return { $cond: [{ $isNumber: ref }, h, { $concat: ["masked-", digits(h)] }] };
+    }
+}
+/** An element of `list` chosen by some bits of the hash (a negative index counts from the end). */
+function pick(list, hash, divisor) {
+    const bits = divisor === 1 ? hash : { $floor: { $divide: [hash, divisor] } };
+    return { $arrayElemAt: [{ $literal: list }, { $toInt: { $mod: [bits, list.length] } }] };
+}
+/** Plausible first names, and syllables that make surnames unlikely to be anyone's real one. */
+const FIRST_NAMES = [
+    "Ada",
+    "Alan",
+    "Alice",
+    "Amara",
+    "Ana",
+    "Anton",
+    "Aria",
+    "Arjun",
+    "Ben",
+    "Bianca",
+    "Carla",
+    "Carlos",
+    "Chen",
+    "Chloe",
+    "Dana",
+    "Daniel",
+    "Dara",
+    "David",
+    "Elena",
+    "Eli",
+    "Emma",
+    "Erik",
+    "Eva",
+    "Farah",
+    "Felix",
+    "Fiona",
+    "Gabriel",
+    "Grace",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Ivan",
+    "Jana",
+    "Javier",
+    "Jin",
+    "Jonas",
+    "Julia",
+    "Kai",
+    "Kamala",
+    "Karin",
+    "Lars",
+    "Laura",
+    "Leo",
+    "Lina",
+    "Luca",
+    "Maya",
+    "Mei",
+    "Mila",
+    "Nadia",
+    "Nico",
+    "Nina",
+    "Noah",
+    "Omar",
+    "Olivia",
+    "Pablo",
+    "Priya",
+    "Rafael",
+    "Rosa",
+    "Sami",
+    "Sara",
+    "Tariq",
+    "Tomas",
+    "Yara",
+    "Zoe",
+];
+const SYLLABLES_A = [
+    "Bal",
+    "Cor",
+    "Dal",
+    "Eri",
+    "Fen",
+    "Gar",
+    "Hal",
+    "Ins",
+    "Jor",
+    "Kel",
+    "Lan",
+    "Mor",
+    "Nor",
+    "Ost",
+    "Pel",
+    "Quin",
+    "Ros",
+    "Sel",
+    "Tor",
+    "Ul",
+    "Val",
+    "Wen",
+    "Yar",
+    "Zel",
+    "Bren",
+    "Cal",
+    "Dor",
+    "Fal",
+    "Gil",
+    "Har",
+    "Kor",
+    "Lind",
+];
+const SYLLABLES_B = [
+    "a",
+    "e",
+    "i",
+    "o",
+    "u",
+    "ar",
+    "en",
+    "is",
+    "or",
+    "um",
+    "an",
+    "el",
+    "in",
+    "on",
+    "ur",
+    "ey",
+];
+const SYLLABLES_C = [
+    "brook",
+    "croft",
+    "dale",
+    "field",
+    "ford",
+    "gate",
+    "holm",
+    "lund",
+    "mere",
+    "more",
+    "quist",
+    "rith",
+    "stad",
+    "thorne",
+    "vik",
+    "wick",
+];
+/**
+ * A branch of `$switch`, built in this one place: MongoDB names its value `then`, which makes the
+ * object "thenable" to `await`; these objects are only ever sent to the server.
+ */
+function when(condition, value) {
+    // biome-ignore lint/suspicious/noThenProperty: MongoDB's $switch names a branch's value "then".
+    return { case: condition, then: value };
+}
+function getField(field, input) {
+    return { $getField: { field: { $literal: field }, input } };
+}
+function isMissing(expr) {
+    return { $eq: [{ $type: expr }, "missing"] };
+}
+/**
+ * Verification looks two array levels deeper than masking reaches: a value nested beyond what
+ * masking rewrites is then found, and the snapshot is refused, instead of passing unseen.
+ */
+const VERIFY_ARRAY_DEPTH = ARRAY_DEPTH + 2;
+/** The leaf values at a path (as masking traverses it, and deeper): for verification. */
+function leafValues(path) {
+    const parts = path.split(".");
+    const walk = (value, index, arrayDepth) => {
+        const v = fresh("w");
+        const ref = `$$${v}`;
+        const e = fresh("e");
+        let inner;
+        if (index === parts.length) {
+            inner = {
+                $switch: {
+                    branches: [
+                        when({ $eq: [{ $type: ref }, "missing"] }, []),
+                        ...(arrayDepth < VERIFY_ARRAY_DEPTH
+                            ? [
+                                when({ $isArray: ref }, {
+                                    $reduce: {
+                                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
+                                        initialValue: [],
+                                        in: { $concatArrays: ["$$value", "$$this"] },
+                                    },
+                                }),
+                            ]
+                            : []),
+                    ],
+                    default: [ref],
+                },
+            };
+        }
+        else {
+            inner = {
+                $switch: {
+                    branches: [
+                        when({ $eq: [{ $type: ref }, "object"] }, walk(getField(parts[index] ?? "", ref), index + 1, 0)),
+                        ...(arrayDepth < VERIFY_ARRAY_DEPTH
+                            ? [
+                                when({ $isArray: ref }, {
+                                    $reduce: {
+                                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
+                                        initialValue: [],
+                                        in: { $concatArrays: ["$$value", "$$this"] },
+                                    },
+                                }),
+                            ]
+                            : []),
+                    ],
+                    default: [],
+                },
+            };
+        }
+        return { $let: { vars: { [v]: value }, in: inner } };
+    };
+    return walk("$$ROOT", 0, 0);
+}
+
+
+;// CONCATENATED MODULE: ../../packages/core/src/masking/subset.ts
+
+
+
+/**
+ * Subset rules as `$match`/`$lookup` stages run on the source, before masking (the rules test
+ * production's values). Every rule is a per-document predicate, so a subset copies by any method,
+ * parallel ranges included:
+ * - `sample` keeps a document when a hash of its `_id` falls below the fraction: the same documents
+ *   every run, so references between sampled collections stay consistent;
+ * - `limit` becomes "`_id` at most the n-th kept `_id`", computed before the copy;
+ * - `references` keeps a document only when every value of its reference field is the key of a
+ *   document the referenced collection keeps (its own rules, recursively).
+ */
+const SAMPLE_SCALE = 1_000_000;
+async function compileSubsets(policy, source, copied) {
+    const stages = new Map();
+    const described = new Map();
+    const subset = policy?.subset ?? {};
+    for (const [collection, rule] of Object.entries(subset)) {
+        if (!copied.includes(collection))
+            throw new errors/* UserError */.yo(`subset.${collection}: the snapshot does not copy "${collection}" (it is not in the source database, or collections.include/exclude leave it out). Fix the name or remove the rule.`);
+        for (const r of rule.references ?? [])
+            if (!copied.includes(r.collection))
+                throw new errors/* UserError */.yo(`subset.${collection}.references points at "${r.collection}", which the snapshot does not copy: every document would be dropped. Copy it, or remove the reference.`);
+    }
+    for (const collection of (0,masking_policy/* dependencyOrder */.g1)(subset)) {
+        const rule = subset[collection];
+        if (!rule)
+            continue;
+        const predicate = predicates(rule, stages);
+        const out = [...predicate];
+        if (rule.limit !== undefined) {
+            const [nth] = await source
+                .collection(collection)
+                .aggregate([
+                ...predicate,
+                { $sort: { _id: 1 } },
+                { $skip: rule.limit - 1 },
+                { $limit: 1 },
+                { $project: { _id: 1 } },
+            ], { ...EXACT_BSON, allowDiskUse: true })
+                .toArray();
+            if (nth)
+                out.push({ $match: { $expr: { $lte: ["$_id", { $literal: nth._id }] } } });
+        }
+        stages.set(collection, out);
+        described.set(collection, describeRule(rule));
+    }
+    return { stages, described };
+}
+function predicates(rule, compiled) {
+    const out = [];
+    if (rule.filter)
+        out.push({ $match: rule.filter });
+    if (rule.sample !== undefined && rule.sample < 1) {
+        const bucket = {
+            $mod: [{ $add: [{ $mod: [{ $toHashedIndexKey: "$_id" }, SAMPLE_SCALE] }, SAMPLE_SCALE] }, SAMPLE_SCALE],
+        };
+        out.push({ $match: { $expr: { $lt: [bucket, Math.round(rule.sample * SAMPLE_SCALE)] } } });
+    }
+    (rule.references ?? []).forEach((r, i) => {
+        const as = `__prsRef${i}`;
+        out.push({
+            $lookup: {
+                from: r.collection,
+                localField: r.field,
+                foreignField: r.key,
+                pipeline: [...(compiled.get(r.collection) ?? []), { $project: { _id: 0, k: `$${r.key}` } }],
+                as,
+            },
+        }, { $match: { $expr: referencesResolve(r.field, `$${as}.k`) } }, { $unset: as });
+    });
+    return out;
+}
+/** Every value of the reference field (one, or each of an array) is among the kept keys. */
+function referencesResolve(field, keys) {
+    const refs = { $cond: [{ $isArray: `$${field}` }, `$${field}`, [`$${field}`]] };
+    return { $and: [{ $gt: [{ $size: refs }, 0] }, { $setIsSubset: [refs, keys] }] };
+}
+function describeRule(rule) {
+    const parts = [];
+    if (rule.filter)
+        parts.push("filter");
+    if (rule.sample !== undefined)
+        parts.push(`sample ${rule.sample}`);
+    if (rule.references?.length)
+        parts.push(`references ${rule.references.map((r) => `${r.field} → ${r.collection}.${r.key}`).join(", ")}`);
+    if (rule.limit !== undefined)
+        parts.push(`limit ${rule.limit}`);
+    return parts.join(", ");
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/masking/verify.ts
+
+
+
+
+
+async function verifyMasking(o) {
+    const { policy } = o;
+    const nonce = (0,external_node_crypto_.randomBytes)(16).toString("hex");
+    const result = { checked: {}, unverified: {}, problems: [] };
+    const tmpName = `${o.generation}.__masking_check`;
+    const tmp = o.snapshot.collection(tmpName);
+    const keyedPaths = (c) => Object.entries(policy.rules[c] ?? {})
+        .filter(([, s]) => masking_policy/* KEYED */.z9.has(s.kind))
+        .map(([p]) => p);
+    const hashes = (c, paths) => ({
+        $concatArrays: paths.map((p) => ({
+            $map: {
+                input: { $filter: { input: leafValues(p), cond: { $ne: ["$$this", null] } } },
+                in: {
+                    $toHashedIndexKey: {
+                        n: nonce,
+                        c,
+                        p,
+                        v: { $cond: [{ $isNumber: "$$this" }, { $toString: "$$this" }, "$$this"] },
+                    },
+                },
+            },
+        })),
+    });
+    try {
+        await engine_dropCollectionIfExists(o.snapshot.client, { db: o.snapshot.databaseName, collection: tmpName });
+        // 1. Hashes of production's values of every keyed path, de-duplicated.
+        for (const c of o.copies) {
+            const paths = keyedPaths(c.name);
+            if (!paths.length)
+                continue;
+            const pipeline = [
+                { $project: { _id: 0, h: hashes(c.name, paths) } },
+                { $unwind: "$h" },
+                { $group: { _id: "$h" } },
+            ];
+            if (o.sameDeployment) {
+                await o.source
+                    .collection(c.name)
+                    .aggregate([
+                    ...pipeline,
+                    {
+                        $merge: { into: { db: o.snapshot.databaseName, coll: tmpName }, whenMatched: "keepExisting" },
+                    },
+                ], { allowDiskUse: true, comment: o.comment })
+                    .toArray();
+            }
+            else {
+                let batch = [];
+                const flush = async () => {
+                    if (batch.length)
+                        await tmp.insertMany(batch, { ordered: false }).catch(ignoreDuplicates);
+                    batch = [];
+                };
+                for await (const d of o.source
+                    .collection(c.name)
+                    .aggregate(pipeline, { allowDiskUse: true, comment: o.comment })) {
+                    batch.push(d);
+                    if (batch.length >= 5_000)
+                        await flush();
+                }
+                await flush();
+            }
+        }
+        // 2. The generation's values of the same paths, looked up among them.
+        for (const c of o.copies) {
+            const paths = keyedPaths(c.name);
+            const others = Object.entries(policy.rules[c.name] ?? {}).filter(([, s]) => !masking_policy/* KEYED */.z9.has(s.kind));
+            if (paths.length) {
+                const [hit] = await o.snapshot
+                    .collection(c.physical)
+                    .aggregate([
+                    { $project: { _id: 0, h: hashes(c.name, paths) } },
+                    { $unwind: "$h" },
+                    { $lookup: { from: tmpName, localField: "h", foreignField: "_id", as: "m" } },
+                    { $match: { "m.0": { $exists: true } } },
+                    { $count: "n" },
+                ], { allowDiskUse: true, comment: o.comment })
+                    .toArray();
+                if (hit)
+                    result.problems.push(`${c.name}: ${hit.n} masked value(s) of ${paths.join(", ")} equal a production value of the same path`);
+            }
+            for (const [path, s] of others) {
+                if (s.kind === "expr") {
+                    result.unverified[c.name] = [...(result.unverified[c.name] ?? []), path];
+                    continue;
+                }
+                const wrong = s.kind === "remove"
+                    ? { $gt: [{ $size: "$$leaves" }, 0] }
+                    : s.kind === "null"
+                        ? { $anyElementTrue: [{ $map: { input: "$$leaves", in: { $ne: ["$$this", null] } } }] }
+                        : {
+                            $anyElementTrue: [
+                                {
+                                    $map: {
+                                        input: "$$leaves",
+                                        in: {
+                                            $and: [
+                                                { $ne: ["$$this", null] },
+                                                {
+                                                    $ne: [
+                                                        "$$this",
+                                                        {
+                                                            $literal: s.kind === "redact" ? "REDACTED" : s.value,
+                                                        },
+                                                    ],
+                                                },
+                                            ],
+                                        },
+                                    },
+                                },
+                            ],
+                        };
+                const n = await o.snapshot
+                    .collection(c.physical)
+                    .countDocuments({ $expr: { $let: { vars: { leaves: leafValues(path) }, in: wrong } } });
+                if (n > 0)
+                    result.problems.push(`${c.name}.${path}: ${n} document(s) still hold a value the ${s.kind} rule should have replaced`);
+            }
+            result.checked[c.name] = [...paths, ...others.filter(([, s]) => s.kind !== "expr").map(([p]) => p)];
+        }
+    }
+    finally {
+        await engine_dropCollectionIfExists(o.snapshot.client, {
+            db: o.snapshot.databaseName,
+            collection: tmpName,
+        }).catch(() => { });
+    }
+    return result;
+}
+/** Documents of the generation whose reference points at a key the generation does not hold. */
+async function danglingReferences(o) {
+    const problems = [];
+    for (const r of o.references) {
+        const [dangling] = await o.snapshot
+            .collection(o.physical(o.collection))
+            .aggregate([
+            {
+                $lookup: {
+                    from: o.physical(r.collection),
+                    localField: r.field,
+                    foreignField: r.key,
+                    pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
+                    as: "__prsRef",
+                },
+            },
+            { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
+            { $count: "n" },
+        ])
+            .toArray();
+        if (dangling)
+            problems.push(`${o.collection}: ${dangling.n} document(s) reference ${r.field} → ${r.collection}.${r.key} values the snapshot does not hold`);
+    }
+    return problems;
+}
+function ignoreDuplicates(error) {
+    const code = error.code;
+    const dupOnly = error.writeErrors?.every((e) => e.code === 11000);
+    if (code !== 11000 && !dupOnly)
+        throw error;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/lease.ts
@@ -1463,6 +2377,9 @@ async function restore_restoreSnapshot(req) {
             views: views.map((v) => v.name),
             snapshotDatabase: req.snapshotDatabase,
             productionDatabase: meta.source,
+            // What the data is: masked (and by which policy) or a subset, as the snapshot recorded it.
+            ...(meta.masking ? { masking: meta.masking } : {}),
+            ...(meta.subset ? { subset: meta.subset } : {}),
             ...(meta.generation ? { generation: meta.generation } : {}),
         }, { upsert: true });
         return {
@@ -1480,7 +2397,10 @@ async function restore_restoreSnapshot(req) {
     }
 }
 function reportBase(req, meta) {
+    const policy = meta.masking?.policy;
     return {
+        ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
+        ...(meta.subset ? { subset: meta.subset } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
@@ -1603,6 +2523,11 @@ function selectCollections(available, include, exclude = []) {
 
 
 
+
+
+
+
+
 const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
 const PRODUCER_LEASE_ID = "producer-lease";
 /** The producer may write only the snapshot database. */
@@ -1673,6 +2598,55 @@ async function produceSnapshot(req) {
     }
     if (copies.length === 0)
         throw new errors/* UserError */.yo("No collections selected: check collections.include / collections.exclude.");
+    // ---- masking and subset rules: everything checked before the first write ----
+    const { dataPolicy } = req;
+    const copiedNames = copies.map((c) => c.name);
+    if (dataPolicy) {
+        if (dataPolicy.keyed && !req.salt)
+            throw new errors/* UserError */.yo("The masking rules use email, name, phone or hash, which need a secret salt: set the mask-salt input (from a secret) or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.");
+        if (req.salt)
+            log.secret(req.salt);
+        for (const [kind, names] of [
+            ["masking.rules", Object.keys(dataPolicy.rules)],
+            ["masking.keep", Object.keys(dataPolicy.keep)],
+        ]) {
+            const unknown = names.filter((n) => !copiedNames.includes(n));
+            if (unknown.length)
+                throw new errors/* UserError */.yo(`${kind} names ${unknown.map((n) => `"${n}"`).join(", ")}, which the snapshot does not copy (collections: ${copiedNames.join(", ")}). ` +
+                    "Fix the name, or remove the rule. Nothing was copied.");
+        }
+        if (dataPolicy.strict) {
+            const scans = await Promise.all(copies.map((c) => scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy)));
+            const missing = uncovered(scans);
+            if (missing.length) {
+                log.info(formatScan(scans));
+                throw new errors/* RefusedError */.fk(`masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
+                    "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.");
+            }
+            log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
+        }
+    }
+    const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
+    const pipelineFor = (name) => [
+        ...(subsets.stages.get(name) ?? []),
+        ...maskingStages(dataPolicy?.rules[name]),
+    ];
+    const maskingReport = dataPolicy && Object.keys(dataPolicy.rules).length
+        ? {
+            policy: dataPolicy.hash,
+            fields: dataPolicy.fields,
+            rules: Object.fromEntries(Object.entries(dataPolicy.rules).map(([c, r]) => [
+                c,
+                Object.entries(r).map(([p, st]) => `${p}: ${st.kind}`),
+            ])),
+            verified: false,
+            unverified: {},
+        }
+        : undefined;
+    for (const [c, rules] of Object.entries(maskingReport?.rules ?? {}))
+        log.info(`Masking ${c}: ${rules.join(", ")}.`);
+    for (const [c, rule] of subsets.described)
+        log.info(`Subset of ${c}: ${rule}.`);
     const timestamp = now();
     const generation = newGenerationName(timestamp, (0,external_node_crypto_.randomBytes)(2).toString("hex"));
     const previous = await readSnapshotMetadata(client.db(snap));
@@ -1691,6 +2665,8 @@ async function produceSnapshot(req) {
                 },
             }
             : {}),
+        ...(maskingReport ? { masking: maskingReport } : {}),
+        ...(subsets.described.size ? { subsetRules: Object.fromEntries(subsets.described) } : {}),
     };
     const sourceDb = sourceClient.db(source);
     const sizes = new Map(await Promise.all(copies.map(async (c) => [c.name, await dataSize(sourceDb, c.name)])));
@@ -1775,6 +2751,10 @@ async function produceSnapshot(req) {
                     spec,
                     bytes: sizes.get(spec.name) ?? 0,
                     documents: counts0.get(spec.name) ?? 0,
+                    pipeline: pipelineFor(spec.name),
+                    ...(req.salt && maskingStages(dataPolicy?.rules[spec.name]).length
+                        ? { variables: { [SALT_VARIABLE]: req.salt } }
+                        : {}),
                 }).catch(async (error) => {
                     throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
                 });
@@ -1783,7 +2763,42 @@ async function produceSnapshot(req) {
             });
             progress.stop();
             const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-            const refusal = sanityCheck(previous, counts, req.maxShrinkPercent);
+            const physicalOf = (n) => physicalCollection(generation, n);
+            // The proof before the publish: masked values are not production's, references resolve.
+            const problems = [];
+            if (dataPolicy && maskingReport) {
+                const v = await verifyMasking({
+                    policy: dataPolicy,
+                    source: sourceClient.db(source),
+                    snapshot: client.db(snap),
+                    generation,
+                    copies: copies
+                        .filter((c) => dataPolicy.rules[c.name])
+                        .map((c) => ({ name: c.name, physical: physicalOf(c.name) })),
+                    sameDeployment: !separate,
+                    comment: `pr-snapshots masking check ${holder}`,
+                });
+                problems.push(...v.problems);
+                maskingReport.unverified = v.unverified;
+                maskingReport.verified = v.problems.length === 0;
+                for (const [c, paths] of Object.entries(v.checked))
+                    if (!v.problems.some((p) => p.startsWith(`${c}:`) || p.startsWith(`${c}.`)))
+                        log.info(`Verified ${c}: no production value survives in ${paths.join(", ")}.`);
+                for (const [c, paths] of Object.entries(v.unverified))
+                    log.warning(`${c}: ${paths.join(", ")} use expr, the operator's own transformation, which cannot be verified.`);
+            }
+            for (const [c, rule] of Object.entries(dataPolicy?.subset ?? {})) {
+                if (rule.references?.length)
+                    problems.push(...(await danglingReferences({
+                        snapshot: client.db(snap),
+                        physical: physicalOf,
+                        collection: c,
+                        references: rule.references,
+                    })));
+            }
+            if (problems.length)
+                throw new errors/* RefusedError */.fk(`Refusing to publish the new snapshot: ${problems.join("; ")}. The previous snapshot stays in use.`);
+            const refusal = sanityCheck(previous, counts, req.maxShrinkPercent, subsetAware(previous, dataPolicy));
             if (refusal.length) {
                 const message = `Refusing to publish the new snapshot: ${refusal.join("; ")}. The previous snapshot stays in use. ` +
                     "If production really shrank, run again with force: true.";
@@ -1804,6 +2819,22 @@ async function produceSnapshot(req) {
                 views,
                 methods: Object.fromEntries(results.map((r) => [r.name, r.method])),
                 ...(separate ? { sourceDeployment: "separate" } : {}),
+                ...(maskingReport
+                    ? {
+                        masking: {
+                            policy: maskingReport.policy,
+                            fields: maskingReport.fields,
+                            verified: maskingReport.verified,
+                            ...(Object.keys(maskingReport.unverified).length
+                                ? { unverified: maskingReport.unverified }
+                                : {}),
+                        },
+                    }
+                    : {}),
+                ...(dataPolicy && Object.keys(dataPolicy.subset).length
+                    ? { subset: Object.fromEntries(Object.keys(dataPolicy.subset).map((c) => [c, counts[c] ?? 0])) }
+                    : {}),
+                ...(dataPolicy ? { policy: dataPolicy.hash } : {}),
                 completedAt: now(),
             };
             lease.assertHeld();
@@ -1869,12 +2900,14 @@ async function explainCopyFailure(error, collection, req, sourceClient, separate
     return new Error(`Copying ${req.sourceDatabase}.${collection} failed: ${(0,errors/* errorMessage */.gJ)(error)}. ${kept}`);
 }
 /** Why a new snapshot looks wrong compared with the previous one (an emptied or collapsed collection). */
-function sanityCheck(previous, counts, maxShrinkPercent) {
+function sanityCheck(previous, counts, maxShrinkPercent, 
+/** Collections whose subset rule changed since the previous snapshot: their counts are not comparable. */
+incomparable = new Set()) {
     if (previous?.status !== "complete" || !previous.counts)
         return [];
     const problems = [];
     for (const [name, before] of Object.entries(previous.counts)) {
-        if (!(name in counts) || before <= 0)
+        if (!(name in counts) || before <= 0 || incomparable.has(name))
             continue;
         const after = counts[name] ?? 0;
         if (after === 0)
@@ -1885,6 +2918,20 @@ function sanityCheck(previous, counts, maxShrinkPercent) {
     }
     return problems;
 }
+/**
+ * A subset keeps a fraction of production by design: the shrink guard compares a collection with
+ * the previous snapshot only when both were taken under the same rules (same policy hash), where a
+ * collapse means production or the rules' inputs changed, not the rules themselves.
+ */
+function subsetAware(previous, policy) {
+    const samePolicy = previous?.policy === policy?.hash;
+    if (samePolicy)
+        return new Set();
+    const before = Object.keys(previous?.subset ?? {});
+    const now = Object.keys(policy?.subset ?? {});
+    return new Set([...before, ...now]);
+}
+
 
 // EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
 var snapshot_settings = __webpack_require__(1014);
@@ -2002,6 +3049,7 @@ function copiesSection(collections) {
 
 
 
+
 /** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
 async function runDirect(inputs, log) {
     const report = await runProducer({
@@ -2040,7 +3088,33 @@ function directSummary(r) {
         ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
         ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
     ];
-    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
+    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${policySection(r)}${copiesSection(r.collections)}`;
+}
+/** Which rules were applied to which collection, what was verified, and what each subset kept. */
+function policySection(r) {
+    const { masking } = r;
+    const subsets = r.subsetRules ?? {};
+    const names = [...new Set([...Object.keys(masking?.rules ?? {}), ...Object.keys(subsets)])].sort();
+    if (!names.length)
+        return "";
+    const documents = Object.fromEntries(r.collections.map((c) => [c.name, c.documents]));
+    const rows = names.map((c) => [
+        c,
+        (masking?.rules[c] ?? []).join(", ") || "—",
+        subsets[c] ?? "all documents",
+        documents[c] ?? "",
+        masking?.unverified[c]?.length
+            ? `verified except ${masking.unverified[c]?.join(", ")} (expr)`
+            : masking?.rules[c] && !r.dryRun
+                ? masking.verified
+                    ? "verified"
+                    : "not verified"
+                : "",
+    ]);
+    const head = masking
+        ? `Masking policy ${(0,markdown/* code */.aY)(shortPolicy(masking.policy))} (${masking.fields} masked paths)${r.dryRun ? "" : masking.verified ? ", verified against production before publishing" : ""}.`
+        : "Subset rules applied.";
+    return `${head}\n\n${(0,markdown/* table */.tp)(["collection", "masking", "subset", "documents kept", "proof"], rows)}\n\n`;
 }
 
 

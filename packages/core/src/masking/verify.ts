@@ -1,0 +1,219 @@
+import { randomBytes } from "node:crypto";
+import type { Db, Document } from "mongodb";
+import { dropCollectionIfExists } from "../copy/engine";
+import { KEYED, type Policy, type Reference } from "./policy";
+import { leafValues } from "./stages";
+import { referencesResolve } from "./subset";
+
+/**
+ * The proof, in the server and over every document, that a new generation can be published:
+ * - keyed paths (email, name, phone, hash): no value in the generation equals a production value
+ *   of the same path. Production's values never enter the snapshot database: only their hashes
+ *   under a random nonce that lives in this process for this check, so the temporary collection
+ *   reveals nothing even if it is left behind;
+ * - redact, null, constant and remove: every value is the marker (or absent);
+ * - references: no document of the generation points at a key the generation does not hold.
+ * `expr` rules are the operator's own transformation and are listed as not verified.
+ */
+
+export interface VerifyTarget {
+  /** Logical collection name. */
+  name: string;
+  /** The generation's collection holding it. */
+  physical: string;
+}
+
+export interface MaskingVerification {
+  /** collection → paths checked against production. */
+  checked: Record<string, string[]>;
+  /** collection → `expr` paths (not verifiable). */
+  unverified: Record<string, string[]>;
+  problems: string[];
+}
+
+export async function verifyMasking(o: {
+  policy: Policy;
+  source: Db;
+  snapshot: Db;
+  generation: string;
+  copies: readonly VerifyTarget[];
+  /** Whether source and snapshot share a deployment (the production hashes can move by $out). */
+  sameDeployment: boolean;
+  comment: string;
+}): Promise<MaskingVerification> {
+  const { policy } = o;
+  const nonce = randomBytes(16).toString("hex");
+  const result: MaskingVerification = { checked: {}, unverified: {}, problems: [] };
+  const tmpName = `${o.generation}.__masking_check`;
+  const tmp = o.snapshot.collection(tmpName);
+  const keyedPaths = (c: string) =>
+    Object.entries(policy.rules[c] ?? {})
+      .filter(([, s]) => KEYED.has(s.kind))
+      .map(([p]) => p);
+  const hashes = (c: string, paths: string[]): Document => ({
+    $concatArrays: paths.map((p) => ({
+      $map: {
+        input: { $filter: { input: leafValues(p), cond: { $ne: ["$$this", null] } } },
+        in: {
+          $toHashedIndexKey: {
+            n: nonce,
+            c,
+            p,
+            v: { $cond: [{ $isNumber: "$$this" }, { $toString: "$$this" }, "$$this"] },
+          },
+        },
+      },
+    })),
+  });
+  try {
+    await dropCollectionIfExists(o.snapshot.client, { db: o.snapshot.databaseName, collection: tmpName });
+    // 1. Hashes of production's values of every keyed path, de-duplicated.
+    for (const c of o.copies) {
+      const paths = keyedPaths(c.name);
+      if (!paths.length) continue;
+      const pipeline: Document[] = [
+        { $project: { _id: 0, h: hashes(c.name, paths) } },
+        { $unwind: "$h" },
+        { $group: { _id: "$h" } },
+      ];
+      if (o.sameDeployment) {
+        await o.source
+          .collection(c.name)
+          .aggregate(
+            [
+              ...pipeline,
+              {
+                $merge: { into: { db: o.snapshot.databaseName, coll: tmpName }, whenMatched: "keepExisting" },
+              },
+            ],
+            { allowDiskUse: true, comment: o.comment },
+          )
+          .toArray();
+      } else {
+        let batch: Document[] = [];
+        const flush = async () => {
+          if (batch.length) await tmp.insertMany(batch, { ordered: false }).catch(ignoreDuplicates);
+          batch = [];
+        };
+        for await (const d of o.source
+          .collection(c.name)
+          .aggregate(pipeline, { allowDiskUse: true, comment: o.comment })) {
+          batch.push(d);
+          if (batch.length >= 5_000) await flush();
+        }
+        await flush();
+      }
+    }
+    // 2. The generation's values of the same paths, looked up among them.
+    for (const c of o.copies) {
+      const paths = keyedPaths(c.name);
+      const others = Object.entries(policy.rules[c.name] ?? {}).filter(([, s]) => !KEYED.has(s.kind));
+      if (paths.length) {
+        const [hit] = await o.snapshot
+          .collection(c.physical)
+          .aggregate(
+            [
+              { $project: { _id: 0, h: hashes(c.name, paths) } },
+              { $unwind: "$h" },
+              { $lookup: { from: tmpName, localField: "h", foreignField: "_id", as: "m" } },
+              { $match: { "m.0": { $exists: true } } },
+              { $count: "n" },
+            ],
+            { allowDiskUse: true, comment: o.comment },
+          )
+          .toArray();
+        if (hit)
+          result.problems.push(
+            `${c.name}: ${hit.n} masked value(s) of ${paths.join(", ")} equal a production value of the same path`,
+          );
+      }
+      for (const [path, s] of others) {
+        if (s.kind === "expr") {
+          result.unverified[c.name] = [...(result.unverified[c.name] ?? []), path];
+          continue;
+        }
+        const wrong =
+          s.kind === "remove"
+            ? { $gt: [{ $size: "$$leaves" }, 0] }
+            : s.kind === "null"
+              ? { $anyElementTrue: [{ $map: { input: "$$leaves", in: { $ne: ["$$this", null] } } }] }
+              : {
+                  $anyElementTrue: [
+                    {
+                      $map: {
+                        input: "$$leaves",
+                        in: {
+                          $and: [
+                            { $ne: ["$$this", null] },
+                            {
+                              $ne: [
+                                "$$this",
+                                {
+                                  $literal:
+                                    s.kind === "redact" ? "REDACTED" : (s as { value: unknown }).value,
+                                },
+                              ],
+                            },
+                          ],
+                        },
+                      },
+                    },
+                  ],
+                };
+        const n = await o.snapshot
+          .collection(c.physical)
+          .countDocuments({ $expr: { $let: { vars: { leaves: leafValues(path) }, in: wrong } } });
+        if (n > 0)
+          result.problems.push(
+            `${c.name}.${path}: ${n} document(s) still hold a value the ${s.kind} rule should have replaced`,
+          );
+      }
+      result.checked[c.name] = [...paths, ...others.filter(([, s]) => s.kind !== "expr").map(([p]) => p)];
+    }
+  } finally {
+    await dropCollectionIfExists(o.snapshot.client, {
+      db: o.snapshot.databaseName,
+      collection: tmpName,
+    }).catch(() => {});
+  }
+  return result;
+}
+
+/** Documents of the generation whose reference points at a key the generation does not hold. */
+export async function danglingReferences(o: {
+  snapshot: Db;
+  physical: (logical: string) => string;
+  collection: string;
+  references: readonly Reference[];
+}): Promise<string[]> {
+  const problems: string[] = [];
+  for (const r of o.references) {
+    const [dangling] = await o.snapshot
+      .collection(o.physical(o.collection))
+      .aggregate([
+        {
+          $lookup: {
+            from: o.physical(r.collection),
+            localField: r.field,
+            foreignField: r.key,
+            pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
+            as: "__prsRef",
+          },
+        },
+        { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
+        { $count: "n" },
+      ])
+      .toArray();
+    if (dangling)
+      problems.push(
+        `${o.collection}: ${dangling.n} document(s) reference ${r.field} → ${r.collection}.${r.key} values the snapshot does not hold`,
+      );
+  }
+  return problems;
+}
+
+function ignoreDuplicates(error: unknown): void {
+  const code = (error as { code?: number }).code;
+  const dupOnly = (error as { writeErrors?: { code: number }[] }).writeErrors?.every((e) => e.code === 11000);
+  if (code !== 11000 && !dupOnly) throw error;
+}
