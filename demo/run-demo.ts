@@ -3,6 +3,8 @@
  * A real mongod with access control, the least-privilege users of the original design, a
  * seeded "production" database, the snapshot producer, and a local stand-in for the GitHub API.
  */
+
+import { parseArgs } from "node:util";
 import { kindOf } from "@pr-snapshots/core/github/comments";
 import { formatUtc } from "@pr-snapshots/core/markdown";
 import {
@@ -14,6 +16,8 @@ import {
   type SyncResult,
   startLifecycle,
 } from "./scenario";
+
+const { values: options } = parseArgs({ options: { masked: { type: "boolean", default: false } } });
 
 const tty = process.stdout.isTTY;
 const bold = (s: string) => (tty ? `\x1b[1m${s}\x1b[0m` : s);
@@ -97,10 +101,40 @@ function report(step: string, what: string, result: SyncResult, showConfig = fal
   previous = result.database;
 }
 
+/** One investigator as production holds them and as the PR database got them. */
+async function showMasking(): Promise<void> {
+  const prod = await life.admin
+    .db(PROD)
+    .collection("pmInvestigator")
+    .findOne({}, { sort: { _id: 1 } });
+  const copy = await life.admin.db(DATABASE).collection("pmInvestigator").findOne({ _id: prod?._id });
+  const policy = String(
+    (
+      (
+        await life.admin
+          .db(SNAPSHOT)
+          .collection("snapshot_metadata")
+          .findOne({ _id: "latest" as never })
+      )?.masking as { policy?: string } | undefined
+    )?.policy ?? "?",
+  );
+  out(
+    `    masking:     policy ${policy.slice(0, 12)}…, verified against production before the snapshot was published`,
+  );
+  out(
+    `                 production  ${PROD}.pmInvestigator: ${prod?.email}  ${prod?.name?.first} ${prod?.name?.last}`,
+  );
+  out(
+    `                 PR database ${DATABASE}.pmInvestigator: ${copy?.email}  ${copy?.name?.first} ${copy?.name?.last}`,
+  );
+}
+
 const started = Date.now();
-out(bold("pr-snapshots demo: one pull request's life, end to end"));
+out(
+  bold(`pr-snapshots demo: one pull request's life, end to end${options.masked ? " (masked snapshot)" : ""}`),
+);
 out(dim("Starting a real mongod (with access control) and a local GitHub API stand-in..."));
-const life = await startLifecycle();
+const life = await startLifecycle({ masked: options.masked });
 try {
   const productionBefore = await life.productionHash();
   out(
@@ -114,6 +148,12 @@ try {
 
   out();
   out(bold("0. The weekly snapshot runs (trigger-producer, direct mode)"));
+  if (options.masked)
+    out(
+      dim(
+        "    .github/pr-snapshots.yml masks 5 fields in 3 collections; the salt comes from the mask-salt input.",
+      ),
+    );
   const produced = await life.produce();
   if (produced.code !== 0) throw new Error(`producer failed:\n${produced.stdout}`);
   out(dim(`    config:      ${configLine(produced.stdout)}`));
@@ -127,6 +167,7 @@ try {
     await life.open(["preview", "use-snapshot"]),
     true,
   );
+  if (options.masked) await showMasking();
   report("2.", "persist-db is added: the database is locked", await life.label("labeled", "persist-db"));
   report("3.", "someone removes use-snapshot while locked", await life.label("unlabeled", "use-snapshot"));
   report("4.", "a new commit is pushed", await life.push());

@@ -17,7 +17,7 @@ import { type CommentState, DEFAULT_BASE_SHA, GitHubStandIn } from "../test/supp
 import { dbHash, type RunningMongo, startMongo } from "../test/support/mongod";
 import { producerRoles, pullRequestRoles } from "../test/support/permission-model";
 import { type ActionRun, DEFAULT_GITHUB_SHA, runAction } from "../test/support/run-action";
-import { seedProduction } from "../test/support/sample-data";
+import { SAMPLE_MASKING_CONFIG, seedProduction } from "../test/support/sample-data";
 
 export const PREFIX = "shop";
 export const PR = 42;
@@ -76,7 +76,10 @@ export interface Lifecycle {
   stop(): Promise<void>;
 }
 
-export async function startLifecycle(options: { scale?: number } = {}): Promise<Lifecycle> {
+/** The masking salt of the demo's masked variant (a real one comes from a secret). */
+export const DEMO_SALT = "demo-salt-not-a-secret-0123456789";
+
+export async function startLifecycle(options: { scale?: number; masked?: boolean } = {}): Promise<Lifecycle> {
   const mongo = await startMongo({ auth: true });
   const admin = new MongoClient(mongo.uri);
   await admin.connect();
@@ -103,8 +106,10 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
   });
 
   // The workflows never check the repository out: the actions fetch this through the contents API.
-  gh.setFile(DEFAULT_BASE_SHA, CONFIG_PATH, CONFIG);
-  gh.setFile(DEFAULT_GITHUB_SHA, CONFIG_PATH, CONFIG);
+  // The masked variant's file also has masking rules (the producer reads it at the workflow's commit).
+  const config = options.masked ? `${CONFIG}${SAMPLE_MASKING_CONFIG}` : CONFIG;
+  gh.setFile(DEFAULT_BASE_SHA, CONFIG_PATH, config);
+  gh.setFile(DEFAULT_GITHUB_SHA, CONFIG_PATH, config);
 
   const inputs = { "github-token": gh.defaultToken, "db-prefix": PREFIX, "source-database": PROD };
   let requests: Record<string, number> = {};
@@ -224,6 +229,7 @@ export async function startLifecycle(options: { scale?: number } = {}): Promise<
           "db-prefix": PREFIX,
           "source-database": PROD,
           "exclude-collections": "resumePoints",
+          ...(options.masked ? { "mask-salt": DEMO_SALT } : {}),
         },
       }),
     productionHash: async () => (await dbHash(admin, PROD)).md5,

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   CONFIG_PATH,
   DATABASE,
+  DEMO_SALT,
   type Lifecycle,
   PR,
+  PROD,
   SNAPSHOT,
   type SyncResult,
   startLifecycle,
@@ -126,5 +128,37 @@ describe("a pull request's whole lifecycle (the demo, asserted)", () => {
     expect(await life.productionHash()).toBe(productionHash);
     const everything = comments.map((c) => c.body).join("\n");
     expect(everything).not.toMatch(/Secret|mongodb:\/\//);
+  });
+});
+
+/** `pnpm demo --masked`: the same workflow with masking rules in the repository's config file. */
+describe("the masked variant of the demo", () => {
+  let life: Lifecycle;
+  beforeAll(async () => {
+    life = await startLifecycle({ scale: 2, masked: true });
+  });
+  afterAll(async () => life?.stop());
+
+  it("the PR database gets masked investigators; no production email reaches it; the comments say so", async () => {
+    const produced = await life.produce();
+    expect(produced.code, produced.stdout).toBe(0);
+    expect(produced.masked).toContain(DEMO_SALT);
+    const r = await life.open(["preview", "use-snapshot"]);
+    expect(r.dbAction).toBe("restore");
+    const prodEmails = (await life.admin.db(PROD).collection("pmInvestigator").find().toArray()).map(
+      (d) => d.email,
+    );
+    const copies = await life.admin.db(DATABASE).collection("pmInvestigator").find().toArray();
+    expect(copies).toHaveLength(prodEmails.length);
+    expect(copies.every((d) => /^user\d+@example\.com$/.test(d.email))).toBe(true);
+    const copied = JSON.stringify(
+      await life.admin.db(DATABASE).collection("pmInvestigatorEmail").find().toArray(),
+    );
+    for (const email of prodEmails) expect(JSON.stringify(copies)).not.toContain(email);
+    expect(copied).not.toMatch(/@(lab|uni|inst)\./);
+    const restored = r.comments.find((c) => kindOf(c.body) === "db-restored")?.body ?? "";
+    expect(restored).toMatch(/The data is \*\*masked\*\*/);
+    const preview = r.comments.find((c) => kindOf(c.body) === "preview")?.body ?? "";
+    expect(preview).toMatch(/masked \(policy `[0-9a-f]{12}`\)/);
   });
 });

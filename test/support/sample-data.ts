@@ -340,3 +340,19 @@ const NAMES = [
 const UNIS = ["University of Edinburgh", "UCL", "Karolinska", "Charité", "McGill", "Monash"];
 const JOURNALS = ["J Cereb Blood Flow Metab", "Stroke", "Brain", "PLoS Biol", "Nature Neurosci"];
 const DOMAINS = ["ed.ac.uk", "example.org", "lab.example"];
+
+/**
+ * Masking rules for the sample data: five personal fields across three collections (the demo's
+ * masked variant and the masked-producer benchmark).
+ */
+export const SAMPLE_MASKING_CONFIG = `masking:
+  rules:
+    pmInvestigator:
+      email: email
+      "name.first": name
+      "name.last": name
+    pmInvestigatorEmail:
+      _id: email
+    pmStudy:
+      "authors.name": name
+`;

@@ -23,6 +23,8 @@ const ARRAY_DEPTH = 2;
 
 interface Node {
   strategy?: Strategy;
+  /** The last segment of the rule's path: `name` gives only a first name or a surname where it says so. */
+  field?: string;
   children: Map<string, Node>;
 }
 
@@ -39,6 +41,7 @@ function tree(rules: Record<string, Strategy>): Node {
       node = next;
     }
     node.strategy = strategy;
+    node.field = path.split(".").pop() ?? path;
   }
   return root;
 }
@@ -70,7 +73,9 @@ const fresh = (prefix: string) => `${prefix}${(counter++).toString(36)}`;
 function transform(node: Node, value: unknown, arrayDepth: number): Document {
   const v = fresh("v");
   const ref = `$$${v}`;
-  const inner = node.strategy ? leaf(node.strategy, ref, 0) : branch(node, ref, arrayDepth);
+  const inner = node.strategy
+    ? leaf(node.strategy, ref, 0, namePart(node.field))
+    : branch(node, ref, arrayDepth);
   return { $let: { vars: { [v]: value }, in: inner } };
 }
 
@@ -117,8 +122,16 @@ function transformBranch(node: Node, ref: string, arrayDepth: number): Document 
   return { $let: { vars: { [v]: ref }, in: branch(node, `$$${v}`, arrayDepth) } };
 }
 
+type NamePart = "first" | "last" | "full";
+
+function namePart(field: string | undefined): NamePart {
+  if (/^(first|given|fore)[-_]?name$|^first$|^given$/i.test(field ?? "")) return "first";
+  if (/^(last|family|sur)[-_]?name$|^last$|^surname$/i.test(field ?? "")) return "last";
+  return "full";
+}
+
 /** The strategy applied to a present value; keyed strategies reach into arrays of values. */
-function leaf(s: Strategy, ref: string, arrayDepth: number): unknown {
+function leaf(s: Strategy, ref: string, arrayDepth: number, part: NamePart = "full"): unknown {
   switch (s.kind) {
     case "remove":
       return "$$REMOVE";
@@ -130,14 +143,17 @@ function leaf(s: Strategy, ref: string, arrayDepth: number): unknown {
       // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
       return { $let: { vars: { value: ref }, in: s.expr } };
     default: {
-      const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref);
+      const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref, part);
       if (arrayDepth >= ARRAY_DEPTH) return { $cond: [{ $eq: [ref, null] }, null, scalar] };
       const e = fresh("e");
       return {
         $switch: {
           branches: [
             when({ $eq: [ref, null] }, null),
-            when({ $isArray: ref }, { $map: { input: ref, as: e, in: leaf(s, `$$${e}`, arrayDepth + 1) } }),
+            when(
+              { $isArray: ref },
+              { $map: { input: ref, as: e, in: leaf(s, `$$${e}`, arrayDepth + 1, part) } },
+            ),
           ],
           default: scalar,
         },
@@ -166,7 +182,7 @@ function digits(hash: Document): Document {
   return { $ltrim: { input: { $toString: hash }, chars: "-" } };
 }
 
-function keyed(kind: string, ref: string): Document {
+function keyed(kind: string, ref: string, part: NamePart): Document {
   const h = hashOf(kind, ref);
   switch (kind) {
     case "email":
@@ -192,21 +208,21 @@ function keyed(kind: string, ref: string): Document {
         },
       };
     }
-    case "name":
-      return {
-        $let: {
-          vars: { h: h },
-          in: {
-            $concat: [
-              pick(FIRST_NAMES, "$$h", 1),
-              " ",
-              pick(SYLLABLES_A, "$$h", 256),
-              pick(SYLLABLES_B, "$$h", 256 * 32),
-              pick(SYLLABLES_C, "$$h", 256 * 32 * 32),
-            ],
-          },
-        },
-      };
+    case "name": {
+      // Alone in a first-name field, a common first name would equal some production value of
+      // that field (and the proof would refuse the snapshot): built from uncommon syllables instead.
+      const first =
+        part === "first"
+          ? { $concat: [pick(GIVEN_A, "$$h", 1), pick(GIVEN_B, "$$h", 16), pick(GIVEN_C, "$$h", 16 * 8)] }
+          : pick(FIRST_NAMES, "$$h", 1);
+      const surname = [
+        pick(SYLLABLES_A, "$$h", 256),
+        pick(SYLLABLES_B, "$$h", 256 * 32),
+        pick(SYLLABLES_C, "$$h", 256 * 32 * 32),
+      ];
+      const parts = part === "first" ? [first] : part === "last" ? surname : [first, " ", ...surname];
+      return { $let: { vars: { h: h }, in: { $concat: parts } } };
+    }
     default:
       // hash: numbers stay numbers (the hash itself), everything else becomes a token.
       return { $cond: [{ $isNumber: ref }, h, { $concat: ["masked-", digits(h)] }] };
@@ -286,6 +302,26 @@ const FIRST_NAMES = [
   "Yara",
   "Zoe",
 ];
+const GIVEN_A = [
+  "Bry",
+  "Cae",
+  "Dro",
+  "Fyn",
+  "Gwy",
+  "Hal",
+  "Ith",
+  "Jor",
+  "Kae",
+  "Lyr",
+  "Myr",
+  "Nyx",
+  "Orl",
+  "Pyr",
+  "Quo",
+  "Ryn",
+];
+const GIVEN_B = ["a", "e", "i", "o", "u", "y", "ae", "ia"];
+const GIVEN_C = ["leth", "mira", "ndor", "sael", "vyn", "thea", "rion", "wen"];
 const SYLLABLES_A = [
   "Bal",
   "Cor",

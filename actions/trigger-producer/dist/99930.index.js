@@ -1,5 +1,5 @@
-export const id = 56651;
-export const ids = [56651];
+export const id = 99930;
+export const ids = [99930];
 export const modules = {
 
 /***/ 1054:
@@ -1278,6 +1278,7 @@ function tree(rules) {
             node = next;
         }
         node.strategy = strategy;
+        node.field = path.split(".").pop() ?? path;
     }
     return root;
 }
@@ -1307,7 +1308,9 @@ const fresh = (prefix) => `${prefix}${(counter++).toString(36)}`;
 function transform(node, value, arrayDepth) {
     const v = fresh("v");
     const ref = `$$${v}`;
-    const inner = node.strategy ? leaf(node.strategy, ref, 0) : branch(node, ref, arrayDepth);
+    const inner = node.strategy
+        ? leaf(node.strategy, ref, 0, namePart(node.field))
+        : branch(node, ref, arrayDepth);
     return { $let: { vars: { [v]: value }, in: inner } };
 }
 /** Inside a sub-document, or every element of an array of them. */
@@ -1348,8 +1351,15 @@ function transformBranch(node, ref, arrayDepth) {
     const v = fresh("v");
     return { $let: { vars: { [v]: ref }, in: branch(node, `$$${v}`, arrayDepth) } };
 }
+function namePart(field) {
+    if (/^(first|given|fore)[-_]?name$|^first$|^given$/i.test(field ?? ""))
+        return "first";
+    if (/^(last|family|sur)[-_]?name$|^last$|^surname$/i.test(field ?? ""))
+        return "last";
+    return "full";
+}
 /** The strategy applied to a present value; keyed strategies reach into arrays of values. */
-function leaf(s, ref, arrayDepth) {
+function leaf(s, ref, arrayDepth, part = "full") {
     switch (s.kind) {
         case "remove":
             return "$$REMOVE";
@@ -1361,7 +1371,7 @@ function leaf(s, ref, arrayDepth) {
             // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
             return { $let: { vars: { value: ref }, in: s.expr } };
         default: {
-            const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref);
+            const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref, part);
             if (arrayDepth >= ARRAY_DEPTH)
                 return { $cond: [{ $eq: [ref, null] }, null, scalar] };
             const e = fresh("e");
@@ -1369,7 +1379,7 @@ function leaf(s, ref, arrayDepth) {
                 $switch: {
                     branches: [
                         when({ $eq: [ref, null] }, null),
-                        when({ $isArray: ref }, { $map: { input: ref, as: e, in: leaf(s, `$$${e}`, arrayDepth + 1) } }),
+                        when({ $isArray: ref }, { $map: { input: ref, as: e, in: leaf(s, `$$${e}`, arrayDepth + 1, part) } }),
                     ],
                     default: scalar,
                 },
@@ -1395,7 +1405,7 @@ function hashOf(kind, ref) {
 function digits(hash) {
     return { $ltrim: { input: { $toString: hash }, chars: "-" } };
 }
-function keyed(kind, ref) {
+function keyed(kind, ref, part) {
     const h = hashOf(kind, ref);
     switch (kind) {
         case "email":
@@ -1421,21 +1431,20 @@ function keyed(kind, ref) {
                 },
             };
         }
-        case "name":
-            return {
-                $let: {
-                    vars: { h: h },
-                    in: {
-                        $concat: [
-                            pick(FIRST_NAMES, "$$h", 1),
-                            " ",
-                            pick(SYLLABLES_A, "$$h", 256),
-                            pick(SYLLABLES_B, "$$h", 256 * 32),
-                            pick(SYLLABLES_C, "$$h", 256 * 32 * 32),
-                        ],
-                    },
-                },
-            };
+        case "name": {
+            // Alone in a first-name field, a common first name would equal some production value of
+            // that field (and the proof would refuse the snapshot): built from uncommon syllables instead.
+            const first = part === "first"
+                ? { $concat: [pick(GIVEN_A, "$$h", 1), pick(GIVEN_B, "$$h", 16), pick(GIVEN_C, "$$h", 16 * 8)] }
+                : pick(FIRST_NAMES, "$$h", 1);
+            const surname = [
+                pick(SYLLABLES_A, "$$h", 256),
+                pick(SYLLABLES_B, "$$h", 256 * 32),
+                pick(SYLLABLES_C, "$$h", 256 * 32 * 32),
+            ];
+            const parts = part === "first" ? [first] : part === "last" ? surname : [first, " ", ...surname];
+            return { $let: { vars: { h: h }, in: { $concat: parts } } };
+        }
         default:
             // hash: numbers stay numbers (the hash itself), everything else becomes a token.
             return { $cond: [{ $isNumber: ref }, h, { $concat: ["masked-", digits(h)] }] };
@@ -1513,6 +1522,26 @@ const FIRST_NAMES = [
     "Yara",
     "Zoe",
 ];
+const GIVEN_A = [
+    "Bry",
+    "Cae",
+    "Dro",
+    "Fyn",
+    "Gwy",
+    "Hal",
+    "Ith",
+    "Jor",
+    "Kae",
+    "Lyr",
+    "Myr",
+    "Nyx",
+    "Orl",
+    "Pyr",
+    "Quo",
+    "Ryn",
+];
+const GIVEN_B = ["a", "e", "i", "o", "u", "y", "ae", "ia"];
+const GIVEN_C = ["leth", "mira", "ndor", "sael", "vyn", "thea", "rion", "wen"];
 const SYLLABLES_A = [
     "Bal",
     "Cor",
