@@ -6,11 +6,15 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseConfig } from "@pr-snapshots/core/config-schema";
 import type { CopyTiming } from "@pr-snapshots/core/gantt";
 import { stateDiagram } from "@pr-snapshots/core/lock/diagram";
+import { compilePolicy } from "@pr-snapshots/core/masking/policy";
+import { formatScan, scanDocuments } from "@pr-snapshots/core/masking/scan";
 import { type PreviewModel, parseUrlLines, renderPreviewComment } from "@pr-snapshots/core/preview/render";
 import { DEFAULT_LABELS } from "@pr-snapshots/core/settings";
 import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
+import { personalDocuments, README_MASKING_CONFIG } from "../test/support/personal-data";
 
 export const PREVIEW_EXAMPLE: PreviewModel = {
   number: 42,
@@ -90,13 +94,24 @@ const quote = (markdown: string) =>
     .map((l) => (l ? `> ${l}` : ">"))
     .join("\n");
 
-export type BlockName = "state-machine" | "preview-comment" | "restore-summary";
+/**
+ * `pr-snapshots scan` of the README's example data (every document, as a sample of 1000 would be)
+ * under the README's example rules, with a `contactEmail` field nobody wrote a rule for.
+ */
+export function maskingScanExample(): string {
+  const policy = compilePolicy(parseConfig(README_MASKING_CONFIG));
+  const docs = personalDocuments().people?.map((p) => ({ ...p, contactEmail: `c.${String(p.email)}` })) ?? [];
+  return `\`\`\`\n${formatScan([scanDocuments("people", docs, policy)]).trimEnd()}\n\`\`\``;
+}
+
+export type BlockName = "state-machine" | "preview-comment" | "restore-summary" | "masking-scan";
 
 export function generatedBlocks(): Record<BlockName, string> {
   return {
     "state-machine": `\`\`\`mermaid\n${stateDiagram()}\n\`\`\``,
     "preview-comment": quote(renderPreviewComment(PREVIEW_EXAMPLE)),
     "restore-summary": restoreSummaryExample(),
+    "masking-scan": maskingScanExample(),
   };
 }
 

@@ -55,3 +55,17 @@ describe("README generated blocks (run `pnpm diagrams` after changing what they 
     expect(() => withBlocks(`${doc}${doc}`, { x: "new" })).toThrow(/needs exactly one/);
   });
 });
+
+describe("README's masking example", () => {
+  it("the example config compiles to the rules the tests and the scan example use", async () => {
+    const { parseConfig } = await import("@pr-snapshots/core/config-schema");
+    const { compilePolicy } = await import("@pr-snapshots/core/masking/policy");
+    const { README_MASKING_CONFIG } = await import("./support/personal-data");
+    const marker = readme.indexOf("<!-- The example config:");
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme.slice(marker))?.[1] ?? "";
+    expect(yaml).toContain("masking:");
+    expect(compilePolicy(parseConfig(yaml))?.hash).toBe(
+      compilePolicy(parseConfig(README_MASKING_CONFIG))?.hash,
+    );
+  });
+});

@@ -48,18 +48,15 @@ const LAST = [
   "Thompson",
 ];
 
-export async function seedPersonal(client: MongoClient, database: string, people = 40): Promise<void> {
-  const db = client.db(database);
-  await db.dropDatabase();
+/** The documents, collection by collection (the README's scan example uses them without a server). */
+export function personalDocuments(people = 40): Record<string, AnyDoc[]> {
   const person = (i: number) => {
     const first = FIRST[i % FIRST.length] ?? "Ada";
     const last = LAST[(i * 3) % LAST.length] ?? "Lovelace";
     return { first, last, email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@corp.example` };
   };
-  await db.createCollection("people");
-  await db.collection("people").createIndex({ email: 1 }, { unique: true, name: "email_unique" });
-  await db.collection<AnyDoc>("people").insertMany(
-    Array.from({ length: people }, (_, i) => {
+  return {
+    people: Array.from({ length: people }, (_, i) => {
       const p = person(i);
       return {
         _id: i,
@@ -81,16 +78,12 @@ export async function seedPersonal(client: MongoClient, database: string, people
         ...(i % 7 === 0 ? { nickname: null } : {}),
       };
     }),
-  );
-  await db.collection<AnyDoc>("accounts").insertMany(
-    Array.from({ length: people }, (_, i) => ({
+    accounts: Array.from({ length: people }, (_, i) => ({
       _id: person(i).email,
       plan: i % 3 ? "pro" : "free",
       since: new Date(Date.UTC(2023, 5, i + 1)),
     })),
-  );
-  await db.collection<AnyDoc>("orders").insertMany(
-    Array.from({ length: people * 2 }, (_, i) => ({
+    orders: Array.from({ length: people * 2 }, (_, i) => ({
       _id: 10_000 + i,
       customerEmail: person(i % people).email,
       amount: 10 + i,
@@ -99,20 +92,31 @@ export async function seedPersonal(client: MongoClient, database: string, people
         { sku: "SKU-X" },
       ],
     })),
-  );
-  await db.collection<AnyDoc>("projects").insertMany(
-    Array.from({ length: 10 }, (_, i) => ({
+    projects: Array.from({ length: 10 }, (_, i) => ({
       _id: i,
       title: `Project ${i}`,
       createdAt: new Date(Date.UTC(i < 5 ? 2024 : 2025, 3, 1)),
     })),
-  );
-  await db
-    .collection<AnyDoc>("studies")
-    .insertMany(
-      Array.from({ length: 50 }, (_, i) => ({ _id: 500 + i, projectId: i % 10, title: `Study ${i}` })),
-    );
+    studies: Array.from({ length: 50 }, (_, i) => ({ _id: 500 + i, projectId: i % 10, title: `Study ${i}` })),
+  };
 }
+
+export async function seedPersonal(client: MongoClient, database: string, people = 40): Promise<void> {
+  const db = client.db(database);
+  await db.dropDatabase();
+  await db.createCollection("people");
+  await db.collection("people").createIndex({ email: 1 }, { unique: true, name: "email_unique" });
+  for (const [name, docs] of Object.entries(personalDocuments(people)))
+    await db.collection<AnyDoc>(name).insertMany(docs);
+}
+
+/**
+ * The README's example: the rules above, strict, with a keep, and a sample. On the data with a
+ * `contactEmail` nobody wrote a rule for, strict mode refuses it (and `nickname`).
+ */
+export const README_MASKING_CONFIG = PERSONAL_CONFIG.replace("masking:\n", "masking:\n  strict: true\n")
+  .replace("subset:\n", "  keep:\n    people: [addresses.city, createdAt, projectId]\nsubset:\n")
+  .concat("  orders: { sample: 0.5 }\n");
 
 /** Every string and number inside a document, at any depth. */
 export function allValues(value: unknown, out: unknown[] = []): unknown[] {

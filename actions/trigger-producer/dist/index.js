@@ -70907,7 +70907,7 @@ const CONFIRMATION = "refresh-snapshot";
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await __nccwpck_require__.e(/* import() | direct */ 99930).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
+    const { runDirect } = await __nccwpck_require__.e(/* import() | direct */ 70606).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -70949,7 +70949,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await __nccwpck_require__.e(/* import() | direct */ 99930).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
+            const { readLatestSnapshot } = await __nccwpck_require__.e(/* import() | direct */ 70606).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

@@ -404,3 +404,25 @@ describe("arrays nested deeper than masking reaches", () => {
     expect(await readSnapshotMetadata(client.db("mkd_snapshot"))).toBeUndefined();
   });
 });
+
+describe("the README's example config", () => {
+  it("refuses, in strict mode, exactly the fields the README says", async () => {
+    const { README_MASKING_CONFIG } = await import("../../../../test/support/personal-data");
+    await seedPersonal(client, "mkr_prod", 40);
+    await client
+      .db("mkr_prod")
+      .collection("people")
+      .updateMany({}, [{ $set: { contactEmail: { $concat: ["c.", "$email"] } } }]);
+    const error = await failureOf(produce("mkr", { dataPolicy: policyOf(README_MASKING_CONFIG) }));
+    expect(error.message).toContain(
+      "masking.strict: 2 likely-personal field(s) are covered by no masking rule and no keep: people.contactEmail (email); people.nickname (name)",
+    );
+    const readme = (await import("node:fs")).readFileSync(
+      new URL("../../../../README.md", import.meta.url),
+      "utf8",
+    );
+    expect(readme.replace(/\s+/g, " ")).toContain(
+      "masking.strict: 2 likely-personal field(s) are covered by no masking rule and no keep: people.contactEmail (email); people.nickname (name)",
+    );
+  });
+});

@@ -1,5 +1,5 @@
-export const id = 99930;
-export const ids = [99930];
+export const id = 70606;
+export const ids = [70606];
 export const modules = {
 
 /***/ 1054:
@@ -1039,7 +1039,10 @@ var masking_policy = __webpack_require__(9463);
 const NAME_HINTS = [
     [/e-?mail/i, "email"],
     [/phone|mobile|^tel$|telephone|^fax$/i, "phone number"],
-    [/^(first|last|middle|full|given|family|sur|display|user|maiden)[-_]?name$|^name$|^fullname$/i, "name"],
+    [
+        /^(first|last|middle|full|given|family|sur|display|user|maiden|nick)[-_]?name$|^name$|^fullname$/i,
+        "name",
+    ],
     [/address|street|^city$|^zip|post(al)?[-_]?code|^postcode$/i, "address"],
     [/ssn|social[-_]?security|national[-_]?id|passport|tax[-_]?id|^nin$/i, "national identifier"],
     [/birth|^dob$/i, "date of birth"],
@@ -1111,9 +1114,26 @@ function classifyValue(value) {
         return "token";
     return undefined;
 }
+/** Parts of a name or an address under a parent that says what they are: `name.first`, `address.line1`. */
+const PARENT_HINTS = [
+    [/^(name|names|full[-_]?name)$/i, "name"],
+    [/^(address|addresses|home|billing|shipping|postal)$/i, "address"],
+    [/^(contact|contacts|person|customer|owner|user|patient|employee)$/i, "contact details"],
+];
 function nameHint(path) {
-    const last = path.split(".").pop() ?? path;
-    return NAME_HINTS.find(([re]) => re.test(last))?.[1];
+    const parts = path.split(".");
+    const last = parts[parts.length - 1] ?? path;
+    const own = NAME_HINTS.find(([re]) => re.test(last))?.[1];
+    if (own)
+        return own;
+    const parent = parts[parts.length - 2];
+    if (!parent)
+        return undefined;
+    const hint = PARENT_HINTS.find(([re]) => re.test(parent))?.[1];
+    // Under a "customer" or "contact" parent only the obviously personal leaves count.
+    if (hint === "contact details")
+        return undefined;
+    return hint;
 }
 function bsonType(v) {
     if (v === null)
@@ -1126,8 +1146,9 @@ function bsonType(v) {
         return "string";
     if (typeof v === "boolean")
         return "bool";
+    // Plain numbers are what the driver would write: int32 when they fit, else double.
     if (typeof v === "number")
-        return "double";
+        return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? "int" : "double";
     const t = v?._bsontype;
     if (t)
         return ({
@@ -1189,10 +1210,10 @@ function scanDocuments(collection, docs, policy) {
             .filter(([, n]) => n >= Math.max(1, Math.ceil(f.strings * 0.2)))
             .map(([k]) => k)
             .sort();
-        const byName = nameHint(path);
+        const structural = [...f.types].every((t) => t === "object" || t === "array");
+        const byName = structural ? undefined : nameHint(path);
         const rule = (0,masking_policy/* coveringRule */.sq)(policy, collection, path);
         const keep = (0,masking_policy/* coveringKeep */.tm)(policy, collection, path);
-        const structural = [...f.types].every((t) => t === "object" || t === "array");
         reports.push({
             path,
             types: [...f.types].sort(),
@@ -1230,20 +1251,28 @@ function formatScan(scans) {
     const lines = [];
     for (const s of scans) {
         lines.push(`${s.collection} (${s.sampled} documents sampled)`);
-        const width = Math.max(4, ...s.fields.map((f) => f.path.length));
-        for (const f of s.fields) {
-            const why = [
-                f.byName ? `name: ${f.byName}` : "",
-                f.byValue.length ? `values: ${f.byValue.join(", ")}` : "",
-            ]
+        const rows = s.fields.map((f) => [
+            f.path,
+            f.types.join("|"),
+            f.personal ? (f.coveredBy ? "personal" : "PERSONAL, NOT COVERED") : "",
+            f.coveredBy ?? "",
+            [f.byName ? `name: ${f.byName}` : "", f.byValue.length ? `values: ${f.byValue.join(", ")}` : ""]
                 .filter(Boolean)
-                .join("; ");
-            const mark = f.personal ? (f.coveredBy ? "personal, covered" : "PERSONAL, NOT COVERED") : "";
-            lines.push(`  ${f.path.padEnd(width)}  ${f.types.join("|").padEnd(18)}  ${mark.padEnd(21)}  ${f.coveredBy ?? ""}${why ? `  (${why})` : ""}`.trimEnd());
-        }
-        lines.push("");
+                .join("; "),
+        ]);
+        const header = ["path", "types", "looks personal", "covered by", "why"];
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+        const line = (cells) => `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd();
+        lines.push(line(header), ...rows.map(line), "");
     }
     return lines.join("\n");
+}
+/** Scans each collection in turn (the command line's `scan`, and strict mode's check). */
+async function scanDatabase(r) {
+    const scans = [];
+    for (const c of r.collections)
+        scans.push(await scanCollection(r.db, c, r.sample, r.policy));
+    return scans;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/masking/stages.ts
