@@ -5,7 +5,10 @@
  *   --size 0.25|0.5|1        dataset for the restore and producer comparisons (GiB, default 0.25)
  *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
  *   --repeat N               runs per contender (median reported; default 3, at least 3)
- *   --only a,b               sections: restore, producer, scaling, wide, overhead
+ *   --only a,b               sections: restore, producer, scaling, wide, overhead, engine, methods,
+ *                            stream, masking, subset
+ *   --engine-sizes 0.25,1    sizes of the engine section (default 0.25,1)
+ *   --methods-size 1         size of the one-large-collection section (GiB, default 1)
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -20,6 +23,15 @@ import { pullRequestEvent } from "../test/support/events";
 import { GitHubStandIn } from "../test/support/github-stand-in";
 import { repoRoot, startMongo, useProvisionedMongod } from "../test/support/mongod";
 import { runAction } from "../test/support/run-action";
+import {
+  engineSection,
+  type Goal,
+  maskingSection,
+  methodsSection,
+  type SectionContext,
+  streamSection,
+  subsetSection,
+} from "./engine";
 import { writeBenchCharts } from "./lib/chart";
 import { GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
 import { compare, fmtS, machine, median, ratio, timed } from "./lib/measure";
@@ -30,7 +42,13 @@ for (let i = 2; i < process.argv.length; i += 2)
 const size = Number(args.get("size") ?? "0.25");
 const scalingSizes = (args.get("scaling") ?? "0.25,0.5,1").split(",").filter(Boolean).map(Number);
 const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
-const only = new Set((args.get("only") ?? "restore,producer,scaling,wide,overhead").split(","));
+const only = new Set(
+  (args.get("only") ?? "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset").split(
+    ",",
+  ),
+);
+const engineSizes = (args.get("engine-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
+const methodsSize = Number(args.get("methods-size") ?? "1");
 const log = (line = "") => process.stdout.write(`${line}\n`);
 
 const MONGOSH_VERSION = "2.12.0";
@@ -165,12 +183,6 @@ async function ourRestore(uri: string, prefix: string, pr: number) {
     timeoutMs: 3_600_000,
   });
   if (r.code !== 0) throw new Error(`restore-snapshot failed:\n${r.stdout}`);
-}
-
-interface Goal {
-  goal: string;
-  value: string;
-  pass: boolean;
 }
 
 async function main() {
@@ -361,6 +373,13 @@ async function main() {
       ])
         await drop(db);
     }
+
+    const ctx: SectionContext = { client, mongo, repeat, log, github: githubSide, md, goals, results };
+    if (only.has("engine")) await engineSection(ctx, engineSizes);
+    if (only.has("methods")) await methodsSection(ctx, methodsSize);
+    if (only.has("stream")) await streamSection(ctx, size);
+    if (only.has("masking")) await maskingSection(ctx, size);
+    if (only.has("subset")) await subsetSection(ctx, size);
 
     if (only.has("overhead")) {
       log("\nAction overhead: cold start on a no-op event vs bare node");

@@ -68,3 +68,13 @@ describe("scripts/check-dist.sh", () => {
     }
   });
 });
+
+describe("start-up: bundles load the MongoDB driver only when they connect", () => {
+  // detect-labels never connects; the others connect only on some paths (mongodb-uri given,
+  // direct mode), so the driver must stay in a lazy chunk. A stray import of "mongodb" in code
+  // that every run loads (settings, config, masking rules) would put it back in the main chunk.
+  it.each(["detect-labels", "enforce-lock", "post-preview-comment", "trigger-producer"])("%s", (action) => {
+    const main = readFileSync(path.join(repoRoot, "actions", action, "dist", "index.js"), "utf8");
+    expect(main).not.toContain("class MongoClient");
+  });
+});

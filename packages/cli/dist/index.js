@@ -70859,7 +70859,6 @@ var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ../core/src/masking/policy.ts
 
 
-
 /** Strategies whose output is derived from the value with the secret salt. */
 const KEYED = new Set(["email", "name", "phone", "hash"]);
 function compilePolicy(config) {
@@ -70890,14 +70889,8 @@ function compilePolicy(config) {
     const subset = {};
     for (const [collection, rule] of Object.entries(subsetConfig ?? {})) {
         const out = {};
-        if (rule.filter !== undefined) {
-            try {
-                out.filter = lib.BSON.EJSON.deserialize(rule.filter, { relaxed: true });
-            }
-            catch (error) {
-                throw new errors/* UserError */.yo(`subset.${collection}.filter is not valid MongoDB Extended JSON: ${error.message}`);
-            }
-        }
+        if (rule.filter !== undefined)
+            out.filter = rule.filter;
         if (rule.sample !== undefined)
             out.sample = rule.sample;
         if (rule.limit !== undefined)
@@ -70933,7 +70926,7 @@ function toStrategy(raw) {
         return { kind: raw };
     const o = raw;
     if ("constant" in o)
-        return { kind: "constant", value: lib.BSON.EJSON.deserialize({ v: o.constant }).v };
+        return { kind: "constant", value: o.constant };
     return { kind: "expr", expr: o.expr };
 }
 /** "addresses" and "addresses.street" in one collection: which one wins would be a guess. */
@@ -70967,7 +70960,7 @@ function dependencyOrder(subset) {
         visit(c, []);
     return order;
 }
-/** JSON with sorted keys and Extended JSON for BSON values: the same rules always hash the same. */
+/** JSON with sorted keys: the same rules (plain data from the config file) always hash the same. */
 function canonicalJson(value) {
     const sort = (v) => {
         if (Array.isArray(v))
@@ -70978,7 +70971,7 @@ function canonicalJson(value) {
                 .map((k) => [k, sort(v[k])]));
         return v;
     };
-    return JSON.stringify(sort(JSON.parse(lib.BSON.EJSON.stringify(value, { relaxed: false }))));
+    return JSON.stringify(sort(value));
 }
 /** Paths masked in a collection that cover `path` (itself or a parent). */
 function coveringRule(policy, collection, path) {
@@ -70991,7 +70984,7 @@ function coveringKeep(policy, collection, path) {
 /** Which strategy a rule applies, in words (for summaries and the scan). */
 function describeStrategy(s) {
     if (s.kind === "constant")
-        return `constant ${lib.BSON.EJSON.stringify({ v: s.value }).slice(5, -1)}`;
+        return `constant ${JSON.stringify(s.value)}`;
     if (s.kind === "expr")
         return "expr";
     return s.kind;
@@ -71242,6 +71235,7 @@ async function scanDatabase(r) {
 
 ;// CONCATENATED MODULE: ../core/src/masking/stages.ts
 
+
 /**
  * Masking rules as aggregation stages, run on the source inside the copy pipeline, so that no
  * unmasked value is ever written anywhere. One function serves every copy method: `$out`, the
@@ -71360,7 +71354,7 @@ function leaf(s, ref, arrayDepth, part = "full") {
         case "null":
             return null;
         case "constant":
-            return { $cond: [{ $eq: [ref, null] }, null, { $literal: s.value }] };
+            return { $cond: [{ $eq: [ref, null] }, null, { $literal: fromExtendedJson(s.value) }] };
         case "expr":
             // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
             return { $let: { vars: { value: ref }, in: s.expr } };
@@ -71614,6 +71608,10 @@ function when(condition, value) {
     // biome-ignore lint/suspicious/noThenProperty: MongoDB's $switch names a branch's value "then".
     return { case: condition, then: value };
 }
+/** A config file's value in MongoDB Extended JSON (`{ $date: ... }`, `{ $numberLong: ... }`) as BSON. */
+function fromExtendedJson(value) {
+    return lib.BSON.EJSON.deserialize({ v: value }, { relaxed: true }).v;
+}
 function getField(field, input) {
     return { $getField: { field: { $literal: field }, input } };
 }
@@ -71685,6 +71683,7 @@ function leafValues(path) {
 
 
 
+
 /**
  * Subset rules as `$match`/`$lookup` stages run on the source, before masking (the rules test
  * production's values). Every rule is a per-document predicate, so a subset copies by any method,
@@ -71706,6 +71705,17 @@ async function compileSubsets(policy, source, copied) {
         for (const r of rule.references ?? [])
             if (!copied.includes(r.collection))
                 throw new errors/* UserError */.yo(`subset.${collection}.references points at "${r.collection}", which the snapshot does not copy: every document would be dropped. Copy it, or remove the reference.`);
+    }
+    for (const collection of Object.keys(subset)) {
+        const filter = subset[collection]?.filter;
+        if (filter === undefined)
+            continue;
+        try {
+            fromExtendedJson(filter);
+        }
+        catch (error) {
+            throw new errors/* UserError */.yo(`subset.${collection}.filter is not valid MongoDB Extended JSON: ${error.message}`);
+        }
     }
     for (const collection of dependencyOrder(subset)) {
         const rule = subset[collection];
@@ -71735,7 +71745,7 @@ async function compileSubsets(policy, source, copied) {
 function predicates(rule, compiled) {
     const out = [];
     if (rule.filter)
-        out.push({ $match: rule.filter });
+        out.push({ $match: fromExtendedJson(rule.filter) });
     if (rule.sample !== undefined && rule.sample < 1) {
         const bucket = {
             $mod: [{ $add: [{ $mod: [{ $toHashedIndexKey: "$_id" }, SAMPLE_SCALE] }, SAMPLE_SCALE] }, SAMPLE_SCALE],

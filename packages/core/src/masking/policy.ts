@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
-import { BSON, type Document } from "mongodb";
+import type { Document } from "mongodb";
 import type { Config } from "../config";
 import { UserError } from "../errors";
 
 /**
  * The masking and subset rules of the config file (CONTRACT §7), checked and compiled into a
  * form the producer applies. Everything here runs before any connection: a rule that cannot work
- * fails the run before anything is read or written.
+ * fails the run before anything is read or written. Values stay as the config file wrote them
+ * (Extended JSON for `filter` and `constant`): they are decoded where the stages are built, so that
+ * reading the settings does not load the MongoDB driver.
  */
 
 export type Strategy =
@@ -26,6 +28,7 @@ export interface Reference {
 }
 
 export interface SubsetRule {
+  /** MongoDB Extended JSON, as written in the config file. */
   filter?: Document;
   sample?: number;
   limit?: number;
@@ -81,15 +84,7 @@ export function compilePolicy(config: Config): Policy | undefined {
   const subset: Record<string, SubsetRule> = {};
   for (const [collection, rule] of Object.entries(subsetConfig ?? {})) {
     const out: SubsetRule = {};
-    if (rule.filter !== undefined) {
-      try {
-        out.filter = BSON.EJSON.deserialize(rule.filter, { relaxed: true }) as Document;
-      } catch (error) {
-        throw new UserError(
-          `subset.${collection}.filter is not valid MongoDB Extended JSON: ${(error as Error).message}`,
-        );
-      }
-    }
+    if (rule.filter !== undefined) out.filter = rule.filter;
     if (rule.sample !== undefined) out.sample = rule.sample;
     if (rule.limit !== undefined) out.limit = rule.limit;
     if (rule.references)
@@ -123,8 +118,7 @@ export function compilePolicy(config: Config): Policy | undefined {
 function toStrategy(raw: unknown): Strategy {
   if (typeof raw === "string") return { kind: raw as Exclude<Strategy["kind"], "constant" | "expr"> };
   const o = raw as { constant?: unknown; expr?: Document };
-  if ("constant" in o)
-    return { kind: "constant", value: BSON.EJSON.deserialize({ v: o.constant } as Document).v };
+  if ("constant" in o) return { kind: "constant", value: o.constant };
   return { kind: "expr", expr: o.expr as Document };
 }
 
@@ -162,7 +156,7 @@ export function dependencyOrder(subset: Record<string, SubsetRule>): string[] {
   return order;
 }
 
-/** JSON with sorted keys and Extended JSON for BSON values: the same rules always hash the same. */
+/** JSON with sorted keys: the same rules (plain data from the config file) always hash the same. */
 export function canonicalJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
@@ -174,7 +168,7 @@ export function canonicalJson(value: unknown): string {
       );
     return v;
   };
-  return JSON.stringify(sort(JSON.parse(BSON.EJSON.stringify(value as Document, { relaxed: false }))));
+  return JSON.stringify(sort(value));
 }
 
 /** Paths masked in a collection that cover `path` (itself or a parent). */
@@ -197,7 +191,7 @@ export function coveringKeep(
 
 /** Which strategy a rule applies, in words (for summaries and the scan). */
 export function describeStrategy(s: Strategy): string {
-  if (s.kind === "constant") return `constant ${BSON.EJSON.stringify({ v: s.value as never }).slice(5, -1)}`;
+  if (s.kind === "constant") return `constant ${JSON.stringify(s.value)}`;
   if (s.kind === "expr") return "expr";
   return s.kind;
 }

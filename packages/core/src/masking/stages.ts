@@ -1,4 +1,4 @@
-import type { Document } from "mongodb";
+import { BSON, type Document } from "mongodb";
 import { KEYED, type Strategy } from "./policy";
 
 /**
@@ -138,7 +138,7 @@ function leaf(s: Strategy, ref: string, arrayDepth: number, part: NamePart = "fu
     case "null":
       return null;
     case "constant":
-      return { $cond: [{ $eq: [ref, null] }, null, { $literal: s.value }] };
+      return { $cond: [{ $eq: [ref, null] }, null, { $literal: fromExtendedJson(s.value) }] };
     case "expr":
       // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
       return { $let: { vars: { value: ref }, in: s.expr } };
@@ -400,6 +400,11 @@ const SYLLABLES_C = [
 function when(condition: unknown, value: unknown): Document {
   // biome-ignore lint/suspicious/noThenProperty: MongoDB's $switch names a branch's value "then".
   return { case: condition, then: value };
+}
+
+/** A config file's value in MongoDB Extended JSON (`{ $date: ... }`, `{ $numberLong: ... }`) as BSON. */
+export function fromExtendedJson(value: unknown): unknown {
+  return (BSON.EJSON.deserialize({ v: value } as Document, { relaxed: true }) as { v: unknown }).v;
 }
 
 function getField(field: string, input: string): Document {

@@ -2,6 +2,7 @@ import type { Db, Document } from "mongodb";
 import { EXACT_BSON } from "../copy/stream";
 import { UserError } from "../errors";
 import { dependencyOrder, type Policy, type SubsetRule } from "./policy";
+import { fromExtendedJson } from "./stages";
 
 /**
  * Subset rules as `$match`/`$lookup` stages run on the source, before masking (the rules test
@@ -42,6 +43,17 @@ export async function compileSubsets(
           `subset.${collection}.references points at "${r.collection}", which the snapshot does not copy: every document would be dropped. Copy it, or remove the reference.`,
         );
   }
+  for (const collection of Object.keys(subset)) {
+    const filter = subset[collection]?.filter;
+    if (filter === undefined) continue;
+    try {
+      fromExtendedJson(filter);
+    } catch (error) {
+      throw new UserError(
+        `subset.${collection}.filter is not valid MongoDB Extended JSON: ${(error as Error).message}`,
+      );
+    }
+  }
   for (const collection of dependencyOrder(subset)) {
     const rule = subset[collection];
     if (!rule) continue;
@@ -71,7 +83,7 @@ export async function compileSubsets(
 
 function predicates(rule: SubsetRule, compiled: Map<string, Document[]>): Document[] {
   const out: Document[] = [];
-  if (rule.filter) out.push({ $match: rule.filter });
+  if (rule.filter) out.push({ $match: fromExtendedJson(rule.filter) as Document });
   if (rule.sample !== undefined && rule.sample < 1) {
     const bucket = {
       $mod: [{ $add: [{ $mod: [{ $toHashedIndexKey: "$_id" }, SAMPLE_SCALE] }, SAMPLE_SCALE] }, SAMPLE_SCALE],

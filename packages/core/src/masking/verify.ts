@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db, Document } from "mongodb";
 import { dropCollectionIfExists } from "../copy/engine";
 import { KEYED, type Policy, type Reference } from "./policy";
-import { leafValues } from "./stages";
+import { fromExtendedJson, leafValues } from "./stages";
 import { referencesResolve } from "./subset";
 
 /**

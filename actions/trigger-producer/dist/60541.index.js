@@ -1,5 +1,5 @@
-export const id = 14324;
-export const ids = [14324];
+export const id = 60541;
+export const ids = [60541];
 export const modules = {
 
 /***/ 5995:
@@ -3553,7 +3553,7 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 3743:
+/***/ 6124:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -3959,7 +3959,7 @@ exports.visit = visit;
 
 
 
-var cstScalar = __webpack_require__(3743);
+var cstScalar = __webpack_require__(6124);
 var cstStringify = __webpack_require__(1895);
 var cstVisit = __webpack_require__(5465);
 

@@ -1,5 +1,5 @@
-export const id = 70606;
-export const ids = [70606];
+export const id = 47050;
+export const ids = [47050];
 export const modules = {
 
 /***/ 1054:
@@ -1277,6 +1277,7 @@ async function scanDatabase(r) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/masking/stages.ts
 
+
 /**
  * Masking rules as aggregation stages, run on the source inside the copy pipeline, so that no
  * unmasked value is ever written anywhere. One function serves every copy method: `$out`, the
@@ -1395,7 +1396,7 @@ function leaf(s, ref, arrayDepth, part = "full") {
         case "null":
             return null;
         case "constant":
-            return { $cond: [{ $eq: [ref, null] }, null, { $literal: s.value }] };
+            return { $cond: [{ $eq: [ref, null] }, null, { $literal: fromExtendedJson(s.value) }] };
         case "expr":
             // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
             return { $let: { vars: { value: ref }, in: s.expr } };
@@ -1649,6 +1650,10 @@ function when(condition, value) {
     // biome-ignore lint/suspicious/noThenProperty: MongoDB's $switch names a branch's value "then".
     return { case: condition, then: value };
 }
+/** A config file's value in MongoDB Extended JSON (`{ $date: ... }`, `{ $numberLong: ... }`) as BSON. */
+function fromExtendedJson(value) {
+    return lib.BSON.EJSON.deserialize({ v: value }, { relaxed: true }).v;
+}
 function getField(field, input) {
     return { $getField: { field: { $literal: field }, input } };
 }
@@ -1720,6 +1725,7 @@ function leafValues(path) {
 
 
 
+
 /**
  * Subset rules as `$match`/`$lookup` stages run on the source, before masking (the rules test
  * production's values). Every rule is a per-document predicate, so a subset copies by any method,
@@ -1741,6 +1747,17 @@ async function compileSubsets(policy, source, copied) {
         for (const r of rule.references ?? [])
             if (!copied.includes(r.collection))
                 throw new errors/* UserError */.yo(`subset.${collection}.references points at "${r.collection}", which the snapshot does not copy: every document would be dropped. Copy it, or remove the reference.`);
+    }
+    for (const collection of Object.keys(subset)) {
+        const filter = subset[collection]?.filter;
+        if (filter === undefined)
+            continue;
+        try {
+            fromExtendedJson(filter);
+        }
+        catch (error) {
+            throw new errors/* UserError */.yo(`subset.${collection}.filter is not valid MongoDB Extended JSON: ${error.message}`);
+        }
     }
     for (const collection of (0,masking_policy/* dependencyOrder */.g1)(subset)) {
         const rule = subset[collection];
@@ -1770,7 +1787,7 @@ async function compileSubsets(policy, source, copied) {
 function predicates(rule, compiled) {
     const out = [];
     if (rule.filter)
-        out.push({ $match: rule.filter });
+        out.push({ $match: fromExtendedJson(rule.filter) });
     if (rule.sample !== undefined && rule.sample < 1) {
         const bucket = {
             $mod: [{ $add: [{ $mod: [{ $toHashedIndexKey: "$_id" }, SAMPLE_SCALE] }, SAMPLE_SCALE] }, SAMPLE_SCALE],
