@@ -71893,7 +71893,9 @@ async function verifyMasking(o) {
                                                     $ne: [
                                                         "$$this",
                                                         {
-                                                            $literal: s.kind === "redact" ? "REDACTED" : s.value,
+                                                            $literal: s.kind === "redact"
+                                                                ? "REDACTED"
+                                                                : fromExtendedJson(s.value),
                                                         },
                                                     ],
                                                 },

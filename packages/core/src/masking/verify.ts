@@ -150,7 +150,9 @@ export async function verifyMasking(o: {
                                 "$$this",
                                 {
                                   $literal:
-                                    s.kind === "redact" ? "REDACTED" : (s as { value: unknown }).value,
+                                    s.kind === "redact"
+                                      ? "REDACTED"
+                                      : fromExtendedJson((s as { value: unknown }).value),
                                 },
                               ],
                             },

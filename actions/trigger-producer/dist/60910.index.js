@@ -1,5 +1,5 @@
-export const id = 47050;
-export const ids = [47050];
+export const id = 60910;
+export const ids = [60910];
 export const modules = {
 
 /***/ 1054:
@@ -1935,7 +1935,9 @@ async function verifyMasking(o) {
                                                     $ne: [
                                                         "$$this",
                                                         {
-                                                            $literal: s.kind === "redact" ? "REDACTED" : s.value,
+                                                            $literal: s.kind === "redact"
+                                                                ? "REDACTED"
+                                                                : fromExtendedJson(s.value),
                                                         },
                                                     ],
                                                 },
