@@ -71610,7 +71610,8 @@ function when(condition, value) {
 }
 /** A config file's value in MongoDB Extended JSON (`{ $date: ... }`, `{ $numberLong: ... }`) as BSON. */
 function fromExtendedJson(value) {
-    return lib.BSON.EJSON.deserialize({ v: value }, { relaxed: true }).v;
+    // Not relaxed: an explicit { $numberLong } stays an Int64 instead of becoming a JavaScript number.
+    return lib.BSON.EJSON.deserialize({ v: value }, { relaxed: false }).v;
 }
 function getField(field, input) {
     return { $getField: { field: { $literal: field }, input } };

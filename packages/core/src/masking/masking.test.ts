@@ -426,3 +426,32 @@ describe("the README's example config", () => {
     );
   });
 });
+
+describe("constants in Extended JSON", () => {
+  it("are written as BSON values and verified as such", async () => {
+    await client.db("mkc_prod").dropDatabase();
+    await client
+      .db("mkc_prod")
+      .collection<AnyDoc>("people")
+      .insertMany([
+        { _id: 1, joined: new Date(Date.UTC(2019, 4, 2)), visits: 12 },
+        { _id: 2, joined: null },
+      ]);
+    await produce("mkc", {
+      dataPolicy: policyOf(
+        'masking:\n  rules:\n    people:\n      joined: { constant: { $date: "2000-01-01T00:00:00Z" } }\n      visits: { constant: { $numberLong: "0" } }\n',
+      ),
+    });
+    const meta = await readSnapshotMetadata(client.db("mkc_snapshot"));
+    const docs = await client
+      .db("mkc_snapshot")
+      .collection(String(meta?.physical?.people))
+      .find({}, { promoteLongs: false })
+      .sort({ _id: 1 })
+      .toArray();
+    expect(docs[0]?.joined).toEqual(new Date(Date.UTC(2000, 0, 1)));
+    expect(docs[0]?.visits?._bsontype).toBe("Long");
+    expect(docs[1]?.joined).toBeNull();
+    expect(meta?.masking).toMatchObject({ verified: true });
+  });
+});

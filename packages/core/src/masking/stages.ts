@@ -404,7 +404,8 @@ function when(condition: unknown, value: unknown): Document {
 
 /** A config file's value in MongoDB Extended JSON (`{ $date: ... }`, `{ $numberLong: ... }`) as BSON. */
 export function fromExtendedJson(value: unknown): unknown {
-  return (BSON.EJSON.deserialize({ v: value } as Document, { relaxed: true }) as { v: unknown }).v;
+  // Not relaxed: an explicit { $numberLong } stays an Int64 instead of becoming a JavaScript number.
+  return (BSON.EJSON.deserialize({ v: value } as Document, { relaxed: false }) as { v: unknown }).v;
 }
 
 function getField(field: string, input: string): Document {

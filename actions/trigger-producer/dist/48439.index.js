@@ -1,5 +1,5 @@
-export const id = 60910;
-export const ids = [60910];
+export const id = 48439;
+export const ids = [48439];
 export const modules = {
 
 /***/ 1054:
@@ -1652,7 +1652,8 @@ function when(condition, value) {
 }
 /** A config file's value in MongoDB Extended JSON (`{ $date: ... }`, `{ $numberLong: ... }`) as BSON. */
 function fromExtendedJson(value) {
-    return lib.BSON.EJSON.deserialize({ v: value }, { relaxed: true }).v;
+    // Not relaxed: an explicit { $numberLong } stays an Int64 instead of becoming a JavaScript number.
+    return lib.BSON.EJSON.deserialize({ v: value }, { relaxed: false }).v;
 }
 function getField(field, input) {
     return { $getField: { field: { $literal: field }, input } };
