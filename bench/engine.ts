@@ -76,18 +76,30 @@ function v1Bundles(log: (line: string) => void): { restore: string; produce: str
   return { restore, produce };
 }
 
+/**
+ * A checked-out workspace with a config file: the engines are compared on their copies, not on
+ * how they find the config (the first engine had no contents API lookup).
+ */
+function workspaceWith(config: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-workspace-"));
+  mkdirSync(path.join(dir, ".github"));
+  writeFileSync(path.join(dir, ".github/pr-snapshots.yml"), config);
+  return dir;
+}
+
 async function restoreWith(
   ctx: SectionContext,
   entry: string | undefined,
   prefix: string,
   pr: number,
-  extra: Record<string, string | number | boolean> = {},
+  workspace?: string,
 ) {
   const { apiUrl, token } = await ctx.github();
   const r = await runAction("restore-snapshot", {
     eventName: "workflow_dispatch",
     apiUrl,
     ...(entry ? { entry } : {}),
+    ...(workspace ? { workspace } : {}),
     inputs: {
       "github-token": token,
       "mongodb-uri": ctx.mongo.uri,
@@ -95,7 +107,6 @@ async function restoreWith(
       "pr-number": pr,
       comment: false,
       "wait-timeout-seconds": 0,
-      ...extra,
     },
     timeoutMs: 3_600_000,
   });
@@ -136,6 +147,7 @@ export async function engineSection(ctx: SectionContext, sizes: readonly number[
   if (!v1) return;
   const rows: string[] = [];
   const out: Record<string, unknown> = {};
+  const checkout = workspaceWith("{}\n");
   for (const [i, gib] of sizes.entries()) {
     const prod = `eng${i}test`;
     ctx.log(`\nEngine v2 against the previous engine, ${gib} GiB: seeding ${prod}...`);
@@ -147,12 +159,12 @@ export async function engineSection(ctx: SectionContext, sizes: readonly number[
         {
           name: "pr-snapshots",
           prepare: () => drop(ctx.client, `eng${i}_pr_1`),
-          run: () => restoreWith(ctx, undefined, `eng${i}`, 1),
+          run: () => restoreWith(ctx, undefined, `eng${i}`, 1, checkout),
         },
         {
           name: "previous engine",
           prepare: () => drop(ctx.client, `eng${i}_pr_2`),
-          run: () => restoreWith(ctx, v1.restore, `eng${i}`, 2),
+          run: () => restoreWith(ctx, v1.restore, `eng${i}`, 2, checkout),
         },
       ],
       ctx.repeat,
@@ -163,12 +175,12 @@ export async function engineSection(ctx: SectionContext, sizes: readonly number[
         {
           name: "pr-snapshots",
           prepare: () => drop(ctx.client, `engp${i}_snapshot`),
-          run: () => produceWith(ctx, undefined, `engp${i}`, prod),
+          run: () => produceWith(ctx, undefined, `engp${i}`, prod, { workspace: checkout }),
         },
         {
           name: "previous engine",
           prepare: () => drop(ctx.client, `engp${i}_snapshot`),
-          run: () => produceWith(ctx, v1.produce, `engp${i}`, prod),
+          run: () => produceWith(ctx, v1.produce, `engp${i}`, prod, { workspace: checkout }),
         },
       ],
       ctx.repeat,
@@ -430,12 +442,8 @@ export async function streamSection(ctx: SectionContext, gib: number): Promise<v
 export async function maskingSection(ctx: SectionContext, gib: number): Promise<void> {
   ctx.log(`\nMasked producer against the unmasked one, ${gib} GiB...`);
   const data = await seedToSize(ctx.client, "masktest", gib * GiB);
-  const workspace = mkdtempSync(path.join(tmpdir(), "bench-masked-"));
-  mkdirSync(path.join(workspace, ".github"));
-  writeFileSync(path.join(workspace, ".github/pr-snapshots.yml"), SAMPLE_MASKING_CONFIG);
-  const plain = mkdtempSync(path.join(tmpdir(), "bench-plain-"));
-  mkdirSync(path.join(plain, ".github"));
-  writeFileSync(path.join(plain, ".github/pr-snapshots.yml"), "{}\n");
+  const workspace = workspaceWith(SAMPLE_MASKING_CONFIG);
+  const plain = workspaceWith("{}\n");
   const times = await compare(
     [
       {
@@ -482,10 +490,7 @@ export async function maskingSection(ctx: SectionContext, gib: number): Promise<
 export async function subsetSection(ctx: SectionContext, gib: number): Promise<void> {
   ctx.log(`\nRestore of a 10 % subset against the full restore, ${gib} GiB...`);
   const data = await seedToSize(ctx.client, "subtest", gib * GiB);
-  const workspace = mkdtempSync(path.join(tmpdir(), "bench-subset-"));
-  mkdirSync(path.join(workspace, ".github"));
-  writeFileSync(
-    path.join(workspace, ".github/pr-snapshots.yml"),
+  const workspace = workspaceWith(
     `subset:\n${SAMPLE_COLLECTIONS.map((c) => `  ${c}: { sample: 0.1 }`).join("\n")}\n`,
   );
   await produceWith(ctx, undefined, "full", "subtest");
