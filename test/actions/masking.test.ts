@@ -1,37 +1,26 @@
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
-import { BSON, MongoClient } from "mongodb";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { BSON } from "mongodb";
+import { beforeEach, describe, expect, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
-import { DEFAULT_BASE_SHA, GitHubStandIn } from "../support/github-stand-in";
+import { DEFAULT_BASE_SHA } from "../support/github-stand-in";
 import { PERSONAL_CONFIG, seedPersonal } from "../support/personal-data";
 import { DEFAULT_GITHUB_SHA, runAction } from "../support/run-action";
+import { mongoAndGitHub } from "../support/suite";
 
 /** Masking through the bundled actions: the salt stays secret, and the comments say the data is masked. */
 const SALT = "process-test-salt-5f1c0e9a7b3d2468";
 const CONFIG_PATH = ".github/pr-snapshots.yml";
-let gh: GitHubStandIn;
-let uri: string;
-let client: MongoClient;
 
-beforeAll(async () => {
-  gh = await GitHubStandIn.start();
-  uri = inject("mongoStandaloneUri");
-  client = new MongoClient(uri);
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await gh?.stop();
-});
-beforeEach(() => gh.restore());
+const suite = mongoAndGitHub();
+beforeEach(() => suite.gh.restore());
 
 const produce = (prefix: string, extra: Record<string, string | number | boolean> = {}) =>
   runAction("trigger-producer", {
     eventName: "workflow_dispatch",
-    apiUrl: gh.url,
+    apiUrl: suite.gh.url,
     inputs: {
-      "github-token": gh.defaultToken,
-      "mongodb-uri": uri,
+      "github-token": suite.gh.defaultToken,
+      "mongodb-uri": suite.uri,
       "db-prefix": prefix,
       "source-database": `${prefix}_prod`,
       "mask-salt": SALT,
@@ -43,8 +32,8 @@ const withoutMasks = (stdout: string) => stdout.replace(/::add-mask::.*/g, "");
 
 describe("masked snapshots through the bundled actions", () => {
   it("publishes a verified masked snapshot; the salt is in no log, output, summary, metadata or comment", async () => {
-    await seedPersonal(client, "mp_prod", 20);
-    gh.setFile(DEFAULT_GITHUB_SHA, CONFIG_PATH, PERSONAL_CONFIG);
+    await seedPersonal(suite.client, "mp_prod", 20);
+    suite.gh.setFile(DEFAULT_GITHUB_SHA, CONFIG_PATH, PERSONAL_CONFIG);
     const r = await produce("mp");
     expect(r.code, r.stdout).toBe(0);
     expect(r.masked).toContain(SALT);
@@ -58,14 +47,14 @@ describe("masked snapshots through the bundled actions", () => {
       /\| people \| email: email, fullName: name, .* \| all documents \| 20 \| verified except score \(expr\) \|/,
     );
     expect(r.summary).toMatch(/\| studies \| — \| references projectId → projects\._id \| 25 \| {2}\|/);
-    const metadata = await client.db("mp_snapshot").collection("snapshot_metadata").find().toArray();
+    const metadata = await suite.client.db("mp_snapshot").collection("snapshot_metadata").find().toArray();
     expect(BSON.EJSON.stringify(metadata)).not.toContain(SALT);
     const policy = String(
-      ((await readSnapshotMetadata(client.db("mp_snapshot")))?.masking as { policy?: string })?.policy,
+      ((await readSnapshotMetadata(suite.client.db("mp_snapshot")))?.masking as { policy?: string })?.policy,
     );
 
-    gh.addPullRequest({ number: 31, labels: ["preview", "use-snapshot"] });
-    gh.setFile(DEFAULT_BASE_SHA, CONFIG_PATH, "dbPrefix: mp\n");
+    suite.gh.addPullRequest({ number: 31, labels: ["preview", "use-snapshot"] });
+    suite.gh.setFile(DEFAULT_BASE_SHA, CONFIG_PATH, "dbPrefix: mp\n");
     const event = pullRequestEvent({
       action: "labeled",
       number: 31,
@@ -73,13 +62,13 @@ describe("masked snapshots through the bundled actions", () => {
       labels: ["preview", "use-snapshot"],
     });
     const restored = await runAction("restore-snapshot", {
-      apiUrl: gh.url,
+      apiUrl: suite.gh.url,
       event,
-      inputs: { "github-token": gh.defaultToken, "mongodb-uri": uri },
+      inputs: { "github-token": suite.gh.defaultToken, "mongodb-uri": suite.uri },
     });
     expect(restored.code, restored.stdout).toBe(0);
     const restoredComment =
-      gh.commentsOn(31).find((c) => c.body.includes("pr-snapshots:db-restored"))?.body ?? "";
+      suite.gh.commentsOn(31).find((c) => c.body.includes("pr-snapshots:db-restored"))?.body ?? "";
     expect(restoredComment).toContain(`The data is **masked**`);
     expect(restoredComment).toContain(`masking policy \`${policy.slice(0, 12)}\``);
     expect(restoredComment).toMatch(
@@ -87,20 +76,21 @@ describe("masked snapshots through the bundled actions", () => {
     );
 
     const preview = await runAction("post-preview-comment", {
-      apiUrl: gh.url,
+      apiUrl: suite.gh.url,
       event,
-      inputs: { "github-token": gh.defaultToken, "mongodb-uri": uri },
+      inputs: { "github-token": suite.gh.defaultToken, "mongodb-uri": suite.uri },
     });
     expect(preview.code, preview.stdout).toBe(0);
-    const previewComment = gh.commentsOn(31).find((c) => c.body.includes("pr-snapshots:preview"))?.body ?? "";
+    const previewComment =
+      suite.gh.commentsOn(31).find((c) => c.body.includes("pr-snapshots:preview"))?.body ?? "";
     expect(previewComment).toMatch(
       new RegExp(`Production snapshot .*, masked \\(policy \`${policy.slice(0, 12)}\`\\)`),
     );
-    for (const c of gh.commentsOn(31)) expect(c.body).not.toContain(SALT);
+    for (const c of suite.gh.commentsOn(31)) expect(c.body).not.toContain(SALT);
   });
 
   it("a missing salt fails before connecting, and says how to fix it", async () => {
-    gh.setFile(DEFAULT_GITHUB_SHA, CONFIG_PATH, PERSONAL_CONFIG);
+    suite.gh.setFile(DEFAULT_GITHUB_SHA, CONFIG_PATH, PERSONAL_CONFIG);
     const r = await produce("mq", {
       "mask-salt": "",
       "mongodb-uri": "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=60000",

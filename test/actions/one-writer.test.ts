@@ -2,37 +2,23 @@ import { silentLog } from "@pr-snapshots/core/log";
 import { acquireWriterLease, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { targetPolicy } from "@pr-snapshots/core/names";
 import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
-import { MongoClient } from "mongodb";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
-import { GitHubStandIn } from "../support/github-stand-in";
 import { dbHash } from "../support/mongod";
 import { type ActionRun, startAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
+import { mongoAndGitHub } from "../support/suite";
 
 /**
  * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time. Every run here
  * is a bundled action started as a real process, all against one real mongod.
  */
-let gh: GitHubStandIn;
-let uri: string;
-let client: MongoClient;
-
-beforeAll(async () => {
-  gh = await GitHubStandIn.start();
-  uri = inject("mongoStandaloneUri");
-  client = new MongoClient(uri);
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await gh?.stop();
-});
+const suite = mongoAndGitHub();
 
 async function snapshotOf(prefix: string, scale: number) {
-  await seedProduction(client, `${prefix}_prod`, { scale, abstractWords: 200 });
+  await seedProduction(suite.client, `${prefix}_prod`, { scale, abstractWords: 200 });
   await produceSnapshot({
-    client,
+    client: suite.client,
     log: silentLog,
     sourceDatabase: `${prefix}_prod`,
     snapshotDatabase: `${prefix}_snapshot`,
@@ -44,12 +30,12 @@ async function snapshotOf(prefix: string, scale: number) {
     dryRun: false,
     allowPrivilegedCredentials: true,
   });
-  return dbHash(client, `${prefix}_prod`);
+  return dbHash(suite.client, `${prefix}_prod`);
 }
 
 const restoreInputs = (prefix: string, pr: number) => ({
-  "github-token": gh.defaultToken,
-  "mongodb-uri": uri,
+  "github-token": suite.gh.defaultToken,
+  "mongodb-uri": suite.uri,
   "db-prefix": prefix,
   "pr-number": pr,
   comment: false,
@@ -60,7 +46,7 @@ const restoreInputs = (prefix: string, pr: number) => ({
 
 const startRestore = (prefix: string, pr: number, extra: Record<string, string | number> = {}) =>
   startAction("restore-snapshot", {
-    apiUrl: gh.url,
+    apiUrl: suite.gh.url,
     eventName: "workflow_dispatch",
     inputs: { ...restoreInputs(prefix, pr), ...extra },
     timeoutMs: 180_000,
@@ -75,9 +61,9 @@ async function waitFor(text: RegExp, output: () => string, ms = 60_000): Promise
 }
 
 async function expectCompleteCopy(prefix: string, pr: number, prod: Awaited<ReturnType<typeof snapshotOf>>) {
-  const hashes = await dbHash(client, `${prefix}_pr_${pr}`);
+  const hashes = await dbHash(suite.client, `${prefix}_pr_${pr}`);
   for (const name of SAMPLE_COLLECTIONS) expect(hashes.collections[name], name).toBe(prod.collections[name]);
-  expect((await readPrMetadata(client, `${prefix}_pr_${pr}`))?.status).toBe("complete");
+  expect((await readPrMetadata(suite.client, `${prefix}_pr_${pr}`))?.status).toBe("complete");
 }
 
 describe("one writer per PR database", () => {
@@ -104,15 +90,15 @@ describe("one writer per PR database", () => {
 
   it("a drop that arrives during a restore waits for it, then drops: the later one wins", async () => {
     await snapshotOf("owd", 30);
-    gh.addPullRequest({ number: 9, state: "closed", labels: ["preview"] });
+    suite.gh.addPullRequest({ number: 9, state: "closed", labels: ["preview"] });
     const restore = startRestore("owd", 9);
     await waitFor(/Snapshot of owd_prod taken/, restore.stdout);
     const drop = startAction("enforce-lock", {
-      apiUrl: gh.url,
+      apiUrl: suite.gh.url,
       event: pullRequestEvent({ action: "closed", number: 9, labels: ["preview"] }),
       inputs: {
-        "github-token": gh.defaultToken,
-        "mongodb-uri": uri,
+        "github-token": suite.gh.defaultToken,
+        "mongodb-uri": suite.uri,
         "db-prefix": "owd",
         "wait-timeout-seconds": 120,
       },
@@ -123,7 +109,7 @@ describe("one writer per PR database", () => {
     expect(d.code, d.stdout).toBe(0);
     expect(d.stdout).toMatch(/Database owd_pr_9 is being written by .* \(restore, since/);
     expect(d.outputs["db-action"]).toBe("drop");
-    const names = (await client.db("admin").admin().listDatabases({ nameOnly: true })).databases.map(
+    const names = (await suite.client.db("admin").admin().listDatabases({ nameOnly: true })).databases.map(
       (x) => x.name,
     );
     expect(names).not.toContain("owd_pr_9");
@@ -134,7 +120,7 @@ describe("one writer per PR database", () => {
     const policy = targetPolicy({ prefix: "owr" });
     // The test plays the drop: it holds the lease as a drop would, then drops the database.
     const lease = await acquireWriterLease({
-      client,
+      client: suite.client,
       database: "owr_pr_3",
       policy,
       log: silentLog,
@@ -145,7 +131,7 @@ describe("one writer per PR database", () => {
     const restore = startRestore("owr", 3);
     await waitFor(/is being written by a test playing a drop \(drop, since/, restore.stdout);
     lease.stopHeartbeat();
-    await client.db("owr_pr_3").dropDatabase();
+    await suite.client.db("owr_pr_3").dropDatabase();
     const r = await restore.done;
     expect(r.code, r.stdout).toBe(0);
     await expectCompleteCopy("owr", 3, prod);
@@ -158,7 +144,7 @@ describe("one writer per PR database", () => {
     first.child.kill("SIGKILL");
     const killed = await first.done;
     expect(killed.code).not.toBe(0);
-    expect((await readPrMetadata(client, "owk_pr_11"))?.status).toBe("restoring");
+    expect((await readPrMetadata(suite.client, "owk_pr_11"))?.status).toBe("restoring");
 
     const started = Date.now();
     const second = await startRestore("owk", 11, { "lease-seconds": 3 }).done;
@@ -169,7 +155,7 @@ describe("one writer per PR database", () => {
     expect(second.stdout).toMatch(/Database owk_pr_11 is free now: this run holds the lease/);
     expect(Date.now() - started).toBeLessThan(60_000);
     await expectCompleteCopy("owk", 11, prod);
-    const leftovers = Object.keys((await dbHash(client, "owk_pr_11")).collections).filter((n) =>
+    const leftovers = Object.keys((await dbHash(suite.client, "owk_pr_11")).collections).filter((n) =>
       n.startsWith("tmp."),
     );
     expect(leftovers).toEqual([]);
@@ -179,7 +165,7 @@ describe("one writer per PR database", () => {
     await snapshotOf("owt", 1);
     const policy = targetPolicy({ prefix: "owt" });
     const lease = await acquireWriterLease({
-      client,
+      client: suite.client,
       database: "owt_pr_5",
       policy,
       log: silentLog,
@@ -188,13 +174,13 @@ describe("one writer per PR database", () => {
       owner: "another workflow run",
     });
     try {
-      const before = await dbHash(client, "owt_pr_5");
+      const before = await dbHash(suite.client, "owt_pr_5");
       const r = await startRestore("owt", 5, { "wait-timeout-seconds": 2 }).done;
       expect(r.code).toBe(1);
       expect(r.errors.join("\n")).toMatch(
         /Database owt_pr_5 is still being written by another workflow run \(restore, since .*\) after waiting \ds\. Nothing was changed/,
       );
-      expect(await dbHash(client, "owt_pr_5")).toEqual(before);
+      expect(await dbHash(suite.client, "owt_pr_5")).toEqual(before);
     } finally {
       await lease.release();
     }

@@ -1,25 +1,12 @@
 // @vitest-environment jsdom
-import { MongoClient } from "mongodb";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { GitHubStandIn } from "../support/github-stand-in";
+import { describe, expect, it } from "vitest";
 import { ganttTasks, mermaidBlocks } from "../support/mermaid";
 import { runAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
+import { mongoAndGitHub } from "../support/suite";
 
 /** The job summaries of a restore and of a producer run end with a timeline Mermaid can read. */
-let uri: string;
-let client: MongoClient;
-let gh: GitHubStandIn;
-beforeAll(async () => {
-  gh = await GitHubStandIn.start();
-  uri = inject("mongoStandaloneUri");
-  client = new MongoClient(uri);
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await gh?.stop();
-});
+const suite = mongoAndGitHub();
 
 async function expectTimeline(summary: string) {
   const blocks = mermaidBlocks(summary);
@@ -41,13 +28,13 @@ async function expectTimeline(summary: string) {
 
 describe("job summary timelines", () => {
   it("a producer run and a restore end their summaries with a well-formed Gantt chart", async () => {
-    await seedProduction(client, "tl_prod", { scale: 2 });
+    await seedProduction(suite.client, "tl_prod", { scale: 2 });
     const produced = await runAction("trigger-producer", {
       eventName: "workflow_dispatch",
-      apiUrl: gh.url,
+      apiUrl: suite.gh.url,
       inputs: {
-        "github-token": gh.defaultToken,
-        "mongodb-uri": uri,
+        "github-token": suite.gh.defaultToken,
+        "mongodb-uri": suite.uri,
         "db-prefix": "tl",
         "source-database": "tl_prod",
       },
@@ -57,7 +44,7 @@ describe("job summary timelines", () => {
 
     const restored = await runAction("restore-snapshot", {
       eventName: "workflow_dispatch",
-      inputs: { "mongodb-uri": uri, "db-prefix": "tl", "pr-number": 3, comment: false },
+      inputs: { "mongodb-uri": suite.uri, "db-prefix": "tl", "pr-number": 3, comment: false },
     });
     expect(restored.code, restored.stdout).toBe(0);
     await expectTimeline(restored.summary);

@@ -70149,6 +70149,32 @@ async function withRetry(fn, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ../core/src/mongo/server.ts
+async function serverVersion(client) {
+    const info = await client.db("admin").command({ buildInfo: 1 });
+    return info.versionArray ?? String(info.version).split(".").map(Number);
+}
+/** `$out` can write time-series collections from MongoDB 7.0.3. */
+async function serverSupportsTimeseriesOut(client) {
+    const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
+    return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
+}
+/**
+ * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
+ * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
+ * falls back to its concurrency setting.
+ */
+async function serverCores(client) {
+    try {
+        const info = await client.db("admin").command({ hostInfo: 1 });
+        const cores = Number(info.system?.numCores);
+        return Number.isFinite(cores) && cores > 0 ? cores : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ../core/src/mongo/specs.ts
 
 /**
@@ -70490,6 +70516,35 @@ async function readRange(o, range, totals) {
 
 
 
+
+/**
+ * The environment of a run's copies (restore or producer): what the target server can do, read
+ * once. A user without the hostInfo privilege cannot read the core count: then the engine splits
+ * large collections into `concurrency` ranges, and the log says so.
+ */
+async function copyEnvironment(o) {
+    const cores = await serverCores(o.target);
+    if (cores === undefined)
+        o.log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, o.concurrency))} ranges (from concurrency).`);
+    else
+        o.log.info(`The server has ${cores} cores.`);
+    return {
+        source: o.source,
+        target: o.target,
+        sameDeployment: o.sameDeployment,
+        policy: o.policy,
+        log: o.log,
+        tag: o.tag,
+        concurrency: o.concurrency,
+        timeseriesOut: await serverSupportsTimeseriesOut(o.target),
+        ...(cores === undefined ? {} : { cores }),
+        method: o.method ?? "auto",
+        rangeThresholdBytes: (o.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
+        ...(o.progress ? { progress: o.progress } : {}),
+        ...(o.guard ? { guard: o.guard } : {}),
+        ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+    };
+}
 function collectionReport(r) {
     return {
         name: r.name,
@@ -70584,9 +70639,18 @@ async function copyOnce(env, request, choice, task) {
         beforeWrite();
         await targetDb.command({ createIndexes: target.collection, indexes });
     };
-    const stream = async (options) => {
+    /** Streams through this process: only the ranges, the order and the stages vary between uses. */
+    const stream = async (o) => {
         const r = await streamCopy({
-            ...options,
+            source: sourceColl,
+            target: targetColl,
+            pipeline: o.stages ?? pipeline,
+            ranges: o.ranges,
+            ordered: o.ordered,
+            comment,
+            beforeWrite,
+            ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+            ...(task ? { task } : {}),
             ...(request.variables ? { variables: request.variables } : {}),
         });
         env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
@@ -70609,17 +70673,7 @@ async function copyOnce(env, request, choice, task) {
         }
         else {
             await targetDb.createCollection(target.collection, { timeseries, ...ttl });
-            await stream({
-                source: sourceColl,
-                target: targetColl,
-                pipeline,
-                ranges: [{}],
-                ordered: false,
-                comment,
-                ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-                ...(task ? { task } : {}),
-                beforeWrite,
-            });
+            await stream({ ranges: [{}], ordered: false });
         }
         await buildIndexes();
         return;
@@ -70629,17 +70683,7 @@ async function copyOnce(env, request, choice, task) {
         if (spec.options.max !== undefined)
             capped.max = spec.options.max;
         await targetDb.createCollection(target.collection, { ...creatableOptions(spec), ...capped });
-        await stream({
-            source: sourceColl,
-            target: targetColl,
-            pipeline,
-            ranges: [{}],
-            ordered: true,
-            comment,
-            ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-            ...(task ? { task } : {}),
-            beforeWrite,
-        });
+        await stream({ ranges: [{}], ordered: true });
         await buildIndexes();
         return;
     }
@@ -70683,32 +70727,14 @@ async function copyOnce(env, request, choice, task) {
                 .toArray();
         }));
         if (await sourceColl.findOne({ _id: null }, { projection: { _id: 1 } })) {
-            await stream({
-                source: sourceColl,
-                target: targetColl,
-                pipeline: [{ $match: { _id: null } }, ...pipeline],
-                ranges: [{}],
-                ordered: false,
-                comment,
-                beforeWrite,
-            });
+            await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
         }
         task?.setProbe(undefined);
         return;
     }
     // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
     const ranges = await splitById(sourceColl, choice.parallelism, comment);
-    await stream({
-        source: sourceColl,
-        target: targetColl,
-        pipeline,
-        ranges,
-        ordered: false,
-        comment,
-        ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-        ...(task ? { task } : {}),
-        beforeWrite,
-    });
+    await stream({ ranges, ordered: false });
     await buildIndexes();
 }
 function timeseriesOptions(ts) {
@@ -71235,7 +71261,6 @@ async function scanDatabase(r) {
 
 ;// CONCATENATED MODULE: ../core/src/masking/stages.ts
 
-
 /**
  * Masking rules as aggregation stages, run on the source inside the copy pipeline, so that no
  * unmasked value is ever written anywhere. One function serves every copy method: `$out`, the
@@ -71631,54 +71656,38 @@ function leafValues(path) {
         const v = fresh("w");
         const ref = `$$${v}`;
         const e = fresh("e");
-        let inner;
-        if (index === parts.length) {
-            inner = {
+        // Inside an array: the values of every element, concatenated.
+        const elements = arrayDepth < VERIFY_ARRAY_DEPTH
+            ? [
+                when({ $isArray: ref }, {
+                    $reduce: {
+                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
+                        initialValue: [],
+                        in: { $concatArrays: ["$$value", "$$this"] },
+                    },
+                }),
+            ]
+            : [];
+        const inner = index === parts.length
+            ? {
                 $switch: {
-                    branches: [
-                        when({ $eq: [{ $type: ref }, "missing"] }, []),
-                        ...(arrayDepth < VERIFY_ARRAY_DEPTH
-                            ? [
-                                when({ $isArray: ref }, {
-                                    $reduce: {
-                                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
-                                        initialValue: [],
-                                        in: { $concatArrays: ["$$value", "$$this"] },
-                                    },
-                                }),
-                            ]
-                            : []),
-                    ],
+                    branches: [when({ $eq: [{ $type: ref }, "missing"] }, []), ...elements],
                     default: [ref],
                 },
-            };
-        }
-        else {
-            inner = {
+            }
+            : {
                 $switch: {
                     branches: [
                         when({ $eq: [{ $type: ref }, "object"] }, walk(getField(parts[index] ?? "", ref), index + 1, 0)),
-                        ...(arrayDepth < VERIFY_ARRAY_DEPTH
-                            ? [
-                                when({ $isArray: ref }, {
-                                    $reduce: {
-                                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
-                                        initialValue: [],
-                                        in: { $concatArrays: ["$$value", "$$this"] },
-                                    },
-                                }),
-                            ]
-                            : []),
+                        ...elements,
                     ],
                     default: [],
                 },
             };
-        }
         return { $let: { vars: { [v]: value }, in: inner } };
     };
     return walk("$$ROOT", 0, 0);
 }
-
 
 ;// CONCATENATED MODULE: ../core/src/masking/subset.ts
 
@@ -72162,32 +72171,6 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
-;// CONCATENATED MODULE: ../core/src/mongo/server.ts
-async function serverVersion(client) {
-    const info = await client.db("admin").command({ buildInfo: 1 });
-    return info.versionArray ?? String(info.version).split(".").map(Number);
-}
-/** `$out` can write time-series collections from MongoDB 7.0.3. */
-async function serverSupportsTimeseriesOut(client) {
-    const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
-    return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
-}
-/**
- * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
- * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
- * falls back to its concurrency setting.
- */
-async function serverCores(client) {
-    try {
-        const info = await client.db("admin").command({ hostInfo: 1 });
-        const cores = Number(info.system?.numCores);
-        return Number.isFinite(cores) && cores > 0 ? cores : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ../core/src/mongo/target.ts
 
 
@@ -72389,8 +72372,6 @@ function validateMetadata(meta, snapshotDatabase) {
 
 
 
-
-
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
@@ -72494,22 +72475,18 @@ async function restoreSnapshot(req) {
             totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
-        const env = {
+        const env = await copyEnvironment({
             source: client,
             target: client,
             sameDeployment: true,
             policy,
             log,
             tag: lease.holder,
-            timeseriesOut: await serverSupportsTimeseriesOut(client),
-            ...(await coresOrFallback(client, req.concurrency, log)),
             concurrency: req.concurrency,
-            method: req.copyMethod ?? "auto",
-            rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
             progress,
             guard,
-            ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-        };
+            ...copySettingsOf(req),
+        });
         const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
@@ -72583,14 +72560,13 @@ function describePlan(meta, plan, views, log) {
     log.info(`Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
         `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`);
 }
-/** The target server's cores for sizing range copies; without hostInfo, the concurrency setting. */
-async function coresOrFallback(client, concurrency, log) {
-    const cores = await serverCores(client);
-    if (cores === undefined)
-        log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, concurrency))} ranges (from concurrency).`);
-    else
-        log.info(`The server has ${cores} cores.`);
-    return cores === undefined ? {} : { cores };
+/** The copy settings a restore or producer request carries, for {@link copyEnvironment}. */
+function copySettingsOf(req) {
+    return {
+        ...(req.copyMethod ? { method: req.copyMethod } : {}),
+        ...(req.rangeThresholdMb ? { rangeThresholdMb: req.rangeThresholdMb } : {}),
+        ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+    };
 }
 /** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
 async function planRestore(client, snapshotDatabase, meta) {
@@ -72676,9 +72652,6 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/producer.ts
-
-
-
 
 
 
@@ -72898,22 +72871,18 @@ async function produceSnapshot(req) {
                 totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
                 ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
             }).start();
-            const env = {
+            const env = await copyEnvironment({
                 source: sourceClient,
                 target: client,
                 sameDeployment: !separate,
                 policy,
                 log,
                 tag: holder,
-                timeseriesOut: await serverSupportsTimeseriesOut(client),
-                ...(await coresOrFallback(client, req.concurrency, log)),
                 concurrency: req.concurrency,
-                method: req.copyMethod ?? "auto",
-                rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
                 progress,
                 guard: () => lease.assertHeld(),
-                ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-            };
+                ...copySettingsOf(req),
+            });
             results = await mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
                 const r = await copyCollection(env, {
                     source: { db: source, collection: spec.name },
@@ -73101,7 +73070,6 @@ function subsetAware(previous, policy) {
     const now = Object.keys(policy?.subset ?? {});
     return new Set([...before, ...now]);
 }
-
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/settings.ts
 

@@ -2,6 +2,7 @@ import type { Document, MongoClient } from "mongodb";
 import { MongoServerError } from "mongodb";
 import type { Log } from "../log";
 import { withRetry } from "../mongo/retry";
+import { serverCores, serverSupportsTimeseriesOut } from "../mongo/server";
 import {
   type CollectionSpec,
   compareSpecs,
@@ -10,7 +11,14 @@ import {
   readCollectionSpec,
 } from "../mongo/specs";
 import { assertWritableTarget, type TargetPolicy } from "../names";
-import { type CopyMethodKind, type CopyMethodSetting, chooseMethod, type MethodChoice } from "./methods";
+import {
+  type CopyMethodKind,
+  type CopyMethodSetting,
+  chooseMethod,
+  DEFAULT_RANGE_THRESHOLD_MB,
+  MAX_RANGES,
+  type MethodChoice,
+} from "./methods";
 import type { Progress, ProgressTask } from "./progress";
 import { rangeMatch, splitById } from "./ranges";
 import { copyComment } from "./stale";
@@ -53,6 +61,45 @@ export interface CopyEnv {
   /** Also checked before every write: e.g. that this run still holds the one-writer lease. */
   guard?: () => void;
   attempts?: number;
+}
+
+export interface EnvironmentOptions
+  extends Pick<CopyEnv, "source" | "target" | "sameDeployment" | "policy" | "log" | "tag" | "concurrency"> {
+  method?: CopyMethodSetting;
+  rangeThresholdMb?: number;
+  progress?: Progress;
+  guard?: () => void;
+  maxTimeMS?: number;
+}
+
+/**
+ * The environment of a run's copies (restore or producer): what the target server can do, read
+ * once. A user without the hostInfo privilege cannot read the core count: then the engine splits
+ * large collections into `concurrency` ranges, and the log says so.
+ */
+export async function copyEnvironment(o: EnvironmentOptions): Promise<CopyEnv> {
+  const cores = await serverCores(o.target);
+  if (cores === undefined)
+    o.log.info(
+      `The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, o.concurrency))} ranges (from concurrency).`,
+    );
+  else o.log.info(`The server has ${cores} cores.`);
+  return {
+    source: o.source,
+    target: o.target,
+    sameDeployment: o.sameDeployment,
+    policy: o.policy,
+    log: o.log,
+    tag: o.tag,
+    concurrency: o.concurrency,
+    timeseriesOut: await serverSupportsTimeseriesOut(o.target),
+    ...(cores === undefined ? {} : { cores }),
+    method: o.method ?? "auto",
+    rangeThresholdBytes: (o.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
+    ...(o.progress ? { progress: o.progress } : {}),
+    ...(o.guard ? { guard: o.guard } : {}),
+    ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+  };
 }
 
 export interface CopyRequest {
@@ -200,9 +247,20 @@ async function copyOnce(
     beforeWrite();
     await targetDb.command({ createIndexes: target.collection, indexes });
   };
-  const stream = async (options: StreamOptions): Promise<StreamResult> => {
+  /** Streams through this process: only the ranges, the order and the stages vary between uses. */
+  const stream = async (
+    o: Pick<StreamOptions, "ranges" | "ordered"> & { stages?: readonly Document[] },
+  ): Promise<StreamResult> => {
     const r = await streamCopy({
-      ...options,
+      source: sourceColl,
+      target: targetColl,
+      pipeline: o.stages ?? pipeline,
+      ranges: o.ranges,
+      ordered: o.ordered,
+      comment,
+      beforeWrite,
+      ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+      ...(task ? { task } : {}),
       ...(request.variables ? { variables: request.variables } : {}),
     });
     env.log.debug(
@@ -231,17 +289,7 @@ async function copyOnce(
         await targetDb.command({ collMod: target.collection, ...ttl });
     } else {
       await targetDb.createCollection(target.collection, { timeseries, ...ttl } as Document);
-      await stream({
-        source: sourceColl,
-        target: targetColl,
-        pipeline,
-        ranges: [{}],
-        ordered: false,
-        comment,
-        ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-        ...(task ? { task } : {}),
-        beforeWrite,
-      });
+      await stream({ ranges: [{}], ordered: false });
     }
     await buildIndexes();
     return;
@@ -251,17 +299,7 @@ async function copyOnce(
     const capped: Document = { capped: true, size: spec.options.size };
     if (spec.options.max !== undefined) capped.max = spec.options.max;
     await targetDb.createCollection(target.collection, { ...creatableOptions(spec), ...capped });
-    await stream({
-      source: sourceColl,
-      target: targetColl,
-      pipeline,
-      ranges: [{}],
-      ordered: true,
-      comment,
-      ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-      ...(task ? { task } : {}),
-      beforeWrite,
-    });
+    await stream({ ranges: [{}], ordered: true });
     await buildIndexes();
     return;
   }
@@ -312,15 +350,7 @@ async function copyOnce(
       }),
     );
     if (await sourceColl.findOne({ _id: null } as Document, { projection: { _id: 1 } })) {
-      await stream({
-        source: sourceColl,
-        target: targetColl,
-        pipeline: [{ $match: { _id: null } }, ...pipeline],
-        ranges: [{}],
-        ordered: false,
-        comment,
-        beforeWrite,
-      });
+      await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
     }
     task?.setProbe(undefined);
     return;
@@ -328,17 +358,7 @@ async function copyOnce(
 
   // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
   const ranges = await splitById(sourceColl, choice.parallelism, comment);
-  await stream({
-    source: sourceColl,
-    target: targetColl,
-    pipeline,
-    ranges,
-    ordered: false,
-    comment,
-    ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-    ...(task ? { task } : {}),
-    beforeWrite,
-  });
+  await stream({ ranges, ordered: false });
   await buildIndexes();
 }
 

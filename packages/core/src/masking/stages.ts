@@ -1,5 +1,5 @@
 import { BSON, type Document } from "mongodb";
-import { KEYED, type Strategy } from "./policy";
+import type { Strategy } from "./policy";
 
 /**
  * Masking rules as aggregation stages, run on the source inside the copy pipeline, so that no
@@ -429,57 +429,43 @@ export function leafValues(path: string): Document {
     const v = fresh("w");
     const ref = `$$${v}`;
     const e = fresh("e");
-    let inner: Document;
-    if (index === parts.length) {
-      inner = {
-        $switch: {
-          branches: [
-            when({ $eq: [{ $type: ref }, "missing"] }, []),
-            ...(arrayDepth < VERIFY_ARRAY_DEPTH
-              ? [
-                  when(
-                    { $isArray: ref },
-                    {
-                      $reduce: {
-                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
-                        initialValue: [],
-                        in: { $concatArrays: ["$$value", "$$this"] },
-                      },
-                    },
-                  ),
-                ]
-              : []),
-          ],
-          default: [ref],
-        },
-      };
-    } else {
-      inner = {
-        $switch: {
-          branches: [
-            when({ $eq: [{ $type: ref }, "object"] }, walk(getField(parts[index] ?? "", ref), index + 1, 0)),
-            ...(arrayDepth < VERIFY_ARRAY_DEPTH
-              ? [
-                  when(
-                    { $isArray: ref },
-                    {
-                      $reduce: {
-                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
-                        initialValue: [],
-                        in: { $concatArrays: ["$$value", "$$this"] },
-                      },
-                    },
-                  ),
-                ]
-              : []),
-          ],
-          default: [],
-        },
-      };
-    }
+    // Inside an array: the values of every element, concatenated.
+    const elements =
+      arrayDepth < VERIFY_ARRAY_DEPTH
+        ? [
+            when(
+              { $isArray: ref },
+              {
+                $reduce: {
+                  input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
+                  initialValue: [],
+                  in: { $concatArrays: ["$$value", "$$this"] },
+                },
+              },
+            ),
+          ]
+        : [];
+    const inner =
+      index === parts.length
+        ? {
+            $switch: {
+              branches: [when({ $eq: [{ $type: ref }, "missing"] }, []), ...elements],
+              default: [ref],
+            },
+          }
+        : {
+            $switch: {
+              branches: [
+                when(
+                  { $eq: [{ $type: ref }, "object"] },
+                  walk(getField(parts[index] ?? "", ref), index + 1, 0),
+                ),
+                ...elements,
+              ],
+              default: [],
+            },
+          };
     return { $let: { vars: { [v]: value }, in: inner } };
   };
   return walk("$$ROOT", 0, 0);
 }
-
-export { KEYED };

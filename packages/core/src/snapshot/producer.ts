@@ -3,24 +3,23 @@ import type { MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
 import {
   type CollectionReport,
-  type CopyEnv,
   type CopyResult,
   collectionReport,
   copyCollection,
+  copyEnvironment,
 } from "../copy/engine";
-import { type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB } from "../copy/methods";
+import type { CopyMethodSetting } from "../copy/methods";
 import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
 import { errorMessage, RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
-import { KEYED, type Policy } from "../masking/policy";
+import type { Policy } from "../masking/policy";
 import { formatScan, scanCollection, uncovered } from "../masking/scan";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
 import { compileSubsets } from "../masking/subset";
 import { danglingReferences, verifyMasking } from "../masking/verify";
 import { acquireLease, describeHolder, type LeaseDocument, leaseOwner } from "../mongo/lease";
 import { assertLeastPrivilege, assertReadOnlySource } from "../mongo/least-privilege";
-import { serverSupportsTimeseriesOut } from "../mongo/server";
 import { readCollectionSpecs } from "../mongo/specs";
 import { METADATA_COLLECTION } from "../mongo/target";
 import { assertDatabaseName, escapeRegExp, SYSTEM_DATABASES, type TargetPolicy } from "../names";
@@ -33,7 +32,7 @@ import {
   physicalCollection,
 } from "./generations";
 import { LATEST, readSnapshotMetadata, type SnapshotMetadata, type ViewDefinition } from "./metadata";
-import { coresOrFallback, dataSize } from "./restore";
+import { copySettingsOf, dataSize } from "./restore";
 import { selectCollections } from "./select";
 
 export interface ProduceRequest {
@@ -338,22 +337,18 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
         ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
       }).start();
-      const env: CopyEnv = {
+      const env = await copyEnvironment({
         source: sourceClient,
         target: client,
         sameDeployment: !separate,
         policy,
         log,
         tag: holder,
-        timeseriesOut: await serverSupportsTimeseriesOut(client),
-        ...(await coresOrFallback(client, req.concurrency, log)),
         concurrency: req.concurrency,
-        method: req.copyMethod ?? "auto",
-        rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
         progress,
         guard: () => lease.assertHeld(),
-        ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-      };
+        ...copySettingsOf(req),
+      });
       results = await mapLargestFirst(
         copies,
         (c) => sizes.get(c.name) ?? 0,
@@ -579,4 +574,3 @@ export function subsetAware(previous: SnapshotMetadata | undefined, policy: Poli
 }
 
 export type { GenerationRecord };
-export { KEYED };

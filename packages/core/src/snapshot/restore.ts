@@ -2,20 +2,20 @@ import type { Db, MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
 import {
   type CollectionReport,
-  type CopyEnv,
   type CopyResult,
   collectionReport,
   copyCollection,
+  copyEnvironment,
   createView,
   dropCollectionIfExists,
+  type EnvironmentOptions,
 } from "../copy/engine";
-import { type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB, MAX_RANGES } from "../copy/methods";
+import type { CopyMethodSetting } from "../copy/methods";
 import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
 import { UserError } from "../errors";
 import type { Log } from "../log";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
-import { serverCores, serverSupportsTimeseriesOut } from "../mongo/server";
 import { type CollectionSpec, readCollectionSpec } from "../mongo/specs";
 import {
   acquireWriterLease,
@@ -200,22 +200,18 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
       ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
     }).start();
-    const env: CopyEnv = {
+    const env = await copyEnvironment({
       source: client,
       target: client,
       sameDeployment: true,
       policy,
       log,
       tag: lease.holder,
-      timeseriesOut: await serverSupportsTimeseriesOut(client),
-      ...(await coresOrFallback(client, req.concurrency, log)),
       concurrency: req.concurrency,
-      method: req.copyMethod ?? "auto",
-      rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
       progress,
       guard,
-      ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-    };
+      ...copySettingsOf(req),
+    });
     const results: CopyResult[] = await mapLargestFirst(
       plan,
       (c) => c.bytes,
@@ -305,19 +301,17 @@ function describePlan(meta: SnapshotMetadata, plan: PlannedCollection[], views: 
   );
 }
 
-/** The target server's cores for sizing range copies; without hostInfo, the concurrency setting. */
-export async function coresOrFallback(
-  client: MongoClient,
-  concurrency: number,
-  log: Log,
-): Promise<{ cores?: number }> {
-  const cores = await serverCores(client);
-  if (cores === undefined)
-    log.info(
-      `The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, concurrency))} ranges (from concurrency).`,
-    );
-  else log.info(`The server has ${cores} cores.`);
-  return cores === undefined ? {} : { cores };
+/** The copy settings a restore or producer request carries, for {@link copyEnvironment}. */
+export function copySettingsOf(req: {
+  copyMethod?: CopyMethodSetting;
+  rangeThresholdMb?: number;
+  maxTimeMS?: number;
+}): Pick<EnvironmentOptions, "method" | "rangeThresholdMb" | "maxTimeMS"> {
+  return {
+    ...(req.copyMethod ? { method: req.copyMethod } : {}),
+    ...(req.rangeThresholdMb ? { rangeThresholdMb: req.rangeThresholdMb } : {}),
+    ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+  };
 }
 
 /** What the snapshot holds, read before any write (and shown as the plan in a dry run). */

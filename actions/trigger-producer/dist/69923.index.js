@@ -1,5 +1,5 @@
-export const id = 48439;
-export const ids = [48439];
+export const id = 69923;
+export const ids = [69923];
 export const modules = {
 
 /***/ 1054:
@@ -318,6 +318,32 @@ async function withRetry(fn, options = {}) {
                 `retrying in ${Math.round(delay)} ms (attempt ${attempt + 1} of ${attempts}).`);
             await sleep(delay);
         }
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/server.ts
+async function serverVersion(client) {
+    const info = await client.db("admin").command({ buildInfo: 1 });
+    return info.versionArray ?? String(info.version).split(".").map(Number);
+}
+/** `$out` can write time-series collections from MongoDB 7.0.3. */
+async function serverSupportsTimeseriesOut(client) {
+    const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
+    return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
+}
+/**
+ * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
+ * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
+ * falls back to its concurrency setting.
+ */
+async function serverCores(client) {
+    try {
+        const info = await client.db("admin").command({ hostInfo: 1 });
+        const cores = Number(info.system?.numCores);
+        return Number.isFinite(cores) && cores > 0 ? cores : undefined;
+    }
+    catch {
+        return undefined;
     }
 }
 
@@ -664,6 +690,35 @@ async function readRange(o, range, totals) {
 
 
 
+
+/**
+ * The environment of a run's copies (restore or producer): what the target server can do, read
+ * once. A user without the hostInfo privilege cannot read the core count: then the engine splits
+ * large collections into `concurrency` ranges, and the log says so.
+ */
+async function engine_copyEnvironment(o) {
+    const cores = await serverCores(o.target);
+    if (cores === undefined)
+        o.log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(methods/* MAX_RANGES */.yM, Math.max(2, o.concurrency))} ranges (from concurrency).`);
+    else
+        o.log.info(`The server has ${cores} cores.`);
+    return {
+        source: o.source,
+        target: o.target,
+        sameDeployment: o.sameDeployment,
+        policy: o.policy,
+        log: o.log,
+        tag: o.tag,
+        concurrency: o.concurrency,
+        timeseriesOut: await serverSupportsTimeseriesOut(o.target),
+        ...(cores === undefined ? {} : { cores }),
+        method: o.method ?? "auto",
+        rangeThresholdBytes: (o.rangeThresholdMb ?? methods/* DEFAULT_RANGE_THRESHOLD_MB */.I8) * 1024 * 1024,
+        ...(o.progress ? { progress: o.progress } : {}),
+        ...(o.guard ? { guard: o.guard } : {}),
+        ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+    };
+}
 function engine_collectionReport(r) {
     return {
         name: r.name,
@@ -758,9 +813,18 @@ async function copyOnce(env, request, choice, task) {
         beforeWrite();
         await targetDb.command({ createIndexes: target.collection, indexes });
     };
-    const stream = async (options) => {
+    /** Streams through this process: only the ranges, the order and the stages vary between uses. */
+    const stream = async (o) => {
         const r = await streamCopy({
-            ...options,
+            source: sourceColl,
+            target: targetColl,
+            pipeline: o.stages ?? pipeline,
+            ranges: o.ranges,
+            ordered: o.ordered,
+            comment,
+            beforeWrite,
+            ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+            ...(task ? { task } : {}),
             ...(request.variables ? { variables: request.variables } : {}),
         });
         env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
@@ -783,17 +847,7 @@ async function copyOnce(env, request, choice, task) {
         }
         else {
             await targetDb.createCollection(target.collection, { timeseries, ...ttl });
-            await stream({
-                source: sourceColl,
-                target: targetColl,
-                pipeline,
-                ranges: [{}],
-                ordered: false,
-                comment,
-                ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-                ...(task ? { task } : {}),
-                beforeWrite,
-            });
+            await stream({ ranges: [{}], ordered: false });
         }
         await buildIndexes();
         return;
@@ -803,17 +857,7 @@ async function copyOnce(env, request, choice, task) {
         if (spec.options.max !== undefined)
             capped.max = spec.options.max;
         await targetDb.createCollection(target.collection, { ...creatableOptions(spec), ...capped });
-        await stream({
-            source: sourceColl,
-            target: targetColl,
-            pipeline,
-            ranges: [{}],
-            ordered: true,
-            comment,
-            ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-            ...(task ? { task } : {}),
-            beforeWrite,
-        });
+        await stream({ ranges: [{}], ordered: true });
         await buildIndexes();
         return;
     }
@@ -857,32 +901,14 @@ async function copyOnce(env, request, choice, task) {
                 .toArray();
         }));
         if (await sourceColl.findOne({ _id: null }, { projection: { _id: 1 } })) {
-            await stream({
-                source: sourceColl,
-                target: targetColl,
-                pipeline: [{ $match: { _id: null } }, ...pipeline],
-                ranges: [{}],
-                ordered: false,
-                comment,
-                beforeWrite,
-            });
+            await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
         }
         task?.setProbe(undefined);
         return;
     }
     // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
     const ranges = await splitById(sourceColl, choice.parallelism, comment);
-    await stream({
-        source: sourceColl,
-        target: targetColl,
-        pipeline,
-        ranges,
-        ordered: false,
-        comment,
-        ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
-        ...(task ? { task } : {}),
-        beforeWrite,
-    });
+    await stream({ ranges, ordered: false });
     await buildIndexes();
 }
 function timeseriesOptions(ts) {
@@ -1276,7 +1302,6 @@ async function scanDatabase(r) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/masking/stages.ts
-
 
 /**
  * Masking rules as aggregation stages, run on the source inside the copy pipeline, so that no
@@ -1673,54 +1698,38 @@ function leafValues(path) {
         const v = fresh("w");
         const ref = `$$${v}`;
         const e = fresh("e");
-        let inner;
-        if (index === parts.length) {
-            inner = {
+        // Inside an array: the values of every element, concatenated.
+        const elements = arrayDepth < VERIFY_ARRAY_DEPTH
+            ? [
+                when({ $isArray: ref }, {
+                    $reduce: {
+                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
+                        initialValue: [],
+                        in: { $concatArrays: ["$$value", "$$this"] },
+                    },
+                }),
+            ]
+            : [];
+        const inner = index === parts.length
+            ? {
                 $switch: {
-                    branches: [
-                        when({ $eq: [{ $type: ref }, "missing"] }, []),
-                        ...(arrayDepth < VERIFY_ARRAY_DEPTH
-                            ? [
-                                when({ $isArray: ref }, {
-                                    $reduce: {
-                                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
-                                        initialValue: [],
-                                        in: { $concatArrays: ["$$value", "$$this"] },
-                                    },
-                                }),
-                            ]
-                            : []),
-                    ],
+                    branches: [when({ $eq: [{ $type: ref }, "missing"] }, []), ...elements],
                     default: [ref],
                 },
-            };
-        }
-        else {
-            inner = {
+            }
+            : {
                 $switch: {
                     branches: [
                         when({ $eq: [{ $type: ref }, "object"] }, walk(getField(parts[index] ?? "", ref), index + 1, 0)),
-                        ...(arrayDepth < VERIFY_ARRAY_DEPTH
-                            ? [
-                                when({ $isArray: ref }, {
-                                    $reduce: {
-                                        input: { $map: { input: ref, as: e, in: walk(`$$${e}`, index, arrayDepth + 1) } },
-                                        initialValue: [],
-                                        in: { $concatArrays: ["$$value", "$$this"] },
-                                    },
-                                }),
-                            ]
-                            : []),
+                        ...elements,
                     ],
                     default: [],
                 },
             };
-        }
         return { $let: { vars: { [v]: value }, in: inner } };
     };
     return walk("$$ROOT", 0, 0);
 }
-
 
 ;// CONCATENATED MODULE: ../../packages/core/src/masking/subset.ts
 
@@ -2204,32 +2213,6 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/mongo/server.ts
-async function serverVersion(client) {
-    const info = await client.db("admin").command({ buildInfo: 1 });
-    return info.versionArray ?? String(info.version).split(".").map(Number);
-}
-/** `$out` can write time-series collections from MongoDB 7.0.3. */
-async function server_serverSupportsTimeseriesOut(client) {
-    const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
-    return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
-}
-/**
- * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
- * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
- * falls back to its concurrency setting.
- */
-async function serverCores(client) {
-    try {
-        const info = await client.db("admin").command({ hostInfo: 1 });
-        const cores = Number(info.system?.numCores);
-        return Number.isFinite(cores) && cores > 0 ? cores : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/generations.ts
 
 
@@ -2287,8 +2270,6 @@ async function deleteGeneration(client, snapshotDatabase, g) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/restore.ts
-
-
 
 
 
@@ -2402,22 +2383,18 @@ async function restore_restoreSnapshot(req) {
             totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
-        const env = {
+        const env = await copyEnvironment({
             source: client,
             target: client,
             sameDeployment: true,
             policy,
             log,
             tag: lease.holder,
-            timeseriesOut: await serverSupportsTimeseriesOut(client),
-            ...(await coresOrFallback(client, req.concurrency, log)),
             concurrency: req.concurrency,
-            method: req.copyMethod ?? "auto",
-            rangeThresholdBytes: (req.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
             progress,
             guard,
-            ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-        };
+            ...copySettingsOf(req),
+        });
         const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
@@ -2491,14 +2468,13 @@ function describePlan(meta, plan, views, log) {
     log.info(`Snapshot of ${meta.source} taken ${meta.timestamp.toISOString()}${meta.generation ? ` (generation ${meta.generation})` : ""}: ` +
         `${plan.length} collections, ${plan.reduce((n, c) => n + c.documents, 0)} documents, ${views.length} views.`);
 }
-/** The target server's cores for sizing range copies; without hostInfo, the concurrency setting. */
-async function coresOrFallback(client, concurrency, log) {
-    const cores = await serverCores(client);
-    if (cores === undefined)
-        log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(methods/* MAX_RANGES */.yM, Math.max(2, concurrency))} ranges (from concurrency).`);
-    else
-        log.info(`The server has ${cores} cores.`);
-    return cores === undefined ? {} : { cores };
+/** The copy settings a restore or producer request carries, for {@link copyEnvironment}. */
+function copySettingsOf(req) {
+    return {
+        ...(req.copyMethod ? { method: req.copyMethod } : {}),
+        ...(req.rangeThresholdMb ? { rangeThresholdMb: req.rangeThresholdMb } : {}),
+        ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+    };
 }
 /** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
 async function planRestore(client, snapshotDatabase, meta) {
@@ -2584,9 +2560,6 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/producer.ts
-
-
-
 
 
 
@@ -2806,22 +2779,18 @@ async function produceSnapshot(req) {
                 totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
                 ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
             }).start();
-            const env = {
+            const env = await engine_copyEnvironment({
                 source: sourceClient,
                 target: client,
                 sameDeployment: !separate,
                 policy,
                 log,
                 tag: holder,
-                timeseriesOut: await server_serverSupportsTimeseriesOut(client),
-                ...(await coresOrFallback(client, req.concurrency, log)),
                 concurrency: req.concurrency,
-                method: req.copyMethod ?? "auto",
-                rangeThresholdBytes: (req.rangeThresholdMb ?? methods/* DEFAULT_RANGE_THRESHOLD_MB */.I8) * 1024 * 1024,
                 progress,
                 guard: () => lease.assertHeld(),
-                ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
-            };
+                ...copySettingsOf(req),
+            });
             results = await concurrency_mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
                 const r = await engine_copyCollection(env, {
                     source: { db: source, collection: spec.name },
@@ -3009,7 +2978,6 @@ function subsetAware(previous, policy) {
     const now = Object.keys(policy?.subset ?? {});
     return new Set([...before, ...now]);
 }
-
 
 // EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
 var snapshot_settings = __webpack_require__(1014);
