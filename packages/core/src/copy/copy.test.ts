@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import fc from "fast-check";
 import {
   Binary,
@@ -19,6 +21,7 @@ import {
 } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { dbHash } from "../../../../test/support/mongod";
+import { seedProduction } from "../../../../test/support/sample-data";
 import { consoleLog } from "../log";
 import { readCollectionSpec } from "../mongo/specs";
 import { targetPolicy } from "../names";
@@ -27,7 +30,10 @@ import { chooseMethod, type MethodFacts, rangesFor } from "./methods";
 import { formatDuration, formatProgress, Progress } from "./progress";
 import { rangeMatch, rangesFromSortedSample, splitById } from "./ranges";
 import { documentSequenceClass, insertRaw } from "./raw-insert";
+import { copyComment, stopStaleCopies } from "./stale";
 import { EXACT_BSON, streamCopy } from "./stream";
+
+const require = createRequire(import.meta.url);
 
 /** Documents whose _id is any BSON value, as the tests insert them. */
 type AnyIdDoc = { _id: unknown; [field: string]: unknown };
@@ -289,6 +295,58 @@ describe("copy engine: byte-identical by every method", () => {
     expect(spec?.options.collation).toMatchObject({ locale: "en", strength: 2 });
     expect(spec?.indexes.map((i) => i.name)).toEqual(["email_1"]);
   });
+});
+
+describe("stale server-side copies", () => {
+  it.each(["$out", "$merge"])(
+    "a killed client's %s keeps running on the server until stopStaleCopies stops it",
+    async (stage) => {
+      await seedProduction(one, "cp_stale_src", { scale: 250, abstractWords: 1_500, structure: false });
+      const total = await one.db("cp_stale_src").collection("pmStudy").countDocuments();
+      await one.db("cp_stale_dst").dropDatabase();
+      await one.db("cp_stale_dst").createCollection("pmStudy");
+      const comment = copyComment({ db: "cp_stale_dst", collection: "pmStudy" }, "a-killed-run");
+      const into =
+        stage === "$out"
+          ? { $out: { db: "cp_stale_dst", coll: "pmStudy" } }
+          : {
+              $merge: {
+                into: { db: "cp_stale_dst", coll: "pmStudy" },
+                on: "_id",
+                whenMatched: "fail",
+                whenNotMatched: "insert",
+              },
+            };
+      // A separate process, so that SIGKILL leaves the server with an operation nobody waits for.
+      const child = spawn(
+        process.execPath,
+        [
+          "-e",
+          `const { MongoClient } = require(${JSON.stringify(require.resolve("mongodb"))});
+         const c = new MongoClient(${JSON.stringify(inject("mongoStandaloneUri"))});
+         c.db("cp_stale_src").collection("pmStudy").aggregate([{ $addFields: { copied: true } }, ${JSON.stringify(into)}], { comment: ${JSON.stringify(comment)} }).toArray();`,
+        ],
+        { stdio: "ignore" },
+      );
+      const running = async () =>
+        (
+          await one
+            .db("admin")
+            .aggregate([{ $currentOp: {} }, { $match: { "command.comment": comment } }])
+            .toArray()
+        ).length;
+      const deadline = Date.now() + 30_000;
+      while ((await running()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      child.kill("SIGKILL");
+      const stopped = await stopStaleCopies(one, "cp_stale_dst", log);
+      expect(stopped).toBe(1);
+      expect(await running()).toBe(0);
+      // Stopped part-way: the operation did not get to copy everything.
+      const written = await one.db("cp_stale_dst").collection("pmStudy").estimatedDocumentCount();
+      expect(written).toBeLessThan(total);
+      expect(lines.join("\n")).toContain(`Stopping an unfinished copy from an earlier run: ${comment}`);
+    },
+  );
 });
 
 describe("the stream's two writers", () => {
