@@ -455,3 +455,24 @@ describe("constants in Extended JSON", () => {
     expect(meta?.masking).toMatchObject({ verified: true });
   });
 });
+
+describe("the shrink guard with subsets", () => {
+  it("does not compare a new subset with a full snapshot, but still catches a collapse under the same rules", async () => {
+    await seedPersonal(client, "mkg_prod", 40);
+    const plain = policyOf("masking:\n  rules:\n    people:\n      email: email\n");
+    await produce("mkg", { dataPolicy: plain });
+    // The first subset keeps 10 % of orders: far below "shrank by 50 %", and fine, because the rules changed.
+    const sampled = policyOf(
+      "masking:\n  rules:\n    people:\n      email: email\nsubset:\n  orders: { sample: 0.1 }\n",
+    );
+    const first = await produce("mkg", { dataPolicy: sampled });
+    expect(first.collections.find((c) => c.name === "orders")?.documents).toBeLessThan(40);
+    // Under the same rules, production collapsing is still refused.
+    await client
+      .db("mkg_prod")
+      .collection("people")
+      .deleteMany({ _id: { $gte: 5 } } as Document);
+    const error = await failureOf(produce("mkg", { dataPolicy: sampled }));
+    expect(error.message).toMatch(/people shrank from 40 to 5 documents/);
+  });
+});
