@@ -80,6 +80,15 @@ describe("pr-snapshots command line", () => {
 
   it("checks the target and --expect-sha before it connects (the server here does not exist)", async () => {
     const nowhere = { MONGODB_URI: "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=20000" };
+    const producer = await cli(
+      ["produce", "--source-database", "cz_prod", "--snapshot-database", "admin", "--db-prefix", "cz"],
+      nowhere,
+    );
+    expect(producer.code).toBe(3);
+    expect(producer.stderr).toMatch(
+      /Refusing to write to database "admin": it is protected \(a MongoDB system database\)/,
+    );
+    expect(producer.durationMs).toBeLessThan(10_000);
     for (const command of ["restore", "reset", "drop"]) {
       const refused = await cli([command, "--db-prefix", "cz", "--database", "cz_snapshot"], nowhere);
       expect(refused.code, command).toBe(3);

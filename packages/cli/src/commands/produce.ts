@@ -1,3 +1,5 @@
+import { assertWritableTarget } from "@pr-snapshots/core/names";
+import { producerPolicy } from "@pr-snapshots/core/snapshot/producer";
 import { runProducer } from "@pr-snapshots/core/snapshot/run";
 import { readProducerSettings } from "@pr-snapshots/core/snapshot/settings";
 import { CONFIG_OPTIONS, COPY_OPTIONS, type Command } from "../command";
@@ -22,6 +24,12 @@ export const produce: Command = {
   async run(ctx) {
     const common = await ctx.common();
     const settings = readProducerSettings(ctx.inputs, common);
+    // The one database the producer writes, checked before connecting (the producer checks again).
+    const { snapshotDatabase, sourceDatabase, protectedDatabases } = settings;
+    assertWritableTarget(
+      snapshotDatabase,
+      producerPolicy(snapshotDatabase, sourceDatabase, protectedDatabases),
+    );
     const uri = ctx.uri();
     const sourceUri = ctx.sourceUri();
     const report = await runProducer(
