@@ -10,11 +10,12 @@ import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { readPrRecords } from "@pr-snapshots/core/mongo/pr-records";
 import { isBookkeeping, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { MongoClient } from "mongodb";
 import { pullRequestEvent } from "../test/support/events";
 import { type CommentState, DEFAULT_BASE_SHA, GitHubStandIn } from "../test/support/github-stand-in";
-import { dbHash, type RunningMongo, startMongo } from "../test/support/mongod";
+import { dataHash, dbHash, type RunningMongo, startMongo } from "../test/support/mongod";
 import { producerRoles, pullRequestRoles } from "../test/support/permission-model";
 import { type ActionRun, DEFAULT_GITHUB_SHA, runAction } from "../test/support/run-action";
 import { SAMPLE_MASKING_CONFIG, seedProduction } from "../test/support/sample-data";
@@ -44,8 +45,13 @@ export interface DatabaseState {
   documents: number;
   source?: string;
   snapshotTimestamp?: Date;
-  /** Server-side hash of the data: equal hashes mean nothing was written. */
+  /**
+   * Server-side hash of the data and of the restore's record: equal hashes mean nothing that a
+   * lock protects was written (the writer lease and the lock record are bookkeeping).
+   */
   md5?: string;
+  /** enforce-lock's lock record in the database, when there is one. */
+  lockRecord?: boolean;
 }
 
 export interface SyncResult {
@@ -139,7 +145,10 @@ export async function startLifecycle(options: { scale?: number; masked?: boolean
     let documents = 0;
     for (const n of data) documents += await admin.db(DATABASE).collection(n).estimatedDocumentCount();
     const meta = await readPrMetadata(admin, DATABASE);
-    const { md5 } = await dbHash(admin, DATABASE);
+    const { lock } = await readPrRecords(admin, DATABASE);
+    const md5 = createHash("md5")
+      .update(`${await dataHash(admin, DATABASE)} ${JSON.stringify(meta ?? null)}`)
+      .digest("hex");
     return {
       exists: true,
       collections: data.length,
@@ -148,6 +157,7 @@ export async function startLifecycle(options: { scale?: number; masked?: boolean
       ...(meta ? { source: meta.source } : {}),
       ...(meta?.snapshotTimestamp ? { snapshotTimestamp: meta.snapshotTimestamp } : {}),
       md5,
+      ...(lock ? { lockRecord: lock.locked } : {}),
     };
   }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { kindOf, runKeyOf } from "../../packages/core/src/github/comments";
 import { pullRequestEvent } from "../support/events";
 import { GitHubStandIn, type LabelEvent, SECONDARY_RATE_LIMIT_BODY } from "../support/github-stand-in";
-import { dbHash, type RunningMongo, startMongo } from "../support/mongod";
+import { dataHash, type RunningMongo, startMongo } from "../support/mongod";
 import { type ActionRun, runAction } from "../support/run-action";
 import { mulberry32 } from "../support/sample-data";
 
@@ -117,7 +117,14 @@ async function exists(database: string): Promise<boolean> {
   return (await mongo.db(database).listCollections({}, { nameOnly: true }).toArray()).length > 0;
 }
 
-const hash = async (database: string) => (await dbHash(mongo, database)).md5;
+/**
+ * The data and the restore's `latest` record: what a lock protects. The lock record that
+ * enforce-lock keeps beside them is bookkeeping (tested on its own below).
+ */
+const hash = async (database: string) =>
+  `${await dataHash(mongo, database)} ${JSON.stringify(
+    await mongo.db(database).collection<{ _id: string }>("snapshot_metadata").findOne({ _id: "latest" }),
+  )}`;
 
 function openPr(labels: string[], more: { state?: "open" | "closed" } = {}): number {
   const number = pr();
@@ -507,6 +514,64 @@ describe("CONTRACT §3, row by row", () => {
     expect(r.outputs).toMatchObject({ "db-action": "drop", "db-executed": "false", initialized: "true" });
     expect(await exists(dbName(n))).toBe(true);
     expect(gh.commentsOn(n)[0]?.body).toContain("is being dropped by this workflow");
+  });
+});
+
+describe("the lock record (what a stale restore, reset or drop Job checks)", () => {
+  const lockRecord = (database: string) =>
+    mongo.db(database).collection<{ _id: string; at?: Date }>("snapshot_metadata").findOne({ _id: "lock" });
+  const databases = async () =>
+    (await mongo.db("admin").admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name);
+
+  it("written on lock-added and lock-removed, kept as it is while the state does not change", async () => {
+    const n = openPr([P, L]);
+    await seedDatabase(dbName(n), "seed");
+    const { headSha } = gh.pull(n);
+    expectOk(await enforce(event("labeled", n, { label: L })));
+    const locked = await lockRecord(dbName(n));
+    expect(locked).toMatchObject({ locked: true, sha: headSha });
+    expect(locked?.at).toBeInstanceOf(Date);
+
+    gh.pull(n).headSha = "c".repeat(40);
+    expectOk(await enforce(event("synchronize", n)));
+    expect(await lockRecord(dbName(n))).toEqual(locked);
+
+    gh.userLabels(n, { remove: [L] });
+    const r = await enforce(event("unlabeled", n, { label: L }));
+    expectOk(r);
+    expect(r.stdout).toMatch(/Recorded the lock state \(unlocked\) in /);
+    expect(await lockRecord(dbName(n))).toMatchObject({ locked: false, sha: "c".repeat(40) });
+  });
+
+  it("written whenever enforce-lock runs with the database present, e.g. closing a locked PR", async () => {
+    const n = openPr([P, U, L], { state: "closed" });
+    await seedDatabase(dbName(n), "snapshot");
+    expect(await lockRecord(dbName(n))).toBeNull();
+    const r = await enforce(event("closed", n));
+    expectOk(r);
+    expect(r.outputs["db-action"]).toBe("keep");
+    expect(await lockRecord(dbName(n))).toMatchObject({ locked: true, sha: gh.pull(n).headSha });
+  });
+
+  it("never creates the database to write it; a dry run writes nothing", async () => {
+    const n = openPr([P, L]);
+    const r = await enforce(event("labeled", n, { label: L }));
+    expectOk(r);
+    expect(r.stdout).toMatch(/No lock record: \S+ does not exist \(it is not created for one\)/);
+    expect(await databases()).not.toContain(dbName(n));
+
+    const m = openPr([P, L]);
+    await seedDatabase(dbName(m), "seed");
+    expectOk(await enforce(event("labeled", m, { label: L }), { inputs: { "dry-run": "true" } }));
+    expect(await lockRecord(dbName(m))).toBeNull();
+  });
+
+  it("not written when the database is dropped or reset (it would go with it)", async () => {
+    const n = openPr([P]);
+    await seedDatabase(dbName(n), "seed");
+    gh.pull(n).state = "closed";
+    expectOk(await enforce(event("closed", n)));
+    expect(await databases()).not.toContain(dbName(n));
   });
 });
 

@@ -81,6 +81,8 @@ describe("a pull request's whole lifecycle (the demo, asserted)", () => {
     expect(kinds(r)).toEqual(["lock-added", "preview"]);
     expect(r.comments.find((c) => kindOf(c.body) === "preview")?.body).toContain("🔒 locked by `persist-db`");
     expect(r.database.md5).toBe(restoredHash);
+    // What a stale restore Job (an Argo CD hook run again) checks before it writes.
+    expect(r.database.lockRecord).toBe(true);
   });
 
   it("3. use-snapshot removed while locked: put back, with an explanation", async () => {

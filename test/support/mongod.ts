@@ -116,3 +116,15 @@ export async function dbHash(
   const res = await client.db(database).command({ dbHash: 1 });
   return { md5: String(res.md5), collections: res.collections as Record<string, string> };
 }
+
+/**
+ * The server's hash of a PR database's data: every collection except our bookkeeping (the
+ * writer lease comes and goes, and the lock and applied records are not data).
+ */
+export async function dataHash(client: MongoClient, database: string): Promise<string> {
+  const names = (await client.db(database).listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => String(c.name))
+    .filter((n) => n !== "pr_snapshots_lease" && n !== "snapshot_metadata");
+  const res = await client.db(database).command({ dbHash: 1, collections: names });
+  return String(res.md5);
+}

@@ -27,7 +27,7 @@ const workflows = [
   ...files(".github/workflows", (n) => /\.ya?ml$/.test(n)),
   // Kubernetes manifests and config files are checked elsewhere.
   ...files("examples", (n) => /\.ya?ml$/.test(n)).filter(
-    (f) => !f.includes("/k8s/") && !f.endsWith("pr-snapshots.yml"),
+    (f) => !f.includes("/k8s/") && !f.includes("/gitops-repo/") && !f.endsWith("pr-snapshots.yml"),
   ),
 ];
 const actions = files("actions", (n) => n === "action.yml");

@@ -40198,7 +40198,11 @@ function readCopySettings(inputs) {
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
     };
 }
-function readRestoreSettings(inputs, common, prNumber) {
+/**
+ * The PR database from `database` or `<prefix>_pr_<pr-number>`, checked against the target
+ * rules here, before any connection is opened: a refused name fails at once, naming the rule.
+ */
+function readPrTargetSettings(inputs, common, prNumber) {
     const { config, prefix } = common;
     if (!prefix)
         throw new UserError('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
@@ -40209,9 +40213,10 @@ function readRestoreSettings(inputs, common, prNumber) {
             ? prDatabaseName(prefix, prNumber)
             : undefined;
     if (!database) {
-        throw new UserError('Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".');
+        throw new UserError('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    assertWritableTarget(database, policy);
     return {
         database,
         snapshotDatabase,
@@ -40219,12 +40224,18 @@ function readRestoreSettings(inputs, common, prNumber) {
         waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
             config.restore?.waitTimeoutSeconds ??
             360,
+        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
+    };
+}
+function readRestoreSettings(inputs, common, prNumber) {
+    const { config } = common;
+    return {
+        ...readPrTargetSettings(inputs, common, prNumber),
         pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
             config.restore?.pollIntervalSeconds ??
             30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
-        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         ...readCopySettings(inputs),
     };
@@ -41329,7 +41340,7 @@ async function readLivePullRequest(github, inputs) {
     }
 }
 async function connect(uri, database, log) {
-    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(72381)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3112));
+    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(92602)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6363));
     return openPrDatabase(uri, database, log);
 }
 async function nothingChangedIfFails(promise) {
@@ -41459,6 +41470,26 @@ function planSteps(x, outputs, notes) {
             run: async () => {
                 await addLabel(github, event.repo, event.number, add);
                 return { done: `added label "${add}" back to ${where}`, changed: true };
+            },
+        });
+    }
+    // The lock record lets a stale restore/reset/drop Job (an Argo CD hook that runs again) see
+    // the lock; it goes with the database when that is dropped, so it is written only when kept.
+    if (mongo && decision.dbAction !== "drop" && decision.dbAction !== "reset") {
+        const locked = pr.labels.includes(names.lock);
+        steps.push({
+            plan: `record the lock state (${locked ? "locked" : "unlocked"}) in ${database}`,
+            run: async () => {
+                const outcome = await mongo.recordLock(inputs.policy, { locked, sha: pr.headSha }, inputs.waitTimeoutSeconds * 1000);
+                const state = locked ? "locked" : "unlocked";
+                return outcome === "written"
+                    ? { done: `recorded the lock state (${state}) in ${database}`, changed: true }
+                    : outcome === "unchanged"
+                        ? { done: `the lock record in ${database} already says ${state}`, changed: false }
+                        : {
+                            done: `no lock record: ${database} does not exist (it is not created for one)`,
+                            changed: false,
+                        };
             },
         });
     }

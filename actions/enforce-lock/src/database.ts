@@ -1,6 +1,7 @@
 import { type LockDatabaseState, lockDatabaseState } from "@pr-snapshots/core/lock/database-state";
 import type { Log } from "@pr-snapshots/core/log";
 import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import { type LockRecordOutcome, writeLockRecord } from "@pr-snapshots/core/mongo/pr-records";
 import { databaseExists, dropTargetDatabase, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import type { TargetPolicy } from "@pr-snapshots/core/names";
 import type { MongoClient } from "mongodb";
@@ -13,6 +14,12 @@ export interface PrDatabase {
   state(): Promise<LockDatabaseState>;
   /** Drops the database holding the one-writer lease (waits up to `waitMs` for another writer). */
   drop(policy: TargetPolicy, what: "drop" | "reset", waitMs: number): Promise<{ existed: boolean }>;
+  /** Records the lock label's state in the database, if it exists (never creates it). */
+  recordLock(
+    policy: TargetPolicy,
+    lock: { locked: boolean; sha: string },
+    waitMs: number,
+  ): Promise<LockRecordOutcome>;
   close(): Promise<void>;
 }
 
@@ -24,6 +31,7 @@ export async function openPrDatabase(uri: string, database: string, log: Log): P
       return lockDatabaseState(exists, exists ? await readPrMetadata(client, database) : undefined);
     },
     drop: (policy, what, waitMs) => dropTargetDatabase(client, database, policy, log, { what, waitMs }),
+    recordLock: (policy, lock, waitMs) => writeLockRecord(client, database, policy, lock, log, { waitMs }),
     close: () => client.close(),
   };
 }

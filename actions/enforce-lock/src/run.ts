@@ -244,6 +244,31 @@ function planSteps(x: Execution, outputs: Outputs, notes: { comment?: string }):
     });
   }
 
+  // The lock record lets a stale restore/reset/drop Job (an Argo CD hook that runs again) see
+  // the lock; it goes with the database when that is dropped, so it is written only when kept.
+  if (mongo && decision.dbAction !== "drop" && decision.dbAction !== "reset") {
+    const locked = pr.labels.includes(names.lock);
+    steps.push({
+      plan: `record the lock state (${locked ? "locked" : "unlocked"}) in ${database}`,
+      run: async () => {
+        const outcome = await mongo.recordLock(
+          inputs.policy,
+          { locked, sha: pr.headSha },
+          inputs.waitTimeoutSeconds * 1000,
+        );
+        const state = locked ? "locked" : "unlocked";
+        return outcome === "written"
+          ? { done: `recorded the lock state (${state}) in ${database}`, changed: true }
+          : outcome === "unchanged"
+            ? { done: `the lock record in ${database} already says ${state}`, changed: false }
+            : {
+                done: `no lock record: ${database} does not exist (it is not created for one)`,
+                changed: false,
+              };
+      },
+    });
+  }
+
   if ((decision.dbAction === "drop" || decision.dbAction === "reset") && mongo) {
     steps.push({
       plan: `drop database ${database} (${decision.dbAction})`,

@@ -40794,7 +40794,7 @@ async function readFacts(inputs, log) {
     if (!inputs.uri)
         return {};
     try {
-        const { readSnapshotFacts } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(74130), __nccwpck_require__.e(78712)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
+        const { readSnapshotFacts } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(74130), __nccwpck_require__.e(12545)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
         return await readSnapshotFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
     }
     catch (error) {

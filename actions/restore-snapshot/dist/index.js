@@ -70116,7 +70116,11 @@ function readCopySettings(inputs) {
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
     };
 }
-function readRestoreSettings(inputs, common, prNumber) {
+/**
+ * The PR database from `database` or `<prefix>_pr_<pr-number>`, checked against the target
+ * rules here, before any connection is opened: a refused name fails at once, naming the rule.
+ */
+function readPrTargetSettings(inputs, common, prNumber) {
     const { config, prefix } = common;
     if (!prefix)
         throw new errors/* UserError */.yo('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
@@ -70127,9 +70131,10 @@ function readRestoreSettings(inputs, common, prNumber) {
             ? (0,names/* prDatabaseName */.rx)(prefix, prNumber)
             : undefined;
     if (!database) {
-        throw new errors/* UserError */.yo('Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".');
+        throw new errors/* UserError */.yo('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    (0,names/* assertWritableTarget */.Sf)(database, policy);
     return {
         database,
         snapshotDatabase,
@@ -70137,12 +70142,18 @@ function readRestoreSettings(inputs, common, prNumber) {
         waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
             config.restore?.waitTimeoutSeconds ??
             360,
+        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
+    };
+}
+function readRestoreSettings(inputs, common, prNumber) {
+    const { config } = common;
+    return {
+        ...readPrTargetSettings(inputs, common, prNumber),
         pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
             config.restore?.pollIntervalSeconds ??
             30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
-        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         ...readCopySettings(inputs),
     };
@@ -70205,7 +70216,7 @@ function readProducerSettings(inputs, common) {
     };
 }
 /** The restore that these settings describe (the action and the command line run the same one). */
-function restoreRequest(s, common, client, log) {
+function settings_restoreRequest(s, common, client, log) {
     return {
         client,
         log,
@@ -71737,19 +71748,19 @@ function isBookkeeping(collection) {
  * bookkeeping alone does not count (a lease taken by a drop, a lock record), unless it holds a
  * restore's (or the application's) `latest` record.
  */
-async function databaseExists(client, database) {
+async function target_databaseExists(client, database) {
     const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
     if (names.some((n) => !isBookkeeping(n)))
         return true;
     if (!names.includes(METADATA_COLLECTION))
         return false;
-    return (await readPrMetadata(client, database)) !== undefined;
+    return (await target_readPrMetadata(client, database)) !== undefined;
 }
 /**
  * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time, whoever starts
  * it. Taking the lease is itself a write into the database, so the target rules come first.
  */
-async function acquireWriterLease(o) {
+async function target_acquireWriterLease(o) {
     (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
     return acquireLease({
         collection: o.client.db(o.database).collection(LEASE_COLLECTION),
@@ -71767,19 +71778,20 @@ async function acquireWriterLease(o) {
  * Drops a PR database after the name check, holding the writer lease; dropping one that does not
  * exist is not an error. The lease document goes with the database, which is what releases it.
  */
-async function dropTargetDatabase(client, database, policy, log, options = {}) {
+async function target_dropTargetDatabase(client, database, policy, log, options = {}) {
     assertWritableTarget(database, policy);
-    const existed = await databaseExists(client, database);
-    const lease = await acquireWriterLease({
-        client,
-        database,
-        policy,
-        log,
-        what: options.what ?? "drop",
-        waitMs: options.waitMs ?? 360_000,
-        ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
-        ...(options.owner ? { owner: options.owner } : {}),
-    });
+    const existed = await target_databaseExists(client, database);
+    const lease = options.lease ??
+        (await target_acquireWriterLease({
+            client,
+            database,
+            policy,
+            log,
+            what: options.what ?? "drop",
+            waitMs: options.waitMs ?? 360_000,
+            ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+            ...(options.owner ? { owner: options.owner } : {}),
+        }));
     try {
         // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
         await stopStaleCopies(client, database, log);
@@ -71789,12 +71801,13 @@ async function dropTargetDatabase(client, database, policy, log, options = {}) {
         await client.db(database).dropDatabase();
     }
     finally {
-        await lease.release().catch(() => { });
+        if (!options.lease)
+            await lease.release().catch(() => { });
     }
     log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
     return { existed };
 }
-async function readPrMetadata(client, database) {
+async function target_readPrMetadata(client, database) {
     const doc = await client
         .db(database)
         .collection(METADATA_COLLECTION)
@@ -71867,7 +71880,7 @@ function validateMetadata(meta, snapshotDatabase) {
  * plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
  * largest first, retries) → views → verify → the PR database's metadata document, written last.
  */
-async function restoreSnapshot(req) {
+async function restore_restoreSnapshot(req) {
     const started = Date.now();
     const { client, log, target } = req;
     (0,names/* assertWritableTarget */.Sf)(target, req.policy);
@@ -71913,15 +71926,16 @@ async function restoreSnapshot(req) {
         };
     }
     // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
-    const lease = await acquireWriterLease({
-        client,
-        database: target,
-        policy,
-        log,
-        what: "restore",
-        waitMs: req.waitTimeoutMs,
-        ttlMs: (req.leaseSeconds ?? 60) * 1000,
-    });
+    const lease = req.lease ??
+        (await target_acquireWriterLease({
+            client,
+            database: target,
+            policy,
+            log,
+            what: "restore",
+            waitMs: req.waitTimeoutMs,
+            ttlMs: (req.leaseSeconds ?? 60) * 1000,
+        }));
     let progress;
     try {
         // While this run waited for the lease, a newer snapshot may have been published: copy that one.
@@ -72029,7 +72043,8 @@ async function restoreSnapshot(req) {
     }
     finally {
         progress?.stop();
-        await lease.release().catch(() => { });
+        if (!req.lease)
+            await lease.release().catch(() => { });
     }
 }
 function reportBase(req, meta) {
@@ -72108,6 +72123,12 @@ async function createVerifiedView(client, policy, target, v) {
 
 
 
+
+
+
+
+
+
 /**
  * Connecting and running the producer or the restore: the same for the GitHub Actions and the
  * command line. Connection pools leave room for every collection copied at once plus the
@@ -72127,7 +72148,109 @@ async function runProducer(c, settings, common, log) {
     });
 }
 async function runRestore(c, settings, common, log) {
-    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
+    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restore_restoreSnapshot(settings_restoreRequest(settings, common, client, log)));
+}
+/**
+ * restore, reset (drop, so that the application seeds fresh data) or drop one PR database, as
+ * the command line's Jobs do. With `expectSha` the run is a decision's Job: it takes the
+ * one-writer lease first, reads the database's lock and applied records under it, and skips or
+ * refuses as {@link judgeExpectedRun} says; after a restore or reset it records what it applied.
+ */
+async function runPrCommand(c, command, settings, common, log, expectSha) {
+    const { database, policy } = settings;
+    assertWritableTarget(database, policy);
+    if (command === "restore" && !("concurrency" in settings))
+        throw new Error("restore needs the restore settings (readRestoreSettings)");
+    const maxPoolSize = "concurrency" in settings ? poolFor(settings.concurrency) : undefined;
+    return withMongo({ uri: c.uri, log, appName: c.appName, ...(maxPoolSize ? { maxPoolSize } : {}) }, (client) => expectSha === undefined
+        ? unguarded(client, command, settings, common, log)
+        : guarded(client, command, settings, common, log, expectSha));
+}
+async function unguarded(client, command, s, common, log) {
+    const base = { command, database: s.database };
+    if (command === "restore") {
+        const restore = await restoreSnapshot(restoreRequest(s, common, client, log));
+        return { ...base, outcome: restore.dryRun ? "dry-run" : "done", restore };
+    }
+    if (common.dryRun) {
+        const existed = await databaseExists(client, s.database);
+        log.info(`Dry run: would drop ${s.database} (${command}); it ${existed ? "exists" : "does not exist"}.`);
+        return { ...base, outcome: "dry-run", existed };
+    }
+    const { existed } = await dropTargetDatabase(client, s.database, s.policy, log, {
+        what: command,
+        waitMs: s.waitTimeoutSeconds * 1000,
+        ttlMs: s.leaseSeconds * 1000,
+    });
+    return { ...base, outcome: "done", existed };
+}
+async function guarded(client, command, s, common, log, expectSha) {
+    const { database, policy } = s;
+    const judge = async () => {
+        const exists = await databaseExists(client, database);
+        const state = lockDatabaseState(exists, exists ? await readPrMetadata(client, database) : undefined);
+        return judgeExpectedRun({
+            command,
+            expectSha,
+            database,
+            initialized: state.initialized,
+            ...(await readPrRecords(client, database)),
+        });
+    };
+    const base = { command, database, expectSha };
+    if (common.dryRun) {
+        const verdict = await judge();
+        log.info(`Dry run: ${verdict.run} — ${verdict.reason}`);
+        return { ...base, outcome: "dry-run", verdict: verdict.run };
+    }
+    const leaseFor = (what) => acquireWriterLease({
+        client,
+        database,
+        policy,
+        log,
+        what,
+        waitMs: s.waitTimeoutSeconds * 1000,
+        ttlMs: s.leaseSeconds * 1000,
+    });
+    const lease = await leaseFor(command);
+    let held = true;
+    try {
+        const verdict = await judge();
+        if (verdict.run === "skip") {
+            log.info(verdict.reason);
+            return { ...base, outcome: "already-applied", verdict: verdict.run };
+        }
+        if (verdict.run === "refuse")
+            throw new RefusedError(verdict.reason);
+        log.info(`Proceeding: ${verdict.reason}.`);
+        if (command === "restore") {
+            const restore = await restoreSnapshot({
+                ...restoreRequest(s, common, client, log),
+                lease,
+            });
+            await writeAppliedRecord(client, database, policy, lease, { sha: expectSha, command });
+            return { ...base, outcome: "done", verdict: verdict.run, restore };
+        }
+        const { existed } = await dropTargetDatabase(client, database, policy, log, { what: command, lease });
+        // The lease document went with the database.
+        held = false;
+        if (command === "reset") {
+            // Recorded in the (now otherwise empty) database, under a fresh lease: the record alone does
+            // not count as data, so the application still seeds it on its next start.
+            const again = await leaseFor(command);
+            try {
+                await writeAppliedRecord(client, database, policy, again, { sha: expectSha, command });
+            }
+            finally {
+                await again.release().catch(() => { });
+            }
+        }
+        return { ...base, outcome: "done", verdict: verdict.run, existed };
+    }
+    finally {
+        if (held)
+            await lease.release().catch(() => { });
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/gantt.ts

@@ -28915,7 +28915,7 @@ function escapeRegExp(text) {
 /* harmony export */   Wf: () => (/* binding */ readProducerSettings),
 /* harmony export */   m_: () => (/* binding */ produceRequest)
 /* harmony export */ });
-/* unused harmony exports readCopySettings, readRestoreSettings, readTargetPolicy, MIN_SALT_LENGTH, restoreRequest */
+/* unused harmony exports readCopySettings, readPrTargetSettings, readRestoreSettings, readTargetPolicy, MIN_SALT_LENGTH, restoreRequest */
 /* harmony import */ var _copy_methods__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1296);
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9179);
 /* harmony import */ var _masking_policy__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9463);
@@ -28931,7 +28931,11 @@ function readCopySettings(inputs) {
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
     };
 }
-function readRestoreSettings(inputs, common, prNumber) {
+/**
+ * The PR database from `database` or `<prefix>_pr_<pr-number>`, checked against the target
+ * rules here, before any connection is opened: a refused name fails at once, naming the rule.
+ */
+function readPrTargetSettings(inputs, common, prNumber) {
     const { config, prefix } = common;
     if (!prefix)
         throw new UserError('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
@@ -28942,9 +28946,10 @@ function readRestoreSettings(inputs, common, prNumber) {
             ? prDatabaseName(prefix, prNumber)
             : undefined;
     if (!database) {
-        throw new UserError('Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".');
+        throw new UserError('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    assertWritableTarget(database, policy);
     return {
         database,
         snapshotDatabase,
@@ -28952,12 +28957,18 @@ function readRestoreSettings(inputs, common, prNumber) {
         waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
             config.restore?.waitTimeoutSeconds ??
             360,
+        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
+    };
+}
+function readRestoreSettings(inputs, common, prNumber) {
+    const { config } = common;
+    return {
+        ...readPrTargetSettings(inputs, common, prNumber),
         pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
             config.restore?.pollIntervalSeconds ??
             30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
-        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         ...readCopySettings(inputs),
     };
@@ -33264,7 +33275,7 @@ const CONFIRMATION = "refresh-snapshot";
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(69923)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(77852)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33306,7 +33317,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(69923)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(77852)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

@@ -66668,7 +66668,6 @@ var __webpack_exports__ = {};
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  d: () => (/* binding */ EXIT),
   R: () => (/* binding */ exitCodeFor)
 });
 
@@ -69910,6 +69909,230 @@ function checkInputsBeforeConfig(inputs) {
     inputs.boolean("dry-run", false);
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/args.ts
+
+
+/** Secrets are never flags: arguments are visible to every process on the machine. */
+const SECRET_OPTIONS = {
+    "mongodb-uri": "MONGODB_URI",
+    "source-uri": "PR_SNAPSHOTS_SOURCE_URI",
+    "mask-salt": "PR_SNAPSHOTS_MASK_SALT",
+};
+/**
+ * `pr-snapshots <command> [options]`, parsed with node:util's parseArgs against the command's own
+ * options (strict: an unknown option, a missing value or a stray argument is a usage error).
+ * Booleans are flags (`--dry-run`, `--no-dry-run`); their environment variables take true/false.
+ */
+function parseCommandLine(argv, commands) {
+    const [first, ...rest] = argv;
+    const names = [...commands.keys()].join(", ");
+    if (first === undefined)
+        return { kind: "usage", exitCode: 2 };
+    if (first === "--help" || first === "-h" || first === "help") {
+        const about = rest[0] === undefined ? undefined : commands.get(rest[0]);
+        if (rest[0] !== undefined && !about)
+            throw new errors/* UserError */.yo(`Unknown command "${rest[0]}". Commands: ${names}.`);
+        return about ? { kind: "help", command: about } : { kind: "usage", exitCode: 0 };
+    }
+    if (first.startsWith("-"))
+        throw new errors/* UserError */.yo(`The command comes first: pr-snapshots <command> [options], got "${first}". Commands: ${names}.`);
+    const command = commands.get(first);
+    if (!command)
+        throw new errors/* UserError */.yo(`Unknown command "${first}". Commands: ${names}.`);
+    const given = optionNames(rest);
+    for (const name of given) {
+        const variable = SECRET_OPTIONS[name];
+        if (variable)
+            throw new errors/* UserError */.yo(`Pass ${name} in the ${variable} environment variable, not as a flag: arguments are visible to every process on the machine.`);
+    }
+    const options = {
+        help: { type: "boolean", short: "h" },
+        json: { type: "boolean" },
+    };
+    for (const o of command.options)
+        options[o.name] = { type: o.boolean ? "boolean" : "string" };
+    const unknown = given.filter((n) => !(n in options) && !(n.startsWith("no-") && n.slice(3) in options));
+    if (unknown.length)
+        throw new errors/* UserError */.yo(`Unknown option(s) for ${command.name}: ${unknown.map((u) => `--${u}`).join(", ")}. Run "pr-snapshots ${command.name} --help".`);
+    let values;
+    try {
+        ({ values } = (0,external_node_util_.parseArgs)({
+            args: [...rest],
+            options,
+            strict: true,
+            allowPositionals: false,
+            allowNegative: true,
+        }));
+    }
+    catch (error) {
+        throw new errors/* UserError */.yo(`${error.message} Run "pr-snapshots ${command.name} --help".`);
+    }
+    if (values.help === true)
+        return { kind: "help", command };
+    const flags = {};
+    for (const [name, value] of Object.entries(values)) {
+        if (name === "help" || name === "json" || value === undefined)
+            continue;
+        flags[name] = String(value);
+    }
+    return { kind: "run", command, flags, json: values.json === true };
+}
+/** The option names on a command line, whatever their values (non-strict parse). */
+function optionNames(args) {
+    const { tokens = [] } = (0,external_node_util_.parseArgs)({ args: [...args], strict: false, allowPositionals: true, tokens: true });
+    return tokens.flatMap((t) => (t.kind === "option" && t.rawName.startsWith("--") ? [t.name] : []));
+}
+function envName(input) {
+    return `PR_SNAPSHOTS_${input.toUpperCase().replace(/-/g, "_")}`;
+}
+/** Inputs from flags, then PR_SNAPSHOTS_<NAME> variables; the URI also from MONGODB_URI. */
+function cliInputs(flags, env) {
+    return (name) => {
+        if (flags[name] !== undefined)
+            return flags[name] ?? "";
+        const fromEnv = env[envName(name)];
+        if (fromEnv !== undefined)
+            return fromEnv;
+        if (name === "mongodb-uri")
+            return env.MONGODB_URI ?? "";
+        return "";
+    };
+}
+
+;// CONCATENATED MODULE: ./src/command.ts
+const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unavailable: 4 };
+// ---- option lists shared by several commands (the same names as the action inputs) ----
+const CONFIG_OPTIONS = [
+    { name: "config", text: "config file (default .github/pr-snapshots.yml when present)" },
+    {
+        name: "db-prefix",
+        text: "database prefix: PR databases are <prefix>_pr_<N>, the snapshot <prefix>_snapshot",
+    },
+    { name: "snapshot-database", text: "snapshot database (default <prefix>_snapshot)" },
+    { name: "source-database", text: "production database (always protected)" },
+    { name: "protected-databases", text: "comma-separated databases that may never be written" },
+    { name: "dry-run", text: "show the plan, write nothing", boolean: true },
+];
+const COPY_OPTIONS = [
+    { name: "concurrency", text: "collections copied at the same time (default 4)" },
+    { name: "max-time-seconds", text: "server-side time limit per collection copy (default none)" },
+    {
+        name: "allow-privileged-credentials",
+        text: "proceed even if the credentials can write production",
+        boolean: true,
+    },
+    {
+        name: "copy-method",
+        text: "auto (default), out, ranges or stream: how each collection is copied (see README)",
+    },
+    {
+        name: "range-threshold-mb",
+        text: "collections at least this large are copied as parallel _id ranges (default 128)",
+    },
+    { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
+];
+/** The PR database a restore, reset or drop writes, and the stale-Job check. */
+const PR_TARGET_OPTIONS = [
+    { name: "pr-number", text: "pull request number: the target is <prefix>_pr_<N>" },
+    { name: "database", text: "target database instead of <prefix>_pr_<N>" },
+    { name: "allowed-targets", text: "regular expressions (one per line) a target must match in full" },
+    {
+        name: "expect-sha",
+        text: "the commit this Job was made for: skip if already applied, refuse (exit 3) if the database is locked",
+    },
+    {
+        name: "wait-timeout-seconds",
+        text: "how long to wait for another run writing the same database (and, restore, for a snapshot; default 360)",
+    },
+    { name: "lease-seconds", text: "one-writer lease lifetime, renewed while running (default 60)" },
+];
+
+;// CONCATENATED MODULE: ./src/help.ts
+function usage(commands) {
+    return [
+        "Usage: pr-snapshots <command> [options]",
+        "",
+        "Commands:",
+        ...[...commands].map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+        "",
+        "Every option can also be given as an environment variable PR_SNAPSHOTS_<OPTION>, e.g.",
+        "PR_SNAPSHOTS_SOURCE_DATABASE=shop_prod. The connection string is read only from MONGODB_URI",
+        "(or PR_SNAPSHOTS_MONGODB_URI), never from a flag, so that it never shows in process listings;",
+        "production on another deployment likewise only from PR_SNAPSHOTS_SOURCE_URI (produce).",
+        "",
+        "  --json      print the final report as JSON on stdout (logs go to stderr)",
+        "  --help      this text, or `pr-snapshots <command> --help` for a command's options",
+        "",
+        "Jobs made for one decision (Argo CD hooks) pass --expect-sha <commit>: restore and reset then",
+        "do nothing when the database already had that command for that commit, and restore, reset",
+        "and drop refuse (exit 3) when the database is locked and holds data.",
+        "",
+        "Exit codes:",
+        "  0  done (or already done for this commit: nothing to do)",
+        "  1  failed unexpectedly (see the log)",
+        "  2  invalid usage, input or configuration: nothing was changed",
+        "  3  refused for safety (protected target, locked database, over-privileged credentials, sanity guard): nothing was changed",
+        "  4  not available in time: no complete snapshot appeared, or another run kept the database busy, within the wait timeout",
+    ].join("\n");
+}
+function commandUsage(c) {
+    return [
+        `Usage: pr-snapshots ${c.name} [options]`,
+        "",
+        c.summary,
+        "",
+        "Options (or PR_SNAPSHOTS_<OPTION> environment variables; MONGODB_URI for the connection string):",
+        ...c.options.map((o) => `  --${o.name.padEnd(30)} ${o.text}`),
+        `  --${"json".padEnd(30)} print the report as JSON on stdout`,
+        `  --${"help".padEnd(30)} this text`,
+    ].join("\n");
+}
+
+;// CONCATENATED MODULE: ../core/src/lock/stale-job.ts
+
+const SHA = /^[0-9a-f]{7,40}$/;
+/** A commit id as the workflow passes it (full or abbreviated hex), normalised to lower case. */
+function parseExpectSha(value, source = "--expect-sha") {
+    const sha = value.trim().toLowerCase();
+    if (!SHA.test(sha)) {
+        throw new errors/* UserError */.yo(`${source} must be a git commit id (7 to 40 hexadecimal digits), got "${value}". ` +
+            "Pass the pull request's head commit, e.g. detect-labels' head-sha output.");
+    }
+    return sha;
+}
+/**
+ * Same commit and command as the last one applied: nothing to do (a PreSync hook runs on every
+ * sync, so this is the normal case, and it must not wipe what the preview wrote since). Locked
+ * and initialized: refuse, whatever the Job says, because the lock came later than any decision
+ * that could have made this Job. A locked database that is not initialized is still filled: a
+ * PR opened with both labels gets its first copy (CONTRACT §3 "P, L, not init").
+ */
+function judgeExpectedRun(f) {
+    const { command, expectSha, database } = f;
+    if (command !== "drop" && f.applied && f.applied.sha === expectSha && f.applied.command === command) {
+        return {
+            run: "skip",
+            reason: `${database} already had this ${command} for commit ${stale_job_short(expectSha)} (at ${f.applied.at.toISOString()}): ` +
+                "nothing to do. A PreSync Job runs again on every sync; only a new decision (a new commit or a label change) writes the database again.",
+        };
+    }
+    if (f.lock?.locked && f.initialized) {
+        return {
+            run: "refuse",
+            reason: `Refusing to ${command} ${database}: it is locked (lock recorded at ${f.lock.at.toISOString()} for commit ${stale_job_short(f.lock.sha)}), ` +
+                `so this ${command} for commit ${stale_job_short(expectSha)} is stale. Nothing was changed. ` +
+                "Remove the lock label from the pull request first if the database should change.",
+        };
+    }
+    const lockNote = f.lock?.locked ? " (locked, but it holds no data yet: first deploy)" : "";
+    return { run: "proceed", reason: `${command} ${database} for commit ${stale_job_short(expectSha)}${lockNote}` };
+}
+function stale_job_short(sha) {
+    return sha.slice(0, 7);
+}
+
 ;// CONCATENATED MODULE: ../core/src/copy/methods.ts
 /**
  * Which of the three ways to copy a collection the engine uses. Pure: the engine reads the
@@ -69999,6 +70222,30 @@ function mb(bytes) {
     return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
+;// CONCATENATED MODULE: ../core/src/lock/database-state.ts
+/**
+ * From the restore's metadata document (CONTRACT §5): a complete restore means snapshot data;
+ * a metadata document from another source (e.g. an application writing `source: "seed"`)
+ * means not; no document means unknown, so the lock falls back to reverting label changes.
+ */
+function lockDatabaseState(exists, metadata) {
+    const restoring = exists && metadata?.status === "restoring";
+    const timestamp = metadata?.snapshotTimestamp;
+    return {
+        exists,
+        initialized: exists && !restoring,
+        restoring,
+        ...(exists && metadata && !restoring ? { lockedSnapshot: metadata.source === "snapshot" } : {}),
+        ...(exists && timestamp instanceof Date ? { snapshotTimestamp: timestamp } : {}),
+    };
+}
+/** Without mongodb-uri the database is assumed to exist and nothing is known about its data. */
+const ASSUMED_DATABASE_STATE = {
+    exists: true,
+    initialized: true,
+    restoring: false,
+};
+
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
 var lib = __nccwpck_require__(2257);
 ;// CONCATENATED MODULE: ../core/src/mongo/client.ts
@@ -70033,7 +70280,7 @@ async function connectMongo(options) {
     }
 }
 /** Connects, runs `fn`, and always closes the connection. */
-async function withMongo(options, fn) {
+async function client_withMongo(options, fn) {
     const client = await connectMongo(options);
     try {
         return await fn(client);
@@ -70064,6 +70311,299 @@ function firstLine(text) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../core/src/copy/stale.ts
+
+const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
+function copyComment(target, tag) {
+    return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
+}
+/**
+ * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
+ * replace or fill a collection a later run has already copied. Stop such leftovers before
+ * copying again (only the caller's own operations are visible without extra privileges, which
+ * is enough: every run of one PR database uses the same credentials).
+ */
+async function stopStaleCopies(client, targetDb, log, exceptTag) {
+    const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
+    const find = async () => (await client
+        .db("admin")
+        .aggregate([
+        { $currentOp: { allUsers: false, idleConnections: false } },
+        { $match: { "command.comment": { $regex: pattern } } },
+    ])
+        .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
+    const stale = await find();
+    for (const op of stale) {
+        log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
+        await client
+            .db("admin")
+            .command({ killOp: 1, op: op.opid })
+            .catch(() => { });
+    }
+    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+        await new Promise((r) => setTimeout(r, 200));
+    return stale.length;
+}
+
+;// CONCATENATED MODULE: ../core/src/mongo/lease.ts
+
+async function acquireLease(r) {
+    const sleep = r.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const started = Date.now();
+    let lastNotice = 0;
+    for (;;) {
+        if (await tryTake(r))
+            break;
+        const current = await r.collection.findOne({ _id: r.id });
+        if (!current)
+            continue; // released between the two reads: try again at once
+        const waited = Date.now() - started;
+        if (waited >= r.waitMs) {
+            throw new errors/* BusyError */.qB(r.busyMessage?.(current, waited) ??
+                `${capitalise(r.subject)} is still being written by ${describeHolder(current)} after waiting ${Math.round(waited / 1000)}s. ` +
+                    "Nothing was changed. Run again once it has finished, or raise wait-timeout-seconds.");
+        }
+        if (lastNotice === 0 || Date.now() - lastNotice >= 30_000) {
+            lastNotice = Date.now();
+            r.log.info(`${capitalise(r.subject)} is being written by ${describeHolder(current)}; waiting for it ` +
+                `(up to ${Math.round((r.waitMs - waited) / 1000)}s more), then this run does its ${r.what}.`);
+        }
+        await sleep(Math.min(r.pollMs ?? 1_000, Math.max(50, r.waitMs - waited)));
+    }
+    if (Date.now() - started > 1_000)
+        r.log.info(`${capitalise(r.subject)} is free now: this run holds the lease.`);
+    let lost = false;
+    const renew = async () => {
+        const res = await r.collection.updateOne({ _id: r.id, holder: r.holder }, [
+            { $set: { renewedAt: "$$NOW", expiresAt: { $add: ["$$NOW", r.ttlMs] } } },
+        ]);
+        if (res.matchedCount === 0)
+            lost = true;
+    };
+    const timer = setInterval(() => void renew().catch(() => { }), Math.max(500, Math.floor(r.ttlMs / 3)));
+    timer.unref();
+    return {
+        holder: r.holder,
+        assertHeld() {
+            if (lost) {
+                throw new Error(`This run lost the lease on ${r.subject}: it could not renew it in time and another run took over. ` +
+                    "It stopped writing; the other run's result stands.");
+            }
+        },
+        stopHeartbeat() {
+            clearInterval(timer);
+        },
+        async release() {
+            clearInterval(timer);
+            await r.collection.deleteOne({ _id: r.id, holder: r.holder });
+        },
+    };
+}
+/**
+ * Takes the lease if it is free, expired, or already ours, in one atomic update. (An upsert may
+ * not filter with `$expr`, so the condition is evaluated inside the update pipeline instead: each
+ * field keeps the current holder's value unless the lease is free.)
+ */
+async function tryTake(r) {
+    const free = {
+        $or: [
+            { $eq: [{ $type: "$holder" }, "missing"] },
+            { $lt: ["$expiresAt", "$$NOW"] },
+            { $eq: ["$holder", { $literal: r.holder }] },
+        ],
+    };
+    const pick = (mine, current) => ({ $cond: [free, mine, current] });
+    const after = await r.collection.findOneAndUpdate({ _id: r.id }, [
+        {
+            $set: {
+                holder: pick({ $literal: r.holder }, "$holder"),
+                owner: pick({ $literal: r.owner }, "$owner"),
+                what: pick({ $literal: r.what }, "$what"),
+                acquiredAt: pick("$$NOW", "$acquiredAt"),
+                renewedAt: pick("$$NOW", "$renewedAt"),
+                expiresAt: pick({ $add: ["$$NOW", r.ttlMs] }, "$expiresAt"),
+            },
+        },
+    ], { upsert: true, returnDocument: "after" });
+    return after?.holder === r.holder;
+}
+function describeHolder(d) {
+    const since = d.acquiredAt instanceof Date ? d.acquiredAt.toISOString() : "?";
+    const expires = d.expiresAt instanceof Date ? d.expiresAt.toISOString() : "?";
+    return `${d.owner} (${d.what}, since ${since}; its lease expires at ${expires} unless renewed)`;
+}
+function capitalise(text) {
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+/** Who this process is, for the lease and the waiting run's log: the workflow run, or the CLI's host and pid. */
+function leaseOwner(env = process.env, program = "pr-snapshots") {
+    if (env.GITHUB_RUN_ID) {
+        const repo = env.GITHUB_REPOSITORY ? `${env.GITHUB_REPOSITORY} ` : "";
+        const workflow = env.GITHUB_WORKFLOW ? ` "${env.GITHUB_WORKFLOW}"` : "";
+        return `${program} in ${repo}workflow${workflow} run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+    }
+    return `${program} on ${env.HOSTNAME || "an unnamed host"} (pid ${process.pid})`;
+}
+
+;// CONCATENATED MODULE: ../core/src/mongo/target.ts
+
+
+
+
+const METADATA_COLLECTION = "snapshot_metadata";
+/**
+ * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
+ * be granted writes on exactly this collection name in every database and nothing else.
+ */
+const target_LEASE_COLLECTION = "pr_snapshots_lease";
+const WRITER_LEASE_ID = "writer";
+/** Collections every PR database may hold besides the application's data. */
+function isBookkeeping(collection) {
+    return collection === METADATA_COLLECTION || collection === target_LEASE_COLLECTION;
+}
+/**
+ * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
+ * bookkeeping alone does not count (a lease taken by a drop, a lock record), unless it holds a
+ * restore's (or the application's) `latest` record.
+ */
+async function databaseExists(client, database) {
+    const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
+    if (names.some((n) => !isBookkeeping(n)))
+        return true;
+    if (!names.includes(METADATA_COLLECTION))
+        return false;
+    return (await readPrMetadata(client, database)) !== undefined;
+}
+/**
+ * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time, whoever starts
+ * it. Taking the lease is itself a write into the database, so the target rules come first.
+ */
+async function target_acquireWriterLease(o) {
+    (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    return acquireLease({
+        collection: o.client.db(o.database).collection(target_LEASE_COLLECTION),
+        id: WRITER_LEASE_ID,
+        holder: (0,external_node_crypto_.randomUUID)(),
+        owner: o.owner ?? leaseOwner(),
+        what: o.what,
+        ttlMs: o.ttlMs ?? 60_000,
+        waitMs: o.waitMs,
+        subject: `database ${o.database}`,
+        log: o.log,
+    });
+}
+/**
+ * Drops a PR database after the name check, holding the writer lease; dropping one that does not
+ * exist is not an error. The lease document goes with the database, which is what releases it.
+ */
+async function dropTargetDatabase(client, database, policy, log, options = {}) {
+    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    const existed = await databaseExists(client, database);
+    const lease = options.lease ??
+        (await target_acquireWriterLease({
+            client,
+            database,
+            policy,
+            log,
+            what: options.what ?? "drop",
+            waitMs: options.waitMs ?? 360_000,
+            ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+            ...(options.owner ? { owner: options.owner } : {}),
+        }));
+    try {
+        // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
+        await stopStaleCopies(client, database, log);
+        lease.assertHeld();
+        lease.stopHeartbeat();
+        (0,names/* assertWritableTarget */.Sf)(database, policy);
+        await client.db(database).dropDatabase();
+    }
+    finally {
+        if (!options.lease)
+            await lease.release().catch(() => { });
+    }
+    log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
+    return { existed };
+}
+async function readPrMetadata(client, database) {
+    const doc = await client
+        .db(database)
+        .collection(METADATA_COLLECTION)
+        .findOne({ _id: "latest" });
+    return doc ?? undefined;
+}
+
+;// CONCATENATED MODULE: ../core/src/mongo/pr-records.ts
+
+
+/**
+ * The PR database's `lock` and `applied` records (see lock/stale-job.ts for what they defend
+ * against). They live in `snapshot_metadata` beside the restore's `latest` document.
+ */
+function records(client, database) {
+    return client.db(database).collection(METADATA_COLLECTION);
+}
+async function readPrRecords(client, database) {
+    const docs = await records(client, database)
+        .find({ _id: { $in: ["lock", "applied"] } })
+        .toArray();
+    const lock = docs.find((d) => d._id === "lock");
+    const applied = docs.find((d) => d._id === "applied");
+    return { ...(lock ? { lock } : {}), ...(applied ? { applied } : {}) };
+}
+/** Records the restore or reset a Job carried out for a commit; the caller holds the writer lease. */
+async function writeAppliedRecord(client, database, policy, lease, applied) {
+    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    lease.assertHeld();
+    await records(client, database).replaceOne({ _id: "applied" }, { ...applied, at: new Date() }, { upsert: true });
+}
+/** Whether the database holds any collection besides a writer lease (MongoDB lists no empty database). */
+async function hasCollections(client, database) {
+    const names = await client
+        .db(database)
+        .listCollections({}, { nameOnly: true, authorizedCollections: true })
+        .toArray();
+    return names.some((c) => c.name !== LEASE_COLLECTION);
+}
+/**
+ * Writes the lock record when the database exists, holding the writer lease so that it lands
+ * between two restores, resets or drops, never inside one. A database that does not exist is
+ * left alone: writing the record would create it. A record that already says the same is kept
+ * as it is, so its `at` and `sha` tell when the lock state last changed.
+ */
+async function writeLockRecord(client, database, policy, lock, log, options) {
+    assertWritableTarget(database, policy);
+    if (!(await hasCollections(client, database)))
+        return "no-database";
+    const lease = await acquireWriterLease({
+        client,
+        database,
+        policy,
+        log,
+        what: "lock",
+        waitMs: options.waitMs,
+    });
+    try {
+        if (!(await hasCollections(client, database))) {
+            // Dropped while this run waited: taking the lease made the database again; undo that.
+            lease.stopHeartbeat();
+            assertWritableTarget(database, policy);
+            await client.db(database).collection(LEASE_COLLECTION).drop();
+            return "no-database";
+        }
+        const current = (await readPrRecords(client, database)).lock;
+        if (current?.locked === lock.locked)
+            return "unchanged";
+        assertWritableTarget(database, policy);
+        lease.assertHeld();
+        await records(client, database).replaceOne({ _id: "lock" }, { locked: lock.locked, sha: lock.sha, at: new Date() }, { upsert: true });
+        return "written";
+    }
+    finally {
+        await lease.release().catch(() => { });
+    }
+}
+
 ;// CONCATENATED MODULE: ../core/src/concurrency.ts
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
 async function mapBounded(items, limit, fn) {
@@ -70329,40 +70869,6 @@ function rangeMatch(range) {
     if (conditions.length === 0)
         return undefined;
     return { $match: { $expr: conditions.length === 1 ? conditions[0] : { $and: conditions } } };
-}
-
-;// CONCATENATED MODULE: ../core/src/copy/stale.ts
-
-const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
-function copyComment(target, tag) {
-    return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
-}
-/**
- * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
- * replace or fill a collection a later run has already copied. Stop such leftovers before
- * copying again (only the caller's own operations are visible without extra privileges, which
- * is enough: every run of one PR database uses the same credentials).
- */
-async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
-    const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
-    const find = async () => (await client
-        .db("admin")
-        .aggregate([
-        { $currentOp: { allUsers: false, idleConnections: false } },
-        { $match: { "command.comment": { $regex: pattern } } },
-    ])
-        .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
-    const stale = await find();
-    for (const op of stale) {
-        log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
-        await client
-            .db("admin")
-            .command({ killOp: 1, op: op.opid })
-            .catch(() => { });
-    }
-    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
-        await new Promise((r) => setTimeout(r, 200));
-    return stale.length;
 }
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/cmap/commands.js
@@ -71964,106 +72470,6 @@ function ignoreDuplicates(error) {
         throw error;
 }
 
-;// CONCATENATED MODULE: ../core/src/mongo/lease.ts
-
-async function acquireLease(r) {
-    const sleep = r.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const started = Date.now();
-    let lastNotice = 0;
-    for (;;) {
-        if (await tryTake(r))
-            break;
-        const current = await r.collection.findOne({ _id: r.id });
-        if (!current)
-            continue; // released between the two reads: try again at once
-        const waited = Date.now() - started;
-        if (waited >= r.waitMs) {
-            throw new errors/* BusyError */.qB(r.busyMessage?.(current, waited) ??
-                `${capitalise(r.subject)} is still being written by ${describeHolder(current)} after waiting ${Math.round(waited / 1000)}s. ` +
-                    "Nothing was changed. Run again once it has finished, or raise wait-timeout-seconds.");
-        }
-        if (lastNotice === 0 || Date.now() - lastNotice >= 30_000) {
-            lastNotice = Date.now();
-            r.log.info(`${capitalise(r.subject)} is being written by ${describeHolder(current)}; waiting for it ` +
-                `(up to ${Math.round((r.waitMs - waited) / 1000)}s more), then this run does its ${r.what}.`);
-        }
-        await sleep(Math.min(r.pollMs ?? 1_000, Math.max(50, r.waitMs - waited)));
-    }
-    if (Date.now() - started > 1_000)
-        r.log.info(`${capitalise(r.subject)} is free now: this run holds the lease.`);
-    let lost = false;
-    const renew = async () => {
-        const res = await r.collection.updateOne({ _id: r.id, holder: r.holder }, [
-            { $set: { renewedAt: "$$NOW", expiresAt: { $add: ["$$NOW", r.ttlMs] } } },
-        ]);
-        if (res.matchedCount === 0)
-            lost = true;
-    };
-    const timer = setInterval(() => void renew().catch(() => { }), Math.max(500, Math.floor(r.ttlMs / 3)));
-    timer.unref();
-    return {
-        holder: r.holder,
-        assertHeld() {
-            if (lost) {
-                throw new Error(`This run lost the lease on ${r.subject}: it could not renew it in time and another run took over. ` +
-                    "It stopped writing; the other run's result stands.");
-            }
-        },
-        stopHeartbeat() {
-            clearInterval(timer);
-        },
-        async release() {
-            clearInterval(timer);
-            await r.collection.deleteOne({ _id: r.id, holder: r.holder });
-        },
-    };
-}
-/**
- * Takes the lease if it is free, expired, or already ours, in one atomic update. (An upsert may
- * not filter with `$expr`, so the condition is evaluated inside the update pipeline instead: each
- * field keeps the current holder's value unless the lease is free.)
- */
-async function tryTake(r) {
-    const free = {
-        $or: [
-            { $eq: [{ $type: "$holder" }, "missing"] },
-            { $lt: ["$expiresAt", "$$NOW"] },
-            { $eq: ["$holder", { $literal: r.holder }] },
-        ],
-    };
-    const pick = (mine, current) => ({ $cond: [free, mine, current] });
-    const after = await r.collection.findOneAndUpdate({ _id: r.id }, [
-        {
-            $set: {
-                holder: pick({ $literal: r.holder }, "$holder"),
-                owner: pick({ $literal: r.owner }, "$owner"),
-                what: pick({ $literal: r.what }, "$what"),
-                acquiredAt: pick("$$NOW", "$acquiredAt"),
-                renewedAt: pick("$$NOW", "$renewedAt"),
-                expiresAt: pick({ $add: ["$$NOW", r.ttlMs] }, "$expiresAt"),
-            },
-        },
-    ], { upsert: true, returnDocument: "after" });
-    return after?.holder === r.holder;
-}
-function describeHolder(d) {
-    const since = d.acquiredAt instanceof Date ? d.acquiredAt.toISOString() : "?";
-    const expires = d.expiresAt instanceof Date ? d.expiresAt.toISOString() : "?";
-    return `${d.owner} (${d.what}, since ${since}; its lease expires at ${expires} unless renewed)`;
-}
-function capitalise(text) {
-    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
-}
-/** Who this process is, for the lease and the waiting run's log: the workflow run, or the CLI's host and pid. */
-function leaseOwner(env = process.env, program = "pr-snapshots") {
-    if (env.GITHUB_RUN_ID) {
-        const repo = env.GITHUB_REPOSITORY ? `${env.GITHUB_REPOSITORY} ` : "";
-        const workflow = env.GITHUB_WORKFLOW ? ` "${env.GITHUB_WORKFLOW}"` : "";
-        return `${program} in ${repo}workflow${workflow} run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
-    }
-    return `${program} on ${env.HOSTNAME || "an unnamed host"} (pid ${process.pid})`;
-}
-
 ;// CONCATENATED MODULE: ../core/src/mongo/privileges.ts
 
 /** Privilege actions that modify data or structure (MongoDB's built-in action names). */
@@ -72169,92 +72575,6 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
     if (!options.allow)
         throw new errors/* RefusedError */.fk(message);
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
-}
-
-;// CONCATENATED MODULE: ../core/src/mongo/target.ts
-
-
-
-
-const METADATA_COLLECTION = "snapshot_metadata";
-/**
- * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
- * be granted writes on exactly this collection name in every database and nothing else.
- */
-const LEASE_COLLECTION = "pr_snapshots_lease";
-const WRITER_LEASE_ID = "writer";
-/** Collections every PR database may hold besides the application's data. */
-function isBookkeeping(collection) {
-    return collection === METADATA_COLLECTION || collection === LEASE_COLLECTION;
-}
-/**
- * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
- * bookkeeping alone does not count (a lease taken by a drop, a lock record), unless it holds a
- * restore's (or the application's) `latest` record.
- */
-async function databaseExists(client, database) {
-    const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
-    if (names.some((n) => !isBookkeeping(n)))
-        return true;
-    if (!names.includes(METADATA_COLLECTION))
-        return false;
-    return (await readPrMetadata(client, database)) !== undefined;
-}
-/**
- * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time, whoever starts
- * it. Taking the lease is itself a write into the database, so the target rules come first.
- */
-async function acquireWriterLease(o) {
-    (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
-    return acquireLease({
-        collection: o.client.db(o.database).collection(LEASE_COLLECTION),
-        id: WRITER_LEASE_ID,
-        holder: (0,external_node_crypto_.randomUUID)(),
-        owner: o.owner ?? leaseOwner(),
-        what: o.what,
-        ttlMs: o.ttlMs ?? 60_000,
-        waitMs: o.waitMs,
-        subject: `database ${o.database}`,
-        log: o.log,
-    });
-}
-/**
- * Drops a PR database after the name check, holding the writer lease; dropping one that does not
- * exist is not an error. The lease document goes with the database, which is what releases it.
- */
-async function dropTargetDatabase(client, database, policy, log, options = {}) {
-    assertWritableTarget(database, policy);
-    const existed = await databaseExists(client, database);
-    const lease = await acquireWriterLease({
-        client,
-        database,
-        policy,
-        log,
-        what: options.what ?? "drop",
-        waitMs: options.waitMs ?? 360_000,
-        ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
-        ...(options.owner ? { owner: options.owner } : {}),
-    });
-    try {
-        // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
-        await stopStaleCopies(client, database, log);
-        lease.assertHeld();
-        lease.stopHeartbeat();
-        assertWritableTarget(database, policy);
-        await client.db(database).dropDatabase();
-    }
-    finally {
-        await lease.release().catch(() => { });
-    }
-    log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
-    return { existed };
-}
-async function readPrMetadata(client, database) {
-    const doc = await client
-        .db(database)
-        .collection(METADATA_COLLECTION)
-        .findOne({ _id: "latest" });
-    return doc ?? undefined;
 }
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/generations.ts
@@ -72378,7 +72698,7 @@ function validateMetadata(meta, snapshotDatabase) {
  * plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
  * largest first, retries) → views → verify → the PR database's metadata document, written last.
  */
-async function restoreSnapshot(req) {
+async function restore_restoreSnapshot(req) {
     const started = Date.now();
     const { client, log, target } = req;
     (0,names/* assertWritableTarget */.Sf)(target, req.policy);
@@ -72424,15 +72744,16 @@ async function restoreSnapshot(req) {
         };
     }
     // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
-    const lease = await acquireWriterLease({
-        client,
-        database: target,
-        policy,
-        log,
-        what: "restore",
-        waitMs: req.waitTimeoutMs,
-        ttlMs: (req.leaseSeconds ?? 60) * 1000,
-    });
+    const lease = req.lease ??
+        (await target_acquireWriterLease({
+            client,
+            database: target,
+            policy,
+            log,
+            what: "restore",
+            waitMs: req.waitTimeoutMs,
+            ttlMs: (req.leaseSeconds ?? 60) * 1000,
+        }));
     let progress;
     try {
         // While this run waited for the lease, a newer snapshot may have been published: copy that one.
@@ -72442,7 +72763,7 @@ async function restoreSnapshot(req) {
         describePlan(meta, plan, views, log);
         const guard = () => lease.assertHeld();
         // Any copy still running into this database belongs to a run that lost (or never held) the lease.
-        await stale_stopStaleCopies(client, target, log, lease.holder);
+        await stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
         const metadata = targetDb.collection(METADATA_COLLECTION);
         (0,names/* assertWritableTarget */.Sf)(target, policy);
@@ -72540,7 +72861,8 @@ async function restoreSnapshot(req) {
     }
     finally {
         progress?.stop();
-        await lease.release().catch(() => { });
+        if (!req.lease)
+            await lease.release().catch(() => { });
     }
 }
 function reportBase(req, meta) {
@@ -72852,7 +73174,7 @@ async function produceSnapshot(req) {
     const genDocs = generations(client.db(snap));
     let progress;
     try {
-        await stale_stopStaleCopies(client, snap, log, holder);
+        await stopStaleCopies(client, snap, log, holder);
         await genDocs.insertOne({
             _id: generationId(generation),
             kind: "generation",
@@ -73083,7 +73405,11 @@ function readCopySettings(inputs) {
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
     };
 }
-function readRestoreSettings(inputs, common, prNumber) {
+/**
+ * The PR database from `database` or `<prefix>_pr_<pr-number>`, checked against the target
+ * rules here, before any connection is opened: a refused name fails at once, naming the rule.
+ */
+function readPrTargetSettings(inputs, common, prNumber) {
     const { config, prefix } = common;
     if (!prefix)
         throw new errors/* UserError */.yo('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
@@ -73094,9 +73420,10 @@ function readRestoreSettings(inputs, common, prNumber) {
             ? (0,names/* prDatabaseName */.rx)(prefix, prNumber)
             : undefined;
     if (!database) {
-        throw new errors/* UserError */.yo('Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".');
+        throw new errors/* UserError */.yo('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    (0,names/* assertWritableTarget */.Sf)(database, policy);
     return {
         database,
         snapshotDatabase,
@@ -73104,12 +73431,18 @@ function readRestoreSettings(inputs, common, prNumber) {
         waitTimeoutSeconds: inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
             config.restore?.waitTimeoutSeconds ??
             360,
+        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
+    };
+}
+function readRestoreSettings(inputs, common, prNumber) {
+    const { config } = common;
+    return {
+        ...readPrTargetSettings(inputs, common, prNumber),
         pollIntervalSeconds: inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
             config.restore?.pollIntervalSeconds ??
             30,
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
-        leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         ...readCopySettings(inputs),
     };
@@ -73172,7 +73505,7 @@ function readProducerSettings(inputs, common) {
     };
 }
 /** The restore that these settings describe (the action and the command line run the same one). */
-function restoreRequest(s, common, client, log) {
+function settings_restoreRequest(s, common, client, log) {
     return {
         client,
         log,
@@ -73213,6 +73546,12 @@ function produceRequest(s, common, client, log, source) {
 
 
 
+
+
+
+
+
+
 /**
  * Connecting and running the producer or the restore: the same for the GitHub Actions and the
  * command line. Connection pools leave room for every collection copied at once plus the
@@ -73221,11 +73560,11 @@ function produceRequest(s, common, client, log, source) {
 const poolFor = (concurrency) => concurrency + MAX_RANGES + 4;
 async function runProducer(c, settings, common, log) {
     const maxPoolSize = poolFor(settings.concurrency);
-    return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize }, (client) => {
+    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize }, (client) => {
         const { sourceUri } = c;
         if (!sourceUri)
             return produceSnapshot(produceRequest(settings, common, client, log));
-        return withMongo({ uri: sourceUri, log, appName: `${c.appName} (source)`, maxPoolSize, input: "source-uri" }, (source) => produceSnapshot(produceRequest(settings, common, client, log, {
+        return client_withMongo({ uri: sourceUri, log, appName: `${c.appName} (source)`, maxPoolSize, input: "source-uri" }, (source) => produceSnapshot(produceRequest(settings, common, client, log, {
             client: source,
             description: describeConnection(parseConnectionString(sourceUri)),
         })));
@@ -73234,165 +73573,286 @@ async function runProducer(c, settings, common, log) {
 async function runRestore(c, settings, common, log) {
     return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
 }
-
-;// CONCATENATED MODULE: ./src/args.ts
-
-/** `--name value`, `--name=value`, and bare `--flag` for booleans. */
-function parseArgs(argv, booleans) {
-    const flags = {};
-    let command;
-    let json = false;
-    let help = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i] ?? "";
-        if (arg === "--help" || arg === "-h") {
-            help = true;
-            continue;
-        }
-        if (arg === "--json") {
-            json = true;
-            continue;
-        }
-        if (!arg.startsWith("--")) {
-            if (command !== undefined)
-                throw new errors/* UserError */.yo(`Unexpected argument "${arg}". Run with --help for usage.`);
-            command = arg;
-            continue;
-        }
-        const eq = arg.indexOf("=");
-        const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-        if (eq > 0)
-            flags[name] = arg.slice(eq + 1);
-        else if (booleans.has(name) &&
-            (argv[i + 1] === undefined ||
-                argv[i + 1]?.startsWith("--") ||
-                !/^(true|false)$/i.test(argv[i + 1] ?? "")))
-            flags[name] = "true";
-        else {
-            const value = argv[i + 1];
-            if (value === undefined)
-                throw new errors/* UserError */.yo(`Option --${name} needs a value.`);
-            flags[name] = value;
-            i++;
-        }
+/**
+ * restore, reset (drop, so that the application seeds fresh data) or drop one PR database, as
+ * the command line's Jobs do. With `expectSha` the run is a decision's Job: it takes the
+ * one-writer lease first, reads the database's lock and applied records under it, and skips or
+ * refuses as {@link judgeExpectedRun} says; after a restore or reset it records what it applied.
+ */
+async function runPrCommand(c, command, settings, common, log, expectSha) {
+    const { database, policy } = settings;
+    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    if (command === "restore" && !("concurrency" in settings))
+        throw new Error("restore needs the restore settings (readRestoreSettings)");
+    const maxPoolSize = "concurrency" in settings ? poolFor(settings.concurrency) : undefined;
+    return client_withMongo({ uri: c.uri, log, appName: c.appName, ...(maxPoolSize ? { maxPoolSize } : {}) }, (client) => expectSha === undefined
+        ? unguarded(client, command, settings, common, log)
+        : guarded(client, command, settings, common, log, expectSha));
+}
+async function unguarded(client, command, s, common, log) {
+    const base = { command, database: s.database };
+    if (command === "restore") {
+        const restore = await restore_restoreSnapshot(settings_restoreRequest(s, common, client, log));
+        return { ...base, outcome: restore.dryRun ? "dry-run" : "done", restore };
     }
-    return { command, flags, json, help };
+    if (common.dryRun) {
+        const existed = await databaseExists(client, s.database);
+        log.info(`Dry run: would drop ${s.database} (${command}); it ${existed ? "exists" : "does not exist"}.`);
+        return { ...base, outcome: "dry-run", existed };
+    }
+    const { existed } = await dropTargetDatabase(client, s.database, s.policy, log, {
+        what: command,
+        waitMs: s.waitTimeoutSeconds * 1000,
+        ttlMs: s.leaseSeconds * 1000,
+    });
+    return { ...base, outcome: "done", existed };
 }
-function envName(input) {
-    return `PR_SNAPSHOTS_${input.toUpperCase().replace(/-/g, "_")}`;
-}
-/** Inputs from flags, then PR_SNAPSHOTS_<NAME> variables; the URI also from MONGODB_URI. */
-function cliInputs(flags, env) {
-    return (name) => {
-        if (flags[name] !== undefined)
-            return flags[name] ?? "";
-        const fromEnv = env[envName(name)];
-        if (fromEnv !== undefined)
-            return fromEnv;
-        if (name === "mongodb-uri")
-            return env.MONGODB_URI ?? "";
-        return "";
+async function guarded(client, command, s, common, log, expectSha) {
+    const { database, policy } = s;
+    const judge = async () => {
+        const exists = await databaseExists(client, database);
+        const state = lockDatabaseState(exists, exists ? await readPrMetadata(client, database) : undefined);
+        return judgeExpectedRun({
+            command,
+            expectSha,
+            database,
+            initialized: state.initialized,
+            ...(await readPrRecords(client, database)),
+        });
     };
+    const base = { command, database, expectSha };
+    if (common.dryRun) {
+        const verdict = await judge();
+        log.info(`Dry run: ${verdict.run} — ${verdict.reason}`);
+        return { ...base, outcome: "dry-run", verdict: verdict.run };
+    }
+    const leaseFor = (what) => target_acquireWriterLease({
+        client,
+        database,
+        policy,
+        log,
+        what,
+        waitMs: s.waitTimeoutSeconds * 1000,
+        ttlMs: s.leaseSeconds * 1000,
+    });
+    const lease = await leaseFor(command);
+    let held = true;
+    try {
+        const verdict = await judge();
+        if (verdict.run === "skip") {
+            log.info(verdict.reason);
+            return { ...base, outcome: "already-applied", verdict: verdict.run };
+        }
+        if (verdict.run === "refuse")
+            throw new errors/* RefusedError */.fk(verdict.reason);
+        log.info(`Proceeding: ${verdict.reason}.`);
+        if (command === "restore") {
+            const restore = await restore_restoreSnapshot({
+                ...settings_restoreRequest(s, common, client, log),
+                lease,
+            });
+            await writeAppliedRecord(client, database, policy, lease, { sha: expectSha, command });
+            return { ...base, outcome: "done", verdict: verdict.run, restore };
+        }
+        const { existed } = await dropTargetDatabase(client, database, policy, log, { what: command, lease });
+        // The lease document went with the database.
+        held = false;
+        if (command === "reset") {
+            // Recorded in the (now otherwise empty) database, under a fresh lease: the record alone does
+            // not count as data, so the application still seeds it on its next start.
+            const again = await leaseFor(command);
+            try {
+                await writeAppliedRecord(client, database, policy, again, { sha: expectSha, command });
+            }
+            finally {
+                await again.release().catch(() => { });
+            }
+        }
+        return { ...base, outcome: "done", verdict: verdict.run, existed };
+    }
+    finally {
+        if (held)
+            await lease.release().catch(() => { });
+    }
 }
 
-;// CONCATENATED MODULE: ./src/commands.ts
-const common = [
-    { name: "config", text: "config file (default .github/pr-snapshots.yml when present)" },
-    {
-        name: "db-prefix",
-        text: "database prefix: PR databases are <prefix>_pr_<N>, the snapshot <prefix>_snapshot",
-    },
-    { name: "snapshot-database", text: "snapshot database (default <prefix>_snapshot)" },
-    { name: "source-database", text: "production database" },
-    { name: "protected-databases", text: "comma-separated databases that may never be written" },
-    { name: "concurrency", text: "collections copied at the same time (default 4)" },
-    { name: "max-time-seconds", text: "server-side time limit per collection copy (default none)" },
-    {
-        name: "allow-privileged-credentials",
-        text: "proceed even if the credentials can write production",
-        boolean: true,
-    },
-    { name: "dry-run", text: "show the plan, write nothing", boolean: true },
-    {
-        name: "copy-method",
-        text: "auto (default), out, ranges or stream: how each collection is copied (see README)",
-    },
-    {
-        name: "range-threshold-mb",
-        text: "collections at least this large are copied as parallel _id ranges (default 128)",
-    },
-    { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
-];
-const COMMANDS = {
-    produce: {
-        summary: "copy production into a new snapshot generation and publish it (the weekly CronJob)",
-        options: [
-            ...common,
-            { name: "collections", text: "collections to copy, names or globs, comma-separated (default all)" },
-            { name: "exclude-collections", text: "collections to leave out, names or globs" },
-            { name: "retain", text: "previous generations kept (default 1)" },
-            { name: "grace-seconds", text: "how long a replaced generation stays readable (default 3600)" },
-            {
-                name: "max-shrink-percent",
-                text: "refuse to publish if a collection shrank more than this (default 50)",
-            },
-            { name: "force", text: "publish even when the sanity guard objects", boolean: true },
-            { name: "lease-seconds", text: "producer lease lifetime, renewed while running (default 120)" },
-        ],
-    },
-    restore: {
-        summary: "copy the latest complete snapshot into a PR database (the Argo CD PreSync Job)",
-        options: [
-            ...common,
-            { name: "pr-number", text: "pull request number: the target is <prefix>_pr_<N>" },
-            { name: "database", text: "target database instead of <prefix>_pr_<N>" },
-            { name: "allowed-targets", text: "regular expressions (one per line) a target must match in full" },
-            {
-                name: "wait-timeout-seconds",
-                text: "how long to wait for a complete snapshot, and for another run writing the same database (default 360)",
-            },
-            { name: "lease-seconds", text: "one-writer lease lifetime, renewed while running (default 60)" },
-            { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
-        ],
+;// CONCATENATED MODULE: ./src/commands/pr-database.ts
+
+
+
+/**
+ * What restore, reset and drop share: the target (checked before connecting), the optional
+ * --expect-sha of a decision's Job, one connection, and the summary line.
+ */
+async function runOnPrDatabase(ctx, command) {
+    const { inputs } = ctx;
+    const common = await ctx.common();
+    const prNumber = inputs.integer("pr-number", { min: 1 });
+    const settings = command === "restore"
+        ? readRestoreSettings(inputs, common, prNumber)
+        : readPrTargetSettings(inputs, common, prNumber);
+    const sha = inputs.optional("expect-sha");
+    const expectSha = sha === undefined ? undefined : parseExpectSha(sha);
+    const report = await runPrCommand({ uri: ctx.uri(), appName: `pr-snapshots/cli-${command}` }, command, settings, common, ctx.log, expectSha);
+    return { summary: summarize(report), report };
+}
+function summarize(r) {
+    if (r.outcome === "already-applied")
+        return `Nothing to do: ${r.database} already had this ${r.command} for commit ${r.expectSha}.`;
+    if (r.restore) {
+        const x = r.restore;
+        return (`${x.dryRun ? "Dry run: would restore" : "Restored"} ${x.collections.length} collections (${x.documents} documents) ` +
+            `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}.`);
+    }
+    if (r.outcome === "dry-run")
+        return `Dry run: ${r.command} of ${r.database}${r.verdict ? ` would ${r.verdict}` : ""}; nothing was changed.`;
+    const what = r.existed ? `Dropped ${r.database}` : `${r.database} did not exist; nothing to drop`;
+    return r.command === "reset" ? `${what}: the application seeds fresh data on its next start.` : `${what}.`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/drop.ts
+
+
+const drop = {
+    name: "drop",
+    summary: "delete a PR database for good (the Argo CD PreDelete Job)",
+    options: [...CONFIG_OPTIONS, ...PR_TARGET_OPTIONS],
+    run: (ctx) => runOnPrDatabase(ctx, "drop"),
+};
+
+;// CONCATENATED MODULE: ./src/commands/produce.ts
+
+
+
+
+
+const produce = {
+    name: "produce",
+    summary: "copy production into a new snapshot generation and publish it (the weekly CronJob)",
+    options: [
+        ...CONFIG_OPTIONS,
+        ...COPY_OPTIONS,
+        { name: "collections", text: "collections to copy, names or globs, comma-separated (default all)" },
+        { name: "exclude-collections", text: "collections to leave out, names or globs" },
+        { name: "retain", text: "previous generations kept (default 1)" },
+        { name: "grace-seconds", text: "how long a replaced generation stays readable (default 3600)" },
+        {
+            name: "max-shrink-percent",
+            text: "refuse to publish if a collection shrank more than this (default 50)",
+        },
+        { name: "force", text: "publish even when the sanity guard objects", boolean: true },
+        { name: "lease-seconds", text: "producer lease lifetime, renewed while running (default 120)" },
+    ],
+    async run(ctx) {
+        const common = await ctx.common();
+        const settings = readProducerSettings(ctx.inputs, common);
+        // The one database the producer writes, checked before connecting (the producer checks again).
+        const { snapshotDatabase, sourceDatabase, protectedDatabases } = settings;
+        (0,names/* assertWritableTarget */.Sf)(snapshotDatabase, producerPolicy(snapshotDatabase, sourceDatabase, protectedDatabases));
+        const uri = ctx.uri();
+        const sourceUri = ctx.sourceUri();
+        const report = await runProducer({ uri, ...(sourceUri ? { sourceUri } : {}), appName: "pr-snapshots/cli-produce" }, settings, common, ctx.log);
+        return {
+            summary: report.dryRun
+                ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
+                : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`,
+            report,
+        };
     },
 };
-function usage() {
-    const lines = [
-        "Usage: pr-snapshots <command> [options]",
-        "",
-        "Commands:",
-        ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
-        "",
-        "Every option can also be given as an environment variable PR_SNAPSHOTS_<OPTION>, e.g.",
-        "PR_SNAPSHOTS_SOURCE_DATABASE=shop_prod. The connection string is read only from MONGODB_URI",
-        "(or PR_SNAPSHOTS_MONGODB_URI), never from a flag, so that it never shows in process listings;",
-        "production on another deployment likewise only from PR_SNAPSHOTS_SOURCE_URI (produce).",
-        "",
-        "  --json      print the final report as JSON on stdout (logs go to stderr)",
-        "  --help      this text, or `pr-snapshots <command> --help` for a command's options",
-        "",
-        "Exit codes:",
-        "  0  done",
-        "  1  failed unexpectedly (see the log)",
-        "  2  invalid usage, input or configuration: nothing was changed",
-        "  3  refused for safety (protected target, over-privileged credentials, sanity guard): nothing was changed",
-        "  4  no complete snapshot appeared within the wait timeout",
-    ];
-    return lines.join("\n");
-}
-function commandUsage(command) {
-    const c = COMMANDS[command];
-    if (!c)
-        return usage();
-    return [
-        `Usage: pr-snapshots ${command} [options]`,
-        "",
-        c.summary,
-        "",
-        "Options (or PR_SNAPSHOTS_<OPTION> environment variables; MONGODB_URI for the connection string):",
-        ...c.options.map((o) => `  --${o.name.padEnd(30)} ${o.text}`),
-    ].join("\n");
-}
+
+;// CONCATENATED MODULE: ./src/commands/reset.ts
+
+
+const reset_reset = {
+    name: "reset",
+    summary: "drop a PR database so that the application seeds fresh data (the PreSync Job without use-snapshot)",
+    options: [...CONFIG_OPTIONS, ...PR_TARGET_OPTIONS],
+    run: (ctx) => runOnPrDatabase(ctx, "reset"),
+};
+
+;// CONCATENATED MODULE: ./src/commands/restore.ts
+
+
+const restore = {
+    name: "restore",
+    summary: "replace a PR database with a copy of the latest complete snapshot (the Argo CD PreSync Job)",
+    options: [
+        ...CONFIG_OPTIONS,
+        ...PR_TARGET_OPTIONS,
+        ...COPY_OPTIONS,
+        { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
+    ],
+    run: (ctx) => runOnPrDatabase(ctx, "restore"),
+};
+
+;// CONCATENATED MODULE: ./src/commands/scan.ts
+
+
+
+
+
+
+
+/**
+ * What personal data production holds, and what the masking rules cover: read-only, on the
+ * deployment of PR_SNAPSHOTS_SOURCE_URI when production is elsewhere, else MONGODB_URI.
+ */
+const scan = {
+    name: "scan",
+    summary: "list each collection's field paths, their types, whether they look personal, and what masks them",
+    options: [
+        {
+            name: "config",
+            text: "config file with the masking rules (default .github/pr-snapshots.yml when present)",
+        },
+        { name: "source-database", text: "production database" },
+        { name: "collections", text: "collections to scan, names or globs, comma-separated (default all)" },
+        { name: "exclude-collections", text: "collections to leave out, names or globs" },
+        { name: "sample", text: "documents sampled per collection (default 1000)" },
+        {
+            name: "strict",
+            text: "exit 3 when a likely-personal field is covered by no rule and no keep",
+            boolean: true,
+        },
+    ],
+    async run(ctx) {
+        const { config } = await ctx.common();
+        const source = ctx.inputs.optional("source-database") ?? config.sourceDatabase;
+        if (!source)
+            throw new errors/* UserError */.yo('Give the production database: --source-database, or "sourceDatabase" in the config file.');
+        (0,names/* assertDatabaseName */.nx)(source, "The source (production) database");
+        const sample = ctx.inputs.integer("sample", { min: 1, max: 100_000 }) ?? 1_000;
+        const policy = compilePolicy(config);
+        const uri = ctx.sourceUri() ?? ctx.uri();
+        const scans = await client_withMongo({ uri, log: ctx.log, appName: "pr-snapshots/cli-scan" }, async (client) => {
+            const specs = (await readCollectionSpecs(client.db(source))).filter((s) => s.type !== "view");
+            const selection = selectCollections(specs.map((s) => s.name), ctx.inputs.list("collections") ?? config.collections?.include, ctx.inputs.list("exclude-collections") ?? config.collections?.exclude ?? []);
+            for (const w of selection.warnings)
+                ctx.log.warning(w);
+            return scanDatabase({ db: client.db(source), collections: selection.selected, sample, policy });
+        });
+        const missing = uncovered(scans);
+        const summary = `Scanned ${scans.length} collections of ${source} (up to ${sample} documents each): ` +
+            (missing.length
+                ? `${missing.length} likely-personal field(s) covered by no masking rule and no keep: ${missing.join("; ")}.`
+                : "every likely-personal field is covered.");
+        if (missing.length && ctx.inputs.boolean("strict", false)) {
+            process.stdout.write(`${formatScan(scans)}\n`);
+            throw new errors/* RefusedError */.fk(`${summary} Add a rule (masking.rules) or a keep (masking.keep).`);
+        }
+        return { summary, report: scans, text: formatScan(scans) };
+    },
+};
+
+;// CONCATENATED MODULE: ./src/registry.ts
+
+
+
+
+
+/** Every command, in the order `--help` lists them. A new command is a module in commands/ and a line here. */
+const COMMANDS = new Map([produce, restore, reset_reset, drop, scan].map((c) => [c.name, c]));
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 
@@ -73405,69 +73865,48 @@ function commandUsage(command) {
 
 
 
-const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unavailable: 4 };
 const log = consoleLog({
     write: (line) => process.stderr.write(`${line}\n`),
     debug: process.env.PR_SNAPSHOTS_DEBUG === "1",
 });
 async function main(argv) {
-    const booleans = new Set(Object.values(COMMANDS).flatMap((c) => c.options.filter((o) => o.boolean).map((o) => o.name)));
-    const args = parseArgs(argv, booleans);
-    if (!args.command || args.command === "help") {
-        process.stdout.write(`${usage()}\n`);
-        return args.command || args.help ? EXIT.ok : EXIT.usage;
+    const parsed = parseCommandLine(argv, COMMANDS);
+    if (parsed.kind === "usage") {
+        process.stdout.write(`${usage(COMMANDS.values())}\n`);
+        return parsed.exitCode;
     }
-    const spec = COMMANDS[args.command];
-    if (!spec)
-        throw new errors/* UserError */.yo(`Unknown command "${args.command}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
-    if (args.help) {
-        process.stdout.write(`${commandUsage(args.command)}\n`);
+    if (parsed.kind === "help") {
+        process.stdout.write(`${commandUsage(parsed.command)}\n`);
         return EXIT.ok;
     }
-    const secrets = {
-        "mongodb-uri": "MONGODB_URI",
-        "source-uri": "PR_SNAPSHOTS_SOURCE_URI",
-        "mask-salt": "PR_SNAPSHOTS_MASK_SALT",
-    };
-    for (const [secret, variable] of Object.entries(secrets)) {
-        if (secret in args.flags) {
-            throw new errors/* UserError */.yo(`Pass ${secret} in the ${variable} environment variable, not as a flag: arguments are visible to every process on the machine.`);
-        }
-    }
-    const known = new Set(spec.options.map((o) => o.name));
-    const unknown = Object.keys(args.flags).filter((f) => !known.has(f));
-    if (unknown.length)
-        throw new errors/* UserError */.yo(`Unknown option(s) for ${args.command}: ${unknown.map((u) => `--${u}`).join(", ")}. Run "pr-snapshots ${args.command} --help".`);
-    const inputs = new InputReader(cliInputs(args.flags, process.env));
-    const uri = inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string.");
-    maskConnectionString(uri, log);
+    const inputs = new InputReader(cliInputs(parsed.flags, process.env));
+    // Masked before anything else can log: the redaction covers every later line.
+    const uri = inputs.optional("mongodb-uri");
+    if (uri)
+        maskConnectionString(uri, log);
     const sourceUri = inputs.optional("source-uri");
     if (sourceUri)
         maskConnectionString(sourceUri, log);
     const salt = inputs.optional("mask-salt");
     if (salt)
         log.secret(salt);
-    const common = readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log));
-    if (args.command === "produce") {
-        const s = readProducerSettings(inputs, common);
-        const report = await runProducer({ uri, ...(sourceUri ? { sourceUri } : {}), appName: "pr-snapshots/cli-produce" }, s, common, log);
-        log.info(report.dryRun
-            ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
-            : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`);
-        if (args.json)
-            process.stdout.write(`${JSON.stringify(report)}\n`);
-        return EXIT.ok;
-    }
-    const s = readRestoreSettings(inputs, common, inputs.integer("pr-number", { min: 1 }));
-    const report = await runRestore({ uri, appName: "pr-snapshots/cli-restore" }, s, common, log);
-    log.info(`${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
-        `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`);
-    if (args.json)
-        process.stdout.write(`${JSON.stringify(report)}\n`);
+    const ctx = {
+        inputs,
+        log,
+        common: async () => readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log)),
+        uri: () => inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string."),
+        sourceUri: () => sourceUri,
+    };
+    const result = await parsed.command.run(ctx);
+    log.info(result.summary);
+    if (parsed.json)
+        process.stdout.write(`${JSON.stringify(result.report)}\n`);
+    else if (result.text)
+        process.stdout.write(`${result.text}\n`);
     return EXIT.ok;
 }
 function exitCodeFor(error) {
-    if (error instanceof errors/* SnapshotUnavailableError */.Vq)
+    if (error instanceof errors/* SnapshotUnavailableError */.Vq || error instanceof errors/* BusyError */.qB)
         return EXIT.unavailable;
     if (error instanceof errors/* RefusedError */.fk)
         return EXIT.refused;
@@ -73484,6 +73923,5 @@ main(process.argv.slice(2)).then((code) => {
     process.exitCode = exitCodeFor(error);
 });
 
-var __webpack_exports__EXIT = __webpack_exports__.d;
 var __webpack_exports__exitCodeFor = __webpack_exports__.R;
-export { __webpack_exports__EXIT as EXIT, __webpack_exports__exitCodeFor as exitCodeFor };
+export { __webpack_exports__exitCodeFor as exitCodeFor };

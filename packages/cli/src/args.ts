@@ -1,53 +1,89 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UserError } from "@pr-snapshots/core/errors";
 import type { InputSource } from "@pr-snapshots/core/inputs";
+import type { Command } from "./command";
 
-export interface ParsedArgs {
-  command: string | undefined;
-  flags: Record<string, string>;
-  json: boolean;
-  help: boolean;
+export type ParsedCommandLine =
+  | { kind: "usage"; exitCode: 0 | 2 }
+  | { kind: "help"; command: Command }
+  | { kind: "run"; command: Command; flags: Record<string, string>; json: boolean };
+
+/** Secrets are never flags: arguments are visible to every process on the machine. */
+const SECRET_OPTIONS: Record<string, string> = {
+  "mongodb-uri": "MONGODB_URI",
+  "source-uri": "PR_SNAPSHOTS_SOURCE_URI",
+  "mask-salt": "PR_SNAPSHOTS_MASK_SALT",
+};
+
+/**
+ * `pr-snapshots <command> [options]`, parsed with node:util's parseArgs against the command's own
+ * options (strict: an unknown option, a missing value or a stray argument is a usage error).
+ * Booleans are flags (`--dry-run`, `--no-dry-run`); their environment variables take true/false.
+ */
+export function parseCommandLine(
+  argv: readonly string[],
+  commands: ReadonlyMap<string, Command>,
+): ParsedCommandLine {
+  const [first, ...rest] = argv;
+  const names = [...commands.keys()].join(", ");
+  if (first === undefined) return { kind: "usage", exitCode: 2 };
+  if (first === "--help" || first === "-h" || first === "help") {
+    const about = rest[0] === undefined ? undefined : commands.get(rest[0]);
+    if (rest[0] !== undefined && !about)
+      throw new UserError(`Unknown command "${rest[0]}". Commands: ${names}.`);
+    return about ? { kind: "help", command: about } : { kind: "usage", exitCode: 0 };
+  }
+  if (first.startsWith("-"))
+    throw new UserError(
+      `The command comes first: pr-snapshots <command> [options], got "${first}". Commands: ${names}.`,
+    );
+  const command = commands.get(first);
+  if (!command) throw new UserError(`Unknown command "${first}". Commands: ${names}.`);
+
+  const given = optionNames(rest);
+  for (const name of given) {
+    const variable = SECRET_OPTIONS[name];
+    if (variable)
+      throw new UserError(
+        `Pass ${name} in the ${variable} environment variable, not as a flag: arguments are visible to every process on the machine.`,
+      );
+  }
+  const options: NonNullable<ParseArgsConfig["options"]> = {
+    help: { type: "boolean", short: "h" },
+    json: { type: "boolean" },
+  };
+  for (const o of command.options) options[o.name] = { type: o.boolean ? "boolean" : "string" };
+  const unknown = given.filter((n) => !(n in options) && !(n.startsWith("no-") && n.slice(3) in options));
+  if (unknown.length)
+    throw new UserError(
+      `Unknown option(s) for ${command.name}: ${unknown.map((u) => `--${u}`).join(", ")}. Run "pr-snapshots ${command.name} --help".`,
+    );
+
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...rest],
+      options,
+      strict: true,
+      allowPositionals: false,
+      allowNegative: true,
+    }));
+  } catch (error) {
+    throw new UserError(`${(error as Error).message} Run "pr-snapshots ${command.name} --help".`);
+  }
+  if (values.help === true) return { kind: "help", command };
+  const flags: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (name === "help" || name === "json" || value === undefined) continue;
+    flags[name] = String(value);
+  }
+  return { kind: "run", command, flags, json: values.json === true };
 }
 
-/** `--name value`, `--name=value`, and bare `--flag` for booleans. */
-export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string>): ParsedArgs {
-  const flags: Record<string, string> = {};
-  let command: string | undefined;
-  let json = false;
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (arg === "--help" || arg === "-h") {
-      help = true;
-      continue;
-    }
-    if (arg === "--json") {
-      json = true;
-      continue;
-    }
-    if (!arg.startsWith("--")) {
-      if (command !== undefined)
-        throw new UserError(`Unexpected argument "${arg}". Run with --help for usage.`);
-      command = arg;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (eq > 0) flags[name] = arg.slice(eq + 1);
-    else if (
-      booleans.has(name) &&
-      (argv[i + 1] === undefined ||
-        argv[i + 1]?.startsWith("--") ||
-        !/^(true|false)$/i.test(argv[i + 1] ?? ""))
-    )
-      flags[name] = "true";
-    else {
-      const value = argv[i + 1];
-      if (value === undefined) throw new UserError(`Option --${name} needs a value.`);
-      flags[name] = value;
-      i++;
-    }
-  }
-  return { command, flags, json, help };
+/** The option names on a command line, whatever their values (non-strict parse). */
+function optionNames(args: readonly string[]): string[] {
+  const { tokens = [] } = parseArgs({ args: [...args], strict: false, allowPositionals: true, tokens: true });
+  return tokens.flatMap((t) => (t.kind === "option" && t.rawName.startsWith("--") ? [t.name] : []));
 }
 
 export function envName(input: string): string {

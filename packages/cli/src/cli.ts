@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 import { loadConfig } from "@pr-snapshots/core/config";
-import { RefusedError, SnapshotUnavailableError, UserError } from "@pr-snapshots/core/errors";
+import { BusyError, RefusedError, SnapshotUnavailableError, UserError } from "@pr-snapshots/core/errors";
 import { InputReader } from "@pr-snapshots/core/inputs";
 import { consoleLog } from "@pr-snapshots/core/log";
 import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import { readCommonInputs } from "@pr-snapshots/core/settings";
-import { runProducer, runRestore } from "@pr-snapshots/core/snapshot/run";
-import { readProducerSettings, readRestoreSettings } from "@pr-snapshots/core/snapshot/settings";
-import { cliInputs, parseArgs } from "./args";
-import { COMMANDS, commandUsage, usage } from "./commands";
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unavailable: 4 } as const;
+import { cliInputs, parseCommandLine } from "./args";
+import { type CommandContext, EXIT } from "./command";
+import { commandUsage, usage } from "./help";
+import { COMMANDS } from "./registry";
 
 const log = consoleLog({
   write: (line) => process.stderr.write(`${line}\n`),
@@ -18,78 +16,40 @@ const log = consoleLog({
 });
 
 async function main(argv: string[]): Promise<number> {
-  const booleans = new Set(
-    Object.values(COMMANDS).flatMap((c) => c.options.filter((o) => o.boolean).map((o) => o.name)),
-  );
-  const args = parseArgs(argv, booleans);
-  if (!args.command || args.command === "help") {
-    process.stdout.write(`${usage()}\n`);
-    return args.command || args.help ? EXIT.ok : EXIT.usage;
+  const parsed = parseCommandLine(argv, COMMANDS);
+  if (parsed.kind === "usage") {
+    process.stdout.write(`${usage(COMMANDS.values())}\n`);
+    return parsed.exitCode;
   }
-  const spec = COMMANDS[args.command];
-  if (!spec)
-    throw new UserError(`Unknown command "${args.command}". Commands: ${Object.keys(COMMANDS).join(", ")}.`);
-  if (args.help) {
-    process.stdout.write(`${commandUsage(args.command)}\n`);
+  if (parsed.kind === "help") {
+    process.stdout.write(`${commandUsage(parsed.command)}\n`);
     return EXIT.ok;
   }
-  const secrets: Record<string, string> = {
-    "mongodb-uri": "MONGODB_URI",
-    "source-uri": "PR_SNAPSHOTS_SOURCE_URI",
-    "mask-salt": "PR_SNAPSHOTS_MASK_SALT",
-  };
-  for (const [secret, variable] of Object.entries(secrets)) {
-    if (secret in args.flags) {
-      throw new UserError(
-        `Pass ${secret} in the ${variable} environment variable, not as a flag: arguments are visible to every process on the machine.`,
-      );
-    }
-  }
-  const known = new Set(spec.options.map((o) => o.name));
-  const unknown = Object.keys(args.flags).filter((f) => !known.has(f));
-  if (unknown.length)
-    throw new UserError(
-      `Unknown option(s) for ${args.command}: ${unknown.map((u) => `--${u}`).join(", ")}. Run "pr-snapshots ${args.command} --help".`,
-    );
-
-  const inputs = new InputReader(cliInputs(args.flags, process.env));
-  const uri = inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string.");
-  maskConnectionString(uri, log);
+  const inputs = new InputReader(cliInputs(parsed.flags, process.env));
+  // Masked before anything else can log: the redaction covers every later line.
+  const uri = inputs.optional("mongodb-uri");
+  if (uri) maskConnectionString(uri, log);
   const sourceUri = inputs.optional("source-uri");
   if (sourceUri) maskConnectionString(sourceUri, log);
   const salt = inputs.optional("mask-salt");
   if (salt) log.secret(salt);
-  const common = readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log));
-
-  if (args.command === "produce") {
-    const s = readProducerSettings(inputs, common);
-    const report = await runProducer(
-      { uri, ...(sourceUri ? { sourceUri } : {}), appName: "pr-snapshots/cli-produce" },
-      s,
-      common,
-      log,
-    );
-    log.info(
-      report.dryRun
-        ? `Dry run: would copy ${report.collections.length} collections (${report.documents} documents).`
-        : `Published snapshot ${report.generation}: ${report.collections.length} collections, ${report.documents} documents, ${(report.durationMs / 1000).toFixed(1)}s.`,
-    );
-    if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    return EXIT.ok;
-  }
-
-  const s = readRestoreSettings(inputs, common, inputs.integer("pr-number", { min: 1 }));
-  const report = await runRestore({ uri, appName: "pr-snapshots/cli-restore" }, s, common, log);
-  log.info(
-    `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
-      `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`,
-  );
-  if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  const ctx: CommandContext = {
+    inputs,
+    log,
+    common: async () =>
+      readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log)),
+    uri: () => inputs.required("mongodb-uri", "Set MONGODB_URI to the connection string."),
+    sourceUri: () => sourceUri,
+  };
+  const result = await parsed.command.run(ctx);
+  log.info(result.summary);
+  if (parsed.json) process.stdout.write(`${JSON.stringify(result.report)}\n`);
+  else if (result.text) process.stdout.write(`${result.text}\n`);
   return EXIT.ok;
 }
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof SnapshotUnavailableError) return EXIT.unavailable;
+  if (error instanceof SnapshotUnavailableError || error instanceof BusyError) return EXIT.unavailable;
   if (error instanceof RefusedError) return EXIT.refused;
   if (error instanceof UserError) return EXIT.usage;
   return EXIT.failed;

@@ -32,12 +32,15 @@ export async function databaseExists(client: MongoClient, database: string): Pro
   return (await readPrMetadata(client, database)) !== undefined;
 }
 
+/** What a holder of the writer lease does to the database (shown to a run that waits for it). */
+export type WriterWork = "restore" | "reset" | "drop" | "lock";
+
 export interface WriterLeaseOptions {
   client: MongoClient;
   database: string;
   policy: TargetPolicy;
   log: Log;
-  what: "restore" | "reset" | "drop";
+  what: WriterWork;
   /** How long to wait for another run that writes the same database. */
   waitMs: number;
   ttlMs?: number;
@@ -68,6 +71,11 @@ export interface DropOptions {
   waitMs?: number;
   ttlMs?: number;
   owner?: string;
+  /**
+   * The writer lease, when the caller already holds it (it read the database's records under it
+   * and decided to drop). Dropping the database deletes the lease document with it.
+   */
+  lease?: Lease;
 }
 
 /**
@@ -83,16 +91,18 @@ export async function dropTargetDatabase(
 ): Promise<{ existed: boolean }> {
   assertWritableTarget(database, policy);
   const existed = await databaseExists(client, database);
-  const lease = await acquireWriterLease({
-    client,
-    database,
-    policy,
-    log,
-    what: options.what ?? "drop",
-    waitMs: options.waitMs ?? 360_000,
-    ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
-    ...(options.owner ? { owner: options.owner } : {}),
-  });
+  const lease =
+    options.lease ??
+    (await acquireWriterLease({
+      client,
+      database,
+      policy,
+      log,
+      what: options.what ?? "drop",
+      waitMs: options.waitMs ?? 360_000,
+      ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+      ...(options.owner ? { owner: options.owner } : {}),
+    }));
   try {
     // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
     await stopStaleCopies(client, database, log);
@@ -101,7 +111,7 @@ export async function dropTargetDatabase(
     assertWritableTarget(database, policy);
     await client.db(database).dropDatabase();
   } finally {
-    await lease.release().catch(() => {});
+    if (!options.lease) await lease.release().catch(() => {});
   }
   log.info(
     existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`,

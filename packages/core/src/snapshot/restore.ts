@@ -15,6 +15,7 @@ import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
 import { UserError } from "../errors";
 import type { Log } from "../log";
+import type { Lease } from "../mongo/lease";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
 import { type CollectionSpec, readCollectionSpec } from "../mongo/specs";
 import {
@@ -51,6 +52,11 @@ export interface RestoreRequest {
   rangeThresholdMb?: number;
   /** Lifetime of the one-writer lease, renewed while the restore runs. */
   leaseSeconds?: number;
+  /**
+   * The writer lease, when the caller already holds it (it read the database's records under it
+   * and decided to restore); the caller releases it.
+   */
+  lease?: Lease;
   progressIntervalMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /** Called (and awaited) after each collection is copied and verified. */
@@ -144,15 +150,17 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
   }
 
   // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
-  const lease = await acquireWriterLease({
-    client,
-    database: target,
-    policy,
-    log,
-    what: "restore",
-    waitMs: req.waitTimeoutMs,
-    ttlMs: (req.leaseSeconds ?? 60) * 1000,
-  });
+  const lease =
+    req.lease ??
+    (await acquireWriterLease({
+      client,
+      database: target,
+      policy,
+      log,
+      what: "restore",
+      waitMs: req.waitTimeoutMs,
+      ttlMs: (req.leaseSeconds ?? 60) * 1000,
+    }));
   let progress: Progress | undefined;
   try {
     // While this run waited for the lease, a newer snapshot may have been published: copy that one.
@@ -276,7 +284,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     };
   } finally {
     progress?.stop();
-    await lease.release().catch(() => {});
+    if (!req.lease) await lease.release().catch(() => {});
   }
 }
 

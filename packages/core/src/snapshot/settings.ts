@@ -7,6 +7,7 @@ import type { Log } from "../log";
 import { compilePolicy, type Policy } from "../masking/policy";
 import {
   assertDatabaseName,
+  assertWritableTarget,
   prDatabaseName,
   snapshotDatabaseName,
   type TargetPolicy,
@@ -38,23 +39,26 @@ export function readCopySettings(inputs: InputReader): CopySettings {
   };
 }
 
-export interface RestoreSettings extends CopySettings {
+/** A PR database that a restore, reset or drop writes, and the rules it is checked against. */
+export interface PrTargetSettings {
   database: string;
   snapshotDatabase: string;
   policy: TargetPolicy;
+  /** How long to wait for a complete snapshot, and for another run writing the same database. */
   waitTimeoutSeconds: number;
-  pollIntervalSeconds: number;
-  concurrency: number;
-  maxTimeSeconds: number;
+  /** Lifetime of the one-writer lease, renewed while the run writes. */
   leaseSeconds: number;
-  allowPrivilegedCredentials: boolean;
 }
 
-export function readRestoreSettings(
+/**
+ * The PR database from `database` or `<prefix>_pr_<pr-number>`, checked against the target
+ * rules here, before any connection is opened: a refused name fails at once, naming the rule.
+ */
+export function readPrTargetSettings(
   inputs: InputReader,
   common: CommonInputs,
   prNumber: number | undefined,
-): RestoreSettings {
+): PrTargetSettings {
   const { config, prefix } = common;
   if (!prefix)
     throw new UserError('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
@@ -66,10 +70,11 @@ export function readRestoreSettings(
       : undefined;
   if (!database) {
     throw new UserError(
-      'Cannot tell which database to restore: give "pr-number" (or run on a pull_request event) or "database".',
+      'Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".',
     );
   }
   const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+  assertWritableTarget(database, policy);
   return {
     database,
     snapshotDatabase,
@@ -78,13 +83,31 @@ export function readRestoreSettings(
       inputs.integer("wait-timeout-seconds", { min: 0, max: 86_400 }) ??
       config.restore?.waitTimeoutSeconds ??
       360,
+    leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
+  };
+}
+
+export interface RestoreSettings extends PrTargetSettings, CopySettings {
+  pollIntervalSeconds: number;
+  concurrency: number;
+  maxTimeSeconds: number;
+  allowPrivilegedCredentials: boolean;
+}
+
+export function readRestoreSettings(
+  inputs: InputReader,
+  common: CommonInputs,
+  prNumber: number | undefined,
+): RestoreSettings {
+  const { config } = common;
+  return {
+    ...readPrTargetSettings(inputs, common, prNumber),
     pollIntervalSeconds:
       inputs.integer("poll-interval-seconds", { min: 1, max: 3_600 }) ??
       config.restore?.pollIntervalSeconds ??
       30,
     concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
-    leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
     ...readCopySettings(inputs),
   };

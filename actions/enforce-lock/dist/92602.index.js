@@ -1,8 +1,8 @@
-export const id = 72381;
-export const ids = [72381];
+export const id = 92602;
+export const ids = [92602];
 export const modules = {
 
-/***/ 3112:
+/***/ 6363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -80,10 +80,10 @@ function firstLine(text) {
     return text.split("\n")[0] ?? text;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/stale.ts
 
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
@@ -272,16 +272,17 @@ async function acquireWriterLease(o) {
 async function dropTargetDatabase(client, database, policy, log, options = {}) {
     (0,names/* assertWritableTarget */.Sf)(database, policy);
     const existed = await databaseExists(client, database);
-    const lease = await acquireWriterLease({
-        client,
-        database,
-        policy,
-        log,
-        what: options.what ?? "drop",
-        waitMs: options.waitMs ?? 360_000,
-        ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
-        ...(options.owner ? { owner: options.owner } : {}),
-    });
+    const lease = options.lease ??
+        (await acquireWriterLease({
+            client,
+            database,
+            policy,
+            log,
+            what: options.what ?? "drop",
+            waitMs: options.waitMs ?? 360_000,
+            ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+            ...(options.owner ? { owner: options.owner } : {}),
+        }));
     try {
         // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
         await stopStaleCopies(client, database, log);
@@ -291,7 +292,8 @@ async function dropTargetDatabase(client, database, policy, log, options = {}) {
         await client.db(database).dropDatabase();
     }
     finally {
-        await lease.release().catch(() => { });
+        if (!options.lease)
+            await lease.release().catch(() => { });
     }
     log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
     return { existed };
@@ -304,7 +306,79 @@ async function readPrMetadata(client, database) {
     return doc ?? undefined;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/pr-records.ts
+
+
+/**
+ * The PR database's `lock` and `applied` records (see lock/stale-job.ts for what they defend
+ * against). They live in `snapshot_metadata` beside the restore's `latest` document.
+ */
+function records(client, database) {
+    return client.db(database).collection(METADATA_COLLECTION);
+}
+async function readPrRecords(client, database) {
+    const docs = await records(client, database)
+        .find({ _id: { $in: ["lock", "applied"] } })
+        .toArray();
+    const lock = docs.find((d) => d._id === "lock");
+    const applied = docs.find((d) => d._id === "applied");
+    return { ...(lock ? { lock } : {}), ...(applied ? { applied } : {}) };
+}
+/** Records the restore or reset a Job carried out for a commit; the caller holds the writer lease. */
+async function writeAppliedRecord(client, database, policy, lease, applied) {
+    assertWritableTarget(database, policy);
+    lease.assertHeld();
+    await records(client, database).replaceOne({ _id: "applied" }, { ...applied, at: new Date() }, { upsert: true });
+}
+/** Whether the database holds any collection besides a writer lease (MongoDB lists no empty database). */
+async function hasCollections(client, database) {
+    const names = await client
+        .db(database)
+        .listCollections({}, { nameOnly: true, authorizedCollections: true })
+        .toArray();
+    return names.some((c) => c.name !== LEASE_COLLECTION);
+}
+/**
+ * Writes the lock record when the database exists, holding the writer lease so that it lands
+ * between two restores, resets or drops, never inside one. A database that does not exist is
+ * left alone: writing the record would create it. A record that already says the same is kept
+ * as it is, so its `at` and `sha` tell when the lock state last changed.
+ */
+async function writeLockRecord(client, database, policy, lock, log, options) {
+    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    if (!(await hasCollections(client, database)))
+        return "no-database";
+    const lease = await acquireWriterLease({
+        client,
+        database,
+        policy,
+        log,
+        what: "lock",
+        waitMs: options.waitMs,
+    });
+    try {
+        if (!(await hasCollections(client, database))) {
+            // Dropped while this run waited: taking the lease made the database again; undo that.
+            lease.stopHeartbeat();
+            (0,names/* assertWritableTarget */.Sf)(database, policy);
+            await client.db(database).collection(LEASE_COLLECTION).drop();
+            return "no-database";
+        }
+        const current = (await readPrRecords(client, database)).lock;
+        if (current?.locked === lock.locked)
+            return "unchanged";
+        (0,names/* assertWritableTarget */.Sf)(database, policy);
+        lease.assertHeld();
+        await records(client, database).replaceOne({ _id: "lock" }, { locked: lock.locked, sha: lock.sha, at: new Date() }, { upsert: true });
+        return "written";
+    }
+    finally {
+        await lease.release().catch(() => { });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/database.ts
+
 
 
 
@@ -316,6 +390,7 @@ async function openPrDatabase(uri, database, log) {
             return (0,database_state/* lockDatabaseState */.u)(exists, exists ? await readPrMetadata(client, database) : undefined);
         },
         drop: (policy, what, waitMs) => dropTargetDatabase(client, database, policy, log, { what, waitMs }),
+        recordLock: (policy, lock, waitMs) => writeLockRecord(client, database, policy, lock, log, { waitMs }),
         close: () => client.close(),
     };
 }

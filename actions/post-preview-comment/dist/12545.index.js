@@ -1,5 +1,5 @@
-export const id = 78712;
-export const ids = [78712];
+export const id = 12545;
+export const ids = [12545];
 export const modules = {
 
 /***/ 8162:
@@ -134,16 +134,17 @@ async function acquireWriterLease(o) {
 async function dropTargetDatabase(client, database, policy, log, options = {}) {
     assertWritableTarget(database, policy);
     const existed = await databaseExists(client, database);
-    const lease = await acquireWriterLease({
-        client,
-        database,
-        policy,
-        log,
-        what: options.what ?? "drop",
-        waitMs: options.waitMs ?? 360_000,
-        ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
-        ...(options.owner ? { owner: options.owner } : {}),
-    });
+    const lease = options.lease ??
+        (await acquireWriterLease({
+            client,
+            database,
+            policy,
+            log,
+            what: options.what ?? "drop",
+            waitMs: options.waitMs ?? 360_000,
+            ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+            ...(options.owner ? { owner: options.owner } : {}),
+        }));
     try {
         // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
         await stopStaleCopies(client, database, log);
@@ -153,7 +154,8 @@ async function dropTargetDatabase(client, database, policy, log, options = {}) {
         await client.db(database).dropDatabase();
     }
     finally {
-        await lease.release().catch(() => { });
+        if (!options.lease)
+            await lease.release().catch(() => { });
     }
     log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
     return { existed };

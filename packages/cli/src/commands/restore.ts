@@ -1,0 +1,14 @@
+import { CONFIG_OPTIONS, COPY_OPTIONS, type Command, PR_TARGET_OPTIONS } from "../command";
+import { runOnPrDatabase } from "./pr-database";
+
+export const restore: Command = {
+  name: "restore",
+  summary: "replace a PR database with a copy of the latest complete snapshot (the Argo CD PreSync Job)",
+  options: [
+    ...CONFIG_OPTIONS,
+    ...PR_TARGET_OPTIONS,
+    ...COPY_OPTIONS,
+    { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
+  ],
+  run: (ctx) => runOnPrDatabase(ctx, "restore"),
+};
