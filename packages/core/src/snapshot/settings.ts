@@ -6,6 +6,7 @@ import type { InputReader } from "../inputs";
 import type { Log } from "../log";
 import {
   assertDatabaseName,
+  assertWritableTarget,
   prDatabaseName,
   snapshotDatabaseName,
   type TargetPolicy,
@@ -69,6 +70,8 @@ export function readRestoreSettings(
     );
   }
   const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+  // Before any connection: a refused target fails at once, not after a server-selection timeout.
+  assertWritableTarget(database, policy);
   return {
     database,
     snapshotDatabase,
