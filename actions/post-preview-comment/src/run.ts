@@ -5,6 +5,7 @@ import { fetchPullRequest } from "@pr-snapshots/core/github/pull-request";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { type PreviewModel, renderPreviewComment, type UrlTemplate } from "@pr-snapshots/core/preview/render";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
+import type { RefreshPolicy } from "@pr-snapshots/core/snapshot/refresh";
 
 export interface Inputs extends CommonInputs {
   number: number;
@@ -18,6 +19,7 @@ export interface Inputs extends CommonInputs {
   uri: string | undefined;
   namespace: string;
   urls: UrlTemplate[];
+  refresh?: RefreshPolicy;
   repo: RepoRef;
   apiUrl?: string;
 }
@@ -43,6 +45,7 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     useSnapshot,
     locked,
     labels: inputs.labels,
+    ...(inputs.refresh ? { refresh: inputs.refresh } : {}),
   };
   const timestamp = inputs.snapshotTimestamp ?? (useSnapshot ? await readTimestamp(inputs, log) : undefined);
   if (timestamp) model.snapshotTimestamp = timestamp;

@@ -74,8 +74,10 @@ async function main(argv: string[]): Promise<number> {
   const s = readRestoreSettings(inputs, common, inputs.integer("pr-number", { min: 1 }));
   const report = await runRestore({ uri, appName: "pr-snapshots/cli-restore" }, s, common, log);
   log.info(
-    `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
-      `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`,
+    report.skipped
+      ? `${report.dryRun ? "Dry run: would skip" : "Skipped"} the restore into ${report.database} (refresh: new-snapshot): ${report.refreshReason}.`
+      : `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections (${report.documents} documents) ` +
+          `into ${report.database} from the snapshot taken ${report.snapshotTimestamp.toISOString()}.`,
   );
   if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   return EXIT.ok;

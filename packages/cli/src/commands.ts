@@ -63,6 +63,10 @@ export const COMMANDS: Record<string, { summary: string; options: OptionHelp[] }
       },
       { name: "lease-seconds", text: "one-writer lease lifetime, renewed while running (default 60)" },
       { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
+      {
+        name: "refresh",
+        text: "every-sync (default) or new-snapshot: skip when the database already holds the latest snapshot",
+      },
     ],
   },
 };

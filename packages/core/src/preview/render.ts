@@ -1,6 +1,7 @@
 import { UserError } from "../errors";
 import { code, escapeCell, formatUtc } from "../markdown";
 import type { LabelNames } from "../settings";
+import type { RefreshPolicy } from "../snapshot/refresh";
 
 export interface UrlTemplate {
   name: string;
@@ -50,6 +51,8 @@ export interface PreviewModel {
   /** When the data in (or about to be in) the database was taken from production. */
   snapshotTimestamp?: Date;
   labels: LabelNames;
+  /** restore.refresh: `new-snapshot` keeps the data across syncs until a newer snapshot exists. */
+  refresh?: RefreshPolicy;
 }
 
 /** The body of the sticky `preview` comment (the marker line is added when it is posted). */
@@ -99,7 +102,9 @@ function notes(m: PreviewModel): string[] {
   }
   const out = m.useSnapshot
     ? [
-        "Each sync restores the database from the latest production snapshot, replacing its data.",
+        m.refresh === "new-snapshot"
+          ? "A sync restores the database only when a newer production snapshot has been published, replacing its data; until then syncs keep it."
+          : "Each sync restores the database from the latest production snapshot, replacing its data.",
         `Remove ${U} to switch to seed data (the database is reset).`,
       ]
     : [`Add ${U} to use a copy of production data instead (the database is replaced).`];

@@ -14,6 +14,7 @@ import {
 } from "../names";
 import type { CommonInputs } from "../settings";
 import type { ProduceRequest } from "./producer";
+import { REFRESH_POLICIES, type RefreshPolicy } from "./refresh";
 import type { RestoreRequest } from "./restore";
 
 /**
@@ -48,6 +49,7 @@ export interface RestoreSettings extends CopySettings {
   maxTimeSeconds: number;
   leaseSeconds: number;
   allowPrivilegedCredentials: boolean;
+  refresh: RefreshPolicy;
 }
 
 export function readRestoreSettings(
@@ -88,6 +90,7 @@ export function readRestoreSettings(
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
     leaseSeconds: inputs.integer("lease-seconds", { min: 2, max: 3_600 }) ?? 60,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
     ...readCopySettings(inputs),
   };
 }
@@ -190,6 +193,7 @@ export function restoreRequest(
     copyMethod: s.copyMethod,
     rangeThresholdMb: s.rangeThresholdMb,
     progressIntervalMs: s.progressIntervalSeconds * 1000,
+    refresh: s.refresh,
     ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
   };
 }
