@@ -26,6 +26,14 @@ export const PREVIEW_EXAMPLE: PreviewModel = {
   locked: false,
   snapshotTimestamp: new Date("2026-11-22T03:00:12Z"),
   labels: DEFAULT_LABELS,
+  // dbStats of the benchmark's 0.25 GiB dataset, restored.
+  size: {
+    dataSize: 271_581_184,
+    storageSize: 96_468_992,
+    indexSize: 41_943_040,
+    onDisk: 96_468_992 + 41_943_040,
+    collections: 11,
+  },
 };
 
 interface ExampleCopy extends CopyTiming {

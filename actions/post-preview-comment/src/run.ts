@@ -6,6 +6,7 @@ import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { type PreviewModel, renderPreviewComment, type UrlTemplate } from "@pr-snapshots/core/preview/render";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
 import type { RefreshPolicy } from "@pr-snapshots/core/snapshot/refresh";
+import type { DatabaseFacts } from "./database-facts";
 
 export interface Inputs extends CommonInputs {
   number: number;
@@ -47,8 +48,10 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     labels: inputs.labels,
     ...(inputs.refresh ? { refresh: inputs.refresh } : {}),
   };
-  const timestamp = inputs.snapshotTimestamp ?? (useSnapshot ? await readTimestamp(inputs, log) : undefined);
+  const facts = await readFacts(inputs, useSnapshot && !inputs.snapshotTimestamp, log);
+  const timestamp = inputs.snapshotTimestamp ?? (useSnapshot ? facts.snapshotTimestamp : undefined);
   if (timestamp) model.snapshotTimestamp = timestamp;
+  if (facts.size) model.size = facts.size;
   const body = renderPreviewComment(model);
 
   if (inputs.dryRun) {
@@ -80,15 +83,16 @@ async function labelState(
   };
 }
 
-async function readTimestamp(inputs: Inputs, log: Log): Promise<Date | undefined> {
-  if (!inputs.uri) return undefined;
+async function readFacts(inputs: Inputs, wantTimestamp: boolean, log: Log): Promise<DatabaseFacts> {
+  if (!inputs.uri) return {};
   try {
-    const { readSnapshotTime } = await import(/* webpackChunkName: "snapshot-time" */ "./snapshot-time");
-    return await readSnapshotTime(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
+    const { readDatabaseFacts } = await import(/* webpackChunkName: "database-facts" */ "./database-facts");
+    return await readDatabaseFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, wantTimestamp, log);
   } catch (error) {
     log.warning(
-      `Could not read the snapshot's timestamp (${(error as Error).message}); the comment says "Not yet available".`,
+      `Could not read the database (${(error as Error).message}): the comment shows no size` +
+        `${wantTimestamp ? ' and says the snapshot is "Not yet available"' : ""}.`,
     );
-    return undefined;
+    return {};
   }
 }

@@ -1,5 +1,6 @@
 import { UserError } from "../errors";
-import { code, escapeCell, formatUtc } from "../markdown";
+import { code, escapeCell, formatBytes, formatUtc } from "../markdown";
+import type { DatabaseSize } from "../mongo/size";
 import type { LabelNames } from "../settings";
 import type { RefreshPolicy } from "../snapshot/refresh";
 
@@ -53,6 +54,8 @@ export interface PreviewModel {
   labels: LabelNames;
   /** restore.refresh: `new-snapshot` keeps the data across syncs until a newer snapshot exists. */
   refresh?: RefreshPolicy;
+  /** The PR database's size (dbStats), when the action could read it. */
+  size?: DatabaseSize;
 }
 
 /** The body of the sticky `preview` comment (the marker line is added when it is posted). */
@@ -67,6 +70,7 @@ export function renderPreviewComment(m: PreviewModel): string {
   const rows: [string, string][] = [
     ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],
     ["Database", code(m.database)],
+    ...(m.size ? [["Size", describeSize(m.size)] as [string, string]] : []),
     ["Data source", source],
     ["Commit", short ? code(short) : "(unknown)"],
     ["Database lock", m.locked ? `🔒 locked by ${code(m.labels.lock)}` : "🔓 not locked"],
@@ -88,6 +92,14 @@ export function renderPreviewComment(m: PreviewModel): string {
     "",
     `<sub>Updated for commit ${short ? code(short) : "(unknown)"}. This comment is edited in place on every sync.</sub>`,
   ].join("\n");
+}
+
+/** dbStats in words: what the documents amount to, and what they and their indexes take on disk. */
+export function describeSize(size: DatabaseSize): string {
+  return (
+    `${formatBytes(size.dataSize)} of data; ${formatBytes(size.onDisk)} on disk ` +
+    `(${formatBytes(size.storageSize)} storage + ${formatBytes(size.indexSize)} indexes)`
+  );
 }
 
 function notes(m: PreviewModel): string[] {
