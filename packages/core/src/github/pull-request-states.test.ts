@@ -1,5 +1,13 @@
-import { describe, expect, it } from "vitest";
-import { MAX_GRAPHQL_INT, parsePullRequests, pullRequestsQuery } from "./pull-request-states";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GitHubStandIn } from "../../../../test/support/github-stand-in";
+import { silentLog } from "../log";
+import { createGitHubClient, type GitHubClient } from "./client";
+import {
+  MAX_GRAPHQL_INT,
+  parsePullRequests,
+  pullRequestsQuery,
+  readPullRequests,
+} from "./pull-request-states";
 
 const pr7 = {
   number: 7,
@@ -80,5 +88,80 @@ describe("parsePullRequests", () => {
       errors: [{ type: "NOT_FOUND", path: ["repository"], message: "Could not resolve to a Repository" }],
     });
     expect(reads[0]?.status).toBe("unreadable");
+  });
+});
+
+describe("readPullRequests against the GitHub stand-in (real HTTP through Octokit)", () => {
+  let gh: GitHubStandIn;
+  let client: GitHubClient;
+  const repo = { owner: "acme", repo: "shop" };
+  beforeAll(async () => {
+    gh = await GitHubStandIn.start();
+    client = createGitHubClient({ token: gh.defaultToken, log: silentLog, baseUrl: gh.url });
+  });
+  afterAll(async () => gh?.stop());
+  beforeEach(() => {
+    gh.restore();
+    gh.clearRequests();
+  });
+
+  it("reads 250 pull requests in 3 requests; deleted ones are not found, the rest as the REST API has them", async () => {
+    const numbers = Array.from({ length: 250 }, (_, i) => i + 1);
+    for (const n of numbers)
+      gh.addPullRequest({ number: n, labels: n % 2 ? ["preview"] : ["persist-db", "bug"] });
+    gh.close(10, new Date("2026-10-01T08:30:00Z"));
+    gh.close(11, new Date("2026-10-02T08:30:00Z"), true);
+    gh.deletePullRequest(20);
+    const reads = await readPullRequests(client, repo, [...numbers, 20, 999], silentLog);
+    expect(gh.graphqlQueries()).toHaveLength(3);
+    expect(gh.graphqlQueries().map((q) => (q.match(/: pullRequest\(/g) ?? []).length)).toEqual([
+      100, 100, 51,
+    ]);
+    expect(reads.get(1)).toEqual({ number: 1, status: "found", state: "open", labels: ["preview"] });
+    expect(reads.get(10)).toEqual({
+      number: 10,
+      status: "found",
+      state: "closed",
+      closedAt: new Date("2026-10-01T08:30:00Z"),
+      labels: ["persist-db", "bug"],
+    });
+    expect(reads.get(11)).toMatchObject({ state: "merged", closedAt: new Date("2026-10-02T08:30:00Z") });
+    expect(reads.get(20)).toMatchObject({ status: "not-found" });
+    expect(reads.get(999)).toMatchObject({ status: "not-found" });
+
+    // The stand-in's REST list says the same as its GraphQL answer.
+    const listed = await client.paginate(client.rest.pulls.list, { ...repo, state: "closed", per_page: 100 });
+    expect(listed.map((p) => [p.number, p.closed_at, p.merged_at])).toEqual([
+      [11, "2026-10-02T08:30:00.000Z", "2026-10-02T08:30:00.000Z"],
+      [10, "2026-10-01T08:30:00.000Z", null],
+    ]);
+  });
+
+  it("an answer with another error, or a failed request, leaves the batch unreadable", async () => {
+    gh.addPullRequest({ number: 1 });
+    // A partial answer for a reason other than NOT_FOUND (here the node limit), HTTP 200 with data.
+    gh.fail({
+      path: "/graphql",
+      status: 200,
+      body: {
+        data: {
+          repository: {
+            pr1: { number: 1, state: "OPEN", closedAt: null, labels: { totalCount: 0, nodes: [] } },
+          },
+        },
+        errors: [
+          { type: "MAX_NODE_LIMIT_EXCEEDED", message: "This query requests up to 600,000 possible nodes." },
+        ],
+      },
+    });
+    expect((await readPullRequests(client, repo, [1], silentLog)).get(1)).toMatchObject({
+      status: "unreadable",
+      why: expect.stringMatching(/MAX_NODE_LIMIT_EXCEEDED/),
+    });
+    gh.fail({ path: "/graphql", status: 401, body: { message: "Bad credentials" } });
+    expect((await readPullRequests(client, repo, [1], silentLog)).get(1)).toMatchObject({
+      status: "unreadable",
+      why: expect.stringMatching(/could not be reached \(Bad credentials/),
+    });
   });
 });
