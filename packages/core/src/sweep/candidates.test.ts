@@ -65,7 +65,10 @@ describe("sweepCandidates: only <prefix>_pr_<N> that pass the target rules", () 
 
   it("narrower allowed-targets narrow the candidates too", () => {
     const narrow = targetPolicy({ prefix: "syrf", allowedTargets: ["syrf_pr_1[0-9]"] });
-    expect(sweepCandidates(listed, "syrf", narrow).candidates.map((c) => c.database)).toEqual(["syrf_pr_12", "syrf_pr_13"]);
+    expect(sweepCandidates(listed, "syrf", narrow).candidates.map((c) => c.database)).toEqual([
+      "syrf_pr_12",
+      "syrf_pr_13",
+    ]);
   });
 });
 

@@ -54,6 +54,19 @@ export function sweepCandidates(
   return { candidates, ignored };
 }
 
+/**
+ * A database name as the log and the summary show it. Names come from the server, and on Linux
+ * MongoDB accepts newlines and other control characters in them: printed as they are, a name could
+ * start a new log line, even a workflow command (`::warning::…`). They are shown escaped.
+ */
+export function shownName(name: string): string {
+  return name.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 function refusal(database: string, policy: TargetPolicy): string | undefined {
   try {
     assertWritableTarget(database, policy);

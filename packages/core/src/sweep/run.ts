@@ -14,7 +14,7 @@ import {
   readPrMetadata,
 } from "../mongo/target";
 import type { LabelNames } from "../settings";
-import { type Ignored, sweepCandidates } from "./candidates";
+import { type Ignored, shownName, sweepCandidates } from "./candidates";
 import { decideSweep, type SweepCommentKind, type SweepDecision } from "./decide";
 import { sweepCommentBody } from "./messages";
 import { LEASE_WRITE_ACTIONS, SWEEPER_ROLE } from "./role";
@@ -110,7 +110,7 @@ export async function sweepDatabases(req: SweepRequest): Promise<SweepReport> {
     settings.prefix,
     settings.policy,
   );
-  for (const i of ignored) log.info(`Not a candidate: ${i.database}: ${i.why}`);
+  for (const i of ignored) log.info(`Not a candidate: ${shownName(i.database)}: ${shownName(i.why)}`);
   log.info(
     `${candidates.length} PR database(s) named ${settings.prefix}_pr_<number>: ${candidates.map((c) => c.database).join(", ") || "none"}.`,
   );

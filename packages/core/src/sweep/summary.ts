@@ -1,4 +1,5 @@
 import { code, formatBytes, formatUtc, table } from "../markdown";
+import { shownName } from "./candidates";
 import type { LastRestore, SweepReport, SweepRow } from "./run";
 
 /**
@@ -40,7 +41,7 @@ export function sweepSummary(r: SweepReport): string {
   if (r.ignored.length) {
     sections.push(
       `Not candidates (the target rules or the name rule them out):\n\n${r.ignored
-        .map((i) => `- ${code(i.database)}: ${i.why.replace(/\r?\n/g, " ")}`)
+        .map((i) => `- ${code(shownName(i.database))}: ${shownName(i.why)}`)
         .join("\n")}`,
     );
   }
