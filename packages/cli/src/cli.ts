@@ -9,6 +9,7 @@ import { runProducer, runRestore } from "@pr-snapshots/core/snapshot/run";
 import { readProducerSettings, readRestoreSettings } from "@pr-snapshots/core/snapshot/settings";
 import { cliInputs, parseArgs } from "./args";
 import { COMMANDS, commandUsage, usage } from "./commands";
+import { runSweepCommand } from "./sweep";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, unavailable: 4 } as const;
 
@@ -53,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
   const sourceUri = inputs.optional("source-uri");
   if (sourceUri) maskConnectionString(sourceUri, log);
   const common = readCommonInputs(inputs, await loadConfig(inputs.optional("config"), process.cwd(), log));
+  if (args.command === "sweep") {
+    await runSweepCommand({ inputs, common, uri, log, env: process.env, json: args.json });
+    return EXIT.ok;
+  }
 
   if (args.command === "produce") {
     const s = readProducerSettings(inputs, common);

@@ -1,3 +1,5 @@
+import { SWEEP_COMMAND } from "./sweep";
+
 /** The options of each command: the same names as the action inputs. */
 export interface OptionHelp {
   name: string;
@@ -69,6 +71,7 @@ export const COMMANDS: Record<string, { summary: string; options: OptionHelp[] }
       },
     ],
   },
+  sweep: SWEEP_COMMAND,
 };
 
 export function usage(): string {
