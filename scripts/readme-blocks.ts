@@ -11,6 +11,7 @@ import { stateDiagram } from "@pr-snapshots/core/lock/diagram";
 import { type PreviewModel, parseUrlLines, renderPreviewComment } from "@pr-snapshots/core/preview/render";
 import { DEFAULT_LABELS } from "@pr-snapshots/core/settings";
 import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
+import { sweeperCreateRole } from "@pr-snapshots/core/sweep/role";
 
 export const PREVIEW_EXAMPLE: PreviewModel = {
   number: 42,
@@ -98,13 +99,43 @@ const quote = (markdown: string) =>
     .map((l) => (l ? `> ${l}` : ">"))
     .join("\n");
 
-export type BlockName = "state-machine" | "preview-comment" | "restore-summary";
+export type BlockName = "state-machine" | "preview-comment" | "restore-summary" | "sweeper-role";
+
+/** The sweeper's role and user in mongosh, from the one definition the tests also use. */
+export function sweeperRoleExample(): string {
+  const { role, privileges, roles } = sweeperCreateRole();
+  const lines = [
+    'db.getSiblingDB("admin").createRole({',
+    `  role: ${JSON.stringify(role)},`,
+    "  privileges: [",
+    ...privileges.map(
+      (p) =>
+        `    { resource: ${jsObject(p.resource)}, actions: [${p.actions.map((a) => JSON.stringify(a)).join(", ")}] },`,
+    ),
+    "  ],",
+    `  roles: ${JSON.stringify(roles)},`,
+    "});",
+    'db.getSiblingDB("admin").createUser({',
+    '  user: "pr-snapshots-sweeper",',
+    "  pwd: passwordPrompt(),",
+    `  roles: [{ role: ${JSON.stringify(role)}, db: "admin" }],`,
+    "});",
+  ];
+  return `\`\`\`js\n${lines.join("\n")}\n\`\`\``;
+}
+
+function jsObject(o: Record<string, unknown>): string {
+  return `{ ${Object.entries(o)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(", ")} }`;
+}
 
 export function generatedBlocks(): Record<BlockName, string> {
   return {
     "state-machine": `\`\`\`mermaid\n${stateDiagram()}\n\`\`\``,
     "preview-comment": quote(renderPreviewComment(PREVIEW_EXAMPLE)),
     "restore-summary": restoreSummaryExample(),
+    "sweeper-role": sweeperRoleExample(),
   };
 }
 
