@@ -243,6 +243,9 @@ describe("sweep-databases (bundled action as a process, CONTRACT §10)", () => {
       new RegExp(`- \`${db(12)}\`: it is protected \\(listed in protected-databases\\)`),
     );
     expect(r.stdout.replace(/::add-mask::.*/g, "")).not.toContain(uri);
+    expect(r.summary + JSON.stringify(r.outputs) + gh.comments.map((c) => c.body).join("")).not.toMatch(
+      /mongodb:\/\/|ghs_/,
+    );
   });
 
   it("dry-run: the same decisions and summary rows, nothing dropped or commented", async () => {
