@@ -14,6 +14,7 @@ import { formatScan, scanDocuments } from "@pr-snapshots/core/masking/scan";
 import { type PreviewModel, parseUrlLines, renderPreviewComment } from "@pr-snapshots/core/preview/render";
 import { DEFAULT_LABELS } from "@pr-snapshots/core/settings";
 import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
+import { sweeperCreateRole } from "@pr-snapshots/core/sweep/role";
 import { personalDocuments, README_MASKING_CONFIG } from "../test/support/personal-data";
 
 export const PREVIEW_EXAMPLE: PreviewModel = {
@@ -30,6 +31,14 @@ export const PREVIEW_EXAMPLE: PreviewModel = {
   locked: false,
   snapshotTimestamp: new Date("2026-11-22T03:00:12Z"),
   labels: DEFAULT_LABELS,
+  // dbStats of the benchmark's 0.25 GiB dataset, restored.
+  size: {
+    dataSize: 271_581_184,
+    storageSize: 96_468_992,
+    indexSize: 41_943_040,
+    onDisk: 96_468_992 + 41_943_040,
+    collections: 11,
+  },
 };
 
 interface ExampleCopy extends CopyTiming {
@@ -104,7 +113,41 @@ export function maskingScanExample(): string {
   return `\`\`\`\n${formatScan([scanDocuments("people", docs, policy)]).trimEnd()}\n\`\`\``;
 }
 
-export type BlockName = "state-machine" | "preview-comment" | "restore-summary" | "masking-scan";
+export type BlockName =
+  | "state-machine"
+  | "preview-comment"
+  | "restore-summary"
+  | "masking-scan"
+  | "sweeper-role";
+
+/** The sweeper's role and user in mongosh, from the one definition the tests also use. */
+export function sweeperRoleExample(): string {
+  const { role, privileges, roles } = sweeperCreateRole();
+  const lines = [
+    'db.getSiblingDB("admin").createRole({',
+    `  role: ${JSON.stringify(role)},`,
+    "  privileges: [",
+    ...privileges.map(
+      (p) =>
+        `    { resource: ${jsObject(p.resource)}, actions: [${p.actions.map((a) => JSON.stringify(a)).join(", ")}] },`,
+    ),
+    "  ],",
+    `  roles: ${JSON.stringify(roles)},`,
+    "});",
+    'db.getSiblingDB("admin").createUser({',
+    '  user: "pr-snapshots-sweeper",',
+    "  pwd: passwordPrompt(),",
+    `  roles: [{ role: ${JSON.stringify(role)}, db: "admin" }],`,
+    "});",
+  ];
+  return `\`\`\`js\n${lines.join("\n")}\n\`\`\``;
+}
+
+function jsObject(o: Record<string, unknown>): string {
+  return `{ ${Object.entries(o)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(", ")} }`;
+}
 
 export function generatedBlocks(): Record<BlockName, string> {
   return {
@@ -112,6 +155,7 @@ export function generatedBlocks(): Record<BlockName, string> {
     "preview-comment": quote(renderPreviewComment(PREVIEW_EXAMPLE)),
     "restore-summary": restoreSummaryExample(),
     "masking-scan": maskingScanExample(),
+    "sweeper-role": sweeperRoleExample(),
   };
 }
 

@@ -4,9 +4,11 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 
 /**
- * A local stand-in for the parts of the GitHub REST API the actions use: pull requests,
- * labels, comments, repository contents at a commit and the token's identity. It keeps state,
- * records every request, and can inject failures (5xx, secondary rate limits with retry-after, 404).
+ * A local stand-in for the parts of the GitHub API the actions use: pull requests (one, and
+ * lists), labels, comments, repository contents at a commit and the token's identity over REST;
+ * over GraphQL, `viewer { login }` and a repository's aliased `pullRequest(number:)` fields, with
+ * the real API's NOT_FOUND partial errors. It keeps state, records every request, and can inject
+ * failures (5xx, secondary rate limits with retry-after, 404, any GraphQL answer).
  */
 
 /** The base commit of the pull_request fixtures (test/fixtures/events), used by every PR unless a test says otherwise. */
@@ -34,6 +36,9 @@ export interface PullRequestState {
   labels: string[];
   author: string;
   title: string;
+  /** When it was closed or merged (ISO 8601); set by {@link GitHubStandIn.close}. */
+  closedAt?: string;
+  createdAt: string;
 }
 
 export interface CommentState {
@@ -90,6 +95,10 @@ export const SECONDARY_RATE_LIMIT_BODY = {
 };
 
 const BOT: Identity = { login: "github-actions[bot]", type: "Bot", id: 41898282 };
+/** closed_at of a closed pull request whose closing time a test did not set. */
+const DEFAULT_CLOSED_AT = "2026-11-20T10:00:00Z";
+/** The largest `first` GitHub allows on a connection. */
+const MAX_PAGE = 100;
 
 export class GitHubStandIn {
   readonly requests: RecordedRequest[] = [];
@@ -146,10 +155,32 @@ export class GitHubStandIn {
       labels: [],
       author: "octocat",
       title: `Pull request #${pr.number}`,
+      createdAt: "2026-11-01T09:00:00Z",
       ...pr,
     };
     this.pulls.set(full.number, full);
     return full;
+  }
+
+  /** Closes (or merges) a pull request at a given time, as the GitHub UI does. */
+  close(number: number, at: Date = new Date(), merged = false): PullRequestState {
+    const pr = this.pull(number);
+    Object.assign(pr, { state: "closed", merged, closedAt: at.toISOString() });
+    return pr;
+  }
+
+  /** A pull request that no longer exists here (deleted, or transferred to another repository). */
+  deletePullRequest(number: number): void {
+    this.pulls.delete(number);
+    for (let i = this.comments.length - 1; i >= 0; i--)
+      if (this.comments[i]?.issue === number) this.comments.splice(i, 1);
+  }
+
+  /** The queries of the GraphQL requests so far. */
+  graphqlQueries(): string[] {
+    return this.requests
+      .filter((r) => r.method === "POST" && r.path === "/graphql")
+      .map((r) => String((r.body as { query?: unknown })?.query ?? ""));
   }
 
   pull(number: number): PullRequestState {
@@ -284,7 +315,8 @@ export class GitHubStandIn {
       const query = String((body as { query?: string })?.query ?? "");
       if (/viewer\s*\{\s*login/.test(query))
         return send(200, { data: { viewer: { login: info.identity.login } } });
-      return send(200, { errors: [{ message: "stand-in supports only { viewer { login } }" }] });
+      const variables = ((body as { variables?: unknown })?.variables ?? {}) as Record<string, unknown>;
+      return send(200, this.graphqlRepository(query, variables));
     }
     const prefix = `/repos/${this.owner}/${this.repo}`;
     if (!url.pathname.startsWith(`${prefix}/`)) return send(404, { message: "Not Found" });
@@ -296,7 +328,146 @@ export class GitHubStandIn {
     return send(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
   }
 
+  /**
+   * `repository(owner:, name:) { alias: pullRequest(number: N) { ... } ... }` as GitHub answers
+   * it: HTTP 200 always; a number without a pull request nulls only its alias, with a NOT_FOUND
+   * error whose path ends in the alias; `first` above 100 and numbers beyond GraphQL's 32-bit
+   * Int fail the whole query; only the fields asked for are returned.
+   */
+  private graphqlRepository(query: string, variables: Record<string, unknown>): unknown {
+    const repoCall =
+      /repository\s*\(\s*owner\s*:\s*(\$\w+|"[^"]*")\s*,\s*name\s*:\s*(\$\w+|"[^"]*")\s*\)\s*\{/.exec(query);
+    if (!repoCall) {
+      return {
+        errors: [
+          { message: "stand-in supports only viewer { login } and repository { pullRequest(number:) }" },
+        ],
+      };
+    }
+    const value = (token: string | undefined) =>
+      token?.startsWith("$") ? String(variables[token.slice(1)] ?? "") : (token ?? "").slice(1, -1);
+    const [owner, name] = [value(repoCall[1]), value(repoCall[2])];
+    const location = (index: number) => {
+      const before = query.slice(0, index).split("\n");
+      return [{ line: before.length, column: (before.at(-1)?.length ?? 0) + 1 }];
+    };
+    if (owner !== this.owner || name !== this.repo) {
+      return {
+        data: { repository: null },
+        errors: [
+          {
+            type: "NOT_FOUND",
+            path: ["repository"],
+            locations: location(repoCall.index),
+            message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+          },
+        ],
+      };
+    }
+    const repository: Record<string, unknown> = {};
+    const errors: unknown[] = [];
+    const field = /(\w+)\s*:\s*pullRequest\s*\(\s*number\s*:\s*(\d+)\s*\)\s*\{/g;
+    for (let m = field.exec(query); m; m = field.exec(query)) {
+      const [alias = "", digits = ""] = [m[1], m[2]];
+      const number = Number(digits);
+      if (number > 2_147_483_647) {
+        return {
+          errors: [
+            {
+              path: ["query", "repository", alias, "number"],
+              extensions: { code: "argumentLiteralsIncompatible", typeName: "Field", argumentName: "number" },
+              locations: location(m.index),
+              message: `Argument 'number' on Field '${alias}' has an invalid value (${digits}). Expected type 'Int!'.`,
+            },
+          ],
+        };
+      }
+      const selection = bracedBlock(query, m.index + m[0].length - 1);
+      const first = /labels\s*\(\s*first\s*:\s*(\d+)\s*\)/.exec(selection);
+      if (first && Number(first[1]) > MAX_PAGE) {
+        return {
+          data: null,
+          errors: [
+            {
+              type: "EXCESSIVE_PAGINATION",
+              path: ["repository", alias, "labels"],
+              locations: location(m.index),
+              message: `Requesting ${first[1]} records on the \`labels\` connection exceeds the \`first\` limit of ${MAX_PAGE} records.`,
+            },
+          ],
+        };
+      }
+      const pr = this.pulls.get(number);
+      if (!pr) {
+        repository[alias] = null;
+        errors.push({
+          type: "NOT_FOUND",
+          path: ["repository", alias],
+          locations: location(m.index),
+          message: `Could not resolve to a PullRequest with the number of ${number}.`,
+        });
+        continue;
+      }
+      const asked = (f: string) =>
+        new RegExp(`(^|[\\s{])${f}\\b`).test(
+          selection.replace(/labels\s*\([^)]*\)\s*\{[^}]*\{[^}]*\}[^}]*\}/, "labels"),
+        );
+      const node: Record<string, unknown> = {};
+      if (asked("number")) node.number = pr.number;
+      if (asked("state")) node.state = pr.state === "open" ? "OPEN" : pr.merged ? "MERGED" : "CLOSED";
+      if (asked("closedAt")) node.closedAt = pr.state === "open" ? null : this.closedAt(pr);
+      if (asked("merged")) node.merged = pr.merged;
+      if (asked("mergedAt")) node.mergedAt = pr.merged ? this.closedAt(pr) : null;
+      if (asked("title")) node.title = pr.title;
+      if (first) {
+        node.labels = {
+          ...(/totalCount/.test(selection) ? { totalCount: pr.labels.length } : {}),
+          nodes: pr.labels.slice(0, Number(first[1])).map((l) => ({ name: l })),
+        };
+      }
+      repository[alias] = node;
+    }
+    return errors.length ? { data: { repository }, errors } : { data: { repository } };
+  }
+
+  private closedAt(pr: PullRequestState): string | null {
+    return pr.state === "open" ? null : (pr.closedAt ?? DEFAULT_CLOSED_AT);
+  }
+
   private readonly routes: [string, RegExp, (r: RouteArgs) => void][] = [
+    [
+      "GET",
+      /^\/pulls$/,
+      ({ url, send }) => {
+        // GET /repos/{owner}/{repo}/pulls: state open (default), closed or all; newest first.
+        const wanted = url.searchParams.get("state") ?? "open";
+        if (!["open", "closed", "all"].includes(wanted))
+          return send(422, { message: "Validation Failed", errors: [{ field: "state", code: "invalid" }] });
+        const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), MAX_PAGE);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const all = [...this.pulls.values()]
+          .filter((pr) => wanted === "all" || pr.state === wanted)
+          .sort((a, b) => b.number - a.number);
+        const headers: Record<string, string> = {};
+        if (page * perPage < all.length) {
+          const next = new URL(`${this.url}${url.pathname}`);
+          next.searchParams.set("state", wanted);
+          next.searchParams.set("per_page", String(perPage));
+          next.searchParams.set("page", String(page + 1));
+          headers.link = `<${next.toString()}>; rel="next"`;
+        }
+        const slice = all.slice((page - 1) * perPage, page * perPage);
+        // The list items (pull-request-simple) have no `merged` boolean: merged = closed with merged_at.
+        return send(
+          200,
+          slice.map((pr) => {
+            const { merged: _merged, ...simple } = this.pullJson(pr);
+            return simple;
+          }),
+          headers,
+        );
+      },
+    ],
     [
       "GET",
       /^\/contents\/(.+)$/,
@@ -449,7 +620,9 @@ export class GitHubStandIn {
       user: { login: pr.author, type: "User" },
       labels: pr.labels.map(labelJson),
       merged: pr.merged,
-      merged_at: pr.merged ? "2026-11-20T10:00:00Z" : null,
+      created_at: pr.createdAt,
+      closed_at: this.closedAt(pr),
+      merged_at: pr.merged ? this.closedAt(pr) : null,
       head: {
         sha: pr.headSha,
         ref: `feature-${pr.number}`,
@@ -491,7 +664,8 @@ export class GitHubStandIn {
       title: pr.title,
       labels: pr.labels.map(labelJson),
       user: { login: pr.author, type: "User" },
-      pull_request: { merged_at: pr.merged ? "2026-11-20T10:00:00Z" : null },
+      closed_at: this.closedAt(pr),
+      pull_request: { merged_at: pr.merged ? this.closedAt(pr) : null },
     };
   }
 
@@ -525,6 +699,16 @@ function hash(text: string): number {
   let h = 0;
   for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) | 0;
   return Math.abs(h);
+}
+
+/** The text of the `{ ... }` block that opens at `open` (a `{`), braces balanced. */
+function bracedBlock(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === "{") depth++;
+    else if (text[i] === "}" && --depth === 0) return text.slice(open, i + 1);
+  }
+  return text.slice(open);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,3 +1,5 @@
+import { LEASE_COLLECTION } from "@pr-snapshots/core/mongo/target";
+import { sweeperCreateRole } from "@pr-snapshots/core/sweep/role";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll } from "vitest";
 import { type RunningMongo, startMongo } from "./mongod";
@@ -34,4 +36,32 @@ export function authServerForSuite(): { readonly mongo: RunningMongo; readonly a
     await suite.mongo?.stop();
   });
   return suite;
+}
+
+/**
+ * The sweeper's custom role of CONTRACT §10 (exactly the README's createRole), created in admin,
+ * optionally without its lease privilege or with extra privileges, and a user that has it.
+ */
+export async function createSweeper(
+  mongo: RunningMongo,
+  admin: MongoClient,
+  o: {
+    user: string;
+    withoutLease?: boolean;
+    extraPrivileges?: { resource: Record<string, unknown>; actions: string[] }[];
+    extraRoles?: { role: string; db: string }[];
+  },
+): Promise<string> {
+  const spec = sweeperCreateRole();
+  const role = `${spec.role}-${o.user}`;
+  const privileges = [
+    ...spec.privileges.filter((p) => !(o.withoutLease && p.resource.collection === LEASE_COLLECTION)),
+    ...(o.extraPrivileges ?? []),
+  ];
+  await admin.db("admin").command({ createRole: role, privileges, roles: [] });
+  return mongo.createUser({
+    user: o.user,
+    pwd: `${o.user}-pw`,
+    roles: [{ role, db: "admin" }, ...(o.extraRoles ?? [])],
+  });
 }

@@ -19,6 +19,7 @@ describe("scripts/check-dist.sh", () => {
       "restore-snapshot",
       "post-preview-comment",
       "trigger-producer",
+      "sweep-databases",
     ]) {
       expect(files).toContain(`actions/${action}/dist/index.js`);
     }

@@ -84,7 +84,7 @@ describe("GitHub's workflow parser accepts every workflow", () => {
 });
 
 /** CONTRACT §6: minimum inputs and outputs of each action. */
-const CONTRACT: Record<string, { inputs: string[]; outputs: string[] }> = {
+const CONTRACT: Record<string, { inputs: string[]; outputs: string[]; defaults?: Record<string, string> }> = {
   "detect-labels": {
     inputs: ["github-token", "config", "dry-run", "preview-label", "snapshot-label", "lock-label"],
     outputs: [
@@ -169,6 +169,19 @@ const CONTRACT: Record<string, { inputs: string[]; outputs: string[] }> = {
     ],
     outputs: ["snapshot-timestamp", "collections", "documents", "job-name"],
   },
+  "sweep-databases": {
+    inputs: [
+      "github-token",
+      "config",
+      "dry-run",
+      "mongodb-uri",
+      "db-prefix",
+      "keep-closed-days",
+      "remind-days",
+    ],
+    outputs: ["dropped", "kept", "bytes-freed"],
+    defaults: { "keep-closed-days": "30", "remind-days": "7" },
+  },
 };
 
 describe("example configuration", () => {
@@ -197,8 +210,14 @@ describe("GitHub's action parser accepts every action.yml", () => {
       inputs: Record<string, { default?: string }>;
       outputs: Record<string, unknown>;
     };
-    const contract = CONTRACT[name] as { inputs: string[]; outputs: string[] };
+    const contract = CONTRACT[name] as {
+      inputs: string[];
+      outputs: string[];
+      defaults?: Record<string, string>;
+    };
     expect(Object.keys(doc.inputs)).toEqual(expect.arrayContaining(contract.inputs));
+    for (const [input, value] of Object.entries(contract.defaults ?? {}))
+      expect(doc.inputs[input]?.default).toBe(value);
     expect(Object.keys(doc.outputs)).toEqual(expect.arrayContaining(contract.outputs));
     // biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub expression syntax, not a JS template
     expect(doc.inputs["github-token"]?.default).toBe("${{ github.token }}");

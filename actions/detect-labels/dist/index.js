@@ -40012,7 +40012,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(60541), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(25996)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
     return parseConfig(text, label);
 }
 /**
@@ -40398,6 +40398,22 @@ function formatUtc(date) {
     if (Number.isNaN(d.getTime()))
         return String(date);
     return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+/** A size as people read it: binary units, three significant digits (`0 B`, `512 B`, `1.50 KiB`, `12.3 MiB`). */
+function formatBytes(bytes) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let value = Math.max(0, bytes);
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    // 1023.95 KiB would print as "1024 KiB": one unit up instead.
+    if (Math.round(value) >= 1024 && unit < units.length - 1)
+        return `1.00 ${units[unit + 1]}`;
+    return `${value >= 100 ? value.toFixed(0) : value.toPrecision(3)} ${units[unit]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/run.ts

@@ -40191,6 +40191,7 @@ var connection_string = __nccwpck_require__(599);
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -40216,6 +40217,7 @@ function readPrTargetSettings(inputs, common, prNumber) {
         throw new UserError('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    // Before any connection: a refused target fails at once, not after a server-selection timeout.
     assertWritableTarget(database, policy);
     return {
         database,
@@ -40237,6 +40239,7 @@ function readRestoreSettings(inputs, common, prNumber) {
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
         ...readCopySettings(inputs),
     };
 }
@@ -40315,6 +40318,7 @@ function restoreRequest(s, common, client, log) {
         copyMethod: s.copyMethod,
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
+        refresh: s.refresh,
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -40357,7 +40361,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(60541), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(25996)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
     return parseConfig(text, label);
 }
 /**
@@ -40740,6 +40744,9 @@ const COMMENT_KINDS = [
     "db-reset",
     "db-dropped",
     "db-kept",
+    // sweep-databases (CONTRACT §10): a locked database of a closed PR expires soon / has expired.
+    "db-expiring",
+    "db-expired",
 ];
 function commentMarker(kind) {
     return `<!-- pr-snapshots:${kind} -->`;
@@ -40764,6 +40771,13 @@ function runKeyOf(body) {
 }
 async function listComments(client, repo, number) {
     return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
+}
+/** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
+async function findComment(client, repo, number, kind) {
+    const found = (await listComments(client, repo, number))
+        .filter((c) => kindOf(c.body) === kind)
+        .sort((a, b) => a.id - b.id)[0];
+    return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 /**
  * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
@@ -41085,6 +41099,22 @@ function formatUtc(date) {
         return String(date);
     return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
+/** A size as people read it: binary units, three significant digits (`0 B`, `512 B`, `1.50 KiB`, `12.3 MiB`). */
+function formatBytes(bytes) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let value = Math.max(0, bytes);
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    // 1023.95 KiB would print as "1024 KiB": one unit up instead.
+    if (Math.round(value) >= 1024 && unit < units.length - 1)
+        return `1.00 ${units[unit + 1]}`;
+    return `${value >= 100 ? value.toFixed(0) : value.toPrecision(3)} ${units[unit]}`;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/lock/messages.ts
 
@@ -41340,7 +41370,7 @@ async function readLivePullRequest(github, inputs) {
     }
 }
 async function connect(uri, database, log) {
-    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(92602)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6363));
+    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(26076)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6363));
     return openPrDatabase(uri, database, log);
 }
 async function nothingChangedIfFails(promise) {

@@ -12,20 +12,8 @@ import { owedRevertComment } from "@pr-snapshots/core/lock/rerun";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import type { PrDatabase } from "./database";
 import type { Inputs } from "./inputs";
+import type { Outputs } from "./outputs";
 import { summarize } from "./summary";
-
-export interface Outputs extends Record<string, string | boolean> {
-  "db-action": DbAction;
-  "label-reverted": boolean;
-  "label-change": string;
-  locked: boolean;
-  database: string;
-  "comment-url": string;
-  "comment-kind": string;
-  rule: string;
-  initialized: boolean;
-  "db-executed": boolean;
-}
 
 const DB_CHANGES: readonly DbAction[] = ["restore", "reset", "drop"];
 

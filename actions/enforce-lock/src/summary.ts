@@ -1,7 +1,7 @@
 import type { PullRequestEvent } from "@pr-snapshots/core/github/event";
 import type { Decision } from "@pr-snapshots/core/lock/decide";
 import { code, table } from "@pr-snapshots/core/markdown";
-import type { Outputs } from "./run";
+import type { Outputs } from "./outputs";
 
 export interface SummaryInput {
   event: PullRequestEvent;

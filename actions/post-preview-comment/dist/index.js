@@ -40174,6 +40174,22 @@ function formatUtc(date) {
         return String(date);
     return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
+/** A size as people read it: binary units, three significant digits (`0 B`, `512 B`, `1.50 KiB`, `12.3 MiB`). */
+function formatBytes(bytes) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let value = Math.max(0, bytes);
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    // 1023.95 KiB would print as "1024 KiB": one unit up instead.
+    if (Math.round(value) >= 1024 && unit < units.length - 1)
+        return `1.00 ${units[unit + 1]}`;
+    return `${value >= 100 ? value.toFixed(0) : value.toPrecision(3)} ${units[unit]}`;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/masking/describe.ts
 
@@ -40226,6 +40242,7 @@ function renderPreviewComment(m) {
     const rows = [
         ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],
         ["Database", code(m.database)],
+        ...(m.size ? [["Size", describeSize(m.size)]] : []),
         ["Data source", source],
         ["Commit", short ? code(short) : "(unknown)"],
         ["Database lock", m.locked ? `🔒 locked by ${code(m.labels.lock)}` : "🔓 not locked"],
@@ -40246,6 +40263,11 @@ function renderPreviewComment(m) {
         `<sub>Updated for commit ${short ? code(short) : "(unknown)"}. This comment is edited in place on every sync.</sub>`,
     ].join("\n");
 }
+/** dbStats in words: what the documents amount to, and what they and their indexes take on disk. */
+function describeSize(size) {
+    return (`${formatBytes(size.dataSize)} of data; ${formatBytes(size.onDisk)} on disk ` +
+        `(${formatBytes(size.storageSize)} storage + ${formatBytes(size.indexSize)} indexes)`);
+}
 function notes(m) {
     const { preview, snapshot, lock } = m.labels;
     const [U, L, P] = [code(snapshot), code(lock), code(preview)];
@@ -40259,7 +40281,9 @@ function notes(m) {
     const out = m.useSnapshot
         ? [
             ...maskedDataNote(m.maskingPolicy, m.subset),
-            "Each sync restores the database from the latest production snapshot, replacing its data.",
+            m.refresh === "new-snapshot"
+                ? "A sync restores the database only when a newer production snapshot has been published, replacing its data; until then syncs keep it."
+                : "Each sync restores the database from the latest production snapshot, replacing its data.",
             `Remove ${U} to switch to seed data (the database is reset).`,
         ]
         : [`Add ${U} to use a copy of production data instead (the database is replaced).`];
@@ -40296,7 +40320,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(60541), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(25996)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
     return parseConfig(text, label);
 }
 /**
@@ -40630,6 +40654,9 @@ const COMMENT_KINDS = [
     "db-reset",
     "db-dropped",
     "db-kept",
+    // sweep-databases (CONTRACT §10): a locked database of a closed PR expires soon / has expired.
+    "db-expiring",
+    "db-expired",
 ];
 function commentMarker(kind) {
     return `<!-- pr-snapshots:${kind} -->`;
@@ -40654,6 +40681,13 @@ function runKeyOf(body) {
 }
 async function listComments(client, repo, number) {
     return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
+}
+/** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
+async function findComment(client, repo, number, kind) {
+    const found = (await listComments(client, repo, number))
+        .filter((c) => kindOf(c.body) === kind)
+        .sort((a, b) => a.id - b.id)[0];
+    return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 /**
  * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
@@ -40756,14 +40790,17 @@ async function run(inputs, log = actionsLog) {
         useSnapshot,
         locked,
         labels: inputs.labels,
+        ...(inputs.refresh ? { refresh: inputs.refresh } : {}),
     };
-    const facts = useSnapshot ? await readFacts(inputs, log) : {};
-    const timestamp = inputs.snapshotTimestamp ?? facts.timestamp;
+    const facts = await readFacts(inputs, useSnapshot, log);
+    const timestamp = inputs.snapshotTimestamp ?? (useSnapshot ? facts.snapshotTimestamp : undefined);
     if (timestamp)
         model.snapshotTimestamp = timestamp;
-    if (facts.maskingPolicy)
+    if (facts.size)
+        model.size = facts.size;
+    if (useSnapshot && facts.maskingPolicy)
         model.maskingPolicy = facts.maskingPolicy;
-    if (facts.subset)
+    if (useSnapshot && facts.subset)
         model.subset = facts.subset;
     const body = renderPreviewComment(model);
     if (inputs.dryRun) {
@@ -40790,15 +40827,16 @@ async function labelState(inputs, client) {
         locked: inputs.locked ?? pr.labels.includes(inputs.labels.lock),
     };
 }
-async function readFacts(inputs, log) {
+async function readFacts(inputs, snapshotData, log) {
     if (!inputs.uri)
         return {};
     try {
-        const { readSnapshotFacts } = await Promise.all(/* import() | snapshot-time */[__nccwpck_require__.e(74130), __nccwpck_require__.e(12545)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8162));
-        return await readSnapshotFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
+        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(51171)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8470));
+        return await readDatabaseFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, snapshotData, log);
     }
     catch (error) {
-        log.warning(`Could not read the snapshot's timestamp (${error.message}); the comment says "Not yet available".`);
+        log.warning(`Could not read the database (${error.message}): the comment shows no size` +
+            `${snapshotData && !inputs.snapshotTimestamp ? ' and says the snapshot is "Not yet available"' : ""}.`);
         return {};
     }
 }
@@ -40862,6 +40900,7 @@ async function parseInputs() {
         urls: inputs.list("urls", { commas: false })
             ? parseUrlLines(inputs.list("urls", { commas: false }) ?? [])
             : (config.comment?.urls ?? []),
+        ...(config.restore?.refresh ? { refresh: config.restore.refresh } : {}),
         repo: context.repo ?? missingRepository(),
         apiUrl: context.apiUrl,
     };

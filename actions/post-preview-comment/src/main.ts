@@ -68,6 +68,7 @@ async function parseInputs(): Promise<Inputs> {
     urls: inputs.list("urls", { commas: false })
       ? parseUrlLines(inputs.list("urls", { commas: false }) ?? [])
       : (config.comment?.urls ?? []),
+    ...(config.restore?.refresh ? { refresh: config.restore.refresh } : {}),
     repo: context.repo ?? missingRepository(),
     apiUrl: context.apiUrl,
   };

@@ -5,7 +5,8 @@ import { fetchPullRequest } from "@pr-snapshots/core/github/pull-request";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { type PreviewModel, renderPreviewComment, type UrlTemplate } from "@pr-snapshots/core/preview/render";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
-import type { SnapshotFacts } from "./snapshot-time";
+import type { RefreshPolicy } from "@pr-snapshots/core/snapshot/refresh";
+import type { DatabaseFacts } from "./database-facts";
 
 export interface Inputs extends CommonInputs {
   number: number;
@@ -19,6 +20,7 @@ export interface Inputs extends CommonInputs {
   uri: string | undefined;
   namespace: string;
   urls: UrlTemplate[];
+  refresh?: RefreshPolicy;
   repo: RepoRef;
   apiUrl?: string;
 }
@@ -44,12 +46,14 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     useSnapshot,
     locked,
     labels: inputs.labels,
+    ...(inputs.refresh ? { refresh: inputs.refresh } : {}),
   };
-  const facts = useSnapshot ? await readFacts(inputs, log) : {};
-  const timestamp = inputs.snapshotTimestamp ?? facts.timestamp;
+  const facts = await readFacts(inputs, useSnapshot, log);
+  const timestamp = inputs.snapshotTimestamp ?? (useSnapshot ? facts.snapshotTimestamp : undefined);
   if (timestamp) model.snapshotTimestamp = timestamp;
-  if (facts.maskingPolicy) model.maskingPolicy = facts.maskingPolicy;
-  if (facts.subset) model.subset = facts.subset;
+  if (facts.size) model.size = facts.size;
+  if (useSnapshot && facts.maskingPolicy) model.maskingPolicy = facts.maskingPolicy;
+  if (useSnapshot && facts.subset) model.subset = facts.subset;
   const body = renderPreviewComment(model);
 
   if (inputs.dryRun) {
@@ -81,14 +85,15 @@ async function labelState(
   };
 }
 
-async function readFacts(inputs: Inputs, log: Log): Promise<SnapshotFacts> {
+async function readFacts(inputs: Inputs, snapshotData: boolean, log: Log): Promise<DatabaseFacts> {
   if (!inputs.uri) return {};
   try {
-    const { readSnapshotFacts } = await import(/* webpackChunkName: "snapshot-time" */ "./snapshot-time");
-    return await readSnapshotFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, log);
+    const { readDatabaseFacts } = await import(/* webpackChunkName: "database-facts" */ "./database-facts");
+    return await readDatabaseFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, snapshotData, log);
   } catch (error) {
     log.warning(
-      `Could not read the snapshot's timestamp (${(error as Error).message}); the comment says "Not yet available".`,
+      `Could not read the database (${(error as Error).message}): the comment shows no size` +
+        `${snapshotData && !inputs.snapshotTimestamp ? ' and says the snapshot is "Not yet available"' : ""}.`,
     );
     return {};
   }

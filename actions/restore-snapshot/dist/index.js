@@ -61113,6 +61113,59 @@ function gitBlobSha(content) {
 
 /***/ }),
 
+/***/ 1233:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   ay: () => (/* binding */ formatUtc),
+/* harmony export */   tp: () => (/* binding */ table)
+/* harmony export */ });
+/* unused harmony exports escapeCell, formatBytes */
+/** Small Markdown helpers for job summaries and PR comments. */
+function escapeCell(value) {
+    return String(value ?? "")
+        .replace(/\|/g, "\\|")
+        .replace(/\r?\n/g, "<br>");
+}
+function table(headers, rows) {
+    const head = `| ${headers.map(escapeCell).join(" | ")} |`;
+    const rule = `| ${headers.map(() => "---").join(" | ")} |`;
+    const body = rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`);
+    return [head, rule, ...body].join("\n");
+}
+function code(text) {
+    return `\`${text.replace(/`/g, "'")}\``;
+}
+/** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
+function formatUtc(date) {
+    if (date === undefined || date === "")
+        return "unknown";
+    const d = typeof date === "string" ? new Date(date) : date;
+    if (Number.isNaN(d.getTime()))
+        return String(date);
+    return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+/** A size as people read it: binary units, three significant digits (`0 B`, `512 B`, `1.50 KiB`, `12.3 MiB`). */
+function formatBytes(bytes) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let value = Math.max(0, bytes);
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    // 1023.95 KiB would print as "1024 KiB": one unit up instead.
+    if (Math.round(value) >= 1024 && unit < units.length - 1)
+        return `1.00 ${units[unit + 1]}`;
+    return `${value >= 100 ? value.toFixed(0) : value.toPrecision(3)} ${units[unit]}`;
+}
+
+
+/***/ }),
+
 /***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -61233,6 +61286,64 @@ function assertWritableTarget(database, policy) {
 }
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+
+/***/ }),
+
+/***/ 3208:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ REFRESH_POLICIES),
+/* harmony export */   Y: () => (/* binding */ checkRefresh)
+/* harmony export */ });
+/* harmony import */ var _markdown__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1233);
+
+/**
+ * When a restore may be skipped (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
+ *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ */
+const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+/**
+ * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
+ * completely. Pure. The generation names a snapshot exactly; snapshots from the original
+ * scripts have none, so their timestamp stands in for it.
+ */
+function checkRefresh(current, snapshot, snapshotDatabase) {
+    const latest = snapshot.generation
+        ? `generation ${snapshot.generation}`
+        : `the snapshot taken ${(0,_markdown__WEBPACK_IMPORTED_MODULE_0__/* .formatUtc */ .ay)(snapshot.timestamp)}`;
+    const restore = (why) => ({ skip: false, reason: `${why}: restoring ${latest}` });
+    if (!current)
+        return restore("the database has no restore record (new, or seeded)");
+    if (current.source !== "snapshot")
+        return restore(`the database holds data from "${current.source}"`);
+    if (current.status !== "complete") {
+        return restore(current.status === "restoring"
+            ? "an earlier restore into the database did not finish"
+            : `its restore record has status "${String(current.status)}"`);
+    }
+    const from = typeof current.snapshotDatabase === "string" ? current.snapshotDatabase : undefined;
+    if (from !== undefined && from !== snapshotDatabase)
+        return restore(`the database was restored from ${from}, not ${snapshotDatabase}`);
+    const held = current.generation
+        ? `generation ${String(current.generation)}`
+        : `the snapshot taken ${(0,_markdown__WEBPACK_IMPORTED_MODULE_0__/* .formatUtc */ .ay)(current.snapshotTimestamp)}`;
+    const same = snapshot.generation
+        ? current.generation === snapshot.generation
+        : current.generation === undefined &&
+            current.snapshotTimestamp instanceof Date &&
+            current.snapshotTimestamp.getTime() === snapshot.timestamp.getTime();
+    if (!same)
+        return restore(`a newer snapshot was published (the database holds ${held})`);
+    const restoredAt = current.restoredAt instanceof Date ? `, restored ${(0,_markdown__WEBPACK_IMPORTED_MODULE_0__/* .formatUtc */ .ay)(current.restoredAt)}` : "";
+    return {
+        skip: true,
+        reason: `the database already holds ${latest}, the latest complete snapshot${restoredAt}`,
+    };
 }
 
 
@@ -70104,7 +70215,10 @@ function mb(bytes) {
     return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/refresh.ts
+var refresh = __nccwpck_require__(3208);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
+
 
 
 
@@ -70134,6 +70248,7 @@ function readPrTargetSettings(inputs, common, prNumber) {
         throw new errors/* UserError */.yo('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    // Before any connection: a refused target fails at once, not after a server-selection timeout.
     (0,names/* assertWritableTarget */.Sf)(database, policy);
     return {
         database,
@@ -70155,6 +70270,7 @@ function readRestoreSettings(inputs, common, prNumber) {
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        refresh: inputs.enumeration("refresh", refresh/* REFRESH_POLICIES */.R, config.restore?.refresh ?? "every-sync"),
         ...readCopySettings(inputs),
     };
 }
@@ -70233,6 +70349,7 @@ function settings_restoreRequest(s, common, client, log) {
         copyMethod: s.copyMethod,
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
+        refresh: s.refresh,
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -70275,7 +70392,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(14324), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(55363)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -70596,32 +70713,8 @@ async function readActionCommonInputs(inputs, context, o) {
     return readCommonInputs(inputs, loaded);
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/markdown.ts
-/** Small Markdown helpers for job summaries and PR comments. */
-function escapeCell(value) {
-    return String(value ?? "")
-        .replace(/\|/g, "\\|")
-        .replace(/\r?\n/g, "<br>");
-}
-function table(headers, rows) {
-    const head = `| ${headers.map(escapeCell).join(" | ")} |`;
-    const rule = `| ${headers.map(() => "---").join(" | ")} |`;
-    const body = rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`);
-    return [head, rule, ...body].join("\n");
-}
-function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
-}
-/** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
-function formatUtc(date) {
-    if (date === undefined || date === "")
-        return "unknown";
-    const d = typeof date === "string" ? new Date(date) : date;
-    if (Number.isNaN(d.getTime()))
-        return String(date);
-    return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/markdown.ts
+var markdown = __nccwpck_require__(1233);
 ;// CONCATENATED MODULE: ../../packages/core/src/masking/describe.ts
 
 /** The policy hash as people see it: enough characters to tell policies apart at a glance. */
@@ -70632,10 +70725,10 @@ function shortPolicy(hash) {
 function maskedDataNote(maskingPolicy, subset) {
     const notes = [];
     if (maskingPolicy)
-        notes.push(`🛡️ The data is **masked**: personal fields were replaced on the production side before anything was written (masking policy ${code(shortPolicy(maskingPolicy))}).`);
+        notes.push(`🛡️ The data is **masked**: personal fields were replaced on the production side before anything was written (masking policy ${(0,markdown/* code */.aY)(shortPolicy(maskingPolicy))}).`);
     const kept = Object.entries(subset ?? {});
     if (kept.length)
-        notes.push(`✂️ It is a **subset** of production: ${kept.map(([c, n]) => `${code(c)} keeps ${n.toLocaleString("en-US")} documents`).join(", ")}.`);
+        notes.push(`✂️ It is a **subset** of production: ${kept.map(([c, n]) => `${(0,markdown/* code */.aY)(c)} keeps ${n.toLocaleString("en-US")} documents`).join(", ")}.`);
     return notes;
 }
 
@@ -71518,113 +71611,6 @@ function formatDuration(ms) {
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/mongo/privileges.ts
-
-/** Privilege actions that modify data or structure (MongoDB's built-in action names). */
-const WRITE_ACTIONS = new Set([
-    "insert",
-    "update",
-    "remove",
-    "createCollection",
-    "createIndex",
-    "dropCollection",
-    "dropIndex",
-    "dropDatabase",
-    "collMod",
-    "convertToCapped",
-    "renameCollectionSameDB",
-    "reIndex",
-    "compact",
-]);
-/** What the connected credentials may write, read from `connectionStatus` with `showPrivileges`. */
-async function privileges_auditPrivileges(client, protectedDatabases) {
-    const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
-    const info = status.authInfo;
-    const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
-    if (users.length === 0) {
-        // No user: either the server has no access control, or we are unauthenticated on one that has.
-        try {
-            await client.db("admin").command({ listDatabases: 1, nameOnly: true });
-            return { accessControl: false, users, writableProtected: [], writesAnyDatabase: true };
-        }
-        catch (error) {
-            if (error instanceof lib.MongoServerError && error.code === 13) {
-                return { accessControl: true, users, writableProtected: [], writesAnyDatabase: false };
-            }
-            throw error;
-        }
-    }
-    let writesAnyDatabase = false;
-    const writable = new Set();
-    for (const p of info.authenticatedUserPrivileges ?? []) {
-        if (!p.actions.some((a) => WRITE_ACTIONS.has(a)))
-            continue;
-        if (p.resource.anyResource || p.resource.db === "")
-            writesAnyDatabase = true;
-        else if (p.resource.db && protectedDatabases.includes(p.resource.db))
-            writable.add(p.resource.db);
-    }
-    const writableProtected = writesAnyDatabase ? [...protectedDatabases] : [...writable].sort();
-    return { accessControl: true, users, writableProtected, writesAnyDatabase };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/mongo/least-privilege.ts
-
-
-/**
- * Refuses credentials that could write a protected database (production, snapshot, admin, ...):
- * the intended model gives each job only the rights it needs, so that a bug in any script
- * still cannot touch production. `allow` (allow-privileged-credentials) overrides it.
- */
-async function assertLeastPrivilege(client, policy, log, options) {
-    const protectedDbs = options.protectedOverride ?? [...policy.protected.keys()];
-    const audit = await privileges_auditPrivileges(client, protectedDbs);
-    if (!audit.accessControl) {
-        log.warning("The MongoDB server has no access control: any client can write any database, production included. " +
-            `Enable authentication and give these credentials ${options.intended}.`);
-        return;
-    }
-    if (audit.users.length === 0) {
-        throw new errors/* UserError */.yo("The MongoDB server requires authentication but mongodb-uri has no credentials. Put the user and password in the connection string.");
-    }
-    if (audit.writableProtected.length === 0) {
-        log.info(`Credentials ${audit.users.join(", ")} cannot write any protected database: least privilege confirmed.`);
-        return;
-    }
-    const what = audit.writesAnyDatabase ? "every database" : audit.writableProtected.join(", ");
-    const message = `The credentials in mongodb-uri (${audit.users.join(", ")}) can write ${what}, including protected databases ` +
-        `(${audit.writableProtected.join(", ")}). The intended model gives this job ${options.intended}, ` +
-        "so that even a bug cannot modify production. Use such a user, or set allow-privileged-credentials: true to proceed anyway.";
-    if (!options.allow)
-        throw new errors/* RefusedError */.fk(message);
-    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
-}
-/**
- * CONTRACT §8: production on its own deployment is read through `source-uri`, whose credentials
- * need only `read` there. Credentials that could write it are refused unless explicitly allowed.
- */
-async function assertReadOnlySource(client, sourceDatabase, log, options) {
-    const audit = await auditPrivileges(client, [sourceDatabase]);
-    if (!audit.accessControl) {
-        log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
-            `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
-        return;
-    }
-    if (audit.users.length === 0) {
-        throw new UserError(`The production deployment (${options.where}) requires authentication but source-uri has no credentials. Put a read-only user and its password in the connection string.`);
-    }
-    if (audit.writableProtected.length === 0) {
-        log.info(`Source credentials ${audit.users.join(", ")} can only read "${sourceDatabase}" on ${options.where}: least privilege confirmed.`);
-        return;
-    }
-    const message = `The credentials in source-uri (${audit.users.join(", ")}) can write the production database "${sourceDatabase}" ` +
-        `on ${options.where}. The producer only reads production: give source-uri a user with the read role on ` +
-        `"${sourceDatabase}", or set allow-privileged-credentials: true to proceed anyway.`;
-    if (!options.allow)
-        throw new RefusedError(message);
-    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/lease.ts
@@ -71642,12 +71628,12 @@ async function acquireLease(r) {
         const waited = Date.now() - started;
         if (waited >= r.waitMs) {
             throw new errors/* BusyError */.qB(r.busyMessage?.(current, waited) ??
-                `${capitalise(r.subject)} is still being written by ${describeHolder(current)} after waiting ${Math.round(waited / 1000)}s. ` +
+                `${capitalise(r.subject)} is still being written by ${lease_describeHolder(current)} after waiting ${Math.round(waited / 1000)}s. ` +
                     "Nothing was changed. Run again once it has finished, or raise wait-timeout-seconds.");
         }
         if (lastNotice === 0 || Date.now() - lastNotice >= 30_000) {
             lastNotice = Date.now();
-            r.log.info(`${capitalise(r.subject)} is being written by ${describeHolder(current)}; waiting for it ` +
+            r.log.info(`${capitalise(r.subject)} is being written by ${lease_describeHolder(current)}; waiting for it ` +
                 `(up to ${Math.round((r.waitMs - waited) / 1000)}s more), then this run does its ${r.what}.`);
         }
         await sleep(Math.min(r.pollMs ?? 1_000, Math.max(50, r.waitMs - waited)));
@@ -71709,7 +71695,7 @@ async function tryTake(r) {
     ], { upsert: true, returnDocument: "after" });
     return after?.holder === r.holder;
 }
-function describeHolder(d) {
+function lease_describeHolder(d) {
     const since = d.acquiredAt instanceof Date ? d.acquiredAt.toISOString() : "?";
     const expires = d.expiresAt instanceof Date ? d.expiresAt.toISOString() : "?";
     return `${d.owner} (${d.what}, since ${since}; its lease expires at ${expires} unless renewed)`;
@@ -71728,6 +71714,7 @@ function leaseOwner(env = process.env, program = "pr-snapshots") {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/target.ts
+
 
 
 
@@ -71807,12 +71794,208 @@ async function target_dropTargetDatabase(client, database, policy, log, options 
     log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
     return { existed };
 }
+/** The holder of a PR database's one-writer lease, if it is held now (by the server's clock); read only. */
+async function writerLeaseHolder(client, database) {
+    const held = await client
+        .db(database)
+        .collection(LEASE_COLLECTION)
+        .findOne({ _id: WRITER_LEASE_ID, $expr: { $gt: ["$expiresAt", "$$NOW"] } });
+    return held ?? undefined;
+}
+/**
+ * A drop for credentials that may not write the lease collection (a sweeper without that
+ * privilege): it checks the lease read-only and refuses with {@link BusyError} while it is held.
+ * Unlike {@link dropTargetDatabase} it cannot stop a restore that starts between the check and
+ * the drop, so it is a fallback, used with a warning.
+ */
+async function dropTargetDatabaseIfLeaseFree(client, database, policy, log) {
+    assertWritableTarget(database, policy);
+    const holder = await writerLeaseHolder(client, database);
+    if (holder) {
+        throw new BusyError(`Database ${database} is being written by ${describeHolder(holder)}: not dropped. Nothing was changed.`);
+    }
+    const existed = await target_databaseExists(client, database);
+    await stopStaleCopies(client, database, log);
+    assertWritableTarget(database, policy);
+    await client.db(database).dropDatabase();
+    log.info(`Dropped database ${database} (lease checked read-only).`);
+    return { existed };
+}
 async function target_readPrMetadata(client, database) {
     const doc = await client
         .db(database)
         .collection(METADATA_COLLECTION)
         .findOne({ _id: "latest" });
     return doc ?? undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/privileges.ts
+
+
+/** Privilege actions that modify data or structure (MongoDB's built-in action names). */
+const WRITE_ACTIONS = new Set([
+    "insert",
+    "update",
+    "remove",
+    "createCollection",
+    "createIndex",
+    "dropCollection",
+    "dropIndex",
+    "dropDatabase",
+    "collMod",
+    "convertToCapped",
+    "renameCollectionSameDB",
+    "reIndex",
+    "compact",
+]);
+/** What the connected credentials may write, read from `connectionStatus` with `showPrivileges`. */
+async function privileges_auditPrivileges(client, protectedDatabases, options = {}) {
+    const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    const info = status.authInfo;
+    const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
+    if (users.length === 0) {
+        // No user: either the server has no access control, or we are unauthenticated on one that has.
+        try {
+            await client.db("admin").command({ listDatabases: 1, nameOnly: true });
+            return {
+                accessControl: false,
+                users,
+                writableProtected: [],
+                writesAnyDatabase: true,
+                dropsAnyDatabase: true,
+                leaseCollectionActions: [],
+            };
+        }
+        catch (error) {
+            if (error instanceof lib.MongoServerError && error.code === 13) {
+                return {
+                    accessControl: true,
+                    users,
+                    writableProtected: [],
+                    writesAnyDatabase: false,
+                    dropsAnyDatabase: false,
+                    leaseCollectionActions: [],
+                };
+            }
+            throw error;
+        }
+    }
+    const facts = classifyPrivileges(info.authenticatedUserPrivileges ?? [], protectedDatabases);
+    const writesAnyDatabase = facts.writesAnyDatabase || (facts.dropsAnyDatabase && !options.acceptDropAnyDatabase);
+    return {
+        accessControl: true,
+        users,
+        writableProtected: writesAnyDatabase ? [...protectedDatabases] : facts.writableProtected,
+        writesAnyDatabase,
+        dropsAnyDatabase: facts.dropsAnyDatabase,
+        leaseCollectionActions: facts.leaseCollectionActions,
+    };
+}
+/**
+ * What a user's privileges let it write. Pure. A resource `{db: "", collection: "x"}` is the
+ * collection x in every database, production's included, so it writes every database, with
+ * one exception: the lease collection, which only this project's code writes, and only after
+ * the target rules. `dropDatabase` on every database is reported apart from the data writes.
+ */
+function classifyPrivileges(privileges, protectedDatabases) {
+    let writesAnyDatabase = false;
+    let dropsAnyDatabase = false;
+    const lease = new Set();
+    const writable = new Set();
+    for (const p of privileges) {
+        const writes = p.actions.filter((a) => WRITE_ACTIONS.has(a));
+        if (writes.length === 0)
+            continue;
+        const { db, collection = "" } = p.resource;
+        if (p.resource.anyResource) {
+            writesAnyDatabase = true;
+        }
+        else if (db === "" && collection === LEASE_COLLECTION) {
+            for (const a of writes)
+                lease.add(a);
+        }
+        else if (db === "" && collection === "") {
+            if (writes.includes("dropDatabase"))
+                dropsAnyDatabase = true;
+            if (writes.some((a) => a !== "dropDatabase"))
+                writesAnyDatabase = true;
+        }
+        else if (db === "") {
+            writesAnyDatabase = true;
+        }
+        else if (db && protectedDatabases.includes(db)) {
+            writable.add(db);
+        }
+    }
+    return {
+        writesAnyDatabase,
+        dropsAnyDatabase,
+        leaseCollectionActions: [...lease].sort(),
+        writableProtected: [...writable].sort(),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/least-privilege.ts
+
+
+/**
+ * Refuses credentials that could write a protected database (production, snapshot, admin, ...):
+ * the intended model gives each job only the rights it needs, so that a bug in any script
+ * still cannot touch production. `allow` (allow-privileged-credentials) overrides it.
+ */
+async function assertLeastPrivilege(client, policy, log, options) {
+    const protectedDbs = options.protectedOverride ?? [...policy.protected.keys()];
+    const audit = await privileges_auditPrivileges(client, protectedDbs, {
+        ...(options.acceptDropAnyDatabase ? { acceptDropAnyDatabase: true } : {}),
+    });
+    if (!audit.accessControl) {
+        log.warning("The MongoDB server has no access control: any client can write any database, production included. " +
+            `Enable authentication and give these credentials ${options.intended}.`);
+        return audit;
+    }
+    if (audit.users.length === 0) {
+        throw new errors/* UserError */.yo("The MongoDB server requires authentication but mongodb-uri has no credentials. Put the user and password in the connection string.");
+    }
+    if (audit.writableProtected.length === 0) {
+        const drops = audit.dropsAnyDatabase && options.acceptDropAnyDatabase
+            ? " (they can drop any database: the target rules decide which ones are dropped)"
+            : "";
+        log.info(`Credentials ${audit.users.join(", ")} cannot write any protected database${drops}: least privilege confirmed.`);
+        return audit;
+    }
+    const what = audit.writesAnyDatabase ? "every database" : audit.writableProtected.join(", ");
+    const message = `The credentials in mongodb-uri (${audit.users.join(", ")}) can write ${what}, including protected databases ` +
+        `(${audit.writableProtected.join(", ")}). The intended model gives this job ${options.intended}, ` +
+        "so that even a bug cannot modify production. Use such a user, or set allow-privileged-credentials: true to proceed anyway.";
+    if (!options.allow)
+        throw new errors/* RefusedError */.fk(message);
+    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+    return audit;
+}
+/**
+ * CONTRACT §8: production on its own deployment is read through `source-uri`, whose credentials
+ * need only `read` there. Credentials that could write it are refused unless explicitly allowed.
+ */
+async function assertReadOnlySource(client, sourceDatabase, log, options) {
+    const audit = await auditPrivileges(client, [sourceDatabase]);
+    if (!audit.accessControl) {
+        log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
+            `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
+        return;
+    }
+    if (audit.users.length === 0) {
+        throw new UserError(`The production deployment (${options.where}) requires authentication but source-uri has no credentials. Put a read-only user and its password in the connection string.`);
+    }
+    if (audit.writableProtected.length === 0) {
+        log.info(`Source credentials ${audit.users.join(", ")} can only read "${sourceDatabase}" on ${options.where}: least privilege confirmed.`);
+        return;
+    }
+    const message = `The credentials in source-uri (${audit.users.join(", ")}) can write the production database "${sourceDatabase}" ` +
+        `on ${options.where}. The producer only reads production: give source-uri a user with the read role on ` +
+        `"${sourceDatabase}", or set allow-privileged-credentials: true to proceed anyway.`;
+    if (!options.allow)
+        throw new RefusedError(message);
+    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/metadata.ts
@@ -71874,10 +72057,11 @@ function validateMetadata(meta, snapshotDatabase) {
 
 
 
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
- * plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
+ * (refresh: new-snapshot: skip when the database already holds that snapshot) → plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
  * largest first, retries) → views → verify → the PR database's metadata document, written last.
  */
 async function restore_restoreSnapshot(req) {
@@ -71902,6 +72086,9 @@ async function restore_restoreSnapshot(req) {
         intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
     });
     if (req.dryRun) {
+        const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
+        if (refresh?.skipped)
+            return refresh;
         const plan = await planRestore(client, req.snapshotDatabase, meta);
         const views = meta.views ?? [];
         describePlan(meta, plan, views, log);
@@ -71913,6 +72100,8 @@ async function restore_restoreSnapshot(req) {
         return {
             ...reportBase(req, meta),
             dryRun: true,
+            skipped: false,
+            ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
             collections: plan.map((c) => ({
                 name: c.name,
                 documents: c.documents,
@@ -71940,6 +72129,10 @@ async function restore_restoreSnapshot(req) {
     try {
         // While this run waited for the lease, a newer snapshot may have been published: copy that one.
         meta = await waitFor();
+        // Decided under the lease: no other run can be half-way through this database meanwhile.
+        const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
+        if (refresh?.skipped)
+            return refresh;
         const plan = await planRestore(client, req.snapshotDatabase, meta);
         const views = meta.views ?? [];
         describePlan(meta, plan, views, log);
@@ -72035,6 +72228,8 @@ async function restore_restoreSnapshot(req) {
         return {
             ...reportBase(req, meta),
             dryRun: false,
+            skipped: false,
+            ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
             collections: results.map(collectionReport),
             dropped,
             documents: results.reduce((n, r) => n + r.documents, 0),
@@ -72046,6 +72241,33 @@ async function restore_restoreSnapshot(req) {
         if (!req.lease)
             await lease.release().catch(() => { });
     }
+}
+/**
+ * refresh: new-snapshot. What the PR database holds, as the report of a skipped restore; a
+ * caller that finds `skipped` false restores and keeps only `refreshReason` from it.
+ */
+async function refreshReport(req, meta, started) {
+    const current = await target_readPrMetadata(req.client, req.target);
+    const check = (0,refresh/* checkRefresh */.Y)(current, meta, req.snapshotDatabase);
+    req.log.info(`refresh: new-snapshot: ${check.reason}.`);
+    const counts = current?.counts ?? {};
+    const names = current?.collections ?? [];
+    return {
+        ...reportBase(req, meta),
+        dryRun: req.dryRun,
+        skipped: check.skip,
+        refreshReason: check.reason,
+        collections: names.map((name) => ({
+            name,
+            documents: counts[name] ?? 0,
+            indexes: 0,
+            seconds: 0,
+            method: "kept",
+        })),
+        dropped: [],
+        documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
+        durationMs: Date.now() - started,
+    };
 }
 function reportBase(req, meta) {
     const policy = meta.masking?.policy;
@@ -72323,7 +72545,7 @@ function renderGantt(copies, options = {}) {
  */
 function copiesSection(collections) {
     const rows = collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
-    const parts = [table(["collection", "documents", "indexes", "seconds", "method"], rows)];
+    const parts = [(0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method"], rows)];
     const timed = collections.flatMap((c) => c.startedAt !== undefined && c.endedAt !== undefined
         ? [{ name: c.name, method: c.method, startMs: c.startedAt, endMs: c.endedAt }]
         : []);
@@ -72341,9 +72563,9 @@ function copiesSection(collections) {
 async function run(inputs, log = actionsLog) {
     const report = await runRestore({ uri: inputs.uri, appName: "pr-snapshots/restore-snapshot" }, inputs, inputs, log);
     let commentUrl = "";
-    if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
+    if (!report.dryRun && !report.skipped && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
         try {
-            const { postRestoredComment } = await Promise.all(/* import() | comment */[__nccwpck_require__.e(38765), __nccwpck_require__.e(71345)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5157));
+            const { postRestoredComment } = await Promise.all(/* import() | comment */[__nccwpck_require__.e(38765), __nccwpck_require__.e(71925)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5157));
             commentUrl = await postRestoredComment({
                 token: inputs.token,
                 ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}),
@@ -72366,9 +72588,12 @@ async function run(inputs, log = actionsLog) {
         "duration-ms": report.durationMs,
         generation: report.generation ?? "",
         "comment-url": commentUrl,
+        skipped: report.skipped,
     };
-    log.info(`${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections ` +
-        `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s.`);
+    log.info(report.skipped
+        ? `${report.dryRun ? "Dry run: would skip" : "Skipped"} the restore (refresh: new-snapshot): ${report.refreshReason}.`
+        : `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections ` +
+            `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s.`);
     return { outputs, summary: summary(report) };
 }
 function restoredComment(r, inputs) {
@@ -72376,25 +72601,37 @@ function restoredComment(r, inputs) {
     return [
         `### 🗄️ Database restored from the production snapshot`,
         "",
-        `${code(r.database)} now holds a copy of ${code(r.source)} as it was on **${formatUtc(r.snapshotTimestamp)}** ` +
+        `${(0,markdown/* code */.aY)(r.database)} now holds a copy of ${(0,markdown/* code */.aY)(r.source)} as it was on **${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}** ` +
             `(${r.collections.length} collections, ${r.documents.toLocaleString("en-US")} documents, with their indexes and validation rules; ` +
             `${(r.durationMs / 1000).toFixed(1)} s).`,
         ...maskedDataNote(r.maskingPolicy, r.subset).flatMap((n) => ["", n]),
         "",
-        `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${code(lock)} label.`,
+        inputs.refresh === "new-snapshot"
+            ? `Syncs keep this data until a newer snapshot is published; the next sync after that restores it. To keep the data as it is now, add the ${(0,markdown/* code */.aY)(lock)} label.`
+            : `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${(0,markdown/* code */.aY)(lock)} label.`,
     ].join("\n");
 }
 function summary(r) {
+    if (r.skipped) {
+        return [
+            `### pr-snapshots: restore skipped${r.dryRun ? " (dry run)" : ""}`,
+            "",
+            `- ${(0,markdown/* code */.aY)(r.database)} was not changed (refresh: ${(0,markdown/* code */.aY)("new-snapshot")}): ${r.refreshReason}.`,
+            `- It holds ${r.collections.length} collections, ${r.documents} documents of ${(0,markdown/* code */.aY)(r.source)} as it was on ${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}.`,
+            "- It is restored again once a newer snapshot is published, or after a restore that did not finish.",
+        ].join("\n");
+    }
     const head = r.dryRun
         ? "### pr-snapshots: restore plan (dry run, nothing written)"
         : "### pr-snapshots: snapshot restored";
     const facts = [
-        `Target ${code(r.database)} from ${code(r.snapshotDatabase)}` +
-            (r.generation ? ` (generation ${code(r.generation)})` : ""),
-        `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}`,
+        `Target ${(0,markdown/* code */.aY)(r.database)} from ${(0,markdown/* code */.aY)(r.snapshotDatabase)}` +
+            (r.generation ? ` (generation ${(0,markdown/* code */.aY)(r.generation)})` : ""),
+        `Snapshot of ${(0,markdown/* code */.aY)(r.source)} taken ${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}`,
         `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
         ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
         ...maskedDataNote(r.maskingPolicy, r.subset),
+        ...(r.refreshReason ? [`Refresh ${(0,markdown/* code */.aY)("new-snapshot")}: ${r.refreshReason}`] : []),
     ];
     return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
 }

@@ -27,6 +27,7 @@ export interface Outputs extends Record<string, string | number | boolean> {
   "duration-ms": number;
   generation: string;
   "comment-url": string;
+  skipped: boolean;
 }
 
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
@@ -38,7 +39,7 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
   );
 
   let commentUrl = "";
-  if (!report.dryRun && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
+  if (!report.dryRun && !report.skipped && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
     try {
       const { postRestoredComment } = await import(/* webpackChunkName: "comment" */ "./comment");
       commentUrl = await postRestoredComment(
@@ -68,10 +69,13 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     "duration-ms": report.durationMs,
     generation: report.generation ?? "",
     "comment-url": commentUrl,
+    skipped: report.skipped,
   };
   log.info(
-    `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections ` +
-      `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s.`,
+    report.skipped
+      ? `${report.dryRun ? "Dry run: would skip" : "Skipped"} the restore (refresh: new-snapshot): ${report.refreshReason}.`
+      : `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections ` +
+          `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s.`,
   );
   return { outputs, summary: summary(report) };
 }
@@ -86,11 +90,22 @@ function restoredComment(r: RestoreReport, inputs: Inputs): string {
       `${(r.durationMs / 1000).toFixed(1)} s).`,
     ...maskedDataNote(r.maskingPolicy, r.subset).flatMap((n) => ["", n]),
     "",
-    `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${code(lock)} label.`,
+    inputs.refresh === "new-snapshot"
+      ? `Syncs keep this data until a newer snapshot is published; the next sync after that restores it. To keep the data as it is now, add the ${code(lock)} label.`
+      : `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${code(lock)} label.`,
   ].join("\n");
 }
 
 function summary(r: RestoreReport): string {
+  if (r.skipped) {
+    return [
+      `### pr-snapshots: restore skipped${r.dryRun ? " (dry run)" : ""}`,
+      "",
+      `- ${code(r.database)} was not changed (refresh: ${code("new-snapshot")}): ${r.refreshReason}.`,
+      `- It holds ${r.collections.length} collections, ${r.documents} documents of ${code(r.source)} as it was on ${formatUtc(r.snapshotTimestamp)}.`,
+      "- It is restored again once a newer snapshot is published, or after a restore that did not finish.",
+    ].join("\n");
+  }
   const head = r.dryRun
     ? "### pr-snapshots: restore plan (dry run, nothing written)"
     : "### pr-snapshots: snapshot restored";
@@ -101,6 +116,7 @@ function summary(r: RestoreReport): string {
     `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
     ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
     ...maskedDataNote(r.maskingPolicy, r.subset),
+    ...(r.refreshReason ? [`Refresh ${code("new-snapshot")}: ${r.refreshReason}`] : []),
   ];
   return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
 }

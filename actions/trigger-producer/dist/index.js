@@ -28551,7 +28551,7 @@ function gitBlobSha(content) {
 /* harmony export */   ay: () => (/* binding */ formatUtc),
 /* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
-/* unused harmony export escapeCell */
+/* unused harmony exports escapeCell, formatBytes */
 /** Small Markdown helpers for job summaries and PR comments. */
 function escapeCell(value) {
     return String(value ?? "")
@@ -28575,6 +28575,22 @@ function formatUtc(date) {
     if (Number.isNaN(d.getTime()))
         return String(date);
     return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+/** A size as people read it: binary units, three significant digits (`0 B`, `512 B`, `1.50 KiB`, `12.3 MiB`). */
+function formatBytes(bytes) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let value = Math.max(0, bytes);
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(value)} B`;
+    // 1023.95 KiB would print as "1024 KiB": one unit up instead.
+    if (Math.round(value) >= 1024 && unit < units.length - 1)
+        return `1.00 ${units[unit + 1]}`;
+    return `${value >= 100 ? value.toFixed(0) : value.toPrecision(3)} ${units[unit]}`;
 }
 
 
@@ -28924,6 +28940,7 @@ function escapeRegExp(text) {
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", _copy_methods__WEBPACK_IMPORTED_MODULE_0__/* .COPY_METHODS */ .fh, "auto"),
@@ -28949,6 +28966,7 @@ function readPrTargetSettings(inputs, common, prNumber) {
         throw new UserError('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+    // Before any connection: a refused target fails at once, not after a server-selection timeout.
     assertWritableTarget(database, policy);
     return {
         database,
@@ -28970,6 +28988,7 @@ function readRestoreSettings(inputs, common, prNumber) {
         concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
         ...readCopySettings(inputs),
     };
 }
@@ -29048,6 +29067,7 @@ function restoreRequest(s, common, client, log) {
         copyMethod: s.copyMethod,
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
+        refresh: s.refresh,
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -32871,7 +32891,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(60541), __nccwpck_require__.e(85365)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(25996)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
     return parseConfig(text, label);
 }
 /**
@@ -33271,11 +33291,10 @@ var markdown = __nccwpck_require__(1233);
 
 
 
-const CONFIRMATION = "refresh-snapshot";
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(77852)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(71115)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33317,7 +33336,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(77852)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(71115)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1054));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();
@@ -33340,7 +33359,16 @@ function k8sSummary(command, jobName, status, timestamp = "") {
     ].join("\n");
 }
 
+;// CONCATENATED MODULE: ./src/types.ts
+/**
+ * Inputs and outputs of both modes, in a module of their own: run.ts loads direct.ts lazily, and
+ * both need these types without importing each other.
+ */
+/** The word a manual run must type (input confirm): a mistyped run does nothing. */
+const CONFIRMATION = "refresh-snapshot";
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 

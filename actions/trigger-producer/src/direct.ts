@@ -7,7 +7,7 @@ import { readSnapshotMetadata, type SnapshotMetadata } from "@pr-snapshots/core/
 import type { ProduceReport } from "@pr-snapshots/core/snapshot/producer";
 import { runProducer } from "@pr-snapshots/core/snapshot/run";
 import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
-import type { DirectInputs, Outputs } from "./run";
+import type { DirectInputs, Outputs } from "./types";
 
 /** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
 export async function runDirect(inputs: DirectInputs, log: Log): Promise<ActionResult<Outputs>> {

@@ -7,7 +7,8 @@ import { actionsLog } from "@pr-snapshots/core/log";
 import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import { readProducerSettings } from "@pr-snapshots/core/snapshot/settings";
 import { readActionCommonInputs } from "@pr-snapshots/core/trusted-config";
-import { CONFIRMATION, type Inputs, run } from "./run";
+import { run } from "./run";
+import { CONFIRMATION, type Inputs } from "./types";
 
 enableCompileCache();
 

@@ -2,35 +2,7 @@ import type { ActionResult } from "@pr-snapshots/core/action";
 import { createJobFromCronJob, manualJobName, waitForJob } from "@pr-snapshots/core/kubernetes";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, formatUtc } from "@pr-snapshots/core/markdown";
-import type { CommonInputs } from "@pr-snapshots/core/settings";
-import type { ProducerSettings } from "@pr-snapshots/core/snapshot/settings";
-
-export const CONFIRMATION = "refresh-snapshot";
-
-export type DirectInputs = CommonInputs &
-  ProducerSettings & { mode: "direct"; uri: string; sourceUri: string | undefined };
-
-export type KubernetesInputs = CommonInputs & {
-  mode: "kubernetes";
-  uri: string | undefined;
-  snapshotDatabase: string | undefined;
-  cronjob: string;
-  namespace: string;
-  wait: boolean;
-  timeoutSeconds: number;
-  pollIntervalSeconds: number;
-  kubectl: string;
-};
-
-export type Inputs = DirectInputs | KubernetesInputs;
-
-export interface Outputs extends Record<string, string | number | boolean> {
-  "snapshot-timestamp": string;
-  collections: number | string;
-  documents: number | string;
-  generation: string;
-  "job-name": string;
-}
+import type { Inputs, KubernetesInputs, Outputs } from "./types";
 
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
   if (inputs.mode === "kubernetes") return runKubernetes(inputs, log);

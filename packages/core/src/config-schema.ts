@@ -6,6 +6,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { UserError } from "./errors";
 import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
+import { REFRESH_POLICIES } from "./snapshot/refresh";
 
 const labelName = z.string().trim().min(1).max(50);
 const databaseName = z.string().superRefine((name, ctx) => {
@@ -101,6 +102,7 @@ export const configSchema = z.strictObject({
       concurrency: int(1, 64).optional(),
       waitTimeoutSeconds: int(0, 86_400).optional(),
       pollIntervalSeconds: int(1, 3_600).optional(),
+      refresh: z.enum(REFRESH_POLICIES).optional(),
     })
     .optional(),
   producer: z

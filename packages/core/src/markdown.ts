@@ -24,3 +24,18 @@ export function formatUtc(date: Date | string | undefined): string {
   if (Number.isNaN(d.getTime())) return String(date);
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
+
+/** A size as people read it: binary units, three significant digits (`0 B`, `512 B`, `1.50 KiB`, `12.3 MiB`). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return `${Math.round(value)} B`;
+  // 1023.95 KiB would print as "1024 KiB": one unit up instead.
+  if (Math.round(value) >= 1024 && unit < units.length - 1) return `1.00 ${units[unit + 1]}`;
+  return `${value >= 100 ? value.toFixed(0) : value.toPrecision(3)} ${units[unit]}`;
+}

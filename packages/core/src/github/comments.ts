@@ -10,6 +10,9 @@ export const COMMENT_KINDS = [
   "db-reset",
   "db-dropped",
   "db-kept",
+  // sweep-databases (CONTRACT §10): a locked database of a closed PR expires soon / has expired.
+  "db-expiring",
+  "db-expired",
 ] as const;
 
 export type CommentKind = (typeof COMMENT_KINDS)[number];
@@ -59,6 +62,19 @@ export async function listComments(
   number: number,
 ): Promise<IssueComment[]> {
   return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
+}
+
+/** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
+export async function findComment(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+  kind: CommentKind,
+): Promise<PostedComment | undefined> {
+  const found = (await listComments(client, repo, number))
+    .filter((c) => kindOf(c.body) === kind)
+    .sort((a, b) => a.id - b.id)[0];
+  return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 
 /**

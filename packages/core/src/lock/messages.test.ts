@@ -18,7 +18,10 @@ const ctx = (more: Partial<LockMessageContext> = {}): LockMessageContext => ({
 describe("lock comment bodies", () => {
   it("cover exactly the event comments enforce-lock posts", () => {
     expect([...LOCK_COMMENT_KINDS].sort()).toEqual(
-      COMMENT_KINDS.filter((k) => k !== "preview" && k !== "db-restored").sort(),
+      // preview and db-restored are the other actions'; db-expiring and db-expired only the sweep's.
+      COMMENT_KINDS.filter(
+        (k) => !["preview", "db-restored", "db-expiring", "db-expired"].includes(k),
+      ).sort(),
     );
     expect(isLockCommentKind("db-kept")).toBe(true);
     expect(isLockCommentKind("preview")).toBe(false);

@@ -2,7 +2,7 @@ import type { MongoClient } from "mongodb";
 import { RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
 import type { TargetPolicy } from "../names";
-import { auditPrivileges } from "./privileges";
+import { auditPrivileges, type PrivilegeAudit } from "./privileges";
 
 /**
  * Refuses credentials that could write a protected database (production, snapshot, admin, ...):
@@ -13,16 +13,24 @@ export async function assertLeastPrivilege(
   client: MongoClient,
   policy: TargetPolicy,
   log: Log,
-  options: { allow: boolean; intended: string; protectedOverride?: readonly string[] },
-): Promise<void> {
+  options: {
+    allow: boolean;
+    intended: string;
+    protectedOverride?: readonly string[];
+    /** The sweeper: dropDatabase on every database is its job (see AuditOptions). */
+    acceptDropAnyDatabase?: boolean;
+  },
+): Promise<PrivilegeAudit> {
   const protectedDbs = options.protectedOverride ?? [...policy.protected.keys()];
-  const audit = await auditPrivileges(client, protectedDbs);
+  const audit = await auditPrivileges(client, protectedDbs, {
+    ...(options.acceptDropAnyDatabase ? { acceptDropAnyDatabase: true } : {}),
+  });
   if (!audit.accessControl) {
     log.warning(
       "The MongoDB server has no access control: any client can write any database, production included. " +
         `Enable authentication and give these credentials ${options.intended}.`,
     );
-    return;
+    return audit;
   }
   if (audit.users.length === 0) {
     throw new UserError(
@@ -30,10 +38,14 @@ export async function assertLeastPrivilege(
     );
   }
   if (audit.writableProtected.length === 0) {
+    const drops =
+      audit.dropsAnyDatabase && options.acceptDropAnyDatabase
+        ? " (they can drop any database: the target rules decide which ones are dropped)"
+        : "";
     log.info(
-      `Credentials ${audit.users.join(", ")} cannot write any protected database: least privilege confirmed.`,
+      `Credentials ${audit.users.join(", ")} cannot write any protected database${drops}: least privilege confirmed.`,
     );
-    return;
+    return audit;
   }
   const what = audit.writesAnyDatabase ? "every database" : audit.writableProtected.join(", ");
   const message =
@@ -42,6 +54,7 @@ export async function assertLeastPrivilege(
     "so that even a bug cannot modify production. Use such a user, or set allow-privileged-credentials: true to proceed anyway.";
   if (!options.allow) throw new RefusedError(message);
   log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+  return audit;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { MongoClient } from "mongodb";
 import { stopStaleCopies } from "../copy/stale";
+import { BusyError } from "../errors";
 import type { Log } from "../log";
 import { assertWritableTarget, type TargetPolicy } from "../names";
-import { acquireLease, type Lease, type LeaseDocument, leaseOwner } from "./lease";
+import { acquireLease, describeHolder, type Lease, type LeaseDocument, leaseOwner } from "./lease";
 
 export const METADATA_COLLECTION = "snapshot_metadata";
 /**
@@ -116,6 +117,45 @@ export async function dropTargetDatabase(
   log.info(
     existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`,
   );
+  return { existed };
+}
+
+/** The holder of a PR database's one-writer lease, if it is held now (by the server's clock); read only. */
+export async function writerLeaseHolder(
+  client: MongoClient,
+  database: string,
+): Promise<LeaseDocument | undefined> {
+  const held = await client
+    .db(database)
+    .collection<LeaseDocument>(LEASE_COLLECTION)
+    .findOne({ _id: WRITER_LEASE_ID, $expr: { $gt: ["$expiresAt", "$$NOW"] } });
+  return held ?? undefined;
+}
+
+/**
+ * A drop for credentials that may not write the lease collection (a sweeper without that
+ * privilege): it checks the lease read-only and refuses with {@link BusyError} while it is held.
+ * Unlike {@link dropTargetDatabase} it cannot stop a restore that starts between the check and
+ * the drop, so it is a fallback, used with a warning.
+ */
+export async function dropTargetDatabaseIfLeaseFree(
+  client: MongoClient,
+  database: string,
+  policy: TargetPolicy,
+  log: Log,
+): Promise<{ existed: boolean }> {
+  assertWritableTarget(database, policy);
+  const holder = await writerLeaseHolder(client, database);
+  if (holder) {
+    throw new BusyError(
+      `Database ${database} is being written by ${describeHolder(holder)}: not dropped. Nothing was changed.`,
+    );
+  }
+  const existed = await databaseExists(client, database);
+  await stopStaleCopies(client, database, log);
+  assertWritableTarget(database, policy);
+  await client.db(database).dropDatabase();
+  log.info(`Dropped database ${database} (lease checked read-only).`);
   return { existed };
 }
 

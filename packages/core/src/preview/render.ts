@@ -1,7 +1,9 @@
 import { UserError } from "../errors";
-import { code, escapeCell, formatUtc } from "../markdown";
+import { code, escapeCell, formatBytes, formatUtc } from "../markdown";
 import { maskedDataNote, shortPolicy } from "../masking/describe";
+import type { DatabaseSize } from "../mongo/size";
 import type { LabelNames } from "../settings";
+import type { RefreshPolicy } from "../snapshot/refresh";
 
 export interface UrlTemplate {
   name: string;
@@ -55,6 +57,10 @@ export interface PreviewModel {
   /** Kept documents of the collections the snapshot holds a subset of. */
   subset?: Record<string, number>;
   labels: LabelNames;
+  /** restore.refresh: `new-snapshot` keeps the data across syncs until a newer snapshot exists. */
+  refresh?: RefreshPolicy;
+  /** The PR database's size (dbStats), when the action could read it. */
+  size?: DatabaseSize;
 }
 
 /** The body of the sticky `preview` comment (the marker line is added when it is posted). */
@@ -69,6 +75,7 @@ export function renderPreviewComment(m: PreviewModel): string {
   const rows: [string, string][] = [
     ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],
     ["Database", code(m.database)],
+    ...(m.size ? [["Size", describeSize(m.size)] as [string, string]] : []),
     ["Data source", source],
     ["Commit", short ? code(short) : "(unknown)"],
     ["Database lock", m.locked ? `🔒 locked by ${code(m.labels.lock)}` : "🔓 not locked"],
@@ -92,6 +99,14 @@ export function renderPreviewComment(m: PreviewModel): string {
   ].join("\n");
 }
 
+/** dbStats in words: what the documents amount to, and what they and their indexes take on disk. */
+export function describeSize(size: DatabaseSize): string {
+  return (
+    `${formatBytes(size.dataSize)} of data; ${formatBytes(size.onDisk)} on disk ` +
+    `(${formatBytes(size.storageSize)} storage + ${formatBytes(size.indexSize)} indexes)`
+  );
+}
+
 function notes(m: PreviewModel): string[] {
   const { preview, snapshot, lock } = m.labels;
   const [U, L, P] = [code(snapshot), code(lock), code(preview)];
@@ -105,7 +120,9 @@ function notes(m: PreviewModel): string[] {
   const out = m.useSnapshot
     ? [
         ...maskedDataNote(m.maskingPolicy, m.subset),
-        "Each sync restores the database from the latest production snapshot, replacing its data.",
+        m.refresh === "new-snapshot"
+          ? "A sync restores the database only when a newer production snapshot has been published, replacing its data; until then syncs keep it."
+          : "Each sync restores the database from the latest production snapshot, replacing its data.",
         `Remove ${U} to switch to seed data (the database is reset).`,
       ]
     : [`Add ${U} to use a copy of production data instead (the database is replaced).`];

@@ -23,6 +23,7 @@ import {
   isBookkeeping,
   METADATA_COLLECTION,
   type PrDatabaseMetadata,
+  readPrMetadata,
 } from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
 import {
@@ -31,6 +32,7 @@ import {
   type ViewDefinition,
   waitForCompleteSnapshot,
 } from "./metadata";
+import { checkRefresh, type RefreshPolicy } from "./refresh";
 
 export interface RestoreRequest {
   client: MongoClient;
@@ -61,6 +63,8 @@ export interface RestoreRequest {
   sleep?: (ms: number) => Promise<void>;
   /** Called (and awaited) after each collection is copied and verified. */
   onCollectionCopied?: (result: CopyResult) => void | Promise<void>;
+  /** `new-snapshot`: skip when the PR database already holds the latest snapshot completely. */
+  refresh?: RefreshPolicy;
 }
 
 export interface PlannedCollection {
@@ -85,6 +89,10 @@ export interface RestoreReport {
   source: string;
   generation?: string;
   dryRun: boolean;
+  /** The database already held this snapshot (refresh: new-snapshot), so nothing was copied. */
+  skipped: boolean;
+  /** Why the restore was or was not skipped, when refresh is new-snapshot. */
+  refreshReason?: string;
   collections: CollectionReport[];
   views: string[];
   /** Collections of the target that are not in the snapshot and were dropped. */
@@ -96,7 +104,7 @@ export interface RestoreReport {
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
- * plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
+ * (refresh: new-snapshot: skip when the database already holds that snapshot) → plan → copy every collection with its options and indexes (copy engine: bounded concurrency,
  * largest first, retries) → views → verify → the PR database's metadata document, written last.
  */
 export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreReport> {
@@ -124,6 +132,8 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
   });
 
   if (req.dryRun) {
+    const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
+    if (refresh?.skipped) return refresh;
     const plan = await planRestore(client, req.snapshotDatabase, meta);
     const views = meta.views ?? [];
     describePlan(meta, plan, views, log);
@@ -136,6 +146,8 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     return {
       ...reportBase(req, meta),
       dryRun: true,
+      skipped: false,
+      ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
       collections: plan.map((c) => ({
         name: c.name,
         documents: c.documents,
@@ -165,6 +177,9 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
   try {
     // While this run waited for the lease, a newer snapshot may have been published: copy that one.
     meta = await waitFor();
+    // Decided under the lease: no other run can be half-way through this database meanwhile.
+    const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
+    if (refresh?.skipped) return refresh;
     const plan = await planRestore(client, req.snapshotDatabase, meta);
     const views = meta.views ?? [];
     describePlan(meta, plan, views, log);
@@ -277,6 +292,8 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     return {
       ...reportBase(req, meta),
       dryRun: false,
+      skipped: false,
+      ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
       collections: results.map(collectionReport),
       dropped,
       documents: results.reduce((n, r) => n + r.documents, 0),
@@ -286,6 +303,38 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     progress?.stop();
     if (!req.lease) await lease.release().catch(() => {});
   }
+}
+
+/**
+ * refresh: new-snapshot. What the PR database holds, as the report of a skipped restore; a
+ * caller that finds `skipped` false restores and keeps only `refreshReason` from it.
+ */
+async function refreshReport(
+  req: RestoreRequest,
+  meta: SnapshotMetadata,
+  started: number,
+): Promise<RestoreReport> {
+  const current = await readPrMetadata(req.client, req.target);
+  const check = checkRefresh(current, meta, req.snapshotDatabase);
+  req.log.info(`refresh: new-snapshot: ${check.reason}.`);
+  const counts = current?.counts ?? {};
+  const names = current?.collections ?? [];
+  return {
+    ...reportBase(req, meta),
+    dryRun: req.dryRun,
+    skipped: check.skip,
+    refreshReason: check.reason,
+    collections: names.map((name) => ({
+      name,
+      documents: counts[name] ?? 0,
+      indexes: 0,
+      seconds: 0,
+      method: "kept",
+    })),
+    dropped: [],
+    documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
+    durationMs: Date.now() - started,
+  };
 }
 
 function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {

@@ -15,6 +15,7 @@ import {
 } from "../names";
 import type { CommonInputs } from "../settings";
 import type { ProduceRequest } from "./producer";
+import { REFRESH_POLICIES, type RefreshPolicy } from "./refresh";
 import type { RestoreRequest } from "./restore";
 
 /**
@@ -74,6 +75,7 @@ export function readPrTargetSettings(
     );
   }
   const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
+  // Before any connection: a refused target fails at once, not after a server-selection timeout.
   assertWritableTarget(database, policy);
   return {
     database,
@@ -92,6 +94,7 @@ export interface RestoreSettings extends PrTargetSettings, CopySettings {
   concurrency: number;
   maxTimeSeconds: number;
   allowPrivilegedCredentials: boolean;
+  refresh: RefreshPolicy;
 }
 
 export function readRestoreSettings(
@@ -109,6 +112,7 @@ export function readRestoreSettings(
     concurrency: inputs.integer("concurrency", { min: 1, max: 64 }) ?? config.restore?.concurrency ?? 4,
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
     ...readCopySettings(inputs),
   };
 }
@@ -233,6 +237,7 @@ export function restoreRequest(
     copyMethod: s.copyMethod,
     rangeThresholdMb: s.rangeThresholdMb,
     progressIntervalMs: s.progressIntervalSeconds * 1000,
+    refresh: s.refresh,
     ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
   };
 }

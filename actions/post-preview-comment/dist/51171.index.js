@@ -1,0 +1,313 @@
+export const id = 51171;
+export const ids = [51171];
+export const modules = {
+
+/***/ 8470:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  readDatabaseFacts: () => (/* binding */ readDatabaseFacts)
+});
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
+var lib = __webpack_require__(2257);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __webpack_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
+var connection_string = __webpack_require__(599);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
+
+
+async function connectMongo(options) {
+    const parts = (0,connection_string/* maskConnectionString */.Oi)(options.uri, options.log);
+    const defaults = {
+        appName: options.appName,
+        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 15_000,
+        connectTimeoutMS: 10_000,
+        // $out of a large collection is one long command: never time the socket out underneath it.
+        socketTimeoutMS: 0,
+        maxPoolSize: options.maxPoolSize ?? 10,
+        retryWrites: true,
+        retryReads: true,
+    };
+    // Options written in the connection string are the operator's choice: they win over our defaults.
+    const inUri = new Set((options.uri.split("?")[1] ?? "").split("&").map((kv) => (kv.split("=")[0] ?? "").toLowerCase()));
+    const clientOptions = Object.fromEntries(Object.entries(defaults).filter(([key]) => !inUri.has(key.toLowerCase())));
+    const client = new lib.MongoClient(options.uri.trim(), clientOptions);
+    try {
+        await client.connect();
+        // connect() succeeds lazily on some topologies; a ping proves the credentials work.
+        await client.db("admin").command({ ping: 1 });
+        return client;
+    }
+    catch (error) {
+        await client.close().catch(() => { });
+        throw explainConnectionError(error, parts, clientOptions.serverSelectionTimeoutMS ?? selectionTimeoutFromUri(options.uri), options.input);
+    }
+}
+/** Connects, runs `fn`, and always closes the connection. */
+async function withMongo(options, fn) {
+    const client = await connectMongo(options);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await client.close();
+    }
+}
+function explainConnectionError(error, parts, timeoutMs, input = "mongodb-uri") {
+    const where = (0,connection_string/* describeConnection */.If)(parts);
+    if (error instanceof lib.MongoServerError && (error.code === 18 || error.codeName === "AuthenticationFailed")) {
+        return new errors/* UserError */.yo(`MongoDB rejected the credentials for user "${parts.username ?? "(none)"}" at ${where}: authentication failed. ` +
+            `Check the username and password in the ${input} secret (and authSource, usually "admin").`);
+    }
+    if (error instanceof lib.MongoServerSelectionError) {
+        return new errors/* UserError */.yo(`Could not reach MongoDB at ${where} within ${Math.round(timeoutMs / 1000)}s (${firstLine(error.message)}). ` +
+            `Check the host in ${input} and that this runner is allowed to connect (IP access list, firewall, VPN).`);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+}
+function selectionTimeoutFromUri(uri) {
+    const m = /[?&]serverSelectionTimeoutMS=(\d+)/i.exec(uri);
+    return m?.[1] ? Number(m[1]) : 30_000;
+}
+function firstLine(text) {
+    return text.split("\n")[0] ?? text;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/size.ts
+/**
+ * The size of one database. `dbStats` of a database that does not exist answers zeros, which
+ * reads the same as an empty database: callers that need to know use the collection count.
+ */
+async function readDatabaseSize(client, database) {
+    const s = await client.db(database).command({ dbStats: 1, scale: 1 });
+    const n = (v) => (typeof v === "number" ? v : Number(v ?? 0)) || 0;
+    const storageSize = n(s.storageSize);
+    const indexSize = n(s.indexSize);
+    return {
+        dataSize: n(s.dataSize),
+        storageSize,
+        indexSize,
+        onDisk: storageSize + indexSize,
+        collections: n(s.collections),
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/target.ts
+
+
+
+
+
+const target_METADATA_COLLECTION = "snapshot_metadata";
+/**
+ * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
+ * be granted writes on exactly this collection name in every database and nothing else.
+ */
+const LEASE_COLLECTION = "pr_snapshots_lease";
+const WRITER_LEASE_ID = "writer";
+/** Collections every PR database may hold besides the application's data. */
+function isBookkeeping(collection) {
+    return collection === target_METADATA_COLLECTION || collection === LEASE_COLLECTION;
+}
+/**
+ * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
+ * bookkeeping alone does not count (a lease taken by a drop, a lock record), unless it holds a
+ * restore's (or the application's) `latest` record.
+ */
+async function databaseExists(client, database) {
+    const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
+    if (names.some((n) => !isBookkeeping(n)))
+        return true;
+    if (!names.includes(target_METADATA_COLLECTION))
+        return false;
+    return (await readPrMetadata(client, database)) !== undefined;
+}
+/**
+ * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time, whoever starts
+ * it. Taking the lease is itself a write into the database, so the target rules come first.
+ */
+async function acquireWriterLease(o) {
+    assertWritableTarget(o.database, o.policy);
+    return acquireLease({
+        collection: o.client.db(o.database).collection(LEASE_COLLECTION),
+        id: WRITER_LEASE_ID,
+        holder: randomUUID(),
+        owner: o.owner ?? leaseOwner(),
+        what: o.what,
+        ttlMs: o.ttlMs ?? 60_000,
+        waitMs: o.waitMs,
+        subject: `database ${o.database}`,
+        log: o.log,
+    });
+}
+/**
+ * Drops a PR database after the name check, holding the writer lease; dropping one that does not
+ * exist is not an error. The lease document goes with the database, which is what releases it.
+ */
+async function dropTargetDatabase(client, database, policy, log, options = {}) {
+    assertWritableTarget(database, policy);
+    const existed = await databaseExists(client, database);
+    const lease = options.lease ??
+        (await acquireWriterLease({
+            client,
+            database,
+            policy,
+            log,
+            what: options.what ?? "drop",
+            waitMs: options.waitMs ?? 360_000,
+            ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+            ...(options.owner ? { owner: options.owner } : {}),
+        }));
+    try {
+        // A restore killed mid-copy leaves its $out/$merge running on the server; it would recreate collections.
+        await stopStaleCopies(client, database, log);
+        lease.assertHeld();
+        lease.stopHeartbeat();
+        assertWritableTarget(database, policy);
+        await client.db(database).dropDatabase();
+    }
+    finally {
+        if (!options.lease)
+            await lease.release().catch(() => { });
+    }
+    log.info(existed ? `Dropped database ${database}.` : `Database ${database} did not exist; nothing to drop.`);
+    return { existed };
+}
+/** The holder of a PR database's one-writer lease, if it is held now (by the server's clock); read only. */
+async function writerLeaseHolder(client, database) {
+    const held = await client
+        .db(database)
+        .collection(LEASE_COLLECTION)
+        .findOne({ _id: WRITER_LEASE_ID, $expr: { $gt: ["$expiresAt", "$$NOW"] } });
+    return held ?? undefined;
+}
+/**
+ * A drop for credentials that may not write the lease collection (a sweeper without that
+ * privilege): it checks the lease read-only and refuses with {@link BusyError} while it is held.
+ * Unlike {@link dropTargetDatabase} it cannot stop a restore that starts between the check and
+ * the drop, so it is a fallback, used with a warning.
+ */
+async function dropTargetDatabaseIfLeaseFree(client, database, policy, log) {
+    assertWritableTarget(database, policy);
+    const holder = await writerLeaseHolder(client, database);
+    if (holder) {
+        throw new BusyError(`Database ${database} is being written by ${describeHolder(holder)}: not dropped. Nothing was changed.`);
+    }
+    const existed = await databaseExists(client, database);
+    await stopStaleCopies(client, database, log);
+    assertWritableTarget(database, policy);
+    await client.db(database).dropDatabase();
+    log.info(`Dropped database ${database} (lease checked read-only).`);
+    return { existed };
+}
+async function readPrMetadata(client, database) {
+    const doc = await client
+        .db(database)
+        .collection(target_METADATA_COLLECTION)
+        .findOne({ _id: "latest" });
+    return doc ?? undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/metadata.ts
+
+
+const LATEST = "latest";
+async function readSnapshotMetadata(db) {
+    const doc = await db.collection(target_METADATA_COLLECTION).findOne({ _id: LATEST });
+    return doc ?? undefined;
+}
+function physicalName(meta, logical) {
+    return meta.physical?.[logical] ?? logical;
+}
+/** Polls until the snapshot's metadata says `complete`; on timeout, says the three ways out. */
+async function waitForCompleteSnapshot(client, snapshotDatabase, options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const now = options.now ?? Date.now;
+    const deadline = now() + options.timeoutMs;
+    const db = client.db(snapshotDatabase);
+    for (let attempt = 1;; attempt++) {
+        const meta = await readSnapshotMetadata(db);
+        if (meta?.status === "complete")
+            return validateMetadata(meta, snapshotDatabase);
+        const state = meta ? `status "${meta.status}"` : "no snapshot yet";
+        const left = deadline - now();
+        if (left <= 0) {
+            const label = options.snapshotLabel ?? "use-snapshot";
+            throw new SnapshotUnavailableError(`No complete snapshot in database "${snapshotDatabase}" after waiting ${Math.round(options.timeoutMs / 1000)}s (${state}). ` +
+                "Ways out:\n" +
+                "  1. wait for the scheduled weekly snapshot (Sunday 03:00 UTC by default) and re-run this workflow;\n" +
+                "  2. run the snapshot-on-demand workflow (type refresh-snapshot to confirm), then re-run;\n" +
+                `  3. remove the "${label}" label to use seed data instead.`);
+        }
+        options.log.info(`Waiting for a complete snapshot in ${snapshotDatabase} (${state}; attempt ${attempt}, ${Math.ceil(left / 1000)}s left).`);
+        await sleep(Math.min(options.intervalMs, left));
+    }
+}
+function validateMetadata(meta, snapshotDatabase) {
+    const bad = (why) => new UserError(`The snapshot metadata in ${snapshotDatabase}.${METADATA_COLLECTION} is malformed: ${why}. ` +
+        "Run the snapshot producer again to rewrite it.");
+    if (!(meta.timestamp instanceof Date))
+        throw bad('"timestamp" is not a date');
+    if (!Array.isArray(meta.collections) || meta.collections.some((c) => typeof c !== "string")) {
+        throw bad('"collections" is not a list of names');
+    }
+    if (typeof meta.source !== "string")
+        throw bad('"source" is missing');
+    return meta;
+}
+
+;// CONCATENATED MODULE: ./src/database-facts.ts
+
+
+
+
+/**
+ * What the comment shows about the PR database, in one connection: its size, and (for snapshot
+ * data) when the data it holds was taken from production, else when the latest complete snapshot
+ * was, and whether that data is masked or a subset. Loaded only when mongodb-uri is given (the
+ * driver is most of the start-up time).
+ */
+async function readDatabaseFacts(uri, database, snapshotDatabase, snapshotData, log) {
+    return withMongo({ uri, log, appName: "pr-snapshots/post-preview-comment", serverSelectionTimeoutMS: 10_000 }, async (client) => {
+        const facts = {};
+        try {
+            const size = await readDatabaseSize(client, database);
+            if (size.collections > 0)
+                facts.size = size;
+        }
+        catch (error) {
+            log.warning(`Could not read the size of ${database} (dbStats: ${error.message}); the comment shows no size.`);
+        }
+        if (!snapshotData)
+            return facts;
+        const restored = await readPrMetadata(client, database).catch(() => undefined);
+        const source = restored?.status === "complete" && restored.snapshotTimestamp instanceof Date
+            ? { timestamp: restored.snapshotTimestamp, masking: restored.masking, subset: restored.subset }
+            : snapshotDatabase
+                ? await readSnapshotMetadata(client.db(snapshotDatabase)).then((latest) => latest?.status === "complete"
+                    ? { timestamp: latest.timestamp, masking: latest.masking, subset: latest.subset }
+                    : undefined)
+                : undefined;
+        if (!source)
+            return facts;
+        facts.snapshotTimestamp = source.timestamp;
+        const policy = source.masking?.policy;
+        if (typeof policy === "string")
+            facts.maskingPolicy = policy;
+        if (source.subset)
+            facts.subset = source.subset;
+        return facts;
+    });
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,176 @@
+export const id = 71925;
+export const ids = [71925];
+export const modules = {
+
+/***/ 5157:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  postRestoredComment: () => (/* binding */ postRestoredComment)
+});
+
+// EXTERNAL MODULE: ../../packages/core/src/github/client.ts
+var client = __webpack_require__(5133);
+;// CONCATENATED MODULE: ../../packages/core/src/github/comments.ts
+const COMMENT_KINDS = [
+    "preview",
+    "snapshot-add-blocked",
+    "snapshot-remove-blocked",
+    "lock-added",
+    "lock-removed",
+    "db-restored",
+    "db-reset",
+    "db-dropped",
+    "db-kept",
+    // sweep-databases (CONTRACT §10): a locked database of a closed PR expires soon / has expired.
+    "db-expiring",
+    "db-expired",
+];
+function commentMarker(kind) {
+    return `<!-- pr-snapshots:${kind} -->`;
+}
+const MARKER_LINE = /^<!-- pr-snapshots:([a-z-]+) -->$/;
+const RUN_LINE = /^<!-- pr-snapshots:run ([\w.:-]+) -->$/m;
+/** The marker is always the first line; a second hidden line records which workflow run posted it. */
+function renderComment(kind, body, runKey) {
+    const lines = [commentMarker(kind)];
+    if (runKey)
+        lines.push(`<!-- pr-snapshots:run ${runKey} -->`);
+    lines.push(body.trim());
+    return `${lines.join("\n")}\n`;
+}
+function kindOf(body) {
+    const first = body?.split(/\r?\n/, 1)[0]?.trim() ?? "";
+    const kind = MARKER_LINE.exec(first)?.[1];
+    return COMMENT_KINDS.includes(kind ?? "") ? kind : undefined;
+}
+function runKeyOf(body) {
+    return body ? RUN_LINE.exec(body)?.[1] : undefined;
+}
+async function listComments(client, repo, number) {
+    return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
+}
+/** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
+async function findComment(client, repo, number, kind) {
+    const found = (await listComments(client, repo, number))
+        .filter((c) => kindOf(c.body) === kind)
+        .sort((a, b) => a.id - b.id)[0];
+    return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
+}
+/**
+ * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
+ * created otherwise. Duplicates left by two runs racing are removed, keeping the oldest.
+ */
+async function upsertStickyComment(client, repo, number, kind, body) {
+    const rendered = renderComment(kind, body);
+    const existing = (await listComments(client, repo, number)).filter((c) => kindOf(c.body) === kind);
+    const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
+    if (!keep) {
+        const { data } = await client.rest.issues.createComment({
+            ...repo,
+            issue_number: number,
+            body: rendered,
+        });
+        return { id: data.id, url: data.html_url, outcome: "created" };
+    }
+    for (const dup of duplicates) {
+        if (dup.user?.login === keep.user?.login) {
+            await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
+        }
+    }
+    if (keep.body === rendered)
+        return { id: keep.id, url: keep.html_url, outcome: "unchanged" };
+    const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body: rendered });
+    return { id: data.id, url: data.html_url, outcome: "updated" };
+}
+/** A comment about one event (lock added, label reverted, database dropped, ...). */
+async function postEventComment(client, repo, number, kind, body, options = {}) {
+    if (options.runKey && options.mayHavePosted) {
+        const earlier = (await listComments(client, repo, number)).find((c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey);
+        if (earlier)
+            return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
+    }
+    const { data } = await client.rest.issues.createComment({
+        ...repo,
+        issue_number: number,
+        body: renderComment(kind, body, options.runKey),
+    });
+    return { id: data.id, url: data.html_url, outcome: "created" };
+}
+
+;// CONCATENATED MODULE: ./src/comment.ts
+
+
+/** Posts the db-restored comment. Loaded only after a restore: the GitHub client is not needed before. */
+async function postRestoredComment(o, log) {
+    const gh = (0,client/* createGitHubClient */.LX)({ token: o.token, log, ...(o.apiUrl ? { baseUrl: o.apiUrl } : {}) });
+    const posted = await postEventComment(gh, o.repo, o.prNumber, "db-restored", o.body, {
+        ...(o.runKey ? { runKey: o.runKey } : {}),
+        mayHavePosted: o.rerun,
+    });
+    return posted.url;
+}
+
+
+/***/ }),
+
+/***/ 5133:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LX: () => (/* binding */ createGitHubClient),
+/* harmony export */   c4: () => (/* binding */ isNotFound)
+/* harmony export */ });
+/* unused harmony export httpStatus */
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2087);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(545);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6404);
+
+
+
+/**
+ * An Octokit with the official retry plugin (5xx and network errors, exponential backoff)
+ * and throttling plugin (primary and secondary rate limits, honouring `retry-after`).
+ */
+function createGitHubClient(options) {
+    const { token, log } = options;
+    if (!token)
+        throw new Error("A GitHub token is required (input github-token).");
+    log.secret(token);
+    const maxRetries = options.maxRateLimitRetries ?? 3;
+    const maxWait = options.maxRetryAfterSeconds ?? 120;
+    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
+        const retrying = retryCount < maxRetries && retryAfter <= maxWait;
+        log.warning(`GitHub ${kind} rate limit hit for ${request.method} ${request.url}; ` +
+            (retrying
+                ? `retrying after ${retryAfter}s (attempt ${retryCount + 1} of ${maxRetries}).`
+                : "giving up."));
+        return retrying;
+    };
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        // @actions/github sends requests through its own bundled undici so that it can honour a proxy.
+        // Without a proxy, Node's built-in fetch does the same job and starts much faster.
+        ...(proxyConfigured() ? {} : { request: { fetch: globalThis.fetch } }),
+        throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") },
+        // 403 and 429 are left to the throttling plugin, which honours retry-after.
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__/* .throttling */ .A);
+}
+function proxyConfigured(env = process.env) {
+    return Boolean(env.https_proxy || env.HTTPS_PROXY || env.http_proxy || env.HTTP_PROXY);
+}
+function isNotFound(error) {
+    return typeof error === "object" && error !== null && error.status === 404;
+}
+function httpStatus(error) {
+    const status = error?.status;
+    return typeof status === "number" ? status : undefined;
+}
+
+
+/***/ })
+
+};
