@@ -117,10 +117,10 @@ describe("pr-snapshots restore --refresh new-snapshot", () => {
     const args = ["restore", "--db-prefix", "crf", "--pr-number", "3", "--refresh", "new-snapshot", "--json"];
     const first = await cli(args);
     expect(first.code, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ skipped: false });
+    expect(JSON.parse(first.stdout)).toMatchObject({ command: "restore", restore: { skipped: false } });
     const second = await cli(args);
     expect(second.code, second.stderr).toBe(0);
-    expect(JSON.parse(second.stdout)).toMatchObject({ skipped: true });
+    expect(JSON.parse(second.stdout)).toMatchObject({ command: "restore", restore: { skipped: true } });
     expect(second.stderr).toMatch(
       /Skipped the restore into crf_pr_3 \(refresh: new-snapshot\): the database already holds generation/,
     );

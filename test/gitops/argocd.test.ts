@@ -8,6 +8,7 @@ import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CLI_IMAGE,
+  type ConfigMaps,
   type Context,
   condition,
   EXAMPLE,
@@ -88,14 +89,27 @@ beforeAll(async () => {
     pwd: "producer-Secret-1",
     roles: producerRoles(PROD, SNAPSHOT),
   });
-  secrets.set("syrf-system", { "snapshot-producer-credentials": { connectionString: producerUri } });
-  // The weekly CronJob of the example, run once as its Job.
-  const [cronJob] = parseManifests(
+  secrets.set("syrf-system", {
+    "snapshot-producer-credentials": {
+      connectionString: producerUri,
+      maskSalt: "a-salt-for-the-cronjob-0123456789",
+    },
+  });
+  // The weekly CronJob of the example, run once as its Job, with its ConfigMap mounted.
+  const manifests = parseManifests(
     readFileSync(path.join(EXAMPLE, "k8s/snapshot-producer-cronjob.yaml"), "utf8"),
     "cronjob",
   );
-  if (!cronJob) throw new Error("no CronJob");
-  validateManifest(cronJob);
+  const cronJob = manifests.find((m) => m.kind === "CronJob");
+  const configMap = manifests.find((m) => m.kind === "ConfigMap");
+  if (!cronJob || !configMap) throw new Error("no CronJob and ConfigMap");
+  for (const m of manifests) validateManifest(m);
+  const configMaps: ConfigMaps = new Map([
+    [
+      "syrf-system",
+      { [configMap.metadata.name]: (configMap as unknown as { data: Record<string, string> }).data },
+    ],
+  ]);
   const jobTemplate = (cronJob.spec as { jobTemplate: { spec: unknown } }).jobTemplate;
   const produced = await runJobManifest(
     {
@@ -105,8 +119,13 @@ beforeAll(async () => {
       spec: jobTemplate.spec,
     },
     secrets,
+    "",
+    configMaps,
   );
   expect(produced.code, produced.stderr).toBe(0);
+  // The rules of the mounted config file were applied: the snapshot is masked and verified.
+  expect(produced.stderr).toMatch(/Config: read .*pr-snapshots\.yml/);
+  expect((await readSnapshotMetadata(admin.db(SNAPSHOT)))?.masking).toMatchObject({ verified: true });
 }, 180_000);
 
 afterAll(async () => {

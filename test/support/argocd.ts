@@ -354,34 +354,73 @@ export interface JobRun {
 
 /** Secrets of the cluster, namespace → name → key → value. */
 export type Secrets = Map<string, Record<string, Record<string, string>>>;
+/** ConfigMaps of the cluster, namespace → name → file → content. */
+export type ConfigMaps = Map<string, Record<string, Record<string, string>>>;
 
 /**
  * A Job's one container as the kubelet would start it from the example image: the image's
  * entrypoint (`node <bundle>`; the manifests set no command) with the container's args, and an
- * environment made only of the container's env (values and secretKeyRefs).
+ * environment made only of the container's env (values and secretKeyRefs). ConfigMap volumes are
+ * written to a temporary folder, and a value naming the mount path points into that folder
+ * instead (this process cannot write the container's /etc).
  */
-export function runJobManifest(job: Manifest, secrets: Secrets, app = ""): Promise<JobRun> {
-  const spec = job.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
+export function runJobManifest(
+  job: Manifest,
+  secrets: Secrets,
+  app = "",
+  configMaps: ConfigMaps = new Map(),
+): Promise<JobRun> {
+  const spec = job.spec as {
+    template: {
+      spec: {
+        containers: Record<string, unknown>[];
+        volumes?: { name: string; configMap?: { name: string } }[];
+      };
+    };
+  };
   const containers = spec.template.spec.containers;
   if (containers.length !== 1) throw new Error(`Job ${job.metadata.name}: expected one container`);
   const c = containers[0] as {
     image: string;
     command?: string[];
     args?: string[];
-    env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+    env?: {
+      name: string;
+      value?: string;
+      valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+    }[];
+    volumeMounts?: { name: string; mountPath: string }[];
   };
   if (c.image !== CLI_IMAGE) throw new Error(`Job ${job.metadata.name}: unknown image ${c.image}`);
   if (c.command) throw new Error(`Job ${job.metadata.name}: the image's entrypoint must not be replaced`);
   const namespace = job.metadata.namespace ?? "";
+  const mounts = new Map<string, string>();
+  for (const m of c.volumeMounts ?? []) {
+    const volume = spec.template.spec.volumes?.find((v) => v.name === m.name);
+    const data = volume?.configMap ? configMaps.get(namespace)?.[volume.configMap.name] : undefined;
+    // Kubernetes would not start the container: the ConfigMap must exist.
+    if (!data) throw new Error(`Job ${job.metadata.name}: volume ${m.name} has no ConfigMap in ${namespace}`);
+    const dir = mkdtempSync(path.join(tmpdir(), "configmap-"));
+    for (const [file, text] of Object.entries(data)) writeFileSync(path.join(dir, file), text);
+    mounts.set(m.mountPath, dir);
+  }
+  const mapped = (value: string) => {
+    for (const [mountPath, dir] of mounts)
+      if (value.startsWith(`${mountPath}/`)) return dir + value.slice(mountPath.length);
+    return value;
+  };
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOSTNAME: job.metadata.name };
   for (const e of c.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
+    if (e.value !== undefined) env[e.name] = mapped(e.value);
     const ref = e.valueFrom?.secretKeyRef;
     if (ref) {
       const value = secrets.get(namespace)?.[ref.name]?.[ref.key];
+      if (value === undefined && ref.optional) continue;
       // Kubernetes would not start the container: CreateContainerConfigError.
       if (value === undefined)
-        throw new Error(`Job ${job.metadata.name}: secret ${namespace}/${ref.name} is missing`);
+        throw new Error(
+          `Job ${job.metadata.name}: secret ${namespace}/${ref.name} (key ${ref.key}) is missing`,
+        );
       env[e.name] = value;
     }
   }

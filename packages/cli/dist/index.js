@@ -75704,6 +75704,18 @@ async function produceSnapshot(req) {
             log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
         }
     }
+    // Masking rules that are silently not read (a CronJob without the config file, a wrong path)
+    // would publish production data where masked data was: never over a masked snapshot by accident.
+    const before = await readSnapshotMetadata(client.db(snap));
+    const maskedBefore = before?.masking?.policy;
+    if (before?.status === "complete" && maskedBefore && !Object.keys(dataPolicy?.rules ?? {}).length) {
+        const message = `The current snapshot is masked (policy ${maskedBefore.slice(0, 12)}), but this run has no masking rules: ` +
+            "is the config file missing (a Kubernetes Job reads it from --config / PR_SNAPSHOTS_CONFIG, not from a checkout)? " +
+            "Nothing was copied. To publish unmasked data on purpose, run again with force: true.";
+        if (!req.force)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (going on: force is true)`);
+    }
     const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
     const pipelineFor = (name) => [
         ...(subsets.stages.get(name) ?? []),
@@ -76318,6 +76330,8 @@ function summarize(r) {
         return `Nothing to do: ${r.database} already had this ${r.command} for commit ${r.expectSha}.`;
     if (r.restore) {
         const x = r.restore;
+        if (x.skipped)
+            return `Skipped the restore into ${x.database} (refresh: new-snapshot): ${x.refreshReason ?? "it holds the latest snapshot"}.`;
         return (`${x.dryRun ? "Dry run: would restore" : "Restored"} ${x.collections.length} collections (${x.documents} documents) ` +
             `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}.`);
     }
@@ -76399,6 +76413,10 @@ const restore = {
         ...PR_TARGET_OPTIONS,
         ...COPY_OPTIONS,
         { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
+        {
+            name: "refresh",
+            text: "every-sync (default) or new-snapshot: skip the restore while the database holds the latest snapshot",
+        },
     ],
     run: (ctx) => runOnPrDatabase(ctx, "restore"),
 };

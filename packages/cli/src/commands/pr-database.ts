@@ -34,6 +34,8 @@ function summarize(r: PrCommandReport): string {
     return `Nothing to do: ${r.database} already had this ${r.command} for commit ${r.expectSha}.`;
   if (r.restore) {
     const x = r.restore;
+    if (x.skipped)
+      return `Skipped the restore into ${x.database} (refresh: new-snapshot): ${x.refreshReason ?? "it holds the latest snapshot"}.`;
     return (
       `${x.dryRun ? "Dry run: would restore" : "Restored"} ${x.collections.length} collections (${x.documents} documents) ` +
       `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}.`

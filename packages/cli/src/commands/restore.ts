@@ -9,6 +9,10 @@ export const restore: Command = {
     ...PR_TARGET_OPTIONS,
     ...COPY_OPTIONS,
     { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
+    {
+      name: "refresh",
+      text: "every-sync (default) or new-snapshot: skip the restore while the database holds the latest snapshot",
+    },
   ],
   run: (ctx) => runOnPrDatabase(ctx, "restore"),
 };

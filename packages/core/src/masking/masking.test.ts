@@ -476,3 +476,19 @@ describe("the shrink guard with subsets", () => {
     expect(error.message).toMatch(/people shrank from 40 to 5 documents/);
   });
 });
+
+describe("masking rules that were not read", () => {
+  it("never publish unmasked data over a masked snapshot, unless forced", async () => {
+    await seedPersonal(client, "mku_prod", 10);
+    const masked = await produce("mku");
+    const error = await failureOf(produce("mku", { dataPolicy: undefined as unknown as Policy }));
+    expect(error).toBeInstanceOf(RefusedError);
+    expect(error.message).toMatch(
+      /The current snapshot is masked \(policy [0-9a-f]{12}\), but this run has no masking rules: is the config file missing/,
+    );
+    expect((await readSnapshotMetadata(client.db("mku_snapshot")))?.generation).toBe(masked.generation);
+    const forced = await produce("mku", { dataPolicy: undefined as unknown as Policy, force: true });
+    expect((await readSnapshotMetadata(client.db("mku_snapshot")))?.generation).toBe(forced.generation);
+    expect((await readSnapshotMetadata(client.db("mku_snapshot")))?.masking).toBeUndefined();
+  });
+});

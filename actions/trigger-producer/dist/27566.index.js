@@ -1,5 +1,5 @@
-export const id = 71115;
-export const ids = [71115];
+export const id = 27566;
+export const ids = [27566];
 export const modules = {
 
 /***/ 1054:
@@ -2809,6 +2809,18 @@ async function produceSnapshot(req) {
             }
             log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
         }
+    }
+    // Masking rules that are silently not read (a CronJob without the config file, a wrong path)
+    // would publish production data where masked data was: never over a masked snapshot by accident.
+    const before = await readSnapshotMetadata(client.db(snap));
+    const maskedBefore = before?.masking?.policy;
+    if (before?.status === "complete" && maskedBefore && !Object.keys(dataPolicy?.rules ?? {}).length) {
+        const message = `The current snapshot is masked (policy ${maskedBefore.slice(0, 12)}), but this run has no masking rules: ` +
+            "is the config file missing (a Kubernetes Job reads it from --config / PR_SNAPSHOTS_CONFIG, not from a checkout)? " +
+            "Nothing was copied. To publish unmasked data on purpose, run again with force: true.";
+        if (!req.force)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (going on: force is true)`);
     }
     const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
     const pipelineFor = (name) => [
