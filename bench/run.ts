@@ -556,7 +556,8 @@ async function main() {
   results.goals = goals;
   log("\nGoals");
   for (const g of goals) log(`  ${g.pass ? "PASS" : "FAIL"}  ${g.goal}: ${g.value}`);
-  const stamp = String(results.date).slice(0, 10);
+  // Date and time (UTC): a second run on the same day keeps the first one's results.
+  const stamp = String(results.date).slice(0, 16).replace(":", "");
   mkdirSync(path.join(repoRoot, "bench/results"), { recursive: true });
   writeFileSync(path.join(repoRoot, `bench/results/${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
   const charts = writeBenchCharts(results, path.join(repoRoot, "bench/results"), stamp);
