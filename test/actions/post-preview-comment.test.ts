@@ -140,4 +140,24 @@ describe("post-preview-comment (bundled action as a process)", () => {
     );
     expect(gh.requests).toHaveLength(0);
   });
+
+  it("says when the data is refreshed as the refresh input says; a wrong value fails before any request", async () => {
+    gh.addPullRequest({ number: 35, labels: ["preview", "use-snapshot"] });
+    const event = pullRequestEvent({ action: "synchronize", number: 35 });
+    const base = { "db-prefix": "pc", "use-snapshot": true, "persist-db": false, "dry-run": true };
+    const everySync = await post(base, event);
+    expect(everySync.code, everySync.stdout).toBe(0);
+    expect(everySync.stdout).toContain("Each sync restores the database from the latest production snapshot");
+    const kept = await post({ ...base, refresh: "new-snapshot" }, event);
+    expect(kept.code, kept.stdout).toBe(0);
+    expect(kept.stdout).toContain("only when a newer production snapshot has been published");
+    expect(kept.stdout).not.toContain("Each sync restores");
+    gh.clearRequests();
+    const bad = await post({ ...base, "dry-run": false, refresh: "hourly" }, event);
+    expect(bad.code).toBe(1);
+    expect(bad.errors.join("\n")).toContain(
+      'Input "refresh" must be one of "every-sync", "new-snapshot", got "hourly".',
+    );
+    expect(gh.requests).toHaveLength(0);
+  });
 });

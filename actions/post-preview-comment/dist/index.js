@@ -36378,6 +36378,63 @@ function escapeRegExp(text) {
 
 /***/ }),
 
+/***/ 3208:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ REFRESH_POLICIES)
+/* harmony export */ });
+/* unused harmony export checkRefresh */
+
+/**
+ * When a restore may be skipped (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
+ *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ */
+const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+/**
+ * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
+ * completely. Pure. The generation names a snapshot exactly; snapshots from the original
+ * scripts have none, so their timestamp stands in for it.
+ */
+function checkRefresh(current, snapshot, snapshotDatabase) {
+    const latest = snapshot.generation
+        ? `generation ${snapshot.generation}`
+        : `the snapshot taken ${formatUtc(snapshot.timestamp)}`;
+    const restore = (why) => ({ skip: false, reason: `${why}: restoring ${latest}` });
+    if (!current)
+        return restore("the database has no restore record (new, or seeded)");
+    if (current.source !== "snapshot")
+        return restore(`the database holds data from "${current.source}"`);
+    if (current.status !== "complete") {
+        return restore(current.status === "restoring"
+            ? "an earlier restore into the database did not finish"
+            : `its restore record has status "${String(current.status)}"`);
+    }
+    const from = typeof current.snapshotDatabase === "string" ? current.snapshotDatabase : undefined;
+    if (from !== undefined && from !== snapshotDatabase)
+        return restore(`the database was restored from ${from}, not ${snapshotDatabase}`);
+    const held = current.generation
+        ? `generation ${String(current.generation)}`
+        : `the snapshot taken ${formatUtc(current.snapshotTimestamp)}`;
+    const same = snapshot.generation
+        ? current.generation === snapshot.generation
+        : current.generation === undefined &&
+            current.snapshotTimestamp instanceof Date &&
+            current.snapshotTimestamp.getTime() === snapshot.timestamp.getTime();
+    if (!same)
+        return restore(`a newer snapshot was published (the database holds ${held})`);
+    const restoredAt = current.restoredAt instanceof Date ? `, restored ${formatUtc(current.restoredAt)}` : "";
+    return {
+        skip: true,
+        reason: `the database already holds ${latest}, the latest complete snapshot${restoredAt}`,
+    };
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -40166,7 +40223,7 @@ function code(text) {
     return `\`${text.replace(/`/g, "'")}\``;
 }
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
-function formatUtc(date) {
+function main_formatUtc(date) {
     if (date === undefined || date === "")
         return "unknown";
     const d = typeof date === "string" ? new Date(date) : date;
@@ -40237,7 +40294,7 @@ function renderPreviewComment(m) {
     const values = { number: m.number, sha: m.headSha, database: m.database };
     const short = m.headSha.slice(0, 7);
     const source = m.useSnapshot
-        ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, taken **${m.snapshotTimestamp ? formatUtc(m.snapshotTimestamp) : "Not yet available"}**${m.maskingPolicy ? `, masked (policy ${code(shortPolicy(m.maskingPolicy))})` : ""}`
+        ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, taken **${m.snapshotTimestamp ? main_formatUtc(m.snapshotTimestamp) : "Not yet available"}**${m.maskingPolicy ? `, masked (policy ${code(shortPolicy(m.maskingPolicy))})` : ""}`
         : "🌱 Seed data";
     const rows = [
         ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],
@@ -40295,6 +40352,8 @@ function notes(m) {
     return out;
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/refresh.ts
+var refresh = __nccwpck_require__(3208);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -40320,7 +40379,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(25996)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(55363)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -40441,7 +40500,7 @@ async function loadTrustedConfig(r) {
         const what = `${file} at ${commit.sha ? `commit ${trusted_config_short(commit.sha)} (${commit.role})` : commit.role}`;
         if (r.whenUnreadable === "fail") {
             throw new errors/* UserError */.yo(`Cannot read the config file ${what}: ${found.why}. ${r.action} refuses to run without it, because ` +
-                "it can hold settings that decide what is copied and where (collections.exclude, allowedTargets, " +
+                "it can hold settings that decide what is copied, how it is masked and where it goes (masking, subset, collections.exclude, allowedTargets, " +
                 "protectedDatabases). Nothing was changed. To fix it, give the step a token that can read the " +
                 'repository ("permissions: contents: read" and the github-token input, the default), or check the ' +
                 "repository out (actions/checkout) before this step so that the file is on disk.");
@@ -40853,6 +40912,7 @@ async function readFacts(inputs, snapshotData, log) {
 
 
 
+
 enableCompileCache();
 async function parseInputs() {
     const context = readRunContext();
@@ -40900,7 +40960,7 @@ async function parseInputs() {
         urls: inputs.list("urls", { commas: false })
             ? parseUrlLines(inputs.list("urls", { commas: false }) ?? [])
             : (config.comment?.urls ?? []),
-        ...(config.restore?.refresh ? { refresh: config.restore.refresh } : {}),
+        refresh: inputs.enumeration("refresh", refresh/* REFRESH_POLICIES */.R, config.restore?.refresh ?? "every-sync"),
         repo: context.repo ?? missingRepository(),
         apiUrl: context.apiUrl,
     };

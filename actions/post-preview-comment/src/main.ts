@@ -12,6 +12,7 @@ import {
   snapshotDatabaseName,
 } from "@pr-snapshots/core/names";
 import { parseUrlLines } from "@pr-snapshots/core/preview/render";
+import { REFRESH_POLICIES } from "@pr-snapshots/core/snapshot/refresh";
 import { readActionCommonInputs } from "@pr-snapshots/core/trusted-config";
 import { type Inputs, run } from "./run";
 
@@ -68,7 +69,7 @@ async function parseInputs(): Promise<Inputs> {
     urls: inputs.list("urls", { commas: false })
       ? parseUrlLines(inputs.list("urls", { commas: false }) ?? [])
       : (config.comment?.urls ?? []),
-    ...(config.restore?.refresh ? { refresh: config.restore.refresh } : {}),
+    refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
     repo: context.repo ?? missingRepository(),
     apiUrl: context.apiUrl,
   };

@@ -33085,7 +33085,7 @@ async function loadTrustedConfig(r) {
         const what = `${file} at ${commit.sha ? `commit ${trusted_config_short(commit.sha)} (${commit.role})` : commit.role}`;
         if (r.whenUnreadable === "fail") {
             throw new errors/* UserError */.yo(`Cannot read the config file ${what}: ${found.why}. ${r.action} refuses to run without it, because ` +
-                "it can hold settings that decide what is copied and where (collections.exclude, allowedTargets, " +
+                "it can hold settings that decide what is copied, how it is masked and where it goes (masking, subset, collections.exclude, allowedTargets, " +
                 "protectedDatabases). Nothing was changed. To fix it, give the step a token that can read the " +
                 'repository ("permissions: contents: read" and the github-token input, the default), or check the ' +
                 "repository out (actions/checkout) before this step so that the file is on disk.");
