@@ -31,19 +31,32 @@ export interface MaskingVerification {
   problems: string[];
 }
 
-export async function verifyMasking(o: {
+export interface MaskingCheckRequest {
   policy: Policy;
   source: Db;
   snapshot: Db;
   generation: string;
-  copies: readonly VerifyTarget[];
+  /** Logical names of the collections that will be copied (production's hashes are read for these). */
+  collections: readonly string[];
   /** Whether source and snapshot share a deployment (the production hashes can move by $out). */
   sameDeployment: boolean;
   comment: string;
-}): Promise<MaskingVerification> {
+}
+
+export interface MaskingCheck {
+  /** Checks one copied collection; waits for production's hashes first. */
+  verify(target: VerifyTarget): Promise<MaskingVerification>;
+  /** Drops the hashes (after production's hashing has stopped, so that it cannot recreate them). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts the proof: production's hashes are read at once, so that they are ready (and their reading
+ * overlaps the copies) by the time the first collection has been copied and is verified.
+ */
+export function startMaskingCheck(o: MaskingCheckRequest): MaskingCheck {
   const { policy } = o;
   const nonce = randomBytes(16).toString("hex");
-  const result: MaskingVerification = { checked: {}, unverified: {}, problems: [] };
   const tmpName = `${o.generation}.__masking_check`;
   const tmp = o.snapshot.collection(tmpName);
   const keyedPaths = (c: string) =>
@@ -65,20 +78,21 @@ export async function verifyMasking(o: {
       },
     })),
   });
-  try {
+
+  // 1. Hashes of production's values of every keyed path, de-duplicated.
+  const productionHashes = async () => {
     await dropCollectionIfExists(o.snapshot.client, { db: o.snapshot.databaseName, collection: tmpName });
-    // 1. Hashes of production's values of every keyed path, de-duplicated.
-    for (const c of o.copies) {
-      const paths = keyedPaths(c.name);
+    for (const c of o.collections) {
+      const paths = keyedPaths(c);
       if (!paths.length) continue;
       const pipeline: Document[] = [
-        { $project: { _id: 0, h: hashes(c.name, paths) } },
+        { $project: { _id: 0, h: hashes(c, paths) } },
         { $unwind: "$h" },
         { $group: { _id: "$h" } },
       ];
       if (o.sameDeployment) {
         await o.source
-          .collection(c.name)
+          .collection(c)
           .aggregate(
             [
               ...pipeline,
@@ -96,7 +110,7 @@ export async function verifyMasking(o: {
           batch = [];
         };
         for await (const d of o.source
-          .collection(c.name)
+          .collection(c)
           .aggregate(pipeline, { allowDiskUse: true, comment: o.comment })) {
           batch.push(d);
           if (batch.length >= 5_000) await flush();
@@ -104,81 +118,119 @@ export async function verifyMasking(o: {
         await flush();
       }
     }
-    // 2. The generation's values of the same paths, looked up among them.
-    for (const c of o.copies) {
-      const paths = keyedPaths(c.name);
-      const others = Object.entries(policy.rules[c.name] ?? {}).filter(([, s]) => !KEYED.has(s.kind));
-      if (paths.length) {
-        const [hit] = await o.snapshot
-          .collection(c.physical)
-          .aggregate(
-            [
-              { $project: { _id: 0, h: hashes(c.name, paths) } },
-              { $unwind: "$h" },
-              { $lookup: { from: tmpName, localField: "h", foreignField: "_id", as: "m" } },
-              { $match: { "m.0": { $exists: true } } },
-              { $count: "n" },
-            ],
-            { allowDiskUse: true, comment: o.comment },
-          )
-          .toArray();
-        if (hit)
-          result.problems.push(
-            `${c.name}: ${hit.n} masked value(s) of ${paths.join(", ")} equal a production value of the same path`,
-          );
+  };
+  const ready = productionHashes();
+  // Awaited by verify() and dispose(); this keeps a failure that nobody has awaited yet from
+  // counting as unhandled.
+  ready.catch(() => {});
+
+  // 2. The generation's values of the same paths, looked up among them.
+  const verify = async (c: VerifyTarget): Promise<MaskingVerification> => {
+    const result: MaskingVerification = { checked: {}, unverified: {}, problems: [] };
+    const paths = keyedPaths(c.name);
+    const others = Object.entries(policy.rules[c.name] ?? {}).filter(([, s]) => !KEYED.has(s.kind));
+    if (paths.length) {
+      await ready;
+      const [hit] = await o.snapshot
+        .collection(c.physical)
+        .aggregate(
+          [
+            // One hash aggregation over both sets instead of a $lookup per value (0.4 s against
+            // 3.4 s for the 74,040 documents of the benchmark's largest collection, 2 cores): a
+            // hash in both sets is counted twice.
+            { $project: { _id: 0, h: hashes(c.name, paths) } },
+            { $unwind: "$h" },
+            { $group: { _id: "$h" } },
+            { $unionWith: { coll: tmpName } },
+            { $group: { _id: "$_id", n: { $sum: 1 } } },
+            { $match: { n: { $gt: 1 } } },
+            { $count: "n" },
+          ],
+          { allowDiskUse: true, comment: o.comment },
+        )
+        .toArray();
+      if (hit)
+        result.problems.push(
+          `${c.name}: ${hit.n} distinct masked value(s) of ${paths.join(", ")} equal a production value of the same path`,
+        );
+    }
+    for (const [path, s] of others) {
+      if (s.kind === "expr") {
+        result.unverified[c.name] = [...(result.unverified[c.name] ?? []), path];
+        continue;
       }
-      for (const [path, s] of others) {
-        if (s.kind === "expr") {
-          result.unverified[c.name] = [...(result.unverified[c.name] ?? []), path];
-          continue;
-        }
-        const wrong =
-          s.kind === "remove"
-            ? { $gt: [{ $size: "$$leaves" }, 0] }
-            : s.kind === "null"
-              ? { $anyElementTrue: [{ $map: { input: "$$leaves", in: { $ne: ["$$this", null] } } }] }
-              : {
-                  $anyElementTrue: [
-                    {
-                      $map: {
-                        input: "$$leaves",
-                        in: {
-                          $and: [
-                            { $ne: ["$$this", null] },
-                            {
-                              $ne: [
-                                "$$this",
-                                {
-                                  $literal:
-                                    s.kind === "redact"
-                                      ? "REDACTED"
-                                      : fromExtendedJson((s as { value: unknown }).value),
-                                },
-                              ],
-                            },
-                          ],
-                        },
+      const wrong =
+        s.kind === "remove"
+          ? { $gt: [{ $size: "$$leaves" }, 0] }
+          : s.kind === "null"
+            ? { $anyElementTrue: [{ $map: { input: "$$leaves", in: { $ne: ["$$this", null] } } }] }
+            : {
+                $anyElementTrue: [
+                  {
+                    $map: {
+                      input: "$$leaves",
+                      in: {
+                        $and: [
+                          { $ne: ["$$this", null] },
+                          {
+                            $ne: [
+                              "$$this",
+                              {
+                                $literal:
+                                  s.kind === "redact"
+                                    ? "REDACTED"
+                                    : fromExtendedJson((s as { value: unknown }).value),
+                              },
+                            ],
+                          },
+                        ],
                       },
                     },
-                  ],
-                };
-        const n = await o.snapshot
-          .collection(c.physical)
-          .countDocuments({ $expr: { $let: { vars: { leaves: leafValues(path) }, in: wrong } } });
-        if (n > 0)
-          result.problems.push(
-            `${c.name}.${path}: ${n} document(s) still hold a value the ${s.kind} rule should have replaced`,
-          );
-      }
-      result.checked[c.name] = [...paths, ...others.filter(([, s]) => s.kind !== "expr").map(([p]) => p)];
+                  },
+                ],
+              };
+      const n = await o.snapshot
+        .collection(c.physical)
+        .countDocuments({ $expr: { $let: { vars: { leaves: leafValues(path) }, in: wrong } } });
+      if (n > 0)
+        result.problems.push(
+          `${c.name}.${path}: ${n} document(s) still hold a value the ${s.kind} rule should have replaced`,
+        );
     }
+    result.checked[c.name] = [...paths, ...others.filter(([, s]) => s.kind !== "expr").map(([p]) => p)];
+    return result;
+  };
+
+  return {
+    verify,
+    dispose: async () => {
+      await ready.catch(() => {});
+      await dropCollectionIfExists(o.snapshot.client, {
+        db: o.snapshot.databaseName,
+        collection: tmpName,
+      }).catch(() => {});
+    },
+  };
+}
+
+/** The whole proof at once, for copies that are already complete. */
+export async function verifyMasking(
+  o: Omit<MaskingCheckRequest, "collections"> & { copies: readonly VerifyTarget[] },
+): Promise<MaskingVerification> {
+  const check = startMaskingCheck({ ...o, collections: o.copies.map((c) => c.name) });
+  try {
+    return mergeVerifications(await Promise.all(o.copies.map((c) => check.verify(c))));
   } finally {
-    await dropCollectionIfExists(o.snapshot.client, {
-      db: o.snapshot.databaseName,
-      collection: tmpName,
-    }).catch(() => {});
+    await check.dispose();
   }
-  return result;
+}
+
+export function mergeVerifications(parts: readonly MaskingVerification[]): MaskingVerification {
+  return {
+    checked: Object.assign({}, ...parts.map((p) => p.checked)),
+    unverified: Object.assign({}, ...parts.map((p) => p.unverified)),
+    problems: parts.flatMap((p) => p.problems),
+  };
 }
 
 /** Documents of the generation whose reference points at a key the generation does not hold. */

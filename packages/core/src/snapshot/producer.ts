@@ -17,7 +17,13 @@ import type { Policy } from "../masking/policy";
 import { formatScan, scanCollection, uncovered } from "../masking/scan";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
 import { compileSubsets } from "../masking/subset";
-import { danglingReferences, verifyMasking } from "../masking/verify";
+import {
+  danglingReferences,
+  type MaskingCheck,
+  type MaskingVerification,
+  mergeVerifications,
+  startMaskingCheck,
+} from "../masking/verify";
 import { acquireLease, describeHolder, type LeaseDocument, leaseOwner } from "../mongo/lease";
 import { assertLeastPrivilege, assertReadOnlySource } from "../mongo/least-privilege";
 import { readCollectionSpecs } from "../mongo/specs";
@@ -329,6 +335,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
   });
   const genDocs = generations(client.db(snap));
   let progress: Progress | undefined;
+  let maskingCheck: MaskingCheck | undefined;
   try {
     await stopStaleCopies(client, snap, log, holder);
     await genDocs.insertOne({
@@ -341,6 +348,17 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       holder,
     });
     let results: CopyResult[];
+    const verifications: MaskingVerification[] = [];
+    if (dataPolicy && maskingReport)
+      maskingCheck = startMaskingCheck({
+        policy: dataPolicy,
+        source: sourceClient.db(source),
+        snapshot: client.db(snap),
+        generation,
+        collections: copies.filter((c) => dataPolicy.rules[c.name]).map((c) => c.name),
+        sameDeployment: !separate,
+        comment: `pr-snapshots masking check ${holder}`,
+      });
     try {
       progress = new Progress({
         log,
@@ -382,6 +400,9 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
           log.info(
             `  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`,
           );
+          // Verified as soon as it is copied, while the larger collections are still being copied.
+          if (maskingCheck && dataPolicy?.rules[spec.name])
+            verifications.push(await maskingCheck.verify({ name: spec.name, physical: r.target.collection }));
           return r;
         },
       );
@@ -390,18 +411,8 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       const physicalOf = (n: string) => physicalCollection(generation, n);
       // The proof before the publish: masked values are not production's, references resolve.
       const problems: string[] = [];
-      if (dataPolicy && maskingReport) {
-        const v = await verifyMasking({
-          policy: dataPolicy,
-          source: sourceClient.db(source),
-          snapshot: client.db(snap),
-          generation,
-          copies: copies
-            .filter((c) => dataPolicy.rules[c.name])
-            .map((c) => ({ name: c.name, physical: physicalOf(c.name) })),
-          sameDeployment: !separate,
-          comment: `pr-snapshots masking check ${holder}`,
-        });
+      if (maskingCheck && maskingReport) {
+        const v = mergeVerifications(verifications);
         problems.push(...v.problems);
         maskingReport.unverified = v.unverified;
         maskingReport.verified = v.problems.length === 0;
@@ -508,6 +519,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     };
   } finally {
     progress?.stop();
+    await maskingCheck?.dispose();
     await lease.release().catch(() => {});
   }
 }
