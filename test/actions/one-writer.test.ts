@@ -1,13 +1,12 @@
 import { silentLog } from "@pr-snapshots/core/log";
 import { acquireWriterLease, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { targetPolicy } from "@pr-snapshots/core/names";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import { describe, expect, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
 import { dbHash } from "../support/mongod";
 import { type ActionRun, startAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
-import { mongoAndGitHub } from "../support/suite";
+import { mongoAndGitHub, produceTestSnapshot } from "../support/suite";
 
 /**
  * CONTRACT §9: at most one restore, reset or drop writes a PR database at a time. Every run here
@@ -17,19 +16,7 @@ const suite = mongoAndGitHub();
 
 async function snapshotOf(prefix: string, scale: number) {
   await seedProduction(suite.client, `${prefix}_prod`, { scale, abstractWords: 200 });
-  await produceSnapshot({
-    client: suite.client,
-    log: silentLog,
-    sourceDatabase: `${prefix}_prod`,
-    snapshotDatabase: `${prefix}_snapshot`,
-    concurrency: 4,
-    retain: 1,
-    graceSeconds: 0,
-    maxShrinkPercent: 50,
-    force: false,
-    dryRun: false,
-    allowPrivilegedCredentials: true,
-  });
+  await produceTestSnapshot(suite.client, prefix);
   return dbHash(suite.client, `${prefix}_prod`);
 }
 

@@ -1,52 +1,39 @@
 import { kindOf } from "@pr-snapshots/core/github/comments";
 import { formatBytes } from "@pr-snapshots/core/markdown";
-import { MongoClient } from "mongodb";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
-import { GitHubStandIn } from "../support/github-stand-in";
 import { runAction } from "../support/run-action";
+import { mongoAndGitHub } from "../support/suite";
 
 /** post-preview-comment given mongodb-uri shows the PR database's size (dbStats), as a process. */
-let gh: GitHubStandIn;
-let uri: string;
-let client: MongoClient;
-beforeAll(async () => {
-  gh = await GitHubStandIn.start();
-  uri = inject("mongoStandaloneUri");
-  client = new MongoClient(uri);
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await gh?.stop();
-});
+const suite = mongoAndGitHub();
 
 const post = (number: number) =>
   runAction("post-preview-comment", {
-    apiUrl: gh.url,
+    apiUrl: suite.gh.url,
     event: pullRequestEvent({ action: "synchronize", number }),
     inputs: {
-      "github-token": gh.defaultToken,
+      "github-token": suite.gh.defaultToken,
       "config-sha": "none",
       "db-prefix": "psz",
-      "mongodb-uri": uri,
+      "mongodb-uri": suite.uri,
       "use-snapshot": false,
       "persist-db": false,
     },
   });
 
 const preview = (number: number) =>
-  gh.commentsOn(number).find((c) => kindOf(c.body) === "preview")?.body ?? "";
+  suite.gh.commentsOn(number).find((c) => kindOf(c.body) === "preview")?.body ?? "";
 
 describe("the preview comment shows the database's size", () => {
   it("data and on-disk sizes from dbStats, human-readable; no size row before the database exists", async () => {
-    gh.addPullRequest({ number: 61, labels: ["preview"] });
+    suite.gh.addPullRequest({ number: 61, labels: ["preview"] });
     const none = await post(61);
     expect(none.code, none.stdout).toBe(0);
     expect(preview(61)).toContain("| Database | `psz_pr_61` |");
     expect(preview(61)).not.toContain("| Size |");
 
-    const db = client.db("psz_pr_61");
+    const db = suite.client.db("psz_pr_61");
     await db
       .collection("projects")
       .insertMany(
@@ -61,6 +48,6 @@ describe("the preview comment shows the database's size", () => {
     expect(row?.[1]).toBe(formatBytes(Number(dataSize)));
     expect(row?.[1]).toMatch(/^\d[\d.]* KiB$/);
     for (const part of row?.slice(2) ?? []) expect(part).toMatch(/^\d[\d.]* (B|KiB|MiB)$/);
-    expect(synced.stdout.replace(/::add-mask::.*/g, "")).not.toContain(uri);
+    expect(synced.stdout.replace(/::add-mask::.*/g, "")).not.toContain(suite.uri);
   });
 });

@@ -4,48 +4,21 @@ import path from "node:path";
 import { silentLog } from "@pr-snapshots/core/log";
 import { acquireWriterLease, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { targetPolicy } from "@pr-snapshots/core/names";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
-import { MongoClient } from "mongodb";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { GitHubStandIn } from "../support/github-stand-in";
+import { describe, expect, it } from "vitest";
 import { dbHash } from "../support/mongod";
 import { type RunActionOptions, runAction, startAction } from "../support/run-action";
 import { seedProduction } from "../support/sample-data";
+import { mongoAndGitHub, produceTestSnapshot } from "../support/suite";
 
 /**
  * restore-snapshot's `refresh: new-snapshot` (config `restore.refresh`): a restore is skipped
  * while the PR database completely holds the latest snapshot's generation, and happens again
  * after a new generation or an unfinished restore. Bundled action as a process, real mongod.
  */
-let gh: GitHubStandIn;
-let uri: string;
-let client: MongoClient;
-
-beforeAll(async () => {
-  gh = await GitHubStandIn.start();
-  uri = inject("mongoStandaloneUri");
-  client = new MongoClient(uri);
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await gh?.stop();
-});
+const suite = mongoAndGitHub();
 
 async function produce(prefix: string) {
-  return produceSnapshot({
-    client,
-    log: silentLog,
-    sourceDatabase: `${prefix}_prod`,
-    snapshotDatabase: `${prefix}_snapshot`,
-    concurrency: 4,
-    retain: 1,
-    graceSeconds: 0,
-    maxShrinkPercent: 50,
-    force: false,
-    dryRun: false,
-    allowPrivilegedCredentials: true,
-  });
+  return produceTestSnapshot(suite.client, prefix);
 }
 
 let nextRun = 770_000;
@@ -56,13 +29,13 @@ const restore = (
   o: RunActionOptions = {},
 ) =>
   runAction("restore-snapshot", {
-    apiUrl: gh.url,
+    apiUrl: suite.gh.url,
     eventName: "workflow_dispatch",
     runId: nextRun++,
     ...o,
     inputs: {
-      "github-token": gh.defaultToken,
-      "mongodb-uri": uri,
+      "github-token": suite.gh.defaultToken,
+      "mongodb-uri": suite.uri,
       "config-sha": "none",
       "db-prefix": prefix,
       "pr-number": pr,
@@ -74,31 +47,31 @@ const restore = (
 
 /** What the preview application writes into its database between syncs. */
 const previewWrite = (database: string) =>
-  client
+  suite.client
     .db(database)
     .collection("previewNotes")
     .insertOne({ _id: "written-by-the-preview" as never, n: 1 });
 const hasPreviewWrite = async (database: string) =>
-  (await client
+  (await suite.client
     .db(database)
     .collection("previewNotes")
     .countDocuments({ _id: "written-by-the-preview" as never })) === 1;
 
 describe("restore-snapshot refresh: new-snapshot", () => {
   it("skips while the database holds the latest generation, keeps the preview's writes, and restores after a new one", async () => {
-    await seedProduction(client, "rfa_prod");
+    await seedProduction(suite.client, "rfa_prod");
     const first = await produce("rfa");
-    gh.addPullRequest({ number: 3 });
-    const prod = await dbHash(client, "rfa_prod");
+    suite.gh.addPullRequest({ number: 3 });
+    const prod = await dbHash(suite.client, "rfa_prod");
 
     const initial = await restore("rfa", 3, { refresh: "new-snapshot" });
     expect(initial.code, initial.stdout).toBe(0);
     expect(initial.outputs.skipped).toBe("false");
     expect(initial.stdout).toMatch(/refresh: new-snapshot: the database has no restore record/);
-    expect(gh.commentsOn(3)).toHaveLength(1);
+    expect(suite.gh.commentsOn(3)).toHaveLength(1);
 
     await previewWrite("rfa_pr_3");
-    const held = await dbHash(client, "rfa_pr_3");
+    const held = await dbHash(suite.client, "rfa_pr_3");
     const push = await restore("rfa", 3, { refresh: "new-snapshot" });
     expect(push.code, push.stdout).toBe(0);
     expect(push.outputs).toMatchObject({
@@ -113,9 +86,9 @@ describe("restore-snapshot refresh: new-snapshot", () => {
       `Skipped the restore (refresh: new-snapshot): the database already holds generation ${first.generation}, the latest complete snapshot`,
     );
     expect(push.summary).toMatch(/### pr-snapshots: restore skipped[\s\S]*`rfa_pr_3` was not changed/);
-    expect(await dbHash(client, "rfa_pr_3")).toEqual(held);
+    expect(await dbHash(suite.client, "rfa_pr_3")).toEqual(held);
     expect(await hasPreviewWrite("rfa_pr_3")).toBe(true);
-    expect(gh.commentsOn(3)).toHaveLength(1);
+    expect(suite.gh.commentsOn(3)).toHaveLength(1);
 
     const dry = await restore("rfa", 3, { refresh: "new-snapshot", "dry-run": "true" });
     expect(dry.outputs.skipped).toBe("true");
@@ -136,38 +109,38 @@ describe("restore-snapshot refresh: new-snapshot", () => {
     );
     expect(afterNew.summary).toMatch(/Refresh `new-snapshot`: a newer snapshot was published/);
     expect(await hasPreviewWrite("rfa_pr_3")).toBe(false);
-    expect((await readPrMetadata(client, "rfa_pr_3"))?.generation).toBe(second.generation);
-    expect(await dbHash(client, "rfa_prod")).toEqual(prod);
+    expect((await readPrMetadata(suite.client, "rfa_pr_3"))?.generation).toBe(second.generation);
+    expect(await dbHash(suite.client, "rfa_prod")).toEqual(prod);
   });
 
   it("restores after an unfinished restore of the same generation", async () => {
-    await seedProduction(client, "rfb_prod");
+    await seedProduction(suite.client, "rfb_prod");
     await produce("rfb");
     expect((await restore("rfb", 4, { comment: "false" })).code).toBe(0);
     // What a killed restore leaves behind: the record marked first, never completed.
-    await client
+    await suite.client
       .db("rfb_pr_4")
       .collection("snapshot_metadata")
       .updateOne({ _id: "latest" as never }, { $set: { status: "restoring" } });
-    await client.db("rfb_pr_4").collection("pmProject").deleteMany({});
+    await suite.client.db("rfb_pr_4").collection("pmProject").deleteMany({});
 
     const r = await restore("rfb", 4, { refresh: "new-snapshot", comment: "false" });
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs.skipped).toBe("false");
     expect(r.stdout).toMatch(/an earlier restore into the database did not finish: restoring generation/);
-    expect((await readPrMetadata(client, "rfb_pr_4"))?.status).toBe("complete");
-    expect(await client.db("rfb_pr_4").collection("pmProject").countDocuments()).toBeGreaterThan(0);
+    expect((await readPrMetadata(suite.client, "rfb_pr_4"))?.status).toBe("complete");
+    expect(await suite.client.db("rfb_pr_4").collection("pmProject").countDocuments()).toBeGreaterThan(0);
   });
 
   it("decides under the one-writer lease: a restore that completes while this run waits is not repeated", async () => {
-    await seedProduction(client, "rfc_prod");
+    await seedProduction(suite.client, "rfc_prod");
     await produce("rfc");
     expect((await restore("rfc", 5, { comment: "false" })).code).toBe(0);
-    const metadata = client.db("rfc_pr_5").collection("snapshot_metadata");
+    const metadata = suite.client.db("rfc_pr_5").collection("snapshot_metadata");
     await metadata.updateOne({ _id: "latest" as never }, { $set: { status: "restoring" } });
     // Another run is writing the database (as a restore in progress would).
     const other = await acquireWriterLease({
-      client,
+      client: suite.client,
       database: "rfc_pr_5",
       policy: targetPolicy({ prefix: "rfc" }),
       log: silentLog,
@@ -176,10 +149,10 @@ describe("restore-snapshot refresh: new-snapshot", () => {
       ttlMs: 60_000,
     });
     const waiting = startAction("restore-snapshot", {
-      apiUrl: gh.url,
+      apiUrl: suite.gh.url,
       eventName: "workflow_dispatch",
       inputs: {
-        "mongodb-uri": uri,
+        "mongodb-uri": suite.uri,
         "config-sha": "none",
         "db-prefix": "rfc",
         "pr-number": 5,
@@ -204,7 +177,7 @@ describe("restore-snapshot refresh: new-snapshot", () => {
   });
 
   it("is read from restore.refresh in the config file; a wrong input value fails before connecting", async () => {
-    await seedProduction(client, "rfd_prod");
+    await seedProduction(suite.client, "rfd_prod");
     await produce("rfd");
     expect((await restore("rfd", 6, { comment: "false" })).code).toBe(0);
     const workspace = mkdtempSync(path.join(tmpdir(), "rfd-"));

@@ -1,63 +1,36 @@
-import { silentLog } from "@pr-snapshots/core/log";
 import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
-import { MongoClient } from "mongodb";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import type { MongoClient } from "mongodb";
+import { beforeEach, describe, expect, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
-import { GitHubStandIn } from "../support/github-stand-in";
 import { dbHash } from "../support/mongod";
 import { authServerForSuite, pullRequestRoles } from "../support/permission-model";
 import { type RunActionOptions, runAction, startAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
+import { mongoAndGitHub, produceTestSnapshot } from "../support/suite";
 
-let gh: GitHubStandIn;
-let uri: string;
-let client: MongoClient;
-
-beforeAll(async () => {
-  gh = await GitHubStandIn.start();
-  uri = inject("mongoStandaloneUri");
-  client = new MongoClient(uri);
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await gh?.stop();
-});
+const suite = mongoAndGitHub();
 beforeEach(() => {
-  gh.restore();
-  gh.clearRequests();
+  suite.gh.restore();
+  suite.gh.clearRequests();
 });
 
 async function snapshotOf(
   prefix: string,
   scale = 1,
-  c: MongoClient = client,
+  c: MongoClient = suite.client,
   extra: { abstractWords?: number } = {},
 ) {
   await seedProduction(c, `${prefix}_prod`, { scale, ...extra });
-  return produceSnapshot({
-    client: c,
-    log: silentLog,
-    sourceDatabase: `${prefix}_prod`,
-    snapshotDatabase: `${prefix}_snapshot`,
-    concurrency: 4,
-    retain: 1,
-    graceSeconds: 0,
-    maxShrinkPercent: 50,
-    force: false,
-    dryRun: false,
-    allowPrivilegedCredentials: true,
-  });
+  return produceTestSnapshot(c, prefix);
 }
 
 const restore = (inputs: Record<string, string | number | boolean>, extra: RunActionOptions = {}) =>
   runAction("restore-snapshot", {
-    apiUrl: gh.url,
+    apiUrl: suite.gh.url,
     ...extra,
     inputs: {
-      "github-token": gh.defaultToken,
-      "mongodb-uri": uri,
+      "github-token": suite.gh.defaultToken,
+      "mongodb-uri": suite.uri,
       "poll-interval-seconds": 1,
       "wait-timeout-seconds": 5,
       ...inputs,
@@ -65,14 +38,16 @@ const restore = (inputs: Record<string, string | number | boolean>, extra: RunAc
   });
 
 async function databases(): Promise<string[]> {
-  return (await client.db("admin").admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name);
+  return (await suite.client.db("admin").admin().listDatabases({ nameOnly: true })).databases.map(
+    (d) => d.name,
+  );
 }
 
 describe("restore-snapshot (bundled action as a process)", () => {
   it("restores the PR database, reports it, and comments with the snapshot's timestamp", async () => {
     const produced = await snapshotOf("ra");
-    gh.addPullRequest({ number: 7, labels: ["preview", "use-snapshot"] });
-    const prodBefore = await dbHash(client, "ra_prod");
+    suite.gh.addPullRequest({ number: 7, labels: ["preview", "use-snapshot"] });
+    const prodBefore = await dbHash(suite.client, "ra_prod");
     const r = await restore(
       { "db-prefix": "ra" },
       { event: pullRequestEvent({ action: "labeled", number: 7, label: "use-snapshot" }) },
@@ -86,11 +61,11 @@ describe("restore-snapshot (bundled action as a process)", () => {
       generation: produced.generation,
     });
     expect(Number(r.outputs["duration-ms"])).toBeGreaterThan(0);
-    const pr = await dbHash(client, "ra_pr_7");
+    const pr = await dbHash(suite.client, "ra_pr_7");
     for (const name of SAMPLE_COLLECTIONS) expect(pr.collections[name]).toBe(prodBefore.collections[name]);
-    expect(await dbHash(client, "ra_prod")).toEqual(prodBefore);
+    expect(await dbHash(suite.client, "ra_prod")).toEqual(prodBefore);
 
-    const comments = gh.commentsOn(7);
+    const comments = suite.gh.commentsOn(7);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body.split("\n")[0]).toBe("<!-- pr-snapshots:db-restored -->");
     expect(comments[0]?.body).toContain(produced.timestamp.toISOString().slice(0, 16).replace("T", " "));
@@ -100,19 +75,19 @@ describe("restore-snapshot (bundled action as a process)", () => {
     expect(r.summary).toMatch(/\| pmStudy \| \d+ \| 4 \| [\d.]+ \| \$out \|/);
     expect(r.stdout).toContain("::group::pmProject");
     // The URI is masked before anything is printed and appears nowhere else.
-    expect(r.masked).toContain(uri);
-    expect(r.stdout.replace(/::add-mask::.*/g, "")).not.toContain(uri);
+    expect(r.masked).toContain(suite.uri);
+    expect(r.stdout.replace(/::add-mask::.*/g, "")).not.toContain(suite.uri);
     expect(JSON.stringify(r.outputs) + r.summary + comments[0]?.body).not.toContain("mongodb://");
   });
 
   it("a re-run of the same workflow run does not post a second comment", async () => {
     await snapshotOf("rr");
-    gh.addPullRequest({ number: 8 });
+    suite.gh.addPullRequest({ number: 8 });
     const event = pullRequestEvent({ action: "synchronize", number: 8 });
     expect((await restore({ "db-prefix": "rr" }, { event, runId: 42 })).code).toBe(0);
     const again = await restore({ "db-prefix": "rr" }, { event, runId: 42, runAttempt: 2 });
     expect(again.code).toBe(0);
-    expect(gh.commentsOn(8)).toHaveLength(1);
+    expect(suite.gh.commentsOn(8)).toHaveLength(1);
   });
 
   it("dry-run prints the plan and writes nothing", async () => {
@@ -124,7 +99,7 @@ describe("restore-snapshot (bundled action as a process)", () => {
     );
     expect(r.summary).toContain("dry run, nothing written");
     expect(await databases()).not.toContain("rd_pr_3");
-    expect(gh.requests).toHaveLength(0);
+    expect(suite.gh.requests).toHaveLength(0);
   });
 
   it.each([
@@ -138,11 +113,11 @@ describe("restore-snapshot (bundled action as a process)", () => {
     [`rb_pr_${"1".repeat(64)}`, /not a valid MongoDB database name/],
   ])("refuses target %j before any write", async (database, message) => {
     if (!(await databases()).includes("rb_snapshot")) await snapshotOf("rb");
-    const before = await dbHash(client, "rb_prod");
+    const before = await dbHash(suite.client, "rb_prod");
     const r = await restore({ "db-prefix": "rb", database, "source-database": "rb_prod" });
     expect(r.code).toBe(1);
     expect(r.errors.join("\n")).toMatch(message);
-    expect(await dbHash(client, "rb_prod")).toEqual(before);
+    expect(await dbHash(suite.client, "rb_prod")).toEqual(before);
     expect((await databases()).filter((d) => d.startsWith("rb_pr_"))).toEqual([]);
   });
 
@@ -177,19 +152,19 @@ describe("restore-snapshot (bundled action as a process)", () => {
   });
 
   it("killing the process mid-copy and running again converges to a correct database", async () => {
-    await snapshotOf("rk", 40, client, { abstractWords: 400 });
-    const prod = await dbHash(client, "rk_prod");
+    await snapshotOf("rk", 40, suite.client, { abstractWords: 400 });
+    const prod = await dbHash(suite.client, "rk_prod");
     const inputs = {
       "db-prefix": "rk",
       "pr-number": 11,
       concurrency: 1,
       comment: false,
-      "github-token": gh.defaultToken,
-      "mongodb-uri": uri,
+      "github-token": suite.gh.defaultToken,
+      "mongodb-uri": suite.uri,
       // The killed run's lease must expire before the next run may write: keep that short here.
       "lease-seconds": 3,
     };
-    const first = startAction("restore-snapshot", { apiUrl: gh.url, inputs });
+    const first = startAction("restore-snapshot", { apiUrl: suite.gh.url, inputs });
     const deadline = Date.now() + 60_000;
     while (!/✓ pm\w+:/.test(first.stdout()) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
@@ -197,14 +172,14 @@ describe("restore-snapshot (bundled action as a process)", () => {
     const killed = await first.done;
     expect(killed.code).not.toBe(0);
     expect(killed.stdout).not.toMatch(/Restored 11 collections/);
-    expect((await readPrMetadata(client, "rk_pr_11"))?.status).toBe("restoring");
+    expect((await readPrMetadata(suite.client, "rk_pr_11"))?.status).toBe("restoring");
 
-    const second = await runAction("restore-snapshot", { apiUrl: gh.url, inputs });
+    const second = await runAction("restore-snapshot", { apiUrl: suite.gh.url, inputs });
     expect(second.code, second.stdout).toBe(0);
-    const pr = await dbHash(client, "rk_pr_11");
+    const pr = await dbHash(suite.client, "rk_pr_11");
     for (const name of SAMPLE_COLLECTIONS) expect(pr.collections[name], name).toBe(prod.collections[name]);
     expect(Object.keys(pr.collections).filter((n) => n.startsWith("tmp."))).toEqual([]);
-    expect((await readPrMetadata(client, "rk_pr_11"))?.status).toBe("complete");
+    expect((await readPrMetadata(suite.client, "rk_pr_11"))?.status).toBe("complete");
   });
 });
 
@@ -218,7 +193,12 @@ describe("restore-snapshot on an --auth server with the original permission mode
       pwd: "pr:secret/21",
       roles: pullRequestRoles("sy_snapshot", "sy_pr_21"),
     });
-    const ok = await restore({ "db-prefix": "sy", "pr-number": 21, "mongodb-uri": prUri, comment: false });
+    const ok = await restore({
+      "db-prefix": "sy",
+      "pr-number": 21,
+      "mongodb-uri": prUri,
+      comment: false,
+    });
     expect(ok.code, ok.stdout).toBe(0);
     expect(ok.stdout).toMatch(/sy-pr-21-user@admin cannot write any protected database/);
     expect(ok.masked).toEqual(

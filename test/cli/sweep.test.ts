@@ -1,29 +1,14 @@
 import path from "node:path";
 import { kindOf } from "@pr-snapshots/core/github/comments";
-import { silentLog } from "@pr-snapshots/core/log";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
-import { MongoClient } from "mongodb";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { GitHubStandIn } from "../support/github-stand-in";
+import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/mongod";
 import { runAction } from "../support/run-action";
 import { seedProduction } from "../support/sample-data";
+import { mongoAndGitHub, produceTestSnapshot } from "../support/suite";
 
 /** The command line's `sweep` (and restore's --refresh): a plain node program, environment and argv only. */
 const entry = path.join(repoRoot, "packages/cli/dist/index.js");
-let gh: GitHubStandIn;
-let uri: string;
-let client: MongoClient;
-beforeAll(async () => {
-  gh = await GitHubStandIn.start();
-  uri = inject("mongoStandaloneUri");
-  client = new MongoClient(uri);
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await gh?.stop();
-});
+const suite = mongoAndGitHub();
 
 /** No GitHub Actions variables: runAction sets them for actions, so they are blanked here. */
 function cli(args: string[], env: Record<string, string> = {}) {
@@ -31,30 +16,30 @@ function cli(args: string[], env: Record<string, string> = {}) {
     entry,
     argv: args,
     env: {
-      MONGODB_URI: uri,
+      MONGODB_URI: suite.uri,
       GITHUB_ACTIONS: "",
       GITHUB_REPOSITORY: "",
       GITHUB_RUN_ID: "",
       GITHUB_EVENT_NAME: "",
-      GITHUB_API_URL: gh.url,
+      GITHUB_API_URL: suite.gh.url,
       ...env,
     },
   });
 }
 
 const names = async (prefix: string) =>
-  (await client.db("admin").admin().listDatabases({ nameOnly: true })).databases
+  (await suite.client.db("admin").admin().listDatabases({ nameOnly: true })).databases
     .map((d) => d.name)
     .filter((n) => n.startsWith(`${prefix}_`))
     .sort();
 
 describe("pr-snapshots sweep", () => {
   it("sweeps with the token and repository from the environment, and says so in its help", async () => {
-    gh.addPullRequest({ number: 71, labels: ["preview"] });
-    gh.addPullRequest({ number: 72, labels: ["persist-db"] });
-    gh.close(72, new Date(Date.now() - 45 * 86_400_000));
-    for (const n of [71, 72]) await client.db(`csw_pr_${n}`).collection("a").insertOne({ n });
-    const env = { GITHUB_TOKEN: gh.defaultToken, PR_SNAPSHOTS_REPOSITORY: "acme/shop" };
+    suite.gh.addPullRequest({ number: 71, labels: ["preview"] });
+    suite.gh.addPullRequest({ number: 72, labels: ["persist-db"] });
+    suite.gh.close(72, new Date(Date.now() - 45 * 86_400_000));
+    for (const n of [71, 72]) await suite.client.db(`csw_pr_${n}`).collection("a").insertOne({ n });
+    const env = { GITHUB_TOKEN: suite.gh.defaultToken, PR_SNAPSHOTS_REPOSITORY: "acme/shop" };
 
     const dry = await cli(["sweep", "--db-prefix", "csw", "--dry-run", "--json"], env);
     expect(dry.code, dry.stderr).toBe(0);
@@ -67,9 +52,9 @@ describe("pr-snapshots sweep", () => {
       /csw_pr_72 \(#72, closed \S+, labels persist-db\): drop: closed 45 days ago, locked: expired/,
     );
     expect(r.stderr).toMatch(/Dropped csw_pr_72, freeing \S+ \S+; kept 1\./);
-    expect(r.stderr).not.toContain(gh.defaultToken);
+    expect(r.stderr).not.toContain(suite.gh.defaultToken);
     expect(await names("csw")).toEqual(["csw_pr_71"]);
-    expect(gh.commentsOn(72).map((c) => kindOf(c.body))).toEqual(["db-expired"]);
+    expect(suite.gh.commentsOn(72).map((c) => kindOf(c.body))).toEqual(["db-expired"]);
 
     const help = await cli(["sweep", "--help"]);
     expect(help.stdout).toMatch(/GITHUB_TOKEN[\s\S]*--keep-closed-days[\s\S]*--remind-days[\s\S]*--dry-run/);
@@ -100,20 +85,8 @@ describe("pr-snapshots sweep", () => {
 
 describe("pr-snapshots restore --refresh new-snapshot", () => {
   it("skips while the database holds the latest snapshot", async () => {
-    await seedProduction(client, "crf_prod");
-    await produceSnapshot({
-      client,
-      log: silentLog,
-      sourceDatabase: "crf_prod",
-      snapshotDatabase: "crf_snapshot",
-      concurrency: 4,
-      retain: 1,
-      graceSeconds: 0,
-      maxShrinkPercent: 50,
-      force: false,
-      dryRun: false,
-      allowPrivilegedCredentials: true,
-    });
+    await seedProduction(suite.client, "crf_prod");
+    await produceTestSnapshot(suite.client, "crf");
     const args = ["restore", "--db-prefix", "crf", "--pr-number", "3", "--refresh", "new-snapshot", "--json"];
     const first = await cli(args);
     expect(first.code, first.stderr).toBe(0);

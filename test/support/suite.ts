@@ -1,3 +1,5 @@
+import { silentLog } from "@pr-snapshots/core/log";
+import { type ProduceRequest, produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, inject } from "vitest";
 import { GitHubStandIn } from "./github-stand-in";
@@ -24,4 +26,29 @@ export function mongoAndGitHub(): SharedSuite {
     await suite.gh?.stop();
   });
   return suite;
+}
+
+/**
+ * The producer as most tests want it: `<prefix>_prod` into `<prefix>_snapshot`, one generation
+ * retained, the shrink guard on, privileged credentials allowed (the shared mongod has no users).
+ */
+export function produceTestSnapshot(
+  client: MongoClient,
+  prefix: string,
+  overrides: Partial<ProduceRequest> = {},
+): ReturnType<typeof produceSnapshot> {
+  return produceSnapshot({
+    client,
+    log: silentLog,
+    sourceDatabase: `${prefix}_prod`,
+    snapshotDatabase: `${prefix}_snapshot`,
+    concurrency: 4,
+    retain: 1,
+    graceSeconds: 0,
+    maxShrinkPercent: 50,
+    force: false,
+    dryRun: false,
+    allowPrivilegedCredentials: true,
+    ...overrides,
+  });
 }
