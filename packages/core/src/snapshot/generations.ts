@@ -19,6 +19,8 @@ export interface GenerationRecord {
   physical: string[];
   holder: string;
   error?: string;
+  /** A failed masked generation whose collections were dropped at once. */
+  dropped?: boolean;
 }
 
 export const generationId = (generation: string) => `generation:${generation}`;
@@ -92,12 +94,20 @@ export async function deleteGeneration(
   snapshotDatabase: string,
   g: GenerationRecord,
 ): Promise<void> {
-  const db = client.db(snapshotDatabase);
+  await dropGenerationCollections(client, snapshotDatabase, g);
+  await generations(client.db(snapshotDatabase)).deleteOne({ _id: g._id });
+}
+
+/** Every collection of one generation: the recorded ones and any other with its prefix. */
+export async function dropGenerationCollections(
+  client: MongoClient,
+  snapshotDatabase: string,
+  g: Pick<GenerationRecord, "generation" | "physical">,
+): Promise<void> {
   const prefix = `${g.generation}.`;
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+  const names = (await client.db(snapshotDatabase).listCollections({}, { nameOnly: true }).toArray())
     .map((c) => c.name)
     .filter((n) => n.startsWith(prefix));
   for (const name of new Set([...g.physical, ...names]))
     await dropCollectionIfExists(client, { db: snapshotDatabase, collection: name });
-  await generations(db).deleteOne({ _id: g._id });
 }

@@ -31,6 +31,7 @@ import { METADATA_COLLECTION } from "../mongo/target";
 import { assertDatabaseName, escapeRegExp, SYSTEM_DATABASES, type TargetPolicy } from "../names";
 import {
   applyRetention,
+  dropGenerationCollections,
   type GenerationRecord,
   generationId,
   generations,
@@ -485,10 +486,22 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         .collection<SnapshotMetadata>(METADATA_COLLECTION)
         .replaceOne({ _id: LATEST }, latest, { upsert: true });
     } catch (error) {
+      // A masked generation that failed or was refused can hold what the rules did not reach (the
+      // proof refuses arrays nested deeper than masking goes): it is dropped now, not at the next
+      // run's retention. Best effort: if the previews cluster is down, retention still drops it.
+      const dropped =
+        maskingReport &&
+        (await dropGenerationCollections(client, snap, {
+          generation,
+          physical: copies.map((c) => physicalCollection(generation, c.name)),
+        }).then(
+          () => true,
+          () => false,
+        ));
       await genDocs
         .updateOne(
           { _id: generationId(generation) },
-          { $set: { status: "failed", error: errorMessage(error) } },
+          { $set: { status: "failed", error: errorMessage(error), ...(dropped ? { dropped: true } : {}) } },
         )
         .catch(() => {});
       throw error;

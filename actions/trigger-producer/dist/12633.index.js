@@ -1,5 +1,5 @@
-export const id = 50196;
-export const ids = [50196];
+export const id = 12633;
+export const ids = [12633];
 export const modules = {
 
 /***/ 1054:
@@ -2386,14 +2386,17 @@ async function applyRetention(client, snapshotDatabase, o) {
     return deleted;
 }
 async function deleteGeneration(client, snapshotDatabase, g) {
-    const db = client.db(snapshotDatabase);
+    await dropGenerationCollections(client, snapshotDatabase, g);
+    await generations(client.db(snapshotDatabase)).deleteOne({ _id: g._id });
+}
+/** Every collection of one generation: the recorded ones and any other with its prefix. */
+async function dropGenerationCollections(client, snapshotDatabase, g) {
     const prefix = `${g.generation}.`;
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    const names = (await client.db(snapshotDatabase).listCollections({}, { nameOnly: true }).toArray())
         .map((c) => c.name)
         .filter((n) => n.startsWith(prefix));
     for (const name of new Set([...g.physical, ...names]))
         await engine_dropCollectionIfExists(client, { db: snapshotDatabase, collection: name });
-    await generations(db).deleteOne({ _id: g._id });
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/restore.ts
@@ -3077,8 +3080,16 @@ async function produceSnapshot(req) {
                 .replaceOne({ _id: LATEST }, latest, { upsert: true });
         }
         catch (error) {
+            // A masked generation that failed or was refused can hold what the rules did not reach (the
+            // proof refuses arrays nested deeper than masking goes): it is dropped now, not at the next
+            // run's retention. Best effort: if the previews cluster is down, retention still drops it.
+            const dropped = maskingReport &&
+                (await dropGenerationCollections(client, snap, {
+                    generation,
+                    physical: copies.map((c) => physicalCollection(generation, c.name)),
+                }).then(() => true, () => false));
             await genDocs
-                .updateOne({ _id: generationId(generation) }, { $set: { status: "failed", error: (0,errors/* errorMessage */.gJ)(error) } })
+                .updateOne({ _id: generationId(generation) }, { $set: { status: "failed", error: (0,errors/* errorMessage */.gJ)(error), ...(dropped ? { dropped: true } : {}) } })
                 .catch(() => { });
             throw error;
         }
