@@ -8,6 +8,7 @@ import {
   PERSONAL_CONFIG,
   seedPersonal,
 } from "../../../../test/support/personal-data";
+import { produceTestSnapshot } from "../../../../test/support/suite";
 import { parseConfig } from "../config-schema";
 import { RefusedError, UserError } from "../errors";
 import { consoleLog } from "../log";
@@ -15,7 +16,7 @@ import { readCollectionSpec } from "../mongo/specs";
 import { isBookkeeping, readPrMetadata } from "../mongo/target";
 import { targetPolicy } from "../names";
 import { readSnapshotMetadata } from "../snapshot/metadata";
-import { type ProduceRequest, produceSnapshot } from "../snapshot/producer";
+import type { ProduceRequest } from "../snapshot/producer";
 import { restoreSnapshot } from "../snapshot/restore";
 import { compilePolicy, type Policy } from "./policy";
 import { classifyValue, ibanValid, luhn, scanDocuments } from "./scan";
@@ -45,18 +46,9 @@ const policyOf = (yaml: string): Policy => {
 };
 
 const produce = (prefix: string, extra: Partial<ProduceRequest> = {}) =>
-  produceSnapshot({
-    client,
+  produceTestSnapshot(client, prefix, {
     log,
-    sourceDatabase: `${prefix}_prod`,
-    snapshotDatabase: `${prefix}_snapshot`,
-    concurrency: 4,
     retain: 0,
-    graceSeconds: 0,
-    maxShrinkPercent: 50,
-    force: false,
-    dryRun: false,
-    allowPrivilegedCredentials: true,
     dataPolicy: policyOf(PERSONAL_CONFIG),
     salt: SALT,
     ...extra,

@@ -8,6 +8,7 @@ import {
   pullRequestRoles,
 } from "../../../../test/support/permission-model";
 import { SAMPLE_COLLECTIONS, SAMPLE_VIEW, seedProduction } from "../../../../test/support/sample-data";
+import { produceTestSnapshot } from "../../../../test/support/suite";
 import { TargetRefusedError, UserError } from "../errors";
 import { consoleLog, type Log } from "../log";
 import { readCollectionSpecs } from "../mongo/specs";
@@ -29,20 +30,7 @@ beforeAll(async () => {
 afterAll(async () => client?.close());
 
 const produce = (prefix: string, extra: Partial<ProduceRequest> = {}) =>
-  produceSnapshot({
-    client,
-    log,
-    sourceDatabase: `${prefix}_prod`,
-    snapshotDatabase: `${prefix}_snapshot`,
-    concurrency: 4,
-    retain: 1,
-    graceSeconds: 0,
-    maxShrinkPercent: 50,
-    force: false,
-    dryRun: false,
-    allowPrivilegedCredentials: false,
-    ...extra,
-  });
+  produceTestSnapshot(client, prefix, { log, allowPrivilegedCredentials: false, ...extra });
 
 const restore = (prefix: string, target: string, extra: Partial<RestoreRequest> = {}) =>
   restoreSnapshot({
