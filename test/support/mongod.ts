@@ -39,13 +39,20 @@ export interface RunningMongo {
   createUser(user: MongoUser): Promise<string>;
   version(): Promise<string>;
   stop(): Promise<void>;
+  /** The members of a replica set (fault tests step them down, stop, lock or kill them). */
+  replSet?: MongoMemoryReplSet;
 }
 
 const ROOT = { user: "root-admin", pwd: "r00t-Pa$$w0rd" };
 
-export async function startMongo(
-  options: { kind?: "standalone" | "replset"; auth?: boolean } = {},
-): Promise<RunningMongo> {
+export interface StartOptions {
+  kind?: "standalone" | "replset";
+  auth?: boolean;
+  /** Members of a replica set: 1 (default, the shared one) or 3 (lag, step-down and failover tests). */
+  members?: number;
+}
+
+export async function startMongo(options: StartOptions = {}): Promise<RunningMongo> {
   useProvisionedMongod();
   const kind = options.kind ?? "standalone";
   const auth = options.auth ?? false;
@@ -54,19 +61,27 @@ export async function startMongo(
   let stop: () => Promise<void>;
   let hostPort: string;
   let query = "";
+  let replSet: MongoMemoryReplSet | undefined;
   if (kind === "replset") {
+    const count = options.members ?? 1;
     const rs = await MongoMemoryReplSet.create({
       replSet: {
-        count: 1,
+        count,
         storageEngine: "wiredTiger",
         name: "rs0",
         ip: "127.0.0.1",
         ...(authOpts ? { auth: authOpts } : {}),
       },
-      instanceOpts: [{ storageEngine: "wiredTiger" }],
+      instanceOpts: Array.from({ length: count }, () => ({ storageEngine: "wiredTiger" as const })),
     });
     await rs.waitUntilRunning();
-    hostPort = new URL(rs.getUri().replace(/^mongodb:/, "http:")).host;
+    replSet = rs;
+    // Every member's host:port, so the driver finds the new primary after a step-down or a kill.
+    hostPort =
+      rs
+        .getUri()
+        .replace(/^mongodb:\/\//, "")
+        .split("/")[0] ?? "";
     query = "replicaSet=rs0";
     stop = async () => {
       await rs.stop({ doCleanup: true, force: true });
@@ -96,6 +111,7 @@ export async function startMongo(
     version: () =>
       withClient(uri, async (c) => String((await c.db("admin").command({ buildInfo: 1 })).version)),
     stop,
+    ...(replSet ? { replSet } : {}),
   };
 }
 
