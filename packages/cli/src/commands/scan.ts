@@ -1,4 +1,5 @@
 import { RefusedError, UserError } from "@pr-snapshots/core/errors";
+import { escapeLogText } from "@pr-snapshots/core/log";
 import { compilePolicy } from "@pr-snapshots/core/masking/policy";
 import { formatScan, scanDatabase, uncovered } from "@pr-snapshots/core/masking/scan";
 import { withMongo } from "@pr-snapshots/core/mongo/client";
@@ -57,7 +58,7 @@ export const scan: Command = {
         ? `${missing.length} likely-personal field(s) covered by no masking rule and no keep: ${missing.join("; ")}.`
         : "every likely-personal field is covered.");
     if (missing.length && ctx.inputs.boolean("strict", false)) {
-      process.stdout.write(`${formatScan(scans)}\n`);
+      process.stdout.write(`${escapeLogText(formatScan(scans))}\n`);
       throw new RefusedError(`${summary} Add a rule (masking.rules) or a keep (masking.keep).`);
     }
     return { summary, report: scans, text: formatScan(scans) };

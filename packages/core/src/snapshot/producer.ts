@@ -12,7 +12,7 @@ import type { CopyMethodSetting } from "../copy/methods";
 import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
 import { errorMessage, RefusedError, UserError } from "../errors";
-import type { Log } from "../log";
+import { type Log, logLines } from "../log";
 import type { Policy } from "../masking/policy";
 import { formatScan, scanCollection, uncovered } from "../masking/scan";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
@@ -223,7 +223,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       );
       const missing = uncovered(scans);
       if (missing.length) {
-        log.info(formatScan(scans));
+        logLines(log, formatScan(scans));
         throw new RefusedError(
           `masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
             "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.",
