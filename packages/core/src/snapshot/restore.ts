@@ -26,6 +26,7 @@ import {
   readPrMetadata,
 } from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
+import { snapshotFacts } from "./comment-facts";
 import {
   physicalName,
   type SnapshotMetadata,
@@ -338,10 +339,11 @@ async function refreshReport(
 }
 
 function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {
-  const policy = (meta.masking as { policy?: unknown } | undefined)?.policy;
+  // What the db-restored comment shows about the data, checked in the one place for it.
+  const facts = snapshotFacts(meta);
   return {
-    ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
-    ...(meta.subset ? { subset: meta.subset as Record<string, number> } : {}),
+    ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
+    ...(facts?.subset ? { subset: facts.subset } : {}),
     database: req.target,
     snapshotDatabase: req.snapshotDatabase,
     snapshotTimestamp: meta.timestamp,
