@@ -311,6 +311,7 @@ function planSteps(x: Execution, outputs: Outputs, notes: { comment?: string }):
       const posted: PostedComment = await postEventComment(github, event.repo, event.number, kind, body, {
         ...(inputs.runKey ? { runKey: inputs.runKey } : {}),
         mayHavePosted: inputs.runAttempt > 1,
+        log,
       });
       outputs["comment-url"] = posted.url;
       return posted.outcome === "already-posted"

@@ -64,7 +64,7 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     return { outputs: { "comment-id": "", "comment-url": "", outcome: "dry-run" } };
   }
   if (!client) throw new Error("A github-token is required to post the preview comment.");
-  const posted = await upsertStickyComment(client, inputs.repo, inputs.number, "preview", body);
+  const posted = await upsertStickyComment(client, inputs.repo, inputs.number, "preview", body, log);
   log.info(`Preview comment ${posted.outcome}: ${posted.url}`);
   return {
     outputs: { "comment-id": String(posted.id), "comment-url": posted.url, outcome: posted.outcome },
