@@ -13,6 +13,7 @@ import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
 import { errorMessage, RefusedError, UserError } from "../errors";
 import { type Log, logLines } from "../log";
+import { maskingKey } from "../masking/key";
 import type { Policy } from "../masking/policy";
 import { formatScan, scanCollection, uncovered } from "../masking/scan";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
@@ -197,6 +198,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
 
   // ---- masking and subset rules: everything checked before the first write ----
   const { dataPolicy } = req;
+  let serverKey: string | undefined;
   const copiedNames = copies.map((c) => c.name);
   if (dataPolicy) {
     if (dataPolicy.keyed && !req.salt)
@@ -204,6 +206,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         "The masking rules use email, name, phone or hash, which need a secret salt: set the mask-salt input (from a secret) or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.",
       );
     if (req.salt) log.secret(req.salt);
+    // The server gets a key derived from the salt and this policy, never the salt (masking/key.ts).
+    if (req.salt) {
+      serverKey = maskingKey(req.salt, dataPolicy.hash);
+      log.secret(serverKey);
+    }
     for (const [kind, names] of [
       ["masking.rules", Object.keys(dataPolicy.rules)],
       ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -392,8 +399,8 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
             bytes: sizes.get(spec.name) ?? 0,
             documents: counts0.get(spec.name) ?? 0,
             pipeline: pipelineFor(spec.name),
-            ...(req.salt && maskingStages(dataPolicy?.rules[spec.name]).length
-              ? { variables: { [SALT_VARIABLE]: req.salt } }
+            ...(serverKey && maskingStages(dataPolicy?.rules[spec.name]).length
+              ? { variables: { [SALT_VARIABLE]: serverKey } }
               : {}),
           }).catch(async (error: unknown) => {
             throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
