@@ -7,6 +7,7 @@ import { z } from "zod";
 import { UserError } from "./errors";
 import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
 import { REFRESH_POLICIES } from "./snapshot/refresh";
+import { targetPatternProblem } from "./target-pattern";
 
 const labelName = z.string().trim().min(1).max(50);
 const databaseName = z.string().superRefine((name, ctx) => {
@@ -15,14 +16,9 @@ const databaseName = z.string().superRefine((name, ctx) => {
     ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
 });
 const regexSource = z.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (error) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${source}" is not a valid regular expression (${(error as Error).message})`,
-    });
-  }
+  const problem = targetPatternProblem(source);
+  if (problem)
+    ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
 });
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
