@@ -7,18 +7,18 @@ import { MAX_TARGET_PATTERN_LENGTH, targetPatternProblem } from "./target-patter
 
 describe("allowed target patterns stay anchored", () => {
   it("refuses the ways out of ^(?:…)$, in the input and in the config file", () => {
-    for (const escape of ["x)|(?:.*", "shop_pr_1)|(.*", "a)|(", "x[)|.*", "x\\", ".*)|(?:"]) {
+    for (const way of ["x)|(?:.*", "shop_pr_1)|(.*", "a)|(", "x[)|.*", "x\\", ".*)|(?:"]) {
       // Each of them compiles once wrapped: that alone proves nothing.
       let wrappedCompiles = true;
       try {
-        new RegExp(`^(?:${escape})$`);
+        new RegExp(`^(?:${way})$`);
       } catch {
         wrappedCompiles = false;
       }
-      if (escape === "x)|(?:.*") expect(wrappedCompiles).toBe(true);
-      expect(targetPatternProblem(escape), escape).toMatch(/not a valid regular expression on its own/);
-      expect(() => targetPolicy({ prefix: "shop", allowedTargets: [escape] })).toThrow(UserError);
-      expect(() => parseConfig(`dbPrefix: shop\nallowedTargets: [${JSON.stringify(escape)}]\n`)).toThrow(
+      if (way === "x)|(?:.*") expect(wrappedCompiles).toBe(true);
+      expect(targetPatternProblem(way), way).toMatch(/not a valid regular expression on its own/);
+      expect(() => targetPolicy({ prefix: "shop", allowedTargets: [way] })).toThrow(UserError);
+      expect(() => parseConfig(`dbPrefix: shop\nallowedTargets: [${JSON.stringify(way)}]\n`)).toThrow(
         /allowedTargets.*cannot be an allowed target pattern/s,
       );
     }
@@ -100,7 +100,7 @@ describe("allowed target patterns stay anchored", () => {
       }),
       { numRuns: 3000 },
     );
-    // Not vacuous: the generator does make patterns that escape the wrapper and still compile in it.
+    // Not vacuous: the generator does make patterns that way the wrapper and still compile in it.
     expect(leakyButWrappable).toBeGreaterThan(10);
   });
 });
