@@ -63485,9 +63485,18 @@ function table(headers, rows) {
     const body = rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`);
     return [head, rule, ...body].join("\n");
 }
+/**
+ * Inline code that stays inline code whatever the text: a backtick would end the span and a line
+ * break would end the paragraph (names from a database are shown with this), so backticks become
+ * quotes and control characters are shown as escapes.
+ */
 function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
+    return `\`${String(text)
+        .replace(/`/g, "'")
+        .replace(CONTROL, (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\``;
 }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
 function formatUtc(date) {
     if (date === undefined || date === "")
@@ -63535,6 +63544,8 @@ function formatBytes(bytes) {
 /* harmony export */ });
 /* unused harmony export assertPrNumber */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6120);
+/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2949);
+
 
 /** Database prefixes are short, lower-case and start with a letter (CONTRACT §1). */
 const PREFIX_PATTERN = /^[a-z][a-z0-9_-]{0,19}$/;
@@ -63586,12 +63597,10 @@ function targetPolicy(options) {
         ? options.allowedTargets
         : [`${escapeRegExp(prefix)}_pr_[1-9][0-9]*`];
     const allowed = patterns.map((p) => {
-        try {
-            return new RegExp(`^(?:${p})$`);
-        }
-        catch (error) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`allowed-targets: "${p}" is not a valid regular expression (${error.message}).`);
-        }
+        const problem = (0,_target_pattern__WEBPACK_IMPORTED_MODULE_1__/* .targetPatternProblem */ .D)(p);
+        if (problem)
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`allowed-targets: "${p}" cannot be used: ${problem}. Nothing was changed.`);
+        return new RegExp(`^(?:${p})$`);
     });
     const protectedDbs = new Map();
     for (const db of SYSTEM_DATABASES)
@@ -63695,6 +63704,120 @@ function checkRefresh(current, snapshot, snapshotDatabase) {
         skip: true,
         reason: `the database already holds ${latest}, the latest complete snapshot${restoredAt}`,
     };
+}
+
+
+/***/ }),
+
+/***/ 2949:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ targetPatternProblem)
+/* harmony export */ });
+/* unused harmony export MAX_TARGET_PATTERN_LENGTH */
+/**
+ * An `allowedTargets` / `allowed-targets` pattern, checked before it can decide anything. Each
+ * pattern is applied as `^(?:<pattern>)$`, so that it must match a whole database name. A pattern
+ * could undo that wrapper: `x)|(?:.*` makes `^(?:x)|(?:.*)$`, which matches every name. So:
+ *
+ * 1. the pattern must compile on its own. Breaking out of the wrapper takes a `)` that closes the
+ *    wrapper's group, or a `[` or a trailing `\` that swallows the wrapper's `)`; each of these
+ *    makes the pattern alone an invalid regular expression ("Unmatched ')'", "Unterminated
+ *    character class", "\ at end of pattern"). Then the anchored form must compile too. The
+ *    tests (target-pattern.test.ts) check, over generated patterns, that whatever passes matches
+ *    only whole names;
+ * 2. its size is bounded, and a quantified group that itself contains an unbounded quantifier
+ *    (`(a+)+`, `(\w*)*`) is refused: such a pattern backtracks exponentially on a name that
+ *    almost matches (names are under 64 bytes, so anything polynomial stays fast).
+ */
+const MAX_TARGET_PATTERN_LENGTH = 256;
+/** What is wrong with a pattern, or undefined when it is fine. */
+function targetPatternProblem(source) {
+    if (source.trim() === "")
+        return "it is empty";
+    if (source.length > MAX_TARGET_PATTERN_LENGTH)
+        return `it is ${source.length} characters long; at most ${MAX_TARGET_PATTERN_LENGTH} are allowed`;
+    try {
+        new RegExp(source);
+    }
+    catch (error) {
+        return `it is not a valid regular expression on its own (${error.message})`;
+    }
+    try {
+        new RegExp(`^(?:${source})$`);
+    }
+    catch (error) {
+        return `it is not a valid regular expression inside ^(?:…)$ (${error.message})`;
+    }
+    const nested = nestedQuantifier(source);
+    if (nested)
+        return `its group "${nested}" repeats something that already repeats without bound, which can take exponential time; write it without the nesting`;
+    return undefined;
+}
+/** The first quantified group whose body has an unbounded quantifier, as written. */
+function nestedQuantifier(source) {
+    // One frame per open group: where it starts, and whether its body repeats without bound.
+    const stack = [];
+    let lastGroup;
+    for (let i = 0; i < source.length; i++) {
+        const c = source[i];
+        if (c === "\\") {
+            i++;
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === "[") {
+            // A class: skip to its closing bracket (a `]` first in the class is a literal).
+            i++;
+            if (source[i] === "^")
+                i++;
+            if (source[i] === "]")
+                i++;
+            while (i < source.length && source[i] !== "]")
+                i += source[i] === "\\" ? 2 : 1;
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === "(") {
+            stack.push({ start: i, unbounded: false });
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === ")") {
+            const frame = stack.pop();
+            if (frame) {
+                lastGroup = { start: frame.start, end: i, unbounded: frame.unbounded };
+                const parent = stack[stack.length - 1];
+                if (parent && frame.unbounded)
+                    parent.unbounded = true;
+            }
+            continue;
+        }
+        const quantifier = unboundedQuantifierAt(source, i);
+        if (quantifier) {
+            if (lastGroup?.unbounded)
+                return source.slice(lastGroup.start, lastGroup.end + 1);
+            const frame = stack[stack.length - 1];
+            if (frame)
+                frame.unbounded = true;
+            i += quantifier - 1;
+        }
+        lastGroup = undefined;
+    }
+    return undefined;
+}
+/** The length of an unbounded quantifier (`*`, `+`, `{n,}`) starting at `i`, or 0. */
+function unboundedQuantifierAt(source, i) {
+    const c = source[i];
+    if (c === "*" || c === "+")
+        return 1;
+    if (c === "{") {
+        const m = /^\{\d+,\}/.exec(source.slice(i));
+        if (m)
+            return m[0].length;
+    }
+    return 0;
 }
 
 
@@ -69182,7 +69305,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(73381)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(92160)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
     return parseConfig(text, label);
 }
 /**
@@ -72246,14 +72369,62 @@ function parseInteger(text, what, { min, max } = {}) {
 
 ;// CONCATENATED MODULE: ../core/src/log.ts
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Every message of every {@link Log} passes through here. Messages carry text that others
+ * control: collection and field names, lease owners, labels, values read from a pull request's
+ * database (which its preview application can write). The runner reads each line of a step's
+ * output as a possible workflow command: `::name::` at the start of a line (after white space),
+ * and the legacy `##[name]` anywhere in it (actions/runner, ActionCommand.TryParseV2 and
+ * TryParse). So a message is always exactly one line, and nothing in it can open a command:
+ *
+ * - line breaks (`\r`, `\n`, and U+0085, U+2028, U+2029) and other control characters
+ *   (including ESC, which drives terminal colours and cursor movement) are shown as escapes
+ *   (`\n`, `\u001b`), so a name cannot forge a line of its own;
+ * - a leading `::` becomes `\::`, and `##[` becomes `##\[`.
+ *
+ * Text that is several lines on purpose is logged a line at a time ({@link logLines}).
+ */
+function escapeLogMessage(message) {
+    return message
+        .replace(/\r/g, "\\r")
+        .replace(/\n/g, "\\n")
+        .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/^(\s*)::/, "$1\\::")
+        .replace(/##\[/g, "##\\[");
+}
+/** Multi-line text (a table, a comment's body), one escaped line per message. */
+function logLines(log, text) {
+    for (const line of text.replace(/\r\n/g, "\n").split("\n"))
+        log.info(line);
+}
+/**
+ * Multi-line text written straight to stdout (the command line's reports): each line escaped as
+ * {@link escapeLogMessage} escapes a message, the line structure kept.
+ */
+function escapeLogText(text) {
+    return text.replace(/\r\n/g, "\n").split("\n").map(escapeLogMessage).join("\n");
+}
+/** JSON on one line, with `##[` spelled as the equivalent JSON escape so the runner never sees it. */
+function escapeJsonLine(json) {
+    return json.replace(/##\[/g, "##\\u005b");
+}
 const actionsLog = {
-    info: (m) => info(m),
-    notice: (m) => notice(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
-    debug: (m) => core_debug(m),
-    group: (name, fn) => group(name, fn),
-    secret: (v) => core_setSecret(v),
+    info: (m) => info(escapeLogMessage(m)),
+    notice: (m) => notice(escapeLogMessage(m)),
+    warning: (m) => warning(escapeLogMessage(m)),
+    error: (m) => error(escapeLogMessage(m)),
+    debug: (m) => core_debug(escapeLogMessage(m)),
+    group: (name, fn) => group(escapeLogMessage(name), fn),
+    secret: (v) => {
+        core_setSecret(v);
+        // The runner masks what is printed; a secret with a character the escaping rewrites is
+        // printed rewritten, so that spelling is masked too.
+        const shown = escapeLogMessage(v);
+        if (shown !== v)
+            core_setSecret(shown);
+    },
 };
 function consoleLog(options = {}) {
     const secrets = new Set();
@@ -72266,7 +72437,8 @@ function consoleLog(options = {}) {
             out = out.split(s).join("***");
         return out;
     };
-    const emit = (level, m) => write(redact(`${prefix}${level}${m}`));
+    // Redacted before it is escaped: a secret is registered as it is, not as it would be shown.
+    const emit = (level, m) => write(escapeLogMessage(redact(`${prefix}${level}${m}`)));
     return {
         redact,
         info: (m) => emit("", m),
@@ -72287,7 +72459,7 @@ function consoleLog(options = {}) {
         },
     };
 }
-const silentLog = {
+const log_silentLog = {
     info() { },
     notice() { },
     warning() { },
@@ -72933,7 +73105,7 @@ function leaseOwner(env = process.env, program = "pr-snapshots") {
 
 
 
-const METADATA_COLLECTION = "snapshot_metadata";
+const target_METADATA_COLLECTION = "snapshot_metadata";
 /**
  * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
  * be granted writes on exactly this collection name in every database and nothing else.
@@ -72942,7 +73114,7 @@ const target_LEASE_COLLECTION = "pr_snapshots_lease";
 const WRITER_LEASE_ID = "writer";
 /** Collections every PR database may hold besides the application's data. */
 function isBookkeeping(collection) {
-    return collection === METADATA_COLLECTION || collection === target_LEASE_COLLECTION;
+    return collection === target_METADATA_COLLECTION || collection === target_LEASE_COLLECTION;
 }
 /**
  * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
@@ -72953,7 +73125,7 @@ async function databaseExists(client, database) {
     const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
     if (names.some((n) => !isBookkeeping(n)))
         return true;
-    if (!names.includes(METADATA_COLLECTION))
+    if (!names.includes(target_METADATA_COLLECTION))
         return false;
     return (await readPrMetadata(client, database)) !== undefined;
 }
@@ -73038,7 +73210,7 @@ async function dropTargetDatabaseIfLeaseFree(client, database, policy, log) {
 async function readPrMetadata(client, database) {
     const doc = await client
         .db(database)
-        .collection(METADATA_COLLECTION)
+        .collection(target_METADATA_COLLECTION)
         .findOne({ _id: "latest" });
     return doc ?? undefined;
 }
@@ -73051,7 +73223,7 @@ async function readPrMetadata(client, database) {
  * against). They live in `snapshot_metadata` beside the restore's `latest` document.
  */
 function records(client, database) {
-    return client.db(database).collection(METADATA_COLLECTION);
+    return client.db(database).collection(target_METADATA_COLLECTION);
 }
 async function readPrRecords(client, database) {
     const docs = await records(client, database)
@@ -73894,6 +74066,28 @@ function formatDuration(ms) {
     if (m < 60)
         return `${m}m${String(s % 60).padStart(2, "0")}s`;
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/key.ts
+
+/** Binds the derived value to this one use: a masking key of pr-snapshots, version 1. */
+const LABEL = "pr-snapshots/masking-key/v1";
+/**
+ * The value the server receives in place of the masking salt: HMAC-SHA256(salt, label, policy
+ * hash), as hex. The keyed strategies run on the server (`$toHashedIndexKey` in the copy's
+ * pipeline), so they need a key there, and the server may record the command that carries it (the
+ * profiler, a slow-query log line, an audit log). What such a record can expose is this key: the
+ * salt cannot be computed from it (HMAC is one-way in its key), and the key of another policy
+ * (other rules, another collection's masking) cannot be computed from it either. Someone holding
+ * this key and a snapshot masked under this policy can still test guesses of the values it masks
+ * (a dictionary attack on the 64-bit hashes): that is what server-side log redaction is for (see
+ * the README, "Security model").
+ *
+ * The same salt and the same rules give the same key, so masking stays deterministic across runs
+ * and collections; changing the rules changes every keyed output once.
+ */
+function maskingKey(salt, policyHash) {
+    return (0,external_node_crypto_.createHmac)("sha256", salt).update(`${LABEL}\u0000${policyHash}`).digest("hex");
 }
 
 // EXTERNAL MODULE: external "node:net"
@@ -75200,7 +75394,7 @@ function physicalCollection(generation, logical) {
     return `${generation}.${logical}`;
 }
 function generations(db) {
-    return db.collection(METADATA_COLLECTION);
+    return db.collection(target_METADATA_COLLECTION);
 }
 /**
  * Deletes retired generations beyond `retain` once their grace period is over, and abandoned
@@ -75246,9 +75440,9 @@ async function dropGenerationCollections(client, snapshotDatabase, g) {
 ;// CONCATENATED MODULE: ../core/src/snapshot/metadata.ts
 
 
-const LATEST = "latest";
+const metadata_LATEST = "latest";
 async function readSnapshotMetadata(db) {
-    const doc = await db.collection(METADATA_COLLECTION).findOne({ _id: LATEST });
+    const doc = await db.collection(target_METADATA_COLLECTION).findOne({ _id: metadata_LATEST });
     return doc ?? undefined;
 }
 function physicalName(meta, logical) {
@@ -75279,7 +75473,7 @@ async function waitForCompleteSnapshot(client, snapshotDatabase, options) {
     }
 }
 function validateMetadata(meta, snapshotDatabase) {
-    const bad = (why) => new errors/* UserError */.yo(`The snapshot metadata in ${snapshotDatabase}.${METADATA_COLLECTION} is malformed: ${why}. ` +
+    const bad = (why) => new errors/* UserError */.yo(`The snapshot metadata in ${snapshotDatabase}.${target_METADATA_COLLECTION} is malformed: ${why}. ` +
         "Run the snapshot producer again to rewrite it.");
     if (!(meta.timestamp instanceof Date))
         throw bad('"timestamp" is not a date');
@@ -75291,9 +75485,76 @@ function validateMetadata(meta, snapshotDatabase) {
     return meta;
 }
 
+;// CONCATENATED MODULE: ../core/src/snapshot/comment-facts.ts
+
+
+const SHA256 = /^[0-9a-f]{64}$/;
+/** Generation names as the producer makes them (generations.ts, newGenerationName). */
+const GENERATION = /^g[0-9a-z_]{1,80}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a name with a control character is not shown.
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029$]/;
+/** A collection name a comment can show: what MongoDB allows, without control characters. */
+function showableCollectionName(name) {
+    return (typeof name === "string" &&
+        name.length > 0 &&
+        Buffer.byteLength(name, "utf8") <= 255 &&
+        !UNSHOWABLE.test(name) &&
+        !name.startsWith("system."));
+}
+/**
+ * The facts of a `latest` document, checked. Undefined when it is not a complete snapshot with
+ * a valid timestamp (then there is nothing to say about it).
+ */
+function snapshotFacts(meta, log) {
+    if (typeof meta !== "object" || meta === null)
+        return undefined;
+    const m = meta;
+    if (m.status !== "complete" || !(m.timestamp instanceof Date) || Number.isNaN(m.timestamp.getTime()))
+        return undefined;
+    const facts = { timestamp: m.timestamp };
+    const skipped = [];
+    if (m.generation !== undefined) {
+        if (typeof m.generation === "string" && GENERATION.test(m.generation))
+            facts.generation = m.generation;
+        else
+            skipped.push("generation");
+    }
+    if (m.masking !== undefined) {
+        const policy = m.masking?.policy;
+        if (typeof policy === "string" && SHA256.test(policy))
+            facts.maskingPolicy = policy;
+        else
+            skipped.push("masking.policy");
+    }
+    if (m.subset !== undefined) {
+        const entries = typeof m.subset === "object" && m.subset !== null ? Object.entries(m.subset) : undefined;
+        const valid = entries?.filter(([name, count]) => showableCollectionName(name) &&
+            typeof count === "number" &&
+            Number.isSafeInteger(count) &&
+            count >= 0);
+        if (entries && valid && valid.length === entries.length)
+            facts.subset = Object.fromEntries(valid);
+        else
+            skipped.push("subset");
+    }
+    if (skipped.length)
+        log?.warning(`The snapshot metadata has ${skipped.join(", ")} in a form the comments do not show (not left out silently: ` +
+            "run the snapshot producer again to rewrite it).");
+    return facts;
+}
+/** The latest complete snapshot's facts, read from the snapshot database. */
+async function readSnapshotFacts(client, snapshotDatabase, log) {
+    const doc = await client
+        .db(snapshotDatabase)
+        .collection(METADATA_COLLECTION)
+        .findOne({ _id: LATEST });
+    return snapshotFacts(doc, log);
+}
+
 // EXTERNAL MODULE: ../core/src/snapshot/refresh.ts
 var refresh = __nccwpck_require__(1299);
 ;// CONCATENATED MODULE: ../core/src/snapshot/restore.ts
+
 
 
 
@@ -75387,7 +75648,7 @@ async function restore_restoreSnapshot(req) {
         // Any copy still running into this database belongs to a run that lost (or never held) the lease.
         await stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
-        const metadata = targetDb.collection(METADATA_COLLECTION);
+        const metadata = targetDb.collection(target_METADATA_COLLECTION);
         (0,names/* assertWritableTarget */.Sf)(target, policy);
         // Marked first so that an interrupted restore is never mistaken for a complete database.
         await metadata.replaceOne({ _id: "latest" }, {
@@ -75517,10 +75778,11 @@ async function refreshReport(req, meta, started) {
     };
 }
 function reportBase(req, meta) {
-    const policy = meta.masking?.policy;
+    // What the db-restored comment shows about the data, checked in the one place for it.
+    const facts = snapshotFacts(meta);
     return {
-        ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
-        ...(meta.subset ? { subset: meta.subset } : {}),
+        ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
+        ...(facts?.subset ? { subset: facts.subset } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
@@ -75604,7 +75866,7 @@ const isGlob = (p) => /[*?]/.test(p);
  */
 function selectCollections(available, include, exclude = []) {
     const warnings = [];
-    const always = (name) => name.startsWith("system.") || name === METADATA_COLLECTION;
+    const always = (name) => name.startsWith("system.") || name === target_METADATA_COLLECTION;
     let candidates = available.filter((n) => !always(n));
     if (include && include.length > 0) {
         const missing = include.filter((p) => !isGlob(p) && !available.includes(p));
@@ -75625,6 +75887,8 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/producer.ts
+
+
 
 
 
@@ -75716,12 +75980,18 @@ async function produceSnapshot(req) {
         throw new errors/* UserError */.yo("No collections selected: check collections.include / collections.exclude.");
     // ---- masking and subset rules: everything checked before the first write ----
     const { dataPolicy } = req;
+    let serverKey;
     const copiedNames = copies.map((c) => c.name);
     if (dataPolicy) {
         if (dataPolicy.keyed && !req.salt)
             throw new errors/* UserError */.yo("The masking rules use email, name, phone or hash, which need a secret salt: set the mask-salt input (from a secret) or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.");
         if (req.salt)
             log.secret(req.salt);
+        // The server gets a key derived from the salt and this policy, never the salt (masking/key.ts).
+        if (req.salt) {
+            serverKey = maskingKey(req.salt, dataPolicy.hash);
+            log.secret(serverKey);
+        }
         for (const [kind, names] of [
             ["masking.rules", Object.keys(dataPolicy.rules)],
             ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -75735,7 +76005,7 @@ async function produceSnapshot(req) {
             const scans = await Promise.all(copies.map((c) => scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy)));
             const missing = uncovered(scans);
             if (missing.length) {
-                log.info(formatScan(scans));
+                logLines(log, formatScan(scans));
                 throw new errors/* RefusedError */.fk(`masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
                     "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.");
             }
@@ -75822,7 +76092,7 @@ async function produceSnapshot(req) {
     // ---- writes start here: only ever into the snapshot database ----
     const holder = (0,external_node_crypto_.randomUUID)();
     const lease = await acquireLease({
-        collection: client.db(snap).collection(METADATA_COLLECTION),
+        collection: client.db(snap).collection(target_METADATA_COLLECTION),
         id: PRODUCER_LEASE_ID,
         holder,
         owner: leaseOwner(),
@@ -75888,8 +76158,8 @@ async function produceSnapshot(req) {
                     bytes: sizes.get(spec.name) ?? 0,
                     documents: counts0.get(spec.name) ?? 0,
                     pipeline: pipelineFor(spec.name),
-                    ...(req.salt && maskingStages(dataPolicy?.rules[spec.name]).length
-                        ? { variables: { [SALT_VARIABLE]: req.salt } }
+                    ...(serverKey && maskingStages(dataPolicy?.rules[spec.name]).length
+                        ? { variables: { [SALT_VARIABLE]: serverKey } }
                         : {}),
                 }).catch(async (error) => {
                     throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
@@ -75936,7 +76206,7 @@ async function produceSnapshot(req) {
                 log.warning(`${message} (publishing anyway: force is true)`);
             }
             const latest = {
-                _id: LATEST,
+                _id: metadata_LATEST,
                 timestamp,
                 source,
                 collections: results.map((r) => r.name),
@@ -75970,8 +76240,8 @@ async function produceSnapshot(req) {
             // The publish: one document replaced, so readers switch from the old generation to the new one at once.
             await client
                 .db(snap)
-                .collection(METADATA_COLLECTION)
-                .replaceOne({ _id: LATEST }, latest, { upsert: true });
+                .collection(target_METADATA_COLLECTION)
+                .replaceOne({ _id: metadata_LATEST }, latest, { upsert: true });
         }
         catch (error) {
             // A masked generation that failed or was refused can hold what the rules did not reach (the
@@ -76481,6 +76751,7 @@ const restore = {
 
 
 
+
 /**
  * What personal data production holds, and what the masking rules cover: read-only, on the
  * deployment of PR_SNAPSHOTS_SOURCE_URI when production is elsewhere, else MONGODB_URI.
@@ -76525,7 +76796,7 @@ const scan = {
                 ? `${missing.length} likely-personal field(s) covered by no masking rule and no keep: ${missing.join("; ")}.`
                 : "every likely-personal field is covered.");
         if (missing.length && ctx.inputs.boolean("strict", false)) {
-            process.stdout.write(`${formatScan(scans)}\n`);
+            process.stdout.write(`${escapeLogText(formatScan(scans))}\n`);
             throw new errors/* RefusedError */.fk(`${summary} Add a rule (masking.rules) or a keep (masking.keep).`);
         }
         return { summary, report: scans, text: formatScan(scans) };
@@ -81903,7 +82174,97 @@ function httpStatus(error) {
 
 // EXTERNAL MODULE: ../core/src/markdown.ts
 var markdown = __nccwpck_require__(7330);
+;// CONCATENATED MODULE: ../core/src/github/identity.ts
+
+const GITHUB_ACTIONS_BOT = "github-actions[bot]";
+/**
+ * The login behind the token: a user for a PAT, `<app>[bot]` for a GitHub App token,
+ * `github-actions[bot]` for GITHUB_TOKEN. GraphQL `viewer` answers for all three; REST
+ * `GET /user` only for user tokens.
+ */
+async function tokenLogin(client, log) {
+    try {
+        const result = await client.graphql("query { viewer { login } }");
+        if (result?.viewer?.login)
+            return result.viewer.login;
+    }
+    catch (error) {
+        log.debug(`GraphQL viewer query failed: ${error.message}`);
+    }
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (error) {
+        log.debug(`GET /user failed (${httpStatus(error) ?? "?"}): ${error.message}`);
+        return undefined;
+    }
+}
+const logins = new WeakMap();
+/**
+ * {@link tokenLogin}, asked once per client: a run that reads its own comments on several pull
+ * requests (the sweep) or checks a label event's sender and then its comments spends one request.
+ */
+function tokenLoginOnce(client, log) {
+    let login = logins.get(client);
+    if (!login) {
+        login = tokenLogin(client, log);
+        logins.set(client, login);
+    }
+    return login;
+}
+/** The token's login as the workflow states it (the self-login input): no request needed. */
+function knowTokenLogin(client, login) {
+    logins.set(client, Promise.resolve(login));
+}
+/**
+ * What kind of account a token acts as, from GitHub's documented token prefixes: installation
+ * tokens (GITHUB_TOKEN, GitHub Apps) act as a bot; personal access, OAuth and user-to-server
+ * tokens act as a user.
+ */
+function tokenActsAs(token) {
+    if (!token)
+        return "unknown";
+    if (token.startsWith("ghs_"))
+        return "bot";
+    if (/^(ghp_|github_pat_|gho_|ghu_)/.test(token))
+        return "user";
+    return "unknown";
+}
+/**
+ * Whether an event was caused by this action's own token (a label we reverted), so that
+ * processing it again cannot start a ping-pong. Costs an API request only when neither the
+ * self-login input, the github-actions[bot] sender nor the token's kind settles it.
+ */
+async function senderIsSelf(sender, client, log, options = {}) {
+    if (!sender)
+        return { isSelf: false, how: "unknown" };
+    const same = (login) => login.toLowerCase() === sender.login.toLowerCase();
+    const { selfLogin } = options;
+    if (selfLogin) {
+        knowTokenLogin(client, selfLogin);
+        return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
+    }
+    if (sender.login === GITHUB_ACTIONS_BOT)
+        return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
+    // A bot token never acts as a user, and a user token never as a bot.
+    const senderIsBot = sender.type === "Bot" || sender.login.endsWith("[bot]");
+    const actsAs = tokenActsAs(options.token);
+    if ((actsAs === "bot" && !senderIsBot) || (actsAs === "user" && senderIsBot)) {
+        return { isSelf: false, how: "token-kind" };
+    }
+    const login = await tokenLoginOnce(client, log);
+    if (!login) {
+        log.warning("Could not tell which account the github-token belongs to; treating the event as caused by someone else. " +
+            "Set the self-login input to the token's login to make this certain.");
+        return { isSelf: false, how: "unknown" };
+    }
+    return { isSelf: same(login), login, how: "api" };
+}
+
 ;// CONCATENATED MODULE: ../core/src/github/comments.ts
+
+
 const COMMENT_KINDS = [
     "preview",
     "snapshot-add-blocked",
@@ -81939,12 +82300,36 @@ function kindOf(body) {
 function runKeyOf(body) {
     return body ? RUN_LINE.exec(body)?.[1] : undefined;
 }
+/**
+ * Whether a comment was written by the token's own identity. A marker is only text: anyone who
+ * can comment on the pull request can type `<!-- pr-snapshots:db-expiring -->`, so a comment
+ * counts as ours only when its author is the account the github-token acts as (REST `user.login`,
+ * which is the same spelling GraphQL's `viewer.login` gives: `github-actions[bot]` for
+ * GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App installation token, the user for a personal or
+ * user-to-server token).
+ */
+function writtenBy(comment, login) {
+    return typeof comment.user?.login === "string" && comment.user.login.toLowerCase() === login.toLowerCase();
+}
+/**
+ * The comments on a pull request that this token's identity wrote. When that identity cannot be
+ * found, none: a duplicate comment is a lesser harm than obeying a marker someone else planted.
+ */
+async function ownComments(client, repo, number, log = log_silentLog) {
+    const [all, self] = await Promise.all([listComments(client, repo, number), tokenLoginOnce(client, log)]);
+    if (!self) {
+        log.warning("Could not tell which account the github-token acts as (GraphQL viewer and GET /user both failed), so no earlier " +
+            "comment counts as this action's own: a marker alone proves nothing. Set the self-login input if this persists.");
+        return [];
+    }
+    return all.filter((c) => writtenBy(c, self));
+}
 async function listComments(client, repo, number) {
     return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
 }
 /** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
-async function findComment(client, repo, number, kind) {
-    const found = (await listComments(client, repo, number))
+async function findComment(client, repo, number, kind, log = log_silentLog) {
+    const found = (await ownComments(client, repo, number, log))
         .filter((c) => kindOf(c.body) === kind)
         .sort((a, b) => a.id - b.id)[0];
     return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
@@ -81953,9 +82338,9 @@ async function findComment(client, repo, number, kind) {
  * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
  * created otherwise. Duplicates left by two runs racing are removed, keeping the oldest.
  */
-async function upsertStickyComment(client, repo, number, kind, body) {
+async function upsertStickyComment(client, repo, number, kind, body, log = silentLog) {
     const rendered = renderComment(kind, body);
-    const existing = (await listComments(client, repo, number)).filter((c) => kindOf(c.body) === kind);
+    const existing = (await ownComments(client, repo, number, log)).filter((c) => kindOf(c.body) === kind);
     const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
     if (!keep) {
         const { data } = await client.rest.issues.createComment({
@@ -81965,11 +82350,8 @@ async function upsertStickyComment(client, repo, number, kind, body) {
         });
         return { id: data.id, url: data.html_url, outcome: "created" };
     }
-    for (const dup of duplicates) {
-        if (dup.user?.login === keep.user?.login) {
-            await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
-        }
-    }
+    for (const dup of duplicates)
+        await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
     if (keep.body === rendered)
         return { id: keep.id, url: keep.html_url, outcome: "unchanged" };
     const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body: rendered });
@@ -81978,7 +82360,7 @@ async function upsertStickyComment(client, repo, number, kind, body) {
 /** A comment about one event (lock added, label reverted, database dropped, ...). */
 async function postEventComment(client, repo, number, kind, body, options = {}) {
     if (options.runKey && options.mayHavePosted) {
-        const earlier = (await listComments(client, repo, number)).find((c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey);
+        const earlier = (await ownComments(client, repo, number, options.log)).find((c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey);
         if (earlier)
             return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
     }
@@ -82520,7 +82902,7 @@ async function plannedComment(req, row, kind) {
     if (kind !== "db-expiring" || row.decision.action !== "keep")
         return { kind, status: "would post" };
     try {
-        const earlier = await findComment(req.github, req.repo, row.number, kind);
+        const earlier = await findComment(req.github, req.repo, row.number, kind, req.log);
         return earlier ? { kind, status: "already posted", url: earlier.url } : { kind, status: "would post" };
     }
     catch (error) {
@@ -82534,7 +82916,7 @@ async function comment(req, row, kind, now) {
         return { kind, status: "failed", note: "no pull request" };
     try {
         if (kind === "db-expiring") {
-            const earlier = await findComment(github, repo, row.number, kind);
+            const earlier = await findComment(github, repo, row.number, kind, log);
             if (earlier) {
                 log.info(`#${row.number}: the db-expiring reminder was already posted (${earlier.url}); not again.`);
                 return { kind, status: "already posted", url: earlier.url };
@@ -82552,6 +82934,7 @@ async function comment(req, row, kind, now) {
         const posted = await postEventComment(github, repo, row.number, kind, body, {
             ...(req.runKey ? { runKey: req.runKey } : {}),
             mayHavePosted: req.rerun === true,
+            log,
         });
         log.info(`#${row.number}: ${posted.outcome === "already-posted" ? "already posted" : "posted"} the ${kind} comment (${posted.url}).`);
         return {
@@ -82730,11 +83113,13 @@ async function main(argv) {
         sourceUri: () => sourceUri,
     };
     const result = await parsed.command.run(ctx);
-    log.info(result.summary);
+    logLines(log, result.summary);
+    // Reports name collections and fields of production: escaped like the log, for a runner reads
+    // this process's stdout for workflow commands when it runs in a workflow step.
     if (parsed.json)
-        process.stdout.write(`${JSON.stringify(result.report)}\n`);
+        process.stdout.write(`${escapeJsonLine(JSON.stringify(result.report))}\n`);
     else if (result.text)
-        process.stdout.write(`${result.text}\n`);
+        process.stdout.write(`${escapeLogText(result.text)}\n`);
     return EXIT.ok;
 }
 function exitCodeFor(error) {

@@ -1,5 +1,5 @@
-export const id = 25996;
-export const ids = [25996];
+export const id = 59050;
+export const ids = [59050];
 export const modules = {
 
 /***/ 4611:
@@ -69,11 +69,14 @@ function checkRefresh(current, snapshot, snapshotDatabase) {
     };
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/target-pattern.ts
+var target_pattern = __webpack_require__(5354);
 ;// CONCATENATED MODULE: ../../packages/core/src/config-schema.ts
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -86,15 +89,9 @@ const databaseName = schemas/* string */.YjP().superRefine((name, ctx) => {
         ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
 });
 const regexSource = schemas/* string */.YjP().superRefine((source, ctx) => {
-    try {
-        new RegExp(source);
-    }
-    catch (error) {
-        ctx.addIssue({
-            code: "custom",
-            message: `"${source}" is not a valid regular expression (${error.message})`,
-        });
-    }
+    const problem = (0,target_pattern/* targetPatternProblem */.D)(source);
+    if (problem)
+        ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
 });
 const config_schema_int = (min, max) => schemas/* number */.aig().int().min(min).max(max);
 /** CONTRACT §7 strategies. Checked by hand so that each mistake gets a message that says how to fix it. */

@@ -1,8 +1,8 @@
-export const id = 51171;
-export const ids = [51171];
+export const id = 15687;
+export const ids = [15687];
 export const modules = {
 
-/***/ 8470:
+/***/ 8635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -220,7 +220,7 @@ async function readPrMetadata(client, database) {
 
 const LATEST = "latest";
 async function readSnapshotMetadata(db) {
-    const doc = await db.collection(target_METADATA_COLLECTION).findOne({ _id: LATEST });
+    const doc = await db.collection(METADATA_COLLECTION).findOne({ _id: LATEST });
     return doc ?? undefined;
 }
 function physicalName(meta, logical) {
@@ -263,6 +263,72 @@ function validateMetadata(meta, snapshotDatabase) {
     return meta;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/comment-facts.ts
+
+
+const SHA256 = /^[0-9a-f]{64}$/;
+/** Generation names as the producer makes them (generations.ts, newGenerationName). */
+const GENERATION = /^g[0-9a-z_]{1,80}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a name with a control character is not shown.
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029$]/;
+/** A collection name a comment can show: what MongoDB allows, without control characters. */
+function showableCollectionName(name) {
+    return (typeof name === "string" &&
+        name.length > 0 &&
+        Buffer.byteLength(name, "utf8") <= 255 &&
+        !UNSHOWABLE.test(name) &&
+        !name.startsWith("system."));
+}
+/**
+ * The facts of a `latest` document, checked. Undefined when it is not a complete snapshot with
+ * a valid timestamp (then there is nothing to say about it).
+ */
+function snapshotFacts(meta, log) {
+    if (typeof meta !== "object" || meta === null)
+        return undefined;
+    const m = meta;
+    if (m.status !== "complete" || !(m.timestamp instanceof Date) || Number.isNaN(m.timestamp.getTime()))
+        return undefined;
+    const facts = { timestamp: m.timestamp };
+    const skipped = [];
+    if (m.generation !== undefined) {
+        if (typeof m.generation === "string" && GENERATION.test(m.generation))
+            facts.generation = m.generation;
+        else
+            skipped.push("generation");
+    }
+    if (m.masking !== undefined) {
+        const policy = m.masking?.policy;
+        if (typeof policy === "string" && SHA256.test(policy))
+            facts.maskingPolicy = policy;
+        else
+            skipped.push("masking.policy");
+    }
+    if (m.subset !== undefined) {
+        const entries = typeof m.subset === "object" && m.subset !== null ? Object.entries(m.subset) : undefined;
+        const valid = entries?.filter(([name, count]) => showableCollectionName(name) &&
+            typeof count === "number" &&
+            Number.isSafeInteger(count) &&
+            count >= 0);
+        if (entries && valid && valid.length === entries.length)
+            facts.subset = Object.fromEntries(valid);
+        else
+            skipped.push("subset");
+    }
+    if (skipped.length)
+        log?.warning(`The snapshot metadata has ${skipped.join(", ")} in a form the comments do not show (not left out silently: ` +
+            "run the snapshot producer again to rewrite it).");
+    return facts;
+}
+/** The latest complete snapshot's facts, read from the snapshot database. */
+async function readSnapshotFacts(client, snapshotDatabase, log) {
+    const doc = await client
+        .db(snapshotDatabase)
+        .collection(target_METADATA_COLLECTION)
+        .findOne({ _id: LATEST });
+    return snapshotFacts(doc, log);
+}
+
 ;// CONCATENATED MODULE: ./src/database-facts.ts
 
 
@@ -271,8 +337,10 @@ function validateMetadata(meta, snapshotDatabase) {
 /**
  * What the comment shows about the PR database, in one connection: its size, and (for snapshot
  * data) when the data it holds was taken from production, else when the latest complete snapshot
- * was, and whether that data is masked or a subset. Loaded only when mongodb-uri is given (the
- * driver is most of the start-up time).
+ * was, and whether that data is masked or a subset. The snapshot's facts come from the snapshot
+ * database only (checked in snapshot/comment-facts.ts): the PR database is written by the preview
+ * application, so from it only which snapshot it holds is read, as a date and a generation name.
+ * Loaded only when mongodb-uri is given (the driver is most of the start-up time).
  */
 async function readDatabaseFacts(uri, database, snapshotDatabase, snapshotData, log) {
     return withMongo({ uri, log, appName: "pr-snapshots/post-preview-comment", serverSelectionTimeoutMS: 10_000 }, async (client) => {
@@ -287,24 +355,39 @@ async function readDatabaseFacts(uri, database, snapshotDatabase, snapshotData, 
         }
         if (!snapshotData)
             return facts;
-        const restored = await readPrMetadata(client, database).catch(() => undefined);
-        const source = restored?.status === "complete" && restored.snapshotTimestamp instanceof Date
-            ? { timestamp: restored.snapshotTimestamp, masking: restored.masking, subset: restored.subset }
-            : snapshotDatabase
-                ? await readSnapshotMetadata(client.db(snapshotDatabase)).then((latest) => latest?.status === "complete"
-                    ? { timestamp: latest.timestamp, masking: latest.masking, subset: latest.subset }
-                    : undefined)
-                : undefined;
-        if (!source)
+        const latest = snapshotDatabase ? await readSnapshotFacts(client, snapshotDatabase, log) : undefined;
+        const held = await heldSnapshot(client, database);
+        if (held && !(latest && sameSnapshot(held, latest))) {
+            // The database holds another snapshot than the latest: its date is all that is known
+            // for certain; the latest snapshot's masking and subset facts are not about this data.
+            facts.snapshotTimestamp = held.timestamp;
             return facts;
-        facts.snapshotTimestamp = source.timestamp;
-        const policy = source.masking?.policy;
-        if (typeof policy === "string")
-            facts.maskingPolicy = policy;
-        if (source.subset)
-            facts.subset = source.subset;
+        }
+        if (!latest)
+            return facts;
+        facts.snapshotTimestamp = latest.timestamp;
+        if (latest.maskingPolicy)
+            facts.maskingPolicy = latest.maskingPolicy;
+        if (latest.subset)
+            facts.subset = latest.subset;
         return facts;
     });
+}
+/** Which snapshot the PR database's last complete restore copied, if it says so in a checkable form. */
+async function heldSnapshot(client, database) {
+    const restored = await readPrMetadata(client, database).catch(() => undefined);
+    const timestamp = restored?.snapshotTimestamp;
+    if (restored?.status !== "complete" || !(timestamp instanceof Date) || Number.isNaN(timestamp.getTime()))
+        return undefined;
+    return {
+        timestamp,
+        ...(typeof restored.generation === "string" ? { generation: restored.generation } : {}),
+    };
+}
+function sameSnapshot(held, latest) {
+    if (held.generation !== undefined && latest.generation !== undefined)
+        return held.generation === latest.generation;
+    return held.timestamp.getTime() === latest.timestamp.getTime();
 }
 
 

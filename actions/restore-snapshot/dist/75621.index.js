@@ -1,5 +1,5 @@
-export const id = 55363;
-export const ids = [55363];
+export const id = 75621;
+export const ids = [75621];
 export const modules = {
 
 /***/ 4268:
@@ -11,13 +11,15 @@ export const modules = {
 /* unused harmony exports NAMED_STRATEGIES, configSchema */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8293);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6585);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9179);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9179);
 /* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5618);
-/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3208);
+/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3208);
+/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5354);
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -30,15 +32,9 @@ const databaseName = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superR
         ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
 });
 const regexSource = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRefine((source, ctx) => {
-    try {
-        new RegExp(source);
-    }
-    catch (error) {
-        ctx.addIssue({
-            code: "custom",
-            message: `"${source}" is not a valid regular expression (${error.message})`,
-        });
-    }
+    const problem = (0,_target_pattern__WEBPACK_IMPORTED_MODULE_3__/* .targetPatternProblem */ .D)(source);
+    if (problem)
+        ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
 });
 const int = (min, max) => zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(min).max(max);
 /** CONTRACT §7 strategies. Checked by hand so that each mistake gets a message that says how to fix it. */
@@ -109,7 +105,7 @@ const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         concurrency: int(1, 64).optional(),
         waitTimeoutSeconds: int(0, 86_400).optional(),
         pollIntervalSeconds: int(1, 3_600).optional(),
-        refresh: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_snapshot_refresh__WEBPACK_IMPORTED_MODULE_3__/* .REFRESH_POLICIES */ .R).optional(),
+        refresh: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_snapshot_refresh__WEBPACK_IMPORTED_MODULE_4__/* .REFRESH_POLICIES */ .R).optional(),
     })
         .optional(),
     producer: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
@@ -146,13 +142,13 @@ function parseConfig(text, label = ".github/pr-snapshots.yml") {
         const where = first?.linePos?.[0]
             ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}`
             : "";
-        throw new _errors__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
+        throw new _errors__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
     }
     const data = doc.toJS() ?? {};
     const result = configSchema.safeParse(data);
     if (!result.success) {
         const problems = result.error.issues.map((issue) => describeIssue(issue, data));
-        throw new _errors__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
+        throw new _errors__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
             `See the "Configuration" section of the README for the accepted keys.`);
     }
     return result.data;

@@ -1,8 +1,8 @@
-export const id = 12633;
-export const ids = [12633];
+export const id = 26538;
+export const ids = [26538];
 export const modules = {
 
-/***/ 1054:
+/***/ 4870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1082,6 +1082,30 @@ function formatDuration(ms) {
     if (m < 60)
         return `${m}m${String(s % 60).padStart(2, "0")}s`;
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/log.ts
+var src_log = __webpack_require__(9844);
+;// CONCATENATED MODULE: ../../packages/core/src/masking/key.ts
+
+/** Binds the derived value to this one use: a masking key of pr-snapshots, version 1. */
+const LABEL = "pr-snapshots/masking-key/v1";
+/**
+ * The value the server receives in place of the masking salt: HMAC-SHA256(salt, label, policy
+ * hash), as hex. The keyed strategies run on the server (`$toHashedIndexKey` in the copy's
+ * pipeline), so they need a key there, and the server may record the command that carries it (the
+ * profiler, a slow-query log line, an audit log). What such a record can expose is this key: the
+ * salt cannot be computed from it (HMAC is one-way in its key), and the key of another policy
+ * (other rules, another collection's masking) cannot be computed from it either. Someone holding
+ * this key and a snapshot masked under this policy can still test guesses of the values it masks
+ * (a dictionary attack on the 64-bit hashes): that is what server-side log redaction is for (see
+ * the README, "Security model").
+ *
+ * The same salt and the same rules give the same key, so masking stays deterministic across runs
+ * and collections; changing the rules changes every keyed output once.
+ */
+function maskingKey(salt, policyHash) {
+    return (0,external_node_crypto_.createHmac)("sha256", salt).update(`${LABEL}\u0000${policyHash}`).digest("hex");
 }
 
 // EXTERNAL MODULE: external "node:net"
@@ -2411,6 +2435,7 @@ async function dropGenerationCollections(client, snapshotDatabase, g) {
 
 
 
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
@@ -2623,10 +2648,11 @@ async function refreshReport(req, meta, started) {
     };
 }
 function reportBase(req, meta) {
-    const policy = meta.masking?.policy;
+    // What the db-restored comment shows about the data, checked in the one place for it.
+    const facts = snapshotFacts(meta);
     return {
-        ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
-        ...(meta.subset ? { subset: meta.subset } : {}),
+        ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
+        ...(facts?.subset ? { subset: facts.subset } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
@@ -2750,6 +2776,8 @@ function selectCollections(available, include, exclude = []) {
 
 
 
+
+
 const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
 const PRODUCER_LEASE_ID = "producer-lease";
 /** The producer may write only the snapshot database. */
@@ -2822,12 +2850,18 @@ async function produceSnapshot(req) {
         throw new errors/* UserError */.yo("No collections selected: check collections.include / collections.exclude.");
     // ---- masking and subset rules: everything checked before the first write ----
     const { dataPolicy } = req;
+    let serverKey;
     const copiedNames = copies.map((c) => c.name);
     if (dataPolicy) {
         if (dataPolicy.keyed && !req.salt)
             throw new errors/* UserError */.yo("The masking rules use email, name, phone or hash, which need a secret salt: set the mask-salt input (from a secret) or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.");
         if (req.salt)
             log.secret(req.salt);
+        // The server gets a key derived from the salt and this policy, never the salt (masking/key.ts).
+        if (req.salt) {
+            serverKey = maskingKey(req.salt, dataPolicy.hash);
+            log.secret(serverKey);
+        }
         for (const [kind, names] of [
             ["masking.rules", Object.keys(dataPolicy.rules)],
             ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -2841,7 +2875,7 @@ async function produceSnapshot(req) {
             const scans = await Promise.all(copies.map((c) => scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy)));
             const missing = uncovered(scans);
             if (missing.length) {
-                log.info(formatScan(scans));
+                (0,src_log/* logLines */.OG)(log, formatScan(scans));
                 throw new errors/* RefusedError */.fk(`masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
                     "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.");
             }
@@ -2994,8 +3028,8 @@ async function produceSnapshot(req) {
                     bytes: sizes.get(spec.name) ?? 0,
                     documents: counts0.get(spec.name) ?? 0,
                     pipeline: pipelineFor(spec.name),
-                    ...(req.salt && maskingStages(dataPolicy?.rules[spec.name]).length
-                        ? { variables: { [SALT_VARIABLE]: req.salt } }
+                    ...(serverKey && maskingStages(dataPolicy?.rules[spec.name]).length
+                        ? { variables: { [SALT_VARIABLE]: serverKey } }
                         : {}),
                 }).catch(async (error) => {
                     throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
