@@ -101,7 +101,9 @@ describe("comments (CONTRACT §4)", () => {
     });
     expect(b).toMatchObject({ id: a.id, outcome: "already-posted" });
     // The list, and the token's identity unless an earlier test of this client already asked.
-    expect(gh.calls().filter((c) => c !== "POST /graphql")).toEqual(["GET /repos/acme/shop/issues/12/comments"]);
+    expect(gh.calls().filter((c) => c !== "POST /graphql")).toEqual([
+      "GET /repos/acme/shop/issues/12/comments",
+    ]);
     const c = await postEventComment(client, repo, 12, "db-dropped", "Dropped.", {
       runKey: "556",
       mayHavePosted: true,
@@ -124,7 +126,11 @@ describe("comments count as ours only when the token's own identity wrote them",
     gh.addPullRequest({ number: 30 });
     const c = createGitHubClient({ token: gh.defaultToken, log, baseUrl: gh.url });
     // Planted before the real ones: the oldest marker comment would win if markers alone counted.
-    const plantedPreview = gh.seedComment(30, renderComment("preview", "[click me](https://evil.example)"), stranger);
+    const plantedPreview = gh.seedComment(
+      30,
+      renderComment("preview", "[click me](https://evil.example)"),
+      stranger,
+    );
     const plantedExpiring = gh.seedComment(30, renderComment("db-expiring", "nothing to see"), otherBot);
     const plantedRun = gh.seedComment(30, renderComment("db-dropped", "fake", "900"), stranger);
 
@@ -145,7 +151,11 @@ describe("comments count as ours only when the token's own identity wrote them",
       outcome: "updated",
     });
     expect(
-      await postEventComment(c, repo, 30, "db-dropped", "Dropped.", { runKey: "900", mayHavePosted: true, log }),
+      await postEventComment(c, repo, 30, "db-dropped", "Dropped.", {
+        runKey: "900",
+        mayHavePosted: true,
+        log,
+      }),
     ).toMatchObject({ id: event.id, outcome: "already-posted" });
     expect(gh.commentsOn(30).map((x) => x.id)).toContain(plantedExpiring.id);
     expect(gh.commentsOn(30).map((x) => x.id)).toContain(plantedRun.id);
