@@ -72922,7 +72922,7 @@ async function run(inputs, log = src_log/* actionsLog */._D) {
     let commentUrl = "";
     if (!report.dryRun && !report.skipped && inputs.comment && inputs.token && inputs.prNumber && inputs.repo) {
         try {
-            const { postRestoredComment } = await Promise.all(/* import() | comment */[__nccwpck_require__.e(38765), __nccwpck_require__.e(19194)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3680));
+            const { postRestoredComment } = await Promise.all(/* import() | comment */[__nccwpck_require__.e(38765), __nccwpck_require__.e(82738)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3680));
             commentUrl = await postRestoredComment({
                 token: inputs.token,
                 ...(inputs.apiUrl ? { apiUrl: inputs.apiUrl } : {}),

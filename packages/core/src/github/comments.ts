@@ -72,16 +72,20 @@ export function writtenBy(comment: Pick<IssueComment, "user">, login: string): b
 }
 
 /**
- * The comments on a pull request that this token's identity wrote. When that identity cannot be
- * found, none: a duplicate comment is a lesser harm than obeying a marker someone else planted.
+ * The comments on a pull request that `wanted` selects and this token's identity wrote. The
+ * identity costs a request only when some comment is wanted. When it cannot be found, none: a
+ * duplicate comment is a lesser harm than obeying a marker someone else planted.
  */
 export async function ownComments(
   client: GitHubClient,
   repo: RepoRef,
   number: number,
+  wanted: (c: IssueComment) => boolean,
   log: Log = silentLog,
 ): Promise<IssueComment[]> {
-  const [all, self] = await Promise.all([listComments(client, repo, number), tokenLoginOnce(client, log)]);
+  const all = (await listComments(client, repo, number)).filter(wanted);
+  if (all.length === 0) return [];
+  const self = await tokenLoginOnce(client, log);
   if (!self) {
     log.warning(
       "Could not tell which account the github-token acts as (GraphQL viewer and GET /user both failed), so no earlier " +
@@ -108,9 +112,9 @@ export async function findComment(
   kind: CommentKind,
   log: Log = silentLog,
 ): Promise<PostedComment | undefined> {
-  const found = (await ownComments(client, repo, number, log))
-    .filter((c) => kindOf(c.body) === kind)
-    .sort((a, b) => a.id - b.id)[0];
+  const found = (await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log)).sort(
+    (a, b) => a.id - b.id,
+  )[0];
   return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 
@@ -127,7 +131,7 @@ export async function upsertStickyComment(
   log: Log = silentLog,
 ): Promise<PostedComment> {
   const rendered = renderComment(kind, body);
-  const existing = (await ownComments(client, repo, number, log)).filter((c) => kindOf(c.body) === kind);
+  const existing = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log);
   const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
   if (!keep) {
     const { data } = await client.rest.issues.createComment({
@@ -161,8 +165,12 @@ export async function postEventComment(
   options: EventCommentOptions = {},
 ): Promise<PostedComment> {
   if (options.runKey && options.mayHavePosted) {
-    const earlier = (await ownComments(client, repo, number, options.log)).find(
+    const [earlier] = await ownComments(
+      client,
+      repo,
+      number,
       (c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey,
+      options.log,
     );
     if (earlier) return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
   }

@@ -1,5 +1,5 @@
-export const id = 19194;
-export const ids = [19194];
+export const id = 82738;
+export const ids = [82738];
 export const modules = {
 
 /***/ 3680:
@@ -153,11 +153,15 @@ function writtenBy(comment, login) {
     return typeof comment.user?.login === "string" && comment.user.login.toLowerCase() === login.toLowerCase();
 }
 /**
- * The comments on a pull request that this token's identity wrote. When that identity cannot be
- * found, none: a duplicate comment is a lesser harm than obeying a marker someone else planted.
+ * The comments on a pull request that `wanted` selects and this token's identity wrote. The
+ * identity costs a request only when some comment is wanted. When it cannot be found, none: a
+ * duplicate comment is a lesser harm than obeying a marker someone else planted.
  */
-async function ownComments(client, repo, number, log = src_log/* silentLog */.aB) {
-    const [all, self] = await Promise.all([listComments(client, repo, number), tokenLoginOnce(client, log)]);
+async function ownComments(client, repo, number, wanted, log = src_log/* silentLog */.aB) {
+    const all = (await listComments(client, repo, number)).filter(wanted);
+    if (all.length === 0)
+        return [];
+    const self = await tokenLoginOnce(client, log);
     if (!self) {
         log.warning("Could not tell which account the github-token acts as (GraphQL viewer and GET /user both failed), so no earlier " +
             "comment counts as this action's own: a marker alone proves nothing. Set the self-login input if this persists.");
@@ -170,9 +174,7 @@ async function listComments(client, repo, number) {
 }
 /** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
 async function findComment(client, repo, number, kind, log = silentLog) {
-    const found = (await ownComments(client, repo, number, log))
-        .filter((c) => kindOf(c.body) === kind)
-        .sort((a, b) => a.id - b.id)[0];
+    const found = (await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log)).sort((a, b) => a.id - b.id)[0];
     return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 /**
@@ -181,7 +183,7 @@ async function findComment(client, repo, number, kind, log = silentLog) {
  */
 async function upsertStickyComment(client, repo, number, kind, body, log = silentLog) {
     const rendered = renderComment(kind, body);
-    const existing = (await ownComments(client, repo, number, log)).filter((c) => kindOf(c.body) === kind);
+    const existing = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log);
     const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
     if (!keep) {
         const { data } = await client.rest.issues.createComment({
@@ -201,7 +203,7 @@ async function upsertStickyComment(client, repo, number, kind, body, log = silen
 /** A comment about one event (lock added, label reverted, database dropped, ...). */
 async function postEventComment(client, repo, number, kind, body, options = {}) {
     if (options.runKey && options.mayHavePosted) {
-        const earlier = (await ownComments(client, repo, number, options.log)).find((c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey);
+        const [earlier] = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey, options.log);
         if (earlier)
             return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
     }
