@@ -66,6 +66,8 @@ export interface CopyEnv {
   chunkBytes?: number;
   /** Awaited between two chunks of a collection (the throttle's pauses plug in here). */
   betweenChunks?: BetweenChunks;
+  /** The target is a replica set: index builds commit on a majority (see buildIndexes). */
+  replicaSet?: boolean;
 }
 
 /** Where a chunked copy is when it asks whether to go on. */
@@ -140,6 +142,9 @@ export async function copyEnvironment(o: EnvironmentOptions): Promise<CopyEnv> {
     ...(maxTimeMS ? { maxTimeMS } : {}),
     ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
     ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+    ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
+      ? { replicaSet: true }
+      : {}),
   };
 }
 
@@ -287,7 +292,13 @@ async function copyOnce(
     if (!indexes.length) return;
     task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
     beforeWrite();
-    await targetDb.command({ createIndexes: target.collection, indexes });
+    // On a replica set, a build commits on a majority: with the default (every voting member) it
+    // waits, without end, for a member that is down (found by the primary-SIGKILL fault test).
+    await targetDb.command({
+      createIndexes: target.collection,
+      indexes,
+      ...(env.replicaSet ? { commitQuorum: "majority" } : {}),
+    });
   };
   /** Streams through this process: only the ranges, the order and the stages vary between uses. */
   const chunks = choice.chunks ?? choice.parallelism;

@@ -21,7 +21,7 @@ export function decideServerLimits(facts: {
   atlasVersion?: string;
 }): ServerLimits {
   const s = facts.serverStatus;
-  const atlas = facts.atlasVersion ? ` (Atlas ${facts.atlasVersion})` : "";
+  const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
   if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
     return limitsOf(
       "atlas-shared",

@@ -1,5 +1,5 @@
-export const id = 25996;
-export const ids = [25996];
+export const id = 38405;
+export const ids = [38405];
 export const modules = {
 
 /***/ 4611:
@@ -19,6 +19,8 @@ var dist = __webpack_require__(8293);
 var schemas = __webpack_require__(6585);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __webpack_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __webpack_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
@@ -74,6 +76,7 @@ function checkRefresh(current, snapshot, snapshotDatabase) {
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -156,6 +159,7 @@ const configSchema = schemas/* strictObject */.rej({
         .optional(),
     allowedTargets: schemas/* array */.YOg(regexSource).optional(),
     protectedDatabases: schemas/* array */.YOg(databaseName).optional(),
+    serverLimits: schemas/* enum */.k5n(limit_names/* SERVER_LIMITS */.L_).optional(),
     comment: schemas/* strictObject */.rej({
         namespace: schemas/* string */.YjP().min(1).optional(),
         urls: schemas/* array */.YOg(schemas/* strictObject */.rej({ name: schemas/* string */.YjP().min(1), url: schemas/* string */.YjP().min(1) })).optional(),
