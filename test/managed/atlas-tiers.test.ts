@@ -2,9 +2,9 @@ import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { sweeperCreateRole } from "@pr-snapshots/core/sweep/role";
 import { type Document, MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AtlasProxy, AtlasProxy as Proxy } from "../support/atlas-proxy";
+import { AtlasProxy } from "../support/atlas-proxy";
 import { pullRequestEvent } from "../support/events";
-import { DEFAULT_BASE_SHA, GitHubStandIn } from "../support/github-stand-in";
+import { GitHubStandIn } from "../support/github-stand-in";
 import { dbHash, type RunningMongo, startMongo } from "../support/mongod";
 import { DEFAULT_GITHUB_SHA, runAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, SAMPLE_MASKING_CONFIG, seedProduction } from "../support/sample-data";
@@ -46,7 +46,12 @@ afterAll(async () => {
 
 async function proxy(profile: "m0" | "flex" | "m10", refuseCurrentOp = false): Promise<AtlasProxy> {
   const backend = profile === "m10" ? dedicated : shared;
-  const p = await Proxy.start({ backend: backend.host, backendUri: backend.uri, profile, refuseCurrentOp });
+  const p = await AtlasProxy.start({
+    backend: backend.host,
+    backendUri: backend.uri,
+    profile,
+    refuseCurrentOp,
+  });
   proxies.push(p);
   return p;
 }

@@ -497,7 +497,10 @@ function trimServerStatus(body: Document): Document {
     for (const p of parts) from = (from as Document | undefined)?.[p];
     if (from === undefined) continue;
     let to = out;
-    for (const p of parts.slice(0, -1)) to = (to[p] ??= {}) as Document;
+    for (const p of parts.slice(0, -1)) {
+      to[p] ??= {};
+      to = to[p] as Document;
+    }
     to[parts[parts.length - 1] as string] = from;
   }
   return out;
