@@ -210,6 +210,13 @@ function expectUnderTheCap(p: AtlasProxy, cap = 300_000) {
     expect(Number(a.body.maxTimeMS)).toBeLessThanOrEqual(cap);
     expect(a.body.allowDiskUse).toBeUndefined();
   }
+  // The product's own copies carry a limit within the cap (the proxy would only lower it).
+  const copies = aggregates.filter((a) => /^pr-snapshots copy into /.test(String(a.sent.comment ?? "")));
+  expect(copies.length).toBeGreaterThan(10);
+  for (const a of copies) {
+    expect(Number(a.sent.maxTimeMS), JSON.stringify(a.sent.pipeline).slice(0, 200)).toBeGreaterThan(0);
+    expect(Number(a.sent.maxTimeMS)).toBeLessThanOrEqual(cap);
+  }
   // The large collection went in bounded chunks, never in one $out.
   const into = (a: { body: Document }) => {
     const last = (a.body.pipeline as Document[]).at(-1) ?? {};

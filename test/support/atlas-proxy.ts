@@ -46,6 +46,8 @@ export interface ProxiedCommand {
   db: string;
   /** The command as forwarded (after the cap and allowDiskUse removal), or as refused. */
   body: Document;
+  /** The command as the client sent it. */
+  sent: Document;
   refused?: string;
 }
 
@@ -275,16 +277,22 @@ export class AtlasProxy {
     }
     const decision = await this.decide(name, db, msg.body);
     if ("refuse" in decision) {
-      this.commands.push({ name, db, body: msg.body, refused: String(decision.refuse.errmsg) });
+      this.commands.push({
+        name,
+        db,
+        body: msg.body,
+        sent: msg.body,
+        refused: String(decision.refuse.errmsg),
+      });
       client.write(opMsg(randomInt(1, 2 ** 31 - 1), frame.requestID, decision.refuse, [], 0));
       return;
     }
     if (decision.answer) {
-      this.commands.push({ name, db, body: msg.body });
+      this.commands.push({ name, db, body: msg.body, sent: msg.body });
       client.write(opMsg(randomInt(1, 2 ** 31 - 1), frame.requestID, decision.answer, [], 0));
       return;
     }
-    this.commands.push({ name, db, body: decision.forward ?? msg.body });
+    this.commands.push({ name, db, body: decision.forward ?? msg.body, sent: msg.body });
     if (decision.reply) replies.set(frame.requestID, decision.reply);
     upstream.write(
       decision.forward

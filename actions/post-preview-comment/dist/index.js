@@ -41000,7 +41000,7 @@ async function readFacts(inputs, snapshotData, log) {
     if (!inputs.uri)
         return {};
     try {
-        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(34505)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7123));
+        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(29637)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7123));
         return await readDatabaseFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, snapshotData, log);
     }
     catch (error) {

@@ -78548,7 +78548,7 @@ function warnRefusal(error, o) {
  */
 function decideServerLimits(facts) {
     const s = facts.serverStatus;
-    const atlas = facts.atlasVersion ? ` (Atlas ${facts.atlasVersion})` : "";
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
     if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
         return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
     if (s)

@@ -33458,7 +33458,7 @@ var markdown = __nccwpck_require__(1233);
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(22855)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3946));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(36815)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3946));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33500,7 +33500,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(22855)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3946));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(36815)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3946));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

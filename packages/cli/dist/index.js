@@ -72974,7 +72974,7 @@ function warnRefusal(error, o) {
  */
 function decideServerLimits(facts) {
     const s = facts.serverStatus;
-    const atlas = facts.atlasVersion ? ` (Atlas ${facts.atlasVersion})` : "";
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
     if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
         return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
     if (s)
@@ -73666,7 +73666,7 @@ function canonical(value) {
 /** Sampled `_id`s per range: enough for ranges of similar size without scanning the collection. */
 const SAMPLES_PER_RANGE = 32;
 /** Half-open ranges covering all `_id`s, at most `k` of them. */
-async function splitById(collection, k, comment) {
+async function splitById(collection, k, comment, maxTimeMS) {
     if (k <= 1)
         return [{}];
     const sample = await collection
@@ -73674,6 +73674,7 @@ async function splitById(collection, k, comment) {
     // $sample may return a document twice: group before sorting so that bounds are distinct.
     [{ $sample: { size: k * SAMPLES_PER_RANGE } }, { $group: { _id: "$_id" } }, { $sort: { _id: 1 } }], {
         ...(comment ? { comment } : {}),
+        ...(maxTimeMS ? { maxTimeMS } : {}),
         // The sampled values are only handed back to the server as bounds: keep their exact types.
         promoteLongs: false,
         promoteValues: false,
@@ -73933,6 +73934,9 @@ async function copyEnvironment(o) {
         ...(maxTimeMS ? { maxTimeMS } : {}),
         ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
         ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+        ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
+            ? { replicaSet: true }
+            : {}),
     };
 }
 function collectionReport(r) {
@@ -74028,7 +74032,13 @@ async function copyOnce(env, request, choice, task) {
             return;
         task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
         beforeWrite();
-        await targetDb.command({ createIndexes: target.collection, indexes });
+        // On a replica set, a build commits on a majority: with the default (every voting member) it
+        // waits, without end, for a member that is down (found by the primary-SIGKILL fault test).
+        await targetDb.command({
+            createIndexes: target.collection,
+            indexes,
+            ...(env.replicaSet ? { commitQuorum: "majority" } : {}),
+        });
     };
     /** Streams through this process: only the ranges, the order and the stages vary between uses. */
     const chunks = choice.chunks ?? choice.parallelism;
@@ -74100,7 +74110,7 @@ async function copyOnce(env, request, choice, task) {
             const documents = await targetColl.estimatedDocumentCount();
             return { documents, bytes: Math.round(documents * perDocument) };
         });
-        const ranges = await splitById(sourceColl, chunks, comment);
+        const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
         await inPool(ranges, choice.parallelism, async (range, index) => {
             if (index > 0)
                 await between(index);
@@ -74130,7 +74140,7 @@ async function copyOnce(env, request, choice, task) {
         return;
     }
     // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
-    const ranges = await splitById(sourceColl, chunks, comment);
+    const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
     await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
     await buildIndexes();
 }

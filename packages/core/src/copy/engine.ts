@@ -383,7 +383,7 @@ async function copyOnce(
       const documents = await targetColl.estimatedDocumentCount();
       return { documents, bytes: Math.round(documents * perDocument) };
     });
-    const ranges = await splitById(sourceColl, chunks, comment);
+    const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
     await inPool(ranges, choice.parallelism, async (range, index) => {
       if (index > 0) await between(index);
       const match = rangeMatch(range);
@@ -416,7 +416,7 @@ async function copyOnce(
   }
 
   // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
-  const ranges = await splitById(sourceColl, chunks, comment);
+  const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
   await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
   await buildIndexes();
 }

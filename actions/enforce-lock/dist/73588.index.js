@@ -1,5 +1,5 @@
-export const id = 18477;
-export const ids = [18477];
+export const id = 73588;
+export const ids = [73588];
 export const modules = {
 
 /***/ 2200:
@@ -105,7 +105,7 @@ function warnRefusal(error, o) {
  */
 function decideServerLimits(facts) {
     const s = facts.serverStatus;
-    const atlas = facts.atlasVersion ? ` (Atlas ${facts.atlasVersion})` : "";
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
     if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
         return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
     if (s)

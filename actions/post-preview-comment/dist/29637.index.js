@@ -1,5 +1,5 @@
-export const id = 34505;
-export const ids = [34505];
+export const id = 29637;
+export const ids = [29637];
 export const modules = {
 
 /***/ 7123:
@@ -33,7 +33,7 @@ var connection_string = __webpack_require__(599);
  */
 function decideServerLimits(facts) {
     const s = facts.serverStatus;
-    const atlas = facts.atlasVersion ? ` (Atlas ${facts.atlasVersion})` : "";
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
     if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
         return limitsOf("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
     if (s)
