@@ -1,3 +1,4 @@
+import path from "node:path";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { sweeperCreateRole } from "@pr-snapshots/core/sweep/role";
 import { type Document, MongoClient } from "mongodb";
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AtlasProxy } from "../support/atlas-proxy";
 import { pullRequestEvent } from "../support/events";
 import { GitHubStandIn } from "../support/github-stand-in";
-import { dbHash, type RunningMongo, startMongo } from "../support/mongod";
+import { dbHash, type RunningMongo, repoRoot, startMongo } from "../support/mongod";
 import { DEFAULT_GITHUB_SHA, runAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, SAMPLE_MASKING_CONFIG, seedProduction } from "../support/sample-data";
 
@@ -282,6 +283,38 @@ describe("Atlas M0 / Flex (proxy: refused commands, 300 s cap, allowDiskUse igno
       /The PR database "an_pr_1+" is 41 bytes long; .* at most 38 bytes\./,
     );
     expect(early.durationMs).toBeLessThan(30_000);
+
+    // The command line: --server-limits, or PR_SNAPSHOTS_SERVER_LIMITS, the same check before connecting.
+    const entry = path.join(repoRoot, "packages/cli/dist/index.js");
+    const cli = (argv: string[], env: Record<string, string> = {}) =>
+      runAction("cli", {
+        entry,
+        argv,
+        env: {
+          MONGODB_URI: "mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=60000",
+          GITHUB_ACTIONS: "",
+          ...env,
+        },
+      });
+    const args = [
+      "drop",
+      "--db-prefix",
+      "an",
+      "--database",
+      `an_pr_${"2".repeat(35)}`,
+      "--allowed-targets",
+      "an_pr_[0-9]+",
+    ];
+    for (const run of [
+      await cli([...args, "--server-limits", "atlas-shared"]),
+      await cli(args, { PR_SNAPSHOTS_SERVER_LIMITS: "atlas-shared" }),
+    ]) {
+      expect(run.code).not.toBe(0);
+      expect(run.stderr + run.stdout).toMatch(
+        /The PR database "an_pr_2+" is 41 bytes long; .* at most 38 bytes\./,
+      );
+      expect(run.durationMs).toBeLessThan(30_000);
+    }
   });
 
   it("a legal 59-byte production name fits the generation; a name the PR database cannot hold is refused before any write", async () => {
