@@ -116,7 +116,7 @@ async function converge(first: ActionRun, again: () => StartedAction): Promise<A
   return runs;
 }
 
-describe("3-member replica set: faults in the middle of a copy", () => {
+describe("3-member replica set: faults in the middle of a copy", { timeout: 240_000 }, () => {
   it("a step-down in the middle of a snapshot: the published snapshot is complete and byte-identical", async () => {
     const run = produce();
     await midCopy(run, "rf_snapshot", async () => {

@@ -45,13 +45,18 @@ afterAll(async () => {
   await Promise.all([gh?.stop(), shared?.stop(), dedicated?.stop()]);
 });
 
-async function proxy(profile: "m0" | "flex" | "m10", refuseCurrentOp = false): Promise<AtlasProxy> {
+async function proxy(
+  profile: "m0" | "flex" | "m10",
+  refuseCurrentOp = false,
+  alsoRefuse?: (command: string, body: Document) => boolean,
+): Promise<AtlasProxy> {
   const backend = profile === "m10" ? dedicated : shared;
   const p = await AtlasProxy.start({
     backend: backend.host,
     backendUri: backend.uri,
     profile,
     refuseCurrentOp,
+    ...(alsoRefuse ? { alsoRefuse } : {}),
   });
   proxies.push(p);
   return p;
@@ -229,7 +234,9 @@ function expectUnderTheCap(p: AtlasProxy, cap = 300_000) {
   expect(big.length).toBeGreaterThanOrEqual(6);
 }
 
-describe("Atlas M0 / Flex (proxy: refused commands, 300 s cap, allowDiskUse ignored, 38/95-byte names)", () => {
+describe("Atlas M0 / Flex (proxy: refused commands, 300 s cap, allowDiskUse ignored, 38/95-byte names)", {
+  timeout: 300_000,
+}, () => {
   it("the whole flow is green; hostInfo is refused and handled", async () => {
     const p = await proxy("m0");
     const warnings = await wholeFlow(p, sharedClient, "am");
@@ -356,7 +363,7 @@ describe("Atlas M0 / Flex (proxy: refused commands, 300 s cap, allowDiskUse igno
   });
 });
 
-describe("Atlas M10+ (proxy: access control, only the roles Atlas users get)", () => {
+describe("Atlas M10+ (proxy: access control, only the roles Atlas users get)", { timeout: 300_000 }, () => {
   it("the whole flow is green with least-privilege users", async () => {
     const p = await proxy("m10");
     const admin = dedicatedClient.db("admin");
@@ -383,5 +390,34 @@ describe("Atlas M10+ (proxy: access control, only the roles Atlas users get)", (
     expect(warnings.join("\n")).not.toMatch(/cannot be checked/);
     // hostInfo needs clusterMonitor, which these users lack: the engine falls back, nothing fails.
     expect(p.refused()).toEqual([]);
+  });
+
+  it("a server that will not list privileges: built-in roles still decide; unknown ones fail closed unless allowed", async () => {
+    // After the flow above: ad_snapshot is complete, user pr7 has read on it and readWrite + dbAdmin on ad_pr_7.
+    const pr7 = { user: "pr7", pwd: "pr7-pw" };
+    const noDetail = await proxy(
+      "m10",
+      false,
+      (c, b) => c === "connectionStatus" && b.showPrivileges === true,
+    );
+    const byRoles = await restore(noDetail.uri(pr7), { "db-prefix": "ad", "pr-number": 7 });
+    expect(byRoles.code, byRoles.stdout).toBe(0);
+    expect(byRoles.stdout).toMatch(/cannot write any protected database: least privilege confirmed/);
+
+    const none = await proxy("m10", false, (c) => c === "connectionStatus");
+    const refused = await restore(none.uri(pr7), { "db-prefix": "ad", "pr-number": 7 });
+    expect(refused.code).toBe(1);
+    expect(refused.errors.join("\n")).toMatch(
+      /The privileges of the credentials in mongodb-uri cannot be checked: the server refused connectionStatus \(Command connectionStatus not supported\)\..*allow-privileged-credentials: true/,
+    );
+    const allowed = await restore(none.uri(pr7), {
+      "db-prefix": "ad",
+      "pr-number": 7,
+      "allow-privileged-credentials": true,
+    });
+    expect(allowed.code, allowed.stdout).toBe(0);
+    expect(allowed.warnings.join("\n")).toMatch(
+      /cannot be checked.*proceeding: allow-privileged-credentials is true/,
+    );
   });
 });

@@ -38,6 +38,11 @@ export interface AtlasProxyOptions {
   refuseCurrentOp?: boolean;
   /** The cap on maxTimeMS (default 300 000, Atlas's). */
   maxTimeMSCap?: number;
+  /**
+   * Robustness: commands a stricter service refuses ("Command <name> not supported", as
+   * MongoDB-compatible services answer), in every profile.
+   */
+  alsoRefuse?: (command: string, body: Document) => boolean;
 }
 
 /** What the proxy saw of one command (the tests read it). */
@@ -304,6 +309,15 @@ export class AtlasProxy {
   private async decide(name: string, db: string, body: Document): Promise<Decision> {
     const lower = name.toLowerCase();
     if (lower === "atlasversion") return { forward: undefined, answer: { ...ATLAS_VERSION, ok: 1 } };
+    if (this.o.alsoRefuse?.(name, body))
+      return {
+        refuse: {
+          ok: 0,
+          errmsg: `Command ${name} not supported`,
+          code: 115,
+          codeName: "CommandNotSupported",
+        },
+      };
     if (this.o.profile === "m10") return { forward: undefined };
 
     const refuse = (what: string): Decision => ({
