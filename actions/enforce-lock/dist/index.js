@@ -36291,6 +36291,119 @@ function safeDecode(text) {
 
 /***/ }),
 
+/***/ 6291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Af: () => (/* binding */ limitsOf),
+/* harmony export */   Ji: () => (/* binding */ PR_DATABASE_FIX),
+/* harmony export */   L_: () => (/* binding */ SERVER_LIMITS),
+/* harmony export */   S4: () => (/* binding */ limitsOfSetting),
+/* harmony export */   Y_: () => (/* binding */ assertDatabaseFits),
+/* harmony export */   gC: () => (/* binding */ assertDatabasesFitSetting),
+/* harmony export */   oG: () => (/* binding */ assertNamespaceFits)
+/* harmony export */ });
+/* unused harmony exports ATLAS_SHARED_LIMITS, SELF_MANAGED_LIMITS, collectionNameRoom, cappedMaxTimeMS, SNAPSHOT_DATABASE_FIX */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
+/**
+ * Names and limits, without the driver (actions that may not connect import this alone).
+ *
+ * What the server lets a run create and for how long one operation may run (CONTRACT §14).
+ *
+ * Atlas's shared tiers (M0 and Flex) are MongoDB behind a proxy with documented limits
+ * (mongodb.com/docs/atlas/unsupported-commands and /reference/free-shared-limitations,
+ * /reference/flex-limitations): database names of at most 38 bytes, namespaces of at most 95
+ * bytes, at most 100 databases and 500 collections, `aggregate`'s maxTimeMS capped at 300 s and
+ * allowDiskUse ignored. Everything else (self-managed servers, Atlas M10 and larger) has MongoDB's
+ * own limits: database names below 64 bytes, namespaces of at most 255 bytes, no time cap.
+ */
+const SERVER_LIMITS = ["auto", "atlas-shared", "self-managed"];
+const ATLAS_SHARED_LIMITS = {
+    kind: "atlas-shared",
+    maxDatabaseNameBytes: 38,
+    maxNamespaceBytes: 95,
+    maxTimeMS: 300_000,
+    maxDatabases: 100,
+    maxCollections: 500,
+    diskUse: false,
+};
+const SELF_MANAGED_LIMITS = {
+    kind: "self-managed",
+    maxDatabaseNameBytes: 63,
+    maxNamespaceBytes: 255,
+    diskUse: true,
+};
+function limitsOf(kind, why) {
+    return { ...(kind === "atlas-shared" ? ATLAS_SHARED_LIMITS : SELF_MANAGED_LIMITS), why };
+}
+/** The limits a setting implies without asking the server (`auto` has to ask: undefined). */
+function limitsOfSetting(setting) {
+    if (setting === "atlas-shared")
+        return limitsOf("atlas-shared", "server-limits: atlas-shared");
+    if (setting === "self-managed")
+        return limitsOf("self-managed", "server-limits: self-managed");
+    return undefined;
+}
+const bytes = (s) => Buffer.byteLength(s, "utf8");
+function limitsName(limits) {
+    return limits.kind === "atlas-shared"
+        ? `Atlas's shared tiers (M0, Flex; ${limits.why})`
+        : `MongoDB (${limits.why})`;
+}
+const ESCAPE = 'If this server is not an Atlas shared tier (M0, Flex), set server-limits: self-managed (config "serverLimits").';
+/**
+ * A database this run creates or writes must have a name the server accepts. `what` names it and
+ * `fix` says which input changes it. Called before the first write.
+ */
+function assertDatabaseFits(database, limits, what, fix) {
+    const n = bytes(database);
+    if (n <= limits.maxDatabaseNameBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${what} "${database}" is ${n} bytes long; ${limitsName(limits)} allow database names of at most ${limits.maxDatabaseNameBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/**
+ * Every namespace (`<database>.<collection>`) a run creates must fit the server's limit, temporary
+ * ones included: the one check every writer calls before its first write.
+ */
+function assertNamespaceFits(database, collection, limits, fix = "Use a shorter database name.") {
+    const ns = `${database}.${collection}`;
+    const n = bytes(ns);
+    if (n <= limits.maxNamespaceBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`The collection "${collection}" would be the namespace "${ns}", ${n} bytes long; ${limitsName(limits)} allow namespaces (database.collection) of at most ${limits.maxNamespaceBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/** Room for a collection name in `database` under these limits. */
+function collectionNameRoom(database, limits) {
+    return limits.maxNamespaceBytes - bytes(database) - 1;
+}
+/** The aggregation time limit to use: the operator's, never above the server's cap. */
+function cappedMaxTimeMS(requested, limits) {
+    const cap = limits?.maxTimeMS;
+    if (!cap)
+        return requested || undefined;
+    return requested ? Math.min(requested, cap) : cap;
+}
+const PR_DATABASE_FIX = "Use a shorter name: the database input, or a shorter db-prefix.";
+const SNAPSHOT_DATABASE_FIX = "Use a shorter name: snapshot-database (config snapshotDatabase), or a shorter db-prefix.";
+/**
+ * With `server-limits: atlas-shared` the limits are known before connecting: databases a run will
+ * write are checked with the inputs, so that a refused name fails at once. (`auto` checks the
+ * same after connecting, still before the first write.)
+ */
+function assertDatabasesFitSetting(setting, databases) {
+    const limits = limitsOfSetting(setting);
+    if (!limits)
+        return;
+    for (const d of databases)
+        assertDatabaseFits(d.name, limits, d.what, d.fix);
+}
+
+
+/***/ }),
+
 /***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40349,7 +40462,10 @@ function repoOf(payload, repository) {
 
 // EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
 var connection_string = __nccwpck_require__(599);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
+
 
 
 
@@ -40360,6 +40476,7 @@ function readCopySettings(inputs) {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
         rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+        ...optional("chunkMb", inputs.integer("chunk-mb", { min: 1, max: 1_048_576 })),
     };
 }
 /**
@@ -40382,6 +40499,9 @@ function readPrTargetSettings(inputs, common, prNumber) {
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
     assertWritableTarget(database, policy);
+    assertDatabasesFitSetting(common.serverLimits, [
+        { name: database, what: "The PR database", fix: PR_DATABASE_FIX },
+    ]);
     return {
         database,
         snapshotDatabase,
@@ -40444,6 +40564,9 @@ function readProducerSettings(inputs, common) {
     if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
         throw new UserError(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
     }
+    assertDatabasesFitSetting(common.serverLimits, [
+        { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
+    ]);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
@@ -40482,6 +40605,7 @@ function restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -40497,6 +40621,9 @@ function produceRequest(s, common, client, log, source) {
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
+}
+function optional(key, value) {
+    return (value === undefined ? {} : { [key]: value });
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -40524,7 +40651,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(59050)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(42280)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
     return parseConfig(text, label);
 }
 /**
@@ -40613,6 +40740,7 @@ var git_blob = __nccwpck_require__(918);
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
 
 
+
 const DEFAULT_LABELS = {
     preview: "preview",
     snapshot: "use-snapshot",
@@ -40648,6 +40776,7 @@ function readCommonInputs(inputs, { config, source }) {
         prefix: resolvePrefix(inputs, config),
         config,
         configSource: source,
+        serverLimits: inputs.enumeration("server-limits", limit_names/* SERVER_LIMITS */.L_, config.serverLimits ?? "auto"),
     };
 }
 /** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
@@ -40930,6 +41059,7 @@ async function readActionCommonInputs(inputs, context, o) {
 
 
 
+
 /**
  * Reads and validates everything before the pull request is read: the connection string is
  * masked first, then the event, the config (from detect-labels' verified copy when config-sha is
@@ -40954,6 +41084,9 @@ async function readInputs(inputs, context, log) {
     const database = inputs.optional("database") ?? (0,names/* prDatabaseName */.rx)(prefix, event.number);
     const { policy } = readTargetPolicy(inputs, config, prefix);
     (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
+        { name: database, what: "The PR database", fix: limit_names/* PR_DATABASE_FIX */.Ji },
+    ]);
     const selfLogin = inputs.optional("self-login");
     const runAttempt = context.runAttempt > 0 ? context.runAttempt : 1;
     return {
@@ -41640,7 +41773,7 @@ async function run(inputs, log = actionsLog) {
     });
     const pr = await readLivePullRequest(github, inputs);
     const mongo = inputs.mongodbUri
-        ? await nothingChangedIfFails(connect(inputs.mongodbUri, inputs.database, log))
+        ? await nothingChangedIfFails(connect(inputs.mongodbUri, inputs.database, log, inputs.serverLimits))
         : undefined;
     try {
         const db = mongo ? await nothingChangedIfFails(mongo.state()) : database_state/* ASSUMED_DATABASE_STATE */.L;
@@ -41663,9 +41796,9 @@ async function readLivePullRequest(github, inputs) {
             "payload, which can be stale. Re-run the job when the API is reachable.");
     }
 }
-async function connect(uri, database, log) {
-    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(26076)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6363));
-    return openPrDatabase(uri, database, log);
+async function connect(uri, database, log, serverLimits) {
+    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(73588)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2200));
+    return openPrDatabase(uri, database, log, serverLimits);
 }
 async function nothingChangedIfFails(promise) {
     try {

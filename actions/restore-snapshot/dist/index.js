@@ -61288,6 +61288,120 @@ function formatBytes(bytes) {
 
 /***/ }),
 
+/***/ 6291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Af: () => (/* binding */ limitsOf),
+/* harmony export */   Ji: () => (/* binding */ PR_DATABASE_FIX),
+/* harmony export */   L_: () => (/* binding */ SERVER_LIMITS),
+/* harmony export */   S4: () => (/* binding */ limitsOfSetting),
+/* harmony export */   Y_: () => (/* binding */ assertDatabaseFits),
+/* harmony export */   gC: () => (/* binding */ assertDatabasesFitSetting),
+/* harmony export */   oG: () => (/* binding */ assertNamespaceFits),
+/* harmony export */   p1: () => (/* binding */ cappedMaxTimeMS)
+/* harmony export */ });
+/* unused harmony exports ATLAS_SHARED_LIMITS, SELF_MANAGED_LIMITS, collectionNameRoom, SNAPSHOT_DATABASE_FIX */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
+/**
+ * Names and limits, without the driver (actions that may not connect import this alone).
+ *
+ * What the server lets a run create and for how long one operation may run (CONTRACT §14).
+ *
+ * Atlas's shared tiers (M0 and Flex) are MongoDB behind a proxy with documented limits
+ * (mongodb.com/docs/atlas/unsupported-commands and /reference/free-shared-limitations,
+ * /reference/flex-limitations): database names of at most 38 bytes, namespaces of at most 95
+ * bytes, at most 100 databases and 500 collections, `aggregate`'s maxTimeMS capped at 300 s and
+ * allowDiskUse ignored. Everything else (self-managed servers, Atlas M10 and larger) has MongoDB's
+ * own limits: database names below 64 bytes, namespaces of at most 255 bytes, no time cap.
+ */
+const SERVER_LIMITS = ["auto", "atlas-shared", "self-managed"];
+const ATLAS_SHARED_LIMITS = {
+    kind: "atlas-shared",
+    maxDatabaseNameBytes: 38,
+    maxNamespaceBytes: 95,
+    maxTimeMS: 300_000,
+    maxDatabases: 100,
+    maxCollections: 500,
+    diskUse: false,
+};
+const SELF_MANAGED_LIMITS = {
+    kind: "self-managed",
+    maxDatabaseNameBytes: 63,
+    maxNamespaceBytes: 255,
+    diskUse: true,
+};
+function limitsOf(kind, why) {
+    return { ...(kind === "atlas-shared" ? ATLAS_SHARED_LIMITS : SELF_MANAGED_LIMITS), why };
+}
+/** The limits a setting implies without asking the server (`auto` has to ask: undefined). */
+function limitsOfSetting(setting) {
+    if (setting === "atlas-shared")
+        return limitsOf("atlas-shared", "server-limits: atlas-shared");
+    if (setting === "self-managed")
+        return limitsOf("self-managed", "server-limits: self-managed");
+    return undefined;
+}
+const bytes = (s) => Buffer.byteLength(s, "utf8");
+function limitsName(limits) {
+    return limits.kind === "atlas-shared"
+        ? `Atlas's shared tiers (M0, Flex; ${limits.why})`
+        : `MongoDB (${limits.why})`;
+}
+const ESCAPE = 'If this server is not an Atlas shared tier (M0, Flex), set server-limits: self-managed (config "serverLimits").';
+/**
+ * A database this run creates or writes must have a name the server accepts. `what` names it and
+ * `fix` says which input changes it. Called before the first write.
+ */
+function assertDatabaseFits(database, limits, what, fix) {
+    const n = bytes(database);
+    if (n <= limits.maxDatabaseNameBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${what} "${database}" is ${n} bytes long; ${limitsName(limits)} allow database names of at most ${limits.maxDatabaseNameBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/**
+ * Every namespace (`<database>.<collection>`) a run creates must fit the server's limit, temporary
+ * ones included: the one check every writer calls before its first write.
+ */
+function assertNamespaceFits(database, collection, limits, fix = "Use a shorter database name.") {
+    const ns = `${database}.${collection}`;
+    const n = bytes(ns);
+    if (n <= limits.maxNamespaceBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`The collection "${collection}" would be the namespace "${ns}", ${n} bytes long; ${limitsName(limits)} allow namespaces (database.collection) of at most ${limits.maxNamespaceBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/** Room for a collection name in `database` under these limits. */
+function collectionNameRoom(database, limits) {
+    return limits.maxNamespaceBytes - bytes(database) - 1;
+}
+/** The aggregation time limit to use: the operator's, never above the server's cap. */
+function cappedMaxTimeMS(requested, limits) {
+    const cap = limits?.maxTimeMS;
+    if (!cap)
+        return requested || undefined;
+    return requested ? Math.min(requested, cap) : cap;
+}
+const PR_DATABASE_FIX = "Use a shorter name: the database input, or a shorter db-prefix.";
+const SNAPSHOT_DATABASE_FIX = "Use a shorter name: snapshot-database (config snapshotDatabase), or a shorter db-prefix.";
+/**
+ * With `server-limits: atlas-shared` the limits are known before connecting: databases a run will
+ * write are checked with the inputs, so that a refused name fails at once. (`auto` checks the
+ * same after connecting, still before the first write.)
+ */
+function assertDatabasesFitSetting(setting, databases) {
+    const limits = limitsOfSetting(setting);
+    if (!limits)
+        return;
+    for (const d of databases)
+        assertDatabaseFits(d.name, limits, d.what, d.fix);
+}
+
+
+/***/ }),
+
 /***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -70365,6 +70479,39 @@ function streamReaders(f) {
     return Math.max(1, Math.min(MAX_STREAM_READERS, Math.floor(f.bytes / (f.minRangeBytes ?? MIN_RANGE_BYTES))));
 }
 function chooseMethod(f) {
+    const choice = chooseUnbounded(f);
+    const { chunkBytes } = f;
+    if (!chunkBytes || f.bytes <= chunkBytes || f.capped)
+        return choice;
+    const chunks = Math.max(choice.parallelism, Math.ceil(f.bytes / chunkBytes));
+    const why = `${mb(f.bytes)} > ${mb(chunkBytes)} per aggregation: ${chunks} bounded _id-range chunks`;
+    if (choice.kind === "stream") {
+        if (f.type === "timeseries")
+            return choice; // no _id index to split on
+        return {
+            ...choice,
+            chunks,
+            label: `${choice.label}, ${chunks} chunks`,
+            reason: `${choice.reason}; ${why}`,
+        };
+    }
+    if (f.type === "timeseries")
+        return {
+            kind: "stream",
+            parallelism: 1,
+            label: "stream (time-series)",
+            reason: `${why} are not possible for time-series: one cursor through the runner instead of one long $out`,
+        };
+    const n = choice.kind === "ranges" ? choice.parallelism : 1;
+    return {
+        kind: "ranges",
+        parallelism: n,
+        chunks,
+        label: n > 1 ? `ranges ×${n} (${chunks} chunks)` : `chunks ×${chunks}`,
+        reason: `${why}, ${n} at a time, indexes first`,
+    };
+}
+function chooseUnbounded(f) {
     if (f.capped) {
         return {
             kind: "stream",
@@ -70426,9 +70573,12 @@ function mb(bytes) {
     return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/snapshot/refresh.ts
 var refresh = __nccwpck_require__(3208);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
+
 
 
 
@@ -70439,6 +70589,7 @@ function readCopySettings(inputs) {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
         rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+        ...optional("chunkMb", inputs.integer("chunk-mb", { min: 1, max: 1_048_576 })),
     };
 }
 /**
@@ -70461,6 +70612,9 @@ function readPrTargetSettings(inputs, common, prNumber) {
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
     (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
+        { name: database, what: "The PR database", fix: limit_names/* PR_DATABASE_FIX */.Ji },
+    ]);
     return {
         database,
         snapshotDatabase,
@@ -70523,6 +70677,9 @@ function readProducerSettings(inputs, common) {
     if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
         throw new UserError(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
     }
+    assertDatabasesFitSetting(common.serverLimits, [
+        { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
+    ]);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
@@ -70561,6 +70718,7 @@ function settings_restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -70576,6 +70734,9 @@ function settings_produceRequest(s, common, client, log, source) {
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
+}
+function optional(key, value) {
+    return (value === undefined ? {} : { [key]: value });
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -70603,7 +70764,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(75621)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(21087)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -70692,6 +70853,7 @@ var git_blob = __nccwpck_require__(918);
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
 
 
+
 const DEFAULT_LABELS = {
     preview: "preview",
     snapshot: "use-snapshot",
@@ -70727,6 +70889,7 @@ function readCommonInputs(inputs, { config, source }) {
         prefix: resolvePrefix(inputs, config),
         config,
         configSource: source,
+        serverLimits: inputs.enumeration("server-limits", limit_names/* SERVER_LIMITS */.L_, config.serverLimits ?? "auto"),
     };
 }
 /** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
@@ -71023,7 +71186,151 @@ function maskedDataNote(maskingPolicy, subset) {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
 var lib = __nccwpck_require__(2257);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/refusal.ts
+
+/**
+ * Managed servers refuse commands that self-managed ones run: Atlas's free and Flex tiers answer
+ * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
+ * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
+ * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
+ * (Atlas's older shared-tier proxy said "CMD_NOT_ALLOWED: <command>".) A refusal is decided from
+ * what the error says, not from its code alone: AtlasError also carries quota and syntax errors,
+ * and a network or server failure must keep failing as it does today.
+ *
+ * Which commands may be refused without failing a run (best-effort) and which may not (essential)
+ * is one table, in the README's "Where it runs": essential are the copy itself (aggregate with
+ * $out/$merge, find/getMore, insert), create/createIndexes/collMod/drop/dropDatabase, the metadata
+ * and lease writes, listCollections/listIndexes, and connectionStatus for the privilege audit
+ * (refused: the run stops unless allow-privileged-credentials, see least-privilege.ts); best-effort
+ * are $currentOp/killOp (copy/stale.ts), hostInfo and buildInfo (mongo/server.ts), $collStats
+ * (snapshot/restore.ts dataSize), dbStats (mongo/size.ts callers), serverStatus and atlasVersion
+ * (mongo/limits.ts), dbHash (differential proofs).
+ */
+const REFUSAL_CODE_NAMES = new Set([
+    "Unauthorized",
+    "CommandNotFound",
+    "CommandNotSupported",
+    "CommandNotSupportedOnView",
+    "NotImplemented",
+    "IllegalOperation",
+]);
+const REFUSAL_TEXT = /\bis not allowed\b|\bCMD_NOT_ALLOWED\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
+/** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
+function isRefusal(error) {
+    if (!(error instanceof lib.MongoServerError))
+        return false;
+    if (error.codeName && REFUSAL_CODE_NAMES.has(error.codeName))
+        return true;
+    return REFUSAL_TEXT.test(error.message ?? "");
+}
+const warned = new WeakMap();
+/**
+ * Runs a best-effort command (diagnostics, housekeeping, a cheaper proof): when the server refuses
+ * it, one warning per run and per kind says what is skipped and what that costs, and `undefined`
+ * comes back. Any other error is thrown as before.
+ */
+async function bestEffort(fn, o) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        warnRefusal(error, o);
+        return undefined;
+    }
+}
+/** The one warning of a refused best-effort command (once per log and per `skipped`). */
+function warnRefusal(error, o) {
+    let seen = warned.get(o.log);
+    if (!seen) {
+        seen = new Set();
+        warned.set(o.log, seen);
+    }
+    if (seen.has(o.skipped))
+        return;
+    seen.add(o.skipped);
+    const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts
+
+
+
+/**
+ * What `auto` decides from the server's own answers. Pure, so that the rule is tested and
+ * documented apart from the server:
+ * - `serverStatus` answered with `atlasVersion` and without `storageEngine`: Atlas's shared tiers
+ *   answer serverStatus with only a short list of fields (atlasVersion, connections, mem,
+ *   metrics.atlas, ...; "Unsupported Commands in Atlas"), while every mongod, Atlas M10+ included,
+ *   reports its storageEngine → atlas-shared;
+ * - anything else, a refused serverStatus included (Atlas users on M10+ lack clusterMonitor) →
+ *   self-managed limits, MongoDB's own.
+ */
+function decideServerLimits(facts) {
+    const s = facts.serverStatus;
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
+    if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
+        return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
+    if (s)
+        return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus reports a storage engine of its own${atlas}`);
+    return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus is not readable with these credentials (${facts.serverStatusRefused ?? "refused"}), which Atlas's shared tiers always answer${atlas}`);
+}
+const detected = new WeakMap();
+const settings = new WeakMap();
+/** Records the run's `server-limits` for a client (connectMongo does it), read by {@link serverLimitsOf}. */
+function useServerLimits(client, setting) {
+    settings.set(client, setting);
+}
+/** The limits every writer of this client checks its names against before its first write. */
+function serverLimitsOf(client, log) {
+    return resolveServerLimits(client, settings.get(client) ?? "auto", log);
+}
+/**
+ * The limits a run writes under: the setting's, or (auto) what the server says, read once per
+ * client. Logged once, with how they were decided.
+ */
+async function resolveServerLimits(client, setting, log) {
+    const fixed = (0,limit_names/* limitsOfSetting */.S4)(setting);
+    if (fixed)
+        return fixed;
+    let pending = detected.get(client);
+    if (!pending) {
+        pending = detect(client).then((limits) => {
+            log.info(`Server limits: ${limits.kind} (${limits.why}): database names ≤ ${limits.maxDatabaseNameBytes} bytes, namespaces ≤ ${limits.maxNamespaceBytes} bytes` +
+                `${limits.maxTimeMS ? `, one aggregation ≤ ${limits.maxTimeMS / 1000} s` : ""}. Set server-limits to override.`);
+            return limits;
+        });
+        detected.set(client, pending);
+    }
+    return pending;
+}
+async function detect(client) {
+    const admin = client.db("admin");
+    const facts = {};
+    try {
+        facts.serverStatus = await admin.command({ serverStatus: 1 });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        facts.serverStatusRefused = error.message.split("\n")[0];
+    }
+    try {
+        const v = await admin.command({ atlasVersion: 1 });
+        if (typeof v.atlasVersion === "string")
+            facts.atlasVersion = v.atlasVersion;
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+    }
+    return decideServerLimits(facts);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
 
 
 
@@ -71047,6 +71354,8 @@ async function connectMongo(options) {
         await client.connect();
         // connect() succeeds lazily on some topologies; a ping proves the credentials work.
         await client.db("admin").command({ ping: 1 });
+        if (options.serverLimits)
+            useServerLimits(client, options.serverLimits);
         return client;
     }
     catch (error) {
@@ -71170,19 +71479,33 @@ async function withRetry(fn, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/server.ts
+
 async function serverVersion(client) {
     const info = await client.db("admin").command({ buildInfo: 1 });
     return info.versionArray ?? String(info.version).split(".").map(Number);
 }
-/** `$out` can write time-series collections from MongoDB 7.0.3. */
-async function serverSupportsTimeseriesOut(client) {
-    const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
+/**
+ * `$out` can write time-series collections from MongoDB 7.0.3. Best-effort: a server that refuses
+ * buildInfo gets one warning, and time-series collections are streamed (which every version can).
+ */
+async function serverSupportsTimeseriesOut(client, log) {
+    const version = log
+        ? await bestEffort(() => serverVersion(client), {
+            log,
+            skipped: "reading the server version (buildInfo)",
+            cost: "time-series collections are copied through the runner instead of by $out",
+        })
+        : await serverVersion(client);
+    if (!version)
+        return false;
+    const [major = 0, minor = 0, patch = 0] = version;
     return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
 }
 /**
  * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
- * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
- * falls back to its concurrency setting.
+ * run (it needs the hostInfo action, e.g. from clusterMonitor) and Atlas's shared tiers refuse:
+ * then undefined, and the caller falls back to its concurrency setting (and says so, once). A
+ * failure that is not a refusal (the network) fails as any other command would.
  */
 async function serverCores(client) {
     try {
@@ -71190,8 +71513,10 @@ async function serverCores(client) {
         const cores = Number(info.system?.numCores);
         return Number.isFinite(cores) && cores > 0 ? cores : undefined;
     }
-    catch {
-        return undefined;
+    catch (error) {
+        if (isRefusal(error))
+            return undefined;
+        throw error;
     }
 }
 
@@ -71296,7 +71621,7 @@ function canonical(value) {
 /** Sampled `_id`s per range: enough for ranges of similar size without scanning the collection. */
 const SAMPLES_PER_RANGE = 32;
 /** Half-open ranges covering all `_id`s, at most `k` of them. */
-async function splitById(collection, k, comment) {
+async function splitById(collection, k, comment, maxTimeMS) {
     if (k <= 1)
         return [{}];
     const sample = await collection
@@ -71304,6 +71629,7 @@ async function splitById(collection, k, comment) {
     // $sample may return a document twice: group before sorting so that bounds are distinct.
     [{ $sample: { size: k * SAMPLES_PER_RANGE } }, { $group: { _id: "$_id" } }, { $sort: { _id: 1 } }], {
         ...(comment ? { comment } : {}),
+        ...(maxTimeMS ? { maxTimeMS } : {}),
         // The sampled values are only handed back to the server as bounds: keep their exact types.
         promoteLongs: false,
         promoteValues: false,
@@ -71353,15 +71679,28 @@ function rangeMatch(range) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/stale.ts
 
+
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
 }
+const SEARCH = {
+    skipped: "the search for leftover copies of a killed run ($currentOp)",
+    cost: "leftover copies of a killed run cannot be found on this server: the one-writer lease still applies, " +
+        "and a server-side copy that a killed run left running can still finish into this database",
+};
+const STOP = {
+    skipped: "stopping a leftover copy of a killed run (killOp)",
+    cost: "it runs on the server until it finishes by itself; the one-writer lease still applies",
+};
 /**
  * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
  * replace or fill a collection a later run has already copied. Stop such leftovers before
  * copying again (only the caller's own operations are visible without extra privileges, which
  * is enough: every run of one PR database uses the same credentials).
+ *
+ * Best-effort (README "Where it runs"): servers that refuse `$currentOp` (some MongoDB-compatible
+ * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
     const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
@@ -71372,15 +71711,14 @@ async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
         { $match: { "command.comment": { $regex: pattern } } },
     ])
         .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
-    const stale = await find();
+    const stale = await bestEffort(find, { log, ...SEARCH });
+    if (!stale)
+        return 0;
     for (const op of stale) {
         log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
-        await client
-            .db("admin")
-            .command({ killOp: 1, op: op.opid })
-            .catch(() => { });
+        await bestEffort(() => client.db("admin").command({ killOp: 1, op: op.opid }), { log, ...STOP }).catch(() => { });
     }
-    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+    for (let i = 0; i < 100 && stale.length && ((await bestEffort(find, { log, ...SEARCH })) ?? []).length; i++)
         await new Promise((r) => setTimeout(r, 200));
     return stale.length;
 }
@@ -71461,7 +71799,11 @@ const EXACT_BSON = {
  */
 async function streamCopy(o) {
     const totals = { documents: 0, bytes: 0, passThrough: !o.decode && documentSequenceClass() !== undefined };
-    await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
+    await inPool(o.ranges, o.readers ?? o.ranges.length, async (range, i) => {
+        if (i > 0)
+            await o.betweenRanges?.(i);
+        await readRange(o, range, totals);
+    });
     return totals;
 }
 async function readRange(o, range, totals) {
@@ -71526,6 +71868,24 @@ async function readRange(o, range, totals) {
     if (failed)
         throw failed.error;
 }
+/** Runs `fn` over `items`, at most `workers` at once, in order of index; the first failure stops new work. */
+async function inPool(items, workers, fn) {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                await fn(items[i], i);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/engine.ts
 
@@ -71537,6 +71897,9 @@ async function readRange(o, range, totals) {
 
 
 
+
+/** Chunk size under a server's time cap when none is set: at 0.25 MB/s it still takes < 300 s. */
+const DEFAULT_CAPPED_CHUNK_MB = 64;
 /**
  * The environment of a run's copies (restore or producer): what the target server can do, read
  * once. A user without the hostInfo privilege cannot read the core count: then the engine splits
@@ -71544,6 +71907,13 @@ async function readRange(o, range, totals) {
  */
 async function copyEnvironment(o) {
     const cores = await serverCores(o.target);
+    // Under a server's cap on one aggregation (Atlas shared tiers: 300 s), every aggregation carries
+    // a time limit no higher than the cap, and no single one copies more than a bounded chunk.
+    const capped = [o.limits, o.sourceLimits].find((l) => l?.maxTimeMS);
+    const maxTimeMS = (0,limit_names/* cappedMaxTimeMS */.p1)(o.maxTimeMS, capped);
+    const chunkMb = o.chunkMb ?? (capped ? DEFAULT_CAPPED_CHUNK_MB : undefined);
+    if (capped)
+        o.log.info(`Each aggregation is limited to ${(maxTimeMS ?? 0) / 1000} s (${capped.why}): collections over ${chunkMb} MB are copied in bounded chunks.`);
     if (cores === undefined)
         o.log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, o.concurrency))} ranges (from concurrency).`);
     else
@@ -71556,13 +71926,18 @@ async function copyEnvironment(o) {
         log: o.log,
         tag: o.tag,
         concurrency: o.concurrency,
-        timeseriesOut: await serverSupportsTimeseriesOut(o.target),
+        timeseriesOut: await serverSupportsTimeseriesOut(o.target, o.log),
         ...(cores === undefined ? {} : { cores }),
         method: o.method ?? "auto",
         rangeThresholdBytes: (o.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
         ...(o.progress ? { progress: o.progress } : {}),
         ...(o.guard ? { guard: o.guard } : {}),
-        ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+        ...(maxTimeMS ? { maxTimeMS } : {}),
+        ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
+        ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+        ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
+            ? { replicaSet: true }
+            : {}),
     };
 }
 function collectionReport(r) {
@@ -71590,6 +71965,7 @@ async function copyCollection(env, request) {
         rangeThresholdBytes: env.rangeThresholdBytes,
         setting: env.method,
         ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
+        ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
     });
     env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
     const task = env.progress?.task(spec.name, choice.label, {
@@ -71657,9 +72033,17 @@ async function copyOnce(env, request, choice, task) {
             return;
         task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
         beforeWrite();
-        await targetDb.command({ createIndexes: target.collection, indexes });
+        // On a replica set, a build commits on a majority: with the default (every voting member) it
+        // waits, without end, for a member that is down (found by the primary-SIGKILL fault test).
+        await targetDb.command({
+            createIndexes: target.collection,
+            indexes,
+            ...(env.replicaSet ? { commitQuorum: "majority" } : {}),
+        });
     };
     /** Streams through this process: only the ranges, the order and the stages vary between uses. */
+    const chunks = choice.chunks ?? choice.parallelism;
+    const between = (index) => env.betweenChunks?.({ collection: spec.name, chunk: index, chunks }) ?? Promise.resolve();
     const stream = async (o) => {
         const r = await streamCopy({
             source: sourceColl,
@@ -71667,6 +72051,8 @@ async function copyOnce(env, request, choice, task) {
             pipeline: o.stages ?? pipeline,
             ranges: o.ranges,
             ordered: o.ordered,
+            ...(o.readers ? { readers: o.readers } : {}),
+            ...(o.betweenRanges ? { betweenRanges: o.betweenRanges } : {}),
             comment,
             beforeWrite,
             ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
@@ -71725,8 +72111,10 @@ async function copyOnce(env, request, choice, task) {
             const documents = await targetColl.estimatedDocumentCount();
             return { documents, bytes: Math.round(documents * perDocument) };
         });
-        const ranges = await splitById(sourceColl, choice.parallelism, comment);
-        await Promise.all(ranges.map(async (range) => {
+        const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
+        await inPool(ranges, choice.parallelism, async (range, index) => {
+            if (index > 0)
+                await between(index);
             const match = rangeMatch(range);
             beforeWrite();
             await sourceColl
@@ -71745,7 +72133,7 @@ async function copyOnce(env, request, choice, task) {
                 },
             ], aggregateOptions)
                 .toArray();
-        }));
+        });
         if (await sourceColl.findOne({ _id: null }, { projection: { _id: 1 } })) {
             await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
         }
@@ -71753,8 +72141,8 @@ async function copyOnce(env, request, choice, task) {
         return;
     }
     // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
-    const ranges = await splitById(sourceColl, choice.parallelism, comment);
-    await stream({ ranges, ordered: false });
+    const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
+    await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
     await buildIndexes();
 }
 function timeseriesOptions(ts) {
@@ -72008,6 +72396,7 @@ function leaseOwner(env = process.env, program = "pr-snapshots") {
 
 
 
+
 const target_METADATA_COLLECTION = "snapshot_metadata";
 /**
  * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
@@ -72038,6 +72427,11 @@ async function target_databaseExists(client, database) {
  */
 async function target_acquireWriterLease(o) {
     (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    // The lease is the first write into the database: a name the server refuses fails here, clearly.
+    const limits = await serverLimitsOf(o.client, o.log);
+    const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
+    (0,limit_names/* assertDatabaseFits */.Y_)(o.database, limits, "The PR database", fix);
+    (0,limit_names/* assertNamespaceFits */.oG)(o.database, LEASE_COLLECTION, limits, fix);
     return acquireLease({
         collection: o.client.db(o.database).collection(LEASE_COLLECTION),
         id: WRITER_LEASE_ID,
@@ -72121,6 +72515,7 @@ async function target_readPrMetadata(client, database) {
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/privileges.ts
 
 
+
 /** Privilege actions that modify data or structure (MongoDB's built-in action names). */
 const WRITE_ACTIONS = new Set([
     "insert",
@@ -72139,8 +72534,49 @@ const WRITE_ACTIONS = new Set([
 ]);
 /** What the connected credentials may write, read from `connectionStatus` with `showPrivileges`. */
 async function privileges_auditPrivileges(client, protectedDatabases, options = {}) {
-    const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    let status;
+    let refused;
+    try {
+        status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        refused = privileges_firstLine(error);
+        // The detail is best-effort; who is connected, with which roles, is still worth asking.
+        try {
+            status = await client.db("admin").command({ connectionStatus: 1 });
+        }
+        catch (again) {
+            if (!isRefusal(again))
+                throw again;
+            return {
+                accessControl: true,
+                users: [],
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus (${privileges_firstLine(again)})`,
+            };
+        }
+    }
     const info = status.authInfo;
+    if (refused && info.authenticatedUsers.length > 0) {
+        const byRoles = privilegesOfBuiltInRoles(info.authenticatedUserRoles ?? []);
+        if (!byRoles.privileges) {
+            return {
+                accessControl: true,
+                users: info.authenticatedUsers.map((u) => `${u.user}@${u.db}`),
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus with showPrivileges (${refused}) and the roles ${byRoles.unknown.join(", ")} are not built-in roles whose privileges are known`,
+            };
+        }
+        info.authenticatedUserPrivileges = byRoles.privileges;
+    }
     const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
     if (users.length === 0) {
         // No user: either the server has no access control, or we are unauthenticated on one that has.
@@ -72223,6 +72659,50 @@ function classifyPrivileges(privileges, protectedDatabases) {
         writableProtected: [...writable].sort(),
     };
 }
+function privileges_firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+/** MongoDB's (and Atlas's) built-in roles, as the write privileges the audit looks at. */
+const BUILT_IN_WRITES = {
+    read: "none",
+    readAnyDatabase: "none",
+    clusterMonitor: "none",
+    hostManager: "none",
+    backup: "none",
+    readWrite: "db",
+    dbAdmin: "db",
+    dbOwner: "db",
+    userAdmin: "db",
+    readWriteAnyDatabase: "any",
+    dbAdminAnyDatabase: "any",
+    userAdminAnyDatabase: "any",
+    clusterAdmin: "any",
+    clusterManager: "any",
+    restore: "any",
+    root: "any",
+    __system: "any",
+    atlasAdmin: "any",
+    enableSharding: "none",
+};
+/**
+ * When the server will not list privileges, built-in roles still say enough: a role on one
+ * database writes that database, an *AnyDatabase role (or Atlas's atlasAdmin) writes every one.
+ * A custom role could grant anything: then nothing is known.
+ */
+function privilegesOfBuiltInRoles(roles) {
+    const unknown = roles.filter((r) => !(r.role in BUILT_IN_WRITES)).map((r) => `${r.role}@${r.db}`);
+    if (unknown.length)
+        return { unknown };
+    const privileges = [];
+    for (const r of roles) {
+        const kind = BUILT_IN_WRITES[r.role];
+        if (kind === "db" && r.db !== "admin")
+            privileges.push({ resource: { db: r.db, collection: "" }, actions: ["insert", "update", "remove"] });
+        else if (kind === "any" || (kind === "db" && r.db === "admin"))
+            privileges.push({ resource: { anyResource: true }, actions: ["insert", "update", "remove"] });
+    }
+    return { privileges, unknown };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/least-privilege.ts
 
@@ -72240,6 +72720,17 @@ async function assertLeastPrivilege(client, policy, log, options) {
     if (!audit.accessControl) {
         log.warning("The MongoDB server has no access control: any client can write any database, production included. " +
             `Enable authentication and give these credentials ${options.intended}.`);
+        return audit;
+    }
+    if (audit.unknown) {
+        // Fail closed: this audit is what keeps over-privileged credentials off production's
+        // deployment, so a server that will not say what they may do is not taken as a "no".
+        const message = `The privileges of the credentials in mongodb-uri${audit.users.length ? ` (${audit.users.join(", ")})` : ""} cannot be checked: ${audit.unknown}. ` +
+            `The intended model gives this job ${options.intended}. Use a user with only built-in roles (read, readWrite, dbAdmin on named databases), ` +
+            "or set allow-privileged-credentials: true to proceed on the target rules alone.";
+        if (!options.allow)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
         return audit;
     }
     if (audit.users.length === 0) {
@@ -72267,6 +72758,15 @@ async function assertLeastPrivilege(client, policy, log, options) {
  */
 async function assertReadOnlySource(client, sourceDatabase, log, options) {
     const audit = await auditPrivileges(client, [sourceDatabase]);
+    if (audit.unknown) {
+        const message = `The privileges of the credentials in source-uri cannot be checked on ${options.where}: ${audit.unknown}. ` +
+            `The producer only reads production: give source-uri a user with the built-in read role on "${sourceDatabase}", ` +
+            "or set allow-privileged-credentials: true to proceed anyway.";
+        if (!options.allow)
+            throw new RefusedError(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+        return;
+    }
     if (!audit.accessControl) {
         log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
             `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
@@ -72353,6 +72853,51 @@ async function readSnapshotFacts(client, snapshotDatabase, log) {
     return snapshotFacts(doc, log);
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/fits.ts
+
+
+
+
+/**
+ * Every name a run will create, checked against the server's limits before its first write
+ * (CONTRACT §14). The restore cannot rename what it copies: the application reads its collections
+ * by production's names, so only a shorter PR database name makes room.
+ */
+function assertRestoreFits(target, meta, limits) {
+    (0,limit_names/* assertDatabaseFits */.Y_)(target, limits, "The PR database", limit_names/* PR_DATABASE_FIX */.Ji);
+    const fix = `${limit_names/* PR_DATABASE_FIX */.Ji} (Collection names come from production and are kept as they are.)`;
+    const names = [
+        ...meta.collections,
+        ...(meta.views ?? []).map((v) => v.name),
+        target_METADATA_COLLECTION,
+        LEASE_COLLECTION,
+    ];
+    for (const name of names)
+        (0,limit_names/* assertNamespaceFits */.oG)(target, name, limits, fix);
+}
+/** Where a generation keeps each logical collection, fitted to the server's namespace limit. */
+function generationNames(snapshotDatabase, generation, limits) {
+    return (logical) => physicalCollection(generation, logical, {
+        database: snapshotDatabase,
+        maxNamespaceBytes: limits.maxNamespaceBytes,
+    });
+}
+/**
+ * The producer's names: the snapshot database, its bookkeeping, every collection of the new
+ * generation (fitted by {@link generationNames}, so only a snapshot database name too long for
+ * even the shortest of them fails) and the masking proof's temporary collection.
+ */
+function assertProducerFits(snapshotDatabase, generation, logical, limits) {
+    assertDatabaseFits(snapshotDatabase, limits, "The snapshot database", SNAPSHOT_DATABASE_FIX);
+    const physical = generationNames(snapshotDatabase, generation, limits);
+    const temporary = [`${generation}.__masking_check`];
+    for (const name of [METADATA_COLLECTION, ...logical.map(physical), ...temporary])
+        assertNamespaceFits(snapshotDatabase, name, limits, SNAPSHOT_DATABASE_FIX);
+    if (limits.maxCollections !== undefined && logical.length > limits.maxCollections)
+        throw new UserError(`The snapshot would hold ${logical.length} collections; ${limits.why} allows ${limits.maxCollections} in all. ` +
+            "Copy fewer (collections.include / collections.exclude). Nothing was written.");
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/metadata.ts
 
 
@@ -72414,6 +72959,8 @@ function validateMetadata(meta, snapshotDatabase) {
 
 
 
+
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
@@ -72441,6 +72988,8 @@ async function restore_restoreSnapshot(req) {
         allow: req.allowPrivilegedCredentials,
         intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
     });
+    const limits = await serverLimitsOf(client, log);
+    assertRestoreFits(target, meta, limits);
     if (req.dryRun) {
         const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
         if (refresh?.skipped)
@@ -72485,6 +73034,7 @@ async function restore_restoreSnapshot(req) {
     try {
         // While this run waited for the lease, a newer snapshot may have been published: copy that one.
         meta = await waitFor();
+        assertRestoreFits(target, meta, limits);
         // Decided under the lease: no other run can be half-way through this database meanwhile.
         const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
         if (refresh?.skipped)
@@ -72537,6 +73087,7 @@ async function restore_restoreSnapshot(req) {
             concurrency: req.concurrency,
             progress,
             guard,
+            limits,
             ...copySettingsOf(req),
         });
         const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
@@ -72649,6 +73200,8 @@ function copySettingsOf(req) {
         ...(req.copyMethod ? { method: req.copyMethod } : {}),
         ...(req.rangeThresholdMb ? { rangeThresholdMb: req.rangeThresholdMb } : {}),
         ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+        ...(req.chunkMb ? { chunkMb: req.chunkMb } : {}),
+        ...(req.betweenChunks ? { betweenChunks: req.betweenChunks } : {}),
     };
 }
 /** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
@@ -72673,14 +73226,33 @@ async function planRestore(client, snapshotDatabase, meta) {
     }
     return plan;
 }
-/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+/**
+ * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
+ * Best-effort: where `$collStats` is refused (or fails), the size is estimated from a sample's
+ * average BSON size times the estimated count, so that large collections are still split into
+ * bounded chunks under a time cap; 0 when even that is not readable.
+ */
 async function dataSize(db, collection) {
     const [stats] = await db
         .collection(collection)
         .aggregate([{ $collStats: { storageStats: {} } }])
         .toArray()
         .catch(() => []);
-    return Number(stats?.storageStats?.size ?? 0);
+    if (stats?.storageStats?.size !== undefined)
+        return Number(stats.storageStats.size);
+    try {
+        const coll = db.collection(collection);
+        const [sample] = await coll
+            .aggregate([
+            { $sample: { size: 100 } },
+            { $group: { _id: null, avg: { $avg: { $bsonSize: "$$ROOT" } } } },
+        ])
+            .toArray();
+        return sample ? Math.round(sample.avg * (await coll.estimatedDocumentCount())) : 0;
+    }
+    catch {
+        return 0;
+    }
 }
 async function createVerifiedView(client, policy, target, v) {
     await createView(client, policy, target, {
@@ -72716,18 +73288,32 @@ async function createVerifiedView(client, policy, target, v) {
 const poolFor = (concurrency) => concurrency + MAX_RANGES + 4;
 async function runProducer(c, settings, common, log) {
     const maxPoolSize = poolFor(settings.concurrency);
-    return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize }, (client) => {
+    const { serverLimits } = common;
+    return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize, serverLimits }, (client) => {
         const { sourceUri } = c;
         if (!sourceUri)
             return produceSnapshot(produceRequest(settings, common, client, log));
-        return withMongo({ uri: sourceUri, log, appName: `${c.appName} (source)`, maxPoolSize, input: "source-uri" }, (source) => produceSnapshot(produceRequest(settings, common, client, log, {
+        return withMongo({
+            uri: sourceUri,
+            log,
+            appName: `${c.appName} (source)`,
+            maxPoolSize,
+            input: "source-uri",
+            serverLimits,
+        }, (source) => produceSnapshot(produceRequest(settings, common, client, log, {
             client: source,
             description: describeConnection(parseConnectionString(sourceUri)),
         })));
     });
 }
 async function runRestore(c, settings, common, log) {
-    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restore_restoreSnapshot(settings_restoreRequest(settings, common, client, log)));
+    return client_withMongo({
+        uri: c.uri,
+        log,
+        appName: c.appName,
+        maxPoolSize: poolFor(settings.concurrency),
+        serverLimits: common.serverLimits,
+    }, (client) => restore_restoreSnapshot(settings_restoreRequest(settings, common, client, log)));
 }
 /**
  * restore, reset (drop, so that the application seeds fresh data) or drop one PR database, as
@@ -72741,7 +73327,13 @@ async function runPrCommand(c, command, settings, common, log, expectSha) {
     if (command === "restore" && !("concurrency" in settings))
         throw new Error("restore needs the restore settings (readRestoreSettings)");
     const maxPoolSize = "concurrency" in settings ? poolFor(settings.concurrency) : undefined;
-    return withMongo({ uri: c.uri, log, appName: c.appName, ...(maxPoolSize ? { maxPoolSize } : {}) }, (client) => expectSha === undefined
+    return withMongo({
+        uri: c.uri,
+        log,
+        appName: c.appName,
+        serverLimits: common.serverLimits,
+        ...(maxPoolSize ? { maxPoolSize } : {}),
+    }, (client) => expectSha === undefined
         ? unguarded(client, command, settings, common, log)
         : guarded(client, command, settings, common, log, expectSha));
 }

@@ -68875,6 +68875,117 @@ function gitBlobSha(content) {
 
 /***/ }),
 
+/***/ 6291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Af: () => (/* binding */ limitsOf),
+/* harmony export */   L_: () => (/* binding */ SERVER_LIMITS),
+/* harmony export */   S4: () => (/* binding */ limitsOfSetting),
+/* harmony export */   Y_: () => (/* binding */ assertDatabaseFits),
+/* harmony export */   oG: () => (/* binding */ assertNamespaceFits)
+/* harmony export */ });
+/* unused harmony exports ATLAS_SHARED_LIMITS, SELF_MANAGED_LIMITS, collectionNameRoom, cappedMaxTimeMS, PR_DATABASE_FIX, SNAPSHOT_DATABASE_FIX, assertDatabasesFitSetting */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
+/**
+ * Names and limits, without the driver (actions that may not connect import this alone).
+ *
+ * What the server lets a run create and for how long one operation may run (CONTRACT §14).
+ *
+ * Atlas's shared tiers (M0 and Flex) are MongoDB behind a proxy with documented limits
+ * (mongodb.com/docs/atlas/unsupported-commands and /reference/free-shared-limitations,
+ * /reference/flex-limitations): database names of at most 38 bytes, namespaces of at most 95
+ * bytes, at most 100 databases and 500 collections, `aggregate`'s maxTimeMS capped at 300 s and
+ * allowDiskUse ignored. Everything else (self-managed servers, Atlas M10 and larger) has MongoDB's
+ * own limits: database names below 64 bytes, namespaces of at most 255 bytes, no time cap.
+ */
+const SERVER_LIMITS = ["auto", "atlas-shared", "self-managed"];
+const ATLAS_SHARED_LIMITS = {
+    kind: "atlas-shared",
+    maxDatabaseNameBytes: 38,
+    maxNamespaceBytes: 95,
+    maxTimeMS: 300_000,
+    maxDatabases: 100,
+    maxCollections: 500,
+    diskUse: false,
+};
+const SELF_MANAGED_LIMITS = {
+    kind: "self-managed",
+    maxDatabaseNameBytes: 63,
+    maxNamespaceBytes: 255,
+    diskUse: true,
+};
+function limitsOf(kind, why) {
+    return { ...(kind === "atlas-shared" ? ATLAS_SHARED_LIMITS : SELF_MANAGED_LIMITS), why };
+}
+/** The limits a setting implies without asking the server (`auto` has to ask: undefined). */
+function limitsOfSetting(setting) {
+    if (setting === "atlas-shared")
+        return limitsOf("atlas-shared", "server-limits: atlas-shared");
+    if (setting === "self-managed")
+        return limitsOf("self-managed", "server-limits: self-managed");
+    return undefined;
+}
+const bytes = (s) => Buffer.byteLength(s, "utf8");
+function limitsName(limits) {
+    return limits.kind === "atlas-shared"
+        ? `Atlas's shared tiers (M0, Flex; ${limits.why})`
+        : `MongoDB (${limits.why})`;
+}
+const ESCAPE = 'If this server is not an Atlas shared tier (M0, Flex), set server-limits: self-managed (config "serverLimits").';
+/**
+ * A database this run creates or writes must have a name the server accepts. `what` names it and
+ * `fix` says which input changes it. Called before the first write.
+ */
+function assertDatabaseFits(database, limits, what, fix) {
+    const n = bytes(database);
+    if (n <= limits.maxDatabaseNameBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${what} "${database}" is ${n} bytes long; ${limitsName(limits)} allow database names of at most ${limits.maxDatabaseNameBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/**
+ * Every namespace (`<database>.<collection>`) a run creates must fit the server's limit, temporary
+ * ones included: the one check every writer calls before its first write.
+ */
+function assertNamespaceFits(database, collection, limits, fix = "Use a shorter database name.") {
+    const ns = `${database}.${collection}`;
+    const n = bytes(ns);
+    if (n <= limits.maxNamespaceBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`The collection "${collection}" would be the namespace "${ns}", ${n} bytes long; ${limitsName(limits)} allow namespaces (database.collection) of at most ${limits.maxNamespaceBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/** Room for a collection name in `database` under these limits. */
+function collectionNameRoom(database, limits) {
+    return limits.maxNamespaceBytes - bytes(database) - 1;
+}
+/** The aggregation time limit to use: the operator's, never above the server's cap. */
+function cappedMaxTimeMS(requested, limits) {
+    const cap = limits?.maxTimeMS;
+    if (!cap)
+        return requested || undefined;
+    return requested ? Math.min(requested, cap) : cap;
+}
+const PR_DATABASE_FIX = "Use a shorter name: the database input, or a shorter db-prefix.";
+const SNAPSHOT_DATABASE_FIX = "Use a shorter name: snapshot-database (config snapshotDatabase), or a shorter db-prefix.";
+/**
+ * With `server-limits: atlas-shared` the limits are known before connecting: databases a run will
+ * write are checked with the inputs, so that a refused name fails at once. (`auto` checks the
+ * same after connecting, still before the first write.)
+ */
+function assertDatabasesFitSetting(setting, databases) {
+    const limits = limitsOfSetting(setting);
+    if (!limits)
+        return;
+    for (const d of databases)
+        assertDatabaseFits(d.name, limits, d.what, d.fix);
+}
+
+
+/***/ }),
+
 /***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -77872,11 +77983,13 @@ var names = __nccwpck_require__(5618);
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
         rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+        ...optional("chunkMb", inputs.integer("chunk-mb", { min: 1, max: 1_048_576 })),
     };
 }
 /**
@@ -77899,6 +78012,9 @@ function readPrTargetSettings(inputs, common, prNumber) {
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
     assertWritableTarget(database, policy);
+    assertDatabasesFitSetting(common.serverLimits, [
+        { name: database, what: "The PR database", fix: PR_DATABASE_FIX },
+    ]);
     return {
         database,
         snapshotDatabase,
@@ -77961,6 +78077,9 @@ function readProducerSettings(inputs, common) {
     if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
         throw new UserError(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
     }
+    assertDatabasesFitSetting(common.serverLimits, [
+        { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
+    ]);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
@@ -77999,6 +78118,7 @@ function restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -78014,6 +78134,9 @@ function produceRequest(s, common, client, log, source) {
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
+}
+function optional(key, value) {
+    return (value === undefined ? {} : { [key]: value });
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/sweep/settings.ts
@@ -78061,7 +78184,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(59050)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(42280)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
     return parseConfig(text, label);
 }
 /**
@@ -78218,7 +78341,10 @@ function repoOf(payload, repository) {
 
 // EXTERNAL MODULE: ../../packages/core/src/github/git-blob.ts
 var git_blob = __nccwpck_require__(918);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
+
 
 
 const DEFAULT_LABELS = {
@@ -78256,6 +78382,7 @@ function readCommonInputs(inputs, { config, source }) {
         prefix: resolvePrefix(inputs, config),
         config,
         configSource: source,
+        serverLimits: inputs.enumeration("server-limits", limit_names/* SERVER_LIMITS */.L_, config.serverLimits ?? "auto"),
     };
 }
 /** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
@@ -78586,7 +78713,151 @@ function formatBytes(bytes) {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
 var lib = __nccwpck_require__(2257);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/refusal.ts
+
+/**
+ * Managed servers refuse commands that self-managed ones run: Atlas's free and Flex tiers answer
+ * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
+ * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
+ * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
+ * (Atlas's older shared-tier proxy said "CMD_NOT_ALLOWED: <command>".) A refusal is decided from
+ * what the error says, not from its code alone: AtlasError also carries quota and syntax errors,
+ * and a network or server failure must keep failing as it does today.
+ *
+ * Which commands may be refused without failing a run (best-effort) and which may not (essential)
+ * is one table, in the README's "Where it runs": essential are the copy itself (aggregate with
+ * $out/$merge, find/getMore, insert), create/createIndexes/collMod/drop/dropDatabase, the metadata
+ * and lease writes, listCollections/listIndexes, and connectionStatus for the privilege audit
+ * (refused: the run stops unless allow-privileged-credentials, see least-privilege.ts); best-effort
+ * are $currentOp/killOp (copy/stale.ts), hostInfo and buildInfo (mongo/server.ts), $collStats
+ * (snapshot/restore.ts dataSize), dbStats (mongo/size.ts callers), serverStatus and atlasVersion
+ * (mongo/limits.ts), dbHash (differential proofs).
+ */
+const REFUSAL_CODE_NAMES = new Set([
+    "Unauthorized",
+    "CommandNotFound",
+    "CommandNotSupported",
+    "CommandNotSupportedOnView",
+    "NotImplemented",
+    "IllegalOperation",
+]);
+const REFUSAL_TEXT = /\bis not allowed\b|\bCMD_NOT_ALLOWED\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
+/** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
+function isRefusal(error) {
+    if (!(error instanceof lib.MongoServerError))
+        return false;
+    if (error.codeName && REFUSAL_CODE_NAMES.has(error.codeName))
+        return true;
+    return REFUSAL_TEXT.test(error.message ?? "");
+}
+const warned = new WeakMap();
+/**
+ * Runs a best-effort command (diagnostics, housekeeping, a cheaper proof): when the server refuses
+ * it, one warning per run and per kind says what is skipped and what that costs, and `undefined`
+ * comes back. Any other error is thrown as before.
+ */
+async function bestEffort(fn, o) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        warnRefusal(error, o);
+        return undefined;
+    }
+}
+/** The one warning of a refused best-effort command (once per log and per `skipped`). */
+function warnRefusal(error, o) {
+    let seen = warned.get(o.log);
+    if (!seen) {
+        seen = new Set();
+        warned.set(o.log, seen);
+    }
+    if (seen.has(o.skipped))
+        return;
+    seen.add(o.skipped);
+    const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts
+
+
+
+/**
+ * What `auto` decides from the server's own answers. Pure, so that the rule is tested and
+ * documented apart from the server:
+ * - `serverStatus` answered with `atlasVersion` and without `storageEngine`: Atlas's shared tiers
+ *   answer serverStatus with only a short list of fields (atlasVersion, connections, mem,
+ *   metrics.atlas, ...; "Unsupported Commands in Atlas"), while every mongod, Atlas M10+ included,
+ *   reports its storageEngine → atlas-shared;
+ * - anything else, a refused serverStatus included (Atlas users on M10+ lack clusterMonitor) →
+ *   self-managed limits, MongoDB's own.
+ */
+function decideServerLimits(facts) {
+    const s = facts.serverStatus;
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
+    if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
+        return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
+    if (s)
+        return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus reports a storage engine of its own${atlas}`);
+    return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus is not readable with these credentials (${facts.serverStatusRefused ?? "refused"}), which Atlas's shared tiers always answer${atlas}`);
+}
+const detected = new WeakMap();
+const settings = new WeakMap();
+/** Records the run's `server-limits` for a client (connectMongo does it), read by {@link serverLimitsOf}. */
+function useServerLimits(client, setting) {
+    settings.set(client, setting);
+}
+/** The limits every writer of this client checks its names against before its first write. */
+function serverLimitsOf(client, log) {
+    return resolveServerLimits(client, settings.get(client) ?? "auto", log);
+}
+/**
+ * The limits a run writes under: the setting's, or (auto) what the server says, read once per
+ * client. Logged once, with how they were decided.
+ */
+async function resolveServerLimits(client, setting, log) {
+    const fixed = (0,limit_names/* limitsOfSetting */.S4)(setting);
+    if (fixed)
+        return fixed;
+    let pending = detected.get(client);
+    if (!pending) {
+        pending = detect(client).then((limits) => {
+            log.info(`Server limits: ${limits.kind} (${limits.why}): database names ≤ ${limits.maxDatabaseNameBytes} bytes, namespaces ≤ ${limits.maxNamespaceBytes} bytes` +
+                `${limits.maxTimeMS ? `, one aggregation ≤ ${limits.maxTimeMS / 1000} s` : ""}. Set server-limits to override.`);
+            return limits;
+        });
+        detected.set(client, pending);
+    }
+    return pending;
+}
+async function detect(client) {
+    const admin = client.db("admin");
+    const facts = {};
+    try {
+        facts.serverStatus = await admin.command({ serverStatus: 1 });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        facts.serverStatusRefused = error.message.split("\n")[0];
+    }
+    try {
+        const v = await admin.command({ atlasVersion: 1 });
+        if (typeof v.atlasVersion === "string")
+            facts.atlasVersion = v.atlasVersion;
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+    }
+    return decideServerLimits(facts);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
 
 
 
@@ -78610,6 +78881,8 @@ async function connectMongo(options) {
         await client.connect();
         // connect() succeeds lazily on some topologies; a ping proves the credentials work.
         await client.db("admin").command({ ping: 1 });
+        if (options.serverLimits)
+            useServerLimits(client, options.serverLimits);
         return client;
     }
     catch (error) {
@@ -78978,15 +79251,28 @@ function describe(numbers) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/stale.ts
 
+
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
 }
+const SEARCH = {
+    skipped: "the search for leftover copies of a killed run ($currentOp)",
+    cost: "leftover copies of a killed run cannot be found on this server: the one-writer lease still applies, " +
+        "and a server-side copy that a killed run left running can still finish into this database",
+};
+const STOP = {
+    skipped: "stopping a leftover copy of a killed run (killOp)",
+    cost: "it runs on the server until it finishes by itself; the one-writer lease still applies",
+};
 /**
  * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
  * replace or fill a collection a later run has already copied. Stop such leftovers before
  * copying again (only the caller's own operations are visible without extra privileges, which
  * is enough: every run of one PR database uses the same credentials).
+ *
+ * Best-effort (README "Where it runs"): servers that refuse `$currentOp` (some MongoDB-compatible
+ * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stopStaleCopies(client, targetDb, log, exceptTag) {
     const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
@@ -78997,15 +79283,14 @@ async function stopStaleCopies(client, targetDb, log, exceptTag) {
         { $match: { "command.comment": { $regex: pattern } } },
     ])
         .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
-    const stale = await find();
+    const stale = await bestEffort(find, { log, ...SEARCH });
+    if (!stale)
+        return 0;
     for (const op of stale) {
         log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
-        await client
-            .db("admin")
-            .command({ killOp: 1, op: op.opid })
-            .catch(() => { });
+        await bestEffort(() => client.db("admin").command({ killOp: 1, op: op.opid }), { log, ...STOP }).catch(() => { });
     }
-    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+    for (let i = 0; i < 100 && stale.length && ((await bestEffort(find, { log, ...SEARCH })) ?? []).length; i++)
         await new Promise((r) => setTimeout(r, 200));
     return stale.length;
 }
@@ -79116,6 +79401,7 @@ function leaseOwner(env = process.env, program = "pr-snapshots") {
 
 
 
+
 const METADATA_COLLECTION = "snapshot_metadata";
 /**
  * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
@@ -79146,6 +79432,11 @@ async function databaseExists(client, database) {
  */
 async function acquireWriterLease(o) {
     (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    // The lease is the first write into the database: a name the server refuses fails here, clearly.
+    const limits = await serverLimitsOf(o.client, o.log);
+    const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
+    (0,limit_names/* assertDatabaseFits */.Y_)(o.database, limits, "The PR database", fix);
+    (0,limit_names/* assertNamespaceFits */.oG)(o.database, LEASE_COLLECTION, limits, fix);
     return acquireLease({
         collection: o.client.db(o.database).collection(LEASE_COLLECTION),
         id: WRITER_LEASE_ID,
@@ -79229,6 +79520,7 @@ async function readPrMetadata(client, database) {
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/privileges.ts
 
 
+
 /** Privilege actions that modify data or structure (MongoDB's built-in action names). */
 const WRITE_ACTIONS = new Set([
     "insert",
@@ -79247,8 +79539,49 @@ const WRITE_ACTIONS = new Set([
 ]);
 /** What the connected credentials may write, read from `connectionStatus` with `showPrivileges`. */
 async function privileges_auditPrivileges(client, protectedDatabases, options = {}) {
-    const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    let status;
+    let refused;
+    try {
+        status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        refused = privileges_firstLine(error);
+        // The detail is best-effort; who is connected, with which roles, is still worth asking.
+        try {
+            status = await client.db("admin").command({ connectionStatus: 1 });
+        }
+        catch (again) {
+            if (!isRefusal(again))
+                throw again;
+            return {
+                accessControl: true,
+                users: [],
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus (${privileges_firstLine(again)})`,
+            };
+        }
+    }
     const info = status.authInfo;
+    if (refused && info.authenticatedUsers.length > 0) {
+        const byRoles = privilegesOfBuiltInRoles(info.authenticatedUserRoles ?? []);
+        if (!byRoles.privileges) {
+            return {
+                accessControl: true,
+                users: info.authenticatedUsers.map((u) => `${u.user}@${u.db}`),
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus with showPrivileges (${refused}) and the roles ${byRoles.unknown.join(", ")} are not built-in roles whose privileges are known`,
+            };
+        }
+        info.authenticatedUserPrivileges = byRoles.privileges;
+    }
     const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
     if (users.length === 0) {
         // No user: either the server has no access control, or we are unauthenticated on one that has.
@@ -79331,6 +79664,50 @@ function classifyPrivileges(privileges, protectedDatabases) {
         writableProtected: [...writable].sort(),
     };
 }
+function privileges_firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+/** MongoDB's (and Atlas's) built-in roles, as the write privileges the audit looks at. */
+const BUILT_IN_WRITES = {
+    read: "none",
+    readAnyDatabase: "none",
+    clusterMonitor: "none",
+    hostManager: "none",
+    backup: "none",
+    readWrite: "db",
+    dbAdmin: "db",
+    dbOwner: "db",
+    userAdmin: "db",
+    readWriteAnyDatabase: "any",
+    dbAdminAnyDatabase: "any",
+    userAdminAnyDatabase: "any",
+    clusterAdmin: "any",
+    clusterManager: "any",
+    restore: "any",
+    root: "any",
+    __system: "any",
+    atlasAdmin: "any",
+    enableSharding: "none",
+};
+/**
+ * When the server will not list privileges, built-in roles still say enough: a role on one
+ * database writes that database, an *AnyDatabase role (or Atlas's atlasAdmin) writes every one.
+ * A custom role could grant anything: then nothing is known.
+ */
+function privilegesOfBuiltInRoles(roles) {
+    const unknown = roles.filter((r) => !(r.role in BUILT_IN_WRITES)).map((r) => `${r.role}@${r.db}`);
+    if (unknown.length)
+        return { unknown };
+    const privileges = [];
+    for (const r of roles) {
+        const kind = BUILT_IN_WRITES[r.role];
+        if (kind === "db" && r.db !== "admin")
+            privileges.push({ resource: { db: r.db, collection: "" }, actions: ["insert", "update", "remove"] });
+        else if (kind === "any" || (kind === "db" && r.db === "admin"))
+            privileges.push({ resource: { anyResource: true }, actions: ["insert", "update", "remove"] });
+    }
+    return { privileges, unknown };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/least-privilege.ts
 
@@ -79348,6 +79725,17 @@ async function assertLeastPrivilege(client, policy, log, options) {
     if (!audit.accessControl) {
         log.warning("The MongoDB server has no access control: any client can write any database, production included. " +
             `Enable authentication and give these credentials ${options.intended}.`);
+        return audit;
+    }
+    if (audit.unknown) {
+        // Fail closed: this audit is what keeps over-privileged credentials off production's
+        // deployment, so a server that will not say what they may do is not taken as a "no".
+        const message = `The privileges of the credentials in mongodb-uri${audit.users.length ? ` (${audit.users.join(", ")})` : ""} cannot be checked: ${audit.unknown}. ` +
+            `The intended model gives this job ${options.intended}. Use a user with only built-in roles (read, readWrite, dbAdmin on named databases), ` +
+            "or set allow-privileged-credentials: true to proceed on the target rules alone.";
+        if (!options.allow)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
         return audit;
     }
     if (audit.users.length === 0) {
@@ -79375,6 +79763,15 @@ async function assertLeastPrivilege(client, policy, log, options) {
  */
 async function assertReadOnlySource(client, sourceDatabase, log, options) {
     const audit = await auditPrivileges(client, [sourceDatabase]);
+    if (audit.unknown) {
+        const message = `The privileges of the credentials in source-uri cannot be checked on ${options.where}: ${audit.unknown}. ` +
+            `The producer only reads production: give source-uri a user with the built-in read role on "${sourceDatabase}", ` +
+            "or set allow-privileged-credentials: true to proceed anyway.";
+        if (!options.allow)
+            throw new RefusedError(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+        return;
+    }
     if (!audit.accessControl) {
         log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
             `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
@@ -79936,7 +80333,7 @@ function done(row) {
 /** connect → sweep (reads, decisions, then drops and comments) → outputs and the job summary. */
 async function run(inputs, log = actionsLog) {
     const github = (0,github_client/* createGitHubClient */.LX)({ token: inputs.token, log, baseUrl: inputs.apiUrl });
-    const report = await withMongo({ uri: inputs.uri, log, appName: "pr-snapshots/sweep-databases" }, (client) => sweepDatabases({
+    const report = await withMongo({ uri: inputs.uri, log, appName: "pr-snapshots/sweep-databases", serverLimits: inputs.serverLimits }, (client) => sweepDatabases({
         client,
         github,
         repo: inputs.repo,

@@ -5,6 +5,7 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { UserError } from "./errors";
+import { SERVER_LIMITS } from "./mongo/limit-names";
 import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
 import { REFRESH_POLICIES } from "./snapshot/refresh";
 import { targetPatternProblem } from "./target-pattern";
@@ -87,6 +88,7 @@ export const configSchema = z.strictObject({
     .optional(),
   allowedTargets: z.array(regexSource).optional(),
   protectedDatabases: z.array(databaseName).optional(),
+  serverLimits: z.enum(SERVER_LIMITS).optional(),
   comment: z
     .strictObject({
       namespace: z.string().min(1).optional(),

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
 import {
+  type BetweenChunks,
   type CollectionReport,
   type CopyResult,
   collectionReport,
@@ -27,9 +28,11 @@ import {
 } from "../masking/verify";
 import { acquireLease, describeHolder, type LeaseDocument, leaseOwner } from "../mongo/lease";
 import { assertLeastPrivilege, assertReadOnlySource } from "../mongo/least-privilege";
+import { serverLimitsOf } from "../mongo/limits";
 import { readCollectionSpecs } from "../mongo/specs";
 import { METADATA_COLLECTION } from "../mongo/target";
 import { assertDatabaseName, escapeRegExp, SYSTEM_DATABASES, type TargetPolicy } from "../names";
+import { assertProducerFits, generationNames } from "./fits";
 import {
   applyRetention,
   dropGenerationCollections,
@@ -37,7 +40,6 @@ import {
   generationId,
   generations,
   newGenerationName,
-  physicalCollection,
 } from "./generations";
 import { LATEST, readSnapshotMetadata, type SnapshotMetadata, type ViewDefinition } from "./metadata";
 import { copySettingsOf, dataSize } from "./restore";
@@ -73,6 +75,10 @@ export interface ProduceRequest {
   maxTimeMS?: number;
   copyMethod?: CopyMethodSetting;
   rangeThresholdMb?: number;
+  /** Largest chunk one aggregation copies, MB (default: none; 64 under a server's time cap). */
+  chunkMb?: number;
+  /** Awaited between two chunks of a chunked copy (engine hook; the throttle's pauses). */
+  betweenChunks?: BetweenChunks;
   progressIntervalMs?: number;
   /** Masking and subset rules (CONTRACT §7), applied on the source before anything is written. */
   dataPolicy?: Policy;
@@ -277,6 +283,15 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
 
   const timestamp = now();
   const generation = newGenerationName(timestamp, randomBytes(2).toString("hex"));
+  // CONTRACT §14: every name this run creates fits the server, checked before the first write.
+  const limits = await serverLimitsOf(client, log);
+  assertProducerFits(
+    snap,
+    generation,
+    copies.map((c) => c.name),
+    limits,
+  );
+  const physicalOf = generationNames(snap, generation, limits);
   const previous = await readSnapshotMetadata(client.db(snap));
   const base = {
     sourceDatabase: source,
@@ -352,7 +367,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       generation,
       status: "writing",
       startedAt: timestamp,
-      physical: copies.map((c) => physicalCollection(generation, c.name)),
+      physical: copies.map((c) => physicalOf(c.name)),
       holder,
     });
     let results: CopyResult[];
@@ -385,6 +400,8 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         concurrency: req.concurrency,
         progress,
         guard: () => lease.assertHeld(),
+        limits,
+        ...(separate ? { sourceLimits: await serverLimitsOf(sourceClient, log) } : {}),
         ...copySettingsOf(req),
       });
       results = await mapLargestFirst(
@@ -394,7 +411,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         async (spec) => {
           const r = await copyCollection(env, {
             source: { db: source, collection: spec.name },
-            target: { db: snap, collection: physicalCollection(generation, spec.name) },
+            target: { db: snap, collection: physicalOf(spec.name) },
             spec,
             bytes: sizes.get(spec.name) ?? 0,
             documents: counts0.get(spec.name) ?? 0,
@@ -416,7 +433,6 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       );
       progress.stop();
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-      const physicalOf = (n: string) => physicalCollection(generation, n);
       // The proof before the publish: masked values are not production's, references resolve.
       const problems: string[] = [];
       if (maskingCheck && maskingReport) {
@@ -500,7 +516,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         maskingReport &&
         (await dropGenerationCollections(client, snap, {
           generation,
-          physical: copies.map((c) => physicalCollection(generation, c.name)),
+          physical: copies.map((c) => physicalOf(c.name)),
         }).then(
           () => true,
           () => false,

@@ -1,6 +1,7 @@
 import type { Db, MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
 import {
+  type BetweenChunks,
   type CollectionReport,
   type CopyResult,
   collectionReport,
@@ -17,6 +18,7 @@ import { UserError } from "../errors";
 import type { Log } from "../log";
 import type { Lease } from "../mongo/lease";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
+import { serverLimitsOf } from "../mongo/limits";
 import { type CollectionSpec, readCollectionSpec } from "../mongo/specs";
 import {
   acquireWriterLease,
@@ -27,6 +29,7 @@ import {
 } from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
 import { snapshotFacts } from "./comment-facts";
+import { assertRestoreFits } from "./fits";
 import {
   physicalName,
   type SnapshotMetadata,
@@ -53,6 +56,10 @@ export interface RestoreRequest {
   copyMethod?: CopyMethodSetting;
   /** Collections at least this large are copied as parallel `_id` ranges. */
   rangeThresholdMb?: number;
+  /** Largest chunk one aggregation copies, MB (default: none; 64 under a server's time cap). */
+  chunkMb?: number;
+  /** Awaited between two chunks of a chunked copy (engine hook; the throttle's pauses). */
+  betweenChunks?: BetweenChunks;
   /** Lifetime of the one-writer lease, renewed while the restore runs. */
   leaseSeconds?: number;
   /**
@@ -131,6 +138,8 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     allow: req.allowPrivilegedCredentials,
     intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
   });
+  const limits = await serverLimitsOf(client, log);
+  assertRestoreFits(target, meta, limits);
 
   if (req.dryRun) {
     const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
@@ -178,6 +187,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
   try {
     // While this run waited for the lease, a newer snapshot may have been published: copy that one.
     meta = await waitFor();
+    assertRestoreFits(target, meta, limits);
     // Decided under the lease: no other run can be half-way through this database meanwhile.
     const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
     if (refresh?.skipped) return refresh;
@@ -234,6 +244,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       concurrency: req.concurrency,
       progress,
       guard,
+      limits,
       ...copySettingsOf(req),
     });
     const results: CopyResult[] = await mapLargestFirst(
@@ -365,11 +376,15 @@ export function copySettingsOf(req: {
   copyMethod?: CopyMethodSetting;
   rangeThresholdMb?: number;
   maxTimeMS?: number;
-}): Pick<EnvironmentOptions, "method" | "rangeThresholdMb" | "maxTimeMS"> {
+  chunkMb?: number;
+  betweenChunks?: BetweenChunks;
+}): Pick<EnvironmentOptions, "method" | "rangeThresholdMb" | "maxTimeMS" | "chunkMb" | "betweenChunks"> {
   return {
     ...(req.copyMethod ? { method: req.copyMethod } : {}),
     ...(req.rangeThresholdMb ? { rangeThresholdMb: req.rangeThresholdMb } : {}),
     ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+    ...(req.chunkMb ? { chunkMb: req.chunkMb } : {}),
+    ...(req.betweenChunks ? { betweenChunks: req.betweenChunks } : {}),
   };
 }
 
@@ -400,14 +415,31 @@ export async function planRestore(
   return plan;
 }
 
-/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+/**
+ * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
+ * Best-effort: where `$collStats` is refused (or fails), the size is estimated from a sample's
+ * average BSON size times the estimated count, so that large collections are still split into
+ * bounded chunks under a time cap; 0 when even that is not readable.
+ */
 export async function dataSize(db: Db, collection: string): Promise<number> {
   const [stats] = await db
     .collection(collection)
     .aggregate<{ storageStats?: { size?: number } }>([{ $collStats: { storageStats: {} } }])
     .toArray()
     .catch(() => []);
-  return Number(stats?.storageStats?.size ?? 0);
+  if (stats?.storageStats?.size !== undefined) return Number(stats.storageStats.size);
+  try {
+    const coll = db.collection(collection);
+    const [sample] = await coll
+      .aggregate<{ avg: number }>([
+        { $sample: { size: 100 } },
+        { $group: { _id: null, avg: { $avg: { $bsonSize: "$$ROOT" } } } },
+      ])
+      .toArray();
+    return sample ? Math.round(sample.avg * (await coll.estimatedDocumentCount())) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 async function createVerifiedView(

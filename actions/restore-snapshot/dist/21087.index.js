@@ -1,8 +1,8 @@
-export const id = 92160;
-export const ids = [92160];
+export const id = 21087;
+export const ids = [21087];
 export const modules = {
 
-/***/ 3425:
+/***/ 4268:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -11,14 +11,16 @@ export const modules = {
 /* unused harmony exports NAMED_STRATEGIES, configSchema */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8293);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6585);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6120);
-/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7027);
-/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1299);
-/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2949);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9179);
+/* harmony import */ var _mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6291);
+/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5618);
+/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3208);
+/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5354);
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -96,6 +98,7 @@ const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         .optional(),
     allowedTargets: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(regexSource).optional(),
     protectedDatabases: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(databaseName).optional(),
+    serverLimits: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__/* .SERVER_LIMITS */ .L_).optional(),
     comment: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         namespace: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
         urls: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({ name: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1), url: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1) })).optional(),
@@ -105,7 +108,7 @@ const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         concurrency: int(1, 64).optional(),
         waitTimeoutSeconds: int(0, 86_400).optional(),
         pollIntervalSeconds: int(1, 3_600).optional(),
-        refresh: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_snapshot_refresh__WEBPACK_IMPORTED_MODULE_4__/* .REFRESH_POLICIES */ .R).optional(),
+        refresh: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_snapshot_refresh__WEBPACK_IMPORTED_MODULE_5__/* .REFRESH_POLICIES */ .R).optional(),
     })
         .optional(),
     producer: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
@@ -142,13 +145,13 @@ function parseConfig(text, label = ".github/pr-snapshots.yml") {
         const where = first?.linePos?.[0]
             ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}`
             : "";
-        throw new _errors__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
+        throw new _errors__WEBPACK_IMPORTED_MODULE_6__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
     }
     const data = doc.toJS() ?? {};
     const result = configSchema.safeParse(data);
     if (!result.success) {
         const problems = result.error.issues.map((issue) => describeIssue(issue, data));
-        throw new _errors__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
+        throw new _errors__WEBPACK_IMPORTED_MODULE_6__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
             `See the "Configuration" section of the README for the accepted keys.`);
     }
     return result.data;

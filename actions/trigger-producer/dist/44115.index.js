@@ -1,8 +1,8 @@
-export const id = 26538;
-export const ids = [26538];
+export const id = 44115;
+export const ids = [44115];
 export const modules = {
 
-/***/ 4870:
+/***/ 2824:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -37,7 +37,153 @@ var lib = __webpack_require__(2257);
 var errors = __webpack_require__(9179);
 // EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
 var connection_string = __webpack_require__(599);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __webpack_require__(6291);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/refusal.ts
+
+/**
+ * Managed servers refuse commands that self-managed ones run: Atlas's free and Flex tiers answer
+ * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
+ * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
+ * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
+ * (Atlas's older shared-tier proxy said "CMD_NOT_ALLOWED: <command>".) A refusal is decided from
+ * what the error says, not from its code alone: AtlasError also carries quota and syntax errors,
+ * and a network or server failure must keep failing as it does today.
+ *
+ * Which commands may be refused without failing a run (best-effort) and which may not (essential)
+ * is one table, in the README's "Where it runs": essential are the copy itself (aggregate with
+ * $out/$merge, find/getMore, insert), create/createIndexes/collMod/drop/dropDatabase, the metadata
+ * and lease writes, listCollections/listIndexes, and connectionStatus for the privilege audit
+ * (refused: the run stops unless allow-privileged-credentials, see least-privilege.ts); best-effort
+ * are $currentOp/killOp (copy/stale.ts), hostInfo and buildInfo (mongo/server.ts), $collStats
+ * (snapshot/restore.ts dataSize), dbStats (mongo/size.ts callers), serverStatus and atlasVersion
+ * (mongo/limits.ts), dbHash (differential proofs).
+ */
+const REFUSAL_CODE_NAMES = new Set([
+    "Unauthorized",
+    "CommandNotFound",
+    "CommandNotSupported",
+    "CommandNotSupportedOnView",
+    "NotImplemented",
+    "IllegalOperation",
+]);
+const REFUSAL_TEXT = /\bis not allowed\b|\bCMD_NOT_ALLOWED\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
+/** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
+function isRefusal(error) {
+    if (!(error instanceof lib.MongoServerError))
+        return false;
+    if (error.codeName && REFUSAL_CODE_NAMES.has(error.codeName))
+        return true;
+    return REFUSAL_TEXT.test(error.message ?? "");
+}
+const warned = new WeakMap();
+/**
+ * Runs a best-effort command (diagnostics, housekeeping, a cheaper proof): when the server refuses
+ * it, one warning per run and per kind says what is skipped and what that costs, and `undefined`
+ * comes back. Any other error is thrown as before.
+ */
+async function bestEffort(fn, o) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        warnRefusal(error, o);
+        return undefined;
+    }
+}
+/** The one warning of a refused best-effort command (once per log and per `skipped`). */
+function warnRefusal(error, o) {
+    let seen = warned.get(o.log);
+    if (!seen) {
+        seen = new Set();
+        warned.set(o.log, seen);
+    }
+    if (seen.has(o.skipped))
+        return;
+    seen.add(o.skipped);
+    const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts
+
+
+
+/**
+ * What `auto` decides from the server's own answers. Pure, so that the rule is tested and
+ * documented apart from the server:
+ * - `serverStatus` answered with `atlasVersion` and without `storageEngine`: Atlas's shared tiers
+ *   answer serverStatus with only a short list of fields (atlasVersion, connections, mem,
+ *   metrics.atlas, ...; "Unsupported Commands in Atlas"), while every mongod, Atlas M10+ included,
+ *   reports its storageEngine → atlas-shared;
+ * - anything else, a refused serverStatus included (Atlas users on M10+ lack clusterMonitor) →
+ *   self-managed limits, MongoDB's own.
+ */
+function decideServerLimits(facts) {
+    const s = facts.serverStatus;
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
+    if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
+        return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
+    if (s)
+        return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus reports a storage engine of its own${atlas}`);
+    return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus is not readable with these credentials (${facts.serverStatusRefused ?? "refused"}), which Atlas's shared tiers always answer${atlas}`);
+}
+const detected = new WeakMap();
+const settings = new WeakMap();
+/** Records the run's `server-limits` for a client (connectMongo does it), read by {@link serverLimitsOf}. */
+function useServerLimits(client, setting) {
+    settings.set(client, setting);
+}
+/** The limits every writer of this client checks its names against before its first write. */
+function limits_serverLimitsOf(client, log) {
+    return resolveServerLimits(client, settings.get(client) ?? "auto", log);
+}
+/**
+ * The limits a run writes under: the setting's, or (auto) what the server says, read once per
+ * client. Logged once, with how they were decided.
+ */
+async function resolveServerLimits(client, setting, log) {
+    const fixed = (0,limit_names/* limitsOfSetting */.S4)(setting);
+    if (fixed)
+        return fixed;
+    let pending = detected.get(client);
+    if (!pending) {
+        pending = detect(client).then((limits) => {
+            log.info(`Server limits: ${limits.kind} (${limits.why}): database names ≤ ${limits.maxDatabaseNameBytes} bytes, namespaces ≤ ${limits.maxNamespaceBytes} bytes` +
+                `${limits.maxTimeMS ? `, one aggregation ≤ ${limits.maxTimeMS / 1000} s` : ""}. Set server-limits to override.`);
+            return limits;
+        });
+        detected.set(client, pending);
+    }
+    return pending;
+}
+async function detect(client) {
+    const admin = client.db("admin");
+    const facts = {};
+    try {
+        facts.serverStatus = await admin.command({ serverStatus: 1 });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        facts.serverStatusRefused = error.message.split("\n")[0];
+    }
+    try {
+        const v = await admin.command({ atlasVersion: 1 });
+        if (typeof v.atlasVersion === "string")
+            facts.atlasVersion = v.atlasVersion;
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+    }
+    return decideServerLimits(facts);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
 
 
 
@@ -61,6 +207,8 @@ async function connectMongo(options) {
         await client.connect();
         // connect() succeeds lazily on some topologies; a ping proves the credentials work.
         await client.db("admin").command({ ping: 1 });
+        if (options.serverLimits)
+            useServerLimits(client, options.serverLimits);
         return client;
     }
     catch (error) {
@@ -106,16 +254,17 @@ var external_node_crypto_ = __webpack_require__(7598);
 
 
 
+
 const target_METADATA_COLLECTION = "snapshot_metadata";
 /**
  * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
  * be granted writes on exactly this collection name in every database and nothing else.
  */
-const LEASE_COLLECTION = "pr_snapshots_lease";
+const target_LEASE_COLLECTION = "pr_snapshots_lease";
 const WRITER_LEASE_ID = "writer";
 /** Collections every PR database may hold besides the application's data. */
 function target_isBookkeeping(collection) {
-    return collection === target_METADATA_COLLECTION || collection === LEASE_COLLECTION;
+    return collection === target_METADATA_COLLECTION || collection === target_LEASE_COLLECTION;
 }
 /**
  * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
@@ -136,8 +285,13 @@ async function target_databaseExists(client, database) {
  */
 async function target_acquireWriterLease(o) {
     assertWritableTarget(o.database, o.policy);
+    // The lease is the first write into the database: a name the server refuses fails here, clearly.
+    const limits = await serverLimitsOf(o.client, o.log);
+    const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
+    assertDatabaseFits(o.database, limits, "The PR database", fix);
+    assertNamespaceFits(o.database, target_LEASE_COLLECTION, limits, fix);
     return acquireLease({
-        collection: o.client.db(o.database).collection(LEASE_COLLECTION),
+        collection: o.client.db(o.database).collection(target_LEASE_COLLECTION),
         id: WRITER_LEASE_ID,
         holder: randomUUID(),
         owner: o.owner ?? leaseOwner(),
@@ -185,7 +339,7 @@ async function target_dropTargetDatabase(client, database, policy, log, options 
 async function writerLeaseHolder(client, database) {
     const held = await client
         .db(database)
-        .collection(LEASE_COLLECTION)
+        .collection(target_LEASE_COLLECTION)
         .findOne({ _id: WRITER_LEASE_ID, $expr: { $gt: ["$expiresAt", "$$NOW"] } });
     return held ?? undefined;
 }
@@ -352,19 +506,33 @@ async function withRetry(fn, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/server.ts
+
 async function serverVersion(client) {
     const info = await client.db("admin").command({ buildInfo: 1 });
     return info.versionArray ?? String(info.version).split(".").map(Number);
 }
-/** `$out` can write time-series collections from MongoDB 7.0.3. */
-async function serverSupportsTimeseriesOut(client) {
-    const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
+/**
+ * `$out` can write time-series collections from MongoDB 7.0.3. Best-effort: a server that refuses
+ * buildInfo gets one warning, and time-series collections are streamed (which every version can).
+ */
+async function serverSupportsTimeseriesOut(client, log) {
+    const version = log
+        ? await bestEffort(() => serverVersion(client), {
+            log,
+            skipped: "reading the server version (buildInfo)",
+            cost: "time-series collections are copied through the runner instead of by $out",
+        })
+        : await serverVersion(client);
+    if (!version)
+        return false;
+    const [major = 0, minor = 0, patch = 0] = version;
     return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
 }
 /**
  * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
- * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
- * falls back to its concurrency setting.
+ * run (it needs the hostInfo action, e.g. from clusterMonitor) and Atlas's shared tiers refuse:
+ * then undefined, and the caller falls back to its concurrency setting (and says so, once). A
+ * failure that is not a refusal (the network) fails as any other command would.
  */
 async function serverCores(client) {
     try {
@@ -372,8 +540,10 @@ async function serverCores(client) {
         const cores = Number(info.system?.numCores);
         return Number.isFinite(cores) && cores > 0 ? cores : undefined;
     }
-    catch {
-        return undefined;
+    catch (error) {
+        if (isRefusal(error))
+            return undefined;
+        throw error;
     }
 }
 
@@ -480,7 +650,7 @@ var names = __webpack_require__(5618);
 /** Sampled `_id`s per range: enough for ranges of similar size without scanning the collection. */
 const SAMPLES_PER_RANGE = 32;
 /** Half-open ranges covering all `_id`s, at most `k` of them. */
-async function splitById(collection, k, comment) {
+async function splitById(collection, k, comment, maxTimeMS) {
     if (k <= 1)
         return [{}];
     const sample = await collection
@@ -488,6 +658,7 @@ async function splitById(collection, k, comment) {
     // $sample may return a document twice: group before sorting so that bounds are distinct.
     [{ $sample: { size: k * SAMPLES_PER_RANGE } }, { $group: { _id: "$_id" } }, { $sort: { _id: 1 } }], {
         ...(comment ? { comment } : {}),
+        ...(maxTimeMS ? { maxTimeMS } : {}),
         // The sampled values are only handed back to the server as bounds: keep their exact types.
         promoteLongs: false,
         promoteValues: false,
@@ -537,15 +708,28 @@ function rangeMatch(range) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/stale.ts
 
+
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
 }
+const SEARCH = {
+    skipped: "the search for leftover copies of a killed run ($currentOp)",
+    cost: "leftover copies of a killed run cannot be found on this server: the one-writer lease still applies, " +
+        "and a server-side copy that a killed run left running can still finish into this database",
+};
+const STOP = {
+    skipped: "stopping a leftover copy of a killed run (killOp)",
+    cost: "it runs on the server until it finishes by itself; the one-writer lease still applies",
+};
 /**
  * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
  * replace or fill a collection a later run has already copied. Stop such leftovers before
  * copying again (only the caller's own operations are visible without extra privileges, which
  * is enough: every run of one PR database uses the same credentials).
+ *
+ * Best-effort (README "Where it runs"): servers that refuse `$currentOp` (some MongoDB-compatible
+ * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
     const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
@@ -556,15 +740,14 @@ async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
         { $match: { "command.comment": { $regex: pattern } } },
     ])
         .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
-    const stale = await find();
+    const stale = await bestEffort(find, { log, ...SEARCH });
+    if (!stale)
+        return 0;
     for (const op of stale) {
         log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
-        await client
-            .db("admin")
-            .command({ killOp: 1, op: op.opid })
-            .catch(() => { });
+        await bestEffort(() => client.db("admin").command({ killOp: 1, op: op.opid }), { log, ...STOP }).catch(() => { });
     }
-    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+    for (let i = 0; i < 100 && stale.length && ((await bestEffort(find, { log, ...SEARCH })) ?? []).length; i++)
         await new Promise((r) => setTimeout(r, 200));
     return stale.length;
 }
@@ -645,7 +828,11 @@ const EXACT_BSON = {
  */
 async function streamCopy(o) {
     const totals = { documents: 0, bytes: 0, passThrough: !o.decode && documentSequenceClass() !== undefined };
-    await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
+    await inPool(o.ranges, o.readers ?? o.ranges.length, async (range, i) => {
+        if (i > 0)
+            await o.betweenRanges?.(i);
+        await readRange(o, range, totals);
+    });
     return totals;
 }
 async function readRange(o, range, totals) {
@@ -710,6 +897,24 @@ async function readRange(o, range, totals) {
     if (failed)
         throw failed.error;
 }
+/** Runs `fn` over `items`, at most `workers` at once, in order of index; the first failure stops new work. */
+async function inPool(items, workers, fn) {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                await fn(items[i], i);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/engine.ts
 
@@ -721,6 +926,9 @@ async function readRange(o, range, totals) {
 
 
 
+
+/** Chunk size under a server's time cap when none is set: at 0.25 MB/s it still takes < 300 s. */
+const DEFAULT_CAPPED_CHUNK_MB = 64;
 /**
  * The environment of a run's copies (restore or producer): what the target server can do, read
  * once. A user without the hostInfo privilege cannot read the core count: then the engine splits
@@ -728,6 +936,13 @@ async function readRange(o, range, totals) {
  */
 async function engine_copyEnvironment(o) {
     const cores = await serverCores(o.target);
+    // Under a server's cap on one aggregation (Atlas shared tiers: 300 s), every aggregation carries
+    // a time limit no higher than the cap, and no single one copies more than a bounded chunk.
+    const capped = [o.limits, o.sourceLimits].find((l) => l?.maxTimeMS);
+    const maxTimeMS = (0,limit_names/* cappedMaxTimeMS */.p1)(o.maxTimeMS, capped);
+    const chunkMb = o.chunkMb ?? (capped ? DEFAULT_CAPPED_CHUNK_MB : undefined);
+    if (capped)
+        o.log.info(`Each aggregation is limited to ${(maxTimeMS ?? 0) / 1000} s (${capped.why}): collections over ${chunkMb} MB are copied in bounded chunks.`);
     if (cores === undefined)
         o.log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(methods/* MAX_RANGES */.yM, Math.max(2, o.concurrency))} ranges (from concurrency).`);
     else
@@ -740,13 +955,18 @@ async function engine_copyEnvironment(o) {
         log: o.log,
         tag: o.tag,
         concurrency: o.concurrency,
-        timeseriesOut: await serverSupportsTimeseriesOut(o.target),
+        timeseriesOut: await serverSupportsTimeseriesOut(o.target, o.log),
         ...(cores === undefined ? {} : { cores }),
         method: o.method ?? "auto",
         rangeThresholdBytes: (o.rangeThresholdMb ?? methods/* DEFAULT_RANGE_THRESHOLD_MB */.I8) * 1024 * 1024,
         ...(o.progress ? { progress: o.progress } : {}),
         ...(o.guard ? { guard: o.guard } : {}),
-        ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+        ...(maxTimeMS ? { maxTimeMS } : {}),
+        ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
+        ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+        ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
+            ? { replicaSet: true }
+            : {}),
     };
 }
 function engine_collectionReport(r) {
@@ -774,6 +994,7 @@ async function engine_copyCollection(env, request) {
         rangeThresholdBytes: env.rangeThresholdBytes,
         setting: env.method,
         ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
+        ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
     });
     env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
     const task = env.progress?.task(spec.name, choice.label, {
@@ -841,9 +1062,17 @@ async function copyOnce(env, request, choice, task) {
             return;
         task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
         beforeWrite();
-        await targetDb.command({ createIndexes: target.collection, indexes });
+        // On a replica set, a build commits on a majority: with the default (every voting member) it
+        // waits, without end, for a member that is down (found by the primary-SIGKILL fault test).
+        await targetDb.command({
+            createIndexes: target.collection,
+            indexes,
+            ...(env.replicaSet ? { commitQuorum: "majority" } : {}),
+        });
     };
     /** Streams through this process: only the ranges, the order and the stages vary between uses. */
+    const chunks = choice.chunks ?? choice.parallelism;
+    const between = (index) => env.betweenChunks?.({ collection: spec.name, chunk: index, chunks }) ?? Promise.resolve();
     const stream = async (o) => {
         const r = await streamCopy({
             source: sourceColl,
@@ -851,6 +1080,8 @@ async function copyOnce(env, request, choice, task) {
             pipeline: o.stages ?? pipeline,
             ranges: o.ranges,
             ordered: o.ordered,
+            ...(o.readers ? { readers: o.readers } : {}),
+            ...(o.betweenRanges ? { betweenRanges: o.betweenRanges } : {}),
             comment,
             beforeWrite,
             ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
@@ -909,8 +1140,10 @@ async function copyOnce(env, request, choice, task) {
             const documents = await targetColl.estimatedDocumentCount();
             return { documents, bytes: Math.round(documents * perDocument) };
         });
-        const ranges = await splitById(sourceColl, choice.parallelism, comment);
-        await Promise.all(ranges.map(async (range) => {
+        const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
+        await inPool(ranges, choice.parallelism, async (range, index) => {
+            if (index > 0)
+                await between(index);
             const match = rangeMatch(range);
             beforeWrite();
             await sourceColl
@@ -929,7 +1162,7 @@ async function copyOnce(env, request, choice, task) {
                 },
             ], aggregateOptions)
                 .toArray();
-        }));
+        });
         if (await sourceColl.findOne({ _id: null }, { projection: { _id: 1 } })) {
             await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
         }
@@ -937,8 +1170,8 @@ async function copyOnce(env, request, choice, task) {
         return;
     }
     // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
-    const ranges = await splitById(sourceColl, choice.parallelism, comment);
-    await stream({ ranges, ordered: false });
+    const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
+    await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
     await buildIndexes();
 }
 function timeseriesOptions(ts) {
@@ -2198,6 +2431,7 @@ function lease_leaseOwner(env = process.env, program = "pr-snapshots") {
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/privileges.ts
 
 
+
 /** Privilege actions that modify data or structure (MongoDB's built-in action names). */
 const WRITE_ACTIONS = new Set([
     "insert",
@@ -2216,8 +2450,49 @@ const WRITE_ACTIONS = new Set([
 ]);
 /** What the connected credentials may write, read from `connectionStatus` with `showPrivileges`. */
 async function auditPrivileges(client, protectedDatabases, options = {}) {
-    const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    let status;
+    let refused;
+    try {
+        status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        refused = privileges_firstLine(error);
+        // The detail is best-effort; who is connected, with which roles, is still worth asking.
+        try {
+            status = await client.db("admin").command({ connectionStatus: 1 });
+        }
+        catch (again) {
+            if (!isRefusal(again))
+                throw again;
+            return {
+                accessControl: true,
+                users: [],
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus (${privileges_firstLine(again)})`,
+            };
+        }
+    }
     const info = status.authInfo;
+    if (refused && info.authenticatedUsers.length > 0) {
+        const byRoles = privilegesOfBuiltInRoles(info.authenticatedUserRoles ?? []);
+        if (!byRoles.privileges) {
+            return {
+                accessControl: true,
+                users: info.authenticatedUsers.map((u) => `${u.user}@${u.db}`),
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus with showPrivileges (${refused}) and the roles ${byRoles.unknown.join(", ")} are not built-in roles whose privileges are known`,
+            };
+        }
+        info.authenticatedUserPrivileges = byRoles.privileges;
+    }
     const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
     if (users.length === 0) {
         // No user: either the server has no access control, or we are unauthenticated on one that has.
@@ -2276,7 +2551,7 @@ function classifyPrivileges(privileges, protectedDatabases) {
         if (p.resource.anyResource) {
             writesAnyDatabase = true;
         }
-        else if (db === "" && collection === LEASE_COLLECTION) {
+        else if (db === "" && collection === target_LEASE_COLLECTION) {
             for (const a of writes)
                 lease.add(a);
         }
@@ -2300,6 +2575,50 @@ function classifyPrivileges(privileges, protectedDatabases) {
         writableProtected: [...writable].sort(),
     };
 }
+function privileges_firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+/** MongoDB's (and Atlas's) built-in roles, as the write privileges the audit looks at. */
+const BUILT_IN_WRITES = {
+    read: "none",
+    readAnyDatabase: "none",
+    clusterMonitor: "none",
+    hostManager: "none",
+    backup: "none",
+    readWrite: "db",
+    dbAdmin: "db",
+    dbOwner: "db",
+    userAdmin: "db",
+    readWriteAnyDatabase: "any",
+    dbAdminAnyDatabase: "any",
+    userAdminAnyDatabase: "any",
+    clusterAdmin: "any",
+    clusterManager: "any",
+    restore: "any",
+    root: "any",
+    __system: "any",
+    atlasAdmin: "any",
+    enableSharding: "none",
+};
+/**
+ * When the server will not list privileges, built-in roles still say enough: a role on one
+ * database writes that database, an *AnyDatabase role (or Atlas's atlasAdmin) writes every one.
+ * A custom role could grant anything: then nothing is known.
+ */
+function privilegesOfBuiltInRoles(roles) {
+    const unknown = roles.filter((r) => !(r.role in BUILT_IN_WRITES)).map((r) => `${r.role}@${r.db}`);
+    if (unknown.length)
+        return { unknown };
+    const privileges = [];
+    for (const r of roles) {
+        const kind = BUILT_IN_WRITES[r.role];
+        if (kind === "db" && r.db !== "admin")
+            privileges.push({ resource: { db: r.db, collection: "" }, actions: ["insert", "update", "remove"] });
+        else if (kind === "any" || (kind === "db" && r.db === "admin"))
+            privileges.push({ resource: { anyResource: true }, actions: ["insert", "update", "remove"] });
+    }
+    return { privileges, unknown };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/least-privilege.ts
 
@@ -2317,6 +2636,17 @@ async function least_privilege_assertLeastPrivilege(client, policy, log, options
     if (!audit.accessControl) {
         log.warning("The MongoDB server has no access control: any client can write any database, production included. " +
             `Enable authentication and give these credentials ${options.intended}.`);
+        return audit;
+    }
+    if (audit.unknown) {
+        // Fail closed: this audit is what keeps over-privileged credentials off production's
+        // deployment, so a server that will not say what they may do is not taken as a "no".
+        const message = `The privileges of the credentials in mongodb-uri${audit.users.length ? ` (${audit.users.join(", ")})` : ""} cannot be checked: ${audit.unknown}. ` +
+            `The intended model gives this job ${options.intended}. Use a user with only built-in roles (read, readWrite, dbAdmin on named databases), ` +
+            "or set allow-privileged-credentials: true to proceed on the target rules alone.";
+        if (!options.allow)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
         return audit;
     }
     if (audit.users.length === 0) {
@@ -2344,6 +2674,15 @@ async function least_privilege_assertLeastPrivilege(client, policy, log, options
  */
 async function assertReadOnlySource(client, sourceDatabase, log, options) {
     const audit = await auditPrivileges(client, [sourceDatabase]);
+    if (audit.unknown) {
+        const message = `The privileges of the credentials in source-uri cannot be checked on ${options.where}: ${audit.unknown}. ` +
+            `The producer only reads production: give source-uri a user with the built-in read role on "${sourceDatabase}", ` +
+            "or set allow-privileged-credentials: true to proceed anyway.";
+        if (!options.allow)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+        return;
+    }
     if (!audit.accessControl) {
         log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
             `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
@@ -2367,17 +2706,47 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/generations.ts
 
 
+
 const generationId = (generation) => `generation:${generation}`;
+/**
+ * A generation's name: `g<yymmddhhmm>_<random>`, e.g. `g2611241322_a7f3` (16 bytes; before this
+ * round `g20261124t132200z_a7f3`, which old snapshots keep: readers only use `physical`). Short,
+ * because it prefixes every collection of the generation and Atlas's shared tiers allow
+ * namespaces of 95 bytes only.
+ */
 function newGenerationName(now, random) {
-    const stamp = now
-        .toISOString()
-        .replace(/[-:]/g, "")
-        .replace(/\.\d+Z$/, "z")
-        .toLowerCase();
+    const stamp = now.toISOString().replace(/[-:T]/g, "").slice(2, 12);
     return `g${stamp}_${random}`;
 }
-function physicalCollection(generation, logical) {
-    return `${generation}.${logical}`;
+/**
+ * Where a generation keeps one logical collection: `<generation>.<name>`, or, when that would not
+ * fit the namespace limit in the snapshot database (`fit`), `<generation>.<start of name>~<hash>`:
+ * any collection name production can hold still fits. The snapshot's `physical` map records the
+ * name chosen, and readers only ever look it up there.
+ */
+function physicalCollection(generation, logical, fit) {
+    const plain = `${generation}.${logical}`;
+    if (!fit)
+        return plain;
+    const room = fit.maxNamespaceBytes - Buffer.byteLength(fit.database, "utf8") - 1;
+    if (Buffer.byteLength(plain, "utf8") <= room)
+        return plain;
+    const hash = (0,external_node_crypto_.createHash)("sha256").update(logical).digest("hex").slice(0, 10);
+    const keep = room - Buffer.byteLength(`${generation}.~${hash}`, "utf8");
+    return `${generation}.${utf8Prefix(logical, Math.max(0, keep))}~${hash}`;
+}
+/** The longest prefix of `text` that is at most `max` bytes of UTF-8, cut between characters. */
+function utf8Prefix(text, max) {
+    let out = "";
+    let n = 0;
+    for (const ch of text) {
+        const b = Buffer.byteLength(ch, "utf8");
+        if (n + b > max)
+            break;
+        out += ch;
+        n += b;
+    }
+    return out;
 }
 function generations(db) {
     return db.collection(target_METADATA_COLLECTION);
@@ -2423,7 +2792,54 @@ async function dropGenerationCollections(client, snapshotDatabase, g) {
         await engine_dropCollectionIfExists(client, { db: snapshotDatabase, collection: name });
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/fits.ts
+
+
+
+
+/**
+ * Every name a run will create, checked against the server's limits before its first write
+ * (CONTRACT §14). The restore cannot rename what it copies: the application reads its collections
+ * by production's names, so only a shorter PR database name makes room.
+ */
+function fits_assertRestoreFits(target, meta, limits) {
+    assertDatabaseFits(target, limits, "The PR database", PR_DATABASE_FIX);
+    const fix = `${PR_DATABASE_FIX} (Collection names come from production and are kept as they are.)`;
+    const names = [
+        ...meta.collections,
+        ...(meta.views ?? []).map((v) => v.name),
+        METADATA_COLLECTION,
+        LEASE_COLLECTION,
+    ];
+    for (const name of names)
+        assertNamespaceFits(target, name, limits, fix);
+}
+/** Where a generation keeps each logical collection, fitted to the server's namespace limit. */
+function generationNames(snapshotDatabase, generation, limits) {
+    return (logical) => physicalCollection(generation, logical, {
+        database: snapshotDatabase,
+        maxNamespaceBytes: limits.maxNamespaceBytes,
+    });
+}
+/**
+ * The producer's names: the snapshot database, its bookkeeping, every collection of the new
+ * generation (fitted by {@link generationNames}, so only a snapshot database name too long for
+ * even the shortest of them fails) and the masking proof's temporary collection.
+ */
+function assertProducerFits(snapshotDatabase, generation, logical, limits) {
+    (0,limit_names/* assertDatabaseFits */.Y_)(snapshotDatabase, limits, "The snapshot database", limit_names/* SNAPSHOT_DATABASE_FIX */.ZR);
+    const physical = generationNames(snapshotDatabase, generation, limits);
+    const temporary = [`${generation}.__masking_check`];
+    for (const name of [target_METADATA_COLLECTION, ...logical.map(physical), ...temporary])
+        (0,limit_names/* assertNamespaceFits */.oG)(snapshotDatabase, name, limits, limit_names/* SNAPSHOT_DATABASE_FIX */.ZR);
+    if (limits.maxCollections !== undefined && logical.length > limits.maxCollections)
+        throw new errors/* UserError */.yo(`The snapshot would hold ${logical.length} collections; ${limits.why} allows ${limits.maxCollections} in all. ` +
+            "Copy fewer (collections.include / collections.exclude). Nothing was written.");
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/restore.ts
+
+
 
 
 
@@ -2463,6 +2879,8 @@ async function restore_restoreSnapshot(req) {
         allow: req.allowPrivilegedCredentials,
         intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
     });
+    const limits = await serverLimitsOf(client, log);
+    assertRestoreFits(target, meta, limits);
     if (req.dryRun) {
         const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
         if (refresh?.skipped)
@@ -2507,6 +2925,7 @@ async function restore_restoreSnapshot(req) {
     try {
         // While this run waited for the lease, a newer snapshot may have been published: copy that one.
         meta = await waitFor();
+        assertRestoreFits(target, meta, limits);
         // Decided under the lease: no other run can be half-way through this database meanwhile.
         const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
         if (refresh?.skipped)
@@ -2559,6 +2978,7 @@ async function restore_restoreSnapshot(req) {
             concurrency: req.concurrency,
             progress,
             guard,
+            limits,
             ...copySettingsOf(req),
         });
         const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
@@ -2671,6 +3091,8 @@ function copySettingsOf(req) {
         ...(req.copyMethod ? { method: req.copyMethod } : {}),
         ...(req.rangeThresholdMb ? { rangeThresholdMb: req.rangeThresholdMb } : {}),
         ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+        ...(req.chunkMb ? { chunkMb: req.chunkMb } : {}),
+        ...(req.betweenChunks ? { betweenChunks: req.betweenChunks } : {}),
     };
 }
 /** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
@@ -2695,14 +3117,33 @@ async function planRestore(client, snapshotDatabase, meta) {
     }
     return plan;
 }
-/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+/**
+ * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
+ * Best-effort: where `$collStats` is refused (or fails), the size is estimated from a sample's
+ * average BSON size times the estimated count, so that large collections are still split into
+ * bounded chunks under a time cap; 0 when even that is not readable.
+ */
 async function dataSize(db, collection) {
     const [stats] = await db
         .collection(collection)
         .aggregate([{ $collStats: { storageStats: {} } }])
         .toArray()
         .catch(() => []);
-    return Number(stats?.storageStats?.size ?? 0);
+    if (stats?.storageStats?.size !== undefined)
+        return Number(stats.storageStats.size);
+    try {
+        const coll = db.collection(collection);
+        const [sample] = await coll
+            .aggregate([
+            { $sample: { size: 100 } },
+            { $group: { _id: null, avg: { $avg: { $bsonSize: "$$ROOT" } } } },
+        ])
+            .toArray();
+        return sample ? Math.round(sample.avg * (await coll.estimatedDocumentCount())) : 0;
+    }
+    catch {
+        return 0;
+    }
 }
 async function createVerifiedView(client, policy, target, v) {
     await createView(client, policy, target, {
@@ -2757,6 +3198,8 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/producer.ts
+
+
 
 
 
@@ -2917,6 +3360,10 @@ async function produceSnapshot(req) {
         log.info(`Subset of ${c}: ${rule}.`);
     const timestamp = now();
     const generation = newGenerationName(timestamp, (0,external_node_crypto_.randomBytes)(2).toString("hex"));
+    // CONTRACT §14: every name this run creates fits the server, checked before the first write.
+    const limits = await limits_serverLimitsOf(client, log);
+    assertProducerFits(snap, generation, copies.map((c) => c.name), limits);
+    const physicalOf = generationNames(snap, generation, limits);
     const previous = await readSnapshotMetadata(client.db(snap));
     const base = {
         sourceDatabase: source,
@@ -2985,7 +3432,7 @@ async function produceSnapshot(req) {
             generation,
             status: "writing",
             startedAt: timestamp,
-            physical: copies.map((c) => physicalCollection(generation, c.name)),
+            physical: copies.map((c) => physicalOf(c.name)),
             holder,
         });
         let results;
@@ -3018,12 +3465,14 @@ async function produceSnapshot(req) {
                 concurrency: req.concurrency,
                 progress,
                 guard: () => lease.assertHeld(),
+                limits,
+                ...(separate ? { sourceLimits: await limits_serverLimitsOf(sourceClient, log) } : {}),
                 ...copySettingsOf(req),
             });
             results = await concurrency_mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
                 const r = await engine_copyCollection(env, {
                     source: { db: source, collection: spec.name },
-                    target: { db: snap, collection: physicalCollection(generation, spec.name) },
+                    target: { db: snap, collection: physicalOf(spec.name) },
                     spec,
                     bytes: sizes.get(spec.name) ?? 0,
                     documents: counts0.get(spec.name) ?? 0,
@@ -3042,7 +3491,6 @@ async function produceSnapshot(req) {
             });
             progress.stop();
             const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-            const physicalOf = (n) => physicalCollection(generation, n);
             // The proof before the publish: masked values are not production's, references resolve.
             const problems = [];
             if (maskingCheck && maskingReport) {
@@ -3120,7 +3568,7 @@ async function produceSnapshot(req) {
             const dropped = maskingReport &&
                 (await dropGenerationCollections(client, snap, {
                     generation,
-                    physical: copies.map((c) => physicalCollection(generation, c.name)),
+                    physical: copies.map((c) => physicalOf(c.name)),
                 }).then(() => true, () => false));
             await genDocs
                 .updateOne({ _id: generationId(generation) }, { $set: { status: "failed", error: (0,errors/* errorMessage */.gJ)(error), ...(dropped ? { dropped: true } : {}) } })
@@ -3233,18 +3681,32 @@ var snapshot_settings = __webpack_require__(1014);
 const poolFor = (concurrency) => concurrency + methods/* MAX_RANGES */.yM + 4;
 async function runProducer(c, settings, common, log) {
     const maxPoolSize = poolFor(settings.concurrency);
-    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize }, (client) => {
+    const { serverLimits } = common;
+    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize, serverLimits }, (client) => {
         const { sourceUri } = c;
         if (!sourceUri)
             return produceSnapshot((0,snapshot_settings/* produceRequest */.m_)(settings, common, client, log));
-        return client_withMongo({ uri: sourceUri, log, appName: `${c.appName} (source)`, maxPoolSize, input: "source-uri" }, (source) => produceSnapshot((0,snapshot_settings/* produceRequest */.m_)(settings, common, client, log, {
+        return client_withMongo({
+            uri: sourceUri,
+            log,
+            appName: `${c.appName} (source)`,
+            maxPoolSize,
+            input: "source-uri",
+            serverLimits,
+        }, (source) => produceSnapshot((0,snapshot_settings/* produceRequest */.m_)(settings, common, client, log, {
             client: source,
             description: (0,connection_string/* describeConnection */.If)((0,connection_string/* parseConnectionString */.HH)(sourceUri)),
         })));
     });
 }
 async function runRestore(c, settings, common, log) {
-    return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
+    return withMongo({
+        uri: c.uri,
+        log,
+        appName: c.appName,
+        maxPoolSize: poolFor(settings.concurrency),
+        serverLimits: common.serverLimits,
+    }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
 }
 /**
  * restore, reset (drop, so that the application seeds fresh data) or drop one PR database, as
@@ -3258,7 +3720,13 @@ async function runPrCommand(c, command, settings, common, log, expectSha) {
     if (command === "restore" && !("concurrency" in settings))
         throw new Error("restore needs the restore settings (readRestoreSettings)");
     const maxPoolSize = "concurrency" in settings ? poolFor(settings.concurrency) : undefined;
-    return withMongo({ uri: c.uri, log, appName: c.appName, ...(maxPoolSize ? { maxPoolSize } : {}) }, (client) => expectSha === undefined
+    return withMongo({
+        uri: c.uri,
+        log,
+        appName: c.appName,
+        serverLimits: common.serverLimits,
+        ...(maxPoolSize ? { maxPoolSize } : {}),
+    }, (client) => expectSha === undefined
         ? unguarded(client, command, settings, common, log)
         : guarded(client, command, settings, common, log, expectSha));
 }

@@ -1,8 +1,8 @@
-export const id = 33823;
-export const ids = [33823];
+export const id = 62522;
+export const ids = [62522];
 export const modules = {
 
-/***/ 501:
+/***/ 3023:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -19,56 +19,12 @@ var dist = __webpack_require__(8293);
 var schemas = __webpack_require__(6585);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __webpack_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __webpack_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
-;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
-
-/**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
- * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
- */
-const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
-/**
- * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
- * completely. Pure. The generation names a snapshot exactly; snapshots from the original
- * scripts have none, so their timestamp stands in for it.
- */
-function checkRefresh(current, snapshot, snapshotDatabase) {
-    const latest = snapshot.generation
-        ? `generation ${snapshot.generation}`
-        : `the snapshot taken ${formatUtc(snapshot.timestamp)}`;
-    const restore = (why) => ({ skip: false, reason: `${why}: restoring ${latest}` });
-    if (!current)
-        return restore("the database has no restore record (new, or seeded)");
-    if (current.source !== "snapshot")
-        return restore(`the database holds data from "${current.source}"`);
-    if (current.status !== "complete") {
-        return restore(current.status === "restoring"
-            ? "an earlier restore into the database did not finish"
-            : `its restore record has status "${String(current.status)}"`);
-    }
-    const from = typeof current.snapshotDatabase === "string" ? current.snapshotDatabase : undefined;
-    if (from !== undefined && from !== snapshotDatabase)
-        return restore(`the database was restored from ${from}, not ${snapshotDatabase}`);
-    const held = current.generation
-        ? `generation ${String(current.generation)}`
-        : `the snapshot taken ${formatUtc(current.snapshotTimestamp)}`;
-    const same = snapshot.generation
-        ? current.generation === snapshot.generation
-        : current.generation === undefined &&
-            current.snapshotTimestamp instanceof Date &&
-            current.snapshotTimestamp.getTime() === snapshot.timestamp.getTime();
-    if (!same)
-        return restore(`a newer snapshot was published (the database holds ${held})`);
-    const restoredAt = current.restoredAt instanceof Date ? `, restored ${formatUtc(current.restoredAt)}` : "";
-    return {
-        skip: true,
-        reason: `the database already holds ${latest}, the latest complete snapshot${restoredAt}`,
-    };
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/refresh.ts
+var refresh = __webpack_require__(3208);
 ;// CONCATENATED MODULE: ../../packages/core/src/target-pattern.ts
 /**
  * An `allowedTargets` / `allowed-targets` pattern, checked before it can decide anything. Each
@@ -185,6 +141,7 @@ function unboundedQuantifierAt(source, i) {
 
 
 
+
 const labelName = schemas/* string */.YjP().trim().min(1).max(50);
 const databaseName = schemas/* string */.YjP().superRefine((name, ctx) => {
     const why = (0,names/* illegalDatabaseName */.vK)(name);
@@ -256,6 +213,7 @@ const configSchema = schemas/* strictObject */.rej({
         .optional(),
     allowedTargets: schemas/* array */.YOg(regexSource).optional(),
     protectedDatabases: schemas/* array */.YOg(databaseName).optional(),
+    serverLimits: schemas/* enum */.k5n(limit_names/* SERVER_LIMITS */.L_).optional(),
     comment: schemas/* strictObject */.rej({
         namespace: schemas/* string */.YjP().min(1).optional(),
         urls: schemas/* array */.YOg(schemas/* strictObject */.rej({ name: schemas/* string */.YjP().min(1), url: schemas/* string */.YjP().min(1) })).optional(),
@@ -265,7 +223,7 @@ const configSchema = schemas/* strictObject */.rej({
         concurrency: config_schema_int(1, 64).optional(),
         waitTimeoutSeconds: config_schema_int(0, 86_400).optional(),
         pollIntervalSeconds: config_schema_int(1, 3_600).optional(),
-        refresh: schemas/* enum */.k5n(REFRESH_POLICIES).optional(),
+        refresh: schemas/* enum */.k5n(refresh/* REFRESH_POLICIES */.R).optional(),
     })
         .optional(),
     producer: schemas/* strictObject */.rej({
