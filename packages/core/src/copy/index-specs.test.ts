@@ -85,7 +85,7 @@ async function rawIndexes(client: MongoClient, db: string, coll: string): Promis
   const all = await client.db(db).collection(coll).listIndexes(EXACT_BSON).toArray();
   return all
     .sort((x, y) => String(x.name).localeCompare(String(y.name)))
-    .map((ix) => BSON.serialize(ix).toString("hex"));
+    .map((ix) => Buffer.from(BSON.serialize(ix)).toString("hex"));
 }
 
 function env(target: MongoClient, method: CopyEnv["method"]): CopyEnv {
