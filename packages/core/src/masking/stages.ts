@@ -142,6 +142,11 @@ function leaf(s: Strategy, ref: string, arrayDepth: number, part: NamePart = "fu
     case "expr":
       // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
       return { $let: { vars: { value: ref }, in: s.expr } };
+    case "password":
+      // The test password's hash, computed in the runner (password.ts): never the password itself.
+      if (!s.hash)
+        throw new Error("The password strategy's hash was not computed before the stages were built.");
+      return { $cond: [{ $eq: [ref, null] }, null, { $literal: s.hash }] };
     default: {
       const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref, part);
       if (arrayDepth >= ARRAY_DEPTH) return { $cond: [{ $eq: [ref, null] }, null, scalar] };

@@ -13,6 +13,7 @@ import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
 import { errorMessage, RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
+import { resolvePasswords } from "../masking/password";
 import type { Policy } from "../masking/policy";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
 import { strictModeCheck } from "../masking/strict";
@@ -77,6 +78,8 @@ export interface ProduceRequest {
   dataPolicy?: Policy;
   /** The secret of the keyed masking strategies. */
   salt?: string;
+  /** The test password whose hash the `password` strategy writes (a secret: hashed here, never sent). */
+  testPassword?: string;
   /** Documents sampled per collection by strict mode's scan. */
   scanSample?: number;
   now?: () => Date;
@@ -204,6 +207,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         "The masking rules use email, name, phone or hash, which need a secret salt: set the mask-salt input (from a secret) or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.",
       );
     if (req.salt) log.secret(req.salt);
+    if (req.testPassword) log.secret(req.testPassword);
     for (const [kind, names] of [
       ["masking.rules", Object.keys(dataPolicy.rules)],
       ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -237,9 +241,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     log.warning(`${message} (going on: force is true)`);
   }
   const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
+  // The password strategy's hash, computed once here: only the hash enters the pipeline.
+  const maskingRules = await resolvePasswords(dataPolicy, req.testPassword, log);
   const pipelineFor = (name: string) => [
     ...(subsets.stages.get(name) ?? []),
-    ...maskingStages(dataPolicy?.rules[name]),
+    ...maskingStages(maskingRules[name]),
   ];
   const maskingReport: MaskingReport | undefined =
     dataPolicy && Object.keys(dataPolicy.rules).length
@@ -344,7 +350,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     const verifications: MaskingVerification[] = [];
     if (dataPolicy && maskingReport)
       maskingCheck = startMaskingCheck({
-        policy: dataPolicy,
+        policy: { ...dataPolicy, rules: maskingRules },
         source: sourceClient.db(source),
         snapshot: client.db(snap),
         generation,
@@ -384,7 +390,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
             bytes: sizes.get(spec.name) ?? 0,
             documents: counts0.get(spec.name) ?? 0,
             pipeline: pipelineFor(spec.name),
-            ...(req.salt && maskingStages(dataPolicy?.rules[spec.name]).length
+            ...(req.salt && maskingStages(maskingRules[spec.name]).length
               ? { variables: { [SALT_VARIABLE]: req.salt } }
               : {}),
           }).catch(async (error: unknown) => {
