@@ -79,7 +79,7 @@ describe("the password strategy on a real mongod", () => {
     const meta = await readSnapshotMetadata(client.db("pw_snapshot"));
     const users = await client
       .db("pw_snapshot")
-      .collection(String((meta?.physical as Record<string, string>).users))
+      .collection(String((meta?.physical as Record<string, string> | undefined)?.users))
       .find()
       .toArray();
     const bcryptHashes = new Set(users.map((u) => u.passwordHash));
