@@ -51,9 +51,10 @@ const EMAIL_WHOLE =
   /^[^\s@<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const EMAIL_INSIDE = /[A-Za-z0-9._%+'=-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
 /** `Name <addr>`, `"Name" <addr>`, `<addr>`, `addr (Name)`: how headers write one address. */
-const MAILBOX = /^(?:"?[^"<>@]*"?\s*)?<([^<>\s]+@[^<>\s]+)>$|^([^\s@<>]+@[^\s@<>]+)\s*\([^()]*\)$/;
+const MAILBOX = /^(?:"[^"]*"\s*|[^"<>@()[\]:;]*)?<([^<>\s]+@[^<>\s]+)>$|^([^\s@<>]+@[^\s@<>]+)\s*\([^()]*\)$/;
 const PHONE = /^(?:\+|00)?[\d\s().\-/]{6,22}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?$/i;
-const PHONE_INSIDE = /(?<![\w.])(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,5}(?![\w.])/;
+/** A run of digits and phone separators inside a text (then checked by {@link phoneNumber}). */
+const PHONE_INSIDE = /(?<![\w.+])(?:\+|\()?\d[\d\s().-]{5,20}\d(?![\w.])/;
 const IPV4_INSIDE = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![\d.])/;
 const CARD_INSIDE = /\b(?:\d[ -]?){12,18}\d\b/;
 const TOKEN_PREFIX =
@@ -151,8 +152,9 @@ const WORD_NAMES = new Set(
 
 /** A "Given Surname" pair inside a text: the given name known (and not a common word), the surname capitalised. */
 function nameInside(text: string, firstNames: ReadonlySet<string>): boolean {
+  // The surname is a lookahead, so that "Call Maria Anders" tries "Maria Anders" too.
   const pairs = text.matchAll(
-    /(?<![\p{L}])(\p{Lu}\p{Ll}{1,15})\s+(?:\p{Lu}\.\s+)?(\p{Lu}\p{Ll}{1,20}(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}])/gu,
+    /(?<![\p{L}])(\p{Lu}\p{Ll}{1,15})(?=\s+(?:\p{Lu}\.\s+)?\p{Lu}\p{Ll}{1,20}(?![\p{L}]))/gu,
   );
   for (const m of pairs) {
     const given = (m[1] ?? "").toLowerCase();
@@ -209,7 +211,20 @@ function ipAddress(s: string): boolean {
 }
 
 function phoneInside(s: string): boolean {
-  for (const m of s.matchAll(new RegExp(PHONE_INSIDE.source, "g"))) if (phoneNumber(m[0])) return true;
+  for (const m of s.matchAll(new RegExp(PHONE_INSIDE.source, "g"))) {
+    const run = m[0].trim();
+    const separators = run.match(/[\s().-]+/g)?.length ?? 0;
+    // Dots alone separate a phone number only as 555.123.4567; otherwise they make a version number.
+    const bare = run.replace(/^\(|\)$/g, "");
+    const dotted = !/[\s()-]/.test(bare) && !/^\d{3}\.\d{3}\.\d{4}$/.test(bare);
+    if (
+      !dotted &&
+      isIP(run) === 0 &&
+      (run.startsWith("+") || run.startsWith("(") || separators >= 2) &&
+      phoneNumber(run)
+    )
+      return true;
+  }
   return false;
 }
 

@@ -490,6 +490,8 @@ function branch(condition: unknown, value: unknown): Document {
   return { case: condition, then: value };
 }
 
+/** Documents whose field paths the server lists (the whole collection when it is smaller). */
+const DISCOVERY_DOCUMENTS = 50_000;
 /** Documents per path that the first sample missed. */
 const RARE_DOCUMENTS = 5;
 /** At most this many rare paths are looked up (one indexed-or-not find each, time-bounded). */
@@ -497,8 +499,10 @@ const RARE_PATHS = 200;
 
 /**
  * A sample that sees rare fields: `size` random documents, then, for every field path the server
- * finds in a ten times larger sample (or the whole collection, when smaller) that those documents
- * lack, a few documents that have it. A field in three documents of a million is still scanned.
+ * finds in a much larger sample (50,000 documents or ten times `size`; the whole collection when
+ * smaller) that those documents lack, a few documents that have it. Only the paths travel, not the
+ * documents. A field in 3 of 50,000 documents is scanned; in a larger collection a field that rare
+ * is found with the probability that the larger sample holds it.
  */
 export async function sampleCollection(coll: Collection, size: number): Promise<Document[]> {
   const docs = await coll.aggregate([{ $sample: { size } }], { ...EXACT_BSON }).toArray();
@@ -507,7 +511,7 @@ export async function sampleCollection(coll: Collection, size: number): Promise<
   const discovered = await coll
     .aggregate<{ _id: string }>(
       [
-        { $sample: { size: size * 10 } },
+        { $sample: { size: Math.max(size * 10, DISCOVERY_DOCUMENTS) } },
         { $project: { _id: 0, p: pathsExpression() } },
         { $unwind: "$p" },
         { $group: { _id: "$p" } },
