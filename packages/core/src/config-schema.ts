@@ -72,7 +72,7 @@ const strategy = z.unknown().superRefine((value, ctx) => {
 /** `{ password: { scheme: bcrypt, cost: 10 } }` or `{ password: { scheme: argon2id } }`: what is wrong, if anything. */
 function passwordProblem(p: unknown): string | undefined {
   const usage =
-    "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15) or { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism)";
+    "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15), { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism) or { password: { scheme: aspnet-identity } } (optional iterations)";
   if (!p || typeof p !== "object" || Array.isArray(p)) return `password needs its options: ${usage}`;
   const o = p as Record<string, unknown>;
   const allowed =
@@ -80,9 +80,11 @@ function passwordProblem(p: unknown): string | undefined {
       ? ["scheme", "cost"]
       : o.scheme === "argon2id"
         ? ["scheme", "memoryKiB", "iterations", "parallelism"]
-        : undefined;
+        : o.scheme === "aspnet-identity"
+          ? ["scheme", "iterations"]
+          : undefined;
   if (!allowed)
-    return `password.scheme must be bcrypt or argon2id, got ${JSON.stringify(o.scheme)}: ${usage}`;
+    return `password.scheme must be bcrypt, argon2id or aspnet-identity, got ${JSON.stringify(o.scheme)}: ${usage}`;
   const extra = Object.keys(o).filter((k) => !allowed.includes(k));
   if (extra.length) return `password (${o.scheme}) does not take ${extra.join(", ")}: ${usage}`;
   const integer = (k: string, min: number, max: number) =>
@@ -92,7 +94,9 @@ function passwordProblem(p: unknown): string | undefined {
   return (
     integer("cost", 4, 15) ??
     integer("memoryKiB", 1_024, 1_048_576) ??
-    integer("iterations", 1, 20) ??
+    (o.scheme === "aspnet-identity"
+      ? integer("iterations", 10_000, 10_000_000)
+      : integer("iterations", 1, 20)) ??
     integer("parallelism", 1, 16)
   );
 }

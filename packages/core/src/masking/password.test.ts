@@ -1,3 +1,4 @@
+import { pbkdf2Sync, timingSafeEqual } from "node:crypto";
 import bcrypt from "bcryptjs";
 import { argon2Verify } from "hash-wasm";
 import { BSON, MongoClient } from "mongodb";
@@ -26,6 +27,8 @@ masking:
       email: email
       passwordHash: { password: { scheme: bcrypt, cost: 4 } }
       "credentials.argon": { password: { scheme: argon2id, memoryKiB: 1024, iterations: 1 } }
+    AspNetUsers:
+      PasswordHash: { password: { scheme: aspnet-identity, iterations: 10000 } }
 `;
 const lines: string[] = [];
 const log = consoleLog({ write: (l) => lines.push(l) });
@@ -59,11 +62,32 @@ async function seedUsers(db: string): Promise<string[]> {
           i % 3 === 0 ? [{ argon: `$argon2id$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$${i}` }] : { argon: null },
       })),
     );
+  await client
+    .db(db)
+    .collection("AspNetUsers")
+    .insertMany(
+      own.map((pw, i) => ({ UserName: `user${i}`, PasswordHash: Buffer.from(pw).toString("base64") })),
+    );
   return own;
 }
 
+/** ASP.NET Core Identity's VerifyHashedPasswordV3, step by step. */
+function verifyAspNetIdentityV3(hashed: string, password: string): boolean {
+  const b = Buffer.from(hashed, "base64");
+  if (b[0] !== 0x01) return false;
+  const prf = b.readUInt32BE(1);
+  const iterations = b.readUInt32BE(5);
+  const saltLength = b.readUInt32BE(9);
+  const salt = b.subarray(13, 13 + saltLength);
+  const subkey = b.subarray(13 + saltLength);
+  if (saltLength < 16 || subkey.length < 16) return false;
+  const digest = ({ 0: "sha1", 1: "sha256", 2: "sha512" } as Record<number, string>)[prf];
+  if (!digest) return false;
+  return timingSafeEqual(pbkdf2Sync(password, salt, iterations, subkey.length, digest), subkey);
+}
+
 describe("the password strategy on a real mongod", () => {
-  it("writes one bcrypt hash and one argon2id hash of the test password; every masked user signs in with it", async () => {
+  it("writes one bcrypt, one argon2id and one ASP.NET Core Identity hash of the test password; every masked user signs in with it", async () => {
     const own = await seedUsers("pw_prod");
     // Every command the server runs on both databases is recorded: the password must be in none.
     await client.db("pw_prod").command({ profile: 2 });
@@ -95,6 +119,21 @@ describe("the password strategy on a real mongod", () => {
     expect(new Set(argon).size).toBe(1);
     expect(argon[0]).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
     expect(await argon2Verify({ password: PASSWORD, hash: argon[0] })).toBe(true);
+    const identity = await client
+      .db("pw_snapshot")
+      .collection(String((meta?.physical as Record<string, string> | undefined)?.AspNetUsers))
+      .find()
+      .toArray();
+    const identityHashes = new Set(identity.map((u) => u.PasswordHash));
+    expect(identityHashes.size).toBe(1);
+    const [identityHash] = [...identityHashes] as string[];
+    expect(
+      Buffer.from(identityHash ?? "", "base64")
+        .subarray(0, 13)
+        .toString("hex"),
+    ).toBe("01000000020000271000000010");
+    expect(verifyAspNetIdentityV3(identityHash ?? "", PASSWORD)).toBe(true);
+    expect(verifyAspNetIdentityV3(identityHash ?? "", own[1] ?? "")).toBe(false);
     // null stays null.
     expect(
       users.filter((u) => !Array.isArray(u.credentials)).every((u) => u.credentials.argon === null),
@@ -141,7 +180,7 @@ describe("the password strategy on a real mongod", () => {
     );
     expect(dbs).not.toContain("pwn_snapshot");
     expect(() => parseConfig("masking:\n  rules:\n    u:\n      p: { password: { scheme: md5 } }\n")).toThrow(
-      /password\.scheme must be bcrypt or argon2id, got "md5"/,
+      /password\.scheme must be bcrypt, argon2id or aspnet-identity, got "md5"/,
     );
     expect(() =>
       parseConfig("masking:\n  rules:\n    u:\n      p: { password: { scheme: bcrypt, cost: 31 } }\n"),

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { UserError } from "../errors";
 import type { Log } from "../log";
 import type { PasswordStrategy, Policy, Strategy } from "./policy";
@@ -20,6 +20,7 @@ export function usesPassword(policy: Policy | undefined): boolean {
 
 /** The hash of `password` under `s`, in the encoding user stores keep (`$2b$10$…`, `$argon2id$v=19$…`). */
 export async function hashPassword(password: string, s: PasswordStrategy): Promise<string> {
+  if (s.scheme === "aspnet-identity") return aspNetIdentityV3(password, s.iterations ?? 100_000);
   if (s.scheme === "bcrypt") {
     const { default: bcrypt } = await import(/* webpackChunkName: "bcrypt" */ "bcryptjs");
     return bcrypt.hash(password, s.cost ?? 10);
@@ -72,4 +73,20 @@ export async function resolvePasswords(
     }
   }
   return resolved;
+}
+
+/**
+ * ASP.NET Core Identity's password hash, format V3 (what its default PasswordHasher writes and
+ * reads): 0x01, the PRF (2 = HMAC-SHA512), the iteration count and the salt length as big-endian
+ * 32-bit integers, the salt, then the PBKDF2 subkey (32 bytes), in base64.
+ */
+function aspNetIdentityV3(password: string, iterations: number): string {
+  const salt = randomBytes(16);
+  const subkey = pbkdf2Sync(password, salt, iterations, 32, "sha512");
+  const header = Buffer.alloc(13);
+  header[0] = 0x01;
+  header.writeUInt32BE(2, 1);
+  header.writeUInt32BE(iterations, 5);
+  header.writeUInt32BE(salt.length, 9);
+  return Buffer.concat([header, salt, subkey]).toString("base64");
 }

@@ -20,10 +20,10 @@ export type Strategy =
 /** One hash of the test password (CONTRACT §7 additions); `hash` is filled in by the producer. */
 export interface PasswordStrategy {
   kind: "password";
-  scheme: "bcrypt" | "argon2id";
+  scheme: "bcrypt" | "argon2id" | "aspnet-identity";
   /** bcrypt's cost (log2 of the rounds), 4-15; default 10. */
   cost?: number;
-  /** argon2id's memory (KiB), iterations and parallelism; default OWASP's 19456, 2, 1. */
+  /** argon2id's memory (KiB), iterations and parallelism (default OWASP's 19456, 2, 1); aspnet-identity's PBKDF2 iterations (default 100,000). */
   memoryKiB?: number;
   iterations?: number;
   parallelism?: number;
