@@ -192,4 +192,19 @@ describe("the password strategy on a real mongod", () => {
       policyOf("masking:\n  rules:\n    u:\n      _id: { password: { scheme: bcrypt } }\n"),
     ).toThrow(/only email, name, phone or hash can mask _id/);
   });
+
+  it("the README's user-store example is a valid config", async () => {
+    const readme = (await import("node:fs")).readFileSync(
+      new URL("../../../../README.md", import.meta.url),
+      "utf8",
+    );
+    const block = readme
+      .split("```yaml")
+      .find((b) => b.includes("AspNetUsers"))
+      ?.split("```")[0];
+    expect(block).toBeDefined();
+    const policy = policyOf(block ?? "");
+    expect(Object.keys(policy.rules)).toEqual(["users", "AspNetUsers", "accounts"]);
+    expect(policy.rules.AspNetUsers?.PasswordHash).toEqual({ kind: "password", scheme: "aspnet-identity" });
+  });
 });
