@@ -70223,6 +70223,7 @@ var refresh = __nccwpck_require__(3208);
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -70312,9 +70313,11 @@ function readProducerSettings(inputs, common) {
     if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
         throw new UserError(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
     }
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
+        ...(testPassword ? { testPassword } : {}),
         sourceDatabase: assertDatabaseName(source, "The source (production) database"),
         snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -70392,7 +70395,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(55363)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(66477)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -70909,6 +70912,14 @@ async function serverCores(client) {
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/specs.ts
 
 /**
+ * listCollections and listIndexes read without promoting any value: a key pattern `{email: 1.0}`
+ * (a Double, as mongosh and Atlas's sample data write it) stays a Double instead of becoming the
+ * JavaScript number 1 and being written back as an Int32; a Long `expireAfterSeconds`, an Int32
+ * `2dsphereIndexVersion` or a Decimal128 in a partial filter keep their types too. What is read is
+ * what is recreated and what is compared, byte for byte.
+ */
+const RAW = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true };
+/**
  * Collection options that `create` accepts and `$out` then preserves on an existing target.
  * `capped`, `timeseries` and views are handled separately because `$out` cannot write them.
  */
@@ -70924,7 +70935,7 @@ const CREATE_OPTIONS = [
     "indexOptionDefaults",
 ];
 async function readCollectionSpecs(db, filter = {}) {
-    const infos = await db.listCollections(filter, { authorizedCollections: true }).toArray();
+    const infos = await db.listCollections(filter, { authorizedCollections: true, ...RAW }).toArray();
     const specs = [];
     for (const info of infos) {
         const name = String(info.name);
@@ -70941,7 +70952,7 @@ async function readCollectionSpec(db, name) {
     return (await readCollectionSpecs(db, { name }))[0];
 }
 async function listSecondaryIndexes(db, collection) {
-    const all = await db.collection(collection).listIndexes().toArray();
+    const all = await db.collection(collection).listIndexes(RAW).toArray();
     return all.filter((ix) => ix.name !== "_id_" && ix.clustered !== true);
 }
 /** Options for `db.createCollection` that recreate the spec's behaviour (not capped / time-series / views). */

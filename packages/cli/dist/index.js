@@ -69182,7 +69182,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(63346)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(30621)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
     return parseConfig(text, label);
 }
 /**
@@ -73913,6 +73913,8 @@ function usesPassword(policy) {
 }
 /** The hash of `password` under `s`, in the encoding user stores keep (`$2b$10$…`, `$argon2id$v=19$…`). */
 async function hashPassword(password, s) {
+    if (s.scheme === "aspnet-identity")
+        return aspNetIdentityV3(password, s.iterations ?? 100_000);
     if (s.scheme === "bcrypt") {
         const { default: bcrypt } = await __nccwpck_require__.e(/* import() | bcrypt */ 26359).then(__nccwpck_require__.bind(__nccwpck_require__, 8668));
         return bcrypt.hash(password, s.cost ?? 10);
@@ -73959,6 +73961,21 @@ async function resolvePasswords(policy, password, log) {
         }
     }
     return resolved;
+}
+/**
+ * ASP.NET Core Identity's password hash, format V3 (what its default PasswordHasher writes and
+ * reads): 0x01, the PRF (2 = HMAC-SHA512), the iteration count and the salt length as big-endian
+ * 32-bit integers, the salt, then the PBKDF2 subkey (32 bytes), in base64.
+ */
+function aspNetIdentityV3(password, iterations) {
+    const salt = (0,external_node_crypto_.randomBytes)(16);
+    const subkey = (0,external_node_crypto_.pbkdf2Sync)(password, salt, iterations, 32, "sha512");
+    const header = Buffer.alloc(13);
+    header[0] = 0x01;
+    header.writeUInt32BE(2, 1);
+    header.writeUInt32BE(iterations, 5);
+    header.writeUInt32BE(salt.length, 9);
+    return Buffer.concat([header, salt, subkey]).toString("base64");
 }
 
 ;// CONCATENATED MODULE: ../core/src/masking/stages.ts
@@ -74333,9 +74350,10 @@ const INSIDE_WORDS = {
 const EMAIL_WHOLE = /^[^\s@<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const EMAIL_INSIDE = /[A-Za-z0-9._%+'=-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
 /** `Name <addr>`, `"Name" <addr>`, `<addr>`, `addr (Name)`: how headers write one address. */
-const MAILBOX = /^(?:"?[^"<>@]*"?\s*)?<([^<>\s]+@[^<>\s]+)>$|^([^\s@<>]+@[^\s@<>]+)\s*\([^()]*\)$/;
+const MAILBOX = /^(?:"[^"]*"\s*|[^"<>@()[\]:;]*)?<([^<>\s]+@[^<>\s]+)>$|^([^\s@<>]+@[^\s@<>]+)\s*\([^()]*\)$/;
 const PHONE = /^(?:\+|00)?[\d\s().\-/]{6,22}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?$/i;
-const PHONE_INSIDE = /(?<![\w.])(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,5}(?![\w.])/;
+/** A run of digits and phone separators inside a text (then checked by {@link phoneNumber}). */
+const PHONE_INSIDE = /(?<![\w.+])(?:\+|\()?\d[\d\s().-]{5,20}\d(?![\w.])/;
 const IPV4_INSIDE = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![\d.])/;
 const CARD_INSIDE = /\b(?:\d[ -]?){12,18}\d\b/;
 const TOKEN_PREFIX = /^(sk|pk|rk)_(live|test)_|^gh[pousr]_[A-Za-z0-9]{20,}|^github_pat_|^xox[abprs]-|^AKIA[0-9A-Z]{16}$|^AIza[0-9A-Za-z_-]{30,}|^-----BEGIN [A-Z ]*PRIVATE KEY-----|^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -74426,7 +74444,8 @@ function personName(value, firstNames) {
 const WORD_NAMES = new Set("will may mark bill red rose hope grace joy faith sunny page art don guy pat jack frank gene ray rich chance chip dean drew earl hunter lane major miles price reed rob sandy skip stone summer tanner ward wade chase cliff dale dawn april june august amber iris ivy violet holly crystal pearl ruby star autumn sky rain brook honey lance max nick sterling royal king duke prince bishop buck colt roman christian justice liberty love mercy patience trinity bob gary sue al jean sol van carol happy lucky merry early else lou mac rusty dusty penny bud ginger cookie dolly sally jerry hal glen glenn ken kit lee mo ned sean tom will win wolf fox bear hawk heather daisy lily jasmine olive rod roger victor vita worth young tim ted ben".split(" "));
 /** A "Given Surname" pair inside a text: the given name known (and not a common word), the surname capitalised. */
 function nameInside(text, firstNames) {
-    const pairs = text.matchAll(/(?<![\p{L}])(\p{Lu}\p{Ll}{1,15})\s+(?:\p{Lu}\.\s+)?(\p{Lu}\p{Ll}{1,20}(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}])/gu);
+    // The surname is a lookahead, so that "Call Maria Anders" tries "Maria Anders" too.
+    const pairs = text.matchAll(/(?<![\p{L}])(\p{Lu}\p{Ll}{1,15})(?=\s+(?:\p{Lu}\.\s+)?\p{Lu}\p{Ll}{1,20}(?![\p{L}]))/gu);
     for (const m of pairs) {
         const given = (m[1] ?? "").toLowerCase();
         if (firstNames.has(given) && !WORD_NAMES.has(given))
@@ -74496,9 +74515,18 @@ function ipAddress(s) {
     return v === 6 || (v === 4 && !s.startsWith("0."));
 }
 function phoneInside(s) {
-    for (const m of s.matchAll(new RegExp(PHONE_INSIDE.source, "g")))
-        if (phoneNumber(m[0]))
+    for (const m of s.matchAll(new RegExp(PHONE_INSIDE.source, "g"))) {
+        const run = m[0].trim();
+        const separators = run.match(/[\s().-]+/g)?.length ?? 0;
+        // Dots alone separate a phone number only as 555.123.4567; otherwise they make a version number.
+        const bare = run.replace(/^\(|\)$/g, "");
+        const dotted = !/[\s()-]/.test(bare) && !/^\d{3}\.\d{3}\.\d{4}$/.test(bare);
+        if (!dotted &&
+            (0,external_node_net_.isIP)(run) === 0 &&
+            (run.startsWith("+") || run.startsWith("(") || separators >= 2) &&
+            phoneNumber(run))
             return true;
+    }
     return false;
 }
 /** Image formats by their magic bytes. */
@@ -75599,14 +75627,18 @@ function scan_branch(condition, value) {
     // biome-ignore lint/suspicious/noThenProperty: MongoDB's $switch names a branch's value "then".
     return { case: condition, then: value };
 }
+/** Documents whose field paths the server lists (the whole collection when it is smaller). */
+const DISCOVERY_DOCUMENTS = 50_000;
 /** Documents per path that the first sample missed. */
 const RARE_DOCUMENTS = 5;
 /** At most this many rare paths are looked up (one indexed-or-not find each, time-bounded). */
 const RARE_PATHS = 200;
 /**
  * A sample that sees rare fields: `size` random documents, then, for every field path the server
- * finds in a ten times larger sample (or the whole collection, when smaller) that those documents
- * lack, a few documents that have it. A field in three documents of a million is still scanned.
+ * finds in a much larger sample (50,000 documents or ten times `size`; the whole collection when
+ * smaller) that those documents lack, a few documents that have it. Only the paths travel, not the
+ * documents. A field in 3 of 50,000 documents is scanned; in a larger collection a field that rare
+ * is found with the probability that the larger sample holds it.
  */
 async function sampleCollection(coll, size) {
     const docs = await coll.aggregate([{ $sample: { size } }], { ...EXACT_BSON }).toArray();
@@ -75615,7 +75647,7 @@ async function sampleCollection(coll, size) {
         walk(d, "", (p) => seen.add(p));
     const discovered = await coll
         .aggregate([
-        { $sample: { size: size * 10 } },
+        { $sample: { size: Math.max(size * 10, DISCOVERY_DOCUMENTS) } },
         { $project: { _id: 0, p: pathsExpression() } },
         { $unwind: "$p" },
         { $group: { _id: "$p" } },

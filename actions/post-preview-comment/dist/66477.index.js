@@ -1,8 +1,8 @@
-export const id = 63346;
-export const ids = [63346];
+export const id = 66477;
+export const ids = [66477];
 export const modules = {
 
-/***/ 3425:
+/***/ 4268:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -11,9 +11,9 @@ export const modules = {
 /* unused harmony exports NAMED_STRATEGIES, configSchema */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8293);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6585);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6120);
-/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7027);
-/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1299);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9179);
+/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5618);
+/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3208);
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
@@ -84,7 +84,7 @@ const strategy = zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J().superRefi
 });
 /** `{ password: { scheme: bcrypt, cost: 10 } }` or `{ password: { scheme: argon2id } }`: what is wrong, if anything. */
 function passwordProblem(p) {
-    const usage = "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15) or { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism)";
+    const usage = "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15), { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism) or { password: { scheme: aspnet-identity } } (optional iterations)";
     if (!p || typeof p !== "object" || Array.isArray(p))
         return `password needs its options: ${usage}`;
     const o = p;
@@ -92,9 +92,11 @@ function passwordProblem(p) {
         ? ["scheme", "cost"]
         : o.scheme === "argon2id"
             ? ["scheme", "memoryKiB", "iterations", "parallelism"]
-            : undefined;
+            : o.scheme === "aspnet-identity"
+                ? ["scheme", "iterations"]
+                : undefined;
     if (!allowed)
-        return `password.scheme must be bcrypt or argon2id, got ${JSON.stringify(o.scheme)}: ${usage}`;
+        return `password.scheme must be bcrypt, argon2id or aspnet-identity, got ${JSON.stringify(o.scheme)}: ${usage}`;
     const extra = Object.keys(o).filter((k) => !allowed.includes(k));
     if (extra.length)
         return `password (${o.scheme}) does not take ${extra.join(", ")}: ${usage}`;
@@ -103,7 +105,9 @@ function passwordProblem(p) {
         : `password.${k} must be a whole number from ${min} to ${max}, got ${JSON.stringify(o[k])}`;
     return (integer("cost", 4, 15) ??
         integer("memoryKiB", 1_024, 1_048_576) ??
-        integer("iterations", 1, 20) ??
+        (o.scheme === "aspnet-identity"
+            ? integer("iterations", 10_000, 10_000_000)
+            : integer("iterations", 1, 20)) ??
         integer("parallelism", 1, 16));
 }
 const fieldPath = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRefine((path, ctx) => {
