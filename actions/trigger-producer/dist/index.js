@@ -33330,7 +33330,7 @@ var markdown = __nccwpck_require__(1233);
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(33502)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1540));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(94703)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1540));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33372,7 +33372,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(33502)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1540));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(94703)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1540));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

@@ -18,26 +18,17 @@ import {
   words,
 } from "./field-names";
 import { coveringKeep, coveringRule, describeStrategy, type Policy } from "./policy";
+import type { Reason } from "./reason";
 import { suggestRule } from "./suggest";
 
 export { ibanValid, luhn, type ValueKind } from "./detectors";
+export type { Reason } from "./reason";
 
 /**
  * What a sample of each collection holds: every field path with the types seen, whether it looks
  * personal (by its name, and by its values), why, which rule or keep covers it, and which rule
  * would. Values are only classified, never kept or printed: the report is safe to show in a log.
  */
-
-/** Why a path looks personal: its name (which concept), or its values (which detector, how many). */
-export interface Reason {
-  by: "name" | "values";
-  /** name: the concept (`e-mail`, `person (role word)`); values: the detector (`email`, `inside:email`, `image`). */
-  detector: string;
-  /** The reason in words: `reviewer (role word)`, `97 % e-mail addresses`. */
-  text: string;
-  /** values: the share of the path's values the detector matched. */
-  share?: number;
-}
 
 export interface FieldReport {
   path: string;

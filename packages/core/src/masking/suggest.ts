@@ -1,5 +1,5 @@
 import type { ValueKind } from "./detectors";
-import type { Reason } from "./scan";
+import type { Reason } from "./reason";
 
 /**
  * The rule that would cover a flagged path, written as the config file writes it, so that strict

@@ -1,5 +1,5 @@
-export const id = 33502;
-export const ids = [33502];
+export const id = 94703;
+export const ids = [94703];
 export const modules = {
 
 /***/ 1540:
@@ -1103,10 +1103,10 @@ async function hashPassword(password, s) {
     if (s.scheme === "aspnet-identity")
         return aspNetIdentityV3(password, s.iterations ?? 100_000);
     if (s.scheme === "bcrypt") {
-        const { default: bcrypt } = await __webpack_require__.e(/* import() | bcrypt */ 805).then(__webpack_require__.bind(__webpack_require__, 8668));
+        const { default: bcrypt } = await __webpack_require__.e(/* import() | bcrypt */ 26359).then(__webpack_require__.bind(__webpack_require__, 8668));
         return bcrypt.hash(password, s.cost ?? 10);
     }
-    const { argon2id } = await __webpack_require__.e(/* import() | argon2 */ 624).then(__webpack_require__.t.bind(__webpack_require__, 870, 23));
+    const { argon2id } = await __webpack_require__.e(/* import() | argon2 */ 12652).then(__webpack_require__.t.bind(__webpack_require__, 870, 23));
     return argon2id({
         password,
         salt: (0,external_node_crypto_.randomBytes)(16),
@@ -2291,7 +2291,7 @@ function suggestRule(path, types, reasons, kinds) {
 let detectors;
 /** Loads the person-name list (its own chunk in the bundles: only a scan pays for it). */
 function loadDetectors() {
-    detectors ??= Promise.all(/* import() | person-names */[__webpack_require__.e(109), __webpack_require__.e(623)]).then(__webpack_require__.bind(__webpack_require__, 9957)).then((m) => ({
+    detectors ??= Promise.all(/* import() | person-names */[__webpack_require__.e(46710), __webpack_require__.e(98069)]).then(__webpack_require__.bind(__webpack_require__, 9957)).then((m) => ({
         firstNames: m.FIRST_NAMES,
     }));
     return detectors;
