@@ -81,51 +81,79 @@ async function inputs() {
   return { fullNames, firstNames, lastNames, phones };
 }
 
-async function mask(field: string, strategy: "name" | "phone", values: readonly string[]): Promise<string[]> {
+interface Masked {
+  /** Distinct outputs, counted by the server. */
+  distinct: number;
+  /** Outputs that do not have the expected shape, counted by the server. */
+  misshapen: number;
+  /** The first outputs in input order, for the checks that need values. */
+  head: string[];
+}
+
+/** Masks `values` on the server and counts there: nothing but the counts and a few outputs travel back. */
+async function mask(
+  field: string,
+  strategy: "name" | "phone",
+  values: readonly string[],
+  shape: RegExp,
+): Promise<Masked> {
   const coll = client.db("mk_distinct").collection(field);
   await coll.drop().catch(() => {});
   for (let i = 0; i < values.length; i += 20_000)
     await coll.insertMany(
       values.slice(i, i + 20_000).map((v, j) => ({ _id: i + j, [field]: v }) as Document),
     );
-  const out = await coll
-    .aggregate([...maskingStages({ [field]: { kind: strategy } }), { $sort: { _id: 1 } }], {
-      let: { [SALT_VARIABLE]: SALT },
-    })
+  const [r] = await coll
+    .aggregate(
+      [
+        ...maskingStages({ [field]: { kind: strategy } }),
+        {
+          $facet: {
+            distinct: [{ $group: { _id: `$${field}` } }, { $count: "n" }],
+            misshapen: [{ $match: { [field]: { $not: shape } } }, { $count: "n" }],
+            head: [{ $sort: { _id: 1 } }, { $limit: 2_000 }, { $project: { _id: 0, v: `$${field}` } }],
+          },
+        },
+      ],
+      { let: { [SALT_VARIABLE]: SALT }, allowDiskUse: true },
+    )
     .toArray();
-  return out.map((d) => String(d[field]));
+  return {
+    distinct: Number(r?.distinct?.[0]?.n ?? 0),
+    misshapen: Number(r?.misshapen?.[0]?.n ?? 0),
+    head: ((r?.head ?? []) as { v: string }[]).map((d) => d.v),
+  };
 }
 
-const collisions = (outputs: readonly string[]) => outputs.length - new Set(outputs).size;
+const FULL = /^[A-Z][a-z]+ [A-Z][a-z]+-[A-Z][a-z]+$/;
+const FIRST = /^[A-Z][a-z]+ [A-Z][a-z]+$/;
+const LAST = /^[A-Z][a-z]+-[A-Z][a-z]+$/;
+const PHONE = /^\+999 \d{4} \d{4} \d{4} x\d{4}$/;
 
 describe("name and phone keep distinct inputs distinct (100,000+ real-looking inputs each, real mongod)", () => {
   it("full names, first names and surnames: zero collisions, and the outputs look like names", async () => {
     const { fullNames, firstNames, lastNames } = values;
-    const full = await mask("fullName", "name", fullNames);
-    const first = await mask("firstName", "name", firstNames);
-    const last = await mask("lastName", "name", lastNames);
-    expect([full.length, first.length, last.length]).toEqual([N, N, N]);
-    expect(collisions(full)).toBe(0);
-    expect(collisions(first)).toBe(0);
-    expect(collisions(last)).toBe(0);
-    for (const v of full) expect(v).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+-[A-Z][a-z]+$/);
-    for (const v of first) expect(v).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
-    for (const v of last) expect(v).toMatch(/^[A-Z][a-z]+-[A-Z][a-z]+$/);
+    expect([fullNames.length, firstNames.length, lastNames.length]).toEqual([N, N, N]);
+    const full = await mask("fullName", "name", fullNames, FULL);
+    const first = await mask("firstName", "name", firstNames, FIRST);
+    const last = await mask("lastName", "name", lastNames, LAST);
+    expect([full.distinct, first.distinct, last.distinct]).toEqual([N, N, N]);
+    expect([full.misshapen, first.misshapen, last.misshapen]).toEqual([0, 0, 0]);
     // No masked first name is a real one (the proof would refuse the snapshot), and the given
     // names of full names are spread over the whole table, not a few dozen.
-    expect(first.filter((v) => FIRST_NAMES.has(v.split(" ")[0]?.toLowerCase() ?? "")).length).toBeLessThan(
-      N / 1000,
-    );
-    expect(new Set(full.map((v) => v.split(" ")[0])).size).toBe(256);
+    expect(
+      first.head.filter((v) => FIRST_NAMES.has(v.split(" ")[0]?.toLowerCase() ?? "")).length,
+    ).toBeLessThan(20);
+    expect(new Set(full.head.map((v) => v.split(" ")[0])).size).toBeGreaterThan(250);
     // Same input, same output: masking a value twice gives the same name.
-    expect(await mask("fullName", "name", fullNames.slice(0, 1000))).toEqual(full.slice(0, 1000));
+    expect((await mask("fullName", "name", fullNames.slice(0, 1_000), FULL)).head).toEqual(
+      full.head.slice(0, 1_000),
+    );
   });
 
   it("phone numbers: zero collisions, and the outputs look like phone numbers in the reserved +999 range", async () => {
-    const { phones } = values;
-    const masked = await mask("phone", "phone", phones);
-    expect(masked).toHaveLength(N);
-    expect(collisions(masked)).toBe(0);
-    for (const v of masked) expect(v).toMatch(/^\+999 \d{4} \d{4} \d{4} x\d{4}$/);
+    const masked = await mask("phone", "phone", values.phones, PHONE);
+    expect(masked.distinct).toBe(N);
+    expect(masked.misshapen).toBe(0);
   });
 });
