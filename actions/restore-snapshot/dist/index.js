@@ -70584,6 +70584,7 @@ var refresh = __nccwpck_require__(3208);
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -70680,9 +70681,11 @@ function readProducerSettings(inputs, common) {
     assertDatabasesFitSetting(common.serverLimits, [
         { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
     ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
+        ...(testPassword ? { testPassword } : {}),
         sourceDatabase: assertDatabaseName(source, "The source (production) database"),
         snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -70764,7 +70767,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(21087)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(22417)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -71523,6 +71526,14 @@ async function serverCores(client) {
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/specs.ts
 
 /**
+ * listCollections and listIndexes read without promoting any value: a key pattern `{email: 1.0}`
+ * (a Double, as mongosh and Atlas's sample data write it) stays a Double instead of becoming the
+ * JavaScript number 1 and being written back as an Int32; a Long `expireAfterSeconds`, an Int32
+ * `2dsphereIndexVersion` or a Decimal128 in a partial filter keep their types too. What is read is
+ * what is recreated and what is compared, byte for byte.
+ */
+const RAW = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true };
+/**
  * Collection options that `create` accepts and `$out` then preserves on an existing target.
  * `capped`, `timeseries` and views are handled separately because `$out` cannot write them.
  */
@@ -71538,7 +71549,7 @@ const CREATE_OPTIONS = [
     "indexOptionDefaults",
 ];
 async function readCollectionSpecs(db, filter = {}) {
-    const infos = await db.listCollections(filter, { authorizedCollections: true }).toArray();
+    const infos = await db.listCollections(filter, { authorizedCollections: true, ...RAW }).toArray();
     const specs = [];
     for (const info of infos) {
         const name = String(info.name);
@@ -71555,7 +71566,7 @@ async function readCollectionSpec(db, name) {
     return (await readCollectionSpecs(db, { name }))[0];
 }
 async function listSecondaryIndexes(db, collection) {
-    const all = await db.collection(collection).listIndexes().toArray();
+    const all = await db.collection(collection).listIndexes(RAW).toArray();
     return all.filter((ix) => ix.name !== "_id_" && ix.clustered !== true);
 }
 /** Options for `db.createCollection` that recreate the spec's behaviour (not capped / time-series / views). */

@@ -77984,6 +77984,7 @@ var names = __nccwpck_require__(5618);
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -78080,9 +78081,11 @@ function readProducerSettings(inputs, common) {
     assertDatabasesFitSetting(common.serverLimits, [
         { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
     ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
+        ...(testPassword ? { testPassword } : {}),
         sourceDatabase: assertDatabaseName(source, "The source (production) database"),
         snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -78184,7 +78187,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(42280)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(51415)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
     return parseConfig(text, label);
 }
 /**

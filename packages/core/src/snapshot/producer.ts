@@ -13,11 +13,12 @@ import type { CopyMethodSetting } from "../copy/methods";
 import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
 import { errorMessage, RefusedError, UserError } from "../errors";
-import { type Log, logLines } from "../log";
+import type { Log } from "../log";
 import { maskingKey } from "../masking/key";
+import { resolvePasswords } from "../masking/password";
 import type { Policy } from "../masking/policy";
-import { formatScan, scanCollection, uncovered } from "../masking/scan";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
+import { strictModeCheck } from "../masking/strict";
 import { compileSubsets } from "../masking/subset";
 import {
   danglingReferences,
@@ -84,6 +85,8 @@ export interface ProduceRequest {
   dataPolicy?: Policy;
   /** The secret of the keyed masking strategies. */
   salt?: string;
+  /** The test password whose hash the `password` strategy writes (a secret: hashed here, never sent). */
+  testPassword?: string;
   /** Documents sampled per collection by strict mode's scan. */
   scanSample?: number;
   now?: () => Date;
@@ -217,6 +220,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       serverKey = maskingKey(req.salt, dataPolicy.hash);
       log.secret(serverKey);
     }
+    if (req.testPassword) log.secret(req.testPassword);
     for (const [kind, names] of [
       ["masking.rules", Object.keys(dataPolicy.rules)],
       ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -228,22 +232,14 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
             "Fix the name, or remove the rule. Nothing was copied.",
         );
     }
-    if (dataPolicy.strict) {
-      const scans = await Promise.all(
-        copies.map((c) =>
-          scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy),
-        ),
-      );
-      const missing = uncovered(scans);
-      if (missing.length) {
-        logLines(log, formatScan(scans));
-        throw new RefusedError(
-          `masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
-            "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.",
-        );
-      }
-      log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
-    }
+    if (dataPolicy.strict)
+      await strictModeCheck({
+        db: sourceClient.db(source),
+        collections: copiedNames,
+        sample: req.scanSample ?? 1_000,
+        policy: dataPolicy,
+        log,
+      });
   }
   // Masking rules that are silently not read (a CronJob without the config file, a wrong path)
   // would publish production data where masked data was: never over a masked snapshot by accident.
@@ -258,9 +254,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     log.warning(`${message} (going on: force is true)`);
   }
   const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
+  // The password strategy's hash, computed once here: only the hash enters the pipeline.
+  const maskingRules = await resolvePasswords(dataPolicy, req.testPassword, log);
   const pipelineFor = (name: string) => [
     ...(subsets.stages.get(name) ?? []),
-    ...maskingStages(dataPolicy?.rules[name]),
+    ...maskingStages(maskingRules[name]),
   ];
   const maskingReport: MaskingReport | undefined =
     dataPolicy && Object.keys(dataPolicy.rules).length
@@ -374,7 +372,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     const verifications: MaskingVerification[] = [];
     if (dataPolicy && maskingReport)
       maskingCheck = startMaskingCheck({
-        policy: dataPolicy,
+        policy: { ...dataPolicy, rules: maskingRules },
         source: sourceClient.db(source),
         snapshot: client.db(snap),
         generation,
@@ -416,7 +414,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
             bytes: sizes.get(spec.name) ?? 0,
             documents: counts0.get(spec.name) ?? 0,
             pipeline: pipelineFor(spec.name),
-            ...(serverKey && maskingStages(dataPolicy?.rules[spec.name]).length
+            ...(serverKey && maskingStages(maskingRules[spec.name]).length
               ? { variables: { [SALT_VARIABLE]: serverKey } }
               : {}),
           }).catch(async (error: unknown) => {

@@ -4,6 +4,7 @@ import { COPY_METHODS, type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB } from
 import { UserError } from "../errors";
 import type { InputReader } from "../inputs";
 import type { Log } from "../log";
+import { readTestPassword } from "../masking/password-settings";
 import { compilePolicy, type Policy } from "../masking/policy";
 import { assertDatabasesFitSetting, PR_DATABASE_FIX, SNAPSHOT_DATABASE_FIX } from "../mongo/limit-names";
 import {
@@ -164,6 +165,8 @@ export interface ProducerSettings extends CopySettings {
   dataPolicy?: Policy;
   /** The masking salt (a secret: the caller registers it with the log before anything is written out). */
   salt?: string;
+  /** The test password of the `password` strategy (a secret, like the salt). */
+  testPassword?: string;
 }
 
 /** Shortest salt accepted: the keyed strategies are only as strong as it. */
@@ -203,9 +206,11 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
   assertDatabasesFitSetting(common.serverLimits, [
     { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
   ]);
+  const testPassword = readTestPassword(inputs, dataPolicy);
   return {
     ...(dataPolicy ? { dataPolicy } : {}),
     ...(salt ? { salt } : {}),
+    ...(testPassword ? { testPassword } : {}),
     sourceDatabase: assertDatabaseName(source, "The source (production) database"),
     snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
     ...(include?.length ? { include } : {}),

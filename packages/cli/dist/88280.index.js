@@ -1,5 +1,5 @@
-export const id = 31843;
-export const ids = [31843];
+export const id = 88280;
+export const ids = [88280];
 export const modules = {
 
 /***/ 3425:
@@ -46,7 +46,7 @@ const strategy = zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J().superRefi
         if (!NAMED_STRATEGIES.includes(value))
             ctx.addIssue({
                 code: "custom",
-                message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+                message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
             });
         return;
     }
@@ -59,6 +59,12 @@ const strategy = zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J().superRefi
     }
     if (typeof value === "object" && !Array.isArray(value)) {
         const keys = Object.keys(value);
+        if (keys.length === 1 && keys[0] === "password") {
+            const problem = passwordProblem(value.password);
+            if (problem)
+                ctx.addIssue({ code: "custom", message: problem });
+            return;
+        }
         if (keys.length === 1 && (keys[0] === "constant" || keys[0] === "expr")) {
             if (keys[0] === "expr" &&
                 (typeof value.expr !== "object" || value.expr === null))
@@ -71,9 +77,37 @@ const strategy = zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J().superRefi
     }
     ctx.addIssue({
         code: "custom",
-        message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+        message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
     });
 });
+/** `{ password: { scheme: bcrypt, cost: 10 } }` or `{ password: { scheme: argon2id } }`: what is wrong, if anything. */
+function passwordProblem(p) {
+    const usage = "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15), { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism) or { password: { scheme: aspnet-identity } } (optional iterations)";
+    if (!p || typeof p !== "object" || Array.isArray(p))
+        return `password needs its options: ${usage}`;
+    const o = p;
+    const allowed = o.scheme === "bcrypt"
+        ? ["scheme", "cost"]
+        : o.scheme === "argon2id"
+            ? ["scheme", "memoryKiB", "iterations", "parallelism"]
+            : o.scheme === "aspnet-identity"
+                ? ["scheme", "iterations"]
+                : undefined;
+    if (!allowed)
+        return `password.scheme must be bcrypt, argon2id or aspnet-identity, got ${JSON.stringify(o.scheme)}: ${usage}`;
+    const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+    if (extra.length)
+        return `password (${o.scheme}) does not take ${extra.join(", ")}: ${usage}`;
+    const integer = (k, min, max) => o[k] === undefined || (Number.isInteger(o[k]) && o[k] >= min && o[k] <= max)
+        ? undefined
+        : `password.${k} must be a whole number from ${min} to ${max}, got ${JSON.stringify(o[k])}`;
+    return (integer("cost", 4, 15) ??
+        integer("memoryKiB", 1_024, 1_048_576) ??
+        (o.scheme === "aspnet-identity"
+            ? integer("iterations", 10_000, 10_000_000)
+            : integer("iterations", 1, 20)) ??
+        integer("parallelism", 1, 16));
+}
 const fieldPath = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRefine((path, ctx) => {
     const parts = path.split(".");
     if (parts.some((p) => p === ""))

@@ -1,5 +1,5 @@
-export const id = 97263;
-export const ids = [97263];
+export const id = 74130;
+export const ids = [74130];
 export const modules = {
 
 /***/ 412:
@@ -14608,7 +14608,7 @@ function getSnappy() {
     try {
         // Ensure you always wrap an optional require in the try block NODE-3199
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const value = __webpack_require__(443);
+        const value = __webpack_require__(2824);
         return value;
     }
     catch (error) {
@@ -32713,7 +32713,7 @@ module.exports = eval("require")("mongodb-client-encryption");
 
 /***/ }),
 
-/***/ 443:
+/***/ 2824:
 /***/ ((module) => {
 
 module.exports = eval("require")("snappy");
