@@ -2,6 +2,7 @@ import type { Log } from "@pr-snapshots/core/log";
 import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { type DatabaseSize, readDatabaseSize } from "@pr-snapshots/core/mongo/size";
 import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
+import { type Consistency, readConsistency } from "@pr-snapshots/core/snapshot/consistency";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 
 export interface DatabaseFacts {
@@ -10,6 +11,9 @@ export interface DatabaseFacts {
   maskingPolicy?: string;
   /** Kept documents of the collections the snapshot holds a subset of. */
   subset?: Record<string, number>;
+  /** CONTRACT §13, validated when read: point-in-time (as of `consistentAtDate`) or per-collection. */
+  consistency?: Consistency;
+  consistentAtDate?: Date;
   /** Undefined when the database has no collections yet (or its size could not be read). */
   size?: DatabaseSize;
 }
@@ -43,11 +47,21 @@ export async function readDatabaseFacts(
       const restored = await readPrMetadata(client, database).catch(() => undefined);
       const source =
         restored?.status === "complete" && restored.snapshotTimestamp instanceof Date
-          ? { timestamp: restored.snapshotTimestamp, masking: restored.masking, subset: restored.subset }
+          ? {
+              timestamp: restored.snapshotTimestamp,
+              masking: restored.masking,
+              subset: restored.subset,
+              ...readConsistency(restored),
+            }
           : snapshotDatabase
             ? await readSnapshotMetadata(client.db(snapshotDatabase)).then((latest) =>
                 latest?.status === "complete"
-                  ? { timestamp: latest.timestamp, masking: latest.masking, subset: latest.subset }
+                  ? {
+                      timestamp: latest.timestamp,
+                      masking: latest.masking,
+                      subset: latest.subset,
+                      ...readConsistency(latest),
+                    }
                   : undefined,
               )
             : undefined;
@@ -56,6 +70,8 @@ export async function readDatabaseFacts(
       const policy = (source.masking as { policy?: unknown } | undefined)?.policy;
       if (typeof policy === "string") facts.maskingPolicy = policy;
       if (source.subset) facts.subset = source.subset as Record<string, number>;
+      if (source.consistency) facts.consistency = source.consistency;
+      if (source.consistentAtDate) facts.consistentAtDate = source.consistentAtDate;
       return facts;
     },
   );

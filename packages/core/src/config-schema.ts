@@ -6,6 +6,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { UserError } from "./errors";
 import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
+import { CONSISTENCY_SETTINGS } from "./snapshot/consistency";
 import { REFRESH_POLICIES } from "./snapshot/refresh";
 
 const labelName = z.string().trim().min(1).max(50);
@@ -111,6 +112,7 @@ export const configSchema = z.strictObject({
       retain: int(0, 20).optional(),
       graceSeconds: int(0, 7 * 86_400).optional(),
       maxShrinkPercent: int(0, 100).optional(),
+      consistency: z.enum(CONSISTENCY_SETTINGS).optional(),
     })
     .optional(),
   masking: z

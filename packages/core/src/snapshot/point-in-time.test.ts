@@ -330,6 +330,42 @@ describe("point in time on a replica set", () => {
     expect(meta.subset).toEqual({ people: 2, projects: 2, tasks: 3 });
   });
 
+  it("a masked _id: the catch-up replaces and deletes the masked documents, never leaving two versions", async () => {
+    const prefix = "pit_maskedid";
+    const db = rs.db(`${prefix}_prod`);
+    await db.dropDatabase();
+    await db
+      .collection<AnyId>("members")
+      .insertMany(Array.from({ length: 6 }, (_, i) => ({ _id: `m${i}`, email: `m${i}@example.com`, n: i })));
+    const dataPolicy = policyOf("masking:\n  rules:\n    members: { _id: hash, email: email }\n");
+    await produce(prefix, {
+      dataPolicy,
+      salt: SALT,
+      onCollectionCopied: async () => {
+        await db
+          .collection<AnyId>("members")
+          .updateOne({ _id: "m1" }, { $set: { n: 100, email: "new@example.com" } });
+        await db.collection<AnyId>("members").deleteOne({ _id: "m2" });
+        await db.collection<AnyId>("members").insertOne({ _id: "m9", email: "m9@example.com", n: 9 });
+      },
+    });
+    const meta = await latest(prefix);
+    expect(meta.consistency).toBe("point-in-time");
+    expect((meta.masking as { verified?: boolean }).verified).toBe(true);
+    expect(meta.counts?.members).toBe(6);
+    expect(await snapshotDocs(prefix, "members")).toEqual(
+      await productionAt(
+        prefix,
+        "members",
+        meta.consistentAt as Timestamp,
+        maskingStages(dataPolicy.rules.members),
+        {
+          [SALT_VARIABLE]: SALT,
+        },
+      ),
+    );
+  });
+
   it("a collection dropped in production during the copy fails the run clearly; the previous snapshot stays the latest", async () => {
     const prefix = "pit_drop";
     await seedShop(prefix);

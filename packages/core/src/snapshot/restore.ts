@@ -26,6 +26,7 @@ import {
   readPrMetadata,
 } from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
+import { type Consistency, readConsistency } from "./consistency";
 import {
   physicalName,
   type SnapshotMetadata,
@@ -83,6 +84,9 @@ export interface RestoreReport {
   maskingPolicy?: string;
   /** Kept documents of the collections the snapshot holds a subset of. */
   subset?: Record<string, number>;
+  /** CONTRACT §13: point-in-time (as of `consistentAtDate`) or per-collection, as the snapshot records it. */
+  consistency?: Consistency;
+  consistentAtDate?: Date;
   database: string;
   snapshotDatabase: string;
   snapshotTimestamp: Date;
@@ -286,6 +290,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
         ...(meta.masking ? { masking: meta.masking } : {}),
         ...(meta.subset ? { subset: meta.subset } : {}),
         ...(meta.generation ? { generation: meta.generation } : {}),
+        ...readConsistency(meta),
       },
       { upsert: true },
     );
@@ -342,6 +347,7 @@ function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {
   return {
     ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
     ...(meta.subset ? { subset: meta.subset as Record<string, number> } : {}),
+    ...readConsistency(meta),
     database: req.target,
     snapshotDatabase: req.snapshotDatabase,
     snapshotTimestamp: meta.timestamp,

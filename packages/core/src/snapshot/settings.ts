@@ -14,6 +14,7 @@ import {
   targetPolicy,
 } from "../names";
 import type { CommonInputs } from "../settings";
+import { CONSISTENCY_SETTINGS, type ConsistencySetting } from "./consistency";
 import type { ProduceRequest } from "./producer";
 import { REFRESH_POLICIES, type RefreshPolicy } from "./refresh";
 import type { RestoreRequest } from "./restore";
@@ -157,6 +158,8 @@ export interface ProducerSettings extends CopySettings {
   dataPolicy?: Policy;
   /** The masking salt (a secret: the caller registers it with the log before anything is written out). */
   salt?: string;
+  /** CONTRACT §13: auto (default), point-in-time or per-collection. */
+  consistency: ConsistencySetting;
 }
 
 /** Shortest salt accepted: the keyed strategies are only as strong as it. */
@@ -210,6 +213,11 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
     leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    consistency: inputs.enumeration(
+      "consistency",
+      CONSISTENCY_SETTINGS,
+      config.producer?.consistency ?? "auto",
+    ),
     ...readCopySettings(inputs),
   };
 }

@@ -1,5 +1,5 @@
-export const id = 25996;
-export const ids = [25996];
+export const id = 64996;
+export const ids = [64996];
 export const modules = {
 
 /***/ 4611:
@@ -21,6 +21,8 @@ var schemas = __webpack_require__(6585);
 var errors = __webpack_require__(9179);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
+var consistency = __webpack_require__(2991);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
 
 /**
@@ -74,6 +76,7 @@ function checkRefresh(current, snapshot, snapshotDatabase) {
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -173,6 +176,7 @@ const configSchema = schemas/* strictObject */.rej({
         retain: config_schema_int(0, 20).optional(),
         graceSeconds: config_schema_int(0, 7 * 86_400).optional(),
         maxShrinkPercent: config_schema_int(0, 100).optional(),
+        consistency: schemas/* enum */.k5n(consistency/* CONSISTENCY_SETTINGS */.lo).optional(),
     })
         .optional(),
     masking: schemas/* strictObject */.rej({
