@@ -1,6 +1,8 @@
 import { BSON, type Document, MongoClient, Timestamp } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { failureOf } from "../../../../test/support/assert";
+import { type RunningMongo, startMongo } from "../../../../test/support/mongod";
+import { producerRoles } from "../../../../test/support/permission-model";
 import { produceTestSnapshot } from "../../../../test/support/suite";
 import { parseConfig } from "../config-schema";
 import { copyCollection, copyEnvironment } from "../copy/engine";
@@ -547,6 +549,55 @@ describe("the catch-up's masking proof", () => {
     } finally {
       await tracker.close();
       await check.dispose();
+    }
+  });
+});
+
+describe("least privilege", () => {
+  let mongo: RunningMongo;
+  beforeAll(async () => {
+    mongo = await startMongo({ kind: "replset", auth: true });
+  });
+  afterAll(async () => mongo?.stop());
+
+  it("read on production is all the change stream, the snapshot reads and the masked _ids need", async () => {
+    const admin = new MongoClient(mongo.uri);
+    await admin.connect();
+    try {
+      await admin
+        .db("lp_prod")
+        .collection<AnyId>("members")
+        .insertMany(Array.from({ length: 5 }, (_, i) => ({ _id: `m${i}`, email: `m${i}@example.com` })));
+      const uri = await mongo.createUser({
+        user: "lp-producer",
+        pwd: "lp-producer-pw",
+        roles: producerRoles("lp_prod", "lp_snapshot"),
+      });
+      const producer = new MongoClient(uri);
+      await producer.connect();
+      try {
+        const report = await produceTestSnapshot(producer, "lp", {
+          log,
+          allowPrivilegedCredentials: false,
+          consistency: "point-in-time",
+          dataPolicy: policyOf("masking:\n  rules:\n    members: { _id: hash, email: email }\n"),
+          salt: SALT,
+          onCollectionCopied: async () => {
+            await admin.db("lp_prod").collection<AnyId>("members").deleteOne({ _id: "m1" });
+            await admin
+              .db("lp_prod")
+              .collection<AnyId>("members")
+              .updateOne({ _id: "m2" }, { $set: { email: "x@example.com" } });
+          },
+        });
+        expect(report.consistency.consistency).toBe("point-in-time");
+        expect(report.consistency.catchUp?.documents).toBe(2);
+        expect((await readSnapshotMetadata(admin.db("lp_snapshot")))?.counts).toEqual({ members: 4 });
+      } finally {
+        await producer.close();
+      }
+    } finally {
+      await admin.close();
     }
   });
 });
