@@ -62,10 +62,11 @@ describe("point-in-time snapshots through the actions", () => {
     const r = await produce({ consistency: "point-in-time" });
     expect(r.code, r.stdout).toBe(0);
     const meta = await readSnapshotMetadata(client.db("pta_snapshot"));
-    const at = meta?.consistentAtDate as Date;
-    expect(meta?.consistency).toBe("point-in-time");
+    if (!meta) throw new Error("no snapshot");
+    const at = meta.consistentAtDate as Date;
+    expect(meta.consistency).toBe("point-in-time");
     expect(at).toBeInstanceOf(Date);
-    expect(at.getTime()).toBe((meta?.consistentAt as Timestamp).t * 1000);
+    expect(at.getTime()).toBe((meta.consistentAt as Timestamp).t * 1000);
     expect(r.outputs.consistency).toBe("point-in-time");
     expect(r.outputs["consistent-at"]).toBe(at.toISOString());
     expect(r.summary).toContain(`**Consistency.** Point in time: every collection as of ${utc(at)}`);

@@ -91,7 +91,7 @@ export async function startTracking(
         // Only what the catch-up needs: inserts would otherwise bring whole documents along.
         { $project: { operationType: 1, ns: 1, to: 1, "documentKey._id": 1, clusterTime: 1 } },
       ],
-      { showExpandedEvents: true, startAtOperationTime: start, maxAwaitTimeMS: 500, ...EXACT_BSON },
+      { showExpandedEvents: true, startAtOperationTime: start, maxAwaitTimeMS: 100, ...EXACT_BSON },
     );
     // The stream's aggregate is sent here, so a refusal shows before the first copy.
     const first = await stream.tryNext();

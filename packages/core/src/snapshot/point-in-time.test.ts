@@ -3,6 +3,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { failureOf } from "../../../../test/support/assert";
 import { type RunningMongo, startMongo } from "../../../../test/support/mongod";
 import { producerRoles } from "../../../../test/support/permission-model";
+import {
+  seedShop as seedShopIn,
+  shopChange as shopChangeIn,
+  shopViolations as shopViolationsIn,
+} from "../../../../test/support/shop";
 import { produceTestSnapshot } from "../../../../test/support/suite";
 import { parseConfig } from "../config-schema";
 import { copyCollection, copyEnvironment } from "../copy/engine";
@@ -87,107 +92,14 @@ async function productionAt(
 
 const canonical = (docs: Document[]) => docs.map((d) => BSON.EJSON.stringify(d, { relaxed: false }));
 
-// ---- a small shop with invariants that hold at every moment (each change is one transaction) ----
-
-const PAD = "x".repeat(2_000);
-
 type AnyId = { _id?: number | string } & Document;
 
-async function seedShop(prefix: string): Promise<void> {
-  const db = rs.db(`${prefix}_prod`);
-  await db.dropDatabase();
-  // customers are the largest, so (largest first, one at a time) they are copied before orders.
-  await db
-    .collection<AnyId>("customers")
-    .insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, name: `c${i}`, pad: PAD })));
-  await db
-    .collection<AnyId>("orders")
-    .insertMany(Array.from({ length: 400 }, (_, i) => ({ _id: i, customerId: i % 300, amount: 10 })));
-  await db.collection<AnyId>("counters").insertOne({ _id: "orders", n: 400, amount: 4_000 });
-  await db
-    .collection<AnyId>("accountsA")
-    .insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: i, balance: 100 })));
-  await db
-    .collection<AnyId>("accountsB")
-    .insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: i, balance: 100 })));
-}
-
-let nextId = 10_000;
-/** One consistent change of the shop, in a transaction. */
-async function shopChange(prefix: string, kind: number): Promise<void> {
-  const db = rs.db(`${prefix}_prod`);
-  const session = rs.startSession();
-  try {
-    await session.withTransaction(async () => {
-      const o = { session };
-      if (kind % 4 === 0) {
-        const id = nextId++;
-        await db.collection<AnyId>("customers").insertOne({ _id: id, name: `new${id}`, pad: PAD }, o);
-        await db.collection<AnyId>("orders").insertOne({ _id: id, customerId: id, amount: 7 }, o);
-        await db.collection<AnyId>("counters").updateOne({ _id: "orders" }, { $inc: { n: 1, amount: 7 } }, o);
-      } else if (kind % 4 === 1) {
-        const order = await db.collection<AnyId>("orders").findOneAndDelete({}, { ...o, sort: { _id: 1 } });
-        if (order)
-          await db
-            .collection<AnyId>("counters")
-            .updateOne({ _id: "orders" }, { $inc: { n: -1, amount: -(order.amount as number) } }, o);
-      } else if (kind % 4 === 2) {
-        const from = kind % 20;
-        await db.collection<AnyId>("accountsA").updateOne({ _id: from }, { $inc: { balance: -5 } }, o);
-        await db
-          .collection<AnyId>("accountsB")
-          .updateOne({ _id: (from + 7) % 20 }, { $inc: { balance: 5 } }, o);
-      } else {
-        // An order moves to a customer created in the same transaction (a reference that must resolve).
-        const id = nextId++;
-        await db.collection<AnyId>("customers").insertOne({ _id: id, name: `moved${id}`, pad: PAD }, o);
-        await db
-          .collection<AnyId>("orders")
-          .updateOne({ customerId: { $lt: 300 } }, { $set: { customerId: id } }, o);
-      }
-    });
-  } finally {
-    await session.endSession();
-  }
-}
-
-/** The shop's invariants in the published snapshot; each broken one in words. */
+const seedShop = (prefix: string) => seedShopIn(rs, `${prefix}_prod`);
+/** Deterministic: each change touches the first order or account at or after 0. */
+const shopChange = (prefix: string, kind: number) => shopChangeIn(rs, `${prefix}_prod`, kind, 0, () => 0);
 async function shopViolations(prefix: string): Promise<string[]> {
   const meta = await latest(prefix);
-  const c = (n: string) => rs.db(`${prefix}_snapshot`).collection(meta.physical?.[n] ?? n);
-  const out: string[] = [];
-  const [dangling] = await c("orders")
-    .aggregate([
-      {
-        $lookup: {
-          from: meta.physical?.customers ?? "customers",
-          localField: "customerId",
-          foreignField: "_id",
-          as: "c",
-        },
-      },
-      { $match: { c: { $size: 0 } } },
-      { $count: "n" },
-    ])
-    .toArray();
-  if (dangling) out.push(`${dangling.n} order(s) reference a missing customer`);
-  const counter = await c("counters").findOne({ _id: "orders" as never });
-  const orders = await c("orders").countDocuments();
-  const [sum] = await c("orders")
-    .aggregate([{ $group: { _id: null, a: { $sum: "$amount" } } }])
-    .toArray();
-  if (counter?.n !== orders) out.push(`counter says ${counter?.n} orders, the snapshot holds ${orders}`);
-  if (counter?.amount !== (sum?.a ?? 0))
-    out.push(`counter says amount ${counter?.amount}, orders sum to ${sum?.a}`);
-  const total = async (n: string) =>
-    ((
-      await c(n)
-        .aggregate([{ $group: { _id: null, t: { $sum: "$balance" } } }])
-        .toArray()
-    )[0]?.t as number) ?? 0;
-  const t = (await total("accountsA")) + (await total("accountsB"));
-  if (t !== 4_000) out.push(`accounts total ${t}, not 4000`);
-  return out;
+  return shopViolationsIn(rs, `${prefix}_snapshot`, (n) => meta.physical?.[n] ?? n);
 }
 
 /** Between the copies of customers and orders: a new customer with an order, a deleted order, a move. */
