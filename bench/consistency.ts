@@ -169,7 +169,7 @@ export async function consistencySection(
         ...(load.rate < 0.8 * writesPerSecond
           ? [
               "",
-              `The load reached ${load.rate.toFixed(0)} of the ${writesPerSecond} writes/s asked for (${load.failures} failed transactions): its transactions wait for a majority of three mongods that share the machine with the producer.`,
+              `The load reached ${load.rate.toFixed(0)} of the ${writesPerSecond} writes/s asked for (${load.failures} failed transactions; writes acknowledged by the primary, w: 1): the three mongods, the producer and the load saturate this machine's ${os.cpus().length} cores.`,
             ]
           : []),
         "",
