@@ -40363,7 +40363,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(66837)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6020));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(97222)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6020));
     return parseConfig(text, label);
 }
 /**

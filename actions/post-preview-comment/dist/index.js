@@ -40405,7 +40405,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(40087)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(24289)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -40922,7 +40922,7 @@ async function readFacts(inputs, snapshotData, log) {
     if (!inputs.uri)
         return {};
     try {
-        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(93950)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8470));
+        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(27241)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8470));
         return await readDatabaseFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, snapshotData, log);
     }
     catch (error) {

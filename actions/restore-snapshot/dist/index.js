@@ -61321,7 +61321,7 @@ function planConsistency(setting, topology, source) {
         return {
             track: false,
             required: false,
-            reason: `the server holding "${source}" is a standalone mongod (no change streams), so each collection is copied as of its own moment`,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
         };
     }
     return { track: true, required: setting === "point-in-time" };

@@ -28957,7 +28957,7 @@ function planConsistency(setting, topology, source) {
         return {
             track: false,
             required: false,
-            reason: `the server holding "${source}" is a standalone mongod (no change streams), so each collection is copied as of its own moment`,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
         };
     }
     return { track: true, required: setting === "point-in-time" };
@@ -33429,7 +33429,7 @@ var consistency = __nccwpck_require__(2991);
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(57021)]).then(__nccwpck_require__.bind(__nccwpck_require__, 419));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(28067)]).then(__nccwpck_require__.bind(__nccwpck_require__, 419));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33473,7 +33473,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(57021)]).then(__nccwpck_require__.bind(__nccwpck_require__, 419));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(28067)]).then(__nccwpck_require__.bind(__nccwpck_require__, 419));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

@@ -39,6 +39,8 @@ export interface RecopyRequest {
   snapshot?: ClientSession;
   /** `_id`s per aggregation and per delete (default 1,000). */
   batch?: number;
+  /** Expected bytes of the documents (for progress). */
+  bytes?: number;
 }
 
 export interface RecopyResult {
@@ -75,7 +77,7 @@ export async function recopyDocuments(env: CopyEnv, r: RecopyRequest): Promise<R
     async (attempt) => {
       attempts = attempt;
       const task = r.ids.length
-        ? env.progress?.task(r.name, "catch-up", { documents: r.ids.length, bytes: 0 })
+        ? env.progress?.task(r.name, "catch-up", { documents: r.ids.length, bytes: r.bytes ?? 0 })
         : undefined;
       try {
         const removed = await deleteAll(r.remove ?? []);

@@ -10,6 +10,7 @@ import {
 } from "mongodb";
 import { mapBounded, sleep } from "../concurrency";
 import type { CopyEnv, CopyResult } from "../copy/engine";
+import { Progress } from "../copy/progress";
 import { recopyDocuments } from "../copy/recopy";
 import { EXACT_BSON } from "../copy/stream";
 import { errorMessage, RefusedError } from "../errors";
@@ -157,6 +158,8 @@ export interface CatchUpRequest {
   maxMisses?: number;
   /** Copies of one collection after its indexes or options changed (default 3). */
   maxRestarts?: number;
+  /** Average document size of a collection (progress of long passes). */
+  bytesPerDocument?: (name: string) => number;
   /** Tests: the cluster time pass `n` (from 1) reads at, instead of `now`. */
   timeOfPass?: (n: number, now: Timestamp) => Timestamp;
 }
@@ -353,6 +356,12 @@ export class ChangeTracker {
     /** Every document copied again, per collection (for the masking proof). */
     const everChanged = new Map<string, Map<string, unknown>>();
     const whole = new Set<string>();
+    /**
+     * referenced collection → key field → the keys its replaced or removed documents held in the
+     * snapshot. Kept until a pass completes: a pass that missed its time may have replaced a
+     * referenced document before its dependents were looked at.
+     */
+    const formerKeys = new Map<string, Map<string, unknown[]>>();
     const finish = async (): Promise<CatchUpReport> => {
       const touched = new Set([...everChanged.keys(), ...whole]);
       for (const name of touched) {
@@ -411,26 +420,39 @@ export class ChangeTracker {
       const passStarted = Date.now();
       const plan = new Map([...this.pending].map(([c, m]) => [c, [...m.values()].map((p) => p.id)]));
       const pass: CatchUpPass = { kind, at, documents: 0, removed: 0, whole: [], ms: 0 };
+      // A long pass logs its progress like the copies do.
+      const progress = new Progress({
+        log,
+        what: `Catch-up pass ${report.passes.length + 1}`,
+        totalDocuments: [...plan.values()].reduce((n, ids) => n + ids.length, 0),
+        totalBytes: [...plan].reduce((n, [c, ids]) => n + ids.length * (req.bytesPerDocument?.(c) ?? 0), 0),
+      }).start();
       try {
-        await this.pass(req, {
-          plan,
-          session,
-          plain,
-          withReferences,
-          timeseries,
-          referencedKeys,
-          physical,
-          specs,
-          pass,
-          everChanged,
-          whole,
-        });
+        await this.pass(
+          { ...req, env: { ...req.env, progress } },
+          {
+            plan,
+            session,
+            plain,
+            withReferences,
+            timeseries,
+            referencedKeys,
+            physical,
+            specs,
+            pass,
+            everChanged,
+            whole,
+            formerKeys,
+          },
+        );
         if (kind === "point-in-time" && session && req.masking)
           report.verifications = await this.verifyMasking(req, session, everChanged, whole, physical);
+        formerKeys.clear();
       } catch (error) {
         if (!(kind === "point-in-time" && isSnapshotMissed(error))) throw error;
         pass.missed = true;
       } finally {
+        progress.stop();
         await session?.endSession().catch(() => {});
         pass.ms = Date.now() - passStarted;
         report.passes.push(pass);
@@ -510,14 +532,14 @@ export class ChangeTracker {
       pass: CatchUpPass;
       everChanged: Map<string, Map<string, unknown>>;
       whole: Set<string>;
+      formerKeys: Map<string, Map<string, unknown[]>>;
     },
   ): Promise<void> {
     const source = this.o.client.db(this.o.database);
     const physicalOf = (name: string) => p.physical.get(name) ?? name;
     /** production `_id`s read again in this pass (own changes and documents that entered a subset). */
     const touched = new Map<string, unknown[]>();
-    /** referenced collection → key field → the keys its replaced or removed documents held in the snapshot. */
-    const formerKeys = new Map<string, Map<string, unknown[]>>();
+    const { formerKeys } = p;
     const noteFormerKeys = async (name: string, targetIds: readonly unknown[]) => {
       for (const key of p.referencedKeys.get(name) ?? []) {
         const keys = await keysInSnapshot({
@@ -540,6 +562,7 @@ export class ChangeTracker {
       await noteFormerKeys(name, [...targetIds, ...remove]);
       const r = await recopyDocuments(req.env, {
         name,
+        bytes: ids.length * (req.bytesPerDocument?.(name) ?? 0),
         source: { db: this.o.database, collection: name },
         target: { db: req.snapshot.databaseName, collection: physicalOf(name) },
         ids,

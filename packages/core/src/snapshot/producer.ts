@@ -287,7 +287,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
   for (const [c, rule] of subsets.described) log.info(`Subset of ${c}: ${rule}.`);
 
   const consistencyPlan = planConsistency(req.consistency ?? "auto", await topologyOf(sourceClient), source);
-  if (consistencyPlan.reason) log.info(`Consistency: per-collection, because ${consistencyPlan.reason}.`);
+  log.info(
+    consistencyPlan.track
+      ? "Consistency: point in time (every collection as of one cluster time)."
+      : `Consistency: per-collection (each collection as of its own copy), because ${consistencyPlan.reason}.`,
+  );
   const timestamp = now();
   const generation = newGenerationName(timestamp, randomBytes(2).toString("hex"));
   const previous = await readSnapshotMetadata(client.db(snap));
@@ -324,7 +328,9 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     for (const v of views) log.info(`  would record view ${v.name} on ${v.viewOn}`);
     return {
       ...base,
-      consistency: consistencyOutcome(consistencyPlan.reason, undefined),
+      consistency: consistencyPlan.track
+        ? { consistency: "point-in-time" }
+        : consistencyOutcome(consistencyPlan.reason, undefined),
       dryRun: true,
       collections: copies.map((c) => ({
         name: c.name,
@@ -467,6 +473,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         subsetRules: dataPolicy?.subset ?? {},
         maskingRules: dataPolicy?.rules ?? {},
         copyAgain: copyOne,
+        bytesPerDocument: (name) => (sizes.get(name) ?? 0) / Math.max(1, counts0.get(name) ?? 0),
         ...(req.catchUpTimeOfPass ? { timeOfPass: req.catchUpTimeOfPass } : {}),
         ...(maskingCheck && dataPolicy
           ? { masking: { check: maskingCheck, collections: new Set(Object.keys(dataPolicy.rules)) } }

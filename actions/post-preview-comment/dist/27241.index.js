@@ -1,5 +1,5 @@
-export const id = 93950;
-export const ids = [93950];
+export const id = 27241;
+export const ids = [27241];
 export const modules = {
 
 /***/ 8470:
@@ -357,7 +357,7 @@ function planConsistency(setting, topology, source) {
         return {
             track: false,
             required: false,
-            reason: `the server holding "${source}" is a standalone mongod (no change streams), so each collection is copied as of its own moment`,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
         };
     }
     return { track: true, required: setting === "point-in-time" };

@@ -1,5 +1,5 @@
-export const id = 57021;
-export const ids = [57021];
+export const id = 28067;
+export const ids = [28067];
 export const modules = {
 
 /***/ 419:
@@ -2510,7 +2510,7 @@ async function recopyDocuments(env, r) {
     const outcome = await withRetry(async (attempt) => {
         attempts = attempt;
         const task = r.ids.length
-            ? env.progress?.task(r.name, "catch-up", { documents: r.ids.length, bytes: 0 })
+            ? env.progress?.task(r.name, "catch-up", { documents: r.ids.length, bytes: r.bytes ?? 0 })
             : undefined;
         try {
             const removed = await deleteAll(r.remove ?? []);
@@ -2747,6 +2747,7 @@ var snapshot_consistency = __webpack_require__(2991);
 
 
 
+
 /**
  * Opens the change stream before anything is copied. No tracker (the reason, and one warning)
  * when it cannot start and point-in-time is not required; an error that says so when it is.
@@ -2769,7 +2770,7 @@ async function startTracking(o) {
             },
             // Only what the catch-up needs: inserts would otherwise bring whole documents along.
             { $project: { operationType: 1, ns: 1, to: 1, "documentKey._id": 1, clusterTime: 1 } },
-        ], { showExpandedEvents: true, startAtOperationTime: start, maxAwaitTimeMS: 500, ...EXACT_BSON });
+        ], { showExpandedEvents: true, startAtOperationTime: start, maxAwaitTimeMS: 100, ...EXACT_BSON });
         // The stream's aggregate is sent here, so a refusal shows before the first copy.
         const first = await stream.tryNext();
         const tracker = new ChangeTracker(o, stream, start);
@@ -2958,6 +2959,12 @@ class ChangeTracker {
         /** Every document copied again, per collection (for the masking proof). */
         const everChanged = new Map();
         const whole = new Set();
+        /**
+         * referenced collection → key field → the keys its replaced or removed documents held in the
+         * snapshot. Kept until a pass completes: a pass that missed its time may have replaced a
+         * referenced document before its dependents were looked at.
+         */
+        const formerKeys = new Map();
         const finish = async () => {
             const touched = new Set([...everChanged.keys(), ...whole]);
             for (const name of touched) {
@@ -3012,8 +3019,15 @@ class ChangeTracker {
             const passStarted = Date.now();
             const plan = new Map([...this.pending].map(([c, m]) => [c, [...m.values()].map((p) => p.id)]));
             const pass = { kind, at, documents: 0, removed: 0, whole: [], ms: 0 };
+            // A long pass logs its progress like the copies do.
+            const progress = new progress_Progress({
+                log,
+                what: `Catch-up pass ${report.passes.length + 1}`,
+                totalDocuments: [...plan.values()].reduce((n, ids) => n + ids.length, 0),
+                totalBytes: [...plan].reduce((n, [c, ids]) => n + ids.length * (req.bytesPerDocument?.(c) ?? 0), 0),
+            }).start();
             try {
-                await this.pass(req, {
+                await this.pass({ ...req, env: { ...req.env, progress } }, {
                     plan,
                     session,
                     plain,
@@ -3025,9 +3039,11 @@ class ChangeTracker {
                     pass,
                     everChanged,
                     whole,
+                    formerKeys,
                 });
                 if (kind === "point-in-time" && session && req.masking)
                     report.verifications = await this.verifyMasking(req, session, everChanged, whole, physical);
+                formerKeys.clear();
             }
             catch (error) {
                 if (!(kind === "point-in-time" && isSnapshotMissed(error)))
@@ -3035,6 +3051,7 @@ class ChangeTracker {
                 pass.missed = true;
             }
             finally {
+                progress.stop();
                 await session?.endSession().catch(() => { });
                 pass.ms = Date.now() - passStarted;
                 report.passes.push(pass);
@@ -3096,8 +3113,7 @@ class ChangeTracker {
         const physicalOf = (name) => p.physical.get(name) ?? name;
         /** production `_id`s read again in this pass (own changes and documents that entered a subset). */
         const touched = new Map();
-        /** referenced collection → key field → the keys its replaced or removed documents held in the snapshot. */
-        const formerKeys = new Map();
+        const { formerKeys } = p;
         const noteFormerKeys = async (name, targetIds) => {
             for (const key of p.referencedKeys.get(name) ?? []) {
                 const keys = await keysInSnapshot({
@@ -3121,6 +3137,7 @@ class ChangeTracker {
             await noteFormerKeys(name, [...targetIds, ...remove]);
             const r = await recopyDocuments(req.env, {
                 name,
+                bytes: ids.length * (req.bytesPerDocument?.(name) ?? 0),
                 source: { db: this.o.database, collection: name },
                 target: { db: req.snapshot.databaseName, collection: physicalOf(name) },
                 ids,
@@ -3764,8 +3781,9 @@ async function produceSnapshot(req) {
     for (const [c, rule] of subsets.described)
         log.info(`Subset of ${c}: ${rule}.`);
     const consistencyPlan = (0,snapshot_consistency/* planConsistency */.kG)(req.consistency ?? "auto", await topologyOf(sourceClient), source);
-    if (consistencyPlan.reason)
-        log.info(`Consistency: per-collection, because ${consistencyPlan.reason}.`);
+    log.info(consistencyPlan.track
+        ? "Consistency: point in time (every collection as of one cluster time)."
+        : `Consistency: per-collection (each collection as of its own copy), because ${consistencyPlan.reason}.`);
     const timestamp = now();
     const generation = newGenerationName(timestamp, (0,external_node_crypto_.randomBytes)(2).toString("hex"));
     const previous = await readSnapshotMetadata(client.db(snap));
@@ -3797,7 +3815,9 @@ async function produceSnapshot(req) {
             log.info(`  would record view ${v.name} on ${v.viewOn}`);
         return {
             ...base,
-            consistency: consistencyOutcome(consistencyPlan.reason, undefined),
+            consistency: consistencyPlan.track
+                ? { consistency: "point-in-time" }
+                : consistencyOutcome(consistencyPlan.reason, undefined),
             dryRun: true,
             collections: copies.map((c) => ({
                 name: c.name,
@@ -3928,6 +3948,7 @@ async function produceSnapshot(req) {
                 subsetRules: dataPolicy?.subset ?? {},
                 maskingRules: dataPolicy?.rules ?? {},
                 copyAgain: copyOne,
+                bytesPerDocument: (name) => (sizes.get(name) ?? 0) / Math.max(1, counts0.get(name) ?? 0),
                 ...(req.catchUpTimeOfPass ? { timeOfPass: req.catchUpTimeOfPass } : {}),
                 ...(maskingCheck && dataPolicy
                     ? { masking: { check: maskingCheck, collections: new Set(Object.keys(dataPolicy.rules)) } }

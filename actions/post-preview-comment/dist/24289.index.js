@@ -1,5 +1,5 @@
-export const id = 40087;
-export const ids = [40087];
+export const id = 24289;
+export const ids = [24289];
 export const modules = {
 
 /***/ 4268:
@@ -234,7 +234,7 @@ function planConsistency(setting, topology, source) {
         return {
             track: false,
             required: false,
-            reason: `the server holding "${source}" is a standalone mongod (no change streams), so each collection is copied as of its own moment`,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
         };
     }
     return { track: true, required: setting === "point-in-time" };

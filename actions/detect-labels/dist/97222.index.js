@@ -1,5 +1,5 @@
-export const id = 66837;
-export const ids = [66837];
+export const id = 97222;
+export const ids = [97222];
 export const modules = {
 
 /***/ 6020:
@@ -44,7 +44,7 @@ function planConsistency(setting, topology, source) {
         return {
             track: false,
             required: false,
-            reason: `the server holding "${source}" is a standalone mongod (no change streams), so each collection is copied as of its own moment`,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
         };
     }
     return { track: true, required: setting === "point-in-time" };
