@@ -1,4 +1,4 @@
-import type { Document, MongoClient } from "mongodb";
+import type { ClientSession, Document, MongoClient } from "mongodb";
 import { MongoServerError } from "mongodb";
 import type { Log } from "../log";
 import { cappedMaxTimeMS, type ServerLimits } from "../mongo/limits";
@@ -162,6 +162,11 @@ export interface CopyRequest {
   pipeline?: readonly Document[];
   /** Variables of those stages (`let`), e.g. the masking salt: kept out of the stages themselves. */
   variables?: Document;
+  /**
+   * A snapshot session (mongo/cluster-time.ts): the source is read as of its cluster time. Only a
+   * stream through this process can do that (`$out` and `$merge` read the latest data).
+   */
+  snapshot?: ClientSession;
 }
 
 export interface CopyResult {
@@ -213,7 +218,7 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     cores: env.cores,
     concurrency: env.concurrency,
     rangeThresholdBytes: env.rangeThresholdBytes,
-    setting: env.method,
+    setting: request.snapshot ? "stream" : env.method,
     ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
     ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
   });
@@ -322,6 +327,7 @@ async function copyOnce(
       ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
       ...(task ? { task } : {}),
       ...(request.variables ? { variables: request.variables } : {}),
+      ...(request.snapshot ? { session: request.snapshot } : {}),
     });
     env.log.debug(
       `${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`,

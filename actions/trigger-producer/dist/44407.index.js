@@ -1,8 +1,8 @@
-export const id = 47220;
-export const ids = [47220];
+export const id = 44407;
+export const ids = [44407];
 export const modules = {
 
-/***/ 3023:
+/***/ 501:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -23,8 +23,56 @@ var errors = __webpack_require__(9179);
 var limit_names = __webpack_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
-// EXTERNAL MODULE: ../../packages/core/src/snapshot/refresh.ts
-var refresh = __webpack_require__(3208);
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
+var consistency = __webpack_require__(2991);
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
+
+/**
+ * When a restore may be skipped (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
+ *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ */
+const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+/**
+ * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
+ * completely. Pure. The generation names a snapshot exactly; snapshots from the original
+ * scripts have none, so their timestamp stands in for it.
+ */
+function checkRefresh(current, snapshot, snapshotDatabase) {
+    const latest = snapshot.generation
+        ? `generation ${snapshot.generation}`
+        : `the snapshot taken ${formatUtc(snapshot.timestamp)}`;
+    const restore = (why) => ({ skip: false, reason: `${why}: restoring ${latest}` });
+    if (!current)
+        return restore("the database has no restore record (new, or seeded)");
+    if (current.source !== "snapshot")
+        return restore(`the database holds data from "${current.source}"`);
+    if (current.status !== "complete") {
+        return restore(current.status === "restoring"
+            ? "an earlier restore into the database did not finish"
+            : `its restore record has status "${String(current.status)}"`);
+    }
+    const from = typeof current.snapshotDatabase === "string" ? current.snapshotDatabase : undefined;
+    if (from !== undefined && from !== snapshotDatabase)
+        return restore(`the database was restored from ${from}, not ${snapshotDatabase}`);
+    const held = current.generation
+        ? `generation ${String(current.generation)}`
+        : `the snapshot taken ${formatUtc(current.snapshotTimestamp)}`;
+    const same = snapshot.generation
+        ? current.generation === snapshot.generation
+        : current.generation === undefined &&
+            current.snapshotTimestamp instanceof Date &&
+            current.snapshotTimestamp.getTime() === snapshot.timestamp.getTime();
+    if (!same)
+        return restore(`a newer snapshot was published (the database holds ${held})`);
+    const restoredAt = current.restoredAt instanceof Date ? `, restored ${formatUtc(current.restoredAt)}` : "";
+    return {
+        skip: true,
+        reason: `the database already holds ${latest}, the latest complete snapshot${restoredAt}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/target-pattern.ts
 /**
  * An `allowedTargets` / `allowed-targets` pattern, checked before it can decide anything. Each
@@ -135,6 +183,7 @@ function unboundedQuantifierAt(source, i) {
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -257,7 +306,7 @@ const configSchema = schemas/* strictObject */.rej({
         concurrency: config_schema_int(1, 64).optional(),
         waitTimeoutSeconds: config_schema_int(0, 86_400).optional(),
         pollIntervalSeconds: config_schema_int(1, 3_600).optional(),
-        refresh: schemas/* enum */.k5n(refresh/* REFRESH_POLICIES */.R).optional(),
+        refresh: schemas/* enum */.k5n(REFRESH_POLICIES).optional(),
     })
         .optional(),
     producer: schemas/* strictObject */.rej({
@@ -265,6 +314,7 @@ const configSchema = schemas/* strictObject */.rej({
         retain: config_schema_int(0, 20).optional(),
         graceSeconds: config_schema_int(0, 7 * 86_400).optional(),
         maxShrinkPercent: config_schema_int(0, 100).optional(),
+        consistency: schemas/* enum */.k5n(consistency/* CONSISTENCY_SETTINGS */.lo).optional(),
     })
         .optional(),
     masking: schemas/* strictObject */.rej({
