@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { kindOf } from "@pr-snapshots/core/github/comments";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { MongoClient, type Timestamp } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
+import { gitCheckout } from "../support/git-workspace";
 import { GitHubStandIn } from "../support/github-stand-in";
 import { runAction } from "../support/run-action";
 import { seedProduction } from "../support/sample-data";
@@ -29,11 +27,14 @@ afterAll(async () => {
   await gh?.stop();
 });
 
-const produce = (inputs: Record<string, string | number | boolean>, workspace?: string) =>
+const produce = (
+  inputs: Record<string, string | number | boolean>,
+  checkout?: { dir: string; sha: string },
+) =>
   runAction("trigger-producer", {
     eventName: "workflow_dispatch",
     apiUrl: gh.url,
-    ...(workspace ? { workspace } : {}),
+    ...(checkout ? { workspace: checkout.dir, sha: checkout.sha } : {}),
     inputs: {
       "github-token": gh.defaultToken,
       "mongodb-uri": uri,
@@ -106,13 +107,11 @@ describe("point-in-time snapshots through the actions", () => {
   });
 
   it("producer.consistency in the config file: per-collection, said in the outputs and the summary", async () => {
-    const workspace = mkdtempSync(path.join(tmpdir(), "pit-config-"));
-    mkdirSync(path.join(workspace, ".github"));
-    writeFileSync(
-      path.join(workspace, ".github/pr-snapshots.yml"),
-      "producer:\n  consistency: per-collection\n",
-    );
-    const r = await produce({ force: true }, workspace);
+    // A checkout at the workflow's commit: the file on disk is trusted as that commit's.
+    const checkout = gitCheckout({
+      ".github/pr-snapshots.yml": "producer:\n  consistency: per-collection\n",
+    });
+    const r = await produce({ force: true }, checkout);
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs.consistency).toBe("per-collection");
     expect(r.outputs["consistent-at"]).toBe("");
