@@ -13,8 +13,12 @@ import {
 import type { CopyMethodSetting } from "../copy/methods";
 import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
+import { dropLeftoverTemporaries, isTemporaryCollection } from "../copy/swap";
+import { type CollectionDecision, clusterTimeNow, decideCollections } from "../differential/proofs";
+import { recordedFingerprints } from "../differential/record";
 import { UserError } from "../errors";
 import type { Log } from "../log";
+import { formatBytes } from "../markdown";
 import type { Lease } from "../mongo/lease";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
 import { type CollectionSpec, readCollectionSpec } from "../mongo/specs";
@@ -63,8 +67,13 @@ export interface RestoreRequest {
   sleep?: (ms: number) => Promise<void>;
   /** Called (and awaited) after each collection is copied and verified. */
   onCollectionCopied?: (result: CopyResult) => void | Promise<void>;
-  /** `new-snapshot`: skip when the PR database already holds the latest snapshot completely. */
+  /**
+   * `every-sync` (default) and `new-snapshot` (which first skips when the PR database already
+   * holds the latest snapshot completely) restore differentially; `full` copies everything.
+   */
   refresh?: RefreshPolicy;
+  /** Longest the change stream may take to reach the present before dbHash is used instead. */
+  changeStreamTimeoutMs?: number;
 }
 
 export interface PlannedCollection {
@@ -99,6 +108,11 @@ export interface RestoreReport {
   dropped: string[];
   documents: number;
   durationMs: number;
+  /** Collections copied, and their size (uncompressed, from the snapshot's statistics). */
+  copiedCollections: number;
+  copiedBytes: number;
+  /** Collections kept as they were, proven identical to the snapshot's (CONTRACT §11). */
+  keptCollections: number;
 }
 
 /**
@@ -158,6 +172,9 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       dropped: [],
       documents: plan.reduce((n, c) => n + c.documents, 0),
       durationMs: Date.now() - started,
+      copiedCollections: 0,
+      copiedBytes: 0,
+      keptCollections: 0,
     };
   }
 
@@ -188,6 +205,10 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     await stopStaleCopies(client, target, log, lease.holder);
     const targetDb = client.db(target);
     const metadata = targetDb.collection<PrDatabaseMetadata>(METADATA_COLLECTION);
+    // Before the database is marked restoring: the last restore's fingerprints, and the time from
+    // which any change counts against what this restore keeps (differential/proofs.ts).
+    const previous = await readPrMetadata(client, target);
+    const since = await clusterTimeNow(targetDb);
     assertWritableTarget(target, policy);
     // Marked first so that an interrupted restore is never mistaken for a complete database.
     await metadata.replaceOne(
@@ -203,11 +224,13 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       { upsert: true },
     );
 
+    await dropLeftoverTemporaries(client, target, policy, log);
     const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
     const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
     const dropped: string[] = [];
     for (const { name } of existing) {
-      if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.")) continue;
+      if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.") || isTemporaryCollection(name))
+        continue;
       assertWritableTarget(target, policy);
       guard();
       await dropCollectionIfExists(client, { db: target, collection: name });
@@ -216,11 +239,29 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     if (dropped.length)
       log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
 
+    const decisions = await decideCollections({
+      client,
+      log,
+      target,
+      policy,
+      snapshotDatabase: req.snapshotDatabase,
+      meta,
+      collections: plan,
+      refresh: req.refresh ?? "every-sync",
+      previous,
+      concurrency: req.concurrency,
+      guard,
+      ...(req.changeStreamTimeoutMs ? { streamTimeoutMs: req.changeStreamTimeoutMs } : {}),
+    });
+    const decided = new Map(decisions.map((d) => [d.name, d]));
+    const copies = plan.filter((c) => decided.get(c.name)?.action !== "keep");
+    describeDecisions(plan, decided, log);
+
     progress = new Progress({
       log,
       what: `Restoring ${target}`,
-      totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
-      totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+      totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
+      totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
       ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
     }).start();
     const env = await copyEnvironment({
@@ -236,7 +277,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       ...copySettingsOf(req),
     });
     const results: CopyResult[] = await mapLargestFirst(
-      plan,
+      copies,
       (c) => c.bytes,
       req.concurrency,
       async (c) => {
@@ -247,6 +288,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
           bytes: c.bytes,
           documents: c.documents,
           expectedCount: c.documents,
+          swap: true,
         });
         log.info(
           `  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`,
@@ -266,7 +308,11 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       await createVerifiedView(client, policy, target, v);
     }
 
-    const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+    const copied = new Map(results.map((r) => [r.name, r]));
+    const counts = Object.fromEntries(
+      plan.map((c) => [c.name, copied.get(c.name)?.documents ?? c.documents]),
+    );
+    const fingerprints = recordedFingerprints(plan, decided, copied, since);
     assertWritableTarget(target, policy);
     guard();
     await metadata.replaceOne(
@@ -277,8 +323,9 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
         status: "complete",
         snapshotTimestamp: meta.timestamp,
         restoredAt: new Date(),
-        collections: results.map((r) => r.name),
+        collections: plan.map((c) => c.name),
         counts,
+        fingerprints,
         views: views.map((v) => v.name),
         snapshotDatabase: req.snapshotDatabase,
         productionDatabase: meta.source,
@@ -294,10 +341,13 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       dryRun: false,
       skipped: false,
       ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
-      collections: results.map(collectionReport),
+      collections: plan.map((c) => rowOf(c, decided.get(c.name), copied.get(c.name))),
       dropped,
-      documents: results.reduce((n, r) => n + r.documents, 0),
+      documents: plan.reduce((n, c) => n + (copied.get(c.name)?.documents ?? c.documents), 0),
       durationMs: Date.now() - started,
+      copiedCollections: results.length,
+      copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
+      keptCollections: plan.length - results.length,
     };
   } finally {
     progress?.stop();
@@ -334,6 +384,9 @@ async function refreshReport(
     dropped: [],
     documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
     durationMs: Date.now() - started,
+    copiedCollections: 0,
+    copiedBytes: 0,
+    keptCollections: check.skip ? names.length : 0,
   };
 }
 
@@ -348,6 +401,43 @@ function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {
     source: meta.source,
     ...(meta.generation ? { generation: meta.generation } : {}),
     views: (meta.views ?? []).map((v) => v.name),
+  };
+}
+
+/** One line per collection: kept and why, or copied and why (the proof that failed, or none). */
+function describeDecisions(
+  plan: readonly PlannedCollection[],
+  decided: ReadonlyMap<string, CollectionDecision>,
+  log: Log,
+): void {
+  const kept = plan.filter((c) => decided.get(c.name)?.action === "keep");
+  for (const c of plan) {
+    const d = decided.get(c.name);
+    if (!d) continue;
+    log.info(
+      `  ${d.action === "keep" ? "= keep" : "↻ copy"} ${c.name}: ${d.reason}${d.checkMs ? ` (checked in ${(d.checkMs / 1000).toFixed(2)} s)` : ""}`,
+    );
+  }
+  log.info(
+    `Differential restore: ${kept.length} of ${plan.length} collections kept as they are, ${plan.length - kept.length} to copy ` +
+      `(${formatBytes(plan.filter((c) => decided.get(c.name)?.action !== "keep").reduce((n, c) => n + c.bytes, 0))}).`,
+  );
+}
+
+function rowOf(
+  c: PlannedCollection,
+  d: CollectionDecision | undefined,
+  r: CopyResult | undefined,
+): CollectionReport {
+  const check = d ? { check: { proof: d.proof, reason: d.reason, seconds: d.checkMs / 1000 } } : {};
+  if (r) return { ...collectionReport(r), ...check };
+  return {
+    name: c.name,
+    documents: c.documents,
+    indexes: c.spec.indexes.length,
+    seconds: 0,
+    method: "kept (identical)",
+    ...check,
   };
 }
 
