@@ -1,8 +1,8 @@
-export const id = 12633;
-export const ids = [12633];
+export const id = 45808;
+export const ids = [45808];
 export const modules = {
 
-/***/ 1054:
+/***/ 1765:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -711,7 +711,121 @@ async function readRange(o, range, totals) {
         throw failed.error;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/copy/swap.ts
+
+
+
+/**
+ * A restore builds each collection it copies under a temporary name, with its options and
+ * indexes, verifies it there, and then swaps it in with one `renameCollection` (`dropTarget`).
+ * The preview application may be connected and writing the whole time (an Argo CD PreSync Job
+ * runs while the previous version is still up): what it writes into the old collection before
+ * the swap goes with the old collection, as a drop would discard it; what it writes after the
+ * swap is its own. Within one database the rename is atomic on standalone servers and replica
+ * sets alike (exclusive locks on both names; one oplog entry), and `readWrite` on the database
+ * grants it (`renameCollectionSameDB`).
+ */
+/**
+ * Every temporary collection starts with this. It is short, so that the namespace stays within
+ * the shared tiers' 95 bytes whatever the application's collection is called, and no application
+ * names its collections this way; a killed restore's leftovers are found by it and dropped by the
+ * next restore, under the one-writer lease.
+ */
+const TEMPORARY_PREFIX = "pr_snapshots.swap.";
+/**
+ * The name a copy is built under before it is swapped in. The one place such names are made, so
+ * that a namespace check (server limits) can see every one of them.
+ */
+function temporaryCollectionName(token = (0,external_node_crypto_.randomBytes)(4).toString("hex")) {
+    return `${TEMPORARY_PREFIX}${token}`;
+}
+function swap_isTemporaryCollection(name) {
+    return name.startsWith(TEMPORARY_PREFIX);
+}
+/** How often a swap is tried before the restore gives up on an application that keeps changing the collection. */
+const SWAP_ATTEMPTS = 5;
+/**
+ * Swaps the verified copy into place. What can stand in its way is the application: a view it
+ * created under the name, an index build it started, a rename or drop of its own at that moment.
+ * Each attempt clears what it can and tries again; after `attempts` the restore fails, saying
+ * that the application is writing and what to do about it.
+ */
+async function swapIntoPlace(o) {
+    const attempts = o.attempts ?? SWAP_ATTEMPTS;
+    const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const db = o.client.db(o.db);
+    const uuid = await collectionUuid(o.client, o.db, o.temporary);
+    if (!uuid)
+        throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared before its swap.`);
+    let last;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        (0,names/* assertWritableTarget */.Sf)(o.db, o.policy);
+        o.guard?.();
+        try {
+            const res = await o.client.db("admin").command({
+                renameCollection: `${o.db}.${o.temporary}`,
+                to: `${o.db}.${o.target}`,
+                dropTarget: true,
+            });
+            return {
+                ...(res.operationTime ? { operationTime: res.operationTime } : {}),
+                uuid,
+                attempts: attempt,
+            };
+        }
+        catch (error) {
+            last = error;
+            // A lost reply to a rename that did happen: the target already is the copy.
+            if (sameUuid(await collectionUuid(o.client, o.db, o.target), uuid))
+                return { uuid, attempts: attempt };
+            if (!(await collectionUuid(o.client, o.db, o.temporary)))
+                throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared during its swap: did something drop it? ${String(error.message)}`);
+            // A view under the name (renameCollection does not replace views): it goes, as a drop would take it.
+            if (error instanceof lib.MongoServerError && error.code === 48) {
+                const [info] = await db.listCollections({ name: o.target }).toArray();
+                if (info?.type === "view") {
+                    (0,names/* assertWritableTarget */.Sf)(o.db, o.policy);
+                    await db.dropCollection(o.target).catch(() => false);
+                }
+            }
+            if (attempt < attempts) {
+                o.log.info(`  swap of ${o.target} did not succeed (${error.message.split("\n")[0]}); trying again (${attempt + 1} of ${attempts}).`);
+                await sleep(Math.min(2_000, 100 * 2 ** attempt));
+            }
+        }
+    }
+    throw new Error(`Could not swap the restored copy of ${o.db}.${o.target} into place after ${attempts} attempts: ` +
+        `the application connected to ${o.db} keeps changing that collection (last error: ${last?.message ?? String(last)}). ` +
+        "The database is marked as restoring, not complete. Stop the preview application or scale it down " +
+        "(in Argo CD, run the restore as a PreSync hook before the new version starts), then run the restore again.");
+}
+/** Drops what a killed restore left under temporary names. Called under the one-writer lease. */
+async function swap_dropLeftoverTemporaries(client, database, policy, log) {
+    const db = client.db(database);
+    const names = (await db
+        .listCollections({ name: { $regex: `^${escapeRegExp(TEMPORARY_PREFIX)}` } }, { nameOnly: true })
+        .toArray()).map((c) => String(c.name));
+    for (const name of names) {
+        assertWritableTarget(database, policy);
+        await db.dropCollection(name).catch((error) => {
+            if (!(error instanceof MongoServerError && error.code === 26))
+                throw error;
+        });
+    }
+    if (names.length)
+        log.info(`Dropped ${names.length} unfinished cop${names.length === 1 ? "y" : "ies"} of an earlier restore.`);
+    return names;
+}
+async function collectionUuid(client, database, name) {
+    const [info] = await client.db(database).listCollections({ name }).toArray();
+    return info?.info?.uuid;
+}
+function sameUuid(a, b) {
+    return a !== undefined && b !== undefined && Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/engine.ts
+
 
 
 
@@ -762,6 +876,11 @@ function engine_collectionReport(r) {
 }
 async function engine_copyCollection(env, request) {
     const { source, target, spec } = request;
+    // Where the copy is built and verified: the target itself, or a temporary name swapped in at the
+    // end. Not for time-series collections: renameCollection refuses them (MongoDB 6.0 to 8.0).
+    const into = request.swap && spec.type !== "timeseries"
+        ? { db: target.db, collection: temporaryCollectionName() }
+        : target;
     const startedAt = Date.now();
     const choice = (0,methods/* chooseMethod */.jN)({
         type: spec.type === "timeseries" ? "timeseries" : "collection",
@@ -784,19 +903,30 @@ async function engine_copyCollection(env, request) {
     try {
         await withRetry(async (attempt) => {
             attempts = attempt;
-            await copyOnce(env, request, choice, task);
+            await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task);
         }, { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` });
         task?.phase("verifying");
         const db = env.target.db(target.db);
-        const copied = await specs_readCollectionSpec(db, target.collection);
-        const problems = compareSpecs({ ...spec, name: target.collection }, copied);
-        const documents = await db.collection(target.collection).countDocuments({});
+        const copied = await specs_readCollectionSpec(db, into.collection);
+        const problems = compareSpecs({ ...spec, name: into.collection }, copied);
+        const documents = await db.collection(into.collection).countDocuments({});
         if (request.expectedCount !== undefined && documents !== request.expectedCount) {
             problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
         }
         if (problems.length) {
             throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
         }
+        const swapped = into === target
+            ? undefined
+            : await swapIntoPlace({
+                client: env.target,
+                db: target.db,
+                temporary: into.collection,
+                target: target.collection,
+                policy: env.policy,
+                log: env.log,
+                ...(env.guard ? { guard: env.guard } : {}),
+            });
         const endedAt = Date.now();
         return {
             name: spec.name,
@@ -809,7 +939,22 @@ async function engine_copyCollection(env, request) {
             startedAt,
             endedAt,
             attempts,
+            ...(swapped?.operationTime ? { swappedAt: swapped.operationTime } : {}),
+            ...(swapped?.uuid ? { uuid: swapped.uuid } : {}),
         };
+    }
+    catch (error) {
+        // A copy that never made it into place must not linger under its temporary name (unless this
+        // run lost the lease: then it writes nothing more, and the next restore drops the leftover).
+        if (into !== target) {
+            try {
+                (0,names/* assertWritableTarget */.Sf)(into.db, env.policy);
+                env.guard?.();
+                await engine_dropCollectionIfExists(env.target, into);
+            }
+            catch { }
+        }
+        throw error;
     }
     finally {
         task?.done();
@@ -1082,6 +1227,150 @@ function formatDuration(ms) {
     if (m < 60)
         return `${m}m${String(s % 60).padStart(2, "0")}s`;
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/refusal.ts
+
+/**
+ * Managed servers refuse commands that self-managed ones run: Atlas's free and Flex tiers answer
+ * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
+ * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
+ * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
+ * A refusal is decided from what the error says, not from its code alone: AtlasError also carries
+ * quota and syntax errors, and a network or server failure must keep failing as it does today.
+ */
+const REFUSAL_CODE_NAMES = new Set([
+    "Unauthorized",
+    "CommandNotFound",
+    "CommandNotSupported",
+    "CommandNotSupportedOnView",
+    "NotImplemented",
+    "IllegalOperation",
+]);
+const REFUSAL_TEXT = /\bis not allowed\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
+/** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
+function isRefusal(error) {
+    if (!(error instanceof lib.MongoServerError))
+        return false;
+    if (error.codeName && REFUSAL_CODE_NAMES.has(error.codeName))
+        return true;
+    return REFUSAL_TEXT.test(error.message ?? "");
+}
+const warned = new WeakMap();
+/**
+ * Runs a best-effort command (diagnostics, housekeeping, a cheaper proof): when the server refuses
+ * it, one warning per run and per kind says what is skipped and what that costs, and `undefined`
+ * comes back. Any other error is thrown as before.
+ */
+async function bestEffort(fn, o) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        warnRefusal(error, o);
+        return undefined;
+    }
+}
+/** The one warning of a refused best-effort command (once per log and per `skipped`). */
+function warnRefusal(error, o) {
+    let seen = warned.get(o.log);
+    if (!seen) {
+        seen = new Set();
+        warned.set(o.log, seen);
+    }
+    if (seen.has(o.skipped))
+        return;
+    seen.add(o.skipped);
+    const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/differential/fingerprint.ts
+
+
+function kindOf(spec) {
+    if (spec.type === "timeseries")
+        return "timeseries";
+    return spec.options.capped === true ? "capped" : "collection";
+}
+/** Whether dbHash says anything about a collection's content (see {@link CollectionFingerprint}). */
+function hashable(kind) {
+    return kind === "collection";
+}
+/**
+ * Per-collection dbHash of the named collections of one database, one command per collection:
+ * dbHash holds a shared lock on the whole database while it runs (writers of that database wait),
+ * so it is never run on production, and on a PR database only for the collections that need it.
+ * Undefined when the server refuses the command (Atlas M0/Flex and other managed tiers).
+ */
+async function hashCollection(db, collection, log) {
+    const res = await bestEffort(() => db.command({ dbHash: 1, collections: [collection] }), {
+        log,
+        skipped: "dbHash (comparing collections by their documents' hash)",
+        cost: "collections that no change stream proves unchanged are copied instead of compared",
+    });
+    if (!res)
+        return undefined;
+    const hash = res.collections?.[collection];
+    return typeof hash === "string" ? hash : undefined;
+}
+/**
+ * The producer's fingerprints of a generation, computed on its final collections as the last step
+ * before the publish (the dbHash lock is on the snapshot database, never on production).
+ */
+async function generationFingerprints(db, collections, log) {
+    const out = {};
+    let refused = false;
+    for (const c of collections) {
+        const spec = await specs_readCollectionSpec(db, c.physical);
+        if (!spec)
+            continue;
+        const fp = specFingerprint(spec);
+        const kind = kindOf(spec);
+        const hash = hashable(kind) && !refused ? await hashCollection(db, c.physical, log) : undefined;
+        if (hashable(kind) && hash === undefined)
+            refused = true;
+        out[c.name] = { ...(hash ? { hash } : {}), options: fp.options, indexes: fp.indexes, count: c.documents };
+    }
+    return out;
+}
+const isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Fingerprints read back from a metadata document: only well-typed entries count (anything
+ * else in a database the application can write is ignored, which can only cost a copy).
+ */
+function readFingerprints(value, extra = () => ({})) {
+    if (!isRecord(value))
+        return {};
+    const out = {};
+    for (const [name, entry] of Object.entries(value)) {
+        if (!isRecord(entry))
+            continue;
+        const { hash, options, indexes, count } = entry;
+        if (typeof options !== "string" || typeof indexes !== "string")
+            continue;
+        if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
+            continue;
+        if (hash !== undefined && typeof hash !== "string")
+            continue;
+        const more = extra(entry);
+        if (!more)
+            continue;
+        out[name] = { ...(hash ? { hash } : {}), options, indexes, count, ...more };
+    }
+    return out;
+}
+/** The PR database's recorded fingerprints (see {@link RecordedFingerprint}), validated. */
+function readRecordedFingerprints(value) {
+    return readFingerprints(value, (e) => {
+        if (typeof e.content !== "string")
+            return undefined;
+        const uuid = e.uuid?._bsontype === "Binary" ? e.uuid : undefined;
+        const since = e.since?._bsontype === "Timestamp" ? e.since : undefined;
+        return { content: e.content, ...(uuid ? { uuid } : {}), ...(since ? { since } : {}) };
+    });
 }
 
 // EXTERNAL MODULE: external "node:net"
@@ -2411,6 +2700,10 @@ async function dropGenerationCollections(client, snapshotDatabase, g) {
 
 
 
+
+
+
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
@@ -2465,6 +2758,9 @@ async function restore_restoreSnapshot(req) {
             dropped: [],
             documents: plan.reduce((n, c) => n + c.documents, 0),
             durationMs: Date.now() - started,
+            copiedCollections: 0,
+            copiedBytes: 0,
+            keptCollections: 0,
         };
     }
     // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
@@ -2494,6 +2790,10 @@ async function restore_restoreSnapshot(req) {
         await stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
         const metadata = targetDb.collection(METADATA_COLLECTION);
+        // Before the database is marked restoring: the last restore's fingerprints, and the time from
+        // which any change counts against what this restore keeps (differential/proofs.ts).
+        const previous = await readPrMetadata(client, target);
+        const since = await clusterTimeNow(targetDb);
         assertWritableTarget(target, policy);
         // Marked first so that an interrupted restore is never mistaken for a complete database.
         await metadata.replaceOne({ _id: "latest" }, {
@@ -2504,11 +2804,12 @@ async function restore_restoreSnapshot(req) {
             snapshotTimestamp: meta.timestamp,
             ...(meta.generation ? { generation: meta.generation } : {}),
         }, { upsert: true });
+        await dropLeftoverTemporaries(client, target, policy, log);
         const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
         const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
         const dropped = [];
         for (const { name } of existing) {
-            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system."))
+            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.") || isTemporaryCollection(name))
                 continue;
             assertWritableTarget(target, policy);
             guard();
@@ -2517,11 +2818,28 @@ async function restore_restoreSnapshot(req) {
         }
         if (dropped.length)
             log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+        const decisions = await decideCollections({
+            client,
+            log,
+            target,
+            policy,
+            snapshotDatabase: req.snapshotDatabase,
+            meta,
+            collections: plan,
+            refresh: req.refresh ?? "every-sync",
+            previous,
+            concurrency: req.concurrency,
+            guard,
+            ...(req.changeStreamTimeoutMs ? { streamTimeoutMs: req.changeStreamTimeoutMs } : {}),
+        });
+        const decided = new Map(decisions.map((d) => [d.name, d]));
+        const copies = plan.filter((c) => decided.get(c.name)?.action !== "keep");
+        describeDecisions(plan, decided, log);
         progress = new Progress({
             log,
             what: `Restoring ${target}`,
-            totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
-            totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+            totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
+            totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
         const env = await copyEnvironment({
@@ -2536,7 +2854,7 @@ async function restore_restoreSnapshot(req) {
             guard,
             ...copySettingsOf(req),
         });
-        const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+        const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
                 target: { db: target, collection: c.name },
@@ -2544,6 +2862,7 @@ async function restore_restoreSnapshot(req) {
                 bytes: c.bytes,
                 documents: c.documents,
                 expectedCount: c.documents,
+                swap: true,
             });
             log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
             await req.onCollectionCopied?.(result);
@@ -2559,7 +2878,9 @@ async function restore_restoreSnapshot(req) {
             guard();
             await createVerifiedView(client, policy, target, v);
         }
-        const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+        const copied = new Map(results.map((r) => [r.name, r]));
+        const counts = Object.fromEntries(plan.map((c) => [c.name, copied.get(c.name)?.documents ?? c.documents]));
+        const fingerprints = recordedFingerprints(plan, decided, copied, since);
         assertWritableTarget(target, policy);
         guard();
         await metadata.replaceOne({ _id: "latest" }, {
@@ -2568,8 +2889,9 @@ async function restore_restoreSnapshot(req) {
             status: "complete",
             snapshotTimestamp: meta.timestamp,
             restoredAt: new Date(),
-            collections: results.map((r) => r.name),
+            collections: plan.map((c) => c.name),
             counts,
+            fingerprints,
             views: views.map((v) => v.name),
             snapshotDatabase: req.snapshotDatabase,
             productionDatabase: meta.source,
@@ -2583,10 +2905,13 @@ async function restore_restoreSnapshot(req) {
             dryRun: false,
             skipped: false,
             ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
-            collections: results.map(collectionReport),
+            collections: plan.map((c) => rowOf(c, decided.get(c.name), copied.get(c.name))),
             dropped,
-            documents: results.reduce((n, r) => n + r.documents, 0),
+            documents: plan.reduce((n, c) => n + (copied.get(c.name)?.documents ?? c.documents), 0),
             durationMs: Date.now() - started,
+            copiedCollections: results.length,
+            copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
+            keptCollections: plan.length - results.length,
         };
     }
     finally {
@@ -2620,6 +2945,9 @@ async function refreshReport(req, meta, started) {
         dropped: [],
         documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
         durationMs: Date.now() - started,
+        copiedCollections: 0,
+        copiedBytes: 0,
+        keptCollections: check.skip ? names.length : 0,
     };
 }
 function reportBase(req, meta) {
@@ -2633,6 +2961,31 @@ function reportBase(req, meta) {
         source: meta.source,
         ...(meta.generation ? { generation: meta.generation } : {}),
         views: (meta.views ?? []).map((v) => v.name),
+    };
+}
+/** One line per collection: kept and why, or copied and why (the proof that failed, or none). */
+function describeDecisions(plan, decided, log) {
+    const kept = plan.filter((c) => decided.get(c.name)?.action === "keep");
+    for (const c of plan) {
+        const d = decided.get(c.name);
+        if (!d)
+            continue;
+        log.info(`  ${d.action === "keep" ? "= keep" : "↻ copy"} ${c.name}: ${d.reason}${d.checkMs ? ` (checked in ${(d.checkMs / 1000).toFixed(2)} s)` : ""}`);
+    }
+    log.info(`Differential restore: ${kept.length} of ${plan.length} collections kept as they are, ${plan.length - kept.length} to copy ` +
+        `(${formatBytes(plan.filter((c) => decided.get(c.name)?.action !== "keep").reduce((n, c) => n + c.bytes, 0))}).`);
+}
+function rowOf(c, d, r) {
+    const check = d ? { check: { proof: d.proof, reason: d.reason, seconds: d.checkMs / 1000 } } : {};
+    if (r)
+        return { ...collectionReport(r), ...check };
+    return {
+        name: c.name,
+        documents: c.documents,
+        indexes: c.spec.indexes.length,
+        seconds: 0,
+        method: "kept (identical)",
+        ...check,
     };
 }
 function describePlan(meta, plan, views, log) {
@@ -2731,6 +3084,7 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/producer.ts
+
 
 
 
@@ -3072,6 +3426,9 @@ async function produceSnapshot(req) {
                 ...(dataPolicy ? { policy: dataPolicy.hash } : {}),
                 completedAt: now(),
             };
+            // The last step before the publish, on the final generation collections: what differential
+            // restores compare with (dbHash locks the snapshot database only, never production).
+            latest.fingerprints = await generationFingerprints(client.db(snap), results.map((r) => ({ name: r.name, physical: r.target.collection, documents: r.documents })), log);
             lease.assertHeld();
             // The publish: one document replaced, so readers switch from the old generation to the new one at once.
             await client
@@ -3384,14 +3741,31 @@ function renderGantt(copies, options = {}) {
  * the copies, where the bar that ends last is the collection that decided the total time.
  */
 function copiesSection(collections) {
-    const rows = collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
-    const parts = [(0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method"], rows)];
+    // A differential restore also says how each collection was judged, and how long that took.
+    const checked = collections.some((c) => c.check);
+    const rows = collections.map((c) => [
+        c.name,
+        c.documents,
+        c.indexes,
+        c.seconds.toFixed(2),
+        c.method,
+        ...(checked ? [checkText(c.check)] : []),
+    ]);
+    const parts = [
+        (0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method", ...(checked ? ["check"] : [])], rows),
+    ];
     const timed = collections.flatMap((c) => c.startedAt !== undefined && c.endedAt !== undefined
         ? [{ name: c.name, method: c.method, startMs: c.startedAt, endMs: c.endedAt }]
         : []);
     if (timed.length)
         parts.push(renderGantt(timed));
     return `${parts.join("\n\n")}\n`;
+}
+function checkText(check) {
+    if (!check)
+        return "";
+    const how = check.proof === "none" ? "" : `${check.proof}: `;
+    return `${how}${check.reason} (${check.seconds.toFixed(2)} s)`;
 }
 
 ;// CONCATENATED MODULE: ./src/direct.ts
