@@ -1,7 +1,8 @@
 import type { Db, MongoClient } from "mongodb";
-import { mapLargestFirst } from "../concurrency";
+import { mapBounded, mapLargestFirst } from "../concurrency";
 import {
   type CollectionReport,
+  type CopyEnv,
   type CopyResult,
   collectionReport,
   copyCollection,
@@ -264,24 +265,28 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
       ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
     }).start();
-    const env = await copyEnvironment({
-      source: client,
-      target: client,
-      sameDeployment: true,
-      policy,
-      log,
-      tag: lease.holder,
-      concurrency: req.concurrency,
-      progress,
-      guard,
-      ...copySettingsOf(req),
-    });
+    // Nothing to copy: no need to ask the server what it can do.
+    const env =
+      copies.length === 0
+        ? undefined
+        : await copyEnvironment({
+            source: client,
+            target: client,
+            sameDeployment: true,
+            policy,
+            log,
+            tag: lease.holder,
+            concurrency: req.concurrency,
+            progress,
+            guard,
+            ...copySettingsOf(req),
+          });
     const results: CopyResult[] = await mapLargestFirst(
       copies,
       (c) => c.bytes,
       req.concurrency,
       async (c) => {
-        const result = await copyCollection(env, {
+        const result = await copyCollection(env as CopyEnv, {
           source: { db: req.snapshotDatabase, collection: c.physical },
           target: { db: target, collection: c.name },
           spec: { ...c.spec, name: c.name },
@@ -469,23 +474,27 @@ export async function planRestore(
 ): Promise<PlannedCollection[]> {
   const db = client.db(snapshotDatabase);
   const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-  const plan: PlannedCollection[] = [];
-  for (const name of meta.collections) {
-    if (viewNames.has(name)) continue;
-    const physical = physicalName(meta, name);
-    const spec = await readCollectionSpec(db, physical);
-    if (!spec) {
-      throw new UserError(
-        `The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
-          `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
-          "Run the restore again; if it keeps failing, refresh the snapshot.",
-      );
-    }
-    if (spec.type === "view") continue;
-    const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-    plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
-  }
-  return plan;
+  // A few round trips per collection, read side by side: a restore that keeps everything is
+  // mostly this.
+  const planned = await mapBounded(
+    meta.collections.filter((name) => !viewNames.has(name)),
+    8,
+    async (name): Promise<PlannedCollection | undefined> => {
+      const physical = physicalName(meta, name);
+      const spec = await readCollectionSpec(db, physical);
+      if (!spec) {
+        throw new UserError(
+          `The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
+            `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
+            "Run the restore again; if it keeps failing, refresh the snapshot.",
+        );
+      }
+      if (spec.type === "view") return undefined;
+      const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
+      return { name, physical, spec, documents, bytes: await dataSize(db, physical) };
+    },
+  );
+  return planned.filter((c): c is PlannedCollection => c !== undefined);
 }
 
 /** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
