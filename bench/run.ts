@@ -6,7 +6,8 @@
  *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
  *   --repeat N               runs per contender (median reported; default 3, at least 3)
  *   --only a,b               sections: restore, producer, scaling, wide, overhead, engine, methods,
- *                            stream, masking, subset
+ *                            stream, masking, subset, differential
+ *   --differential-sizes 0.25,1  sizes of the differential-restore section (default 0.25,1)
  *   --engine-sizes 0.25,1    sizes of the engine section (default 0.25,1)
  *   --methods-size 1         size of the one-large-collection section (GiB, default 1)
  */
@@ -23,6 +24,7 @@ import { pullRequestEvent } from "../test/support/events";
 import { GitHubStandIn } from "../test/support/github-stand-in";
 import { repoRoot, startMongo, useProvisionedMongod } from "../test/support/mongod";
 import { runAction } from "../test/support/run-action";
+import { differentialSection } from "./differential";
 import {
   engineSection,
   type Goal,
@@ -43,12 +45,14 @@ const size = Number(args.get("size") ?? "0.25");
 const scalingSizes = (args.get("scaling") ?? "0.25,0.5,1").split(",").filter(Boolean).map(Number);
 const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
 const only = new Set(
-  (args.get("only") ?? "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset").split(
-    ",",
-  ),
+  (
+    args.get("only") ??
+    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,differential"
+  ).split(","),
 );
 const engineSizes = (args.get("engine-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const methodsSize = Number(args.get("methods-size") ?? "1");
+const differentialSizes = (args.get("differential-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const log = (line = "") => process.stdout.write(`${line}\n`);
 
 const MONGOSH_VERSION = "2.12.0";
@@ -380,6 +384,7 @@ async function main() {
     if (only.has("stream")) await streamSection(ctx, size);
     if (only.has("masking")) await maskingSection(ctx, size);
     if (only.has("subset")) await subsetSection(ctx, size);
+    if (only.has("differential")) await differentialSection(ctx, differentialSizes);
 
     if (only.has("overhead")) {
       log("\nAction overhead: cold start on a no-op event vs bare node");
