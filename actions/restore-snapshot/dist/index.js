@@ -72843,18 +72843,21 @@ async function restore_restoreSnapshot(req) {
             totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
-        const env = await copyEnvironment({
-            source: client,
-            target: client,
-            sameDeployment: true,
-            policy,
-            log,
-            tag: lease.holder,
-            concurrency: req.concurrency,
-            progress,
-            guard,
-            ...copySettingsOf(req),
-        });
+        // Nothing to copy: no need to ask the server what it can do.
+        const env = copies.length === 0
+            ? undefined
+            : await copyEnvironment({
+                source: client,
+                target: client,
+                sameDeployment: true,
+                policy,
+                log,
+                tag: lease.holder,
+                concurrency: req.concurrency,
+                progress,
+                guard,
+                ...copySettingsOf(req),
+            });
         const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
@@ -73005,10 +73008,9 @@ function copySettingsOf(req) {
 async function planRestore(client, snapshotDatabase, meta) {
     const db = client.db(snapshotDatabase);
     const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-    const plan = [];
-    for (const name of meta.collections) {
-        if (viewNames.has(name))
-            continue;
+    // A few round trips per collection, read side by side: a restore that keeps everything is
+    // mostly this.
+    const planned = await mapBounded(meta.collections.filter((name) => !viewNames.has(name)), 8, async (name) => {
         const physical = physicalName(meta, name);
         const spec = await specs_readCollectionSpec(db, physical);
         if (!spec) {
@@ -73017,11 +73019,11 @@ async function planRestore(client, snapshotDatabase, meta) {
                 "Run the restore again; if it keeps failing, refresh the snapshot.");
         }
         if (spec.type === "view")
-            continue;
+            return undefined;
         const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
-    }
-    return plan;
+        return { name, physical, spec, documents, bytes: await dataSize(db, physical) };
+    });
+    return planned.filter((c) => c !== undefined);
 }
 /** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
 async function dataSize(db, collection) {

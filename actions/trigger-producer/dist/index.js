@@ -33294,7 +33294,7 @@ var markdown = __nccwpck_require__(1233);
 async function run(inputs, log = actionsLog) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(45808)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1765));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(85985)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1765));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33336,7 +33336,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(45808)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1765));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(85985)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1765));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

@@ -1,5 +1,5 @@
-export const id = 45808;
-export const ids = [45808];
+export const id = 85985;
+export const ids = [85985];
 export const modules = {
 
 /***/ 1765:
@@ -268,7 +268,7 @@ function validateMetadata(meta, snapshotDatabase) {
 var methods = __webpack_require__(1296);
 ;// CONCATENATED MODULE: ../../packages/core/src/concurrency.ts
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapBounded(items, limit, fn) {
+async function concurrency_mapBounded(items, limit, fn) {
     const results = new Array(items.length);
     let next = 0;
     let failed;
@@ -296,7 +296,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function concurrency_mapLargestFirst(items, size, limit, fn) {
     const order = items.map((item, index) => ({ item, index })).sort((a, b) => size(b.item) - size(a.item));
-    const results = await mapBounded(order, limit, ({ item }) => fn(item));
+    const results = await concurrency_mapBounded(order, limit, ({ item }) => fn(item));
     const byIndex = new Array(items.length);
     order.forEach(({ index }, k) => {
         byIndex[index] = results[k];
@@ -2842,18 +2842,21 @@ async function restore_restoreSnapshot(req) {
             totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
-        const env = await copyEnvironment({
-            source: client,
-            target: client,
-            sameDeployment: true,
-            policy,
-            log,
-            tag: lease.holder,
-            concurrency: req.concurrency,
-            progress,
-            guard,
-            ...copySettingsOf(req),
-        });
+        // Nothing to copy: no need to ask the server what it can do.
+        const env = copies.length === 0
+            ? undefined
+            : await copyEnvironment({
+                source: client,
+                target: client,
+                sameDeployment: true,
+                policy,
+                log,
+                tag: lease.holder,
+                concurrency: req.concurrency,
+                progress,
+                guard,
+                ...copySettingsOf(req),
+            });
         const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
@@ -3004,10 +3007,9 @@ function copySettingsOf(req) {
 async function planRestore(client, snapshotDatabase, meta) {
     const db = client.db(snapshotDatabase);
     const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-    const plan = [];
-    for (const name of meta.collections) {
-        if (viewNames.has(name))
-            continue;
+    // A few round trips per collection, read side by side: a restore that keeps everything is
+    // mostly this.
+    const planned = await mapBounded(meta.collections.filter((name) => !viewNames.has(name)), 8, async (name) => {
         const physical = physicalName(meta, name);
         const spec = await readCollectionSpec(db, physical);
         if (!spec) {
@@ -3016,11 +3018,11 @@ async function planRestore(client, snapshotDatabase, meta) {
                 "Run the restore again; if it keeps failing, refresh the snapshot.");
         }
         if (spec.type === "view")
-            continue;
+            return undefined;
         const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
-    }
-    return plan;
+        return { name, physical, spec, documents, bytes: await dataSize(db, physical) };
+    });
+    return planned.filter((c) => c !== undefined);
 }
 /** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
 async function dataSize(db, collection) {
