@@ -9,7 +9,7 @@ import { LEASE_COLLECTION, type PrDatabaseMetadata } from "../mongo/target";
 import { assertWritableTarget, type TargetPolicy } from "../names";
 import type { SnapshotMetadata } from "../snapshot/metadata";
 import type { RefreshPolicy } from "../snapshot/refresh";
-import { type CollectionFacts, type Decision, decideCollection, type Proof } from "./decide";
+import { type CollectionFacts, decideCollection, type Proof } from "./decide";
 import {
   type CollectionKind,
   hashCollection,
@@ -87,7 +87,6 @@ interface Pending {
   checkMs: number;
   uuid?: Binary;
   since?: Timestamp;
-  decision?: Decision;
 }
 
 export async function decideCollections(req: DecideRequest): Promise<CollectionDecision[]> {
@@ -141,13 +140,13 @@ export async function decideCollections(req: DecideRequest): Promise<CollectionD
       ...(recorded[c.name]?.since ? { since: recorded[c.name]?.since } : {}),
     };
   });
-  const ask = (p: Pending) => {
-    p.decision = decideCollection(p.facts, req.refresh);
-    return p.decision;
+  const needs = (p: Pending, fact: "stream" | "hash") => {
+    const d = decideCollection(p.facts, req.refresh);
+    return d.action === "need" && d.fact === fact;
   };
 
   // Replica sets: one change stream from the oldest recorded time tells which collections nothing touched.
-  const wantStream = pending.filter((p) => ask(p).action === "need");
+  const wantStream = pending.filter((p) => needs(p, "stream"));
   if (wantStream.length) {
     const started = Date.now();
     const verdict = await streamVerdict(req, wantStream);
@@ -171,7 +170,7 @@ export async function decideCollections(req: DecideRequest): Promise<CollectionD
   }
 
   // Then dbHash, for what is still undecided: the snapshot's hash from the publish, or computed now.
-  const wantHash = pending.filter((p) => ask(p).action === "need");
+  const wantHash = pending.filter((p) => needs(p, "hash"));
   let refused = false;
   if (wantHash.length) {
     log.info(
@@ -189,7 +188,7 @@ export async function decideCollections(req: DecideRequest): Promise<CollectionD
   }
 
   return pending.map((p) => {
-    const d = ask(p);
+    const d = decideCollection(p.facts, req.refresh);
     if (d.action === "need")
       throw new Error(`Differential restore: no decision for ${p.c.name} (${d.fact}).`);
     const r = recorded[p.c.name];
@@ -234,6 +233,7 @@ async function streamVerdict(req: DecideRequest, wanted: readonly Pending[]): Pr
   const pending = new Map<string, Timestamp>();
   for (const p of wanted) if (p.since) pending.set(p.c.name, p.since);
   const changed = new Set<string>();
+  if (!pending.size) return { changed };
   try {
     assertWritableTarget(req.target, req.policy);
     req.guard?.();
