@@ -191,6 +191,13 @@ describe("pr-snapshots command line", () => {
       .toArray();
     expect(writing).toHaveLength(1);
 
+    // The dead run's lease blocks a second producer until it expires (checked first, while it
+    // surely holds: a restore under load can outlast its 5 s); then the next run cleans up.
+    const blocked = await cli(["produce"], env);
+    const blockedAt = Date.now();
+    expect(blocked.code).toBe(4);
+    expect(blocked.stderr).toMatch(/Another snapshot producer is running on ck_snapshot/);
+
     const restored = await cli(["restore", "--pr-number", "1", "--allow-privileged-credentials"], {
       PR_SNAPSHOTS_DB_PREFIX: "ck",
     });
@@ -199,11 +206,7 @@ describe("pr-snapshots command line", () => {
     for (const name of SAMPLE_COLLECTIONS)
       expect(pr.collections[name], name).toBe(firstHash.collections[name]);
 
-    // The dead run's lease blocks a second producer until it expires; then the next run cleans up.
-    const blocked = await cli(["produce"], env);
-    expect(blocked.code).toBe(4);
-    expect(blocked.stderr).toMatch(/Another snapshot producer is running on ck_snapshot/);
-    await new Promise((r) => setTimeout(r, 5_500));
+    await new Promise((r) => setTimeout(r, Math.max(0, 5_500 - (Date.now() - blockedAt))));
     const next = await cli(["produce", "--force"], env);
     expect(next.code, next.stderr).toBe(0);
     const gens = await generations(client.db("ck_snapshot")).find({ kind: "generation" }).toArray();

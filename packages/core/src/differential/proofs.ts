@@ -173,8 +173,9 @@ export async function decideCollections(req: DecideRequest): Promise<CollectionD
   const wantHash = pending.filter((p) => needs(p, "hash"));
   let refused = false;
   if (wantHash.length) {
+    const why = await whyNotStream(req, wantHash);
     log.info(
-      `Comparing ${wantHash.length} collection(s) by dbHash (it holds a shared lock on ${req.target} while it runs: the preview application's writes wait).`,
+      `Comparing ${wantHash.length} collection(s) by dbHash${why ? ` (${why})` : ""}: it holds a shared lock on ${req.target} while it runs, so the preview application's writes wait.`,
     );
     await mapBounded(wantHash, req.concurrency, async (p) => {
       const started = Date.now();
@@ -211,6 +212,37 @@ export async function decideCollections(req: DecideRequest): Promise<CollectionD
   });
 }
 
+/**
+ * Why these collections are hashed rather than proven by the change stream, in words, for the one
+ * line that names the way used (a failed change stream said why itself).
+ */
+async function whyNotStream(req: DecideRequest, hashed: readonly Pending[]): Promise<string | undefined> {
+  const reasons = new Set<string>();
+  for (const p of hashed) {
+    const r = p.facts.recorded;
+    const s = p.facts.stream;
+    if (!r) reasons.add("no complete record of the last restore");
+    else if (r.since === undefined) reasons.add("standalone");
+    else if (r.uuid !== p.facts.current?.uuid) reasons.add("re-created since the last restore");
+    else if (s === "unchanged")
+      reasons.add("unchanged, but from another snapshot whose hash was not recorded");
+  }
+  if (reasons.has("standalone")) {
+    reasons.delete("standalone");
+    reasons.add(
+      (await isStandalone(req.client.db(req.target)))
+        ? "this is a standalone server, which has no change streams"
+        : "the last restore recorded no cluster times",
+    );
+  }
+  return reasons.size ? [...reasons].join("; ") : undefined;
+}
+
+async function isStandalone(db: Db): Promise<boolean> {
+  const hello = await db.admin().command({ hello: 1 });
+  return typeof hello.setName !== "string" && hello.msg !== "isdbgrid";
+}
+
 type StreamVerdict = { changed: Set<string> } | { unavailable: string };
 
 /** The document a restore writes to mark "now" in the change stream. */
@@ -227,8 +259,7 @@ const PROBE_ID = "change-probe";
  */
 async function streamVerdict(req: DecideRequest, wanted: readonly Pending[]): Promise<StreamVerdict> {
   const db = req.client.db(req.target);
-  const hello = await db.admin().command({ hello: 1 });
-  if (typeof hello.setName !== "string" && hello.msg !== "isdbgrid")
+  if (await isStandalone(db))
     return { unavailable: "this is a standalone server, which has no change streams" };
   const pending = new Map<string, Timestamp>();
   for (const p of wanted) if (p.since) pending.set(p.c.name, p.since);
