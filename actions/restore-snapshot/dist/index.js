@@ -72240,12 +72240,12 @@ async function decideCollections(req) {
             ...(recorded[c.name]?.since ? { since: recorded[c.name]?.since } : {}),
         };
     });
-    const ask = (p) => {
-        p.decision = decideCollection(p.facts, req.refresh);
-        return p.decision;
+    const needs = (p, fact) => {
+        const d = decideCollection(p.facts, req.refresh);
+        return d.action === "need" && d.fact === fact;
     };
     // Replica sets: one change stream from the oldest recorded time tells which collections nothing touched.
-    const wantStream = pending.filter((p) => ask(p).action === "need");
+    const wantStream = pending.filter((p) => needs(p, "stream"));
     if (wantStream.length) {
         const started = Date.now();
         const verdict = await streamVerdict(req, wantStream);
@@ -72266,10 +72266,11 @@ async function decideCollections(req) {
                 `${wantStream.length - verdict.changed.size} of ${wantStream.length} unchanged.`);
     }
     // Then dbHash, for what is still undecided: the snapshot's hash from the publish, or computed now.
-    const wantHash = pending.filter((p) => ask(p).action === "need");
+    const wantHash = pending.filter((p) => needs(p, "hash"));
     let refused = false;
     if (wantHash.length) {
-        log.info(`Comparing ${wantHash.length} collection(s) by dbHash (it holds a shared lock on ${req.target} while it runs: the preview application's writes wait).`);
+        const why = await whyNotStream(req, wantHash);
+        log.info(`Comparing ${wantHash.length} collection(s) by dbHash${why ? ` (${why})` : ""}: it holds a shared lock on ${req.target} while it runs, so the preview application's writes wait.`);
         await mapBounded(wantHash, req.concurrency, async (p) => {
             const started = Date.now();
             if (p.facts.snapshot.hash === undefined)
@@ -72283,7 +72284,7 @@ async function decideCollections(req) {
         });
     }
     return pending.map((p) => {
-        const d = ask(p);
+        const d = decideCollection(p.facts, req.refresh);
         if (d.action === "need")
             throw new Error(`Differential restore: no decision for ${p.c.name} (${d.fact}).`);
         const r = recorded[p.c.name];
@@ -72304,6 +72305,36 @@ async function decideCollections(req) {
         };
     });
 }
+/**
+ * Why these collections are hashed rather than proven by the change stream, in words, for the one
+ * line that names the way used (a failed change stream said why itself).
+ */
+async function whyNotStream(req, hashed) {
+    const reasons = new Set();
+    for (const p of hashed) {
+        const r = p.facts.recorded;
+        const s = p.facts.stream;
+        if (!r)
+            reasons.add("no complete record of the last restore");
+        else if (r.since === undefined)
+            reasons.add("standalone");
+        else if (r.uuid !== p.facts.current?.uuid)
+            reasons.add("re-created since the last restore");
+        else if (s === "unchanged")
+            reasons.add("unchanged, but from another snapshot whose hash was not recorded");
+    }
+    if (reasons.has("standalone")) {
+        reasons.delete("standalone");
+        reasons.add((await isStandalone(req.client.db(req.target)))
+            ? "this is a standalone server, which has no change streams"
+            : "the last restore recorded no cluster times");
+    }
+    return reasons.size ? [...reasons].join("; ") : undefined;
+}
+async function isStandalone(db) {
+    const hello = await db.admin().command({ hello: 1 });
+    return typeof hello.setName !== "string" && hello.msg !== "isdbgrid";
+}
 /** The document a restore writes to mark "now" in the change stream. */
 const PROBE_ID = "change-probe";
 /**
@@ -72317,14 +72348,15 @@ const PROBE_ID = "change-probe";
  */
 async function streamVerdict(req, wanted) {
     const db = req.client.db(req.target);
-    const hello = await db.admin().command({ hello: 1 });
-    if (typeof hello.setName !== "string" && hello.msg !== "isdbgrid")
+    if (await isStandalone(db))
         return { unavailable: "this is a standalone server, which has no change streams" };
     const pending = new Map();
     for (const p of wanted)
         if (p.since)
             pending.set(p.c.name, p.since);
     const changed = new Set();
+    if (!pending.size)
+        return { changed };
     try {
         (0,src_names/* assertWritableTarget */.Sf)(req.target, req.policy);
         req.guard?.();
