@@ -6,7 +6,8 @@
  *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
  *   --repeat N               runs per contender (median reported; default 3, at least 3)
  *   --only a,b               sections: restore, producer, scaling, wide, overhead, engine, methods,
- *                            stream, masking, subset, differential
+ *                            stream, masking, subset, scan, differential
+ *   --scan-documents 1000    documents per collection in the scan's speed figure (default 1000)
  *   --differential-sizes 0.25,1  sizes of the differential-restore section (default 0.25,1)
  *   --engine-sizes 0.25,1    sizes of the engine section (default 0.25,1)
  *   --methods-size 1         size of the one-large-collection section (GiB, default 1)
@@ -37,6 +38,7 @@ import {
 import { writeBenchCharts } from "./lib/chart";
 import { GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
 import { compare, fmtS, machine, median, ratio, timed } from "./lib/measure";
+import { scanSection } from "./scan";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -47,7 +49,7 @@ const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
 const only = new Set(
   (
     args.get("only") ??
-    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,differential"
+    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,scan,differential"
   ).split(","),
 );
 const engineSizes = (args.get("engine-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
@@ -384,6 +386,7 @@ async function main() {
     if (only.has("stream")) await streamSection(ctx, size);
     if (only.has("masking")) await maskingSection(ctx, size);
     if (only.has("subset")) await subsetSection(ctx, size);
+    if (only.has("scan")) await scanSection(ctx, Number(args.get("scan-documents") ?? "1000"));
     if (only.has("differential")) await differentialSection(ctx, differentialSizes);
 
     if (only.has("overhead")) {

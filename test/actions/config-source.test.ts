@@ -6,6 +6,7 @@ import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
+import { gitCheckout } from "../support/git-workspace";
 import { GitHubStandIn } from "../support/github-stand-in";
 import { dbHash } from "../support/mongod";
 import { type ActionRun, type RunActionOptions, runAction } from "../support/run-action";
@@ -375,18 +376,38 @@ describe("(d) the producer refuses to run when the config cannot be read", () =>
     expect(kubectl.calls()).toBe("");
 
     gh.clearRequests();
+    // actions/checkout at GITHUB_SHA: the file on disk is the trusted one.
+    const checkout = gitCheckout({ [CONFIG]: `dbPrefix: ${prefix}\n` });
     const onDisk = await step("trigger-producer", {
       eventName: "schedule",
       env,
-      workspace: workspaceWith(`dbPrefix: ${prefix}\n`),
+      sha: checkout.sha,
+      workspace: checkout.dir,
       inputs: { mode: "kubernetes", "github-token": "" },
     });
     expectOk(onDisk);
     expect(onDisk.stdout).toContain(
-      `Config: read ${CONFIG} from the workspace (commit 6dcb09b, the workflow's commit GITHUB_SHA).`,
+      `Config: read ${CONFIG} from the workspace, checked out at commit ${short(checkout.sha)}, the workflow's commit GITHUB_SHA.`,
     );
     expect(kubectl.calls()).toMatch(/^create job --from=cronjob\/snapshot-producer /);
     expect(gh.requests).toEqual([]);
+
+    // Another commit checked out (say, a pull request's head): its file is not trusted, and with no
+    // token to read the one at GITHUB_SHA the producer refuses to run.
+    const callsBefore = kubectl.calls();
+    const other = gitCheckout({ [CONFIG]: `dbPrefix: ${prefix}\nallowedTargets: [".*"]\n` });
+    const elsewhere = await step("trigger-producer", {
+      eventName: "schedule",
+      env,
+      workspace: other.dir,
+      inputs: { mode: "kubernetes", "github-token": "" },
+    });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stdout).toContain(
+      `the workspace's checkout is at ${short(other.sha)}, not at the workflow's commit GITHUB_SHA`,
+    );
+    expect(elsewhere.errors.join("\n")).toMatch(/trigger-producer refuses to run without it/);
+    expect(kubectl.calls()).toBe(callsBefore);
   });
 
   it("the config input names another file: fetched at the trusted commit, and an error when it is nowhere", async () => {

@@ -1,10 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { silentLog } from "@pr-snapshots/core/log";
 import { acquireWriterLease, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { targetPolicy } from "@pr-snapshots/core/names";
 import { describe, expect, it } from "vitest";
+import { gitCheckout } from "../support/git-workspace";
 import { dbHash } from "../support/mongod";
 import { type RunActionOptions, runAction, startAction } from "../support/run-action";
 import { seedProduction } from "../support/sample-data";
@@ -180,10 +178,14 @@ describe("restore-snapshot refresh: new-snapshot", () => {
     await seedProduction(suite.client, "rfd_prod");
     await produce("rfd");
     expect((await restore("rfd", 6, { comment: "false" })).code).toBe(0);
-    const workspace = mkdtempSync(path.join(tmpdir(), "rfd-"));
-    mkdirSync(path.join(workspace, ".github"));
-    writeFileSync(path.join(workspace, ".github/pr-snapshots.yml"), "restore:\n  refresh: new-snapshot\n");
-    const fromConfig = await restore("rfd", 6, { "config-sha": "", comment: "false" }, { workspace });
+    // A checkout at GITHUB_SHA: the only workspace whose config file is trusted outside PR events.
+    const checkout = gitCheckout({ ".github/pr-snapshots.yml": "restore:\n  refresh: new-snapshot\n" });
+    const fromConfig = await restore(
+      "rfd",
+      6,
+      { "config-sha": "", comment: "false" },
+      { workspace: checkout.dir, sha: checkout.sha },
+    );
     expect(fromConfig.code, fromConfig.stdout).toBe(0);
     expect(fromConfig.outputs.skipped).toBe("true");
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { kindOf, runKeyOf } from "@pr-snapshots/core/github/comments";
+import { kindOf, renderComment, runKeyOf } from "@pr-snapshots/core/github/comments";
 import { silentLog } from "@pr-snapshots/core/log";
 import { formatBytes } from "@pr-snapshots/core/markdown";
 import { readDatabaseSize } from "@pr-snapshots/core/mongo/size";
@@ -338,6 +338,23 @@ describe("sweep-databases (bundled action as a process, CONTRACT §10)", () => {
     }
     expect(kinds(21)).toEqual(["db-expiring"]);
     expect(await databases()).toEqual([db(21)]);
+  });
+
+  it("a db-expiring marker typed by someone else does not suppress the reminder (only the token's own comments count)", async () => {
+    gh.addPullRequest({ number: 22, labels: ["persist-db"] });
+    gh.close(22, ago(26));
+    await seed(db(22));
+    const planted = gh.seedComment(22, renderComment("db-expiring", "nothing to see here", "5000001"), {
+      login: "mallory",
+      type: "User",
+      id: 666,
+    });
+    const r = await sweep({ runId: 5_000_001, runAttempt: 2 });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.reminded).toBe(db(22));
+    const reminders = gh.commentsOn(22).filter((c) => kindOf(c.body) === "db-expiring");
+    expect(reminders.map((c) => c.user.login)).toEqual(["mallory", "github-actions[bot]"]);
+    expect(reminders.map((c) => c.id)).toContain(planted.id);
   });
 
   it("keep-closed-days 0 never expires locked databases; remind-days 0 sends no reminder", async () => {

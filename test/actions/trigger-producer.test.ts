@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
@@ -48,11 +48,13 @@ function fakeKubectl(behaviour: {
 }) {
   const dir = mkdtempSync(path.join(tmpdir(), "kubectl-"));
   const logFile = path.join(dir, "calls.log");
+  const envFile = path.join(dir, "env.log");
   const counter = path.join(dir, "polls");
   writeFileSync(counter, "0");
   writeFileSync(logFile, "");
   const script = `#!/usr/bin/env bash
 printf '%s\\n' "ARGS $*" >> ${JSON.stringify(logFile)}
+env -0 >> ${JSON.stringify(envFile)}
 printf '%s\\n' "KUBECONFIG=\${KUBECONFIG:-} MONGODB_URI=\${MONGODB_URI:-} INPUT_MONGODB-URI=$(printenv 'INPUT_MONGODB-URI' || true)" >> ${JSON.stringify(logFile)}
 case "$1 $2" in
   "create job")
@@ -69,7 +71,18 @@ esac
 `;
   writeFileSync(path.join(dir, "kubectl"), script);
   chmodSync(path.join(dir, "kubectl"), 0o755);
-  return { dir, calls: () => readFileSync(logFile, "utf8") };
+  return {
+    dir,
+    calls: () => readFileSync(logFile, "utf8"),
+    /** Every variable kubectl was started with, over all its calls. */
+    environment: () =>
+      existsSync(envFile)
+        ? readFileSync(envFile, "utf8")
+            .split("\0")
+            .filter(Boolean)
+            .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] as const)
+        : [],
+  };
 }
 
 describe("trigger-producer (bundled action as a process)", () => {
@@ -196,6 +209,61 @@ describe("trigger-producer (bundled action as a process)", () => {
     for (const line of calls.split("\n").filter((l) => l.startsWith("ARGS")))
       expect(line).not.toContain("mongodb://");
     expect(r.summary).toContain("succeeded");
+  });
+
+  it("kubernetes mode: kubectl (and the credential plugins it runs) gets a minimal environment, never the action's inputs", async () => {
+    const kube = fakeKubectl({ pollsUntilDone: 1, outcome: "Complete" });
+    const salt = "salt-that-kubectl-must-not-see-0123";
+    const r = await trigger(
+      {
+        mode: "kubernetes",
+        confirm: "refresh-snapshot",
+        wait: true,
+        "poll-interval-seconds": 1,
+        "mongodb-uri": uri,
+        "source-uri": uri,
+        "mask-salt": salt,
+      },
+      {
+        PATH: `${kube.dir}:${process.env.PATH}`,
+        KUBECONFIG: "/tmp/kubeconfig-for-test",
+        AWS_REGION: "eu-west-2",
+        AWS_WEB_IDENTITY_TOKEN_FILE: "/tmp/token",
+        GOOGLE_APPLICATION_CREDENTIALS: "/tmp/gcp.json",
+        HTTPS_PROXY: "http://proxy.internal:3128",
+        MY_PLUGIN_SETTING: "passed because it is listed",
+        PR_SNAPSHOTS_KUBECTL_ENV: "MY_PLUGIN_SETTING, INPUT_MONGODB-URI",
+        PR_SNAPSHOTS_MASK_SALT: salt,
+        ACTIONS_RUNTIME_TOKEN: "runtime-token-value",
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "oidc-request-token-value",
+        GITHUB_TOKEN: gh.defaultToken,
+      },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    const seen = new Map(kube.environment());
+    expect([...seen.keys()].sort()).toEqual(
+      [
+        "AWS_REGION",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "HOME",
+        "HTTPS_PROXY",
+        "KUBECONFIG",
+        "MY_PLUGIN_SETTING",
+        "PATH",
+        // Set by the shell that runs the fake kubectl script, not passed by the action.
+        "PWD",
+        "SHLVL",
+        "_",
+      ].sort(),
+    );
+    expect(seen.get("KUBECONFIG")).toBe("/tmp/kubeconfig-for-test");
+    const everything = kube.environment().flat().join("\n");
+    for (const secret of [uri, salt, gh.defaultToken, "runtime-token-value", "oidc-request-token-value"])
+      expect(everything).not.toContain(secret);
+    expect(r.warnings.join("\n")).toMatch(
+      /PR_SNAPSHOTS_KUBECTL_ENV lists INPUT_MONGODB-URI: .* never passed to kubectl/,
+    );
   });
 
   it("kubernetes mode reports a failed job with its last log lines, and a missing cronjob clearly", async () => {

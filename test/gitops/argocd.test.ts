@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { databaseExists } from "@pr-snapshots/core/mongo/target";
 import { physicalName, readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import {
   CLI_IMAGE,
   type ConfigMaps,
@@ -18,7 +19,9 @@ import {
   interpolate,
   type JobRun,
   type Manifest,
+  type ProjectSpec,
   parseManifests,
+  projectRefusal,
   readWorkflow,
   runJobManifest,
   runShellStep,
@@ -26,6 +29,7 @@ import {
   SyncFailed,
   type TickReport,
   validateManifest,
+  type WorkflowStep,
 } from "../support/argocd";
 import { pullRequestEvent } from "../support/events";
 import { GitHubStandIn } from "../support/github-stand-in";
@@ -55,6 +59,11 @@ let argo: FakeArgoCd;
 const secrets: Secrets = new Map();
 const prUris = new Map<number, string>();
 const workflow = readWorkflow();
+const pushWorkflow = readWorkflow(path.join(EXAMPLE, "gitops-push.yml"));
+const project = parseManifests(
+  readFileSync(path.join(EXAMPLE, "gitops-repo/appproject.yaml"), "utf8"),
+  "appproject",
+)[0] as Manifest;
 let commits = 0;
 const nextSha = () => createHash("sha1").update(`commit ${++commits}`).digest("hex");
 
@@ -64,25 +73,30 @@ beforeAll(async () => {
   await admin.connect();
   gh = await GitHubStandIn.start();
   repo = GitOpsRepo.create();
-  argo = new FakeArgoCd(repo, secrets, {
-    // The Atlas Operator: the PR's user (read on the snapshot, readWrite + dbAdmin on its own
-    // database) and its Secret come with the Application and go with it.
-    async onAppCreated({ namespace }) {
-      const n = Number(namespace.replace("pr-", ""));
-      const uri = await mongo.createUser({
-        user: `syrf-pr-${n}-user`,
-        pwd: `pr-${n}-Secret`,
-        roles: pullRequestRoles(SNAPSHOT, db(n)),
-      });
-      prUris.set(n, uri);
-      secrets.set(namespace, { "mongodb-credentials": { connectionString: uri } });
+  argo = new FakeArgoCd(
+    repo,
+    secrets,
+    {
+      // The Atlas Operator: the PR's user (read on the snapshot, readWrite + dbAdmin on its own
+      // database) and its Secret come with the Application and go with it.
+      async onAppCreated({ namespace }) {
+        const n = Number(namespace.replace("pr-", ""));
+        const uri = await mongo.createUser({
+          user: `syrf-pr-${n}-user`,
+          pwd: `pr-${n}-Secret`,
+          roles: pullRequestRoles(SNAPSHOT, db(n)),
+        });
+        prUris.set(n, uri);
+        secrets.set(namespace, { "mongodb-credentials": { connectionString: uri } });
+      },
+      async onAppDeleted({ namespace }) {
+        const n = Number(namespace.replace("pr-", ""));
+        await admin.db("admin").command({ dropUser: `syrf-pr-${n}-user` });
+        secrets.delete(namespace);
+      },
     },
-    async onAppDeleted({ namespace }) {
-      const n = Number(namespace.replace("pr-", ""));
-      await admin.db("admin").command({ dropUser: `syrf-pr-${n}-user` });
-      secrets.delete(namespace);
-    },
-  });
+    project.spec as ProjectSpec,
+  );
   await seedProduction(admin, PROD, { scale: 2 });
   const producerUri = await mongo.createUser({
     user: "snapshot-producer",
@@ -139,7 +153,25 @@ afterAll(async () => {
 interface Handled {
   decide: Record<string, string>;
   runs: Record<string, ActionRun>;
+  push: PushRun;
   argo: TickReport;
+}
+
+/** What a workflow_run event says about the preview run that completed. */
+interface WorkflowRunPayload {
+  id: number;
+  conclusion: string;
+  event: string;
+  head_sha: string;
+  head_repository: { full_name: string };
+}
+
+interface PushRun {
+  ran: boolean;
+  /** The check step's outputs (skip=true when the decision no longer fits). */
+  decision: Record<string, string>;
+  notices: string;
+  pushed: boolean;
 }
 
 function event(n: number, action: string, label?: string) {
@@ -156,21 +188,53 @@ function event(n: number, action: string, label?: string) {
   });
 }
 
-/** The example workflow for one event (both jobs), then one Argo CD reconciliation. */
+/** Artifacts of the preview runs: run id → artifact name → file name → content. */
+const artifacts = new Map<number, Map<string, Map<string, string>>>();
+let lastRunId = 7_000_000;
+const runnerEnv = (home: string, runnerTemp: string) => ({
+  PATH: process.env.PATH ?? "",
+  HOME: home,
+  GIT_CONFIG_NOSYSTEM: "1",
+  RUNNER_TEMP: runnerTemp,
+});
+
+/**
+ * One event as GitHub and Argo CD see it: preview.yml's decide job (the real bundled actions,
+ * then its own shell step and the artifact upload), the workflow_run event of its completion,
+ * gitops-push.yml's job, then one Argo CD reconciliation.
+ */
 async function handle(payload: Record<string, unknown>): Promise<Handled> {
-  const github = { event: payload, repository: "acme/shop", event_name: "pull_request" };
-  const secretsCtx = { GITOPS_TOKEN: "gitops-token" };
+  const runId = ++lastRunId;
+  const github = {
+    event: payload,
+    repository: "acme/shop",
+    event_name: "pull_request",
+    run_id: String(runId),
+  };
   const decideJob = workflow.jobs.decide;
-  const gitopsJob = workflow.jobs.gitops;
-  if (!decideJob || !gitopsJob) throw new Error("the example has jobs decide and gitops");
+  if (!decideJob) throw new Error("preview.yml has a decide job");
   expect(condition(decideJob.if, { github })).toBe(true);
 
   const runnerTemp = mkdtempSync(path.join(tmpdir(), "runner-temp-"));
+  const home = mkdtempSync(path.join(tmpdir(), "runner-home-"));
   const steps: Record<string, { outputs: Record<string, string> }> = {};
   const runs: Record<string, ActionRun> = {};
   for (const step of decideJob.steps) {
-    const ctx: Context = { github, steps, secrets: secretsCtx };
+    // No secrets context: the pull_request workflow must not need one.
+    const ctx: Context = { github, steps, runner: { temp: runnerTemp } };
     if (!condition(step.if, ctx)) continue;
+    if (step.uses?.startsWith("actions/upload-artifact@")) {
+      const file = interpolate(String(step.with?.path), ctx);
+      const files = new Map([[path.basename(file), readFileSync(file, "utf8")]]);
+      artifacts.set(runId, new Map([[String(step.with?.name), files]]));
+      continue;
+    }
+    if (step.run !== undefined) {
+      const r = await runShellStep(step, ctx, runnerTemp, runnerEnv(home, runnerTemp));
+      if (r.code !== 0)
+        throw new Error(`decide step "${r.name}" failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+      continue;
+    }
     const action = /^pr-snapshots\/pr-snapshots\/actions\/([a-z-]+)@v1$/.exec(step.uses ?? "")?.[1];
     if (!action) throw new Error(`decide: unexpected step ${JSON.stringify(step)}`);
     const inputs: Record<string, string> = { "github-token": gh.defaultToken };
@@ -190,27 +254,87 @@ async function handle(payload: Record<string, unknown>): Promise<Handled> {
   const decide: Record<string, string> = {};
   for (const [k, v] of Object.entries(decideJob.outputs ?? {})) decide[k] = interpolate(v, { steps });
 
+  const pull = payload.pull_request as { head: { sha: string } };
+  const push = await runPush({
+    id: runId,
+    conclusion: "success",
+    event: "pull_request",
+    head_sha: pull.head.sha,
+    head_repository: { full_name: "acme/shop" },
+  });
+  return { decide, runs, push, argo: await argo.tick() };
+}
+
+/** gitops-push.yml's job for one workflow_run event, every step as the runner runs it. */
+async function runPush(run: WorkflowRunPayload): Promise<PushRun> {
+  const job = pushWorkflow.jobs.gitops;
+  if (!job) throw new Error("gitops-push.yml has a gitops job");
+  const github = {
+    event: { workflow_run: run },
+    repository: "acme/shop",
+    event_name: "workflow_run",
+    api_url: gh.url,
+    token: gh.defaultToken,
+  };
+  const result: PushRun = { ran: false, decision: {}, notices: "", pushed: false };
+  if (!condition(job.if, { github })) return result;
+  result.ran = true;
+  const runnerTemp = mkdtempSync(path.join(tmpdir(), "runner-temp-"));
   const workspace = mkdtempSync(path.join(tmpdir(), "runner-workspace-"));
   const home = mkdtempSync(path.join(tmpdir(), "runner-home-"));
-  const needs = { decide: { outputs: decide, result: "success" } };
-  for (const step of gitopsJob.steps) {
-    const ctx: Context = { github, needs, secrets: secretsCtx };
+  const steps: Record<string, { outputs: Record<string, string> }> = {};
+  const commitsBefore = repo.commits();
+  for (const step of job.steps) {
+    const ctx: Context = {
+      github,
+      steps,
+      runner: { temp: runnerTemp },
+      vars: { GITOPS_APP_ID: "123456" },
+      secrets: { GITOPS_APP_PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----" },
+    };
     if (!condition(step.if, ctx)) continue;
-    if (step.uses?.startsWith("actions/checkout@")) {
+    const uses = step.uses ?? "";
+    if (uses.startsWith("actions/download-artifact@")) {
+      const files = artifacts
+        .get(Number(interpolate(String(step.with?.["run-id"]), ctx)))
+        ?.get(String(step.with?.name));
+      if (!files) throw new Error("download-artifact: no such artifact");
+      const into = interpolate(String(step.with?.path), ctx);
+      mkdirSync(into, { recursive: true });
+      for (const [name, text] of files) writeFileSync(path.join(into, name), text);
+      continue;
+    }
+    if (uses.startsWith("actions/create-github-app-token@")) {
+      // A token for the GitOps repository only, with contents: write only.
+      expect(step.with).toMatchObject({ repositories: "cluster-gitops", "permission-contents": "write" });
+      if (step.id) steps[step.id] = { outputs: { token: "gitops-app-token" } };
+      continue;
+    }
+    if (uses.startsWith("actions/checkout@")) {
+      expect(step.with?.["persist-credentials"]).toBe(false);
+      expect(interpolate(String(step.with?.token), ctx)).toBe("gitops-app-token");
       repo.checkout(path.join(workspace, step.with?.path ?? "."));
       continue;
     }
-    if (step.uses) throw new Error(`gitops: unexpected action ${step.uses}`);
-    const r = await runShellStep(step, ctx, workspace, {
-      PATH: process.env.PATH ?? "",
-      HOME: home,
-      GIT_CONFIG_NOSYSTEM: "1",
-      RUNNER_TEMP: runnerTemp,
-    });
-    if (r.code !== 0)
-      throw new Error(`gitops step "${r.name}" failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+    if (uses) throw new Error(`gitops: unexpected action ${uses}`);
+    const r = await runShellStep(step, ctx, workspace, runnerEnv(home, runnerTemp));
+    result.notices += r.stdout;
+    if (r.code !== 0) throw new PushFailed(r.name, r.code, `${r.stdout}\n${r.stderr}`);
+    if (step.id) steps[step.id] = { outputs: r.outputs };
+    if (step.id === "decision") result.decision = r.outputs;
   }
-  return { decide, runs, argo: await argo.tick() };
+  result.pushed = repo.commits() > commitsBefore;
+  return result;
+}
+
+class PushFailed extends Error {
+  constructor(
+    readonly step: string,
+    readonly code: number,
+    readonly output: string,
+  ) {
+    super(`gitops step "${step}" failed (exit ${code}):\n${output}`);
+  }
 }
 
 const pr = {
@@ -349,6 +473,81 @@ describe("the example's manifests validate against the Kubernetes and Argo CD sc
         valueFrom: { secretKeyRef: { name: "mongodb-credentials", key: "connectionString" } },
       });
     }
+  });
+});
+
+describe("the preview Applications' own AppProject", () => {
+  it("the ApplicationSet uses it; it allows this repository, pr-* namespaces and no cluster-scoped resource but their Namespace", () => {
+    validateManifest(project);
+    const appSet = parseManifests(
+      readFileSync(path.join(EXAMPLE, "gitops-repo/applicationset.yaml"), "utf8"),
+      "applicationset",
+    )[0] as Manifest;
+    const template = (appSet.spec as { template: { spec: { project: string; source: { repoURL: string } } } })
+      .template.spec;
+    expect(template.project).toBe(project.metadata.name);
+    expect(template.project).not.toBe("default");
+    const spec = project.spec as ProjectSpec;
+    expect(spec.sourceRepos).toEqual([template.source.repoURL]);
+    expect(spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "pr-*" }]);
+    expect(spec.clusterResourceWhitelist).toEqual([{ group: "", kind: "Namespace", name: "pr-*" }]);
+  });
+
+  it("refuses what a previews/ directory must not deploy (the stand-in Argo CD applies the same check to every sync)", () => {
+    const spec = project.spec as ProjectSpec;
+    const m = (apiVersion: string, kind: string, name: string, namespace?: string) => ({
+      apiVersion,
+      kind,
+      metadata: { name, ...(namespace ? { namespace } : {}) },
+    });
+    expect(projectRefusal(spec, "pr-12", m("batch/v1", "Job", "pr-snapshots-restore"))).toBeUndefined();
+    expect(projectRefusal(spec, "pr-12", m("v1", "Namespace", "pr-12"))).toBeUndefined();
+    for (const [manifest, why] of [
+      [m("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "pwn"), /cluster-scoped/],
+      [m("v1", "Namespace", "kube-system"), /cluster-scoped/],
+      [m("apiextensions.k8s.io/v1", "CustomResourceDefinition", "x.example.com"), /cluster-scoped/],
+      [m("v1", "ConfigMap", "x", "kube-system"), /not a permitted destination/],
+      [m("v1", "ConfigMap", "x", "argocd"), /not a permitted destination/],
+      [m("rbac.authorization.k8s.io/v1", "RoleBinding", "x"), /blacklisted/],
+    ] as const)
+      expect(projectRefusal(spec, "pr-12", manifest), manifest.kind).toMatch(why);
+    expect(projectRefusal(spec, "default", m("batch/v1", "Job", "x"))).toMatch(/not a permitted destination/);
+  });
+});
+
+describe("the workflows' trust boundary", () => {
+  const previewText = readFileSync(path.join(EXAMPLE, "preview.yml"), "utf8");
+  const pushText = readFileSync(path.join(EXAMPLE, "gitops-push.yml"), "utf8");
+
+  it("the pull_request workflow holds no secret, and each job has only the permissions it needs", () => {
+    expect(previewText).not.toMatch(/secrets\./);
+    const wf = parseYaml(previewText) as {
+      permissions: unknown;
+      jobs: Record<string, { permissions: unknown }>;
+    };
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.decide?.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+  });
+
+  it("the push runs on workflow_run (its file from the default branch), reads only, and the GitOps token is minted for one repository", () => {
+    const wf = parseYaml(pushText) as {
+      on: Record<string, unknown>;
+      permissions: unknown;
+      jobs: Record<string, { permissions: unknown; steps: WorkflowStep[] }>;
+    };
+    expect(Object.keys(wf.on)).toEqual(["workflow_run"]);
+    expect(wf.on.workflow_run).toEqual({ workflows: ["preview"], types: ["completed"] });
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.gitops?.permissions).toEqual({ actions: "read", "pull-requests": "read" });
+    // The app's key and the minted token appear only in the steps that need them.
+    const steps = wf.jobs.gitops?.steps ?? [];
+    const using = (text: RegExp) =>
+      steps.filter((st) => text.test(JSON.stringify(st))).map((st) => st.name ?? st.uses);
+    expect(using(/GITOPS_APP_PRIVATE_KEY/)).toEqual(["Token for the GitOps repository"]);
+    expect(using(/steps\.token\.outputs\.token/)).toEqual([
+      expect.stringMatching(/^actions\/checkout@/),
+      "Commit and push",
+    ]);
   });
 });
 
@@ -576,5 +775,98 @@ describe("the stale-Job defence, directly", () => {
     // As a hook, the refusal fails the sync loudly instead of overwriting the locked data.
     await expect(argo.sync(`preview-pr-${N}`, undefined, [stale])).rejects.toBeInstanceOf(SyncFailed);
     expect(await dataHash(admin, db(N))).toBe(before);
+  });
+});
+
+describe("gitops-push.yml trusts nothing the pull request's run hands over", () => {
+  /** The artifact a hostile branch's preview.yml could upload, and its run's workflow_run event. */
+  async function hostileRun(decision: unknown, headSha: string): Promise<PushRun | PushFailed> {
+    const runId = ++lastRunId;
+    artifacts.set(
+      runId,
+      new Map([["preview-decision", new Map([["decision.json", JSON.stringify(decision)]])]]),
+    );
+    return runPush({
+      id: runId,
+      conclusion: "success",
+      event: "pull_request",
+      head_sha: headSha,
+      head_repository: { full_name: "acme/shop" },
+    }).catch((error: unknown) => {
+      if (error instanceof PushFailed) return error;
+      throw error;
+    });
+  }
+
+  it("a run of one branch cannot act on another pull request", async () => {
+    await pr.open(11, ["preview", "use-snapshot"]);
+    gh.addPullRequest({
+      number: 12,
+      labels: ["preview"],
+      author: "mallory",
+      headSha: nextSha(),
+      title: "PR 12",
+    });
+    const before = repo.head();
+    const r = await hostileRun(
+      { "pr-number": "11", "head-sha": gh.pull(12).headSha, "db-action": "drop" },
+      gh.pull(12).headSha,
+    );
+    expect(r).toMatchObject({ ran: true, pushed: false, decision: { skip: "true" } });
+    expect((r as PushRun).notices).toMatch(/#11 is no longer at/);
+    expect(repo.head()).toBe(before);
+    expect(hooks(11)).toMatchObject({ app: true, predelete: "drop" });
+  });
+
+  it("a decision that its own pull request's labels and state cannot lead to is not written", async () => {
+    const before = repo.head();
+    const headSha = gh.pull(12).headSha;
+    for (const action of ["drop", "keep", "restore"]) {
+      const r = await hostileRun({ "pr-number": "12", "head-sha": headSha, "db-action": action }, headSha);
+      expect(r, action).toMatchObject({ ran: true, pushed: false, decision: { skip: "true" } });
+      expect((r as PushRun).notices).toMatch(new RegExp(`db-action ${action} does not fit #12`));
+    }
+    // What the labels do lead to (preview, no use-snapshot, open: a reset) is written.
+    const reset = await hostileRun({ "pr-number": "12", "head-sha": headSha, "db-action": "reset" }, headSha);
+    expect(reset).toMatchObject({ ran: true, pushed: true });
+    expect(repo.head()).not.toBe(before);
+    expect(hooks(12)).toMatchObject({ app: true, presync: `reset ${headSha.slice(0, 7)}` });
+    await argo.tick();
+  });
+
+  it("malformed fields fail the job before anything is read or written", async () => {
+    const before = repo.head();
+    const headSha = gh.pull(12).headSha;
+    for (const decision of [
+      { "pr-number": "12; rm -rf /", "head-sha": headSha, "db-action": "reset" },
+      { "pr-number": 12, "head-sha": headSha, "db-action": "reset" },
+      { "pr-number": "12", "head-sha": headSha, "db-action": "reset\nrestore" },
+      { "pr-number": "12", "head-sha": "HEAD", "db-action": "reset" },
+      { "pr-number": "12", "head-sha": nextSha(), "db-action": "reset" },
+      ["12", headSha, "reset"],
+    ]) {
+      const r = await hostileRun(decision, headSha);
+      expect(r, JSON.stringify(decision)).toBeInstanceOf(PushFailed);
+      expect((r as PushFailed).step).toBe("Check the decision against the pull request");
+    }
+    expect(repo.head()).toBe(before);
+  });
+
+  it("runs that did not decide, or that came from elsewhere, start no job", async () => {
+    const headSha = gh.pull(12).headSha;
+    for (const run of [
+      { conclusion: "failure", event: "pull_request", repo: "acme/shop" },
+      { conclusion: "success", event: "push", repo: "acme/shop" },
+      { conclusion: "success", event: "pull_request", repo: "mallory/shop" },
+    ]) {
+      const r = await runPush({
+        id: ++lastRunId,
+        conclusion: run.conclusion,
+        event: run.event,
+        head_sha: headSha,
+        head_repository: { full_name: run.repo },
+      });
+      expect(r.ran, JSON.stringify(run)).toBe(false);
+    }
   });
 });

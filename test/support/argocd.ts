@@ -2,7 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import { ApplicationSet, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { ConfigMap } from "kubernetes-models/v1";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
@@ -304,6 +304,7 @@ const TOP_LEVEL: Record<string, readonly string[]> = {
   CronJob: ["apiVersion", "kind", "metadata", "spec"],
   ConfigMap: ["apiVersion", "kind", "metadata", "data", "binaryData", "immutable"],
   ApplicationSet: ["apiVersion", "kind", "metadata", "spec"],
+  AppProject: ["apiVersion", "kind", "metadata", "spec"],
 };
 const METADATA = ["name", "namespace", "labels", "annotations", "finalizers", "generateName"];
 
@@ -325,7 +326,82 @@ export function validateManifest(obj: Manifest): void {
   if (obj.kind === "Job") new Job(raw).validate();
   else if (obj.kind === "CronJob") new CronJob(raw).validate();
   else if (obj.kind === "ConfigMap") new ConfigMap(raw).validate();
+  else if (obj.kind === "AppProject") new AppProject(raw).validate();
   else new ApplicationSet(raw).validate();
+}
+
+// ---------------------------------------------------------------- the AppProject
+
+/** The cluster-scoped kinds Argo CD could be asked to create (the common ones). */
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "PersistentVolume",
+  "StorageClass",
+  "PriorityClass",
+  "IngressClass",
+  "RuntimeClass",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "APIService",
+]);
+
+interface GroupKind {
+  group: string;
+  kind: string;
+  name?: string;
+}
+
+export interface ProjectSpec {
+  sourceRepos: string[];
+  destinations: { server: string; namespace: string }[];
+  clusterResourceWhitelist?: GroupKind[];
+  namespaceResourceBlacklist?: GroupKind[];
+}
+
+/** Go's filepath.Match for names without separators: `*` any run, `?` one character. */
+function globMatches(glob: string, name: string): boolean {
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${re}$`).test(name);
+}
+
+const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "");
+const sameKind = (rule: GroupKind, group: string, kind: string, name: string) =>
+  (rule.group === "*" || rule.group === group) &&
+  (rule.kind === "*" || rule.kind === kind) &&
+  (!rule.name || globMatches(rule.name, name));
+
+/**
+ * Why the project refuses a resource for an Application in `namespace` (undefined: permitted), as
+ * Argo CD checks a sync: the destination must be allowed, a cluster-scoped kind must be in the
+ * cluster whitelist, a namespaced one must not be in the namespace blacklist.
+ */
+export function projectRefusal(
+  project: ProjectSpec,
+  namespace: string,
+  m: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
+): string | undefined {
+  const group = groupOf(m.apiVersion);
+  if (CLUSTER_SCOPED.has(m.kind)) {
+    return (project.clusterResourceWhitelist ?? []).some((r) => sameKind(r, group, m.kind, m.metadata.name))
+      ? undefined
+      : `${m.kind} ${m.metadata.name} is not permitted in project (cluster-scoped)`;
+  }
+  const ns = m.metadata.namespace ?? namespace;
+  if (
+    !project.destinations.some(
+      (d) => d.server === "https://kubernetes.default.svc" && globMatches(d.namespace, ns),
+    )
+  )
+    return `namespace ${ns} is not a permitted destination`;
+  if ((project.namespaceResourceBlacklist ?? []).some((r) => sameKind(r, group, m.kind, m.metadata.name)))
+    return `${m.kind} ${m.metadata.name} is not permitted in project (blacklisted)`;
+  return undefined;
 }
 
 export function parseManifests(text: string, source: string): Manifest[] {
@@ -495,7 +571,23 @@ export class FakeArgoCd {
     private readonly repo: GitOpsRepo,
     private readonly secrets: Secrets,
     private readonly events: ArgoEvents = {},
+    /** The Applications' AppProject: every namespace and resource is checked against it. */
+    private readonly project?: ProjectSpec,
   ) {}
+
+  private permit(namespace: string, manifests: Manifest[]): void {
+    if (!this.project) return;
+    // CreateNamespace=true: Argo CD creates the destination Namespace, under the same rules.
+    const refusals = [
+      projectRefusal(this.project, namespace, {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: namespace },
+      }),
+      ...manifests.map((m) => this.project && projectRefusal(this.project, namespace, m)),
+    ].filter(Boolean);
+    if (refusals.length) throw new Error(`sync refused by the AppProject: ${refusals.join("; ")}`);
+  }
 
   /** The manifests of one Application's source: its directory at HEAD, without app.json. */
   render(dir: string): Manifest[] {
@@ -526,7 +618,9 @@ export class FakeArgoCd {
     for (const app of [...this.apps.values()]) {
       if (generated.get(app.name) === app.dir) continue;
       if (app.preDeleteFinalizer) {
-        for (const hook of this.render(app.dir).filter((h) => hookOf(h) === "PreDelete")) {
+        const hooks = this.render(app.dir).filter((h) => hookOf(h) === "PreDelete");
+        this.permit(app.namespace, hooks);
+        for (const hook of hooks) {
           if (hook.kind !== "Job") continue; // no health check: Healthy at once
           const run = await this.runJob(app, hook);
           report.jobs.push(run);
@@ -575,6 +669,7 @@ export class FakeArgoCd {
     if (!a) throw new Error(`no Application ${String(app)}`);
     const all = [...(manifests ?? this.render(a.dir)), ...extraHooks];
     for (const m of extraHooks) validateManifest(m);
+    this.permit(a.namespace, all);
     const runs: JobRun[] = [];
     const preSync = all.filter((m) => hookOf(m) === "PreSync").sort(byWaveKindName);
     for (const hook of preSync) {

@@ -18,6 +18,13 @@ export interface Identity {
   login: string;
   type: "User" | "Bot";
   id: number;
+  /**
+   * The GitHub App a token of this identity acts through: comments it writes carry it as
+   * `performed_via_github_app` (GITHUB_TOKEN: the github-actions app, id 15368; an App's
+   * installation token: that app, with `user.login` `<slug>[bot]`; a user-to-server token: the app,
+   * with the user as `user`).
+   */
+  app?: { id: number; slug: string; name: string };
 }
 
 export interface TokenInfo {
@@ -94,7 +101,13 @@ export const SECONDARY_RATE_LIMIT_BODY = {
     "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
 };
 
-const BOT: Identity = { login: "github-actions[bot]", type: "Bot", id: 41898282 };
+/** GITHUB_TOKEN's identity, the author of what the default token writes. */
+export const ACTIONS_BOT: Identity = {
+  login: "github-actions[bot]",
+  type: "Bot",
+  id: 41898282,
+  app: { id: 15368, slug: "github-actions", name: "GitHub Actions" },
+};
 /** closed_at of a closed pull request whose closing time a test did not set. */
 const DEFAULT_CLOSED_AT = "2026-11-20T10:00:00Z";
 /** The largest `first` GitHub allows on a connection. */
@@ -117,7 +130,7 @@ export class GitHubStandIn {
     readonly owner = "acme",
     readonly repo = "shop",
   ) {
-    this.addToken("ghs_default_installation_token", { identity: BOT, kind: "installation" });
+    this.addToken("ghs_default_installation_token", { identity: ACTIONS_BOT, kind: "installation" });
   }
 
   static async start(owner?: string, repo?: string): Promise<GitHubStandIn> {
@@ -675,6 +688,14 @@ export class GitHubStandIn {
       html_url: `https://github.com/${this.owner}/${this.repo}/pull/${c.issue}#issuecomment-${c.id}`,
       body: c.body,
       user: { login: c.user.login, id: c.user.id, type: c.user.type },
+      performed_via_github_app: c.user.app
+        ? {
+            id: c.user.app.id,
+            slug: c.user.app.slug,
+            name: c.user.app.name,
+            owner: { login: c.user.app.slug === "github-actions" ? "github" : this.owner },
+          }
+        : null,
       created_at: c.created_at,
       updated_at: c.updated_at,
     };

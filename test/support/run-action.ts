@@ -123,13 +123,20 @@ export function startAction(action: string, options: RunActionOptions = {}): Sta
   return { child, stdout: () => out, stderr: () => err, done };
 }
 
-/** Parses the `name<<delimiter` blocks that @actions/core writes to GITHUB_OUTPUT. */
+/**
+ * Parses GITHUB_OUTPUT as the runner does: `name<<delimiter` blocks (what @actions/core writes) and
+ * `name=value` lines (what shell steps write).
+ */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? "");
-    if (!m?.[1] || !m[2]) continue;
+    if (!m?.[1] || !m[2]) {
+      const kv = /^([^<=]+)=(.*)$/.exec(lines[i] ?? "");
+      if (kv?.[1]) outputs[kv[1]] = kv[2] ?? "";
+      continue;
+    }
     const value: string[] = [];
     for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i] ?? "");
     outputs[m[1]] = value.join("\n");

@@ -12,6 +12,7 @@ describe(".github/workflows/pr-databases-sweep.yml", () => {
     jobs: Record<
       string,
       {
+        permissions?: Record<string, string>;
         concurrency?: { group: string; "cancel-in-progress": boolean };
         steps: { uses?: string; with?: Record<string, string> }[];
       }
@@ -38,8 +39,9 @@ describe(".github/workflows/pr-databases-sweep.yml", () => {
   });
 
   it("has the least permissions, one sweep at a time, and runs the sweep-databases action", () => {
-    expect(wf.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(wf.permissions).toEqual({});
     const job = wf.jobs.sweep;
+    expect(job?.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(job?.concurrency).toEqual({
       group: expect.stringMatching(/^pr-snapshots-sweep/),
       "cancel-in-progress": false,

@@ -36202,6 +36202,112 @@ function gitBlobSha(content) {
 
 /***/ }),
 
+/***/ 6291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L_: () => (/* binding */ SERVER_LIMITS)
+/* harmony export */ });
+/* unused harmony exports ATLAS_SHARED_LIMITS, SELF_MANAGED_LIMITS, limitsOf, limitsOfSetting, assertDatabaseFits, assertNamespaceFits, collectionNameRoom, cappedMaxTimeMS, PR_DATABASE_FIX, SNAPSHOT_DATABASE_FIX, assertDatabasesFitSetting */
+
+/**
+ * Names and limits, without the driver (actions that may not connect import this alone).
+ *
+ * What the server lets a run create and for how long one operation may run (CONTRACT §14).
+ *
+ * Atlas's shared tiers (M0 and Flex) are MongoDB behind a proxy with documented limits
+ * (mongodb.com/docs/atlas/unsupported-commands and /reference/free-shared-limitations,
+ * /reference/flex-limitations): database names of at most 38 bytes, namespaces of at most 95
+ * bytes, at most 100 databases and 500 collections, `aggregate`'s maxTimeMS capped at 300 s and
+ * allowDiskUse ignored. Everything else (self-managed servers, Atlas M10 and larger) has MongoDB's
+ * own limits: database names below 64 bytes, namespaces of at most 255 bytes, no time cap.
+ */
+const SERVER_LIMITS = ["auto", "atlas-shared", "self-managed"];
+const ATLAS_SHARED_LIMITS = {
+    kind: "atlas-shared",
+    maxDatabaseNameBytes: 38,
+    maxNamespaceBytes: 95,
+    maxTimeMS: 300_000,
+    maxDatabases: 100,
+    maxCollections: 500,
+    diskUse: false,
+};
+const SELF_MANAGED_LIMITS = {
+    kind: "self-managed",
+    maxDatabaseNameBytes: 63,
+    maxNamespaceBytes: 255,
+    diskUse: true,
+};
+function limitsOf(kind, why) {
+    return { ...(kind === "atlas-shared" ? ATLAS_SHARED_LIMITS : SELF_MANAGED_LIMITS), why };
+}
+/** The limits a setting implies without asking the server (`auto` has to ask: undefined). */
+function limitsOfSetting(setting) {
+    if (setting === "atlas-shared")
+        return limitsOf("atlas-shared", "server-limits: atlas-shared");
+    if (setting === "self-managed")
+        return limitsOf("self-managed", "server-limits: self-managed");
+    return undefined;
+}
+const bytes = (s) => Buffer.byteLength(s, "utf8");
+function limitsName(limits) {
+    return limits.kind === "atlas-shared"
+        ? `Atlas's shared tiers (M0, Flex; ${limits.why})`
+        : `MongoDB (${limits.why})`;
+}
+const ESCAPE = 'If this server is not an Atlas shared tier (M0, Flex), set server-limits: self-managed (config "serverLimits").';
+/**
+ * A database this run creates or writes must have a name the server accepts. `what` names it and
+ * `fix` says which input changes it. Called before the first write.
+ */
+function assertDatabaseFits(database, limits, what, fix) {
+    const n = bytes(database);
+    if (n <= limits.maxDatabaseNameBytes)
+        return;
+    throw new UserError(`${what} "${database}" is ${n} bytes long; ${limitsName(limits)} allow database names of at most ${limits.maxDatabaseNameBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/**
+ * Every namespace (`<database>.<collection>`) a run creates must fit the server's limit, temporary
+ * ones included: the one check every writer calls before its first write.
+ */
+function assertNamespaceFits(database, collection, limits, fix = "Use a shorter database name.") {
+    const ns = `${database}.${collection}`;
+    const n = bytes(ns);
+    if (n <= limits.maxNamespaceBytes)
+        return;
+    throw new UserError(`The collection "${collection}" would be the namespace "${ns}", ${n} bytes long; ${limitsName(limits)} allow namespaces (database.collection) of at most ${limits.maxNamespaceBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/** Room for a collection name in `database` under these limits. */
+function collectionNameRoom(database, limits) {
+    return limits.maxNamespaceBytes - bytes(database) - 1;
+}
+/** The aggregation time limit to use: the operator's, never above the server's cap. */
+function cappedMaxTimeMS(requested, limits) {
+    const cap = limits?.maxTimeMS;
+    if (!cap)
+        return requested || undefined;
+    return requested ? Math.min(requested, cap) : cap;
+}
+const PR_DATABASE_FIX = "Use a shorter name: the database input, or a shorter db-prefix.";
+const SNAPSHOT_DATABASE_FIX = "Use a shorter name: snapshot-database (config snapshotDatabase), or a shorter db-prefix.";
+/**
+ * With `server-limits: atlas-shared` the limits are known before connecting: databases a run will
+ * write are checked with the inputs, so that a refused name fails at once. (`auto` checks the
+ * same after connecting, still before the first write.)
+ */
+function assertDatabasesFitSetting(setting, databases) {
+    const limits = limitsOfSetting(setting);
+    if (!limits)
+        return;
+    for (const d of databases)
+        assertDatabaseFits(d.name, limits, d.what, d.fix);
+}
+
+
+/***/ }),
+
 /***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36215,6 +36321,7 @@ function gitBlobSha(content) {
 /* harmony export */ });
 /* unused harmony exports SYSTEM_DATABASES, snapshotDatabaseName, targetPolicy, protectMore, assertWritableTarget, escapeRegExp */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
 
 /** Database prefixes are short, lower-case and start with a letter (CONTRACT §1). */
 const PREFIX_PATTERN = /^[a-z][a-z0-9_-]{0,19}$/;
@@ -36266,12 +36373,10 @@ function targetPolicy(options) {
         ? options.allowedTargets
         : [`${escapeRegExp(prefix)}_pr_[1-9][0-9]*`];
     const allowed = patterns.map((p) => {
-        try {
-            return new RegExp(`^(?:${p})$`);
-        }
-        catch (error) {
-            throw new UserError(`allowed-targets: "${p}" is not a valid regular expression (${error.message}).`);
-        }
+        const problem = targetPatternProblem(p);
+        if (problem)
+            throw new UserError(`allowed-targets: "${p}" cannot be used: ${problem}. Nothing was changed.`);
+        return new RegExp(`^(?:${p})$`);
     });
     const protectedDbs = new Map();
     for (const db of SYSTEM_DATABASES)
@@ -39936,14 +40041,62 @@ function parseInteger(text, what, { min, max } = {}) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/log.ts
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Every message of every {@link Log} passes through here. Messages carry text that others
+ * control: collection and field names, lease owners, labels, values read from a pull request's
+ * database (which its preview application can write). The runner reads each line of a step's
+ * output as a possible workflow command: `::name::` at the start of a line (after white space),
+ * and the legacy `##[name]` anywhere in it (actions/runner, ActionCommand.TryParseV2 and
+ * TryParse). So a message is always exactly one line, and nothing in it can open a command:
+ *
+ * - line breaks (`\r`, `\n`, and U+0085, U+2028, U+2029) and other control characters
+ *   (including ESC, which drives terminal colours and cursor movement) are shown as escapes
+ *   (`\n`, `\u001b`), so a name cannot forge a line of its own;
+ * - a leading `::` becomes `\::`, and `##[` becomes `##\[`.
+ *
+ * Text that is several lines on purpose is logged a line at a time ({@link logLines}).
+ */
+function escapeLogMessage(message) {
+    return message
+        .replace(/\r/g, "\\r")
+        .replace(/\n/g, "\\n")
+        .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/^(\s*)::/, "$1\\::")
+        .replace(/##\[/g, "##\\[");
+}
+/** Multi-line text (a table, a comment's body), one escaped line per message. */
+function logLines(log, text) {
+    for (const line of text.replace(/\r\n/g, "\n").split("\n"))
+        log.info(line);
+}
+/**
+ * Multi-line text written straight to stdout (the command line's reports): each line escaped as
+ * {@link escapeLogMessage} escapes a message, the line structure kept.
+ */
+function escapeLogText(text) {
+    return text.replace(/\r\n/g, "\n").split("\n").map(escapeLogMessage).join("\n");
+}
+/** JSON on one line, with `##[` spelled as the equivalent JSON escape so the runner never sees it. */
+function escapeJsonLine(json) {
+    return json.replace(/##\[/g, "##\\u005b");
+}
 const actionsLog = {
-    info: (m) => info(m),
-    notice: (m) => notice(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
-    debug: (m) => core_debug(m),
-    group: (name, fn) => group(name, fn),
-    secret: (v) => core_setSecret(v),
+    info: (m) => info(escapeLogMessage(m)),
+    notice: (m) => notice(escapeLogMessage(m)),
+    warning: (m) => warning(escapeLogMessage(m)),
+    error: (m) => error(escapeLogMessage(m)),
+    debug: (m) => core_debug(escapeLogMessage(m)),
+    group: (name, fn) => group(escapeLogMessage(name), fn),
+    secret: (v) => {
+        core_setSecret(v);
+        // The runner masks what is printed; a secret with a character the escaping rewrites is
+        // printed rewritten, so that spelling is masked too.
+        const shown = escapeLogMessage(v);
+        if (shown !== v)
+            core_setSecret(shown);
+    },
 };
 function consoleLog(options = {}) {
     const secrets = new Set();
@@ -39956,7 +40109,8 @@ function consoleLog(options = {}) {
             out = out.split(s).join("***");
         return out;
     };
-    const emit = (level, m) => write(redact(`${prefix}${level}${m}`));
+    // Redacted before it is escaped: a secret is registered as it is, not as it would be shown.
+    const emit = (level, m) => write(escapeLogMessage(redact(`${prefix}${level}${m}`)));
     return {
         redact,
         info: (m) => emit("", m),
@@ -40012,7 +40166,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(38057)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(77278)]).then(__nccwpck_require__.bind(__nccwpck_require__, 501));
     return parseConfig(text, label);
 }
 /**
@@ -40038,9 +40192,70 @@ async function loadConfig(explicitPath, directory, log) {
     return { config, source: { path: relative, how: "disk", line } };
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/github/checkout-head.ts
+
+
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const REF_NAME = /^refs\/[A-Za-z0-9._/-]+$/;
+function checkoutHead(workspace, file) {
+    const root = external_node_path_default().resolve(workspace);
+    let dir = external_node_path_default().dirname(external_node_path_default().resolve(root, file));
+    for (;;) {
+        const dotGit = external_node_path_default().join(dir, ".git");
+        if ((0,external_node_fs_namespaceObject.existsSync)(dotGit))
+            return resolveHead(dir, dotGit);
+        if (dir === root || !dir.startsWith(root))
+            return { why: "the workspace is not a git checkout" };
+        dir = external_node_path_default().dirname(dir);
+    }
+}
+function resolveHead(worktree, dotGit) {
+    try {
+        let gitDir = dotGit;
+        if ((0,external_node_fs_namespaceObject.statSync)(dotGit).isFile()) {
+            const pointer = /^gitdir: (.+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)(dotGit, "utf8"))?.[1]?.trim();
+            if (!pointer)
+                return { why: `${dotGit} is neither a directory nor a gitdir: file` };
+            gitDir = external_node_path_default().resolve(worktree, pointer);
+        }
+        const commonFile = external_node_path_default().join(gitDir, "commondir");
+        const commonDir = (0,external_node_fs_namespaceObject.existsSync)(commonFile)
+            ? external_node_path_default().resolve(gitDir, (0,external_node_fs_namespaceObject.readFileSync)(commonFile, "utf8").trim())
+            : gitDir;
+        const head = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(gitDir, "HEAD"), "utf8").trim();
+        if (OBJECT_ID.test(head))
+            return { sha: head };
+        const ref = /^ref: (.+)$/.exec(head)?.[1]?.trim();
+        if (!ref || !REF_NAME.test(ref) || ref.split("/").includes(".."))
+            return { why: `HEAD holds "${head.slice(0, 80)}"` };
+        for (const base of [gitDir, commonDir]) {
+            const loose = external_node_path_default().join(base, ref);
+            if ((0,external_node_fs_namespaceObject.existsSync)(loose)) {
+                const sha = (0,external_node_fs_namespaceObject.readFileSync)(loose, "utf8").trim();
+                return OBJECT_ID.test(sha) ? { sha } : { why: `${ref} holds "${sha.slice(0, 80)}"` };
+            }
+        }
+        const packed = external_node_path_default().join(commonDir, "packed-refs");
+        if ((0,external_node_fs_namespaceObject.existsSync)(packed)) {
+            for (const line of (0,external_node_fs_namespaceObject.readFileSync)(packed, "utf8").split("\n")) {
+                const [sha, name] = line.trim().split(" ");
+                if (name === ref && sha && OBJECT_ID.test(sha))
+                    return { sha };
+            }
+        }
+        return { why: `HEAD is ${ref}, which has no commit yet` };
+    }
+    catch (error) {
+        return { why: `its git files could not be read (${error.message})` };
+    }
+}
+
 // EXTERNAL MODULE: ../../packages/core/src/github/git-blob.ts
 var git_blob = __nccwpck_require__(918);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
+
 
 
 const DEFAULT_LABELS = {
@@ -40078,6 +40293,7 @@ function readCommonInputs(inputs, { config, source }) {
         prefix: resolvePrefix(inputs, config),
         config,
         configSource: source,
+        serverLimits: inputs.enumeration("server-limits", limit_names/* SERVER_LIMITS */.L_, config.serverLimits ?? "auto"),
     };
 }
 /** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
@@ -40089,6 +40305,7 @@ function checkInputsBeforeConfig(inputs) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/trusted-config.ts
+
 
 
 
@@ -40122,11 +40339,21 @@ async function loadTrustedConfig(r) {
     const commit = trustedCommit(r.context);
     const at = commit.sha ? `commit ${trusted_config_short(commit.sha)}, ${commit.role}` : `${commit.role}: ${commit.missing}`;
     const onDisk = readIfExists(external_node_path_default().resolve(r.workspace, file));
-    // Off pull request events the workspace, when checked out, is at GITHUB_SHA: nobody else's code.
+    // Off pull request events the file on disk is trusted only when its checkout is at GITHUB_SHA:
+    // an earlier step may have checked out other code (a workflow_run job checking out the pull
+    // request's head, a deploy job checking out a branch).
+    let elsewhere;
     if (!commit.pullRequest && onDisk) {
-        const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
-        const line = `Config: read ${file} from the workspace (${at}).`;
-        return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+        const head = checkoutHead(r.workspace, file);
+        if (head.sha && head.sha === commit.sha) {
+            const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
+            const line = `Config: read ${file} from the workspace, checked out at ${at}.`;
+            return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+        }
+        elsewhere = head.sha
+            ? `the workspace's checkout is at ${trusted_config_short(head.sha)}, not at ${commit.role}`
+            : `it is not known which commit the workspace holds (${head.why})`;
+        r.log.info(`${file} is in the workspace, but ${elsewhere}: reading the file at ${at} instead.`);
     }
     const found = await findTrusted(r, file, commit, configSha);
     if (found.kind === "unreadable") {
@@ -40139,7 +40366,8 @@ async function loadTrustedConfig(r) {
                 "repository out (actions/checkout) before this step so that the file is on disk.");
         }
         const line = `Config: could not read ${what}: ${found.why}. Using inputs and defaults only` +
-            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}.`;
+            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}` +
+            `${elsewhere ? `; ${file} in the workspace is not used (${elsewhere})` : ""}.`;
         r.log.warning(line);
         return {
             config: {},
@@ -40151,8 +40379,10 @@ async function loadTrustedConfig(r) {
         const diskSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
         if (found.kind === "none" || diskSha !== found.blobSha) {
             r.log.warning(`Ignoring ${file} in the workspace: ${found.kind === "none" ? `${commit.role} ${trusted_config_short(sha)} has no such file` : `it differs from the copy at ${commit.role} ${trusted_config_short(sha)}`}. ` +
-                "On pull request events the workspace may hold the pull request's head, which its author controls, " +
-                "so only the base commit's file is used.");
+                (commit.pullRequest
+                    ? "On pull request events the workspace may hold the pull request's head, which its author controls, " +
+                        "so only the base commit's file is used."
+                    : `${elsewhere ? `${capitalise(elsewhere)}, so` : "So"} only the file at ${commit.role} is used.`));
         }
         else {
             r.log.info(`${file} in the workspace is the same as at ${commit.role} ${trusted_config_short(sha)}.`);
@@ -40160,8 +40390,11 @@ async function loadTrustedConfig(r) {
     }
     if (found.kind === "none") {
         if (r.explicitPath !== undefined && !commit.pullRequest) {
-            throw new errors/* UserError */.yo(`Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
-                `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
+            throw new errors/* UserError */.yo(elsewhere
+                ? `Config file "${file}" (input "config") is in the workspace, but ${elsewhere}, and commit ${trusted_config_short(sha)} ` +
+                    `(${commit.role}) has no such file. Check the file out at ${commit.role}, or commit it there.`
+                : `Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
+                    `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
         }
         const how = found.how === "cache"
             ? "as detect-labels found (config-sha none), with no request"
@@ -40302,6 +40535,9 @@ function checkConfigSha(value) {
 function readIfExists(file) {
     return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file) : undefined;
 }
+function capitalise(text) {
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
 function trusted_config_short(sha) {
     return sha.slice(0, 7);
 }
@@ -40387,9 +40623,18 @@ function table(headers, rows) {
     const body = rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`);
     return [head, rule, ...body].join("\n");
 }
+/**
+ * Inline code that stays inline code whatever the text: a backtick would end the span and a line
+ * break would end the paragraph (names from a database are shown with this), so backticks become
+ * quotes and control characters are shown as escapes.
+ */
 function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
+    return `\`${String(text)
+        .replace(/`/g, "'")
+        .replace(markdown_CONTROL, (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\``;
 }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const markdown_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
 function formatUtc(date) {
     if (date === undefined || date === "")

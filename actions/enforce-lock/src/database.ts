@@ -1,6 +1,7 @@
 import { type LockDatabaseState, lockDatabaseState } from "@pr-snapshots/core/lock/database-state";
 import type { Log } from "@pr-snapshots/core/log";
 import { connectMongo } from "@pr-snapshots/core/mongo/client";
+import type { ServerLimitsSetting } from "@pr-snapshots/core/mongo/limit-names";
 import { type LockRecordOutcome, writeLockRecord } from "@pr-snapshots/core/mongo/pr-records";
 import { databaseExists, dropTargetDatabase, readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import type { TargetPolicy } from "@pr-snapshots/core/names";
@@ -23,8 +24,18 @@ export interface PrDatabase {
   close(): Promise<void>;
 }
 
-export async function openPrDatabase(uri: string, database: string, log: Log): Promise<PrDatabase> {
-  const client: MongoClient = await connectMongo({ uri, log, appName: "pr-snapshots/enforce-lock" });
+export async function openPrDatabase(
+  uri: string,
+  database: string,
+  log: Log,
+  serverLimits: ServerLimitsSetting = "auto",
+): Promise<PrDatabase> {
+  const client: MongoClient = await connectMongo({
+    uri,
+    log,
+    appName: "pr-snapshots/enforce-lock",
+    serverLimits,
+  });
   return {
     async state() {
       const exists = await databaseExists(client, database);

@@ -4,6 +4,7 @@ import { type PullRequestEvent, parsePullRequestEvent } from "@pr-snapshots/core
 import type { InputReader } from "@pr-snapshots/core/inputs";
 import type { Log } from "@pr-snapshots/core/log";
 import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
+import { assertDatabasesFitSetting, PR_DATABASE_FIX } from "@pr-snapshots/core/mongo/limit-names";
 import { assertWritableTarget, prDatabaseName, type TargetPolicy } from "@pr-snapshots/core/names";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
 import { readTargetPolicy } from "@pr-snapshots/core/snapshot/settings";
@@ -49,6 +50,9 @@ export async function readInputs(inputs: InputReader, context: RunContext, log: 
   const database = inputs.optional("database") ?? prDatabaseName(prefix, event.number);
   const { policy } = readTargetPolicy(inputs, config, prefix);
   assertWritableTarget(database, policy);
+  assertDatabasesFitSetting(common.serverLimits, [
+    { name: database, what: "The PR database", fix: PR_DATABASE_FIX },
+  ]);
   const selfLogin = inputs.optional("self-login");
   const runAttempt = context.runAttempt > 0 ? context.runAttempt : 1;
   return {

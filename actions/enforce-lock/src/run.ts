@@ -29,7 +29,7 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
   });
   const pr = await readLivePullRequest(github, inputs);
   const mongo = inputs.mongodbUri
-    ? await nothingChangedIfFails(connect(inputs.mongodbUri, inputs.database, log))
+    ? await nothingChangedIfFails(connect(inputs.mongodbUri, inputs.database, log, inputs.serverLimits))
     : undefined;
   try {
     const db = mongo ? await nothingChangedIfFails(mongo.state()) : ASSUMED_DATABASE_STATE;
@@ -54,9 +54,14 @@ async function readLivePullRequest(github: GitHubClient, inputs: Inputs): Promis
   }
 }
 
-async function connect(uri: string, database: string, log: Log): Promise<PrDatabase> {
+async function connect(
+  uri: string,
+  database: string,
+  log: Log,
+  serverLimits: Inputs["serverLimits"],
+): Promise<PrDatabase> {
   const { openPrDatabase } = await import(/* webpackChunkName: "database" */ "./database");
-  return openPrDatabase(uri, database, log);
+  return openPrDatabase(uri, database, log, serverLimits);
 }
 
 async function nothingChangedIfFails<T>(promise: Promise<T>): Promise<T> {
@@ -311,6 +316,7 @@ function planSteps(x: Execution, outputs: Outputs, notes: { comment?: string }):
       const posted: PostedComment = await postEventComment(github, event.repo, event.number, kind, body, {
         ...(inputs.runKey ? { runKey: inputs.runKey } : {}),
         mayHavePosted: inputs.runAttempt > 1,
+        log,
       });
       outputs["comment-url"] = posted.url;
       return posted.outcome === "already-posted"

@@ -30796,10 +30796,9 @@ class BusyError extends (/* unused pure expression or super */ null && (UserErro
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   LX: () => (/* binding */ createGitHubClient),
+  nG: () => (/* binding */ httpStatus),
   c4: () => (/* binding */ isNotFound)
 });
-
-// UNUSED EXPORTS: httpStatus
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -36257,6 +36256,112 @@ function safeDecode(text) {
 
 /***/ }),
 
+/***/ 6291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L_: () => (/* binding */ SERVER_LIMITS)
+/* harmony export */ });
+/* unused harmony exports ATLAS_SHARED_LIMITS, SELF_MANAGED_LIMITS, limitsOf, limitsOfSetting, assertDatabaseFits, assertNamespaceFits, collectionNameRoom, cappedMaxTimeMS, PR_DATABASE_FIX, SNAPSHOT_DATABASE_FIX, assertDatabasesFitSetting */
+
+/**
+ * Names and limits, without the driver (actions that may not connect import this alone).
+ *
+ * What the server lets a run create and for how long one operation may run (CONTRACT §14).
+ *
+ * Atlas's shared tiers (M0 and Flex) are MongoDB behind a proxy with documented limits
+ * (mongodb.com/docs/atlas/unsupported-commands and /reference/free-shared-limitations,
+ * /reference/flex-limitations): database names of at most 38 bytes, namespaces of at most 95
+ * bytes, at most 100 databases and 500 collections, `aggregate`'s maxTimeMS capped at 300 s and
+ * allowDiskUse ignored. Everything else (self-managed servers, Atlas M10 and larger) has MongoDB's
+ * own limits: database names below 64 bytes, namespaces of at most 255 bytes, no time cap.
+ */
+const SERVER_LIMITS = ["auto", "atlas-shared", "self-managed"];
+const ATLAS_SHARED_LIMITS = {
+    kind: "atlas-shared",
+    maxDatabaseNameBytes: 38,
+    maxNamespaceBytes: 95,
+    maxTimeMS: 300_000,
+    maxDatabases: 100,
+    maxCollections: 500,
+    diskUse: false,
+};
+const SELF_MANAGED_LIMITS = {
+    kind: "self-managed",
+    maxDatabaseNameBytes: 63,
+    maxNamespaceBytes: 255,
+    diskUse: true,
+};
+function limitsOf(kind, why) {
+    return { ...(kind === "atlas-shared" ? ATLAS_SHARED_LIMITS : SELF_MANAGED_LIMITS), why };
+}
+/** The limits a setting implies without asking the server (`auto` has to ask: undefined). */
+function limitsOfSetting(setting) {
+    if (setting === "atlas-shared")
+        return limitsOf("atlas-shared", "server-limits: atlas-shared");
+    if (setting === "self-managed")
+        return limitsOf("self-managed", "server-limits: self-managed");
+    return undefined;
+}
+const bytes = (s) => Buffer.byteLength(s, "utf8");
+function limitsName(limits) {
+    return limits.kind === "atlas-shared"
+        ? `Atlas's shared tiers (M0, Flex; ${limits.why})`
+        : `MongoDB (${limits.why})`;
+}
+const ESCAPE = 'If this server is not an Atlas shared tier (M0, Flex), set server-limits: self-managed (config "serverLimits").';
+/**
+ * A database this run creates or writes must have a name the server accepts. `what` names it and
+ * `fix` says which input changes it. Called before the first write.
+ */
+function assertDatabaseFits(database, limits, what, fix) {
+    const n = bytes(database);
+    if (n <= limits.maxDatabaseNameBytes)
+        return;
+    throw new UserError(`${what} "${database}" is ${n} bytes long; ${limitsName(limits)} allow database names of at most ${limits.maxDatabaseNameBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/**
+ * Every namespace (`<database>.<collection>`) a run creates must fit the server's limit, temporary
+ * ones included: the one check every writer calls before its first write.
+ */
+function assertNamespaceFits(database, collection, limits, fix = "Use a shorter database name.") {
+    const ns = `${database}.${collection}`;
+    const n = bytes(ns);
+    if (n <= limits.maxNamespaceBytes)
+        return;
+    throw new UserError(`The collection "${collection}" would be the namespace "${ns}", ${n} bytes long; ${limitsName(limits)} allow namespaces (database.collection) of at most ${limits.maxNamespaceBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/** Room for a collection name in `database` under these limits. */
+function collectionNameRoom(database, limits) {
+    return limits.maxNamespaceBytes - bytes(database) - 1;
+}
+/** The aggregation time limit to use: the operator's, never above the server's cap. */
+function cappedMaxTimeMS(requested, limits) {
+    const cap = limits?.maxTimeMS;
+    if (!cap)
+        return requested || undefined;
+    return requested ? Math.min(requested, cap) : cap;
+}
+const PR_DATABASE_FIX = "Use a shorter name: the database input, or a shorter db-prefix.";
+const SNAPSHOT_DATABASE_FIX = "Use a shorter name: snapshot-database (config snapshotDatabase), or a shorter db-prefix.";
+/**
+ * With `server-limits: atlas-shared` the limits are known before connecting: databases a run will
+ * write are checked with the inputs, so that a refused name fails at once. (`auto` checks the
+ * same after connecting, still before the first write.)
+ */
+function assertDatabasesFitSetting(setting, databases) {
+    const limits = limitsOfSetting(setting);
+    if (!limits)
+        return;
+    for (const d of databases)
+        assertDatabaseFits(d.name, limits, d.what, d.fix);
+}
+
+
+/***/ }),
+
 /***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36271,6 +36376,7 @@ function safeDecode(text) {
 /* harmony export */ });
 /* unused harmony exports SYSTEM_DATABASES, targetPolicy, protectMore, assertWritableTarget, escapeRegExp */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
 
 /** Database prefixes are short, lower-case and start with a letter (CONTRACT §1). */
 const PREFIX_PATTERN = /^[a-z][a-z0-9_-]{0,19}$/;
@@ -36322,12 +36428,10 @@ function targetPolicy(options) {
         ? options.allowedTargets
         : [`${escapeRegExp(prefix)}_pr_[1-9][0-9]*`];
     const allowed = patterns.map((p) => {
-        try {
-            return new RegExp(`^(?:${p})$`);
-        }
-        catch (error) {
-            throw new UserError(`allowed-targets: "${p}" is not a valid regular expression (${error.message}).`);
-        }
+        const problem = targetPatternProblem(p);
+        if (problem)
+            throw new UserError(`allowed-targets: "${p}" cannot be used: ${problem}. Nothing was changed.`);
+        return new RegExp(`^(?:${p})$`);
     });
     const protectedDbs = new Map();
     for (const db of SYSTEM_DATABASES)
@@ -40154,14 +40258,62 @@ function parseInteger(text, what, { min, max } = {}) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/log.ts
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Every message of every {@link Log} passes through here. Messages carry text that others
+ * control: collection and field names, lease owners, labels, values read from a pull request's
+ * database (which its preview application can write). The runner reads each line of a step's
+ * output as a possible workflow command: `::name::` at the start of a line (after white space),
+ * and the legacy `##[name]` anywhere in it (actions/runner, ActionCommand.TryParseV2 and
+ * TryParse). So a message is always exactly one line, and nothing in it can open a command:
+ *
+ * - line breaks (`\r`, `\n`, and U+0085, U+2028, U+2029) and other control characters
+ *   (including ESC, which drives terminal colours and cursor movement) are shown as escapes
+ *   (`\n`, `\u001b`), so a name cannot forge a line of its own;
+ * - a leading `::` becomes `\::`, and `##[` becomes `##\[`.
+ *
+ * Text that is several lines on purpose is logged a line at a time ({@link logLines}).
+ */
+function escapeLogMessage(message) {
+    return message
+        .replace(/\r/g, "\\r")
+        .replace(/\n/g, "\\n")
+        .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/^(\s*)::/, "$1\\::")
+        .replace(/##\[/g, "##\\[");
+}
+/** Multi-line text (a table, a comment's body), one escaped line per message. */
+function logLines(log, text) {
+    for (const line of text.replace(/\r\n/g, "\n").split("\n"))
+        log.info(line);
+}
+/**
+ * Multi-line text written straight to stdout (the command line's reports): each line escaped as
+ * {@link escapeLogMessage} escapes a message, the line structure kept.
+ */
+function escapeLogText(text) {
+    return text.replace(/\r\n/g, "\n").split("\n").map(escapeLogMessage).join("\n");
+}
+/** JSON on one line, with `##[` spelled as the equivalent JSON escape so the runner never sees it. */
+function escapeJsonLine(json) {
+    return json.replace(/##\[/g, "##\\u005b");
+}
 const actionsLog = {
-    info: (m) => info(m),
-    notice: (m) => notice(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
-    debug: (m) => core_debug(m),
-    group: (name, fn) => group(name, fn),
-    secret: (v) => core_setSecret(v),
+    info: (m) => info(escapeLogMessage(m)),
+    notice: (m) => notice(escapeLogMessage(m)),
+    warning: (m) => warning(escapeLogMessage(m)),
+    error: (m) => error(escapeLogMessage(m)),
+    debug: (m) => core_debug(escapeLogMessage(m)),
+    group: (name, fn) => group(escapeLogMessage(name), fn),
+    secret: (v) => {
+        core_setSecret(v);
+        // The runner masks what is printed; a secret with a character the escaping rewrites is
+        // printed rewritten, so that spelling is masked too.
+        const shown = escapeLogMessage(v);
+        if (shown !== v)
+            core_setSecret(shown);
+    },
 };
 function consoleLog(options = {}) {
     const secrets = new Set();
@@ -40174,7 +40326,8 @@ function consoleLog(options = {}) {
             out = out.split(s).join("***");
         return out;
     };
-    const emit = (level, m) => write(redact(`${prefix}${level}${m}`));
+    // Redacted before it is escaped: a secret is registered as it is, not as it would be shown.
+    const emit = (level, m) => write(escapeLogMessage(redact(`${prefix}${level}${m}`)));
     return {
         redact,
         info: (m) => emit("", m),
@@ -40195,7 +40348,7 @@ function consoleLog(options = {}) {
         },
     };
 }
-const silentLog = {
+const log_silentLog = {
     info() { },
     notice() { },
     warning() { },
@@ -40222,9 +40375,18 @@ function table(headers, rows) {
     const body = rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`);
     return [head, rule, ...body].join("\n");
 }
+/**
+ * Inline code that stays inline code whatever the text: a backtick would end the span and a line
+ * break would end the paragraph (names from a database are shown with this), so backticks become
+ * quotes and control characters are shown as escapes.
+ */
 function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
+    return `\`${String(text)
+        .replace(/`/g, "'")
+        .replace(markdown_CONTROL, (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\``;
 }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const markdown_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
 function main_formatUtc(date) {
     if (date === undefined || date === "")
@@ -40382,7 +40544,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(55363)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(47220)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3023));
     return parseConfig(text, label);
 }
 /**
@@ -40408,9 +40570,70 @@ async function loadConfig(explicitPath, directory, log) {
     return { config, source: { path: relative, how: "disk", line } };
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/github/checkout-head.ts
+
+
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const REF_NAME = /^refs\/[A-Za-z0-9._/-]+$/;
+function checkoutHead(workspace, file) {
+    const root = external_node_path_default().resolve(workspace);
+    let dir = external_node_path_default().dirname(external_node_path_default().resolve(root, file));
+    for (;;) {
+        const dotGit = external_node_path_default().join(dir, ".git");
+        if ((0,external_node_fs_namespaceObject.existsSync)(dotGit))
+            return resolveHead(dir, dotGit);
+        if (dir === root || !dir.startsWith(root))
+            return { why: "the workspace is not a git checkout" };
+        dir = external_node_path_default().dirname(dir);
+    }
+}
+function resolveHead(worktree, dotGit) {
+    try {
+        let gitDir = dotGit;
+        if ((0,external_node_fs_namespaceObject.statSync)(dotGit).isFile()) {
+            const pointer = /^gitdir: (.+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)(dotGit, "utf8"))?.[1]?.trim();
+            if (!pointer)
+                return { why: `${dotGit} is neither a directory nor a gitdir: file` };
+            gitDir = external_node_path_default().resolve(worktree, pointer);
+        }
+        const commonFile = external_node_path_default().join(gitDir, "commondir");
+        const commonDir = (0,external_node_fs_namespaceObject.existsSync)(commonFile)
+            ? external_node_path_default().resolve(gitDir, (0,external_node_fs_namespaceObject.readFileSync)(commonFile, "utf8").trim())
+            : gitDir;
+        const head = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(gitDir, "HEAD"), "utf8").trim();
+        if (OBJECT_ID.test(head))
+            return { sha: head };
+        const ref = /^ref: (.+)$/.exec(head)?.[1]?.trim();
+        if (!ref || !REF_NAME.test(ref) || ref.split("/").includes(".."))
+            return { why: `HEAD holds "${head.slice(0, 80)}"` };
+        for (const base of [gitDir, commonDir]) {
+            const loose = external_node_path_default().join(base, ref);
+            if ((0,external_node_fs_namespaceObject.existsSync)(loose)) {
+                const sha = (0,external_node_fs_namespaceObject.readFileSync)(loose, "utf8").trim();
+                return OBJECT_ID.test(sha) ? { sha } : { why: `${ref} holds "${sha.slice(0, 80)}"` };
+            }
+        }
+        const packed = external_node_path_default().join(commonDir, "packed-refs");
+        if ((0,external_node_fs_namespaceObject.existsSync)(packed)) {
+            for (const line of (0,external_node_fs_namespaceObject.readFileSync)(packed, "utf8").split("\n")) {
+                const [sha, name] = line.trim().split(" ");
+                if (name === ref && sha && OBJECT_ID.test(sha))
+                    return { sha };
+            }
+        }
+        return { why: `HEAD is ${ref}, which has no commit yet` };
+    }
+    catch (error) {
+        return { why: `its git files could not be read (${error.message})` };
+    }
+}
+
 // EXTERNAL MODULE: ../../packages/core/src/github/git-blob.ts
 var git_blob = __nccwpck_require__(918);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
+
 
 
 const DEFAULT_LABELS = {
@@ -40448,6 +40671,7 @@ function readCommonInputs(inputs, { config, source }) {
         prefix: resolvePrefix(inputs, config),
         config,
         configSource: source,
+        serverLimits: inputs.enumeration("server-limits", limit_names/* SERVER_LIMITS */.L_, config.serverLimits ?? "auto"),
     };
 }
 /** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
@@ -40459,6 +40683,7 @@ function checkInputsBeforeConfig(inputs) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/trusted-config.ts
+
 
 
 
@@ -40492,11 +40717,21 @@ async function loadTrustedConfig(r) {
     const commit = trustedCommit(r.context);
     const at = commit.sha ? `commit ${trusted_config_short(commit.sha)}, ${commit.role}` : `${commit.role}: ${commit.missing}`;
     const onDisk = readIfExists(external_node_path_default().resolve(r.workspace, file));
-    // Off pull request events the workspace, when checked out, is at GITHUB_SHA: nobody else's code.
+    // Off pull request events the file on disk is trusted only when its checkout is at GITHUB_SHA:
+    // an earlier step may have checked out other code (a workflow_run job checking out the pull
+    // request's head, a deploy job checking out a branch).
+    let elsewhere;
     if (!commit.pullRequest && onDisk) {
-        const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
-        const line = `Config: read ${file} from the workspace (${at}).`;
-        return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+        const head = checkoutHead(r.workspace, file);
+        if (head.sha && head.sha === commit.sha) {
+            const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
+            const line = `Config: read ${file} from the workspace, checked out at ${at}.`;
+            return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+        }
+        elsewhere = head.sha
+            ? `the workspace's checkout is at ${trusted_config_short(head.sha)}, not at ${commit.role}`
+            : `it is not known which commit the workspace holds (${head.why})`;
+        r.log.info(`${file} is in the workspace, but ${elsewhere}: reading the file at ${at} instead.`);
     }
     const found = await findTrusted(r, file, commit, configSha);
     if (found.kind === "unreadable") {
@@ -40509,7 +40744,8 @@ async function loadTrustedConfig(r) {
                 "repository out (actions/checkout) before this step so that the file is on disk.");
         }
         const line = `Config: could not read ${what}: ${found.why}. Using inputs and defaults only` +
-            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}.`;
+            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}` +
+            `${elsewhere ? `; ${file} in the workspace is not used (${elsewhere})` : ""}.`;
         r.log.warning(line);
         return {
             config: {},
@@ -40521,8 +40757,10 @@ async function loadTrustedConfig(r) {
         const diskSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
         if (found.kind === "none" || diskSha !== found.blobSha) {
             r.log.warning(`Ignoring ${file} in the workspace: ${found.kind === "none" ? `${commit.role} ${trusted_config_short(sha)} has no such file` : `it differs from the copy at ${commit.role} ${trusted_config_short(sha)}`}. ` +
-                "On pull request events the workspace may hold the pull request's head, which its author controls, " +
-                "so only the base commit's file is used.");
+                (commit.pullRequest
+                    ? "On pull request events the workspace may hold the pull request's head, which its author controls, " +
+                        "so only the base commit's file is used."
+                    : `${elsewhere ? `${capitalise(elsewhere)}, so` : "So"} only the file at ${commit.role} is used.`));
         }
         else {
             r.log.info(`${file} in the workspace is the same as at ${commit.role} ${trusted_config_short(sha)}.`);
@@ -40530,8 +40768,11 @@ async function loadTrustedConfig(r) {
     }
     if (found.kind === "none") {
         if (r.explicitPath !== undefined && !commit.pullRequest) {
-            throw new errors/* UserError */.yo(`Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
-                `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
+            throw new errors/* UserError */.yo(elsewhere
+                ? `Config file "${file}" (input "config") is in the workspace, but ${elsewhere}, and commit ${trusted_config_short(sha)} ` +
+                    `(${commit.role}) has no such file. Check the file out at ${commit.role}, or commit it there.`
+                : `Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
+                    `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
         }
         const how = found.how === "cache"
             ? "as detect-labels found (config-sha none), with no request"
@@ -40672,6 +40913,9 @@ function checkConfigSha(value) {
 function readIfExists(file) {
     return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file) : undefined;
 }
+function capitalise(text) {
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
 function trusted_config_short(sha) {
     return sha.slice(0, 7);
 }
@@ -40705,7 +40949,97 @@ async function readActionCommonInputs(inputs, context, o) {
 
 // EXTERNAL MODULE: ../../packages/core/src/github/client.ts + 25 modules
 var github_client = __nccwpck_require__(5844);
+;// CONCATENATED MODULE: ../../packages/core/src/github/identity.ts
+
+const GITHUB_ACTIONS_BOT = "github-actions[bot]";
+/**
+ * The login behind the token: a user for a PAT, `<app>[bot]` for a GitHub App token,
+ * `github-actions[bot]` for GITHUB_TOKEN. GraphQL `viewer` answers for all three; REST
+ * `GET /user` only for user tokens.
+ */
+async function tokenLogin(client, log) {
+    try {
+        const result = await client.graphql("query { viewer { login } }");
+        if (result?.viewer?.login)
+            return result.viewer.login;
+    }
+    catch (error) {
+        log.debug(`GraphQL viewer query failed: ${error.message}`);
+    }
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (error) {
+        log.debug(`GET /user failed (${(0,github_client/* httpStatus */.nG)(error) ?? "?"}): ${error.message}`);
+        return undefined;
+    }
+}
+const logins = new WeakMap();
+/**
+ * {@link tokenLogin}, asked once per client: a run that reads its own comments on several pull
+ * requests (the sweep) or checks a label event's sender and then its comments spends one request.
+ */
+function tokenLoginOnce(client, log) {
+    let login = logins.get(client);
+    if (!login) {
+        login = tokenLogin(client, log);
+        logins.set(client, login);
+    }
+    return login;
+}
+/** The token's login as the workflow states it (the self-login input): no request needed. */
+function knowTokenLogin(client, login) {
+    logins.set(client, Promise.resolve(login));
+}
+/**
+ * What kind of account a token acts as, from GitHub's documented token prefixes: installation
+ * tokens (GITHUB_TOKEN, GitHub Apps) act as a bot; personal access, OAuth and user-to-server
+ * tokens act as a user.
+ */
+function tokenActsAs(token) {
+    if (!token)
+        return "unknown";
+    if (token.startsWith("ghs_"))
+        return "bot";
+    if (/^(ghp_|github_pat_|gho_|ghu_)/.test(token))
+        return "user";
+    return "unknown";
+}
+/**
+ * Whether an event was caused by this action's own token (a label we reverted), so that
+ * processing it again cannot start a ping-pong. Costs an API request only when neither the
+ * self-login input, the github-actions[bot] sender nor the token's kind settles it.
+ */
+async function senderIsSelf(sender, client, log, options = {}) {
+    if (!sender)
+        return { isSelf: false, how: "unknown" };
+    const same = (login) => login.toLowerCase() === sender.login.toLowerCase();
+    const { selfLogin } = options;
+    if (selfLogin) {
+        knowTokenLogin(client, selfLogin);
+        return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
+    }
+    if (sender.login === GITHUB_ACTIONS_BOT)
+        return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
+    // A bot token never acts as a user, and a user token never as a bot.
+    const senderIsBot = sender.type === "Bot" || sender.login.endsWith("[bot]");
+    const actsAs = tokenActsAs(options.token);
+    if ((actsAs === "bot" && !senderIsBot) || (actsAs === "user" && senderIsBot)) {
+        return { isSelf: false, how: "token-kind" };
+    }
+    const login = await tokenLoginOnce(client, log);
+    if (!login) {
+        log.warning("Could not tell which account the github-token belongs to; treating the event as caused by someone else. " +
+            "Set the self-login input to the token's login to make this certain.");
+        return { isSelf: false, how: "unknown" };
+    }
+    return { isSelf: same(login), login, how: "api" };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/github/comments.ts
+
+
 const COMMENT_KINDS = [
     "preview",
     "snapshot-add-blocked",
@@ -40741,23 +41075,49 @@ function kindOf(body) {
 function runKeyOf(body) {
     return body ? RUN_LINE.exec(body)?.[1] : undefined;
 }
+/**
+ * Whether a comment was written by the token's own identity. A marker is only text: anyone who
+ * can comment on the pull request can type `<!-- pr-snapshots:db-expiring -->`, so a comment
+ * counts as ours only when its author is the account the github-token acts as (REST `user.login`,
+ * which is the same spelling GraphQL's `viewer.login` gives: `github-actions[bot]` for
+ * GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App installation token, the user for a personal or
+ * user-to-server token).
+ */
+function writtenBy(comment, login) {
+    return typeof comment.user?.login === "string" && comment.user.login.toLowerCase() === login.toLowerCase();
+}
+/**
+ * The comments on a pull request that `wanted` selects and this token's identity wrote. The
+ * identity costs a request only when some comment is wanted. When it cannot be found, none: a
+ * duplicate comment is a lesser harm than obeying a marker someone else planted.
+ */
+async function ownComments(client, repo, number, wanted, log = log_silentLog) {
+    const all = (await listComments(client, repo, number)).filter(wanted);
+    if (all.length === 0)
+        return [];
+    const self = await tokenLoginOnce(client, log);
+    if (!self) {
+        log.warning("Could not tell which account the github-token acts as (GraphQL viewer and GET /user both failed), so no earlier " +
+            "comment counts as this action's own: a marker alone proves nothing. Set the self-login input if this persists.");
+        return [];
+    }
+    return all.filter((c) => writtenBy(c, self));
+}
 async function listComments(client, repo, number) {
     return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
 }
 /** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
-async function findComment(client, repo, number, kind) {
-    const found = (await listComments(client, repo, number))
-        .filter((c) => kindOf(c.body) === kind)
-        .sort((a, b) => a.id - b.id)[0];
+async function findComment(client, repo, number, kind, log = silentLog) {
+    const found = (await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log)).sort((a, b) => a.id - b.id)[0];
     return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 /**
  * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
  * created otherwise. Duplicates left by two runs racing are removed, keeping the oldest.
  */
-async function upsertStickyComment(client, repo, number, kind, body) {
+async function upsertStickyComment(client, repo, number, kind, body, log = log_silentLog) {
     const rendered = renderComment(kind, body);
-    const existing = (await listComments(client, repo, number)).filter((c) => kindOf(c.body) === kind);
+    const existing = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log);
     const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
     if (!keep) {
         const { data } = await client.rest.issues.createComment({
@@ -40767,11 +41127,8 @@ async function upsertStickyComment(client, repo, number, kind, body) {
         });
         return { id: data.id, url: data.html_url, outcome: "created" };
     }
-    for (const dup of duplicates) {
-        if (dup.user?.login === keep.user?.login) {
-            await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
-        }
-    }
+    for (const dup of duplicates)
+        await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
     if (keep.body === rendered)
         return { id: keep.id, url: keep.html_url, outcome: "unchanged" };
     const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body: rendered });
@@ -40780,7 +41137,7 @@ async function upsertStickyComment(client, repo, number, kind, body) {
 /** A comment about one event (lock added, label reverted, database dropped, ...). */
 async function postEventComment(client, repo, number, kind, body, options = {}) {
     if (options.runKey && options.mayHavePosted) {
-        const earlier = (await listComments(client, repo, number)).find((c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey);
+        const [earlier] = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey, options.log);
         if (earlier)
             return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
     }
@@ -40866,12 +41223,12 @@ async function run(inputs, log = actionsLog) {
         model.subset = facts.subset;
     const body = renderPreviewComment(model);
     if (inputs.dryRun) {
-        log.info(`Dry run: the preview comment on #${inputs.number} would be:\n${renderComment("preview", body)}`);
+        logLines(log, `Dry run: the preview comment on #${inputs.number} would be:\n${renderComment("preview", body)}`);
         return { outputs: { "comment-id": "", "comment-url": "", outcome: "dry-run" } };
     }
     if (!client)
         throw new Error("A github-token is required to post the preview comment.");
-    const posted = await upsertStickyComment(client, inputs.repo, inputs.number, "preview", body);
+    const posted = await upsertStickyComment(client, inputs.repo, inputs.number, "preview", body, log);
     log.info(`Preview comment ${posted.outcome}: ${posted.url}`);
     return {
         outputs: { "comment-id": String(posted.id), "comment-url": posted.url, outcome: posted.outcome },
@@ -40893,7 +41250,7 @@ async function readFacts(inputs, snapshotData, log) {
     if (!inputs.uri)
         return {};
     try {
-        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(51171)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8470));
+        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(42848)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5078));
         return await readDatabaseFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, snapshotData, log);
     }
     catch (error) {

@@ -2,7 +2,8 @@ import type { Log } from "@pr-snapshots/core/log";
 import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { type DatabaseSize, readDatabaseSize } from "@pr-snapshots/core/mongo/size";
 import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
-import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
+import { readSnapshotFacts, type SnapshotFacts } from "@pr-snapshots/core/snapshot/comment-facts";
+import type { MongoClient } from "mongodb";
 
 export interface DatabaseFacts {
   snapshotTimestamp?: Date;
@@ -17,8 +18,10 @@ export interface DatabaseFacts {
 /**
  * What the comment shows about the PR database, in one connection: its size, and (for snapshot
  * data) when the data it holds was taken from production, else when the latest complete snapshot
- * was, and whether that data is masked or a subset. Loaded only when mongodb-uri is given (the
- * driver is most of the start-up time).
+ * was, and whether that data is masked or a subset. The snapshot's facts come from the snapshot
+ * database only (checked in snapshot/comment-facts.ts): the PR database is written by the preview
+ * application, so from it only which snapshot it holds is read, as a date and a generation name.
+ * Loaded only when mongodb-uri is given (the driver is most of the start-up time).
  */
 export async function readDatabaseFacts(
   uri: string,
@@ -40,23 +43,42 @@ export async function readDatabaseFacts(
         );
       }
       if (!snapshotData) return facts;
-      const restored = await readPrMetadata(client, database).catch(() => undefined);
-      const source =
-        restored?.status === "complete" && restored.snapshotTimestamp instanceof Date
-          ? { timestamp: restored.snapshotTimestamp, masking: restored.masking, subset: restored.subset }
-          : snapshotDatabase
-            ? await readSnapshotMetadata(client.db(snapshotDatabase)).then((latest) =>
-                latest?.status === "complete"
-                  ? { timestamp: latest.timestamp, masking: latest.masking, subset: latest.subset }
-                  : undefined,
-              )
-            : undefined;
-      if (!source) return facts;
-      facts.snapshotTimestamp = source.timestamp;
-      const policy = (source.masking as { policy?: unknown } | undefined)?.policy;
-      if (typeof policy === "string") facts.maskingPolicy = policy;
-      if (source.subset) facts.subset = source.subset as Record<string, number>;
+      const latest = snapshotDatabase ? await readSnapshotFacts(client, snapshotDatabase, log) : undefined;
+      const held = await heldSnapshot(client, database);
+      if (held && !(latest && sameSnapshot(held, latest))) {
+        // The database holds another snapshot than the latest: its date is all that is known
+        // for certain; the latest snapshot's masking and subset facts are not about this data.
+        facts.snapshotTimestamp = held.timestamp;
+        return facts;
+      }
+      if (!latest) return facts;
+      facts.snapshotTimestamp = latest.timestamp;
+      if (latest.maskingPolicy) facts.maskingPolicy = latest.maskingPolicy;
+      if (latest.subset) facts.subset = latest.subset;
       return facts;
     },
   );
+}
+
+interface HeldSnapshot {
+  timestamp: Date;
+  generation?: string;
+}
+
+/** Which snapshot the PR database's last complete restore copied, if it says so in a checkable form. */
+async function heldSnapshot(client: MongoClient, database: string): Promise<HeldSnapshot | undefined> {
+  const restored = await readPrMetadata(client, database).catch(() => undefined);
+  const timestamp = restored?.snapshotTimestamp;
+  if (restored?.status !== "complete" || !(timestamp instanceof Date) || Number.isNaN(timestamp.getTime()))
+    return undefined;
+  return {
+    timestamp,
+    ...(typeof restored.generation === "string" ? { generation: restored.generation } : {}),
+  };
+}
+
+function sameSnapshot(held: HeldSnapshot, latest: SnapshotFacts): boolean {
+  if (held.generation !== undefined && latest.generation !== undefined)
+    return held.generation === latest.generation;
+  return held.timestamp.getTime() === latest.timestamp.getTime();
 }

@@ -2,7 +2,7 @@ import type { ActionResult } from "@pr-snapshots/core/action";
 import { createGitHubClient, type GitHubClient, type RepoRef } from "@pr-snapshots/core/github/client";
 import { renderComment, upsertStickyComment } from "@pr-snapshots/core/github/comments";
 import { fetchPullRequest } from "@pr-snapshots/core/github/pull-request";
-import { actionsLog, type Log } from "@pr-snapshots/core/log";
+import { actionsLog, type Log, logLines } from "@pr-snapshots/core/log";
 import { type PreviewModel, renderPreviewComment, type UrlTemplate } from "@pr-snapshots/core/preview/render";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
 import type { RefreshPolicy } from "@pr-snapshots/core/snapshot/refresh";
@@ -57,13 +57,14 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
   const body = renderPreviewComment(model);
 
   if (inputs.dryRun) {
-    log.info(
+    logLines(
+      log,
       `Dry run: the preview comment on #${inputs.number} would be:\n${renderComment("preview", body)}`,
     );
     return { outputs: { "comment-id": "", "comment-url": "", outcome: "dry-run" } };
   }
   if (!client) throw new Error("A github-token is required to post the preview comment.");
-  const posted = await upsertStickyComment(client, inputs.repo, inputs.number, "preview", body);
+  const posted = await upsertStickyComment(client, inputs.repo, inputs.number, "preview", body, log);
   log.info(`Preview comment ${posted.outcome}: ${posted.url}`);
   return {
     outputs: { "comment-id": String(posted.id), "comment-url": posted.url, outcome: posted.outcome },

@@ -19,6 +19,7 @@ export async function postRestoredComment(
   const posted = await postEventComment(gh, o.repo, o.prNumber, "db-restored", o.body, {
     ...(o.runKey ? { runKey: o.runKey } : {}),
     mayHavePosted: o.rerun,
+    log,
   });
   return posted.url;
 }

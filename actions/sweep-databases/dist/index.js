@@ -63470,10 +63470,9 @@ class BusyError extends UserError {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   LX: () => (/* binding */ createGitHubClient),
+  nG: () => (/* binding */ httpStatus),
   c4: () => (/* binding */ isNotFound)
 });
-
-// UNUSED EXPORTS: httpStatus
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -68876,6 +68875,117 @@ function gitBlobSha(content) {
 
 /***/ }),
 
+/***/ 6291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Af: () => (/* binding */ limitsOf),
+/* harmony export */   L_: () => (/* binding */ SERVER_LIMITS),
+/* harmony export */   S4: () => (/* binding */ limitsOfSetting),
+/* harmony export */   Y_: () => (/* binding */ assertDatabaseFits),
+/* harmony export */   oG: () => (/* binding */ assertNamespaceFits)
+/* harmony export */ });
+/* unused harmony exports ATLAS_SHARED_LIMITS, SELF_MANAGED_LIMITS, collectionNameRoom, cappedMaxTimeMS, PR_DATABASE_FIX, SNAPSHOT_DATABASE_FIX, assertDatabasesFitSetting */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
+/**
+ * Names and limits, without the driver (actions that may not connect import this alone).
+ *
+ * What the server lets a run create and for how long one operation may run (CONTRACT §14).
+ *
+ * Atlas's shared tiers (M0 and Flex) are MongoDB behind a proxy with documented limits
+ * (mongodb.com/docs/atlas/unsupported-commands and /reference/free-shared-limitations,
+ * /reference/flex-limitations): database names of at most 38 bytes, namespaces of at most 95
+ * bytes, at most 100 databases and 500 collections, `aggregate`'s maxTimeMS capped at 300 s and
+ * allowDiskUse ignored. Everything else (self-managed servers, Atlas M10 and larger) has MongoDB's
+ * own limits: database names below 64 bytes, namespaces of at most 255 bytes, no time cap.
+ */
+const SERVER_LIMITS = ["auto", "atlas-shared", "self-managed"];
+const ATLAS_SHARED_LIMITS = {
+    kind: "atlas-shared",
+    maxDatabaseNameBytes: 38,
+    maxNamespaceBytes: 95,
+    maxTimeMS: 300_000,
+    maxDatabases: 100,
+    maxCollections: 500,
+    diskUse: false,
+};
+const SELF_MANAGED_LIMITS = {
+    kind: "self-managed",
+    maxDatabaseNameBytes: 63,
+    maxNamespaceBytes: 255,
+    diskUse: true,
+};
+function limitsOf(kind, why) {
+    return { ...(kind === "atlas-shared" ? ATLAS_SHARED_LIMITS : SELF_MANAGED_LIMITS), why };
+}
+/** The limits a setting implies without asking the server (`auto` has to ask: undefined). */
+function limitsOfSetting(setting) {
+    if (setting === "atlas-shared")
+        return limitsOf("atlas-shared", "server-limits: atlas-shared");
+    if (setting === "self-managed")
+        return limitsOf("self-managed", "server-limits: self-managed");
+    return undefined;
+}
+const bytes = (s) => Buffer.byteLength(s, "utf8");
+function limitsName(limits) {
+    return limits.kind === "atlas-shared"
+        ? `Atlas's shared tiers (M0, Flex; ${limits.why})`
+        : `MongoDB (${limits.why})`;
+}
+const ESCAPE = 'If this server is not an Atlas shared tier (M0, Flex), set server-limits: self-managed (config "serverLimits").';
+/**
+ * A database this run creates or writes must have a name the server accepts. `what` names it and
+ * `fix` says which input changes it. Called before the first write.
+ */
+function assertDatabaseFits(database, limits, what, fix) {
+    const n = bytes(database);
+    if (n <= limits.maxDatabaseNameBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${what} "${database}" is ${n} bytes long; ${limitsName(limits)} allow database names of at most ${limits.maxDatabaseNameBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/**
+ * Every namespace (`<database>.<collection>`) a run creates must fit the server's limit, temporary
+ * ones included: the one check every writer calls before its first write.
+ */
+function assertNamespaceFits(database, collection, limits, fix = "Use a shorter database name.") {
+    const ns = `${database}.${collection}`;
+    const n = bytes(ns);
+    if (n <= limits.maxNamespaceBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`The collection "${collection}" would be the namespace "${ns}", ${n} bytes long; ${limitsName(limits)} allow namespaces (database.collection) of at most ${limits.maxNamespaceBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/** Room for a collection name in `database` under these limits. */
+function collectionNameRoom(database, limits) {
+    return limits.maxNamespaceBytes - bytes(database) - 1;
+}
+/** The aggregation time limit to use: the operator's, never above the server's cap. */
+function cappedMaxTimeMS(requested, limits) {
+    const cap = limits?.maxTimeMS;
+    if (!cap)
+        return requested || undefined;
+    return requested ? Math.min(requested, cap) : cap;
+}
+const PR_DATABASE_FIX = "Use a shorter name: the database input, or a shorter db-prefix.";
+const SNAPSHOT_DATABASE_FIX = "Use a shorter name: snapshot-database (config snapshotDatabase), or a shorter db-prefix.";
+/**
+ * With `server-limits: atlas-shared` the limits are known before connecting: databases a run will
+ * write are checked with the inputs, so that a refused name fails at once. (`auto` checks the
+ * same after connecting, still before the first write.)
+ */
+function assertDatabasesFitSetting(setting, databases) {
+    const limits = limitsOfSetting(setting);
+    if (!limits)
+        return;
+    for (const d of databases)
+        assertDatabaseFits(d.name, limits, d.what, d.fix);
+}
+
+
+/***/ }),
+
 /***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -68891,6 +69001,8 @@ function gitBlobSha(content) {
 /* harmony export */ });
 /* unused harmony exports SYSTEM_DATABASES, assertPrNumber, prDatabaseName, protectMore */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5354);
+
 
 /** Database prefixes are short, lower-case and start with a letter (CONTRACT §1). */
 const PREFIX_PATTERN = /^[a-z][a-z0-9_-]{0,19}$/;
@@ -68942,12 +69054,10 @@ function targetPolicy(options) {
         ? options.allowedTargets
         : [`${escapeRegExp(prefix)}_pr_[1-9][0-9]*`];
     const allowed = patterns.map((p) => {
-        try {
-            return new RegExp(`^(?:${p})$`);
-        }
-        catch (error) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`allowed-targets: "${p}" is not a valid regular expression (${error.message}).`);
-        }
+        const problem = (0,_target_pattern__WEBPACK_IMPORTED_MODULE_1__/* .targetPatternProblem */ .D)(p);
+        if (problem)
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`allowed-targets: "${p}" cannot be used: ${problem}. Nothing was changed.`);
+        return new RegExp(`^(?:${p})$`);
     });
     const protectedDbs = new Map();
     for (const db of SYSTEM_DATABASES)
@@ -68993,6 +69103,120 @@ function assertWritableTarget(database, policy) {
 }
 function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+
+/***/ }),
+
+/***/ 5354:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ targetPatternProblem)
+/* harmony export */ });
+/* unused harmony export MAX_TARGET_PATTERN_LENGTH */
+/**
+ * An `allowedTargets` / `allowed-targets` pattern, checked before it can decide anything. Each
+ * pattern is applied as `^(?:<pattern>)$`, so that it must match a whole database name. A pattern
+ * could undo that wrapper: `x)|(?:.*` makes `^(?:x)|(?:.*)$`, which matches every name. So:
+ *
+ * 1. the pattern must compile on its own. Breaking out of the wrapper takes a `)` that closes the
+ *    wrapper's group, or a `[` or a trailing `\` that swallows the wrapper's `)`; each of these
+ *    makes the pattern alone an invalid regular expression ("Unmatched ')'", "Unterminated
+ *    character class", "\ at end of pattern"). Then the anchored form must compile too. The
+ *    tests (target-pattern.test.ts) check, over generated patterns, that whatever passes matches
+ *    only whole names;
+ * 2. its size is bounded, and a quantified group that itself contains an unbounded quantifier
+ *    (`(a+)+`, `(\w*)*`) is refused: such a pattern backtracks exponentially on a name that
+ *    almost matches (names are under 64 bytes, so anything polynomial stays fast).
+ */
+const MAX_TARGET_PATTERN_LENGTH = 256;
+/** What is wrong with a pattern, or undefined when it is fine. */
+function targetPatternProblem(source) {
+    if (source.trim() === "")
+        return "it is empty";
+    if (source.length > MAX_TARGET_PATTERN_LENGTH)
+        return `it is ${source.length} characters long; at most ${MAX_TARGET_PATTERN_LENGTH} are allowed`;
+    try {
+        new RegExp(source);
+    }
+    catch (error) {
+        return `it is not a valid regular expression on its own (${error.message})`;
+    }
+    try {
+        new RegExp(`^(?:${source})$`);
+    }
+    catch (error) {
+        return `it is not a valid regular expression inside ^(?:…)$ (${error.message})`;
+    }
+    const nested = nestedQuantifier(source);
+    if (nested)
+        return `its group "${nested}" repeats something that already repeats without bound, which can take exponential time; write it without the nesting`;
+    return undefined;
+}
+/** The first quantified group whose body has an unbounded quantifier, as written. */
+function nestedQuantifier(source) {
+    // One frame per open group: where it starts, and whether its body repeats without bound.
+    const stack = [];
+    let lastGroup;
+    for (let i = 0; i < source.length; i++) {
+        const c = source[i];
+        if (c === "\\") {
+            i++;
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === "[") {
+            // A class: skip to its closing bracket (a `]` first in the class is a literal).
+            i++;
+            if (source[i] === "^")
+                i++;
+            if (source[i] === "]")
+                i++;
+            while (i < source.length && source[i] !== "]")
+                i += source[i] === "\\" ? 2 : 1;
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === "(") {
+            stack.push({ start: i, unbounded: false });
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === ")") {
+            const frame = stack.pop();
+            if (frame) {
+                lastGroup = { start: frame.start, end: i, unbounded: frame.unbounded };
+                const parent = stack[stack.length - 1];
+                if (parent && frame.unbounded)
+                    parent.unbounded = true;
+            }
+            continue;
+        }
+        const quantifier = unboundedQuantifierAt(source, i);
+        if (quantifier) {
+            if (lastGroup?.unbounded)
+                return source.slice(lastGroup.start, lastGroup.end + 1);
+            const frame = stack[stack.length - 1];
+            if (frame)
+                frame.unbounded = true;
+            i += quantifier - 1;
+        }
+        lastGroup = undefined;
+    }
+    return undefined;
+}
+/** The length of an unbounded quantifier (`*`, `+`, `{n,}`) starting at `i`, or 0. */
+function unboundedQuantifierAt(source, i) {
+    const c = source[i];
+    if (c === "*" || c === "+")
+        return 1;
+    if (c === "{") {
+        const m = /^\{\d+,\}/.exec(source.slice(i));
+        if (m)
+            return m[0].length;
+    }
+    return 0;
 }
 
 
@@ -77607,14 +77831,62 @@ function parseInteger(text, what, { min, max } = {}) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/log.ts
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Every message of every {@link Log} passes through here. Messages carry text that others
+ * control: collection and field names, lease owners, labels, values read from a pull request's
+ * database (which its preview application can write). The runner reads each line of a step's
+ * output as a possible workflow command: `::name::` at the start of a line (after white space),
+ * and the legacy `##[name]` anywhere in it (actions/runner, ActionCommand.TryParseV2 and
+ * TryParse). So a message is always exactly one line, and nothing in it can open a command:
+ *
+ * - line breaks (`\r`, `\n`, and U+0085, U+2028, U+2029) and other control characters
+ *   (including ESC, which drives terminal colours and cursor movement) are shown as escapes
+ *   (`\n`, `\u001b`), so a name cannot forge a line of its own;
+ * - a leading `::` becomes `\::`, and `##[` becomes `##\[`.
+ *
+ * Text that is several lines on purpose is logged a line at a time ({@link logLines}).
+ */
+function escapeLogMessage(message) {
+    return message
+        .replace(/\r/g, "\\r")
+        .replace(/\n/g, "\\n")
+        .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/^(\s*)::/, "$1\\::")
+        .replace(/##\[/g, "##\\[");
+}
+/** Multi-line text (a table, a comment's body), one escaped line per message. */
+function logLines(log, text) {
+    for (const line of text.replace(/\r\n/g, "\n").split("\n"))
+        log.info(line);
+}
+/**
+ * Multi-line text written straight to stdout (the command line's reports): each line escaped as
+ * {@link escapeLogMessage} escapes a message, the line structure kept.
+ */
+function escapeLogText(text) {
+    return text.replace(/\r\n/g, "\n").split("\n").map(escapeLogMessage).join("\n");
+}
+/** JSON on one line, with `##[` spelled as the equivalent JSON escape so the runner never sees it. */
+function escapeJsonLine(json) {
+    return json.replace(/##\[/g, "##\\u005b");
+}
 const actionsLog = {
-    info: (m) => info(m),
-    notice: (m) => notice(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
-    debug: (m) => core_debug(m),
-    group: (name, fn) => group(name, fn),
-    secret: (v) => core_setSecret(v),
+    info: (m) => info(escapeLogMessage(m)),
+    notice: (m) => notice(escapeLogMessage(m)),
+    warning: (m) => warning(escapeLogMessage(m)),
+    error: (m) => error(escapeLogMessage(m)),
+    debug: (m) => core_debug(escapeLogMessage(m)),
+    group: (name, fn) => group(escapeLogMessage(name), fn),
+    secret: (v) => {
+        core_setSecret(v);
+        // The runner masks what is printed; a secret with a character the escaping rewrites is
+        // printed rewritten, so that spelling is masked too.
+        const shown = escapeLogMessage(v);
+        if (shown !== v)
+            core_setSecret(shown);
+    },
 };
 function consoleLog(options = {}) {
     const secrets = new Set();
@@ -77627,7 +77899,8 @@ function consoleLog(options = {}) {
             out = out.split(s).join("***");
         return out;
     };
-    const emit = (level, m) => write(redact(`${prefix}${level}${m}`));
+    // Redacted before it is escaped: a secret is registered as it is, not as it would be shown.
+    const emit = (level, m) => write(escapeLogMessage(redact(`${prefix}${level}${m}`)));
     return {
         redact,
         info: (m) => emit("", m),
@@ -77648,7 +77921,7 @@ function consoleLog(options = {}) {
         },
     };
 }
-const silentLog = {
+const log_silentLog = {
     info() { },
     notice() { },
     warning() { },
@@ -77710,11 +77983,14 @@ var names = __nccwpck_require__(5618);
 
 
 
+
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
         rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+        ...optional("chunkMb", inputs.integer("chunk-mb", { min: 1, max: 1_048_576 })),
     };
 }
 /**
@@ -77737,6 +78013,9 @@ function readPrTargetSettings(inputs, common, prNumber) {
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
     assertWritableTarget(database, policy);
+    assertDatabasesFitSetting(common.serverLimits, [
+        { name: database, what: "The PR database", fix: PR_DATABASE_FIX },
+    ]);
     return {
         database,
         snapshotDatabase,
@@ -77799,9 +78078,14 @@ function readProducerSettings(inputs, common) {
     if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
         throw new UserError(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
     }
+    assertDatabasesFitSetting(common.serverLimits, [
+        { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
+    ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
+        ...(testPassword ? { testPassword } : {}),
         sourceDatabase: assertDatabaseName(source, "The source (production) database"),
         snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -77837,6 +78121,7 @@ function restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -77852,6 +78137,9 @@ function produceRequest(s, common, client, log, source) {
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
+}
+function optional(key, value) {
+    return (value === undefined ? {} : { [key]: value });
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/sweep/settings.ts
@@ -77899,7 +78187,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(38057)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(89702)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
     return parseConfig(text, label);
 }
 /**
@@ -77923,6 +78211,64 @@ async function loadConfig(explicitPath, directory, log) {
     const line = `Config: read ${file}.`;
     log.info(line);
     return { config, source: { path: relative, how: "disk", line } };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/checkout-head.ts
+
+
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const REF_NAME = /^refs\/[A-Za-z0-9._/-]+$/;
+function checkoutHead(workspace, file) {
+    const root = external_node_path_default().resolve(workspace);
+    let dir = external_node_path_default().dirname(external_node_path_default().resolve(root, file));
+    for (;;) {
+        const dotGit = external_node_path_default().join(dir, ".git");
+        if ((0,external_node_fs_namespaceObject.existsSync)(dotGit))
+            return resolveHead(dir, dotGit);
+        if (dir === root || !dir.startsWith(root))
+            return { why: "the workspace is not a git checkout" };
+        dir = external_node_path_default().dirname(dir);
+    }
+}
+function resolveHead(worktree, dotGit) {
+    try {
+        let gitDir = dotGit;
+        if ((0,external_node_fs_namespaceObject.statSync)(dotGit).isFile()) {
+            const pointer = /^gitdir: (.+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)(dotGit, "utf8"))?.[1]?.trim();
+            if (!pointer)
+                return { why: `${dotGit} is neither a directory nor a gitdir: file` };
+            gitDir = external_node_path_default().resolve(worktree, pointer);
+        }
+        const commonFile = external_node_path_default().join(gitDir, "commondir");
+        const commonDir = (0,external_node_fs_namespaceObject.existsSync)(commonFile)
+            ? external_node_path_default().resolve(gitDir, (0,external_node_fs_namespaceObject.readFileSync)(commonFile, "utf8").trim())
+            : gitDir;
+        const head = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(gitDir, "HEAD"), "utf8").trim();
+        if (OBJECT_ID.test(head))
+            return { sha: head };
+        const ref = /^ref: (.+)$/.exec(head)?.[1]?.trim();
+        if (!ref || !REF_NAME.test(ref) || ref.split("/").includes(".."))
+            return { why: `HEAD holds "${head.slice(0, 80)}"` };
+        for (const base of [gitDir, commonDir]) {
+            const loose = external_node_path_default().join(base, ref);
+            if ((0,external_node_fs_namespaceObject.existsSync)(loose)) {
+                const sha = (0,external_node_fs_namespaceObject.readFileSync)(loose, "utf8").trim();
+                return OBJECT_ID.test(sha) ? { sha } : { why: `${ref} holds "${sha.slice(0, 80)}"` };
+            }
+        }
+        const packed = external_node_path_default().join(commonDir, "packed-refs");
+        if ((0,external_node_fs_namespaceObject.existsSync)(packed)) {
+            for (const line of (0,external_node_fs_namespaceObject.readFileSync)(packed, "utf8").split("\n")) {
+                const [sha, name] = line.trim().split(" ");
+                if (name === ref && sha && OBJECT_ID.test(sha))
+                    return { sha };
+            }
+        }
+        return { why: `HEAD is ${ref}, which has no commit yet` };
+    }
+    catch (error) {
+        return { why: `its git files could not be read (${error.message})` };
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
@@ -77998,7 +78344,10 @@ function repoOf(payload, repository) {
 
 // EXTERNAL MODULE: ../../packages/core/src/github/git-blob.ts
 var git_blob = __nccwpck_require__(918);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
+
 
 
 const DEFAULT_LABELS = {
@@ -78036,6 +78385,7 @@ function readCommonInputs(inputs, { config, source }) {
         prefix: resolvePrefix(inputs, config),
         config,
         configSource: source,
+        serverLimits: inputs.enumeration("server-limits", limit_names/* SERVER_LIMITS */.L_, config.serverLimits ?? "auto"),
     };
 }
 /** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
@@ -78047,6 +78397,7 @@ function checkInputsBeforeConfig(inputs) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/trusted-config.ts
+
 
 
 
@@ -78080,11 +78431,21 @@ async function loadTrustedConfig(r) {
     const commit = trustedCommit(r.context);
     const at = commit.sha ? `commit ${trusted_config_short(commit.sha)}, ${commit.role}` : `${commit.role}: ${commit.missing}`;
     const onDisk = readIfExists(external_node_path_default().resolve(r.workspace, file));
-    // Off pull request events the workspace, when checked out, is at GITHUB_SHA: nobody else's code.
+    // Off pull request events the file on disk is trusted only when its checkout is at GITHUB_SHA:
+    // an earlier step may have checked out other code (a workflow_run job checking out the pull
+    // request's head, a deploy job checking out a branch).
+    let elsewhere;
     if (!commit.pullRequest && onDisk) {
-        const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
-        const line = `Config: read ${file} from the workspace (${at}).`;
-        return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+        const head = checkoutHead(r.workspace, file);
+        if (head.sha && head.sha === commit.sha) {
+            const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
+            const line = `Config: read ${file} from the workspace, checked out at ${at}.`;
+            return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+        }
+        elsewhere = head.sha
+            ? `the workspace's checkout is at ${trusted_config_short(head.sha)}, not at ${commit.role}`
+            : `it is not known which commit the workspace holds (${head.why})`;
+        r.log.info(`${file} is in the workspace, but ${elsewhere}: reading the file at ${at} instead.`);
     }
     const found = await findTrusted(r, file, commit, configSha);
     if (found.kind === "unreadable") {
@@ -78097,7 +78458,8 @@ async function loadTrustedConfig(r) {
                 "repository out (actions/checkout) before this step so that the file is on disk.");
         }
         const line = `Config: could not read ${what}: ${found.why}. Using inputs and defaults only` +
-            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}.`;
+            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}` +
+            `${elsewhere ? `; ${file} in the workspace is not used (${elsewhere})` : ""}.`;
         r.log.warning(line);
         return {
             config: {},
@@ -78109,8 +78471,10 @@ async function loadTrustedConfig(r) {
         const diskSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
         if (found.kind === "none" || diskSha !== found.blobSha) {
             r.log.warning(`Ignoring ${file} in the workspace: ${found.kind === "none" ? `${commit.role} ${trusted_config_short(sha)} has no such file` : `it differs from the copy at ${commit.role} ${trusted_config_short(sha)}`}. ` +
-                "On pull request events the workspace may hold the pull request's head, which its author controls, " +
-                "so only the base commit's file is used.");
+                (commit.pullRequest
+                    ? "On pull request events the workspace may hold the pull request's head, which its author controls, " +
+                        "so only the base commit's file is used."
+                    : `${elsewhere ? `${capitalise(elsewhere)}, so` : "So"} only the file at ${commit.role} is used.`));
         }
         else {
             r.log.info(`${file} in the workspace is the same as at ${commit.role} ${trusted_config_short(sha)}.`);
@@ -78118,8 +78482,11 @@ async function loadTrustedConfig(r) {
     }
     if (found.kind === "none") {
         if (r.explicitPath !== undefined && !commit.pullRequest) {
-            throw new errors/* UserError */.yo(`Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
-                `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
+            throw new errors/* UserError */.yo(elsewhere
+                ? `Config file "${file}" (input "config") is in the workspace, but ${elsewhere}, and commit ${trusted_config_short(sha)} ` +
+                    `(${commit.role}) has no such file. Check the file out at ${commit.role}, or commit it there.`
+                : `Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
+                    `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
         }
         const how = found.how === "cache"
             ? "as detect-labels found (config-sha none), with no request"
@@ -78260,6 +78627,9 @@ function checkConfigSha(value) {
 function readIfExists(file) {
     return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file) : undefined;
 }
+function capitalise(text) {
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
 function trusted_config_short(sha) {
     return sha.slice(0, 7);
 }
@@ -78292,7 +78662,7 @@ async function readActionCommonInputs(inputs, context, o) {
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/github/client.ts + 25 modules
-var client = __nccwpck_require__(5844);
+var github_client = __nccwpck_require__(5844);
 ;// CONCATENATED MODULE: ../../packages/core/src/markdown.ts
 /** Small Markdown helpers for job summaries and PR comments. */
 function escapeCell(value) {
@@ -78306,9 +78676,18 @@ function table(headers, rows) {
     const body = rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`);
     return [head, rule, ...body].join("\n");
 }
+/**
+ * Inline code that stays inline code whatever the text: a backtick would end the span and a line
+ * break would end the paragraph (names from a database are shown with this), so backticks become
+ * quotes and control characters are shown as escapes.
+ */
 function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
+    return `\`${String(text)
+        .replace(/`/g, "'")
+        .replace(markdown_CONTROL, (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\``;
 }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const markdown_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
 function formatUtc(date) {
     if (date === undefined || date === "")
@@ -78337,7 +78716,151 @@ function formatBytes(bytes) {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
 var lib = __nccwpck_require__(2257);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/refusal.ts
+
+/**
+ * Managed servers refuse commands that self-managed ones run: Atlas's free and Flex tiers answer
+ * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
+ * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
+ * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
+ * (Atlas's older shared-tier proxy said "CMD_NOT_ALLOWED: <command>".) A refusal is decided from
+ * what the error says, not from its code alone: AtlasError also carries quota and syntax errors,
+ * and a network or server failure must keep failing as it does today.
+ *
+ * Which commands may be refused without failing a run (best-effort) and which may not (essential)
+ * is one table, in the README's "Where it runs": essential are the copy itself (aggregate with
+ * $out/$merge, find/getMore, insert), create/createIndexes/collMod/drop/dropDatabase, the metadata
+ * and lease writes, listCollections/listIndexes, and connectionStatus for the privilege audit
+ * (refused: the run stops unless allow-privileged-credentials, see least-privilege.ts); best-effort
+ * are $currentOp/killOp (copy/stale.ts), hostInfo and buildInfo (mongo/server.ts), $collStats
+ * (snapshot/restore.ts dataSize), dbStats (mongo/size.ts callers), serverStatus and atlasVersion
+ * (mongo/limits.ts), dbHash (differential proofs).
+ */
+const REFUSAL_CODE_NAMES = new Set([
+    "Unauthorized",
+    "CommandNotFound",
+    "CommandNotSupported",
+    "CommandNotSupportedOnView",
+    "NotImplemented",
+    "IllegalOperation",
+]);
+const REFUSAL_TEXT = /\bis not allowed\b|\bCMD_NOT_ALLOWED\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
+/** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
+function isRefusal(error) {
+    if (!(error instanceof lib.MongoServerError))
+        return false;
+    if (error.codeName && REFUSAL_CODE_NAMES.has(error.codeName))
+        return true;
+    return REFUSAL_TEXT.test(error.message ?? "");
+}
+const warned = new WeakMap();
+/**
+ * Runs a best-effort command (diagnostics, housekeeping, a cheaper proof): when the server refuses
+ * it, one warning per run and per kind says what is skipped and what that costs, and `undefined`
+ * comes back. Any other error is thrown as before.
+ */
+async function bestEffort(fn, o) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        warnRefusal(error, o);
+        return undefined;
+    }
+}
+/** The one warning of a refused best-effort command (once per log and per `skipped`). */
+function warnRefusal(error, o) {
+    let seen = warned.get(o.log);
+    if (!seen) {
+        seen = new Set();
+        warned.set(o.log, seen);
+    }
+    if (seen.has(o.skipped))
+        return;
+    seen.add(o.skipped);
+    const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts
+
+
+
+/**
+ * What `auto` decides from the server's own answers. Pure, so that the rule is tested and
+ * documented apart from the server:
+ * - `serverStatus` answered with `atlasVersion` and without `storageEngine`: Atlas's shared tiers
+ *   answer serverStatus with only a short list of fields (atlasVersion, connections, mem,
+ *   metrics.atlas, ...; "Unsupported Commands in Atlas"), while every mongod, Atlas M10+ included,
+ *   reports its storageEngine → atlas-shared;
+ * - anything else, a refused serverStatus included (Atlas users on M10+ lack clusterMonitor) →
+ *   self-managed limits, MongoDB's own.
+ */
+function decideServerLimits(facts) {
+    const s = facts.serverStatus;
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
+    if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
+        return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
+    if (s)
+        return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus reports a storage engine of its own${atlas}`);
+    return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus is not readable with these credentials (${facts.serverStatusRefused ?? "refused"}), which Atlas's shared tiers always answer${atlas}`);
+}
+const detected = new WeakMap();
+const settings = new WeakMap();
+/** Records the run's `server-limits` for a client (connectMongo does it), read by {@link serverLimitsOf}. */
+function useServerLimits(client, setting) {
+    settings.set(client, setting);
+}
+/** The limits every writer of this client checks its names against before its first write. */
+function serverLimitsOf(client, log) {
+    return resolveServerLimits(client, settings.get(client) ?? "auto", log);
+}
+/**
+ * The limits a run writes under: the setting's, or (auto) what the server says, read once per
+ * client. Logged once, with how they were decided.
+ */
+async function resolveServerLimits(client, setting, log) {
+    const fixed = (0,limit_names/* limitsOfSetting */.S4)(setting);
+    if (fixed)
+        return fixed;
+    let pending = detected.get(client);
+    if (!pending) {
+        pending = detect(client).then((limits) => {
+            log.info(`Server limits: ${limits.kind} (${limits.why}): database names ≤ ${limits.maxDatabaseNameBytes} bytes, namespaces ≤ ${limits.maxNamespaceBytes} bytes` +
+                `${limits.maxTimeMS ? `, one aggregation ≤ ${limits.maxTimeMS / 1000} s` : ""}. Set server-limits to override.`);
+            return limits;
+        });
+        detected.set(client, pending);
+    }
+    return pending;
+}
+async function detect(client) {
+    const admin = client.db("admin");
+    const facts = {};
+    try {
+        facts.serverStatus = await admin.command({ serverStatus: 1 });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        facts.serverStatusRefused = error.message.split("\n")[0];
+    }
+    try {
+        const v = await admin.command({ atlasVersion: 1 });
+        if (typeof v.atlasVersion === "string")
+            facts.atlasVersion = v.atlasVersion;
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+    }
+    return decideServerLimits(facts);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
 
 
 
@@ -78361,6 +78884,8 @@ async function connectMongo(options) {
         await client.connect();
         // connect() succeeds lazily on some topologies; a ping proves the credentials work.
         await client.db("admin").command({ ping: 1 });
+        if (options.serverLimits)
+            useServerLimits(client, options.serverLimits);
         return client;
     }
     catch (error) {
@@ -78398,7 +78923,97 @@ function firstLine(text) {
     return text.split("\n")[0] ?? text;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/github/identity.ts
+
+const GITHUB_ACTIONS_BOT = "github-actions[bot]";
+/**
+ * The login behind the token: a user for a PAT, `<app>[bot]` for a GitHub App token,
+ * `github-actions[bot]` for GITHUB_TOKEN. GraphQL `viewer` answers for all three; REST
+ * `GET /user` only for user tokens.
+ */
+async function tokenLogin(client, log) {
+    try {
+        const result = await client.graphql("query { viewer { login } }");
+        if (result?.viewer?.login)
+            return result.viewer.login;
+    }
+    catch (error) {
+        log.debug(`GraphQL viewer query failed: ${error.message}`);
+    }
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (error) {
+        log.debug(`GET /user failed (${(0,github_client/* httpStatus */.nG)(error) ?? "?"}): ${error.message}`);
+        return undefined;
+    }
+}
+const logins = new WeakMap();
+/**
+ * {@link tokenLogin}, asked once per client: a run that reads its own comments on several pull
+ * requests (the sweep) or checks a label event's sender and then its comments spends one request.
+ */
+function tokenLoginOnce(client, log) {
+    let login = logins.get(client);
+    if (!login) {
+        login = tokenLogin(client, log);
+        logins.set(client, login);
+    }
+    return login;
+}
+/** The token's login as the workflow states it (the self-login input): no request needed. */
+function knowTokenLogin(client, login) {
+    logins.set(client, Promise.resolve(login));
+}
+/**
+ * What kind of account a token acts as, from GitHub's documented token prefixes: installation
+ * tokens (GITHUB_TOKEN, GitHub Apps) act as a bot; personal access, OAuth and user-to-server
+ * tokens act as a user.
+ */
+function tokenActsAs(token) {
+    if (!token)
+        return "unknown";
+    if (token.startsWith("ghs_"))
+        return "bot";
+    if (/^(ghp_|github_pat_|gho_|ghu_)/.test(token))
+        return "user";
+    return "unknown";
+}
+/**
+ * Whether an event was caused by this action's own token (a label we reverted), so that
+ * processing it again cannot start a ping-pong. Costs an API request only when neither the
+ * self-login input, the github-actions[bot] sender nor the token's kind settles it.
+ */
+async function senderIsSelf(sender, client, log, options = {}) {
+    if (!sender)
+        return { isSelf: false, how: "unknown" };
+    const same = (login) => login.toLowerCase() === sender.login.toLowerCase();
+    const { selfLogin } = options;
+    if (selfLogin) {
+        knowTokenLogin(client, selfLogin);
+        return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
+    }
+    if (sender.login === GITHUB_ACTIONS_BOT)
+        return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
+    // A bot token never acts as a user, and a user token never as a bot.
+    const senderIsBot = sender.type === "Bot" || sender.login.endsWith("[bot]");
+    const actsAs = tokenActsAs(options.token);
+    if ((actsAs === "bot" && !senderIsBot) || (actsAs === "user" && senderIsBot)) {
+        return { isSelf: false, how: "token-kind" };
+    }
+    const login = await tokenLoginOnce(client, log);
+    if (!login) {
+        log.warning("Could not tell which account the github-token belongs to; treating the event as caused by someone else. " +
+            "Set the self-login input to the token's login to make this certain.");
+        return { isSelf: false, how: "unknown" };
+    }
+    return { isSelf: same(login), login, how: "api" };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/github/comments.ts
+
+
 const COMMENT_KINDS = [
     "preview",
     "snapshot-add-blocked",
@@ -78434,23 +79049,49 @@ function kindOf(body) {
 function runKeyOf(body) {
     return body ? RUN_LINE.exec(body)?.[1] : undefined;
 }
+/**
+ * Whether a comment was written by the token's own identity. A marker is only text: anyone who
+ * can comment on the pull request can type `<!-- pr-snapshots:db-expiring -->`, so a comment
+ * counts as ours only when its author is the account the github-token acts as (REST `user.login`,
+ * which is the same spelling GraphQL's `viewer.login` gives: `github-actions[bot]` for
+ * GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App installation token, the user for a personal or
+ * user-to-server token).
+ */
+function writtenBy(comment, login) {
+    return typeof comment.user?.login === "string" && comment.user.login.toLowerCase() === login.toLowerCase();
+}
+/**
+ * The comments on a pull request that `wanted` selects and this token's identity wrote. The
+ * identity costs a request only when some comment is wanted. When it cannot be found, none: a
+ * duplicate comment is a lesser harm than obeying a marker someone else planted.
+ */
+async function ownComments(client, repo, number, wanted, log = log_silentLog) {
+    const all = (await listComments(client, repo, number)).filter(wanted);
+    if (all.length === 0)
+        return [];
+    const self = await tokenLoginOnce(client, log);
+    if (!self) {
+        log.warning("Could not tell which account the github-token acts as (GraphQL viewer and GET /user both failed), so no earlier " +
+            "comment counts as this action's own: a marker alone proves nothing. Set the self-login input if this persists.");
+        return [];
+    }
+    return all.filter((c) => writtenBy(c, self));
+}
 async function listComments(client, repo, number) {
     return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
 }
 /** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
-async function findComment(client, repo, number, kind) {
-    const found = (await listComments(client, repo, number))
-        .filter((c) => kindOf(c.body) === kind)
-        .sort((a, b) => a.id - b.id)[0];
+async function findComment(client, repo, number, kind, log = log_silentLog) {
+    const found = (await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log)).sort((a, b) => a.id - b.id)[0];
     return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 /**
  * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
  * created otherwise. Duplicates left by two runs racing are removed, keeping the oldest.
  */
-async function upsertStickyComment(client, repo, number, kind, body) {
+async function upsertStickyComment(client, repo, number, kind, body, log = silentLog) {
     const rendered = renderComment(kind, body);
-    const existing = (await listComments(client, repo, number)).filter((c) => kindOf(c.body) === kind);
+    const existing = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log);
     const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
     if (!keep) {
         const { data } = await client.rest.issues.createComment({
@@ -78460,11 +79101,8 @@ async function upsertStickyComment(client, repo, number, kind, body) {
         });
         return { id: data.id, url: data.html_url, outcome: "created" };
     }
-    for (const dup of duplicates) {
-        if (dup.user?.login === keep.user?.login) {
-            await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
-        }
-    }
+    for (const dup of duplicates)
+        await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
     if (keep.body === rendered)
         return { id: keep.id, url: keep.html_url, outcome: "unchanged" };
     const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body: rendered });
@@ -78473,7 +79111,7 @@ async function upsertStickyComment(client, repo, number, kind, body) {
 /** A comment about one event (lock added, label reverted, database dropped, ...). */
 async function postEventComment(client, repo, number, kind, body, options = {}) {
     if (options.runKey && options.mayHavePosted) {
-        const earlier = (await listComments(client, repo, number)).find((c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey);
+        const [earlier] = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey, options.log);
         if (earlier)
             return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
     }
@@ -78616,15 +79254,28 @@ function describe(numbers) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/stale.ts
 
+
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
 }
+const SEARCH = {
+    skipped: "the search for leftover copies of a killed run ($currentOp)",
+    cost: "leftover copies of a killed run cannot be found on this server: the one-writer lease still applies, " +
+        "and a server-side copy that a killed run left running can still finish into this database",
+};
+const STOP = {
+    skipped: "stopping a leftover copy of a killed run (killOp)",
+    cost: "it runs on the server until it finishes by itself; the one-writer lease still applies",
+};
 /**
  * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
  * replace or fill a collection a later run has already copied. Stop such leftovers before
  * copying again (only the caller's own operations are visible without extra privileges, which
  * is enough: every run of one PR database uses the same credentials).
+ *
+ * Best-effort (README "Where it runs"): servers that refuse `$currentOp` (some MongoDB-compatible
+ * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stopStaleCopies(client, targetDb, log, exceptTag) {
     const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
@@ -78635,15 +79286,14 @@ async function stopStaleCopies(client, targetDb, log, exceptTag) {
         { $match: { "command.comment": { $regex: pattern } } },
     ])
         .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
-    const stale = await find();
+    const stale = await bestEffort(find, { log, ...SEARCH });
+    if (!stale)
+        return 0;
     for (const op of stale) {
         log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
-        await client
-            .db("admin")
-            .command({ killOp: 1, op: op.opid })
-            .catch(() => { });
+        await bestEffort(() => client.db("admin").command({ killOp: 1, op: op.opid }), { log, ...STOP }).catch(() => { });
     }
-    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+    for (let i = 0; i < 100 && stale.length && ((await bestEffort(find, { log, ...SEARCH })) ?? []).length; i++)
         await new Promise((r) => setTimeout(r, 200));
     return stale.length;
 }
@@ -78663,18 +79313,18 @@ async function acquireLease(r) {
         const waited = Date.now() - started;
         if (waited >= r.waitMs) {
             throw new errors/* BusyError */.qB(r.busyMessage?.(current, waited) ??
-                `${capitalise(r.subject)} is still being written by ${describeHolder(current)} after waiting ${Math.round(waited / 1000)}s. ` +
+                `${lease_capitalise(r.subject)} is still being written by ${describeHolder(current)} after waiting ${Math.round(waited / 1000)}s. ` +
                     "Nothing was changed. Run again once it has finished, or raise wait-timeout-seconds.");
         }
         if (lastNotice === 0 || Date.now() - lastNotice >= 30_000) {
             lastNotice = Date.now();
-            r.log.info(`${capitalise(r.subject)} is being written by ${describeHolder(current)}; waiting for it ` +
+            r.log.info(`${lease_capitalise(r.subject)} is being written by ${describeHolder(current)}; waiting for it ` +
                 `(up to ${Math.round((r.waitMs - waited) / 1000)}s more), then this run does its ${r.what}.`);
         }
         await sleep(Math.min(r.pollMs ?? 1_000, Math.max(50, r.waitMs - waited)));
     }
     if (Date.now() - started > 1_000)
-        r.log.info(`${capitalise(r.subject)} is free now: this run holds the lease.`);
+        r.log.info(`${lease_capitalise(r.subject)} is free now: this run holds the lease.`);
     let lost = false;
     const renew = async () => {
         const res = await r.collection.updateOne({ _id: r.id, holder: r.holder }, [
@@ -78735,7 +79385,7 @@ function describeHolder(d) {
     const expires = d.expiresAt instanceof Date ? d.expiresAt.toISOString() : "?";
     return `${d.owner} (${d.what}, since ${since}; its lease expires at ${expires} unless renewed)`;
 }
-function capitalise(text) {
+function lease_capitalise(text) {
     return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 /** Who this process is, for the lease and the waiting run's log: the workflow run, or the CLI's host and pid. */
@@ -78749,6 +79399,7 @@ function leaseOwner(env = process.env, program = "pr-snapshots") {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/target.ts
+
 
 
 
@@ -78784,6 +79435,11 @@ async function databaseExists(client, database) {
  */
 async function acquireWriterLease(o) {
     (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    // The lease is the first write into the database: a name the server refuses fails here, clearly.
+    const limits = await serverLimitsOf(o.client, o.log);
+    const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
+    (0,limit_names/* assertDatabaseFits */.Y_)(o.database, limits, "The PR database", fix);
+    (0,limit_names/* assertNamespaceFits */.oG)(o.database, LEASE_COLLECTION, limits, fix);
     return acquireLease({
         collection: o.client.db(o.database).collection(LEASE_COLLECTION),
         id: WRITER_LEASE_ID,
@@ -78867,6 +79523,7 @@ async function readPrMetadata(client, database) {
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/privileges.ts
 
 
+
 /** Privilege actions that modify data or structure (MongoDB's built-in action names). */
 const WRITE_ACTIONS = new Set([
     "insert",
@@ -78885,8 +79542,49 @@ const WRITE_ACTIONS = new Set([
 ]);
 /** What the connected credentials may write, read from `connectionStatus` with `showPrivileges`. */
 async function privileges_auditPrivileges(client, protectedDatabases, options = {}) {
-    const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    let status;
+    let refused;
+    try {
+        status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        refused = privileges_firstLine(error);
+        // The detail is best-effort; who is connected, with which roles, is still worth asking.
+        try {
+            status = await client.db("admin").command({ connectionStatus: 1 });
+        }
+        catch (again) {
+            if (!isRefusal(again))
+                throw again;
+            return {
+                accessControl: true,
+                users: [],
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus (${privileges_firstLine(again)})`,
+            };
+        }
+    }
     const info = status.authInfo;
+    if (refused && info.authenticatedUsers.length > 0) {
+        const byRoles = privilegesOfBuiltInRoles(info.authenticatedUserRoles ?? []);
+        if (!byRoles.privileges) {
+            return {
+                accessControl: true,
+                users: info.authenticatedUsers.map((u) => `${u.user}@${u.db}`),
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus with showPrivileges (${refused}) and the roles ${byRoles.unknown.join(", ")} are not built-in roles whose privileges are known`,
+            };
+        }
+        info.authenticatedUserPrivileges = byRoles.privileges;
+    }
     const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
     if (users.length === 0) {
         // No user: either the server has no access control, or we are unauthenticated on one that has.
@@ -78969,6 +79667,50 @@ function classifyPrivileges(privileges, protectedDatabases) {
         writableProtected: [...writable].sort(),
     };
 }
+function privileges_firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+/** MongoDB's (and Atlas's) built-in roles, as the write privileges the audit looks at. */
+const BUILT_IN_WRITES = {
+    read: "none",
+    readAnyDatabase: "none",
+    clusterMonitor: "none",
+    hostManager: "none",
+    backup: "none",
+    readWrite: "db",
+    dbAdmin: "db",
+    dbOwner: "db",
+    userAdmin: "db",
+    readWriteAnyDatabase: "any",
+    dbAdminAnyDatabase: "any",
+    userAdminAnyDatabase: "any",
+    clusterAdmin: "any",
+    clusterManager: "any",
+    restore: "any",
+    root: "any",
+    __system: "any",
+    atlasAdmin: "any",
+    enableSharding: "none",
+};
+/**
+ * When the server will not list privileges, built-in roles still say enough: a role on one
+ * database writes that database, an *AnyDatabase role (or Atlas's atlasAdmin) writes every one.
+ * A custom role could grant anything: then nothing is known.
+ */
+function privilegesOfBuiltInRoles(roles) {
+    const unknown = roles.filter((r) => !(r.role in BUILT_IN_WRITES)).map((r) => `${r.role}@${r.db}`);
+    if (unknown.length)
+        return { unknown };
+    const privileges = [];
+    for (const r of roles) {
+        const kind = BUILT_IN_WRITES[r.role];
+        if (kind === "db" && r.db !== "admin")
+            privileges.push({ resource: { db: r.db, collection: "" }, actions: ["insert", "update", "remove"] });
+        else if (kind === "any" || (kind === "db" && r.db === "admin"))
+            privileges.push({ resource: { anyResource: true }, actions: ["insert", "update", "remove"] });
+    }
+    return { privileges, unknown };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/least-privilege.ts
 
@@ -78986,6 +79728,17 @@ async function assertLeastPrivilege(client, policy, log, options) {
     if (!audit.accessControl) {
         log.warning("The MongoDB server has no access control: any client can write any database, production included. " +
             `Enable authentication and give these credentials ${options.intended}.`);
+        return audit;
+    }
+    if (audit.unknown) {
+        // Fail closed: this audit is what keeps over-privileged credentials off production's
+        // deployment, so a server that will not say what they may do is not taken as a "no".
+        const message = `The privileges of the credentials in mongodb-uri${audit.users.length ? ` (${audit.users.join(", ")})` : ""} cannot be checked: ${audit.unknown}. ` +
+            `The intended model gives this job ${options.intended}. Use a user with only built-in roles (read, readWrite, dbAdmin on named databases), ` +
+            "or set allow-privileged-credentials: true to proceed on the target rules alone.";
+        if (!options.allow)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
         return audit;
     }
     if (audit.users.length === 0) {
@@ -79013,6 +79766,15 @@ async function assertLeastPrivilege(client, policy, log, options) {
  */
 async function assertReadOnlySource(client, sourceDatabase, log, options) {
     const audit = await auditPrivileges(client, [sourceDatabase]);
+    if (audit.unknown) {
+        const message = `The privileges of the credentials in source-uri cannot be checked on ${options.where}: ${audit.unknown}. ` +
+            `The producer only reads production: give source-uri a user with the built-in read role on "${sourceDatabase}", ` +
+            "or set allow-privileged-credentials: true to proceed anyway.";
+        if (!options.allow)
+            throw new RefusedError(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+        return;
+    }
     if (!audit.accessControl) {
         log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
             `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
@@ -79436,7 +80198,7 @@ async function plannedComment(req, row, kind) {
     if (kind !== "db-expiring" || row.decision.action !== "keep")
         return { kind, status: "would post" };
     try {
-        const earlier = await findComment(req.github, req.repo, row.number, kind);
+        const earlier = await findComment(req.github, req.repo, row.number, kind, req.log);
         return earlier ? { kind, status: "already posted", url: earlier.url } : { kind, status: "would post" };
     }
     catch (error) {
@@ -79450,7 +80212,7 @@ async function comment(req, row, kind, now) {
         return { kind, status: "failed", note: "no pull request" };
     try {
         if (kind === "db-expiring") {
-            const earlier = await findComment(github, repo, row.number, kind);
+            const earlier = await findComment(github, repo, row.number, kind, log);
             if (earlier) {
                 log.info(`#${row.number}: the db-expiring reminder was already posted (${earlier.url}); not again.`);
                 return { kind, status: "already posted", url: earlier.url };
@@ -79468,6 +80230,7 @@ async function comment(req, row, kind, now) {
         const posted = await postEventComment(github, repo, row.number, kind, body, {
             ...(req.runKey ? { runKey: req.runKey } : {}),
             mayHavePosted: req.rerun === true,
+            log,
         });
         log.info(`#${row.number}: ${posted.outcome === "already-posted" ? "already posted" : "posted"} the ${kind} comment (${posted.url}).`);
         return {
@@ -79572,8 +80335,8 @@ function done(row) {
 
 /** connect → sweep (reads, decisions, then drops and comments) → outputs and the job summary. */
 async function run(inputs, log = actionsLog) {
-    const github = (0,client/* createGitHubClient */.LX)({ token: inputs.token, log, baseUrl: inputs.apiUrl });
-    const report = await withMongo({ uri: inputs.uri, log, appName: "pr-snapshots/sweep-databases" }, (client) => sweepDatabases({
+    const github = (0,github_client/* createGitHubClient */.LX)({ token: inputs.token, log, baseUrl: inputs.apiUrl });
+    const report = await withMongo({ uri: inputs.uri, log, appName: "pr-snapshots/sweep-databases", serverLimits: inputs.serverLimits }, (client) => sweepDatabases({
         client,
         github,
         repo: inputs.repo,

@@ -29,7 +29,7 @@ export interface Outputs extends Record<string, string | number> {
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
   const github = createGitHubClient({ token: inputs.token, log, baseUrl: inputs.apiUrl });
   const report = await withMongo(
-    { uri: inputs.uri, log, appName: "pr-snapshots/sweep-databases" },
+    { uri: inputs.uri, log, appName: "pr-snapshots/sweep-databases", serverLimits: inputs.serverLimits },
     (client) =>
       sweepDatabases({
         client,

@@ -28405,6 +28405,39 @@ function streamReaders(f) {
     return Math.max(1, Math.min(MAX_STREAM_READERS, Math.floor(f.bytes / (f.minRangeBytes ?? MIN_RANGE_BYTES))));
 }
 function chooseMethod(f) {
+    const choice = chooseUnbounded(f);
+    const { chunkBytes } = f;
+    if (!chunkBytes || f.bytes <= chunkBytes || f.capped)
+        return choice;
+    const chunks = Math.max(choice.parallelism, Math.ceil(f.bytes / chunkBytes));
+    const why = `${mb(f.bytes)} > ${mb(chunkBytes)} per aggregation: ${chunks} bounded _id-range chunks`;
+    if (choice.kind === "stream") {
+        if (f.type === "timeseries")
+            return choice; // no _id index to split on
+        return {
+            ...choice,
+            chunks,
+            label: `${choice.label}, ${chunks} chunks`,
+            reason: `${choice.reason}; ${why}`,
+        };
+    }
+    if (f.type === "timeseries")
+        return {
+            kind: "stream",
+            parallelism: 1,
+            label: "stream (time-series)",
+            reason: `${why} are not possible for time-series: one cursor through the runner instead of one long $out`,
+        };
+    const n = choice.kind === "ranges" ? choice.parallelism : 1;
+    return {
+        kind: "ranges",
+        parallelism: n,
+        chunks,
+        label: n > 1 ? `ranges ×${n} (${chunks} chunks)` : `chunks ×${chunks}`,
+        reason: `${why}, ${n} at a time, indexes first`,
+    };
+}
+function chooseUnbounded(f) {
     if (f.capped) {
         return {
             kind: "stream",
@@ -28543,6 +28576,119 @@ function gitBlobSha(content) {
 
 /***/ }),
 
+/***/ 9844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OG: () => (/* binding */ logLines),
+/* harmony export */   _D: () => (/* binding */ actionsLog)
+/* harmony export */ });
+/* unused harmony exports escapeLogMessage, escapeLogText, escapeJsonLine, consoleLog, silentLog */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7391);
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Every message of every {@link Log} passes through here. Messages carry text that others
+ * control: collection and field names, lease owners, labels, values read from a pull request's
+ * database (which its preview application can write). The runner reads each line of a step's
+ * output as a possible workflow command: `::name::` at the start of a line (after white space),
+ * and the legacy `##[name]` anywhere in it (actions/runner, ActionCommand.TryParseV2 and
+ * TryParse). So a message is always exactly one line, and nothing in it can open a command:
+ *
+ * - line breaks (`\r`, `\n`, and U+0085, U+2028, U+2029) and other control characters
+ *   (including ESC, which drives terminal colours and cursor movement) are shown as escapes
+ *   (`\n`, `\u001b`), so a name cannot forge a line of its own;
+ * - a leading `::` becomes `\::`, and `##[` becomes `##\[`.
+ *
+ * Text that is several lines on purpose is logged a line at a time ({@link logLines}).
+ */
+function escapeLogMessage(message) {
+    return message
+        .replace(/\r/g, "\\r")
+        .replace(/\n/g, "\\n")
+        .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/^(\s*)::/, "$1\\::")
+        .replace(/##\[/g, "##\\[");
+}
+/** Multi-line text (a table, a comment's body), one escaped line per message. */
+function logLines(log, text) {
+    for (const line of text.replace(/\r\n/g, "\n").split("\n"))
+        log.info(line);
+}
+/**
+ * Multi-line text written straight to stdout (the command line's reports): each line escaped as
+ * {@link escapeLogMessage} escapes a message, the line structure kept.
+ */
+function escapeLogText(text) {
+    return text.replace(/\r\n/g, "\n").split("\n").map(escapeLogMessage).join("\n");
+}
+/** JSON on one line, with `##[` spelled as the equivalent JSON escape so the runner never sees it. */
+function escapeJsonLine(json) {
+    return json.replace(/##\[/g, "##\\u005b");
+}
+const actionsLog = {
+    info: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(escapeLogMessage(m)),
+    notice: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm(escapeLogMessage(m)),
+    warning: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(escapeLogMessage(m)),
+    error: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(escapeLogMessage(m)),
+    debug: (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(escapeLogMessage(m)),
+    group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(escapeLogMessage(name), fn),
+    secret: (v) => {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(v);
+        // The runner masks what is printed; a secret with a character the escaping rewrites is
+        // printed rewritten, so that spelling is masked too.
+        const shown = escapeLogMessage(v);
+        if (shown !== v)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(shown);
+    },
+};
+function consoleLog(options = {}) {
+    const secrets = new Set();
+    const write = options.write ?? ((line) => process.stderr.write(`${line}\n`));
+    const prefix = options.prefix ?? "";
+    const redact = (text) => {
+        let out = text;
+        // Longest first so that a password inside a registered URI does not leave the URI half-masked.
+        for (const s of [...secrets].sort((a, b) => b.length - a.length))
+            out = out.split(s).join("***");
+        return out;
+    };
+    // Redacted before it is escaped: a secret is registered as it is, not as it would be shown.
+    const emit = (level, m) => write(escapeLogMessage(redact(`${prefix}${level}${m}`)));
+    return {
+        redact,
+        info: (m) => emit("", m),
+        notice: (m) => emit("notice: ", m),
+        warning: (m) => emit("warning: ", m),
+        error: (m) => emit("error: ", m),
+        debug: (m) => {
+            if (options.debug)
+                emit("debug: ", m);
+        },
+        async group(name, fn) {
+            emit("", `▸ ${name}`);
+            return fn();
+        },
+        secret(value) {
+            if (value.length >= 3)
+                secrets.add(value);
+        },
+    };
+}
+const silentLog = {
+    info() { },
+    notice() { },
+    warning() { },
+    error() { },
+    debug() { },
+    group: (_name, fn) => fn(),
+    secret() { },
+};
+
+
+/***/ }),
+
 /***/ 1233:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28564,9 +28710,18 @@ function table(headers, rows) {
     const body = rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`);
     return [head, rule, ...body].join("\n");
 }
+/**
+ * Inline code that stays inline code whatever the text: a backtick would end the span and a line
+ * break would end the paragraph (names from a database are shown with this), so backticks become
+ * quotes and control characters are shown as escapes.
+ */
 function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
+    return `\`${String(text)
+        .replace(/`/g, "'")
+        .replace(CONTROL, (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\``;
 }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
 function formatUtc(date) {
     if (date === undefined || date === "")
@@ -28681,6 +28836,8 @@ function toStrategy(raw) {
     const o = raw;
     if ("constant" in o)
         return { kind: "constant", value: o.constant };
+    if (o.password)
+        return { kind: "password", ...o.password };
     return { kind: "expr", expr: o.expr };
 }
 /** "addresses" and "addresses.street" in one collection: which one wins would be a guess. */
@@ -28741,6 +28898,8 @@ function describeStrategy(s) {
         return `constant ${JSON.stringify(s.value)}`;
     if (s.kind === "expr")
         return "expr";
+    if (s.kind === "password")
+        return `password (${s.scheme}${s.scheme === "bcrypt" ? `, cost ${s.cost ?? 10}` : ""})`;
     return s.kind;
 }
 
@@ -28802,6 +28961,120 @@ function safeDecode(text) {
 
 /***/ }),
 
+/***/ 6291:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Af: () => (/* binding */ limitsOf),
+/* harmony export */   L_: () => (/* binding */ SERVER_LIMITS),
+/* harmony export */   S4: () => (/* binding */ limitsOfSetting),
+/* harmony export */   Y_: () => (/* binding */ assertDatabaseFits),
+/* harmony export */   ZR: () => (/* binding */ SNAPSHOT_DATABASE_FIX),
+/* harmony export */   gC: () => (/* binding */ assertDatabasesFitSetting),
+/* harmony export */   oG: () => (/* binding */ assertNamespaceFits),
+/* harmony export */   p1: () => (/* binding */ cappedMaxTimeMS)
+/* harmony export */ });
+/* unused harmony exports ATLAS_SHARED_LIMITS, SELF_MANAGED_LIMITS, collectionNameRoom, PR_DATABASE_FIX */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
+/**
+ * Names and limits, without the driver (actions that may not connect import this alone).
+ *
+ * What the server lets a run create and for how long one operation may run (CONTRACT §14).
+ *
+ * Atlas's shared tiers (M0 and Flex) are MongoDB behind a proxy with documented limits
+ * (mongodb.com/docs/atlas/unsupported-commands and /reference/free-shared-limitations,
+ * /reference/flex-limitations): database names of at most 38 bytes, namespaces of at most 95
+ * bytes, at most 100 databases and 500 collections, `aggregate`'s maxTimeMS capped at 300 s and
+ * allowDiskUse ignored. Everything else (self-managed servers, Atlas M10 and larger) has MongoDB's
+ * own limits: database names below 64 bytes, namespaces of at most 255 bytes, no time cap.
+ */
+const SERVER_LIMITS = ["auto", "atlas-shared", "self-managed"];
+const ATLAS_SHARED_LIMITS = {
+    kind: "atlas-shared",
+    maxDatabaseNameBytes: 38,
+    maxNamespaceBytes: 95,
+    maxTimeMS: 300_000,
+    maxDatabases: 100,
+    maxCollections: 500,
+    diskUse: false,
+};
+const SELF_MANAGED_LIMITS = {
+    kind: "self-managed",
+    maxDatabaseNameBytes: 63,
+    maxNamespaceBytes: 255,
+    diskUse: true,
+};
+function limitsOf(kind, why) {
+    return { ...(kind === "atlas-shared" ? ATLAS_SHARED_LIMITS : SELF_MANAGED_LIMITS), why };
+}
+/** The limits a setting implies without asking the server (`auto` has to ask: undefined). */
+function limitsOfSetting(setting) {
+    if (setting === "atlas-shared")
+        return limitsOf("atlas-shared", "server-limits: atlas-shared");
+    if (setting === "self-managed")
+        return limitsOf("self-managed", "server-limits: self-managed");
+    return undefined;
+}
+const bytes = (s) => Buffer.byteLength(s, "utf8");
+function limitsName(limits) {
+    return limits.kind === "atlas-shared"
+        ? `Atlas's shared tiers (M0, Flex; ${limits.why})`
+        : `MongoDB (${limits.why})`;
+}
+const ESCAPE = 'If this server is not an Atlas shared tier (M0, Flex), set server-limits: self-managed (config "serverLimits").';
+/**
+ * A database this run creates or writes must have a name the server accepts. `what` names it and
+ * `fix` says which input changes it. Called before the first write.
+ */
+function assertDatabaseFits(database, limits, what, fix) {
+    const n = bytes(database);
+    if (n <= limits.maxDatabaseNameBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${what} "${database}" is ${n} bytes long; ${limitsName(limits)} allow database names of at most ${limits.maxDatabaseNameBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/**
+ * Every namespace (`<database>.<collection>`) a run creates must fit the server's limit, temporary
+ * ones included: the one check every writer calls before its first write.
+ */
+function assertNamespaceFits(database, collection, limits, fix = "Use a shorter database name.") {
+    const ns = `${database}.${collection}`;
+    const n = bytes(ns);
+    if (n <= limits.maxNamespaceBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`The collection "${collection}" would be the namespace "${ns}", ${n} bytes long; ${limitsName(limits)} allow namespaces (database.collection) of at most ${limits.maxNamespaceBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/** Room for a collection name in `database` under these limits. */
+function collectionNameRoom(database, limits) {
+    return limits.maxNamespaceBytes - bytes(database) - 1;
+}
+/** The aggregation time limit to use: the operator's, never above the server's cap. */
+function cappedMaxTimeMS(requested, limits) {
+    const cap = limits?.maxTimeMS;
+    if (!cap)
+        return requested || undefined;
+    return requested ? Math.min(requested, cap) : cap;
+}
+const PR_DATABASE_FIX = "Use a shorter name: the database input, or a shorter db-prefix.";
+const SNAPSHOT_DATABASE_FIX = "Use a shorter name: snapshot-database (config snapshotDatabase), or a shorter db-prefix.";
+/**
+ * With `server-limits: atlas-shared` the limits are known before connecting: databases a run will
+ * write are checked with the inputs, so that a refused name fails at once. (`auto` checks the
+ * same after connecting, still before the first write.)
+ */
+function assertDatabasesFitSetting(setting, databases) {
+    const limits = limitsOfSetting(setting);
+    if (!limits)
+        return;
+    for (const d of databases)
+        assertDatabaseFits(d.name, limits, d.what, d.fix);
+}
+
+
+/***/ }),
+
 /***/ 5618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28817,6 +29090,7 @@ function safeDecode(text) {
 /* harmony export */ });
 /* unused harmony exports assertPrNumber, prDatabaseName, targetPolicy, protectMore */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
 
 /** Database prefixes are short, lower-case and start with a letter (CONTRACT §1). */
 const PREFIX_PATTERN = /^[a-z][a-z0-9_-]{0,19}$/;
@@ -28868,12 +29142,10 @@ function targetPolicy(options) {
         ? options.allowedTargets
         : [`${escapeRegExp(prefix)}_pr_[1-9][0-9]*`];
     const allowed = patterns.map((p) => {
-        try {
-            return new RegExp(`^(?:${p})$`);
-        }
-        catch (error) {
-            throw new UserError(`allowed-targets: "${p}" is not a valid regular expression (${error.message}).`);
-        }
+        const problem = targetPatternProblem(p);
+        if (problem)
+            throw new UserError(`allowed-targets: "${p}" cannot be used: ${problem}. Nothing was changed.`);
+        return new RegExp(`^(?:${p})$`);
     });
     const protectedDbs = new Map();
     for (const db of SYSTEM_DATABASES)
@@ -28924,18 +29196,51 @@ function escapeRegExp(text) {
 
 /***/ }),
 
-/***/ 1014:
+/***/ 4687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Wf: () => (/* binding */ readProducerSettings),
-/* harmony export */   m_: () => (/* binding */ produceRequest)
-/* harmony export */ });
-/* unused harmony exports readCopySettings, readPrTargetSettings, readRestoreSettings, readTargetPolicy, MIN_SALT_LENGTH, restoreRequest */
-/* harmony import */ var _copy_methods__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1296);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9179);
-/* harmony import */ var _masking_policy__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9463);
-/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5618);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m_: () => (/* binding */ produceRequest),
+  Wf: () => (/* binding */ readProducerSettings)
+});
+
+// UNUSED EXPORTS: MIN_SALT_LENGTH, readCopySettings, readPrTargetSettings, readRestoreSettings, readTargetPolicy, restoreRequest
+
+// EXTERNAL MODULE: ../../packages/core/src/copy/methods.ts
+var methods = __nccwpck_require__(1296);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(9179);
+;// CONCATENATED MODULE: ../../packages/core/src/masking/password-settings.ts
+
+/** Shortest test password accepted (it is a shared secret of everyone who tests previews). */
+const MIN_TEST_PASSWORD_LENGTH = 8;
+/**
+ * Input `mask-test-password` (CLI: PR_SNAPSHOTS_MASK_TEST_PASSWORD), checked before any connection:
+ * rules that use the password strategy need it. Kept apart from password.ts so that reading the
+ * settings loads no hashing library.
+ */
+function readTestPassword(inputs, policy) {
+    const password = inputs.optional("mask-test-password");
+    const needed = Object.values(policy?.rules ?? {}).some((r) => Object.values(r).some((s) => s.kind === "password"));
+    if (needed && !password)
+        throw new errors/* UserError */.yo("The masking rules use the password strategy, which writes a hash of a test password, and none was given: " +
+            "set the mask-test-password input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_TEST_PASSWORD), or PR_SNAPSHOTS_MASK_TEST_PASSWORD for the command line. Nothing was copied.");
+    if (password !== undefined && password.length < MIN_TEST_PASSWORD_LENGTH)
+        throw new errors/* UserError */.yo(`The test password is ${password.length} characters long; use at least ${MIN_TEST_PASSWORD_LENGTH}. Nothing was copied.`);
+    return password;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/masking/policy.ts
+var policy = __nccwpck_require__(9463);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
+// EXTERNAL MODULE: ../../packages/core/src/names.ts
+var names = __nccwpck_require__(5618);
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
+
+
 
 
 
@@ -28943,9 +29248,10 @@ function escapeRegExp(text) {
 
 function readCopySettings(inputs) {
     return {
-        copyMethod: inputs.enumeration("copy-method", _copy_methods__WEBPACK_IMPORTED_MODULE_0__/* .COPY_METHODS */ .fh, "auto"),
-        rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? _copy_methods__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_RANGE_THRESHOLD_MB */ .I8,
+        copyMethod: inputs.enumeration("copy-method", methods/* COPY_METHODS */.fh, "auto"),
+        rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? methods/* DEFAULT_RANGE_THRESHOLD_MB */.I8,
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+        ...optional("chunkMb", inputs.integer("chunk-mb", { min: 1, max: 1_048_576 })),
     };
 }
 /**
@@ -28968,6 +29274,9 @@ function readPrTargetSettings(inputs, common, prNumber) {
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
     assertWritableTarget(database, policy);
+    assertDatabasesFitSetting(common.serverLimits, [
+        { name: database, what: "The PR database", fix: PR_DATABASE_FIX },
+    ]);
     return {
         database,
         snapshotDatabase,
@@ -29012,29 +29321,34 @@ function readProducerSettings(inputs, common) {
     const { config, prefix } = common;
     const source = inputs.optional("source-database") ?? config.sourceDatabase;
     if (!source) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
+        throw new errors/* UserError */.yo('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
     }
     const snapshot = inputs.optional("snapshot-database") ??
         config.snapshotDatabase ??
-        (prefix ? (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .snapshotDatabaseName */ .ZH)(prefix) : undefined);
+        (prefix ? (0,names/* snapshotDatabaseName */.ZH)(prefix) : undefined);
     if (!snapshot) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
+        throw new errors/* UserError */.yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
     const include = inputs.list("collections") ?? config.collections?.include;
-    const dataPolicy = (0,_masking_policy__WEBPACK_IMPORTED_MODULE_3__/* .compilePolicy */ .C_)(config);
+    const dataPolicy = (0,policy/* compilePolicy */.C_)(config);
     const salt = inputs.optional("mask-salt");
     if (dataPolicy?.keyed && !salt) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo("The masking rules use email, name, phone or hash, which are keyed by a secret salt, and none was given: " +
+        throw new errors/* UserError */.yo("The masking rules use email, name, phone or hash, which are keyed by a secret salt, and none was given: " +
             "set the mask-salt input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_SALT), or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.");
     }
     if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
+        throw new errors/* UserError */.yo(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
     }
+    (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
+        { name: snapshot, what: "The snapshot database", fix: limit_names/* SNAPSHOT_DATABASE_FIX */.ZR },
+    ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
-        sourceDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .assertDatabaseName */ .nx)(source, "The source (production) database"),
-        snapshotDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .assertDatabaseName */ .nx)(snapshot, "The snapshot database"),
+        ...(testPassword ? { testPassword } : {}),
+        sourceDatabase: (0,names/* assertDatabaseName */.nx)(source, "The source (production) database"),
+        snapshotDatabase: (0,names/* assertDatabaseName */.nx)(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
         exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
         protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
@@ -29068,6 +29382,7 @@ function restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -29083,6 +29398,9 @@ function produceRequest(s, common, client, log, source) {
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
+}
+function optional(key, value) {
+    return (value === undefined ? {} : { [key]: value });
 }
 
 
@@ -29312,6 +29630,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
@@ -29373,208 +29698,29 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 7391:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-var external_node_module_default = /*#__PURE__*/__nccwpck_require__.n(external_node_module_namespaceObject);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/utils.js
@@ -29744,8 +29890,8 @@ function file_command_prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -30971,7 +31117,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/path-utils.js
 
@@ -31007,16 +31153,421 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js + 3 modules
+var lib_exec = __nccwpck_require__(2844);
+;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 2844:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ getExecOutput)
+});
+
+// UNUSED EXPORTS: exec
+
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
 // EXTERNAL MODULE: external "child_process"
 var external_child_process_ = __nccwpck_require__(5317);
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+io@3.0.2/node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -31042,7 +31593,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
@@ -31056,7 +31607,7 @@ function readlink(fsPath) {
 const UV_FS_O_EXLOCK = 0x10000000;
 const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         try {
             yield stat(fsPath);
         }
@@ -31070,7 +31621,7 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
         const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
@@ -31097,7 +31648,7 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
+    return __awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
@@ -31112,7 +31663,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -31141,11 +31692,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -31365,7 +31916,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -31380,7 +31931,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -31391,7 +31942,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -31400,7 +31951,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -31831,7 +32382,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -32079,7 +32630,7 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
         const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
@@ -32125,7 +32676,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -32137,389 +32688,211 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
 
+/***/ })
 
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
 
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+var external_node_module_default = /*#__PURE__*/__nccwpck_require__.n(external_node_module_namespaceObject);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(7391);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __nccwpck_require__(9179);
 ;// CONCATENATED MODULE: ../../packages/core/src/action.ts
@@ -32560,24 +32933,24 @@ async function runAndReport(parse, run) {
         if (partial)
             await publish(partial, configLine);
         if (error instanceof errors/* UserError */.yo) {
-            setFailed(error.message);
+            core/* setFailed */.C1(error.message);
         }
         else {
-            setFailed(error instanceof Error ? error.message : String(error));
+            core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
             if (error instanceof Error && error.stack)
-                core_debug(error.stack);
+                core/* debug */.Yz(error.stack);
         }
     }
 }
 async function publish(result, configLine) {
     for (const [name, value] of Object.entries(result.outputs))
-        setOutput(name, value);
+        core/* setOutput */.uH(name, value);
     const summary = withConfigLine(result.summary?.trimEnd(), configLine);
     if (summary && process.env.GITHUB_STEP_SUMMARY) {
-        await summary_summary
+        await core/* summary */.z
             .addRaw(summary, true)
             .write()
-            .catch((e) => warning(`Could not write the job summary: ${String(e)}`));
+            .catch((e) => core/* warning */.$e(`Could not write the job summary: ${String(e)}`));
     }
 }
 /**
@@ -32643,7 +33016,7 @@ function readRunContext(env = process.env) {
 ;// CONCATENATED MODULE: ../../packages/core/src/inputs.ts
 
 
-const actionInputs = (name) => getInput(name, { trimWhitespace: true });
+const actionInputs = (name) => core/* getInput */.V4(name, { trimWhitespace: true });
 /** Inputs from a plain object (tests, the command line). */
 function inputsFrom(values) {
     return (name) => {
@@ -32731,6 +33104,8 @@ function parseInteger(text, what, { min, max } = {}) {
     return n;
 }
 
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js + 3 modules
+var main_exec = __nccwpck_require__(2844);
 ;// CONCATENATED MODULE: ../../packages/core/src/kubernetes.ts
 
 
@@ -32748,11 +33123,78 @@ function manualJobName(cronjob, now) {
     const suffix = `-manual-${stamp}`;
     return `${cronjob.slice(0, 63 - suffix.length).replace(/-+$/, "")}${suffix}`;
 }
+/**
+ * What kubectl, and the credential plugins a kubeconfig names (`exec:` entries run as kubectl's
+ * children with its environment), may see of this process's environment. Not the action's
+ * inputs: the runner passes every input as INPUT_<NAME> (mongodb-uri, source-uri, mask-salt,
+ * github-token), and a plugin is a program of the cluster's vendor, not ours. Only:
+ * - where things are: PATH (kubectl finds plugins there), HOME (~/.kube, the plugins' own
+ *   config and caches), KUBECONFIG, KUBECACHEDIR, XDG_CONFIG_HOME, XDG_CACHE_HOME, TMPDIR;
+ * - how to reach the cluster: HTTP(S)_PROXY, NO_PROXY (either case), SSL_CERT_FILE, SSL_CERT_DIR;
+ * - locale and time: LANG, LC_*, TZ;
+ * - the cloud credentials the common plugins read: AWS_* (aws eks get-token, aws-iam-authenticator),
+ *   GOOGLE_APPLICATION_CREDENTIALS, CLOUDSDK_* and USE_GKE_GCLOUD_AUTH_PLUGIN
+ *   (gke-gcloud-auth-plugin), AZURE_* and AAD_* (kubelogin);
+ * - the names listed in PR_SNAPSHOTS_KUBECTL_ENV (comma- or space-separated), for a plugin that
+ *   needs something else. INPUT_* and PR_SNAPSHOTS_* names are never passed, listed or not.
+ */
+const KUBECTL_ENV_NAMES = new Set([
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "KUBECONFIG",
+    "KUBECACHEDIR",
+    "XDG_CONFIG_HOME",
+    "XDG_CACHE_HOME",
+    "TMPDIR",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "LANG",
+    "TZ",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "USE_GKE_GCLOUD_AUTH_PLUGIN",
+]);
+const KUBECTL_ENV_PREFIXES = ["LC_", "AWS_", "CLOUDSDK_", "AZURE_", "AAD_"];
+const NEVER_PASSED = /^(INPUT_|PR_SNAPSHOTS_)/i;
+const KUBECTL_ENV_VARIABLE = "PR_SNAPSHOTS_KUBECTL_ENV";
+let warnedRefused = false;
+function kubectlEnvironment(env, log) {
+    const extra = new Set((env[KUBECTL_ENV_VARIABLE] ?? "")
+        .split(/[\s,]+/)
+        .map((n) => n.trim())
+        .filter(Boolean));
+    const refused = [...extra].filter((n) => NEVER_PASSED.test(n));
+    if (refused.length && !warnedRefused) {
+        warnedRefused = true;
+        log?.warning(`${KUBECTL_ENV_VARIABLE} lists ${refused.join(", ")}: the action's inputs and pr-snapshots' own settings are never passed to kubectl.`);
+    }
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined || NEVER_PASSED.test(name))
+            continue;
+        if (KUBECTL_ENV_NAMES.has(name) ||
+            KUBECTL_ENV_PREFIXES.some((p) => name.startsWith(p)) ||
+            extra.has(name))
+            out[name] = value;
+    }
+    return out;
+}
 /** Runs kubectl through @actions/exec. Credentials come from KUBECONFIG / the environment, never argv. */
 async function kubectl(o, args) {
     o.log.debug(`kubectl ${args.join(" ")}`);
     try {
-        const r = await getExecOutput(o.kubectl, args, { silent: true, ignoreReturnCode: true });
+        const r = await (0,main_exec/* getExecOutput */.H)(o.kubectl, args, {
+            silent: true,
+            ignoreReturnCode: true,
+            env: kubectlEnvironment(o.env ?? process.env, o.log),
+        });
         return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
     }
     catch (error) {
@@ -32809,63 +33251,12 @@ async function waitForJob(o) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/log.ts
-
-const actionsLog = {
-    info: (m) => info(m),
-    notice: (m) => notice(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
-    debug: (m) => core_debug(m),
-    group: (name, fn) => group(name, fn),
-    secret: (v) => core_setSecret(v),
-};
-function consoleLog(options = {}) {
-    const secrets = new Set();
-    const write = options.write ?? ((line) => process.stderr.write(`${line}\n`));
-    const prefix = options.prefix ?? "";
-    const redact = (text) => {
-        let out = text;
-        // Longest first so that a password inside a registered URI does not leave the URI half-masked.
-        for (const s of [...secrets].sort((a, b) => b.length - a.length))
-            out = out.split(s).join("***");
-        return out;
-    };
-    const emit = (level, m) => write(redact(`${prefix}${level}${m}`));
-    return {
-        redact,
-        info: (m) => emit("", m),
-        notice: (m) => emit("notice: ", m),
-        warning: (m) => emit("warning: ", m),
-        error: (m) => emit("error: ", m),
-        debug: (m) => {
-            if (options.debug)
-                emit("debug: ", m);
-        },
-        async group(name, fn) {
-            emit("", `▸ ${name}`);
-            return fn();
-        },
-        secret(value) {
-            if (value.length >= 3)
-                secrets.add(value);
-        },
-    };
-}
-const silentLog = {
-    info() { },
-    notice() { },
-    warning() { },
-    error() { },
-    debug() { },
-    group: (_name, fn) => fn(),
-    secret() { },
-};
-
+// EXTERNAL MODULE: ../../packages/core/src/log.ts
+var src_log = __nccwpck_require__(9844);
 // EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
 var connection_string = __nccwpck_require__(599);
-// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
-var settings = __nccwpck_require__(1014);
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts + 1 modules
+var settings = __nccwpck_require__(4687);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -32891,7 +33282,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(38057)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(77278)]).then(__nccwpck_require__.bind(__nccwpck_require__, 501));
     return parseConfig(text, label);
 }
 /**
@@ -32915,6 +33306,64 @@ async function loadConfig(explicitPath, directory, log) {
     const line = `Config: read ${file}.`;
     log.info(line);
     return { config, source: { path: relative, how: "disk", line } };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/checkout-head.ts
+
+
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const REF_NAME = /^refs\/[A-Za-z0-9._/-]+$/;
+function checkoutHead(workspace, file) {
+    const root = external_node_path_default().resolve(workspace);
+    let dir = external_node_path_default().dirname(external_node_path_default().resolve(root, file));
+    for (;;) {
+        const dotGit = external_node_path_default().join(dir, ".git");
+        if ((0,external_node_fs_namespaceObject.existsSync)(dotGit))
+            return resolveHead(dir, dotGit);
+        if (dir === root || !dir.startsWith(root))
+            return { why: "the workspace is not a git checkout" };
+        dir = external_node_path_default().dirname(dir);
+    }
+}
+function resolveHead(worktree, dotGit) {
+    try {
+        let gitDir = dotGit;
+        if ((0,external_node_fs_namespaceObject.statSync)(dotGit).isFile()) {
+            const pointer = /^gitdir: (.+)$/m.exec((0,external_node_fs_namespaceObject.readFileSync)(dotGit, "utf8"))?.[1]?.trim();
+            if (!pointer)
+                return { why: `${dotGit} is neither a directory nor a gitdir: file` };
+            gitDir = external_node_path_default().resolve(worktree, pointer);
+        }
+        const commonFile = external_node_path_default().join(gitDir, "commondir");
+        const commonDir = (0,external_node_fs_namespaceObject.existsSync)(commonFile)
+            ? external_node_path_default().resolve(gitDir, (0,external_node_fs_namespaceObject.readFileSync)(commonFile, "utf8").trim())
+            : gitDir;
+        const head = (0,external_node_fs_namespaceObject.readFileSync)(external_node_path_default().join(gitDir, "HEAD"), "utf8").trim();
+        if (OBJECT_ID.test(head))
+            return { sha: head };
+        const ref = /^ref: (.+)$/.exec(head)?.[1]?.trim();
+        if (!ref || !REF_NAME.test(ref) || ref.split("/").includes(".."))
+            return { why: `HEAD holds "${head.slice(0, 80)}"` };
+        for (const base of [gitDir, commonDir]) {
+            const loose = external_node_path_default().join(base, ref);
+            if ((0,external_node_fs_namespaceObject.existsSync)(loose)) {
+                const sha = (0,external_node_fs_namespaceObject.readFileSync)(loose, "utf8").trim();
+                return OBJECT_ID.test(sha) ? { sha } : { why: `${ref} holds "${sha.slice(0, 80)}"` };
+            }
+        }
+        const packed = external_node_path_default().join(commonDir, "packed-refs");
+        if ((0,external_node_fs_namespaceObject.existsSync)(packed)) {
+            for (const line of (0,external_node_fs_namespaceObject.readFileSync)(packed, "utf8").split("\n")) {
+                const [sha, name] = line.trim().split(" ");
+                if (name === ref && sha && OBJECT_ID.test(sha))
+                    return { sha };
+            }
+        }
+        return { why: `HEAD is ${ref}, which has no commit yet` };
+    }
+    catch (error) {
+        return { why: `its git files could not be read (${error.message})` };
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/github/event.ts
@@ -32990,9 +33439,12 @@ function repoOf(payload, repository) {
 
 // EXTERNAL MODULE: ../../packages/core/src/github/git-blob.ts
 var git_blob = __nccwpck_require__(918);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __nccwpck_require__(5618);
 ;// CONCATENATED MODULE: ../../packages/core/src/settings.ts
+
 
 
 const DEFAULT_LABELS = {
@@ -33030,6 +33482,7 @@ function readCommonInputs(inputs, { config, source }) {
         prefix: resolvePrefix(inputs, config),
         config,
         configSource: source,
+        serverLimits: inputs.enumeration("server-limits", limit_names/* SERVER_LIMITS */.L_, config.serverLimits ?? "auto"),
     };
 }
 /** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
@@ -33041,6 +33494,7 @@ function checkInputsBeforeConfig(inputs) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/trusted-config.ts
+
 
 
 
@@ -33074,11 +33528,21 @@ async function loadTrustedConfig(r) {
     const commit = trustedCommit(r.context);
     const at = commit.sha ? `commit ${trusted_config_short(commit.sha)}, ${commit.role}` : `${commit.role}: ${commit.missing}`;
     const onDisk = readIfExists(external_node_path_default().resolve(r.workspace, file));
-    // Off pull request events the workspace, when checked out, is at GITHUB_SHA: nobody else's code.
+    // Off pull request events the file on disk is trusted only when its checkout is at GITHUB_SHA:
+    // an earlier step may have checked out other code (a workflow_run job checking out the pull
+    // request's head, a deploy job checking out a branch).
+    let elsewhere;
     if (!commit.pullRequest && onDisk) {
-        const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
-        const line = `Config: read ${file} from the workspace (${at}).`;
-        return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+        const head = checkoutHead(r.workspace, file);
+        if (head.sha && head.sha === commit.sha) {
+            const blobSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
+            const line = `Config: read ${file} from the workspace, checked out at ${at}.`;
+            return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+        }
+        elsewhere = head.sha
+            ? `the workspace's checkout is at ${trusted_config_short(head.sha)}, not at ${commit.role}`
+            : `it is not known which commit the workspace holds (${head.why})`;
+        r.log.info(`${file} is in the workspace, but ${elsewhere}: reading the file at ${at} instead.`);
     }
     const found = await findTrusted(r, file, commit, configSha);
     if (found.kind === "unreadable") {
@@ -33091,7 +33555,8 @@ async function loadTrustedConfig(r) {
                 "repository out (actions/checkout) before this step so that the file is on disk.");
         }
         const line = `Config: could not read ${what}: ${found.why}. Using inputs and defaults only` +
-            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}.`;
+            `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}` +
+            `${elsewhere ? `; ${file} in the workspace is not used (${elsewhere})` : ""}.`;
         r.log.warning(line);
         return {
             config: {},
@@ -33103,8 +33568,10 @@ async function loadTrustedConfig(r) {
         const diskSha = (0,git_blob/* gitBlobSha */.A)(onDisk);
         if (found.kind === "none" || diskSha !== found.blobSha) {
             r.log.warning(`Ignoring ${file} in the workspace: ${found.kind === "none" ? `${commit.role} ${trusted_config_short(sha)} has no such file` : `it differs from the copy at ${commit.role} ${trusted_config_short(sha)}`}. ` +
-                "On pull request events the workspace may hold the pull request's head, which its author controls, " +
-                "so only the base commit's file is used.");
+                (commit.pullRequest
+                    ? "On pull request events the workspace may hold the pull request's head, which its author controls, " +
+                        "so only the base commit's file is used."
+                    : `${elsewhere ? `${capitalise(elsewhere)}, so` : "So"} only the file at ${commit.role} is used.`));
         }
         else {
             r.log.info(`${file} in the workspace is the same as at ${commit.role} ${trusted_config_short(sha)}.`);
@@ -33112,8 +33579,11 @@ async function loadTrustedConfig(r) {
     }
     if (found.kind === "none") {
         if (r.explicitPath !== undefined && !commit.pullRequest) {
-            throw new errors/* UserError */.yo(`Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
-                `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
+            throw new errors/* UserError */.yo(elsewhere
+                ? `Config file "${file}" (input "config") is in the workspace, but ${elsewhere}, and commit ${trusted_config_short(sha)} ` +
+                    `(${commit.role}) has no such file. Check the file out at ${commit.role}, or commit it there.`
+                : `Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
+                    `${trusted_config_short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`);
         }
         const how = found.how === "cache"
             ? "as detect-labels found (config-sha none), with no request"
@@ -33254,6 +33724,9 @@ function checkConfigSha(value) {
 function readIfExists(file) {
     return (0,external_node_fs_namespaceObject.existsSync)(file) ? (0,external_node_fs_namespaceObject.readFileSync)(file) : undefined;
 }
+function capitalise(text) {
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
 function trusted_config_short(sha) {
     return sha.slice(0, 7);
 }
@@ -33291,10 +33764,10 @@ var markdown = __nccwpck_require__(1233);
 
 
 
-async function run(inputs, log = actionsLog) {
+async function run(inputs, log = src_log/* actionsLog */._D) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(85985)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1765));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(28446)]).then(__nccwpck_require__.bind(__nccwpck_require__, 416));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33336,7 +33809,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(85985)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1765));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(28446)]).then(__nccwpck_require__.bind(__nccwpck_require__, 416));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();
@@ -33390,19 +33863,22 @@ async function parseInputs() {
     const mode = inputs.enumeration("mode", ["direct", "kubernetes"], "direct");
     const uri = inputs.optional("mongodb-uri");
     if (uri)
-        (0,connection_string/* maskConnectionString */.Oi)(uri, actionsLog);
+        (0,connection_string/* maskConnectionString */.Oi)(uri, src_log/* actionsLog */._D);
     const sourceUri = inputs.optional("source-uri");
     if (sourceUri)
-        (0,connection_string/* maskConnectionString */.Oi)(sourceUri, actionsLog);
+        (0,connection_string/* maskConnectionString */.Oi)(sourceUri, src_log/* actionsLog */._D);
     const salt = inputs.optional("mask-salt");
     if (salt)
-        actionsLog.secret(salt);
+        src_log/* actionsLog */._D.secret(salt);
+    const testPassword = inputs.optional("mask-test-password");
+    if (testPassword)
+        src_log/* actionsLog */._D.secret(testPassword);
     // Fails closed: without the trusted config, settings that keep data out of the snapshot or
     // protect databases could be missing, so nothing runs when it cannot be read.
     const common = await readActionCommonInputs(inputs, readRunContext(), {
         action: "trigger-producer",
         whenUnreadable: "fail",
-        log: actionsLog,
+        log: src_log/* actionsLog */._D,
     });
     const { config } = common;
     if (mode === "kubernetes") {

@@ -63485,9 +63485,18 @@ function table(headers, rows) {
     const body = rows.map((r) => `| ${r.map(escapeCell).join(" | ")} |`);
     return [head, rule, ...body].join("\n");
 }
+/**
+ * Inline code that stays inline code whatever the text: a backtick would end the span and a line
+ * break would end the paragraph (names from a database are shown with this), so backticks become
+ * quotes and control characters are shown as escapes.
+ */
 function code(text) {
-    return `\`${text.replace(/`/g, "'")}\``;
+    return `\`${String(text)
+        .replace(/`/g, "'")
+        .replace(CONTROL, (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\``;
 }
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
 function formatUtc(date) {
     if (date === undefined || date === "")
@@ -63517,6 +63526,121 @@ function formatBytes(bytes) {
 
 /***/ }),
 
+/***/ 9630:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Af: () => (/* binding */ limitsOf),
+/* harmony export */   Ji: () => (/* binding */ PR_DATABASE_FIX),
+/* harmony export */   L_: () => (/* binding */ SERVER_LIMITS),
+/* harmony export */   S4: () => (/* binding */ limitsOfSetting),
+/* harmony export */   Y_: () => (/* binding */ assertDatabaseFits),
+/* harmony export */   ZR: () => (/* binding */ SNAPSHOT_DATABASE_FIX),
+/* harmony export */   gC: () => (/* binding */ assertDatabasesFitSetting),
+/* harmony export */   oG: () => (/* binding */ assertNamespaceFits),
+/* harmony export */   p1: () => (/* binding */ cappedMaxTimeMS)
+/* harmony export */ });
+/* unused harmony exports ATLAS_SHARED_LIMITS, SELF_MANAGED_LIMITS, collectionNameRoom */
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6120);
+
+/**
+ * Names and limits, without the driver (actions that may not connect import this alone).
+ *
+ * What the server lets a run create and for how long one operation may run (CONTRACT §14).
+ *
+ * Atlas's shared tiers (M0 and Flex) are MongoDB behind a proxy with documented limits
+ * (mongodb.com/docs/atlas/unsupported-commands and /reference/free-shared-limitations,
+ * /reference/flex-limitations): database names of at most 38 bytes, namespaces of at most 95
+ * bytes, at most 100 databases and 500 collections, `aggregate`'s maxTimeMS capped at 300 s and
+ * allowDiskUse ignored. Everything else (self-managed servers, Atlas M10 and larger) has MongoDB's
+ * own limits: database names below 64 bytes, namespaces of at most 255 bytes, no time cap.
+ */
+const SERVER_LIMITS = ["auto", "atlas-shared", "self-managed"];
+const ATLAS_SHARED_LIMITS = {
+    kind: "atlas-shared",
+    maxDatabaseNameBytes: 38,
+    maxNamespaceBytes: 95,
+    maxTimeMS: 300_000,
+    maxDatabases: 100,
+    maxCollections: 500,
+    diskUse: false,
+};
+const SELF_MANAGED_LIMITS = {
+    kind: "self-managed",
+    maxDatabaseNameBytes: 63,
+    maxNamespaceBytes: 255,
+    diskUse: true,
+};
+function limitsOf(kind, why) {
+    return { ...(kind === "atlas-shared" ? ATLAS_SHARED_LIMITS : SELF_MANAGED_LIMITS), why };
+}
+/** The limits a setting implies without asking the server (`auto` has to ask: undefined). */
+function limitsOfSetting(setting) {
+    if (setting === "atlas-shared")
+        return limitsOf("atlas-shared", "server-limits: atlas-shared");
+    if (setting === "self-managed")
+        return limitsOf("self-managed", "server-limits: self-managed");
+    return undefined;
+}
+const bytes = (s) => Buffer.byteLength(s, "utf8");
+function limitsName(limits) {
+    return limits.kind === "atlas-shared"
+        ? `Atlas's shared tiers (M0, Flex; ${limits.why})`
+        : `MongoDB (${limits.why})`;
+}
+const ESCAPE = 'If this server is not an Atlas shared tier (M0, Flex), set server-limits: self-managed (config "serverLimits").';
+/**
+ * A database this run creates or writes must have a name the server accepts. `what` names it and
+ * `fix` says which input changes it. Called before the first write.
+ */
+function assertDatabaseFits(database, limits, what, fix) {
+    const n = bytes(database);
+    if (n <= limits.maxDatabaseNameBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`${what} "${database}" is ${n} bytes long; ${limitsName(limits)} allow database names of at most ${limits.maxDatabaseNameBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/**
+ * Every namespace (`<database>.<collection>`) a run creates must fit the server's limit, temporary
+ * ones included: the one check every writer calls before its first write.
+ */
+function assertNamespaceFits(database, collection, limits, fix = "Use a shorter database name.") {
+    const ns = `${database}.${collection}`;
+    const n = bytes(ns);
+    if (n <= limits.maxNamespaceBytes)
+        return;
+    throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`The collection "${collection}" would be the namespace "${ns}", ${n} bytes long; ${limitsName(limits)} allow namespaces (database.collection) of at most ${limits.maxNamespaceBytes} bytes. ` +
+        `${fix}${limits.kind === "atlas-shared" ? ` ${ESCAPE}` : ""} Nothing was written.`);
+}
+/** Room for a collection name in `database` under these limits. */
+function collectionNameRoom(database, limits) {
+    return limits.maxNamespaceBytes - bytes(database) - 1;
+}
+/** The aggregation time limit to use: the operator's, never above the server's cap. */
+function cappedMaxTimeMS(requested, limits) {
+    const cap = limits?.maxTimeMS;
+    if (!cap)
+        return requested || undefined;
+    return requested ? Math.min(requested, cap) : cap;
+}
+const PR_DATABASE_FIX = "Use a shorter name: the database input, or a shorter db-prefix.";
+const SNAPSHOT_DATABASE_FIX = "Use a shorter name: snapshot-database (config snapshotDatabase), or a shorter db-prefix.";
+/**
+ * With `server-limits: atlas-shared` the limits are known before connecting: databases a run will
+ * write are checked with the inputs, so that a refused name fails at once. (`auto` checks the
+ * same after connecting, still before the first write.)
+ */
+function assertDatabasesFitSetting(setting, databases) {
+    const limits = limitsOfSetting(setting);
+    if (!limits)
+        return;
+    for (const d of databases)
+        assertDatabaseFits(d.name, limits, d.what, d.fix);
+}
+
+
+/***/ }),
+
 /***/ 7027:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -63535,6 +63659,8 @@ function formatBytes(bytes) {
 /* harmony export */ });
 /* unused harmony export assertPrNumber */
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6120);
+/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2949);
+
 
 /** Database prefixes are short, lower-case and start with a letter (CONTRACT §1). */
 const PREFIX_PATTERN = /^[a-z][a-z0-9_-]{0,19}$/;
@@ -63586,12 +63712,10 @@ function targetPolicy(options) {
         ? options.allowedTargets
         : [`${escapeRegExp(prefix)}_pr_[1-9][0-9]*`];
     const allowed = patterns.map((p) => {
-        try {
-            return new RegExp(`^(?:${p})$`);
-        }
-        catch (error) {
-            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`allowed-targets: "${p}" is not a valid regular expression (${error.message}).`);
-        }
+        const problem = (0,_target_pattern__WEBPACK_IMPORTED_MODULE_1__/* .targetPatternProblem */ .D)(p);
+        if (problem)
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`allowed-targets: "${p}" cannot be used: ${problem}. Nothing was changed.`);
+        return new RegExp(`^(?:${p})$`);
     });
     const protectedDbs = new Map();
     for (const db of SYSTEM_DATABASES)
@@ -63698,6 +63822,120 @@ function checkRefresh(current, snapshot, snapshotDatabase) {
         skip: true,
         reason: `the database already holds ${latest}, the latest complete snapshot${restoredAt}`,
     };
+}
+
+
+/***/ }),
+
+/***/ 2949:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ targetPatternProblem)
+/* harmony export */ });
+/* unused harmony export MAX_TARGET_PATTERN_LENGTH */
+/**
+ * An `allowedTargets` / `allowed-targets` pattern, checked before it can decide anything. Each
+ * pattern is applied as `^(?:<pattern>)$`, so that it must match a whole database name. A pattern
+ * could undo that wrapper: `x)|(?:.*` makes `^(?:x)|(?:.*)$`, which matches every name. So:
+ *
+ * 1. the pattern must compile on its own. Breaking out of the wrapper takes a `)` that closes the
+ *    wrapper's group, or a `[` or a trailing `\` that swallows the wrapper's `)`; each of these
+ *    makes the pattern alone an invalid regular expression ("Unmatched ')'", "Unterminated
+ *    character class", "\ at end of pattern"). Then the anchored form must compile too. The
+ *    tests (target-pattern.test.ts) check, over generated patterns, that whatever passes matches
+ *    only whole names;
+ * 2. its size is bounded, and a quantified group that itself contains an unbounded quantifier
+ *    (`(a+)+`, `(\w*)*`) is refused: such a pattern backtracks exponentially on a name that
+ *    almost matches (names are under 64 bytes, so anything polynomial stays fast).
+ */
+const MAX_TARGET_PATTERN_LENGTH = 256;
+/** What is wrong with a pattern, or undefined when it is fine. */
+function targetPatternProblem(source) {
+    if (source.trim() === "")
+        return "it is empty";
+    if (source.length > MAX_TARGET_PATTERN_LENGTH)
+        return `it is ${source.length} characters long; at most ${MAX_TARGET_PATTERN_LENGTH} are allowed`;
+    try {
+        new RegExp(source);
+    }
+    catch (error) {
+        return `it is not a valid regular expression on its own (${error.message})`;
+    }
+    try {
+        new RegExp(`^(?:${source})$`);
+    }
+    catch (error) {
+        return `it is not a valid regular expression inside ^(?:…)$ (${error.message})`;
+    }
+    const nested = nestedQuantifier(source);
+    if (nested)
+        return `its group "${nested}" repeats something that already repeats without bound, which can take exponential time; write it without the nesting`;
+    return undefined;
+}
+/** The first quantified group whose body has an unbounded quantifier, as written. */
+function nestedQuantifier(source) {
+    // One frame per open group: where it starts, and whether its body repeats without bound.
+    const stack = [];
+    let lastGroup;
+    for (let i = 0; i < source.length; i++) {
+        const c = source[i];
+        if (c === "\\") {
+            i++;
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === "[") {
+            // A class: skip to its closing bracket (a `]` first in the class is a literal).
+            i++;
+            if (source[i] === "^")
+                i++;
+            if (source[i] === "]")
+                i++;
+            while (i < source.length && source[i] !== "]")
+                i += source[i] === "\\" ? 2 : 1;
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === "(") {
+            stack.push({ start: i, unbounded: false });
+            lastGroup = undefined;
+            continue;
+        }
+        if (c === ")") {
+            const frame = stack.pop();
+            if (frame) {
+                lastGroup = { start: frame.start, end: i, unbounded: frame.unbounded };
+                const parent = stack[stack.length - 1];
+                if (parent && frame.unbounded)
+                    parent.unbounded = true;
+            }
+            continue;
+        }
+        const quantifier = unboundedQuantifierAt(source, i);
+        if (quantifier) {
+            if (lastGroup?.unbounded)
+                return source.slice(lastGroup.start, lastGroup.end + 1);
+            const frame = stack[stack.length - 1];
+            if (frame)
+                frame.unbounded = true;
+            i += quantifier - 1;
+        }
+        lastGroup = undefined;
+    }
+    return undefined;
+}
+/** The length of an unbounded quantifier (`*`, `+`, `{n,}`) starting at `i`, or 0. */
+function unboundedQuantifierAt(source, i) {
+    const c = source[i];
+    if (c === "*" || c === "+")
+        return 1;
+    if (c === "{") {
+        const m = /^\{\d+,\}/.exec(source.slice(i));
+        if (m)
+            return m[0].length;
+    }
+    return 0;
 }
 
 
@@ -69185,7 +69423,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(73381)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(88280)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
     return parseConfig(text, label);
 }
 /**
@@ -72249,14 +72487,62 @@ function parseInteger(text, what, { min, max } = {}) {
 
 ;// CONCATENATED MODULE: ../core/src/log.ts
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+/**
+ * Every message of every {@link Log} passes through here. Messages carry text that others
+ * control: collection and field names, lease owners, labels, values read from a pull request's
+ * database (which its preview application can write). The runner reads each line of a step's
+ * output as a possible workflow command: `::name::` at the start of a line (after white space),
+ * and the legacy `##[name]` anywhere in it (actions/runner, ActionCommand.TryParseV2 and
+ * TryParse). So a message is always exactly one line, and nothing in it can open a command:
+ *
+ * - line breaks (`\r`, `\n`, and U+0085, U+2028, U+2029) and other control characters
+ *   (including ESC, which drives terminal colours and cursor movement) are shown as escapes
+ *   (`\n`, `\u001b`), so a name cannot forge a line of its own;
+ * - a leading `::` becomes `\::`, and `##[` becomes `##\[`.
+ *
+ * Text that is several lines on purpose is logged a line at a time ({@link logLines}).
+ */
+function escapeLogMessage(message) {
+    return message
+        .replace(/\r/g, "\\r")
+        .replace(/\n/g, "\\n")
+        .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .replace(/^(\s*)::/, "$1\\::")
+        .replace(/##\[/g, "##\\[");
+}
+/** Multi-line text (a table, a comment's body), one escaped line per message. */
+function logLines(log, text) {
+    for (const line of text.replace(/\r\n/g, "\n").split("\n"))
+        log.info(line);
+}
+/**
+ * Multi-line text written straight to stdout (the command line's reports): each line escaped as
+ * {@link escapeLogMessage} escapes a message, the line structure kept.
+ */
+function escapeLogText(text) {
+    return text.replace(/\r\n/g, "\n").split("\n").map(escapeLogMessage).join("\n");
+}
+/** JSON on one line, with `##[` spelled as the equivalent JSON escape so the runner never sees it. */
+function escapeJsonLine(json) {
+    return json.replace(/##\[/g, "##\\u005b");
+}
 const actionsLog = {
-    info: (m) => info(m),
-    notice: (m) => notice(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
-    debug: (m) => core_debug(m),
-    group: (name, fn) => group(name, fn),
-    secret: (v) => core_setSecret(v),
+    info: (m) => info(escapeLogMessage(m)),
+    notice: (m) => notice(escapeLogMessage(m)),
+    warning: (m) => warning(escapeLogMessage(m)),
+    error: (m) => error(escapeLogMessage(m)),
+    debug: (m) => core_debug(escapeLogMessage(m)),
+    group: (name, fn) => group(escapeLogMessage(name), fn),
+    secret: (v) => {
+        core_setSecret(v);
+        // The runner masks what is printed; a secret with a character the escaping rewrites is
+        // printed rewritten, so that spelling is masked too.
+        const shown = escapeLogMessage(v);
+        if (shown !== v)
+            core_setSecret(shown);
+    },
 };
 function consoleLog(options = {}) {
     const secrets = new Set();
@@ -72269,7 +72555,8 @@ function consoleLog(options = {}) {
             out = out.split(s).join("***");
         return out;
     };
-    const emit = (level, m) => write(redact(`${prefix}${level}${m}`));
+    // Redacted before it is escaped: a secret is registered as it is, not as it would be shown.
+    const emit = (level, m) => write(escapeLogMessage(redact(`${prefix}${level}${m}`)));
     return {
         redact,
         info: (m) => emit("", m),
@@ -72290,7 +72577,7 @@ function consoleLog(options = {}) {
         },
     };
 }
-const silentLog = {
+const log_silentLog = {
     info() { },
     notice() { },
     warning() { },
@@ -72344,9 +72631,12 @@ function safeDecode(text) {
     }
 }
 
+// EXTERNAL MODULE: ../core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(9630);
 // EXTERNAL MODULE: ../core/src/names.ts
 var src_names = __nccwpck_require__(7027);
 ;// CONCATENATED MODULE: ../core/src/settings.ts
+
 
 
 const DEFAULT_LABELS = {
@@ -72384,6 +72674,7 @@ function readCommonInputs(inputs, { config, source }) {
         prefix: resolvePrefix(inputs, config),
         config,
         configSource: source,
+        serverLimits: inputs.enumeration("server-limits", limit_names/* SERVER_LIMITS */.L_, config.serverLimits ?? "auto"),
     };
 }
 /** The common inputs that mean the same whatever the config says: checked before the config is fetched. */
@@ -72404,6 +72695,7 @@ const SECRET_OPTIONS = {
     "mongodb-uri": "MONGODB_URI",
     "source-uri": "PR_SNAPSHOTS_SOURCE_URI",
     "mask-salt": "PR_SNAPSHOTS_MASK_SALT",
+    "mask-test-password": "PR_SNAPSHOTS_MASK_TEST_PASSWORD",
 };
 /**
  * `pr-snapshots <command> [options]`, parsed with node:util's parseArgs against the command's own
@@ -72499,6 +72791,10 @@ const CONFIG_OPTIONS = [
     { name: "source-database", text: "production database (always protected)" },
     { name: "protected-databases", text: "comma-separated databases that may never be written" },
     { name: "dry-run", text: "show the plan, write nothing", boolean: true },
+    {
+        name: "server-limits",
+        text: "auto (default: read from the server), atlas-shared (Atlas M0/Flex: names ≤ 38/95 bytes, 300 s per aggregation) or self-managed",
+    },
 ];
 const COPY_OPTIONS = [
     { name: "concurrency", text: "collections copied at the same time (default 4)" },
@@ -72517,6 +72813,10 @@ const COPY_OPTIONS = [
         text: "collections at least this large are copied as parallel _id ranges (default 128)",
     },
     { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
+    {
+        name: "chunk-mb",
+        text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default none, 64 under a time cap)",
+    },
 ];
 /** The PR database a restore, reset or drop writes, and the stale-Job check. */
 const PR_TARGET_OPTIONS = [
@@ -72646,6 +72946,39 @@ function streamReaders(f) {
     return Math.max(1, Math.min(MAX_STREAM_READERS, Math.floor(f.bytes / (f.minRangeBytes ?? MIN_RANGE_BYTES))));
 }
 function chooseMethod(f) {
+    const choice = chooseUnbounded(f);
+    const { chunkBytes } = f;
+    if (!chunkBytes || f.bytes <= chunkBytes || f.capped)
+        return choice;
+    const chunks = Math.max(choice.parallelism, Math.ceil(f.bytes / chunkBytes));
+    const why = `${mb(f.bytes)} > ${mb(chunkBytes)} per aggregation: ${chunks} bounded _id-range chunks`;
+    if (choice.kind === "stream") {
+        if (f.type === "timeseries")
+            return choice; // no _id index to split on
+        return {
+            ...choice,
+            chunks,
+            label: `${choice.label}, ${chunks} chunks`,
+            reason: `${choice.reason}; ${why}`,
+        };
+    }
+    if (f.type === "timeseries")
+        return {
+            kind: "stream",
+            parallelism: 1,
+            label: "stream (time-series)",
+            reason: `${why} are not possible for time-series: one cursor through the runner instead of one long $out`,
+        };
+    const n = choice.kind === "ranges" ? choice.parallelism : 1;
+    return {
+        kind: "ranges",
+        parallelism: n,
+        chunks,
+        label: n > 1 ? `ranges ×${n} (${chunks} chunks)` : `chunks ×${chunks}`,
+        reason: `${why}, ${n} at a time, indexes first`,
+    };
+}
+function chooseUnbounded(f) {
     if (f.capped) {
         return {
             kind: "stream",
@@ -72733,7 +73066,151 @@ const ASSUMED_DATABASE_STATE = {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
 var lib = __nccwpck_require__(2257);
+;// CONCATENATED MODULE: ../core/src/mongo/refusal.ts
+
+/**
+ * Managed servers refuse commands that self-managed ones run: Atlas's free and Flex tiers answer
+ * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
+ * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
+ * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
+ * (Atlas's older shared-tier proxy said "CMD_NOT_ALLOWED: <command>".) A refusal is decided from
+ * what the error says, not from its code alone: AtlasError also carries quota and syntax errors,
+ * and a network or server failure must keep failing as it does today.
+ *
+ * Which commands may be refused without failing a run (best-effort) and which may not (essential)
+ * is one table, in the README's "Where it runs": essential are the copy itself (aggregate with
+ * $out/$merge, find/getMore, insert), create/createIndexes/collMod/drop/dropDatabase, the metadata
+ * and lease writes, listCollections/listIndexes, and connectionStatus for the privilege audit
+ * (refused: the run stops unless allow-privileged-credentials, see least-privilege.ts); best-effort
+ * are $currentOp/killOp (copy/stale.ts), hostInfo and buildInfo (mongo/server.ts), $collStats
+ * (snapshot/restore.ts dataSize), dbStats (mongo/size.ts callers), serverStatus and atlasVersion
+ * (mongo/limits.ts), dbHash (differential proofs).
+ */
+const REFUSAL_CODE_NAMES = new Set([
+    "Unauthorized",
+    "CommandNotFound",
+    "CommandNotSupported",
+    "CommandNotSupportedOnView",
+    "NotImplemented",
+    "IllegalOperation",
+]);
+const REFUSAL_TEXT = /\bis not allowed\b|\bCMD_NOT_ALLOWED\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
+/** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
+function isRefusal(error) {
+    if (!(error instanceof lib.MongoServerError))
+        return false;
+    if (error.codeName && REFUSAL_CODE_NAMES.has(error.codeName))
+        return true;
+    return REFUSAL_TEXT.test(error.message ?? "");
+}
+const warned = new WeakMap();
+/**
+ * Runs a best-effort command (diagnostics, housekeeping, a cheaper proof): when the server refuses
+ * it, one warning per run and per kind says what is skipped and what that costs, and `undefined`
+ * comes back. Any other error is thrown as before.
+ */
+async function bestEffort(fn, o) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        warnRefusal(error, o);
+        return undefined;
+    }
+}
+/** The one warning of a refused best-effort command (once per log and per `skipped`). */
+function warnRefusal(error, o) {
+    let seen = warned.get(o.log);
+    if (!seen) {
+        seen = new Set();
+        warned.set(o.log, seen);
+    }
+    if (seen.has(o.skipped))
+        return;
+    seen.add(o.skipped);
+    const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+}
+
+;// CONCATENATED MODULE: ../core/src/mongo/limits.ts
+
+
+
+/**
+ * What `auto` decides from the server's own answers. Pure, so that the rule is tested and
+ * documented apart from the server:
+ * - `serverStatus` answered with `atlasVersion` and without `storageEngine`: Atlas's shared tiers
+ *   answer serverStatus with only a short list of fields (atlasVersion, connections, mem,
+ *   metrics.atlas, ...; "Unsupported Commands in Atlas"), while every mongod, Atlas M10+ included,
+ *   reports its storageEngine → atlas-shared;
+ * - anything else, a refused serverStatus included (Atlas users on M10+ lack clusterMonitor) →
+ *   self-managed limits, MongoDB's own.
+ */
+function decideServerLimits(facts) {
+    const s = facts.serverStatus;
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
+    if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
+        return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
+    if (s)
+        return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus reports a storage engine of its own${atlas}`);
+    return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus is not readable with these credentials (${facts.serverStatusRefused ?? "refused"}), which Atlas's shared tiers always answer${atlas}`);
+}
+const detected = new WeakMap();
+const settings = new WeakMap();
+/** Records the run's `server-limits` for a client (connectMongo does it), read by {@link serverLimitsOf}. */
+function useServerLimits(client, setting) {
+    settings.set(client, setting);
+}
+/** The limits every writer of this client checks its names against before its first write. */
+function serverLimitsOf(client, log) {
+    return resolveServerLimits(client, settings.get(client) ?? "auto", log);
+}
+/**
+ * The limits a run writes under: the setting's, or (auto) what the server says, read once per
+ * client. Logged once, with how they were decided.
+ */
+async function resolveServerLimits(client, setting, log) {
+    const fixed = (0,limit_names/* limitsOfSetting */.S4)(setting);
+    if (fixed)
+        return fixed;
+    let pending = detected.get(client);
+    if (!pending) {
+        pending = detect(client).then((limits) => {
+            log.info(`Server limits: ${limits.kind} (${limits.why}): database names ≤ ${limits.maxDatabaseNameBytes} bytes, namespaces ≤ ${limits.maxNamespaceBytes} bytes` +
+                `${limits.maxTimeMS ? `, one aggregation ≤ ${limits.maxTimeMS / 1000} s` : ""}. Set server-limits to override.`);
+            return limits;
+        });
+        detected.set(client, pending);
+    }
+    return pending;
+}
+async function detect(client) {
+    const admin = client.db("admin");
+    const facts = {};
+    try {
+        facts.serverStatus = await admin.command({ serverStatus: 1 });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        facts.serverStatusRefused = error.message.split("\n")[0];
+    }
+    try {
+        const v = await admin.command({ atlasVersion: 1 });
+        if (typeof v.atlasVersion === "string")
+            facts.atlasVersion = v.atlasVersion;
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+    }
+    return decideServerLimits(facts);
+}
+
 ;// CONCATENATED MODULE: ../core/src/mongo/client.ts
+
 
 
 
@@ -72757,6 +73234,8 @@ async function connectMongo(options) {
         await client.connect();
         // connect() succeeds lazily on some topologies; a ping proves the credentials work.
         await client.db("admin").command({ ping: 1 });
+        if (options.serverLimits)
+            useServerLimits(client, options.serverLimits);
         return client;
     }
     catch (error) {
@@ -72798,15 +73277,28 @@ function firstLine(text) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../core/src/copy/stale.ts
 
+
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
 }
+const SEARCH = {
+    skipped: "the search for leftover copies of a killed run ($currentOp)",
+    cost: "leftover copies of a killed run cannot be found on this server: the one-writer lease still applies, " +
+        "and a server-side copy that a killed run left running can still finish into this database",
+};
+const STOP = {
+    skipped: "stopping a leftover copy of a killed run (killOp)",
+    cost: "it runs on the server until it finishes by itself; the one-writer lease still applies",
+};
 /**
  * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
  * replace or fill a collection a later run has already copied. Stop such leftovers before
  * copying again (only the caller's own operations are visible without extra privileges, which
  * is enough: every run of one PR database uses the same credentials).
+ *
+ * Best-effort (README "Where it runs"): servers that refuse `$currentOp` (some MongoDB-compatible
+ * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stopStaleCopies(client, targetDb, log, exceptTag) {
     const pattern = `^${(0,src_names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
@@ -72817,15 +73309,14 @@ async function stopStaleCopies(client, targetDb, log, exceptTag) {
         { $match: { "command.comment": { $regex: pattern } } },
     ])
         .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
-    const stale = await find();
+    const stale = await bestEffort(find, { log, ...SEARCH });
+    if (!stale)
+        return 0;
     for (const op of stale) {
         log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
-        await client
-            .db("admin")
-            .command({ killOp: 1, op: op.opid })
-            .catch(() => { });
+        await bestEffort(() => client.db("admin").command({ killOp: 1, op: op.opid }), { log, ...STOP }).catch(() => { });
     }
-    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+    for (let i = 0; i < 100 && stale.length && ((await bestEffort(find, { log, ...SEARCH })) ?? []).length; i++)
         await new Promise((r) => setTimeout(r, 200));
     return stale.length;
 }
@@ -72936,7 +73427,8 @@ function leaseOwner(env = process.env, program = "pr-snapshots") {
 
 
 
-const METADATA_COLLECTION = "snapshot_metadata";
+
+const target_METADATA_COLLECTION = "snapshot_metadata";
 /**
  * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
  * be granted writes on exactly this collection name in every database and nothing else.
@@ -72945,7 +73437,7 @@ const target_LEASE_COLLECTION = "pr_snapshots_lease";
 const WRITER_LEASE_ID = "writer";
 /** Collections every PR database may hold besides the application's data. */
 function isBookkeeping(collection) {
-    return collection === METADATA_COLLECTION || collection === target_LEASE_COLLECTION;
+    return collection === target_METADATA_COLLECTION || collection === target_LEASE_COLLECTION;
 }
 /**
  * CONTRACT §3 "init": the database exists, i.e. has at least one collection. Our own
@@ -72956,7 +73448,7 @@ async function databaseExists(client, database) {
     const names = (await client.db(database).listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => String(c.name));
     if (names.some((n) => !isBookkeeping(n)))
         return true;
-    if (!names.includes(METADATA_COLLECTION))
+    if (!names.includes(target_METADATA_COLLECTION))
         return false;
     return (await readPrMetadata(client, database)) !== undefined;
 }
@@ -72966,6 +73458,11 @@ async function databaseExists(client, database) {
  */
 async function target_acquireWriterLease(o) {
     (0,src_names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    // The lease is the first write into the database: a name the server refuses fails here, clearly.
+    const limits = await serverLimitsOf(o.client, o.log);
+    const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
+    (0,limit_names/* assertDatabaseFits */.Y_)(o.database, limits, "The PR database", fix);
+    (0,limit_names/* assertNamespaceFits */.oG)(o.database, target_LEASE_COLLECTION, limits, fix);
     return acquireLease({
         collection: o.client.db(o.database).collection(target_LEASE_COLLECTION),
         id: WRITER_LEASE_ID,
@@ -73041,7 +73538,7 @@ async function dropTargetDatabaseIfLeaseFree(client, database, policy, log) {
 async function readPrMetadata(client, database) {
     const doc = await client
         .db(database)
-        .collection(METADATA_COLLECTION)
+        .collection(target_METADATA_COLLECTION)
         .findOne({ _id: "latest" });
     return doc ?? undefined;
 }
@@ -73054,7 +73551,7 @@ async function readPrMetadata(client, database) {
  * against). They live in `snapshot_metadata` beside the restore's `latest` document.
  */
 function records(client, database) {
-    return client.db(database).collection(METADATA_COLLECTION);
+    return client.db(database).collection(target_METADATA_COLLECTION);
 }
 async function readPrRecords(client, database) {
     const docs = await records(client, database)
@@ -73203,19 +73700,33 @@ async function withRetry(fn, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ../core/src/mongo/server.ts
+
 async function serverVersion(client) {
     const info = await client.db("admin").command({ buildInfo: 1 });
     return info.versionArray ?? String(info.version).split(".").map(Number);
 }
-/** `$out` can write time-series collections from MongoDB 7.0.3. */
-async function serverSupportsTimeseriesOut(client) {
-    const [major = 0, minor = 0, patch = 0] = await serverVersion(client);
+/**
+ * `$out` can write time-series collections from MongoDB 7.0.3. Best-effort: a server that refuses
+ * buildInfo gets one warning, and time-series collections are streamed (which every version can).
+ */
+async function serverSupportsTimeseriesOut(client, log) {
+    const version = log
+        ? await bestEffort(() => serverVersion(client), {
+            log,
+            skipped: "reading the server version (buildInfo)",
+            cost: "time-series collections are copied through the runner instead of by $out",
+        })
+        : await serverVersion(client);
+    if (!version)
+        return false;
+    const [major = 0, minor = 0, patch = 0] = version;
     return major > 7 || (major === 7 && (minor > 0 || patch >= 3));
 }
 /**
  * The server's core count from `hostInfo`, which least-privilege users are often not allowed to
- * run (it needs the hostInfo action, e.g. from clusterMonitor): then undefined, and the caller
- * falls back to its concurrency setting.
+ * run (it needs the hostInfo action, e.g. from clusterMonitor) and Atlas's shared tiers refuse:
+ * then undefined, and the caller falls back to its concurrency setting (and says so, once). A
+ * failure that is not a refusal (the network) fails as any other command would.
  */
 async function serverCores(client) {
     try {
@@ -73223,13 +73734,23 @@ async function serverCores(client) {
         const cores = Number(info.system?.numCores);
         return Number.isFinite(cores) && cores > 0 ? cores : undefined;
     }
-    catch {
-        return undefined;
+    catch (error) {
+        if (isRefusal(error))
+            return undefined;
+        throw error;
     }
 }
 
 ;// CONCATENATED MODULE: ../core/src/mongo/specs.ts
 
+/**
+ * listCollections and listIndexes read without promoting any value: a key pattern `{email: 1.0}`
+ * (a Double, as mongosh and Atlas's sample data write it) stays a Double instead of becoming the
+ * JavaScript number 1 and being written back as an Int32; a Long `expireAfterSeconds`, an Int32
+ * `2dsphereIndexVersion` or a Decimal128 in a partial filter keep their types too. What is read is
+ * what is recreated and what is compared, byte for byte.
+ */
+const RAW = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true };
 /**
  * Collection options that `create` accepts and `$out` then preserves on an existing target.
  * `capped`, `timeseries` and views are handled separately because `$out` cannot write them.
@@ -73246,7 +73767,7 @@ const CREATE_OPTIONS = [
     "indexOptionDefaults",
 ];
 async function readCollectionSpecs(db, filter = {}) {
-    const infos = await db.listCollections(filter, { authorizedCollections: true }).toArray();
+    const infos = await db.listCollections(filter, { authorizedCollections: true, ...RAW }).toArray();
     const specs = [];
     for (const info of infos) {
         const name = String(info.name);
@@ -73263,7 +73784,7 @@ async function readCollectionSpec(db, name) {
     return (await readCollectionSpecs(db, { name }))[0];
 }
 async function listSecondaryIndexes(db, collection) {
-    const all = await db.collection(collection).listIndexes().toArray();
+    const all = await db.collection(collection).listIndexes(RAW).toArray();
     return all.filter((ix) => ix.name !== "_id_" && ix.clustered !== true);
 }
 /** Options for `db.createCollection` that recreate the spec's behaviour (not capped / time-series / views). */
@@ -73329,7 +73850,7 @@ function canonical(value) {
 /** Sampled `_id`s per range: enough for ranges of similar size without scanning the collection. */
 const SAMPLES_PER_RANGE = 32;
 /** Half-open ranges covering all `_id`s, at most `k` of them. */
-async function splitById(collection, k, comment) {
+async function splitById(collection, k, comment, maxTimeMS) {
     if (k <= 1)
         return [{}];
     const sample = await collection
@@ -73337,6 +73858,7 @@ async function splitById(collection, k, comment) {
     // $sample may return a document twice: group before sorting so that bounds are distinct.
     [{ $sample: { size: k * SAMPLES_PER_RANGE } }, { $group: { _id: "$_id" } }, { $sort: { _id: 1 } }], {
         ...(comment ? { comment } : {}),
+        ...(maxTimeMS ? { maxTimeMS } : {}),
         // The sampled values are only handed back to the server as bounds: keep their exact types.
         promoteLongs: false,
         promoteValues: false,
@@ -73460,7 +73982,11 @@ const EXACT_BSON = {
  */
 async function streamCopy(o) {
     const totals = { documents: 0, bytes: 0, passThrough: !o.decode && documentSequenceClass() !== undefined };
-    await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
+    await inPool(o.ranges, o.readers ?? o.ranges.length, async (range, i) => {
+        if (i > 0)
+            await o.betweenRanges?.(i);
+        await readRange(o, range, totals);
+    });
     return totals;
 }
 async function readRange(o, range, totals) {
@@ -73524,6 +74050,24 @@ async function readRange(o, range, totals) {
     }
     if (failed)
         throw failed.error;
+}
+/** Runs `fn` over `items`, at most `workers` at once, in order of index; the first failure stops new work. */
+async function inPool(items, workers, fn) {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                await fn(items[i], i);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
 }
 
 ;// CONCATENATED MODULE: ../core/src/copy/swap.ts
@@ -73650,6 +74194,9 @@ function sameUuid(a, b) {
 
 
 
+
+/** Chunk size under a server's time cap when none is set: at 0.25 MB/s it still takes < 300 s. */
+const DEFAULT_CAPPED_CHUNK_MB = 64;
 /**
  * The environment of a run's copies (restore or producer): what the target server can do, read
  * once. A user without the hostInfo privilege cannot read the core count: then the engine splits
@@ -73657,6 +74204,13 @@ function sameUuid(a, b) {
  */
 async function copyEnvironment(o) {
     const cores = await serverCores(o.target);
+    // Under a server's cap on one aggregation (Atlas shared tiers: 300 s), every aggregation carries
+    // a time limit no higher than the cap, and no single one copies more than a bounded chunk.
+    const capped = [o.limits, o.sourceLimits].find((l) => l?.maxTimeMS);
+    const maxTimeMS = (0,limit_names/* cappedMaxTimeMS */.p1)(o.maxTimeMS, capped);
+    const chunkMb = o.chunkMb ?? (capped ? DEFAULT_CAPPED_CHUNK_MB : undefined);
+    if (capped)
+        o.log.info(`Each aggregation is limited to ${(maxTimeMS ?? 0) / 1000} s (${capped.why}): collections over ${chunkMb} MB are copied in bounded chunks.`);
     if (cores === undefined)
         o.log.info(`The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, o.concurrency))} ranges (from concurrency).`);
     else
@@ -73669,13 +74223,18 @@ async function copyEnvironment(o) {
         log: o.log,
         tag: o.tag,
         concurrency: o.concurrency,
-        timeseriesOut: await serverSupportsTimeseriesOut(o.target),
+        timeseriesOut: await serverSupportsTimeseriesOut(o.target, o.log),
         ...(cores === undefined ? {} : { cores }),
         method: o.method ?? "auto",
         rangeThresholdBytes: (o.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
         ...(o.progress ? { progress: o.progress } : {}),
         ...(o.guard ? { guard: o.guard } : {}),
-        ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+        ...(maxTimeMS ? { maxTimeMS } : {}),
+        ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
+        ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+        ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
+            ? { replicaSet: true }
+            : {}),
     };
 }
 function collectionReport(r) {
@@ -73708,6 +74267,7 @@ async function copyCollection(env, request) {
         rangeThresholdBytes: env.rangeThresholdBytes,
         setting: env.method,
         ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
+        ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
     });
     env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
     const task = env.progress?.task(spec.name, choice.label, {
@@ -73801,9 +74361,17 @@ async function copyOnce(env, request, choice, task) {
             return;
         task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
         beforeWrite();
-        await targetDb.command({ createIndexes: target.collection, indexes });
+        // On a replica set, a build commits on a majority: with the default (every voting member) it
+        // waits, without end, for a member that is down (found by the primary-SIGKILL fault test).
+        await targetDb.command({
+            createIndexes: target.collection,
+            indexes,
+            ...(env.replicaSet ? { commitQuorum: "majority" } : {}),
+        });
     };
     /** Streams through this process: only the ranges, the order and the stages vary between uses. */
+    const chunks = choice.chunks ?? choice.parallelism;
+    const between = (index) => env.betweenChunks?.({ collection: spec.name, chunk: index, chunks }) ?? Promise.resolve();
     const stream = async (o) => {
         const r = await streamCopy({
             source: sourceColl,
@@ -73811,6 +74379,8 @@ async function copyOnce(env, request, choice, task) {
             pipeline: o.stages ?? pipeline,
             ranges: o.ranges,
             ordered: o.ordered,
+            ...(o.readers ? { readers: o.readers } : {}),
+            ...(o.betweenRanges ? { betweenRanges: o.betweenRanges } : {}),
             comment,
             beforeWrite,
             ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
@@ -73869,8 +74439,10 @@ async function copyOnce(env, request, choice, task) {
             const documents = await targetColl.estimatedDocumentCount();
             return { documents, bytes: Math.round(documents * perDocument) };
         });
-        const ranges = await splitById(sourceColl, choice.parallelism, comment);
-        await Promise.all(ranges.map(async (range) => {
+        const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
+        await inPool(ranges, choice.parallelism, async (range, index) => {
+            if (index > 0)
+                await between(index);
             const match = rangeMatch(range);
             beforeWrite();
             await sourceColl
@@ -73889,7 +74461,7 @@ async function copyOnce(env, request, choice, task) {
                 },
             ], aggregateOptions)
                 .toArray();
-        }));
+        });
         if (await sourceColl.findOne({ _id: null }, { projection: { _id: 1 } })) {
             await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
         }
@@ -73897,8 +74469,8 @@ async function copyOnce(env, request, choice, task) {
         return;
     }
     // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
-    const ranges = await splitById(sourceColl, choice.parallelism, comment);
-    await stream({ ranges, ordered: false });
+    const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
+    await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
     await buildIndexes();
 }
 function timeseriesOptions(ts) {
@@ -74044,64 +74616,6 @@ function formatDuration(ms) {
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-;// CONCATENATED MODULE: ../core/src/mongo/refusal.ts
-
-/**
- * Managed servers refuse commands that self-managed ones run: Atlas's free and Flex tiers answer
- * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
- * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
- * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
- * A refusal is decided from what the error says, not from its code alone: AtlasError also carries
- * quota and syntax errors, and a network or server failure must keep failing as it does today.
- */
-const REFUSAL_CODE_NAMES = new Set([
-    "Unauthorized",
-    "CommandNotFound",
-    "CommandNotSupported",
-    "CommandNotSupportedOnView",
-    "NotImplemented",
-    "IllegalOperation",
-]);
-const REFUSAL_TEXT = /\bis not allowed\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
-/** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
-function isRefusal(error) {
-    if (!(error instanceof lib.MongoServerError))
-        return false;
-    if (error.codeName && REFUSAL_CODE_NAMES.has(error.codeName))
-        return true;
-    return REFUSAL_TEXT.test(error.message ?? "");
-}
-const warned = new WeakMap();
-/**
- * Runs a best-effort command (diagnostics, housekeeping, a cheaper proof): when the server refuses
- * it, one warning per run and per kind says what is skipped and what that costs, and `undefined`
- * comes back. Any other error is thrown as before.
- */
-async function bestEffort(fn, o) {
-    try {
-        return await fn();
-    }
-    catch (error) {
-        if (!isRefusal(error))
-            throw error;
-        warnRefusal(error, o);
-        return undefined;
-    }
-}
-/** The one warning of a refused best-effort command (once per log and per `skipped`). */
-function warnRefusal(error, o) {
-    let seen = warned.get(o.log);
-    if (!seen) {
-        seen = new Set();
-        warned.set(o.log, seen);
-    }
-    if (seen.has(o.skipped))
-        return;
-    seen.add(o.skipped);
-    const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
-}
-
 ;// CONCATENATED MODULE: ../core/src/differential/fingerprint.ts
 
 
@@ -74188,383 +74702,99 @@ function readRecordedFingerprints(value) {
     });
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ../core/src/masking/policy.ts
+;// CONCATENATED MODULE: ../core/src/masking/key.ts
+
+/** Binds the derived value to this one use: a masking key of pr-snapshots, version 1. */
+const LABEL = "pr-snapshots/masking-key/v1";
+/**
+ * The value the server receives in place of the masking salt: HMAC-SHA256(salt, label, policy
+ * hash), as hex. The keyed strategies run on the server (`$toHashedIndexKey` in the copy's
+ * pipeline), so they need a key there, and the server may record the command that carries it (the
+ * profiler, a slow-query log line, an audit log). What such a record can expose is this key: the
+ * salt cannot be computed from it (HMAC is one-way in its key), and the key of another policy
+ * (other rules, another collection's masking) cannot be computed from it either. Someone holding
+ * this key and a snapshot masked under this policy can still test guesses of the values it masks
+ * (a dictionary attack on the 64-bit hashes): that is what server-side log redaction is for (see
+ * the README, "Security model").
+ *
+ * The same salt and the same rules give the same key, so masking stays deterministic across runs
+ * and collections; changing the rules changes every keyed output once.
+ */
+function maskingKey(salt, policyHash) {
+    return (0,external_node_crypto_.createHmac)("sha256", salt).update(`${LABEL}\u0000${policyHash}`).digest("hex");
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/password.ts
 
 
-/** Strategies whose output is derived from the value with the secret salt. */
-const KEYED = new Set(["email", "name", "phone", "hash"]);
-function compilePolicy(config) {
-    const masking = config.masking;
-    const subsetConfig = config.subset;
-    const hasRules = Object.values(masking?.rules ?? {}).some((r) => Object.keys(r).length > 0);
-    if (!hasRules && !subsetConfig && !masking?.strict && !masking?.keep)
-        return undefined;
-    const rules = {};
-    for (const [collection, paths] of Object.entries(masking?.rules ?? {})) {
-        const compiled = {};
-        for (const [path, raw] of Object.entries(paths))
-            compiled[path] = toStrategy(raw);
-        checkPrefixes(collection, Object.keys(compiled));
-        for (const [path, s] of Object.entries(compiled)) {
-            if (path.split(".")[0] === "_id" && !KEYED.has(s.kind))
-                throw new errors/* UserError */.yo(`masking.rules.${collection}."${path}": only email, name, phone or hash can mask _id (they keep distinct values distinct); ${s.kind} would break the copy.`);
-        }
-        rules[collection] = compiled;
+function usesPassword(policy) {
+    return Object.values(policy?.rules ?? {}).some((r) => Object.values(r).some((s) => s.kind === "password"));
+}
+/** The hash of `password` under `s`, in the encoding user stores keep (`$2b$10$…`, `$argon2id$v=19$…`). */
+async function hashPassword(password, s) {
+    if (s.scheme === "aspnet-identity")
+        return aspNetIdentityV3(password, s.iterations ?? 100_000);
+    if (s.scheme === "bcrypt") {
+        const { default: bcrypt } = await __nccwpck_require__.e(/* import() | bcrypt */ 26359).then(__nccwpck_require__.bind(__nccwpck_require__, 8668));
+        return bcrypt.hash(password, s.cost ?? 10);
     }
-    const keep = Object.fromEntries(Object.entries(masking?.keep ?? {}).map(([c, p]) => [c, [...p]]));
-    for (const [collection, paths] of Object.entries(keep)) {
-        const ruled = Object.keys(rules[collection] ?? {});
-        const both = paths.filter((p) => ruled.some((r) => r === p || r.startsWith(`${p}.`) || p.startsWith(`${r}.`)));
-        if (both.length)
-            throw new errors/* UserError */.yo(`masking.keep.${collection} lists ${both.map((p) => `"${p}"`).join(", ")}, which masking.rules.${collection} also masks: a path is either masked or kept.`);
-    }
-    const subset = {};
-    for (const [collection, rule] of Object.entries(subsetConfig ?? {})) {
-        const out = {};
-        if (rule.filter !== undefined)
-            out.filter = rule.filter;
-        if (rule.sample !== undefined)
-            out.sample = rule.sample;
-        if (rule.limit !== undefined)
-            out.limit = rule.limit;
-        if (rule.references)
-            out.references = rule.references.map((r) => ({
-                field: r.field,
-                collection: r.collection,
-                key: r.key ?? "_id",
-            }));
-        if (Object.keys(out).length === 0)
-            throw new errors/* UserError */.yo(`subset.${collection} is empty: give filter, sample, limit or references.`);
-        subset[collection] = out;
-    }
-    dependencyOrder(subset);
-    const canonical = canonicalJson({
-        masking: { strict: masking?.strict ?? false, rules: masking?.rules ?? {}, keep: masking?.keep ?? {} },
-        subset: subsetConfig ?? {},
+    const { argon2id } = await __nccwpck_require__.e(/* import() | argon2 */ 12652).then(__nccwpck_require__.t.bind(__nccwpck_require__, 870, 23));
+    return argon2id({
+        password,
+        salt: (0,external_node_crypto_.randomBytes)(16),
+        parallelism: s.parallelism ?? 1,
+        iterations: s.iterations ?? 2,
+        memorySize: s.memoryKiB ?? 19_456,
+        hashLength: 32,
+        outputType: "encoded",
     });
-    const all = Object.values(rules).flatMap((r) => Object.values(r));
-    return {
-        rules,
-        keep,
-        strict: masking?.strict ?? false,
-        subset,
-        hash: (0,external_node_crypto_.createHash)("sha256").update(canonical).digest("hex"),
-        keyed: all.some((s) => KEYED.has(s.kind)),
-        fields: all.length,
-    };
-}
-function toStrategy(raw) {
-    if (typeof raw === "string")
-        return { kind: raw };
-    const o = raw;
-    if ("constant" in o)
-        return { kind: "constant", value: o.constant };
-    return { kind: "expr", expr: o.expr };
-}
-/** "addresses" and "addresses.street" in one collection: which one wins would be a guess. */
-function checkPrefixes(collection, paths) {
-    for (const a of paths)
-        for (const b of paths)
-            if (b.startsWith(`${a}.`))
-                throw new errors/* UserError */.yo(`masking.rules.${collection} has both "${a}" and "${b}": the rule for "${a}" already covers everything inside it. Keep one.`);
 }
 /**
- * Collections in the order their subsets can be computed: a collection whose subset references
- * another comes after it. A cycle has no such order and is an error that names it.
+ * The policy's rules with every `password` strategy carrying its hash: one hash per distinct
+ * scheme and parameters, computed before anything is copied. Without a test password a policy
+ * that uses the strategy fails here, before any connection is opened.
  */
-function dependencyOrder(subset) {
-    const order = [];
-    const state = new Map();
-    const visit = (c, trail) => {
-        if (state.get(c) === "done")
-            return;
-        if (state.get(c) === "visiting") {
-            const cycle = [...trail.slice(trail.indexOf(c)), c];
-            throw new errors/* UserError */.yo(`subset references form a cycle: ${cycle.join(" → ")}. Each collection's kept documents must be decidable before the collections that reference it; remove one of these references.`);
-        }
-        state.set(c, "visiting");
-        for (const r of subset[c]?.references ?? [])
-            visit(r.collection, [...trail, c]);
-        state.set(c, "done");
-        order.push(c);
-    };
-    for (const c of Object.keys(subset).sort())
-        visit(c, []);
-    return order;
-}
-/** JSON with sorted keys: the same rules (plain data from the config file) always hash the same. */
-function canonicalJson(value) {
-    const sort = (v) => {
-        if (Array.isArray(v))
-            return v.map(sort);
-        if (v && typeof v === "object" && !(v instanceof Date))
-            return Object.fromEntries(Object.keys(v)
-                .sort()
-                .map((k) => [k, sort(v[k])]));
-        return v;
-    };
-    return JSON.stringify(sort(value));
-}
-/** Paths masked in a collection that cover `path` (itself or a parent). */
-function coveringRule(policy, collection, path) {
-    const rules = policy?.rules[collection] ?? {};
-    return Object.keys(rules).find((r) => path === r || path.startsWith(`${r}.`));
-}
-function coveringKeep(policy, collection, path) {
-    return (policy?.keep[collection] ?? []).find((k) => path === k || path.startsWith(`${k}.`));
-}
-/** Which strategy a rule applies, in words (for summaries and the scan). */
-function describeStrategy(s) {
-    if (s.kind === "constant")
-        return `constant ${JSON.stringify(s.value)}`;
-    if (s.kind === "expr")
-        return "expr";
-    return s.kind;
-}
-
-;// CONCATENATED MODULE: ../core/src/masking/scan.ts
-
-
-
-const NAME_HINTS = [
-    [/e-?mail/i, "email"],
-    [/phone|mobile|^tel$|telephone|^fax$/i, "phone number"],
-    [
-        /^(first|last|middle|full|given|family|sur|display|user|maiden|nick)[-_]?name$|^name$|^fullname$/i,
-        "name",
-    ],
-    [/address|street|^city$|^zip|post(al)?[-_]?code|^postcode$/i, "address"],
-    [/ssn|social[-_]?security|national[-_]?id|passport|tax[-_]?id|^nin$/i, "national identifier"],
-    [/birth|^dob$/i, "date of birth"],
-    [/iban|account[-_]?number|sort[-_]?code|routing/i, "bank account"],
-    [/card[-_]?(number|no)|^pan$|cvv|cvc/i, "card"],
-    [/^ip$|ip[-_]?addr|remote[-_]?addr/i, "IP address"],
-    [/token|secret|password|passwd|api[-_]?key|private[-_]?key|credential|session/i, "secret"],
-    [/^(notes?|comments?|remarks?|bio|about|free[-_]?text)$/i, "free text"],
-    [/^(lat|lng|lon|latitude|longitude|geo|location)$/i, "location"],
-];
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE = /^\+?[\d\s().-]{7,20}$/;
-const TOKEN_PREFIX = /^(sk|pk|rk)_(live|test)_|^gh[pousr]_[A-Za-z0-9]{20,}|^github_pat_|^xox[abprs]-|^AKIA[0-9A-Z]{16}$|^AIza[0-9A-Za-z_-]{30,}|^-----BEGIN [A-Z ]*PRIVATE KEY-----|^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-function luhn(digits) {
-    let sum = 0;
-    for (let i = 0; i < digits.length; i++) {
-        let d = Number(digits[digits.length - 1 - i]);
-        if (i % 2 === 1) {
-            d *= 2;
-            if (d > 9)
-                d -= 9;
-        }
-        sum += d;
-    }
-    return sum % 10 === 0;
-}
-function ibanValid(text) {
-    const s = text.replace(/\s+/g, "").toUpperCase();
-    if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s))
-        return false;
-    const moved = s.slice(4) + s.slice(0, 4);
-    let rest = 0;
-    for (const ch of moved) {
-        const n = ch >= "A" ? String(ch.charCodeAt(0) - 55) : ch;
-        for (const digit of n)
-            rest = (rest * 10 + Number(digit)) % 97;
-    }
-    return rest === 1;
-}
-/** High entropy: long, no spaces, several character classes, few repeats. */
-function looksLikeSecret(s) {
-    if (TOKEN_PREFIX.test(s))
-        return true;
-    if (s.length < 24 || s.length > 512 || /\s/.test(s) || !/^[A-Za-z0-9_\-+/=.]+$/.test(s))
-        return false;
-    const classes = [/[a-z]/, /[A-Z]/, /\d/].filter((r) => r.test(s)).length;
-    if (classes < 3)
-        return false;
-    const distinct = new Set(s).size;
-    return distinct / s.length > 0.4 || distinct >= 20;
-}
-/** What a string value looks like, if anything personal. */
-function classifyValue(value) {
-    const s = value.trim();
-    if (s.length > 320)
-        return looksLikeSecret(s) ? "token" : undefined;
-    if (EMAIL.test(s))
-        return "email";
-    if ((0,external_node_net_.isIP)(s) !== 0)
-        return "ip";
-    const digits = s.replace(/[\s-]/g, "");
-    if (/^\d{13,19}$/.test(digits) && luhn(digits))
-        return "card";
-    if (ibanValid(s))
-        return "iban";
-    if (PHONE.test(s) && (s.match(/\d/g)?.length ?? 0) >= 7 && !/^\d{4}-\d\d-\d\d/.test(s))
-        return "phone";
-    if (looksLikeSecret(s))
-        return "token";
-    return undefined;
-}
-/** Parts of a name or an address under a parent that says what they are: `name.first`, `address.line1`. */
-const PARENT_HINTS = [
-    [/^(name|names|full[-_]?name)$/i, "name"],
-    [/^(address|addresses|home|billing|shipping|postal)$/i, "address"],
-    [/^(contact|contacts|person|customer|owner|user|patient|employee)$/i, "contact details"],
-];
-function nameHint(path) {
-    const parts = path.split(".");
-    const last = parts[parts.length - 1] ?? path;
-    const own = NAME_HINTS.find(([re]) => re.test(last))?.[1];
-    if (own)
-        return own;
-    const parent = parts[parts.length - 2];
-    if (!parent)
-        return undefined;
-    const hint = PARENT_HINTS.find(([re]) => re.test(parent))?.[1];
-    // Under a "customer" or "contact" parent only the obviously personal leaves count.
-    if (hint === "contact details")
-        return undefined;
-    return hint;
-}
-function bsonType(v) {
-    if (v === null)
-        return "null";
-    if (Array.isArray(v))
-        return "array";
-    if (v instanceof Date)
-        return "date";
-    if (typeof v === "string")
-        return "string";
-    if (typeof v === "boolean")
-        return "bool";
-    // Plain numbers are what the driver would write: int32 when they fit, else double.
-    if (typeof v === "number")
-        return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? "int" : "double";
-    const t = v?._bsontype;
-    if (t)
-        return ({
-            Int32: "int",
-            Double: "double",
-            Long: "long",
-            Decimal128: "decimal",
-            ObjectId: "objectId",
-            Binary: "binData",
-            BSONRegExp: "regex",
-            Timestamp: "timestamp",
-            BSONSymbol: "symbol",
-            Code: "javascript",
-            MinKey: "minKey",
-            MaxKey: "maxKey",
-        }[t] ?? t.toLowerCase());
-    return "object";
-}
-/** Walks a document: arrays are transparent (a path names a field in every element), as in MongoDB. */
-function walk(value, path, visit) {
-    if (Array.isArray(value)) {
-        for (const v of value)
-            walk(v, path, visit);
-        return;
-    }
-    if (path)
-        visit(path, value);
-    if (value &&
-        typeof value === "object" &&
-        !(value instanceof Date) &&
-        !value._bsontype) {
-        for (const [k, v] of Object.entries(value))
-            walk(v, path ? `${path}.${k}` : k, visit);
-    }
-}
-function scanDocuments(collection, docs, policy) {
-    const fields = new Map();
-    docs.forEach((doc, i) => {
-        walk(doc, "", (path, value) => {
-            let f = fields.get(path);
-            if (!f) {
-                f = { types: new Set(), docs: new Set(), kinds: new Map(), strings: 0 };
-                fields.set(path, f);
+async function resolvePasswords(policy, password, log) {
+    const rules = policy?.rules ?? {};
+    if (!usesPassword(policy))
+        return rules;
+    if (!password)
+        throw new errors/* UserError */.yo("The masking rules use the password strategy, which writes a hash of a test password: set the mask-test-password input from a secret, or PR_SNAPSHOTS_MASK_TEST_PASSWORD for the command line. Nothing was copied.");
+    log?.secret(password);
+    const hashes = new Map();
+    const resolved = {};
+    for (const [collection, paths] of Object.entries(rules)) {
+        resolved[collection] = {};
+        for (const [path, s] of Object.entries(paths)) {
+            if (s.kind !== "password") {
+                resolved[collection][path] = s;
+                continue;
             }
-            f.types.add(bsonType(value));
-            f.docs.add(i);
-            if (typeof value === "string") {
-                f.strings++;
-                const kind = classifyValue(value);
-                if (kind)
-                    f.kinds.set(kind, (f.kinds.get(kind) ?? 0) + 1);
+            const key = JSON.stringify([s.scheme, s.cost, s.memoryKiB, s.iterations, s.parallelism]);
+            let hash = hashes.get(key);
+            if (!hash) {
+                hash = hashPassword(password, s);
+                hashes.set(key, hash);
             }
-        });
-    });
-    const reports = [];
-    for (const [path, f] of [...fields].sort(([a], [b]) => a.localeCompare(b))) {
-        // A kind counts when it is typical of the field's strings, not a one-off in free text.
-        const byValue = [...f.kinds]
-            .filter(([, n]) => n >= Math.max(1, Math.ceil(f.strings * 0.2)))
-            .map(([k]) => k)
-            .sort();
-        const structural = [...f.types].every((t) => t === "object" || t === "array");
-        const byName = structural ? undefined : nameHint(path);
-        const rule = coveringRule(policy, collection, path);
-        const keep = coveringKeep(policy, collection, path);
-        reports.push({
-            path,
-            types: [...f.types].sort(),
-            seen: f.docs.size,
-            ...(byName ? { byName } : {}),
-            byValue,
-            personal: !structural && (byName !== undefined || byValue.length > 0),
-            ...(rule
-                ? {
-                    coveredBy: `rule ${rule}: ${describeStrategy(policy?.rules[collection]?.[rule] ?? { kind: "remove" })}`,
-                }
-                : keep
-                    ? { coveredBy: `keep ${keep}` }
-                    : {}),
-        });
+            resolved[collection][path] = { ...s, hash: await hash };
+        }
     }
-    return { collection, sampled: docs.length, fields: reports };
+    return resolved;
 }
-/** Samples a collection on the server (`$sample`, at most `size` documents) and scans it. */
-async function scanCollection(db, collection, size, policy) {
-    const docs = await db
-        .collection(collection)
-        .aggregate([{ $sample: { size } }], { ...EXACT_BSON })
-        .toArray();
-    return scanDocuments(collection, docs, policy);
-}
-/** Likely-personal paths that no rule and no keep covers: what strict mode refuses. */
-function uncovered(scans) {
-    return scans.flatMap((s) => s.fields
-        .filter((f) => f.personal && !f.coveredBy)
-        .map((f) => `${s.collection}.${f.path} (${[...new Set([f.byName, ...f.byValue].filter(Boolean))].join(", ")})`));
-}
-/** The scan as a table for people. */
-function formatScan(scans) {
-    const lines = [];
-    for (const s of scans) {
-        lines.push(`${s.collection} (${s.sampled} documents sampled)`);
-        const rows = s.fields.map((f) => [
-            f.path,
-            f.types.join("|"),
-            f.personal ? (f.coveredBy ? "personal" : "PERSONAL, NOT COVERED") : "",
-            f.coveredBy ?? "",
-            [f.byName ? `name: ${f.byName}` : "", f.byValue.length ? `values: ${f.byValue.join(", ")}` : ""]
-                .filter(Boolean)
-                .join("; "),
-        ]);
-        const header = ["path", "types", "looks personal", "covered by", "why"];
-        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-        const line = (cells) => `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd();
-        lines.push(line(header), ...rows.map(line), "");
-    }
-    return lines.join("\n");
-}
-/** Scans each collection in turn (the command line's `scan`, and strict mode's check). */
-async function scanDatabase(r) {
-    const scans = [];
-    for (const c of r.collections)
-        scans.push(await scanCollection(r.db, c, r.sample, r.policy));
-    return scans;
+/**
+ * ASP.NET Core Identity's password hash, format V3 (what its default PasswordHasher writes and
+ * reads): 0x01, the PRF (2 = HMAC-SHA512), the iteration count and the salt length as big-endian
+ * 32-bit integers, the salt, then the PBKDF2 subkey (32 bytes), in base64.
+ */
+function aspNetIdentityV3(password, iterations) {
+    const salt = (0,external_node_crypto_.randomBytes)(16);
+    const subkey = (0,external_node_crypto_.pbkdf2Sync)(password, salt, iterations, 32, "sha512");
+    const header = Buffer.alloc(13);
+    header[0] = 0x01;
+    header.writeUInt32BE(2, 1);
+    header.writeUInt32BE(iterations, 5);
+    header.writeUInt32BE(salt.length, 9);
+    return Buffer.concat([header, salt, subkey]).toString("base64");
 }
 
 ;// CONCATENATED MODULE: ../core/src/masking/stages.ts
@@ -74691,6 +74921,11 @@ function leaf(s, ref, arrayDepth, part = "full") {
         case "expr":
             // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
             return { $let: { vars: { value: ref }, in: s.expr } };
+        case "password":
+            // The test password's hash, computed in the runner (password.ts): never the password itself.
+            if (!s.hash)
+                throw new Error("The password strategy's hash was not computed before the stages were built.");
+            return { $cond: [{ $eq: [ref, null] }, null, { $literal: s.hash }] };
         default: {
             const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref, part);
             if (arrayDepth >= ARRAY_DEPTH)
@@ -74733,12 +74968,15 @@ function keyed(kind, ref, part) {
             // RFC 2606 reserves example.com: a valid address that can never reach anyone.
             return { $concat: ["user", digits(h), "@example.com"] };
         case "phone": {
-            // Country code +999 is reserved by the ITU (E.164) and assigned to nobody.
-            const d = { $concat: ["000000000000", digits(h)] };
-            const last12 = { $substrCP: [d, { $subtract: [{ $strLenCP: d }, 12] }, 12] };
+            // Country code +999 is reserved by the ITU (E.164) and assigned to nobody. E.164 leaves 12
+            // digits after it (10^12 numbers: a birthday collision among 1.5 million distinct inputs);
+            // an extension of 4 more keeps 10^16 (about 53 bits, as distinct as the hash allows in a
+            // phone number's shape): "+999 3755 2630 0714 x0381".
+            const d = { $concat: ["0000000000000000", digits(h)] };
+            const last16 = { $substrCP: [d, { $subtract: [{ $strLenCP: d }, 16] }, 16] };
             return {
                 $let: {
-                    vars: { p: last12 },
+                    vars: { p: last16 },
                     in: {
                         $concat: [
                             "+999 ",
@@ -74747,192 +74985,98 @@ function keyed(kind, ref, part) {
                             { $substrCP: ["$$p", 4, 4] },
                             " ",
                             { $substrCP: ["$$p", 8, 4] },
+                            " x",
+                            { $substrCP: ["$$p", 12, 4] },
                         ],
                     },
                 },
             };
         }
-        case "name": {
-            // Alone in a first-name field, a common first name would equal some production value of
-            // that field (and the proof would refuse the snapshot): built from uncommon syllables instead.
-            const first = part === "first"
-                ? { $concat: [pick(GIVEN_A, "$$h", 1), pick(GIVEN_B, "$$h", 16), pick(GIVEN_C, "$$h", 16 * 8)] }
-                : pick(FIRST_NAMES, "$$h", 1);
-            const surname = [
-                pick(SYLLABLES_A, "$$h", 256),
-                pick(SYLLABLES_B, "$$h", 256 * 32),
-                pick(SYLLABLES_C, "$$h", 256 * 32 * 32),
-            ];
-            const parts = part === "first" ? [first] : part === "last" ? surname : [first, " ", ...surname];
-            return { $let: { vars: { h: h }, in: { $concat: parts } } };
-        }
+        case "name":
+            return fakeName(h, part);
         default:
             // hash: numbers stay numbers (the hash itself), everything else becomes a token.
             return { $cond: [{ $isNumber: ref }, h, { $concat: ["masked-", digits(h)] }] };
     }
 }
-/** An element of `list` chosen by some bits of the hash (a negative index counts from the end). */
-function pick(list, hash, divisor) {
-    const bits = divisor === 1 ? hash : { $floor: { $divide: [hash, divisor] } };
-    return { $arrayElemAt: [{ $literal: list }, { $toInt: { $mod: [bits, list.length] } }] };
+/**
+ * A name that carries the hash's bits, so that distinct inputs stay as distinct as with `email`:
+ * the 64-bit hash, made non-negative, is written in mixed radix over the tables below.
+ * - full name: a given name (8 bits) and a double-barrelled surname of two invented words (28 bits
+ *   each): all 64 bits, "Maya Bralomen-Kitheros";
+ * - first name alone: two invented given names (28 + 20 = 48 bits), "Kelamir Dorin": no common
+ *   first name, which would equal some production value of the field (and the proof would refuse);
+ * - surname alone: two invented words (56 bits), "Bralomen-Kitheros".
+ */
+function fakeName(hash, part) {
+    const word = (syllables) => [
+        ...Array.from({ length: syllables }, (_, i) => [i === 0 ? ONSETS : ONSETS_LOWER, NUCLEI]).flat(),
+        CODAS,
+    ];
+    const plan = part === "first"
+        ? [...word(3), " ", ...word(2)]
+        : part === "last"
+            ? [...word(3), "-", ...word(3)]
+            : [GIVEN_NAMES, " ", ...word(3), "-", ...word(3)];
+    const tables = plan.filter((p) => typeof p !== "string");
+    const indexes = mixedRadix(hash, tables.map((t) => t.length));
+    const v = fresh("n");
+    let at = 0;
+    const parts = plan.map((p) => typeof p === "string" ? p : { $arrayElemAt: [{ $literal: p }, { $arrayElemAt: [`$$${v}`, at++] }] });
+    return { $let: { vars: { [v]: indexes }, in: { $concat: parts } } };
 }
-/** Plausible first names, and syllables that make surnames unlikely to be anyone's real one. */
-const FIRST_NAMES = [
-    "Ada",
-    "Alan",
-    "Alice",
-    "Amara",
-    "Ana",
-    "Anton",
-    "Aria",
-    "Arjun",
-    "Ben",
-    "Bianca",
-    "Carla",
-    "Carlos",
-    "Chen",
-    "Chloe",
-    "Dana",
-    "Daniel",
-    "Dara",
-    "David",
-    "Elena",
-    "Eli",
-    "Emma",
-    "Erik",
-    "Eva",
-    "Farah",
-    "Felix",
-    "Fiona",
-    "Gabriel",
-    "Grace",
-    "Hana",
-    "Hugo",
-    "Ines",
-    "Ivan",
-    "Jana",
-    "Javier",
-    "Jin",
-    "Jonas",
-    "Julia",
-    "Kai",
-    "Kamala",
-    "Karin",
-    "Lars",
-    "Laura",
-    "Leo",
-    "Lina",
-    "Luca",
-    "Maya",
-    "Mei",
-    "Mila",
-    "Nadia",
-    "Nico",
-    "Nina",
-    "Noah",
-    "Omar",
-    "Olivia",
-    "Pablo",
-    "Priya",
-    "Rafael",
-    "Rosa",
-    "Sami",
-    "Sara",
-    "Tariq",
-    "Tomas",
-    "Yara",
-    "Zoe",
-];
-const GIVEN_A = [
-    "Bry",
-    "Cae",
-    "Dro",
-    "Fyn",
-    "Gwy",
-    "Hal",
-    "Ith",
-    "Jor",
-    "Kae",
-    "Lyr",
-    "Myr",
-    "Nyx",
-    "Orl",
-    "Pyr",
-    "Quo",
-    "Ryn",
-];
-const GIVEN_B = ["a", "e", "i", "o", "u", "y", "ae", "ia"];
-const GIVEN_C = ["leth", "mira", "ndor", "sael", "vyn", "thea", "rion", "wen"];
-const SYLLABLES_A = [
-    "Bal",
-    "Cor",
-    "Dal",
-    "Eri",
-    "Fen",
-    "Gar",
-    "Hal",
-    "Ins",
-    "Jor",
-    "Kel",
-    "Lan",
-    "Mor",
-    "Nor",
-    "Ost",
-    "Pel",
-    "Quin",
-    "Ros",
-    "Sel",
-    "Tor",
-    "Ul",
-    "Val",
-    "Wen",
-    "Yar",
-    "Zel",
-    "Bren",
-    "Cal",
-    "Dor",
-    "Fal",
-    "Gil",
-    "Har",
-    "Kor",
-    "Lind",
-];
-const SYLLABLES_B = [
-    "a",
-    "e",
-    "i",
-    "o",
-    "u",
-    "ar",
-    "en",
-    "is",
-    "or",
-    "um",
-    "an",
-    "el",
-    "in",
-    "on",
-    "ur",
-    "ey",
-];
-const SYLLABLES_C = [
-    "brook",
-    "croft",
-    "dale",
-    "field",
-    "ford",
-    "gate",
-    "holm",
-    "lund",
-    "mere",
-    "more",
-    "quist",
-    "rith",
-    "stad",
-    "thorne",
-    "vik",
-    "wick",
-];
+const TWO_TO_63 = lib.BSON.Decimal128.fromString("9223372036854775808");
+/**
+ * The digits of (hash + 2^63), a whole number below 2^64, in the given radices (least significant
+ * first), computed exactly in Decimal128: each step divides a multiple of the radix.
+ */
+function mixedRadix(hash, radices) {
+    const x = fresh("x");
+    const steps = (value, i) => {
+        const radix = radices[i] ?? 1;
+        const d = fresh("d");
+        const rest = fresh("r");
+        const digit = { $mod: [value, radix] };
+        if (i === radices.length - 1)
+            return [{ $toInt: digit }];
+        return {
+            $let: {
+                vars: { [d]: digit },
+                in: {
+                    $let: {
+                        vars: { [rest]: { $divide: [{ $subtract: [value, `$$${d}`] }, radix] } },
+                        in: { $concatArrays: [[{ $toInt: `$$${d}` }], steps(`$$${rest}`, i + 1)] },
+                    },
+                },
+            },
+        };
+    };
+    return {
+        $let: {
+            vars: { [x]: { $add: [{ $toDecimal: hash }, { $literal: TWO_TO_63 }] } },
+            in: steps(`$$${x}`, 0),
+        },
+    };
+}
+/** 256 given names from many languages, for full names (the surname part is invented). */
+const GIVEN_NAMES = ("Ada Adam Adrian Aiko Aisha Akira Alan Alba Alejandro Alexei Ali Alice Alma Amara Amelia Amir Ana Anders Andrea Ane " +
+    "Angela Anika Anita Anna Anton Aria Arjun Arne Asha Astrid Ava Axel Aya Bea Ben Bianca Boris Bruno Camila Carla " +
+    "Carlos Carmen Caro Chen Chiara Chloe Clara Dalia Dana Daniel Dara Darius David Diego Dina Dmitri Dora Elena Eli " +
+    "Elif Elin Elisa Ella Emil Emma Enzo Erik Esra Eva Ezra Farah Fatima Felix Fiona Flora Freya Gabriel Gaia Greta " +
+    "Hana Hannah Hari Hassan Helena Henrik Hiro Hugo Ian Ida Ilse Imani Ines Ingrid Irene Isaac Isabel Ivan Jada " +
+    "Jana Javier Jin Joao Jonas Jorge Josef Julia Julian Juno Kai Kamala Karin Karl Kavya Keiko Kenji Kira Klara " +
+    "Kofi Lars Laura Lea Leila Leo Leon Lia Lina Linnea Liv Lorenzo Luca Lucia Luis Luka Maia Malik Mara Marco " +
+    "Maria Marta Mateo Maya Mei Mila Mina Mira Miro Nadia Naomi Nia Nico Nika Nils Nina Noah Noor Nora Ola Olga " +
+    "Olivia Omar Oscar Otto Pablo Paula Pedro Petra Pia Priya Rafael Rahul Rania Rosa Ruben Rumi Sami Sana Sara " +
+    "Selin Sofia Sonja Stella Sven Tara Tariq Teo Thea Tomas Uma Valentina Vera Victor Vida Vikram Wei Yara Yuki " +
+    "Yusuf Zara Zoe Zora Abel Agnes Aldo Alina Amos Anja Ari Basil Beatriz Bodhi Celia Cyrus Daria Duc Edda Eino " +
+    "Elio Emre Esme Femi Goran Hedda Iker Ilan Iris Jasper Joon Kaito Kemal Lale Leif Lotte Malin Milan Nao Nuno " +
+    "Odile Orla Paavo Quinn Rhea Rina Saoirse Soren Tove Ugo Vesna Wren Xavi Yosef Zeynep Linh Minh Amaru Ayla Bao").split(" ");
+/** Invented words: 32 onsets × 8 nuclei per syllable, and 16 codas: pronounceable, rarely anyone's name. */
+const ONSETS = "B Br C Ch Cl D Dr F Fr G Gr H J K Kr L M N P Pr R S Sh St T Th Tr V W Y Z Qu".split(" ");
+const ONSETS_LOWER = ONSETS.map((o) => o.toLowerCase());
+const NUCLEI = "a e i o u ae ei ou".split(" ");
+const CODAS = ["", "n", "r", "l", "s", "th", "nd", "rn", "ll", "x", "m", "sh", "ns", "rd", "ld", "ck"];
 /**
  * A branch of `$switch`, built in this one place: MongoDB names its value `then`, which makes the
  * object "thenable" to `await`; these objects are only ever sent to the server.
@@ -74995,6 +75139,1452 @@ function leafValues(path) {
         return { $let: { vars: { [v]: value }, in: inner } };
     };
     return walk("$$ROOT", 0, 0);
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ../core/src/masking/detectors.ts
+
+/** In words, for the scan's reasons. */
+const KIND_WORDS = {
+    email: "e-mail addresses",
+    phone: "phone numbers",
+    ip: "IP addresses",
+    card: "card numbers (Luhn)",
+    iban: "IBANs (checksum)",
+    "national-id": "national identifiers",
+    "person-name": "person names",
+    "password-hash": "password hashes",
+    token: "secrets or tokens",
+    image: "images",
+    "personal-url": "personal web pages",
+};
+const INSIDE_WORDS = {
+    email: "e-mail addresses",
+    phone: "phone numbers",
+    ip: "IP addresses",
+    card: "card numbers",
+    "person-name": "person names",
+};
+const EMAIL_WHOLE = /^[^\s@<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const EMAIL_INSIDE = /[A-Za-z0-9._%+'=-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
+/** `Name <addr>`, `"Name" <addr>`, `<addr>`, `addr (Name)`: how headers write one address. */
+const MAILBOX = /^(?:"[^"]*"\s*|[^"<>@()[\]:;]*)?<([^<>\s]+@[^<>\s]+)>$|^([^\s@<>]+@[^\s@<>]+)\s*\([^()]*\)$/;
+const PHONE = /^(?:\+|00)?[\d\s().\-/]{6,22}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?$/i;
+/** A run of digits and phone separators inside a text (then checked by {@link phoneNumber}). */
+const PHONE_INSIDE = /(?<![\w.+])(?:\+|\()?\d[\d\s().-]{5,20}\d(?![\w.])/;
+const IPV4_INSIDE = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![\d.])/;
+const CARD_INSIDE = /\b(?:\d[ -]?){12,18}\d\b/;
+const TOKEN_PREFIX = /^(sk|pk|rk)_(live|test)_|^gh[pousr]_[A-Za-z0-9]{20,}|^github_pat_|^xox[abprs]-|^AKIA[0-9A-Z]{16}$|^AIza[0-9A-Za-z_-]{30,}|^-----BEGIN [A-Z ]*PRIVATE KEY-----|^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const PASSWORD_HASH = /^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$|^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$|^\$(pbkdf2|scrypt)[-$]|^(pbkdf2_sha256|sha1|bcrypt_sha256)\$|^\$[156]\$[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,}|^AQAAAA[A-Za-z0-9+/]{40,}={0,2}$/;
+/** US SSN (not 000, 666, 9xx areas), UK National Insurance number. */
+const NATIONAL_ID = /^(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}$|^(?![DFIQUV])[A-CEGHJ-PR-TW-Z](?![DFIOQUV])[A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]$/;
+/** A home page on a shared host (`/~name`) or a profile page. */
+const PERSONAL_URL = /^<?(?:https?:\/\/)?[^\s/]+\/~[A-Za-z][\w.-]*|^<?https?:\/\/(?:www\.)?(?:linkedin\.com\/in|facebook\.com|twitter\.com|x\.com|instagram\.com|github\.com)\/[A-Za-z0-9_.-]+\/?>?$/i;
+const IMAGE_BASE64 = /^(?:data:image\/[a-z+.-]+;base64,|iVBORw0KGgo|\/9j\/|R0lGOD[lh]|UklGR[\s\S]{6}XRUJQ|Qk[0-9A-Za-z+/]{2}AAAAAA)/;
+function luhn(digits) {
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+        let d = Number(digits[digits.length - 1 - i]);
+        if (i % 2 === 1) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+    }
+    return sum % 10 === 0;
+}
+function ibanValid(text) {
+    const s = text.replace(/\s+/g, "").toUpperCase();
+    if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s))
+        return false;
+    const moved = s.slice(4) + s.slice(0, 4);
+    let rest = 0;
+    for (const ch of moved) {
+        const n = ch >= "A" ? String(ch.charCodeAt(0) - 55) : ch;
+        for (const digit of n)
+            rest = (rest * 10 + Number(digit)) % 97;
+    }
+    return rest === 1;
+}
+/** A payment card: 13-19 digits, a known issuer prefix, and the Luhn checksum. */
+function cardNumber(text) {
+    const digits = text.replace(/[\s-]/g, "");
+    return /^(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6)\d{12,18}$/.test(digits) && luhn(digits);
+}
+/**
+ * A credential by its well-known shape (API key prefixes, JWTs, PEM private keys). High entropy
+ * alone is not enough: message ids, trace ids and hashes are just as random and not secret.
+ */
+function looksLikeSecret(s) {
+    return TOKEN_PREFIX.test(s);
+}
+function phoneNumber(s) {
+    if (!PHONE.test(s))
+        return false;
+    const digits = s.replace(/x\s*\d+$|ext\.?\s*\d+$|extension\s*\d+$/i, "").replace(/\D/g, "");
+    if (digits.length < 7 || digits.length > 15)
+        return false;
+    // Dates, times, decimal numbers and plain integers are not phone numbers.
+    if (/^\d{4}[-/.]\d\d[-/.]\d\d|^\d\d?[-/.]\d\d?[-/.]\d{2,4}$|^\d+([.,]\d+)?$/.test(s))
+        return false;
+    return /[\s().\-/+]/.test(s) || /^(?:\+|00)/.test(s);
+}
+const TITLES = new Set(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "hon"]);
+const WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
+const capital = (w) => (w === w.toUpperCase() ? w.charAt(0) + w.slice(1).toLowerCase() : w);
+/**
+ * A person's name: one to five capitalised words whose given name (the first word, the word after
+ * a title, or the word after the comma of "Last, First") is a first name in common use.
+ */
+function personName(value, firstNames) {
+    const s = value.trim();
+    if (s.length < 2 || s.length > 60 || /[\d@/\\:;_=#&|<>[\]{}]/.test(s))
+        return false;
+    const comma = s.split(",");
+    if (comma.length > 2)
+        return false;
+    const ordered = comma.length === 2 ? `${comma[1]} ${comma[0]}` : s;
+    const tokens = ordered.split(/\s+/).filter(Boolean).map(capital);
+    if (tokens.length === 0 || tokens.length > 5)
+        return false;
+    if (!tokens.every((t) => WORD.test(t)))
+        return false;
+    const given = tokens.find((t) => !TITLES.has(t.replace(/\.$/, "").toLowerCase()));
+    if (!given || given.endsWith("."))
+        return false;
+    return firstNames.has(given.replace(/[’']s$/, "").toLowerCase());
+}
+/**
+ * First names that are also common English words: inside a text, "Red Hat" or "Will Power" is
+ * no evidence of a person (a whole value still counts, where the field's share decides).
+ */
+const WORD_NAMES = new Set("will may mark bill red rose hope grace joy faith sunny page art don guy pat jack frank gene ray rich chance chip dean drew earl hunter lane major miles price reed rob sandy skip stone summer tanner ward wade chase cliff dale dawn april june august amber iris ivy violet holly crystal pearl ruby star autumn sky rain brook honey lance max nick sterling royal king duke prince bishop buck colt roman christian justice liberty love mercy patience trinity bob gary sue al jean sol van carol happy lucky merry early else lou mac rusty dusty penny bud ginger cookie dolly sally jerry hal glen glenn ken kit lee mo ned sean tom will win wolf fox bear hawk heather daisy lily jasmine olive rod roger victor vita worth young tim ted ben".split(" "));
+/** A "Given Surname" pair inside a text: the given name known (and not a common word), the surname capitalised. */
+function nameInside(text, firstNames) {
+    // The surname is a lookahead, so that "Call Maria Anders" tries "Maria Anders" too.
+    const pairs = text.matchAll(/(?<![\p{L}])(\p{Lu}\p{Ll}{1,15})(?=\s+(?:\p{Lu}\.\s+)?\p{Lu}\p{Ll}{1,20}(?![\p{L}]))/gu);
+    for (const m of pairs) {
+        const given = (m[1] ?? "").toLowerCase();
+        if (firstNames.has(given) && !WORD_NAMES.has(given))
+            return true;
+    }
+    return false;
+}
+/** The address inside a one-address header value (`Name <addr>`), if it is one. */
+function mailbox(s) {
+    const m = MAILBOX.exec(s);
+    const address = m?.[1] ?? m?.[2];
+    return address !== undefined && EMAIL_WHOLE.test(address);
+}
+/** Classifies a string value. */
+function classifyString(value, firstNames) {
+    const s = value.trim();
+    const inside = [];
+    if (s.length === 0)
+        return { inside };
+    if (s.length > 320) {
+        if (IMAGE_BASE64.test(s))
+            return { kind: "image", inside };
+        if (looksLikeSecret(s))
+            return { kind: "token", inside };
+    }
+    else {
+        if (EMAIL_WHOLE.test(s) || mailbox(s))
+            return { kind: "email", inside };
+        if (ipAddress(s.replace(/^\[|\]$/g, "")))
+            return { kind: "ip", inside };
+        if (PASSWORD_HASH.test(s))
+            return { kind: "password-hash", inside };
+        if (cardNumber(s))
+            return { kind: "card", inside };
+        if (ibanValid(s))
+            return { kind: "iban", inside };
+        if (NATIONAL_ID.test(s))
+            return { kind: "national-id", inside };
+        if (phoneNumber(s))
+            return { kind: "phone", inside };
+        if (PERSONAL_URL.test(s))
+            return { kind: "personal-url", inside };
+        if (personName(s, firstNames))
+            return { kind: "person-name", inside };
+        if (IMAGE_BASE64.test(s) && s.length > 100)
+            return { kind: "image", inside };
+        if (looksLikeSecret(s))
+            return { kind: "token", inside };
+    }
+    // Longer text: what it carries.
+    if (s.includes("@") && EMAIL_INSIDE.test(s))
+        inside.push("email");
+    if (IPV4_INSIDE.test(s))
+        inside.push("ip");
+    if (PHONE_INSIDE.test(s) && phoneInside(s))
+        inside.push("phone");
+    if (CARD_INSIDE.test(s) &&
+        [...s.matchAll(new RegExp(CARD_INSIDE.source, "g"))].some((m) => cardNumber(m[0])))
+        inside.push("card");
+    if (/\s/.test(s) && nameInside(s, firstNames))
+        inside.push("person-name");
+    return { inside };
+}
+/** An IP address a host could have (not 0.x.x.x, which is how version numbers look). */
+function ipAddress(s) {
+    const v = (0,external_node_net_.isIP)(s);
+    return v === 6 || (v === 4 && !s.startsWith("0."));
+}
+function phoneInside(s) {
+    for (const m of s.matchAll(new RegExp(PHONE_INSIDE.source, "g"))) {
+        const run = m[0].trim();
+        const separators = run.match(/[\s().-]+/g)?.length ?? 0;
+        // Dots alone separate a phone number only as 555.123.4567; otherwise they make a version number.
+        const bare = run.replace(/^\(|\)$/g, "");
+        const dotted = !/[\s()-]/.test(bare) && !/^\d{3}\.\d{3}\.\d{4}$/.test(bare);
+        if (!dotted &&
+            (0,external_node_net_.isIP)(run) === 0 &&
+            (run.startsWith("+") || run.startsWith("(") || separators >= 2) &&
+            phoneNumber(run))
+            return true;
+    }
+    return false;
+}
+/** Image formats by their magic bytes. */
+function imageFormat(bytes) {
+    const b = (i) => bytes[i] ?? -1;
+    const ascii = (from, to) => String.fromCharCode(...bytes.subarray(from, to));
+    if (b(0) === 0x89 && ascii(1, 4) === "PNG")
+        return "PNG";
+    if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff)
+        return "JPEG";
+    if (ascii(0, 6) === "GIF87a" || ascii(0, 6) === "GIF89a")
+        return "GIF";
+    if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP")
+        return "WebP";
+    if (ascii(0, 2) === "BM" && bytes.length > 26)
+        return "BMP";
+    if ((b(0) === 0x49 && b(1) === 0x49 && b(2) === 0x2a && b(3) === 0) ||
+        (b(0) === 0x4d && b(1) === 0x4d && b(2) === 0 && b(3) === 0x2a))
+        return "TIFF";
+    if (ascii(4, 8) === "ftyp" && /^(heic|heix|mif1|avif)$/.test(ascii(8, 12)))
+        return "HEIF";
+    // OLE-wrapped bitmaps (Access and SQL Server sample data keep photos this way).
+    if (b(0) === 0x15 && b(1) === 0x1c && bytes.length > 100) {
+        const at = Buffer.from(bytes.subarray(0, 512)).indexOf("BM");
+        if (at > 0)
+            return "BMP (OLE)";
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/field-names.ts
+/**
+ * What a field's name says about its values: the path is split into words (case changes, `_`,
+ * `-`, spaces, dots, digits, and compound words such as `contactname`), and the words are looked
+ * up in a vocabulary of personal concepts and of the roles people have in data (reviewer, author,
+ * sender, customer, ...). A name alone is not always enough: `city` is personal in a customer's
+ * address and not in an airport's, so some concepts only count where the collection holds people.
+ */
+/** Words a compound name may be made of (`contactname`, `emailaddress`, `homephone`, `dateofbirth`). */
+const VOCABULARY = [
+    "first",
+    "last",
+    "middle",
+    "given",
+    "family",
+    "full",
+    "sur",
+    "maiden",
+    "nick",
+    "display",
+    "user",
+    "screen",
+    "contact",
+    "customer",
+    "client",
+    "owner",
+    "author",
+    "reviewer",
+    "sender",
+    "recipient",
+    "employee",
+    "patient",
+    "member",
+    "person",
+    "name",
+    "names",
+    "email",
+    "mail",
+    "address",
+    "addresses",
+    "phone",
+    "mobile",
+    "cell",
+    "home",
+    "work",
+    "office",
+    "fax",
+    "number",
+    "num",
+    "no",
+    "street",
+    "city",
+    "zip",
+    "code",
+    "postal",
+    "post",
+    "birth",
+    "date",
+    "day",
+    "of",
+    "death",
+    "card",
+    "credit",
+    "account",
+    "bank",
+    "pass",
+    "word",
+    "api",
+    "key",
+    "secret",
+    "token",
+    "access",
+    "private",
+    "social",
+    "security",
+    "national",
+    "id",
+    "tax",
+    "ip",
+    "web",
+    "site",
+    "page",
+    "profile",
+    "photo",
+    "picture",
+    "image",
+    "avatar",
+    "ship",
+    "shipping",
+    "billing",
+    "delivery",
+    "login",
+    "handle",
+    "line",
+];
+const VOCAB = new Set(VOCABULARY);
+/** Splits `contactname` into contact + name when the whole word is made of known words. */
+function splitCompound(word) {
+    if (VOCAB.has(word) || word.length < 5)
+        return [word];
+    const best = [[]];
+    for (let end = 1; end <= word.length; end++) {
+        for (let start = Math.max(0, end - 12); start < end; start++) {
+            const prefix = best[start];
+            const part = word.slice(start, end);
+            if (prefix && part.length >= 2 && VOCAB.has(part)) {
+                const candidate = [...prefix, part];
+                const current = best[end];
+                if (!current || candidate.length < current.length)
+                    best[end] = candidate;
+            }
+        }
+    }
+    const whole = best[word.length];
+    return whole && whole.length > 1 ? whole : [word];
+}
+/** The words of one path segment, lower case: `First Name`, `firstName`, `first_name`, `FIRSTNAME` → first, name. */
+function words(segment) {
+    return segment
+        .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+        .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+        .replace(/([A-Za-z])(\d)/g, "$1 $2")
+        .replace(/(\d)([A-Za-z])/g, "$1 $2")
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w.toLowerCase())
+        .flatMap(splitCompound)
+        .map(singular);
+}
+function singular(w) {
+    if (w.length > 3 && /(ss|us|is)$/.test(w))
+        return w;
+    if (w.endsWith("ies") && w.length > 4)
+        return `${w.slice(0, -3)}y`;
+    if (/(sses|xes|ches|shes)$/.test(w))
+        return w.slice(0, -2);
+    if (w.endsWith("s") && w.length > 3 && !["address", "bus", "gps", "sms", "ios"].includes(w))
+        return w.slice(0, -1);
+    return w;
+}
+/** People by the role they have in the data. */
+const ROLES = new Set([
+    "reviewer",
+    "author",
+    "sender",
+    "recipient",
+    "owner",
+    "customer",
+    "client",
+    "employee",
+    "patient",
+    "contact",
+    "member",
+    "person",
+    "people",
+    "assignee",
+    "reporter",
+    "creator",
+    "approver",
+    "signer",
+    "buyer",
+    "seller",
+    "guest",
+    "passenger",
+    "driver",
+    "student",
+    "teacher",
+    "applicant",
+    "candidate",
+    "beneficiary",
+    "tenant",
+    "landlord",
+    "manager",
+    "supervisor",
+    "director",
+    "spouse",
+    "parent",
+    "guardian",
+    "attendee",
+    "participant",
+    "speaker",
+    "holder",
+    "cardholder",
+    "subscriber",
+    "recruiter",
+    "physician",
+    "doctor",
+    "nurse",
+    "witness",
+    "victim",
+    "suspect",
+    "user",
+    "account",
+    "commenter",
+    "follower",
+    "friend",
+]);
+/** Roles that often hold something else (a date range, a reference, a host): only with values that agree. */
+const WEAK_ROLES = new Set(["from", "to", "cc", "bcc", "by", "user", "account", "host", "agent", "rep"]);
+/** Where a name or an address belongs to a person (shipping name: the recipient's). */
+const PERSON_QUALIFIERS = new Set([
+    ...ROLES,
+    "ship",
+    "shipping",
+    "billing",
+    "delivery",
+    "mailing",
+    "home",
+    "private",
+    "personal",
+    "emergency",
+    "legal",
+    "real",
+    "maiden",
+    "next",
+]);
+/** A shipping or billing name or address is the recipient's or the payer's. */
+const RECIPIENT = new Set(["ship", "shipping", "billing", "delivery", "mailing", "home"]);
+/** Things that have names, addresses and pictures too, but are not people. */
+const THINGS = new Set([
+    "company",
+    "product",
+    "file",
+    "host",
+    "hostname",
+    "app",
+    "application",
+    "brand",
+    "category",
+    "country",
+    "state",
+    "region",
+    "county",
+    "org",
+    "organization",
+    "organisation",
+    "business",
+    "project",
+    "team",
+    "collection",
+    "db",
+    "database",
+    "field",
+    "index",
+    "event",
+    "course",
+    "place",
+    "venue",
+    "store",
+    "shop",
+    "item",
+    "service",
+    "server",
+    "domain",
+    "list",
+    "group",
+    "channel",
+    "room",
+    "site",
+    "airport",
+    "station",
+    "street",
+    "city",
+    "school",
+    "university",
+    "bank",
+    "branch",
+    "vendor",
+    "supplier",
+    "merchant",
+    "department",
+    "dept",
+    "job",
+    "role",
+    "title",
+    "tag",
+    "label",
+    "model",
+    "package",
+    "module",
+    "class",
+    "method",
+    "function",
+    "logo",
+    "icon",
+    "banner",
+    "cover",
+    "poster",
+    "thumbnail",
+    "map",
+    "chart",
+    "game",
+    "movie",
+    "film",
+    "book",
+    "song",
+    "album",
+    "track",
+    "plan",
+    "tier",
+    "feature",
+    "queue",
+    "topic",
+    "thread",
+    "mailing",
+    "contract",
+    "wallet",
+    "memory",
+    "mac",
+    "network",
+    "ship",
+    "genre",
+    "distributor",
+    "type",
+    "kind",
+    "mime",
+    "content",
+    "version",
+    "software",
+    "mailer",
+]);
+/** Collections whose documents are people. */
+const PEOPLE_COLLECTIONS = new Set([
+    "user",
+    "customer",
+    "client",
+    "people",
+    "person",
+    "employee",
+    "member",
+    "contact",
+    "author",
+    "patient",
+    "student",
+    "account",
+    "profile",
+    "subscriber",
+    "applicant",
+    "candidate",
+    "staff",
+    "investigator",
+    "reviewer",
+    "guest",
+    "passenger",
+    "driver",
+    "teacher",
+    "tenant",
+    "lead",
+    "volunteer",
+]);
+const has = (ws, ...any) => any.some((w) => ws.includes(w));
+const adjacent = (ws, a, b) => ws.some((w, i) => w === a && ws[i + 1] === b);
+/** The collection holds people by its name (`users`, `customers`, `pmInvestigator`). */
+function peopleCollection(collection) {
+    return words(collection).some((w) => PEOPLE_COLLECTIONS.has(w));
+}
+/** Whether a path segment names a person or a person's part (`customer`, `contact`, `name`, `address`). */
+function personSegment(segment) {
+    const ws = words(segment);
+    return ws.some((w) => ROLES.has(w) && !WEAK_ROLES.has(w)) || has(ws, "address", "name", "author", "sender");
+}
+/** What the last segment of `path` (read with its parent) says, if anything personal. */
+function nameFinding(path, collection = "") {
+    const segments = path.split(".");
+    const leaf = segments[segments.length - 1] ?? path;
+    const ws = words(leaf);
+    const parent = words(segments[segments.length - 2] ?? "");
+    const all = [...parent, ...ws];
+    const thing = ws.find((w) => THINGS.has(w));
+    const f = (concept, matched, strength = "strong") => ({
+        concept,
+        words: matched,
+        strength,
+    });
+    if (ws.length === 0)
+        return undefined;
+    // Credentials first: `emailPassword`, `apiKey`, `sessionToken`.
+    if (has(ws, "password", "passwd", "pwd", "passphrase", "passcode") || adjacent(ws, "pass", "word"))
+        return f("password", "password");
+    if (has(ws, "secret", "token", "credential", "apikey", "otp", "totp") ||
+        adjacent(ws, "api", "key") ||
+        adjacent(ws, "private", "key") ||
+        adjacent(ws, "access", "key") ||
+        (has(ws, "session") && has(ws, "id", "key", "cookie")))
+        return f("secret", ws.find((w) => ["secret", "token", "credential", "apikey", "otp", "totp", "key", "session"].includes(w)) ?? "secret");
+    if (has(ws, "email", "emailaddress") ||
+        (has(ws, "mail") && !thing && (ws.length === 1 || has(ws, "address", "e"))) ||
+        adjacent(ws, "e", "mail"))
+        return f("e-mail", "e-mail");
+    if (has(ws, "phone", "telephone", "tel", "mobile", "cellphone", "msisdn", "fax") ||
+        (has(ws, "cell") && ws.length <= 2))
+        return f("phone number", ws.find((w) => ["phone", "telephone", "tel", "mobile", "cellphone", "msisdn", "fax", "cell"].includes(w)) ?? "phone");
+    if (has(ws, "ssn", "nino", "nin", "passport", "aadhaar", "cpf", "dni", "nie", "personnummer", "itin") ||
+        (has(ws, "social") && has(ws, "security")) ||
+        (has(ws, "national", "tax") && has(ws, "id", "identifier", "number", "no", "code")) ||
+        (has(ws, "driver", "driving") && has(ws, "license", "licence")))
+        return f("national identifier", ws.filter((w) => !["number", "no", "id"].includes(w)).join(" "));
+    if (has(ws, "iban") ||
+        (has(ws, "account", "acct") && has(ws, "number", "no", "num") && !thing) ||
+        adjacent(ws, "routing", "number") ||
+        adjacent(ws, "sort", "code") ||
+        adjacent(ws, "bank", "account"))
+        return f("bank account", ws.join(" "));
+    if ((has(ws, "card", "creditcard") && has(ws, "number", "no", "num", "pan", "credit")) ||
+        has(ws, "cvv", "cvc", "pan", "creditcard", "cardnumber"))
+        return f("card number", ws.join(" "));
+    if (has(ws, "ip", "ipv4", "ipv6", "ipaddress") || (has(ws, "remote", "client") && has(ws, "addr")))
+        return f("IP address", "IP");
+    if (has(ws, "birth", "birthday", "birthdate", "dob", "born"))
+        return f("date of birth", ws.join(" "));
+    if (has(ws, "death", "deceased", "died"))
+        return f("date of death", ws.join(" "), "context");
+    if (has(ws, "fingerprint"))
+        return f("fingerprint", "fingerprint", "context");
+    if (has(ws, "avatar", "portrait", "headshot", "selfie", "photo", "picture", "pic", "signature") && !thing)
+        return f("photo", ws.find((w) => ["avatar", "portrait", "headshot", "selfie", "photo", "picture", "pic", "signature"].includes(w)) ?? "photo");
+    if (has(ws, "image") && !thing)
+        return f("photo", "image", "context");
+    // Names: of a person, or of one of the many things that have a name.
+    if (has(ws, "surname", "lastname", "forename", "firstname", "fullname")) {
+        const w = ws.find((x) => ["surname", "lastname", "forename", "firstname", "fullname"].includes(x)) ?? "name";
+        return f(w === "forename" || w === "firstname" ? "first name" : w === "fullname" ? "person name" : "last name", w);
+    }
+    if (has(ws, "name") || (has(ws, "first", "last", "given", "middle", "family") && parent.includes("name"))) {
+        if (has(ws, "user", "screen", "login", "nick"))
+            return f("username", `${ws.join(" ")}`);
+        const qualifier = ws.filter((w) => w !== "name");
+        if (has(ws, "first", "given", "fore", "christian"))
+            return f("first name", ws.join(" "));
+        if (has(ws, "last", "family", "sur", "maiden"))
+            return f("last name", ws.join(" "));
+        if (has(ws, "full", "display", "middle", "legal", "real") ||
+            qualifier.some((w) => PERSON_QUALIFIERS.has(w)))
+            return f("person name", ws.join(" "), qualifier.some((w) => ROLES.has(w) || RECIPIENT.has(w) || ["full", "display", "middle", "legal", "real"].includes(w))
+                ? "strong"
+                : "context");
+        if (qualifier.some((w) => THINGS.has(w)))
+            return undefined;
+        // A bare `name`: a person's under a person or in a collection of people; else the values decide.
+        if (parent.some((w) => PERSON_QUALIFIERS.has(w)) ||
+            (segments.length === 1 && peopleCollection(collection)))
+            return f("person name", "name", "strong");
+        if (parent.some((w) => THINGS.has(w)))
+            return undefined;
+        return f("person name", "name", "values");
+    }
+    if (has(ws, "username", "login", "handle", "screenname", "nickname"))
+        return f("username", ws.join(" "));
+    // Addresses and their parts.
+    const addressLike = has(ws, "address", "addr", "street", "suite", "apartment", "apt") ||
+        (parent.includes("address") && has(ws, "line", "house", "building", "number", "unit"));
+    if (addressLike &&
+        !has(ws, "mac", "wallet", "contract", "memory", "server", "web", "url", "bitcoin", "eth"))
+        return f("address", ws.find((w) => ["address", "addr", "street", "suite", "apartment", "apt", "line"].includes(w)) ??
+            "address", thing && !has(ws, "address", "street") ? "context" : "strong");
+    const recipient = ws.some((w) => RECIPIENT.has(w)) ? "strong" : "context";
+    if (has(ws, "zip", "zipcode", "postcode", "postalcode") ||
+        adjacent(ws, "postal", "code") ||
+        adjacent(ws, "post", "code"))
+        return f("postal code", ws.join(" "), recipient);
+    if (has(ws, "city", "town"))
+        return f("city", ws.join(" "), recipient);
+    if (has(ws, "lat", "latitude", "lng", "lon", "longitude", "geo", "gps", "coordinate", "coord", "geolocation") ||
+        (has(ws, "location") && !thing))
+        return f("location", ws.join(" "), "context");
+    if (has(ws, "website", "homepage") ||
+        adjacent(ws, "home", "page") ||
+        adjacent(ws, "web", "site") ||
+        (has(ws, "url") && all.some((w) => ROLES.has(w) || w === "profile" || w === "personal")))
+        return f("web page", ws.join(" "), "context");
+    if (has(ws, "gender", "sex", "race", "ethnicity", "ethnic", "religion", "religious", "marital", "health", "medical", "diagnosis", "disability", "pregnancy", "orientation"))
+        return f("sensitive attribute", ws.join(" "), "context");
+    if (has(ws, "bio", "biography", "about", "note", "remark") && ws.length <= 2)
+        return f("free text about a person", ws.join(" "), "context");
+    // A person by role: `reviewer`, `author`, `sender`, `createdBy`, `to`.
+    const role = ws.find((w) => ROLES.has(w) || WEAK_ROLES.has(w));
+    if (role &&
+        !thing &&
+        !has(ws, "id", "ids", "key", "ref", "count", "type", "status", "number", "no", "since", "at", "date", "time", "level", "tier", "group", "segment", "role", "title", "rating", "score")) {
+        const onlyRoleWords = ws.every((w) => ROLES.has(w) ||
+            WEAK_ROLES.has(w) ||
+            [
+                "created",
+                "updated",
+                "modified",
+                "approved",
+                "reviewed",
+                "assigned",
+                "owned",
+                "x",
+                "original",
+                "primary",
+                "main",
+                "secondary",
+                "co",
+            ].includes(w));
+        if (onlyRoleWords)
+            return f("person (role word)", role, ws.some((w) => WEAK_ROLES.has(w)) ? "values" : "role");
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/policy.ts
+
+
+/** Strategies whose output is derived from the value with the secret salt. */
+const KEYED = new Set(["email", "name", "phone", "hash"]);
+function compilePolicy(config) {
+    const masking = config.masking;
+    const subsetConfig = config.subset;
+    const hasRules = Object.values(masking?.rules ?? {}).some((r) => Object.keys(r).length > 0);
+    if (!hasRules && !subsetConfig && !masking?.strict && !masking?.keep)
+        return undefined;
+    const rules = {};
+    for (const [collection, paths] of Object.entries(masking?.rules ?? {})) {
+        const compiled = {};
+        for (const [path, raw] of Object.entries(paths))
+            compiled[path] = toStrategy(raw);
+        checkPrefixes(collection, Object.keys(compiled));
+        for (const [path, s] of Object.entries(compiled)) {
+            if (path.split(".")[0] === "_id" && !KEYED.has(s.kind))
+                throw new errors/* UserError */.yo(`masking.rules.${collection}."${path}": only email, name, phone or hash can mask _id (they keep distinct values distinct); ${s.kind} would break the copy.`);
+        }
+        rules[collection] = compiled;
+    }
+    const keep = Object.fromEntries(Object.entries(masking?.keep ?? {}).map(([c, p]) => [c, [...p]]));
+    for (const [collection, paths] of Object.entries(keep)) {
+        const ruled = Object.keys(rules[collection] ?? {});
+        const both = paths.filter((p) => ruled.some((r) => r === p || r.startsWith(`${p}.`) || p.startsWith(`${r}.`)));
+        if (both.length)
+            throw new errors/* UserError */.yo(`masking.keep.${collection} lists ${both.map((p) => `"${p}"`).join(", ")}, which masking.rules.${collection} also masks: a path is either masked or kept.`);
+    }
+    const subset = {};
+    for (const [collection, rule] of Object.entries(subsetConfig ?? {})) {
+        const out = {};
+        if (rule.filter !== undefined)
+            out.filter = rule.filter;
+        if (rule.sample !== undefined)
+            out.sample = rule.sample;
+        if (rule.limit !== undefined)
+            out.limit = rule.limit;
+        if (rule.references)
+            out.references = rule.references.map((r) => ({
+                field: r.field,
+                collection: r.collection,
+                key: r.key ?? "_id",
+            }));
+        if (Object.keys(out).length === 0)
+            throw new errors/* UserError */.yo(`subset.${collection} is empty: give filter, sample, limit or references.`);
+        subset[collection] = out;
+    }
+    dependencyOrder(subset);
+    const canonical = canonicalJson({
+        masking: { strict: masking?.strict ?? false, rules: masking?.rules ?? {}, keep: masking?.keep ?? {} },
+        subset: subsetConfig ?? {},
+    });
+    const all = Object.values(rules).flatMap((r) => Object.values(r));
+    return {
+        rules,
+        keep,
+        strict: masking?.strict ?? false,
+        subset,
+        hash: (0,external_node_crypto_.createHash)("sha256").update(canonical).digest("hex"),
+        keyed: all.some((s) => KEYED.has(s.kind)),
+        fields: all.length,
+    };
+}
+function toStrategy(raw) {
+    if (typeof raw === "string")
+        return { kind: raw };
+    const o = raw;
+    if ("constant" in o)
+        return { kind: "constant", value: o.constant };
+    if (o.password)
+        return { kind: "password", ...o.password };
+    return { kind: "expr", expr: o.expr };
+}
+/** "addresses" and "addresses.street" in one collection: which one wins would be a guess. */
+function checkPrefixes(collection, paths) {
+    for (const a of paths)
+        for (const b of paths)
+            if (b.startsWith(`${a}.`))
+                throw new errors/* UserError */.yo(`masking.rules.${collection} has both "${a}" and "${b}": the rule for "${a}" already covers everything inside it. Keep one.`);
+}
+/**
+ * Collections in the order their subsets can be computed: a collection whose subset references
+ * another comes after it. A cycle has no such order and is an error that names it.
+ */
+function dependencyOrder(subset) {
+    const order = [];
+    const state = new Map();
+    const visit = (c, trail) => {
+        if (state.get(c) === "done")
+            return;
+        if (state.get(c) === "visiting") {
+            const cycle = [...trail.slice(trail.indexOf(c)), c];
+            throw new errors/* UserError */.yo(`subset references form a cycle: ${cycle.join(" → ")}. Each collection's kept documents must be decidable before the collections that reference it; remove one of these references.`);
+        }
+        state.set(c, "visiting");
+        for (const r of subset[c]?.references ?? [])
+            visit(r.collection, [...trail, c]);
+        state.set(c, "done");
+        order.push(c);
+    };
+    for (const c of Object.keys(subset).sort())
+        visit(c, []);
+    return order;
+}
+/** JSON with sorted keys: the same rules (plain data from the config file) always hash the same. */
+function canonicalJson(value) {
+    const sort = (v) => {
+        if (Array.isArray(v))
+            return v.map(sort);
+        if (v && typeof v === "object" && !(v instanceof Date))
+            return Object.fromEntries(Object.keys(v)
+                .sort()
+                .map((k) => [k, sort(v[k])]));
+        return v;
+    };
+    return JSON.stringify(sort(value));
+}
+/** Paths masked in a collection that cover `path` (itself or a parent). */
+function coveringRule(policy, collection, path) {
+    const rules = policy?.rules[collection] ?? {};
+    return Object.keys(rules).find((r) => path === r || path.startsWith(`${r}.`));
+}
+function coveringKeep(policy, collection, path) {
+    return (policy?.keep[collection] ?? []).find((k) => path === k || path.startsWith(`${k}.`));
+}
+/** Which strategy a rule applies, in words (for summaries and the scan). */
+function describeStrategy(s) {
+    if (s.kind === "constant")
+        return `constant ${JSON.stringify(s.value)}`;
+    if (s.kind === "expr")
+        return "expr";
+    if (s.kind === "password")
+        return `password (${s.scheme}${s.scheme === "bcrypt" ? `, cost ${s.cost ?? 10}` : ""})`;
+    return s.kind;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/suggest.ts
+/**
+ * The rule that would cover a flagged path, written as the config file writes it, so that strict
+ * mode's refusal and the scan can print rules ready to paste. Keyed strategies keep distinct
+ * values distinct (unique indexes and joins keep working); free text is redacted; photos removed.
+ */
+function suggestRule(path, types, reasons, kinds) {
+    const detectors = new Set(reasons.map((r) => r.detector));
+    const onlyNumbers = types.every((t) => ["int", "long", "double", "decimal", "null"].includes(t));
+    const onlyDates = types.every((t) => t === "date" || t === "null");
+    const is = (...names) => names.some((n) => detectors.has(n));
+    const idPath = path.split(".")[0] === "_id";
+    // bcrypt verifies in every stack (bcryptjs, BCrypt.Net, Spring, passlib); argon2id is the other choice.
+    if (is("password") || kinds.has("password-hash"))
+        return "{ password: { scheme: bcrypt, cost: 10 } }";
+    if (is("e-mail", "email"))
+        return "email";
+    if (is("phone number", "phone"))
+        return "phone";
+    if (is("person name", "first name", "last name", "person-name"))
+        return "name";
+    if (is("person (role word)"))
+        return detectors.has("email") ? "email" : "name";
+    if (idPath ||
+        is("username", "national identifier", "card number", "bank account", "secret", "token", "card", "iban", "national-id", "fingerprint"))
+        return "hash";
+    if (is("photo", "image"))
+        return "remove";
+    if (onlyNumbers || onlyDates)
+        return '"null"';
+    return "redact";
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/scan.ts
+
+
+
+
+
+
+let detectors;
+/** Loads the person-name list (its own chunk in the bundles: only a scan pays for it). */
+function loadDetectors() {
+    detectors ??= Promise.all(/* import() | person-names */[__nccwpck_require__.e(46710), __nccwpck_require__.e(87535)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4630)).then((m) => ({
+        firstNames: m.FIRST_NAMES,
+    }));
+    return detectors;
+}
+function bsonType(v) {
+    if (v === null)
+        return "null";
+    if (Array.isArray(v))
+        return "array";
+    if (v instanceof Date)
+        return "date";
+    if (typeof v === "string")
+        return "string";
+    if (typeof v === "boolean")
+        return "bool";
+    // Plain numbers are what the driver would write: int32 when they fit, else double.
+    if (typeof v === "number")
+        return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? "int" : "double";
+    const t = v?._bsontype;
+    if (t)
+        return ({
+            Int32: "int",
+            Double: "double",
+            Long: "long",
+            Decimal128: "decimal",
+            ObjectId: "objectId",
+            Binary: "binData",
+            BSONRegExp: "regex",
+            Timestamp: "timestamp",
+            BSONSymbol: "symbol",
+            Code: "javascript",
+            MinKey: "minKey",
+            MaxKey: "maxKey",
+        }[t] ?? t.toLowerCase());
+    return "object";
+}
+/** Walks a document: arrays are transparent (a path names a field in every element), as in MongoDB. */
+function walk(value, path, visit) {
+    if (Array.isArray(value)) {
+        for (const v of value)
+            walk(v, path, visit);
+        return;
+    }
+    if (path)
+        visit(path, value);
+    if (value &&
+        typeof value === "object" &&
+        !(value instanceof Date) &&
+        !value._bsontype) {
+        for (const [k, v] of Object.entries(value))
+            walk(v, path ? `${path}.${k}` : k, visit);
+    }
+}
+const ID_LIKE = /^[0-9a-f]{24}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[A-Z0-9]{2,}[-_]?[0-9]{3,}$|^\d+$/i;
+/** Shares of the values a detector must match before the path counts as personal by its values. */
+const WHOLE_SHARE = {
+    email: 0.3,
+    phone: 0.5,
+    ip: 0.3,
+    card: 0.3,
+    iban: 0.3,
+    "national-id": 0.3,
+    "person-name": 0.5,
+    "password-hash": 0.3,
+    token: 0.5,
+    image: 0.3,
+    "personal-url": 0.3,
+};
+const INSIDE_SHARE = {
+    email: 0.1,
+    phone: 0.1,
+    ip: 0.1,
+    card: 0.05,
+    "person-name": 0.3,
+};
+/** Concepts that make a collection one of people: then `city`, coordinates or gender are theirs. */
+const PEOPLE_CONCEPTS = new Set([
+    "e-mail",
+    "phone number",
+    "person name",
+    "first name",
+    "last name",
+    "username",
+    "national identifier",
+    "date of birth",
+]);
+const PEOPLE_KINDS = new Set(["email", "phone", "person-name", "national-id"]);
+const percent = (share) => `${Math.round(share * 100)} %`;
+function collect(docs, names) {
+    const fields = new Map();
+    const now = Date.now();
+    const year = 365.25 * 86_400_000;
+    docs.forEach((doc, i) => {
+        walk(doc, "", (path, value) => {
+            let f = fields.get(path);
+            if (!f) {
+                f = {
+                    types: new Set(),
+                    docs: 0,
+                    lastDoc: -1,
+                    values: 0,
+                    strings: 0,
+                    distinct: new Map(),
+                    kinds: new Map(),
+                    inside: new Map(),
+                    idLike: 0,
+                    images: new Set(),
+                    dates: 0,
+                    birthLike: 0,
+                    years: new Set(),
+                };
+                fields.set(path, f);
+            }
+            const type = bsonType(value);
+            f.types.add(type);
+            if (f.lastDoc !== i) {
+                f.docs++;
+                f.lastDoc = i;
+            }
+            if (value === null || value === undefined || type === "object" || type === "array")
+                return;
+            f.values++;
+            if (typeof value === "string") {
+                if (value.trim() === "")
+                    return;
+                f.strings++;
+                let c = f.distinct.get(value);
+                if (!c) {
+                    c = classifyString(value, names.firstNames);
+                    if (f.distinct.size < 5_000)
+                        f.distinct.set(value, c);
+                }
+                if (c.kind)
+                    f.kinds.set(c.kind, (f.kinds.get(c.kind) ?? 0) + 1);
+                for (const k of c.inside)
+                    f.inside.set(k, (f.inside.get(k) ?? 0) + 1);
+                if (ID_LIKE.test(value))
+                    f.idLike++;
+            }
+            else if (type === "binData") {
+                const bytes = value.buffer;
+                const format = bytes ? imageFormat(bytes) : undefined;
+                if (format) {
+                    f.images.add(format);
+                    f.kinds.set("image", (f.kinds.get("image") ?? 0) + 1);
+                }
+                else
+                    f.idLike++;
+            }
+            else if (type === "date") {
+                const t = value.getTime();
+                f.dates++;
+                const d = value;
+                if (t > Date.UTC(1900, 0, 1) &&
+                    t < now - 14 * year &&
+                    d.getUTCHours() === 0 &&
+                    d.getUTCMinutes() === 0)
+                    f.birthLike++;
+                f.years.add(d.getUTCFullYear());
+            }
+            else {
+                // Numbers, ObjectIds, booleans: references or measures, not text about a person.
+                f.idLike++;
+            }
+        });
+    });
+    return fields;
+}
+/** The name's and the values' evidence for one path, before the collection's context is known. */
+function evidence(collection, path, f) {
+    const finding = nameFinding(path, collection);
+    const leafWords = words(path.split(".").pop() ?? path);
+    // A list's, a product's or a message's own identifiers: their addresses and pictures are not a person's.
+    const leaf = (path.split(".").pop() ?? path).toLowerCase();
+    const thing = (!finding && leafWords.some((w) => THING_WORDS.has(w))) || MAILING_LIST_HEADERS.test(leaf);
+    const idField = leafWords.some((w) => ["id", "reference", "ref"].includes(w)) ||
+        (leafWords.includes("reply") && leafWords.includes("in"));
+    const reasons = [];
+    const byValue = [];
+    let peopleSignal = false;
+    const denominator = Math.max(1, f.values);
+    for (const [kind, n] of f.kinds) {
+        const share = kind === "person-name" ? distinctShare(f, "person-name") : n / denominator;
+        if (share < WHOLE_SHARE[kind])
+            continue;
+        if (thing && (kind === "person-name" || kind === "image" || kind === "email"))
+            continue;
+        if (idField && kind === "email")
+            continue;
+        const text = kind === "image" && f.images.size
+            ? `${percent(share)} images (${[...f.images].sort().join(", ")})`
+            : `${percent(share)} ${KIND_WORDS[kind]}`;
+        reasons.push({ by: "values", detector: kind, text, share: round(share) });
+        byValue.push(kind);
+        if (PEOPLE_KINDS.has(kind))
+            peopleSignal = true;
+    }
+    if (!reasons.length && f.strings > 0 && !thing && !idField) {
+        for (const [kind, n] of f.inside) {
+            const share = n / f.strings;
+            if (share < INSIDE_SHARE[kind])
+                continue;
+            reasons.push({
+                by: "values",
+                detector: `inside:${kind}`,
+                text: `${percent(share)} text containing ${INSIDE_WORDS[kind]}`,
+                share: round(share),
+            });
+            byValue.push(`inside:${kind}`);
+        }
+    }
+    if (f.dates >= 5 && f.birthLike / f.dates >= 0.9 && f.years.size >= 10) {
+        const share = f.birthLike / f.dates;
+        reasons.push({
+            by: "values",
+            detector: "date-of-birth",
+            text: `${percent(share)} dates like dates of birth (${f.years.size} different years)`,
+            share: round(share),
+        });
+        byValue.push("date-of-birth");
+    }
+    if (finding && PEOPLE_CONCEPTS.has(finding.concept) && (finding.strength === "strong" || reasons.length))
+        peopleSignal = true;
+    return { reasons, byValue, ...(finding ? { finding } : {}), peopleSignal };
+}
+const THING_WORDS = new Set([
+    "list",
+    "product",
+    "company",
+    "logo",
+    "icon",
+    "banner",
+    "poster",
+    "thumbnail",
+    "cover",
+    "brand",
+    "mailing",
+    "item",
+    "version",
+]);
+/** Mail headers that name a mailing list (RFC 2369, Mailman, procmail), not a person. */
+const MAILING_LIST_HEADERS = /^(list-.*|x-beenthere|x-loop|x-mailing-list|mailing-list|x-list.*)$/;
+function distinctShare(f, kind) {
+    if (f.distinct.size === 0)
+        return 0;
+    let n = 0;
+    for (const c of f.distinct.values())
+        if (c.kind === kind)
+            n++;
+    return n / f.distinct.size;
+}
+const round = (x) => Math.round(x * 1000) / 1000;
+/** Scans sampled documents (already read): the decision per path, with its reasons. */
+function scanDocuments(collection, docs, policy, names) {
+    const stats = collect(docs, names);
+    const verdicts = new Map();
+    let people = peopleCollection(collection);
+    for (const [path, f] of stats) {
+        // Sub-documents and arrays are containers: their leaves are judged. A field that is null in
+        // every sampled document is still judged by its name (the next write may fill it).
+        const structural = [...f.types].every((t) => t === "object" || t === "array");
+        if (structural)
+            continue;
+        const v = evidence(collection, path, f);
+        verdicts.set(path, v);
+        if (v.peopleSignal)
+            people = true;
+    }
+    const reports = [];
+    for (const [path, f] of [...stats].sort(([a], [b]) => a.localeCompare(b))) {
+        const v = verdicts.get(path);
+        const reasons = [...(v?.reasons ?? [])];
+        const finding = v?.finding;
+        if (finding) {
+            const segments = path.split(".");
+            const underPerson = segments.slice(0, -1).some(personSegment);
+            const textValues = f.strings > 0 && f.idLike / Math.max(1, f.strings) < 0.5;
+            const counts = finding.strength === "strong" ||
+                (finding.strength === "context" && (people || underPerson)) ||
+                (finding.strength === "role" && (textValues || reasons.length > 0)) ||
+                (finding.strength === "values" && reasons.length > 0);
+            if (counts) {
+                const where = finding.strength === "context"
+                    ? underPerson
+                        ? " under a person"
+                        : " in a collection of people"
+                    : "";
+                reasons.unshift({
+                    by: "name",
+                    detector: finding.concept,
+                    text: finding.concept === "person (role word)"
+                        ? `${finding.words} (role word)`
+                        : `${finding.concept}${finding.words && finding.words !== finding.concept ? ` (${finding.words})` : ""}${where}`,
+                });
+            }
+        }
+        const personal = reasons.length > 0;
+        const rule = coveringRule(policy, collection, path);
+        const keep = coveringKeep(policy, collection, path);
+        const types = [...f.types].sort();
+        reports.push({
+            path,
+            types,
+            seen: f.docs,
+            ...(finding ? { byName: finding.concept } : {}),
+            byValue: v?.byValue ?? [],
+            personal,
+            reasons,
+            ...(personal ? { suggestion: suggestRule(path, types, reasons, f.kinds) } : {}),
+            ...(rule
+                ? {
+                    coveredBy: `rule ${rule}: ${describeStrategy(policy?.rules[collection]?.[rule] ?? { kind: "remove" })}`,
+                }
+                : keep
+                    ? { coveredBy: `keep ${keep}` }
+                    : {}),
+        });
+    }
+    return { collection, sampled: docs.length, fields: reports };
+}
+/** The reasons in one line: `name: reviewer (role word); values: 97 % e-mail addresses`. */
+function describeReasons(reasons) {
+    const named = reasons.filter((r) => r.by === "name").map((r) => r.text);
+    const valued = reasons.filter((r) => r.by === "values").map((r) => r.text);
+    return [
+        named.length ? `name: ${named.join(", ")}` : "",
+        valued.length ? `values: ${valued.join(", ")}` : "",
+    ]
+        .filter(Boolean)
+        .join("; ");
+}
+/**
+ * Field paths of up to `size` documents, to three levels (sub-documents and arrays of them),
+ * computed by the server: only the names travel.
+ */
+function pathsExpression() {
+    let counter = 0;
+    const keys = (input, prefix, depth) => {
+        const k = `k${counter++}`;
+        const children = depth <= 1
+            ? []
+            : {
+                $let: {
+                    vars: { [`${k}v`]: `$$${k}.v`, [`${k}p`]: { $concat: [prefix, `$$${k}.k`, "."] } },
+                    in: {
+                        $switch: {
+                            branches: [
+                                scan_branch({ $eq: [{ $type: `$$${k}v` }, "object"] }, keys(`$$${k}v`, `$$${k}p`, depth - 1)),
+                                scan_branch({ $isArray: `$$${k}v` }, {
+                                    $reduce: {
+                                        input: {
+                                            $filter: {
+                                                input: `$$${k}v`,
+                                                as: `${k}e`,
+                                                cond: { $eq: [{ $type: `$$${k}e` }, "object"] },
+                                            },
+                                        },
+                                        initialValue: [],
+                                        in: { $setUnion: ["$$value", keys("$$this", `$$${k}p`, depth - 1)] },
+                                    },
+                                }),
+                            ],
+                            default: [],
+                        },
+                    },
+                },
+            };
+        return {
+            $reduce: {
+                input: { $map: { input: { $objectToArray: input }, as: k, in: `$$${k}` } },
+                initialValue: [],
+                in: {
+                    $let: {
+                        vars: { [k]: "$$this", acc: "$$value" },
+                        in: { $setUnion: ["$$acc", [{ $concat: [prefix, `$$${k}.k`] }], children] },
+                    },
+                },
+            },
+        };
+    };
+    return keys("$$ROOT", "", 3);
+}
+function scan_branch(condition, value) {
+    // biome-ignore lint/suspicious/noThenProperty: MongoDB's $switch names a branch's value "then".
+    return { case: condition, then: value };
+}
+/** Documents whose field paths the server lists (the whole collection when it is smaller). */
+const DISCOVERY_DOCUMENTS = 50_000;
+/** Documents per path that the first sample missed. */
+const RARE_DOCUMENTS = 5;
+/** At most this many rare paths are looked up (one indexed-or-not find each, time-bounded). */
+const RARE_PATHS = 200;
+/**
+ * A sample that sees rare fields: `size` random documents, then, for every field path the server
+ * finds in a much larger sample (50,000 documents or ten times `size`; the whole collection when
+ * smaller) that those documents lack, a few documents that have it. Only the paths travel, not the
+ * documents. A field in 3 of 50,000 documents is scanned; in a larger collection a field that rare
+ * is found with the probability that the larger sample holds it.
+ */
+async function sampleCollection(coll, size) {
+    const docs = await coll.aggregate([{ $sample: { size } }], { ...EXACT_BSON }).toArray();
+    const seen = new Set();
+    for (const d of docs)
+        walk(d, "", (p) => seen.add(p));
+    const discovered = await coll
+        .aggregate([
+        { $sample: { size: Math.max(size * 10, DISCOVERY_DOCUMENTS) } },
+        { $project: { _id: 0, p: pathsExpression() } },
+        { $unwind: "$p" },
+        { $group: { _id: "$p" } },
+    ], { maxTimeMS: 30_000, allowDiskUse: true })
+        .toArray()
+        .catch(() => []);
+    const rare = discovered
+        .map((d) => d._id)
+        .filter((p) => !seen.has(p) && !p.split(".").some((s) => s === "" || s.startsWith("$")))
+        .sort()
+        .slice(0, RARE_PATHS);
+    const ids = new Set(docs.map((d) => JSON.stringify(d._id)));
+    for (const path of rare) {
+        if (seen.has(path))
+            continue;
+        const more = await coll
+            .find({ [path]: { $exists: true } }, { ...EXACT_BSON, limit: RARE_DOCUMENTS, maxTimeMS: 5_000 })
+            .toArray()
+            .catch(() => []);
+        for (const d of more) {
+            const id = JSON.stringify(d._id);
+            if (ids.has(id))
+                continue;
+            ids.add(id);
+            docs.push(d);
+            walk(d, "", (p) => seen.add(p));
+        }
+    }
+    return docs;
+}
+/** Samples a collection on the server (see {@link sampleCollection}) and scans it. */
+async function scanCollection(db, collection, size, policy) {
+    const [docs, names] = await Promise.all([
+        sampleCollection(db.collection(collection), size),
+        loadDetectors(),
+    ]);
+    return scanDocuments(collection, docs, policy, names);
+}
+/** Likely-personal paths that no rule and no keep covers: what strict mode refuses. */
+function uncoveredFields(scans) {
+    return scans.flatMap((s) => s.fields
+        .filter((f) => f.personal && !f.coveredBy)
+        .map((f) => ({
+        collection: s.collection,
+        path: f.path,
+        why: describeReasons(f.reasons),
+        suggestion: f.suggestion ?? "redact",
+    })));
+}
+/** The same as lines: `users.email (name: e-mail; values: 100 % e-mail addresses) → email`. */
+function uncovered(scans) {
+    return uncoveredFields(scans).map((u) => `${u.collection}.${u.path} (${u.why}) → ${u.suggestion}`);
+}
+/** A YAML key as the config file needs it: plain when it can be, else double-quoted (JSON is valid YAML). */
+function yamlKey(key) {
+    return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(key)
+        ? key
+        : JSON.stringify(key);
+}
+/** The rules that would cover every uncovered path, ready to paste under `masking:` in the config file. */
+function suggestedRules(scans) {
+    const missing = uncoveredFields(scans);
+    if (!missing.length)
+        return "";
+    const lines = ["masking:", "  rules:"];
+    for (const collection of [...new Set(missing.map((m) => m.collection))]) {
+        lines.push(`    ${yamlKey(collection)}:`);
+        for (const m of missing.filter((x) => x.collection === collection))
+            lines.push(`      ${yamlKey(m.path)}: ${m.suggestion}`);
+    }
+    return lines.join("\n");
+}
+/** The scan as a table for people. */
+function formatScan(scans) {
+    const lines = [];
+    for (const s of scans) {
+        lines.push(`${s.collection} (${s.sampled} documents sampled)`);
+        const rows = s.fields.map((f) => [
+            f.path,
+            f.types.join("|"),
+            f.personal ? (f.coveredBy ? "personal" : "PERSONAL, NOT COVERED") : "",
+            f.coveredBy ?? (f.personal ? `suggested: ${f.suggestion}` : ""),
+            describeReasons(f.reasons),
+        ]);
+        const header = ["path", "types", "looks personal", "covered by", "why"];
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+        const line = (cells) => `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd();
+        lines.push(line(header), ...rows.map(line), "");
+    }
+    return lines.join("\n");
+}
+/** Scans each collection in turn (the command line's `scan`, and strict mode's check). */
+async function scanDatabase(r) {
+    const scans = [];
+    for (const c of r.collections)
+        scans.push(await scanCollection(r.db, c, r.sample, r.policy));
+    return scans;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/strict.ts
+
+
+
+/**
+ * masking.strict: the producer refuses to publish while the scan finds a likely-personal path that
+ * no rule and no keep covers. The refusal names every such path with its reason and the rule that
+ * would cover it, and logs those rules as YAML ready to paste into the config file.
+ */
+async function strictModeCheck(o) {
+    const scans = await Promise.all(o.collections.map((c) => scanCollection(o.db, c, o.sample, o.policy)));
+    const missing = uncovered(scans);
+    if (missing.length) {
+        logLines(o.log, formatScan(scans));
+        logLines(o.log, `Rules that would cover them (paste into the config file, or list a path under masking.keep if it is not personal):\n${suggestedRules(scans)}`);
+        throw new errors/* RefusedError */.fk(`masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
+            "Add a rule (masking.rules; the log shows them ready to paste) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.");
+    }
+    o.log.info(`masking.strict: every likely-personal field of the ${o.collections.length} collections is covered.`);
 }
 
 ;// CONCATENATED MODULE: ../core/src/masking/subset.ts
@@ -75228,7 +76818,9 @@ function startMaskingCheck(o) {
                                                     {
                                                         $literal: s.kind === "redact"
                                                             ? "REDACTED"
-                                                            : fromExtendedJson(s.value),
+                                                            : s.kind === "password"
+                                                                ? s.hash
+                                                                : fromExtendedJson(s.value),
                                                     },
                                                 ],
                                             },
@@ -75310,6 +76902,7 @@ function ignoreDuplicates(error) {
 ;// CONCATENATED MODULE: ../core/src/mongo/privileges.ts
 
 
+
 /** Privilege actions that modify data or structure (MongoDB's built-in action names). */
 const WRITE_ACTIONS = new Set([
     "insert",
@@ -75328,8 +76921,49 @@ const WRITE_ACTIONS = new Set([
 ]);
 /** What the connected credentials may write, read from `connectionStatus` with `showPrivileges`. */
 async function auditPrivileges(client, protectedDatabases, options = {}) {
-    const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    let status;
+    let refused;
+    try {
+        status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        refused = privileges_firstLine(error);
+        // The detail is best-effort; who is connected, with which roles, is still worth asking.
+        try {
+            status = await client.db("admin").command({ connectionStatus: 1 });
+        }
+        catch (again) {
+            if (!isRefusal(again))
+                throw again;
+            return {
+                accessControl: true,
+                users: [],
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus (${privileges_firstLine(again)})`,
+            };
+        }
+    }
     const info = status.authInfo;
+    if (refused && info.authenticatedUsers.length > 0) {
+        const byRoles = privilegesOfBuiltInRoles(info.authenticatedUserRoles ?? []);
+        if (!byRoles.privileges) {
+            return {
+                accessControl: true,
+                users: info.authenticatedUsers.map((u) => `${u.user}@${u.db}`),
+                writableProtected: [],
+                writesAnyDatabase: false,
+                dropsAnyDatabase: false,
+                leaseCollectionActions: [],
+                unknown: `the server refused connectionStatus with showPrivileges (${refused}) and the roles ${byRoles.unknown.join(", ")} are not built-in roles whose privileges are known`,
+            };
+        }
+        info.authenticatedUserPrivileges = byRoles.privileges;
+    }
     const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
     if (users.length === 0) {
         // No user: either the server has no access control, or we are unauthenticated on one that has.
@@ -75412,6 +77046,50 @@ function classifyPrivileges(privileges, protectedDatabases) {
         writableProtected: [...writable].sort(),
     };
 }
+function privileges_firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+/** MongoDB's (and Atlas's) built-in roles, as the write privileges the audit looks at. */
+const BUILT_IN_WRITES = {
+    read: "none",
+    readAnyDatabase: "none",
+    clusterMonitor: "none",
+    hostManager: "none",
+    backup: "none",
+    readWrite: "db",
+    dbAdmin: "db",
+    dbOwner: "db",
+    userAdmin: "db",
+    readWriteAnyDatabase: "any",
+    dbAdminAnyDatabase: "any",
+    userAdminAnyDatabase: "any",
+    clusterAdmin: "any",
+    clusterManager: "any",
+    restore: "any",
+    root: "any",
+    __system: "any",
+    atlasAdmin: "any",
+    enableSharding: "none",
+};
+/**
+ * When the server will not list privileges, built-in roles still say enough: a role on one
+ * database writes that database, an *AnyDatabase role (or Atlas's atlasAdmin) writes every one.
+ * A custom role could grant anything: then nothing is known.
+ */
+function privilegesOfBuiltInRoles(roles) {
+    const unknown = roles.filter((r) => !(r.role in BUILT_IN_WRITES)).map((r) => `${r.role}@${r.db}`);
+    if (unknown.length)
+        return { unknown };
+    const privileges = [];
+    for (const r of roles) {
+        const kind = BUILT_IN_WRITES[r.role];
+        if (kind === "db" && r.db !== "admin")
+            privileges.push({ resource: { db: r.db, collection: "" }, actions: ["insert", "update", "remove"] });
+        else if (kind === "any" || (kind === "db" && r.db === "admin"))
+            privileges.push({ resource: { anyResource: true }, actions: ["insert", "update", "remove"] });
+    }
+    return { privileges, unknown };
+}
 
 ;// CONCATENATED MODULE: ../core/src/mongo/least-privilege.ts
 
@@ -75429,6 +77107,17 @@ async function assertLeastPrivilege(client, policy, log, options) {
     if (!audit.accessControl) {
         log.warning("The MongoDB server has no access control: any client can write any database, production included. " +
             `Enable authentication and give these credentials ${options.intended}.`);
+        return audit;
+    }
+    if (audit.unknown) {
+        // Fail closed: this audit is what keeps over-privileged credentials off production's
+        // deployment, so a server that will not say what they may do is not taken as a "no".
+        const message = `The privileges of the credentials in mongodb-uri${audit.users.length ? ` (${audit.users.join(", ")})` : ""} cannot be checked: ${audit.unknown}. ` +
+            `The intended model gives this job ${options.intended}. Use a user with only built-in roles (read, readWrite, dbAdmin on named databases), ` +
+            "or set allow-privileged-credentials: true to proceed on the target rules alone.";
+        if (!options.allow)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
         return audit;
     }
     if (audit.users.length === 0) {
@@ -75456,6 +77145,15 @@ async function assertLeastPrivilege(client, policy, log, options) {
  */
 async function assertReadOnlySource(client, sourceDatabase, log, options) {
     const audit = await auditPrivileges(client, [sourceDatabase]);
+    if (audit.unknown) {
+        const message = `The privileges of the credentials in source-uri cannot be checked on ${options.where}: ${audit.unknown}. ` +
+            `The producer only reads production: give source-uri a user with the built-in read role on "${sourceDatabase}", ` +
+            "or set allow-privileged-credentials: true to proceed anyway.";
+        if (!options.allow)
+            throw new errors/* RefusedError */.fk(message);
+        log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+        return;
+    }
     if (!audit.accessControl) {
         log.warning(`The production deployment (${options.where}) has no access control: any client can write it. ` +
             `Enable authentication and give source-uri a user with only read on "${sourceDatabase}".`);
@@ -75479,20 +77177,50 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
 ;// CONCATENATED MODULE: ../core/src/snapshot/generations.ts
 
 
+
 const generationId = (generation) => `generation:${generation}`;
+/**
+ * A generation's name: `g<yymmddhhmm>_<random>`, e.g. `g2611241322_a7f3` (16 bytes; before this
+ * round `g20261124t132200z_a7f3`, which old snapshots keep: readers only use `physical`). Short,
+ * because it prefixes every collection of the generation and Atlas's shared tiers allow
+ * namespaces of 95 bytes only.
+ */
 function newGenerationName(now, random) {
-    const stamp = now
-        .toISOString()
-        .replace(/[-:]/g, "")
-        .replace(/\.\d+Z$/, "z")
-        .toLowerCase();
+    const stamp = now.toISOString().replace(/[-:T]/g, "").slice(2, 12);
     return `g${stamp}_${random}`;
 }
-function physicalCollection(generation, logical) {
-    return `${generation}.${logical}`;
+/**
+ * Where a generation keeps one logical collection: `<generation>.<name>`, or, when that would not
+ * fit the namespace limit in the snapshot database (`fit`), `<generation>.<start of name>~<hash>`:
+ * any collection name production can hold still fits. The snapshot's `physical` map records the
+ * name chosen, and readers only ever look it up there.
+ */
+function physicalCollection(generation, logical, fit) {
+    const plain = `${generation}.${logical}`;
+    if (!fit)
+        return plain;
+    const room = fit.maxNamespaceBytes - Buffer.byteLength(fit.database, "utf8") - 1;
+    if (Buffer.byteLength(plain, "utf8") <= room)
+        return plain;
+    const hash = (0,external_node_crypto_.createHash)("sha256").update(logical).digest("hex").slice(0, 10);
+    const keep = room - Buffer.byteLength(`${generation}.~${hash}`, "utf8");
+    return `${generation}.${utf8Prefix(logical, Math.max(0, keep))}~${hash}`;
+}
+/** The longest prefix of `text` that is at most `max` bytes of UTF-8, cut between characters. */
+function utf8Prefix(text, max) {
+    let out = "";
+    let n = 0;
+    for (const ch of text) {
+        const b = Buffer.byteLength(ch, "utf8");
+        if (n + b > max)
+            break;
+        out += ch;
+        n += b;
+    }
+    return out;
 }
 function generations(db) {
-    return db.collection(METADATA_COLLECTION);
+    return db.collection(target_METADATA_COLLECTION);
 }
 /**
  * Deletes retired generations beyond `retain` once their grace period is over, and abandoned
@@ -75535,12 +77263,60 @@ async function dropGenerationCollections(client, snapshotDatabase, g) {
         await dropCollectionIfExists(client, { db: snapshotDatabase, collection: name });
 }
 
+;// CONCATENATED MODULE: ../core/src/snapshot/fits.ts
+
+
+
+
+
+/**
+ * Every name a run will create, checked against the server's limits before its first write
+ * (CONTRACT §14). The restore cannot rename what it copies: the application reads its collections
+ * by production's names, so only a shorter PR database name makes room.
+ */
+function assertRestoreFits(target, meta, limits) {
+    (0,limit_names/* assertDatabaseFits */.Y_)(target, limits, "The PR database", limit_names/* PR_DATABASE_FIX */.Ji);
+    const fix = `${limit_names/* PR_DATABASE_FIX */.Ji} (Collection names come from production and are kept as they are.)`;
+    const names = [
+        ...meta.collections,
+        ...(meta.views ?? []).map((v) => v.name),
+        target_METADATA_COLLECTION,
+        target_LEASE_COLLECTION,
+        // Every copy is built under a temporary name first (copy/swap.ts); they all have this length.
+        temporaryCollectionName("00000000"),
+    ];
+    for (const name of names)
+        (0,limit_names/* assertNamespaceFits */.oG)(target, name, limits, fix);
+}
+/** Where a generation keeps each logical collection, fitted to the server's namespace limit. */
+function generationNames(snapshotDatabase, generation, limits) {
+    return (logical) => physicalCollection(generation, logical, {
+        database: snapshotDatabase,
+        maxNamespaceBytes: limits.maxNamespaceBytes,
+    });
+}
+/**
+ * The producer's names: the snapshot database, its bookkeeping, every collection of the new
+ * generation (fitted by {@link generationNames}, so only a snapshot database name too long for
+ * even the shortest of them fails) and the masking proof's temporary collection.
+ */
+function assertProducerFits(snapshotDatabase, generation, logical, limits) {
+    (0,limit_names/* assertDatabaseFits */.Y_)(snapshotDatabase, limits, "The snapshot database", limit_names/* SNAPSHOT_DATABASE_FIX */.ZR);
+    const physical = generationNames(snapshotDatabase, generation, limits);
+    const temporary = [`${generation}.__masking_check`];
+    for (const name of [target_METADATA_COLLECTION, ...logical.map(physical), ...temporary])
+        (0,limit_names/* assertNamespaceFits */.oG)(snapshotDatabase, name, limits, limit_names/* SNAPSHOT_DATABASE_FIX */.ZR);
+    if (limits.maxCollections !== undefined && logical.length > limits.maxCollections)
+        throw new errors/* UserError */.yo(`The snapshot would hold ${logical.length} collections; ${limits.why} allows ${limits.maxCollections} in all. ` +
+            "Copy fewer (collections.include / collections.exclude). Nothing was written.");
+}
+
 ;// CONCATENATED MODULE: ../core/src/snapshot/metadata.ts
 
 
-const LATEST = "latest";
+const metadata_LATEST = "latest";
 async function readSnapshotMetadata(db) {
-    const doc = await db.collection(METADATA_COLLECTION).findOne({ _id: LATEST });
+    const doc = await db.collection(target_METADATA_COLLECTION).findOne({ _id: metadata_LATEST });
     return doc ?? undefined;
 }
 function physicalName(meta, logical) {
@@ -75571,7 +77347,7 @@ async function waitForCompleteSnapshot(client, snapshotDatabase, options) {
     }
 }
 function validateMetadata(meta, snapshotDatabase) {
-    const bad = (why) => new errors/* UserError */.yo(`The snapshot metadata in ${snapshotDatabase}.${METADATA_COLLECTION} is malformed: ${why}. ` +
+    const bad = (why) => new errors/* UserError */.yo(`The snapshot metadata in ${snapshotDatabase}.${target_METADATA_COLLECTION} is malformed: ${why}. ` +
         "Run the snapshot producer again to rewrite it.");
     if (!(meta.timestamp instanceof Date))
         throw bad('"timestamp" is not a date');
@@ -75967,9 +77743,78 @@ function recordedFingerprints(plan, decided, copied, restoreStartedAt) {
 
 // EXTERNAL MODULE: ../core/src/markdown.ts
 var markdown = __nccwpck_require__(7330);
+;// CONCATENATED MODULE: ../core/src/snapshot/comment-facts.ts
+
+
+const SHA256 = /^[0-9a-f]{64}$/;
+/** Generation names as the producer makes them (generations.ts, newGenerationName). */
+const GENERATION = /^g[0-9a-z_]{1,80}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a name with a control character is not shown.
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029$]/;
+/** A collection name a comment can show: what MongoDB allows, without control characters. */
+function showableCollectionName(name) {
+    return (typeof name === "string" &&
+        name.length > 0 &&
+        Buffer.byteLength(name, "utf8") <= 255 &&
+        !UNSHOWABLE.test(name) &&
+        !name.startsWith("system."));
+}
+/**
+ * The facts of a `latest` document, checked. Undefined when it is not a complete snapshot with
+ * a valid timestamp (then there is nothing to say about it).
+ */
+function snapshotFacts(meta, log) {
+    if (typeof meta !== "object" || meta === null)
+        return undefined;
+    const m = meta;
+    if (m.status !== "complete" || !(m.timestamp instanceof Date) || Number.isNaN(m.timestamp.getTime()))
+        return undefined;
+    const facts = { timestamp: m.timestamp };
+    const skipped = [];
+    if (m.generation !== undefined) {
+        if (typeof m.generation === "string" && GENERATION.test(m.generation))
+            facts.generation = m.generation;
+        else
+            skipped.push("generation");
+    }
+    if (m.masking !== undefined) {
+        const policy = m.masking?.policy;
+        if (typeof policy === "string" && SHA256.test(policy))
+            facts.maskingPolicy = policy;
+        else
+            skipped.push("masking.policy");
+    }
+    if (m.subset !== undefined) {
+        const entries = typeof m.subset === "object" && m.subset !== null ? Object.entries(m.subset) : undefined;
+        const valid = entries?.filter(([name, count]) => showableCollectionName(name) &&
+            typeof count === "number" &&
+            Number.isSafeInteger(count) &&
+            count >= 0);
+        if (entries && valid && valid.length === entries.length)
+            facts.subset = Object.fromEntries(valid);
+        else
+            skipped.push("subset");
+    }
+    if (skipped.length)
+        log?.warning(`The snapshot metadata has ${skipped.join(", ")} in a form the comments do not show (not left out silently: ` +
+            "run the snapshot producer again to rewrite it).");
+    return facts;
+}
+/** The latest complete snapshot's facts, read from the snapshot database. */
+async function readSnapshotFacts(client, snapshotDatabase, log) {
+    const doc = await client
+        .db(snapshotDatabase)
+        .collection(METADATA_COLLECTION)
+        .findOne({ _id: LATEST });
+    return snapshotFacts(doc, log);
+}
+
 // EXTERNAL MODULE: ../core/src/snapshot/refresh.ts
 var refresh = __nccwpck_require__(1299);
 ;// CONCATENATED MODULE: ../core/src/snapshot/restore.ts
+
+
+
 
 
 
@@ -76012,6 +77857,8 @@ async function restore_restoreSnapshot(req) {
         allow: req.allowPrivilegedCredentials,
         intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
     });
+    const limits = await serverLimitsOf(client, log);
+    assertRestoreFits(target, meta, limits);
     if (req.dryRun) {
         const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
         if (refresh?.skipped)
@@ -76059,6 +77906,7 @@ async function restore_restoreSnapshot(req) {
     try {
         // While this run waited for the lease, a newer snapshot may have been published: copy that one.
         meta = await waitFor();
+        assertRestoreFits(target, meta, limits);
         // Decided under the lease: no other run can be half-way through this database meanwhile.
         const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
         if (refresh?.skipped)
@@ -76070,7 +77918,7 @@ async function restore_restoreSnapshot(req) {
         // Any copy still running into this database belongs to a run that lost (or never held) the lease.
         await stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
-        const metadata = targetDb.collection(METADATA_COLLECTION);
+        const metadata = targetDb.collection(target_METADATA_COLLECTION);
         // Before the database is marked restoring: the last restore's fingerprints, and the time from
         // which any change counts against what this restore keeps (differential/proofs.ts).
         const previous = await readPrMetadata(client, target);
@@ -76136,6 +77984,7 @@ async function restore_restoreSnapshot(req) {
                 concurrency: req.concurrency,
                 progress,
                 guard,
+                limits,
                 ...copySettingsOf(req),
             });
         const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
@@ -76235,10 +78084,11 @@ async function refreshReport(req, meta, started) {
     };
 }
 function reportBase(req, meta) {
-    const policy = meta.masking?.policy;
+    // What the db-restored comment shows about the data, checked in the one place for it.
+    const facts = snapshotFacts(meta);
     return {
-        ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
-        ...(meta.subset ? { subset: meta.subset } : {}),
+        ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
+        ...(facts?.subset ? { subset: facts.subset } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
@@ -76282,6 +78132,8 @@ function copySettingsOf(req) {
         ...(req.copyMethod ? { method: req.copyMethod } : {}),
         ...(req.rangeThresholdMb ? { rangeThresholdMb: req.rangeThresholdMb } : {}),
         ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+        ...(req.chunkMb ? { chunkMb: req.chunkMb } : {}),
+        ...(req.betweenChunks ? { betweenChunks: req.betweenChunks } : {}),
     };
 }
 /** What the snapshot holds, read before any write (and shown as the plan in a dry run). */
@@ -76305,14 +78157,33 @@ async function planRestore(client, snapshotDatabase, meta) {
     });
     return planned.filter((c) => c !== undefined);
 }
-/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+/**
+ * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
+ * Best-effort: where `$collStats` is refused (or fails), the size is estimated from a sample's
+ * average BSON size times the estimated count, so that large collections are still split into
+ * bounded chunks under a time cap; 0 when even that is not readable.
+ */
 async function dataSize(db, collection) {
     const [stats] = await db
         .collection(collection)
         .aggregate([{ $collStats: { storageStats: {} } }])
         .toArray()
         .catch(() => []);
-    return Number(stats?.storageStats?.size ?? 0);
+    if (stats?.storageStats?.size !== undefined)
+        return Number(stats.storageStats.size);
+    try {
+        const coll = db.collection(collection);
+        const [sample] = await coll
+            .aggregate([
+            { $sample: { size: 100 } },
+            { $group: { _id: null, avg: { $avg: { $bsonSize: "$$ROOT" } } } },
+        ])
+            .toArray();
+        return sample ? Math.round(sample.avg * (await coll.estimatedDocumentCount())) : 0;
+    }
+    catch {
+        return 0;
+    }
 }
 async function createVerifiedView(client, policy, target, v) {
     await createView(client, policy, target, {
@@ -76346,7 +78217,7 @@ const isGlob = (p) => /[*?]/.test(p);
  */
 function selectCollections(available, include, exclude = []) {
     const warnings = [];
-    const always = (name) => name.startsWith("system.") || name === METADATA_COLLECTION;
+    const always = (name) => name.startsWith("system.") || name === target_METADATA_COLLECTION;
     let candidates = available.filter((n) => !always(n));
     if (include && include.length > 0) {
         const missing = include.filter((p) => !isGlob(p) && !available.includes(p));
@@ -76367,6 +78238,10 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/producer.ts
+
+
+
+
 
 
 
@@ -76459,12 +78334,20 @@ async function produceSnapshot(req) {
         throw new errors/* UserError */.yo("No collections selected: check collections.include / collections.exclude.");
     // ---- masking and subset rules: everything checked before the first write ----
     const { dataPolicy } = req;
+    let serverKey;
     const copiedNames = copies.map((c) => c.name);
     if (dataPolicy) {
         if (dataPolicy.keyed && !req.salt)
             throw new errors/* UserError */.yo("The masking rules use email, name, phone or hash, which need a secret salt: set the mask-salt input (from a secret) or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.");
         if (req.salt)
             log.secret(req.salt);
+        // The server gets a key derived from the salt and this policy, never the salt (masking/key.ts).
+        if (req.salt) {
+            serverKey = maskingKey(req.salt, dataPolicy.hash);
+            log.secret(serverKey);
+        }
+        if (req.testPassword)
+            log.secret(req.testPassword);
         for (const [kind, names] of [
             ["masking.rules", Object.keys(dataPolicy.rules)],
             ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -76474,16 +78357,14 @@ async function produceSnapshot(req) {
                 throw new errors/* UserError */.yo(`${kind} names ${unknown.map((n) => `"${n}"`).join(", ")}, which the snapshot does not copy (collections: ${copiedNames.join(", ")}). ` +
                     "Fix the name, or remove the rule. Nothing was copied.");
         }
-        if (dataPolicy.strict) {
-            const scans = await Promise.all(copies.map((c) => scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy)));
-            const missing = uncovered(scans);
-            if (missing.length) {
-                log.info(formatScan(scans));
-                throw new errors/* RefusedError */.fk(`masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
-                    "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.");
-            }
-            log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
-        }
+        if (dataPolicy.strict)
+            await strictModeCheck({
+                db: sourceClient.db(source),
+                collections: copiedNames,
+                sample: req.scanSample ?? 1_000,
+                policy: dataPolicy,
+                log,
+            });
     }
     // Masking rules that are silently not read (a CronJob without the config file, a wrong path)
     // would publish production data where masked data was: never over a masked snapshot by accident.
@@ -76498,9 +78379,11 @@ async function produceSnapshot(req) {
         log.warning(`${message} (going on: force is true)`);
     }
     const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
+    // The password strategy's hash, computed once here: only the hash enters the pipeline.
+    const maskingRules = await resolvePasswords(dataPolicy, req.testPassword, log);
     const pipelineFor = (name) => [
         ...(subsets.stages.get(name) ?? []),
-        ...maskingStages(dataPolicy?.rules[name]),
+        ...maskingStages(maskingRules[name]),
     ];
     const maskingReport = dataPolicy && Object.keys(dataPolicy.rules).length
         ? {
@@ -76520,6 +78403,10 @@ async function produceSnapshot(req) {
         log.info(`Subset of ${c}: ${rule}.`);
     const timestamp = now();
     const generation = newGenerationName(timestamp, (0,external_node_crypto_.randomBytes)(2).toString("hex"));
+    // CONTRACT §14: every name this run creates fits the server, checked before the first write.
+    const limits = await serverLimitsOf(client, log);
+    assertProducerFits(snap, generation, copies.map((c) => c.name), limits);
+    const physicalOf = generationNames(snap, generation, limits);
     const previous = await readSnapshotMetadata(client.db(snap));
     const base = {
         sourceDatabase: source,
@@ -76565,7 +78452,7 @@ async function produceSnapshot(req) {
     // ---- writes start here: only ever into the snapshot database ----
     const holder = (0,external_node_crypto_.randomUUID)();
     const lease = await acquireLease({
-        collection: client.db(snap).collection(METADATA_COLLECTION),
+        collection: client.db(snap).collection(target_METADATA_COLLECTION),
         id: PRODUCER_LEASE_ID,
         holder,
         owner: leaseOwner(),
@@ -76588,14 +78475,14 @@ async function produceSnapshot(req) {
             generation,
             status: "writing",
             startedAt: timestamp,
-            physical: copies.map((c) => physicalCollection(generation, c.name)),
+            physical: copies.map((c) => physicalOf(c.name)),
             holder,
         });
         let results;
         const verifications = [];
         if (dataPolicy && maskingReport)
             maskingCheck = startMaskingCheck({
-                policy: dataPolicy,
+                policy: { ...dataPolicy, rules: maskingRules },
                 source: sourceClient.db(source),
                 snapshot: client.db(snap),
                 generation,
@@ -76621,18 +78508,20 @@ async function produceSnapshot(req) {
                 concurrency: req.concurrency,
                 progress,
                 guard: () => lease.assertHeld(),
+                limits,
+                ...(separate ? { sourceLimits: await serverLimitsOf(sourceClient, log) } : {}),
                 ...copySettingsOf(req),
             });
             results = await mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
                 const r = await copyCollection(env, {
                     source: { db: source, collection: spec.name },
-                    target: { db: snap, collection: physicalCollection(generation, spec.name) },
+                    target: { db: snap, collection: physicalOf(spec.name) },
                     spec,
                     bytes: sizes.get(spec.name) ?? 0,
                     documents: counts0.get(spec.name) ?? 0,
                     pipeline: pipelineFor(spec.name),
-                    ...(req.salt && maskingStages(dataPolicy?.rules[spec.name]).length
-                        ? { variables: { [SALT_VARIABLE]: req.salt } }
+                    ...(serverKey && maskingStages(maskingRules[spec.name]).length
+                        ? { variables: { [SALT_VARIABLE]: serverKey } }
                         : {}),
                 }).catch(async (error) => {
                     throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
@@ -76645,7 +78534,6 @@ async function produceSnapshot(req) {
             });
             progress.stop();
             const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-            const physicalOf = (n) => physicalCollection(generation, n);
             // The proof before the publish: masked values are not production's, references resolve.
             const problems = [];
             if (maskingCheck && maskingReport) {
@@ -76679,7 +78567,7 @@ async function produceSnapshot(req) {
                 log.warning(`${message} (publishing anyway: force is true)`);
             }
             const latest = {
-                _id: LATEST,
+                _id: metadata_LATEST,
                 timestamp,
                 source,
                 collections: results.map((r) => r.name),
@@ -76716,8 +78604,8 @@ async function produceSnapshot(req) {
             // The publish: one document replaced, so readers switch from the old generation to the new one at once.
             await client
                 .db(snap)
-                .collection(METADATA_COLLECTION)
-                .replaceOne({ _id: LATEST }, latest, { upsert: true });
+                .collection(target_METADATA_COLLECTION)
+                .replaceOne({ _id: metadata_LATEST }, latest, { upsert: true });
         }
         catch (error) {
             // A masked generation that failed or was refused can hold what the rules did not reach (the
@@ -76726,7 +78614,7 @@ async function produceSnapshot(req) {
             const dropped = maskingReport &&
                 (await dropGenerationCollections(client, snap, {
                     generation,
-                    physical: copies.map((c) => physicalCollection(generation, c.name)),
+                    physical: copies.map((c) => physicalOf(c.name)),
                 }).then(() => true, () => false));
             await genDocs
                 .updateOne({ _id: generationId(generation) }, { $set: { status: "failed", error: (0,errors/* errorMessage */.gJ)(error), ...(dropped ? { dropped: true } : {}) } })
@@ -76816,7 +78704,29 @@ function subsetAware(previous, policy) {
     return new Set([...before, ...now]);
 }
 
+;// CONCATENATED MODULE: ../core/src/masking/password-settings.ts
+
+/** Shortest test password accepted (it is a shared secret of everyone who tests previews). */
+const MIN_TEST_PASSWORD_LENGTH = 8;
+/**
+ * Input `mask-test-password` (CLI: PR_SNAPSHOTS_MASK_TEST_PASSWORD), checked before any connection:
+ * rules that use the password strategy need it. Kept apart from password.ts so that reading the
+ * settings loads no hashing library.
+ */
+function readTestPassword(inputs, policy) {
+    const password = inputs.optional("mask-test-password");
+    const needed = Object.values(policy?.rules ?? {}).some((r) => Object.values(r).some((s) => s.kind === "password"));
+    if (needed && !password)
+        throw new errors/* UserError */.yo("The masking rules use the password strategy, which writes a hash of a test password, and none was given: " +
+            "set the mask-test-password input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_TEST_PASSWORD), or PR_SNAPSHOTS_MASK_TEST_PASSWORD for the command line. Nothing was copied.");
+    if (password !== undefined && password.length < MIN_TEST_PASSWORD_LENGTH)
+        throw new errors/* UserError */.yo(`The test password is ${password.length} characters long; use at least ${MIN_TEST_PASSWORD_LENGTH}. Nothing was copied.`);
+    return password;
+}
+
 ;// CONCATENATED MODULE: ../core/src/snapshot/settings.ts
+
+
 
 
 
@@ -76827,6 +78737,7 @@ function readCopySettings(inputs) {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
         rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+        ...optional("chunkMb", inputs.integer("chunk-mb", { min: 1, max: 1_048_576 })),
     };
 }
 /**
@@ -76849,6 +78760,9 @@ function readPrTargetSettings(inputs, common, prNumber) {
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
     (0,src_names/* assertWritableTarget */.Sf)(database, policy);
+    (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
+        { name: database, what: "The PR database", fix: limit_names/* PR_DATABASE_FIX */.Ji },
+    ]);
     return {
         database,
         snapshotDatabase,
@@ -76911,9 +78825,14 @@ function readProducerSettings(inputs, common) {
     if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
         throw new errors/* UserError */.yo(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
     }
+    (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
+        { name: snapshot, what: "The snapshot database", fix: limit_names/* SNAPSHOT_DATABASE_FIX */.ZR },
+    ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
+        ...(testPassword ? { testPassword } : {}),
         sourceDatabase: (0,src_names/* assertDatabaseName */.nx)(source, "The source (production) database"),
         snapshotDatabase: (0,src_names/* assertDatabaseName */.nx)(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -76949,6 +78868,7 @@ function settings_restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
 }
@@ -76964,6 +78884,9 @@ function produceRequest(s, common, client, log, source) {
         dryRun: common.dryRun,
         ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
     };
+}
+function optional(key, value) {
+    return (value === undefined ? {} : { [key]: value });
 }
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/run.ts
@@ -76987,18 +78910,32 @@ function produceRequest(s, common, client, log, source) {
 const poolFor = (concurrency) => concurrency + MAX_RANGES + 4;
 async function runProducer(c, settings, common, log) {
     const maxPoolSize = poolFor(settings.concurrency);
-    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize }, (client) => {
+    const { serverLimits } = common;
+    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize, serverLimits }, (client) => {
         const { sourceUri } = c;
         if (!sourceUri)
             return produceSnapshot(produceRequest(settings, common, client, log));
-        return client_withMongo({ uri: sourceUri, log, appName: `${c.appName} (source)`, maxPoolSize, input: "source-uri" }, (source) => produceSnapshot(produceRequest(settings, common, client, log, {
+        return client_withMongo({
+            uri: sourceUri,
+            log,
+            appName: `${c.appName} (source)`,
+            maxPoolSize,
+            input: "source-uri",
+            serverLimits,
+        }, (source) => produceSnapshot(produceRequest(settings, common, client, log, {
             client: source,
             description: describeConnection(parseConnectionString(sourceUri)),
         })));
     });
 }
 async function runRestore(c, settings, common, log) {
-    return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
+    return withMongo({
+        uri: c.uri,
+        log,
+        appName: c.appName,
+        maxPoolSize: poolFor(settings.concurrency),
+        serverLimits: common.serverLimits,
+    }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
 }
 /**
  * restore, reset (drop, so that the application seeds fresh data) or drop one PR database, as
@@ -77012,7 +78949,13 @@ async function runPrCommand(c, command, settings, common, log, expectSha) {
     if (command === "restore" && !("concurrency" in settings))
         throw new Error("restore needs the restore settings (readRestoreSettings)");
     const maxPoolSize = "concurrency" in settings ? poolFor(settings.concurrency) : undefined;
-    return client_withMongo({ uri: c.uri, log, appName: c.appName, ...(maxPoolSize ? { maxPoolSize } : {}) }, (client) => expectSha === undefined
+    return client_withMongo({
+        uri: c.uri,
+        log,
+        appName: c.appName,
+        serverLimits: common.serverLimits,
+        ...(maxPoolSize ? { maxPoolSize } : {}),
+    }, (client) => expectSha === undefined
         ? unguarded(client, command, settings, common, log)
         : guarded(client, command, settings, common, log, expectSha));
 }
@@ -77230,6 +79173,7 @@ const restore = {
 
 
 
+
 /**
  * What personal data production holds, and what the masking rules cover: read-only, on the
  * deployment of PR_SNAPSHOTS_SOURCE_URI when production is elsewhere, else MONGODB_URI.
@@ -77273,11 +79217,14 @@ const scan = {
             (missing.length
                 ? `${missing.length} likely-personal field(s) covered by no masking rule and no keep: ${missing.join("; ")}.`
                 : "every likely-personal field is covered.");
+        const suggestions = missing.length
+            ? `\nRules for the uncovered paths, ready to paste into the config file (or list a path under masking.keep if it is not personal):\n\n${suggestedRules(scans)}\n`
+            : "";
         if (missing.length && ctx.inputs.boolean("strict", false)) {
-            process.stdout.write(`${formatScan(scans)}\n`);
+            process.stdout.write(`${escapeLogText(`${formatScan(scans)}${suggestions}`)}\n`);
             throw new errors/* RefusedError */.fk(`${summary} Add a rule (masking.rules) or a keep (masking.keep).`);
         }
-        return { summary, report: scans, text: formatScan(scans) };
+        return { summary, report: scans, text: `${formatScan(scans)}${suggestions}` };
     },
 };
 
@@ -82650,7 +84597,97 @@ function httpStatus(error) {
     return typeof status === "number" ? status : undefined;
 }
 
+;// CONCATENATED MODULE: ../core/src/github/identity.ts
+
+const GITHUB_ACTIONS_BOT = "github-actions[bot]";
+/**
+ * The login behind the token: a user for a PAT, `<app>[bot]` for a GitHub App token,
+ * `github-actions[bot]` for GITHUB_TOKEN. GraphQL `viewer` answers for all three; REST
+ * `GET /user` only for user tokens.
+ */
+async function tokenLogin(client, log) {
+    try {
+        const result = await client.graphql("query { viewer { login } }");
+        if (result?.viewer?.login)
+            return result.viewer.login;
+    }
+    catch (error) {
+        log.debug(`GraphQL viewer query failed: ${error.message}`);
+    }
+    try {
+        const { data } = await client.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (error) {
+        log.debug(`GET /user failed (${httpStatus(error) ?? "?"}): ${error.message}`);
+        return undefined;
+    }
+}
+const logins = new WeakMap();
+/**
+ * {@link tokenLogin}, asked once per client: a run that reads its own comments on several pull
+ * requests (the sweep) or checks a label event's sender and then its comments spends one request.
+ */
+function tokenLoginOnce(client, log) {
+    let login = logins.get(client);
+    if (!login) {
+        login = tokenLogin(client, log);
+        logins.set(client, login);
+    }
+    return login;
+}
+/** The token's login as the workflow states it (the self-login input): no request needed. */
+function knowTokenLogin(client, login) {
+    logins.set(client, Promise.resolve(login));
+}
+/**
+ * What kind of account a token acts as, from GitHub's documented token prefixes: installation
+ * tokens (GITHUB_TOKEN, GitHub Apps) act as a bot; personal access, OAuth and user-to-server
+ * tokens act as a user.
+ */
+function tokenActsAs(token) {
+    if (!token)
+        return "unknown";
+    if (token.startsWith("ghs_"))
+        return "bot";
+    if (/^(ghp_|github_pat_|gho_|ghu_)/.test(token))
+        return "user";
+    return "unknown";
+}
+/**
+ * Whether an event was caused by this action's own token (a label we reverted), so that
+ * processing it again cannot start a ping-pong. Costs an API request only when neither the
+ * self-login input, the github-actions[bot] sender nor the token's kind settles it.
+ */
+async function senderIsSelf(sender, client, log, options = {}) {
+    if (!sender)
+        return { isSelf: false, how: "unknown" };
+    const same = (login) => login.toLowerCase() === sender.login.toLowerCase();
+    const { selfLogin } = options;
+    if (selfLogin) {
+        knowTokenLogin(client, selfLogin);
+        return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
+    }
+    if (sender.login === GITHUB_ACTIONS_BOT)
+        return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
+    // A bot token never acts as a user, and a user token never as a bot.
+    const senderIsBot = sender.type === "Bot" || sender.login.endsWith("[bot]");
+    const actsAs = tokenActsAs(options.token);
+    if ((actsAs === "bot" && !senderIsBot) || (actsAs === "user" && senderIsBot)) {
+        return { isSelf: false, how: "token-kind" };
+    }
+    const login = await tokenLoginOnce(client, log);
+    if (!login) {
+        log.warning("Could not tell which account the github-token belongs to; treating the event as caused by someone else. " +
+            "Set the self-login input to the token's login to make this certain.");
+        return { isSelf: false, how: "unknown" };
+    }
+    return { isSelf: same(login), login, how: "api" };
+}
+
 ;// CONCATENATED MODULE: ../core/src/github/comments.ts
+
+
 const COMMENT_KINDS = [
     "preview",
     "snapshot-add-blocked",
@@ -82686,23 +84723,49 @@ function comments_kindOf(body) {
 function runKeyOf(body) {
     return body ? RUN_LINE.exec(body)?.[1] : undefined;
 }
+/**
+ * Whether a comment was written by the token's own identity. A marker is only text: anyone who
+ * can comment on the pull request can type `<!-- pr-snapshots:db-expiring -->`, so a comment
+ * counts as ours only when its author is the account the github-token acts as (REST `user.login`,
+ * which is the same spelling GraphQL's `viewer.login` gives: `github-actions[bot]` for
+ * GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App installation token, the user for a personal or
+ * user-to-server token).
+ */
+function writtenBy(comment, login) {
+    return typeof comment.user?.login === "string" && comment.user.login.toLowerCase() === login.toLowerCase();
+}
+/**
+ * The comments on a pull request that `wanted` selects and this token's identity wrote. The
+ * identity costs a request only when some comment is wanted. When it cannot be found, none: a
+ * duplicate comment is a lesser harm than obeying a marker someone else planted.
+ */
+async function ownComments(client, repo, number, wanted, log = log_silentLog) {
+    const all = (await listComments(client, repo, number)).filter(wanted);
+    if (all.length === 0)
+        return [];
+    const self = await tokenLoginOnce(client, log);
+    if (!self) {
+        log.warning("Could not tell which account the github-token acts as (GraphQL viewer and GET /user both failed), so no earlier " +
+            "comment counts as this action's own: a marker alone proves nothing. Set the self-login input if this persists.");
+        return [];
+    }
+    return all.filter((c) => writtenBy(c, self));
+}
 async function listComments(client, repo, number) {
     return client.paginate(client.rest.issues.listComments, { ...repo, issue_number: number, per_page: 100 });
 }
 /** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
-async function findComment(client, repo, number, kind) {
-    const found = (await listComments(client, repo, number))
-        .filter((c) => comments_kindOf(c.body) === kind)
-        .sort((a, b) => a.id - b.id)[0];
+async function findComment(client, repo, number, kind, log = log_silentLog) {
+    const found = (await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind, log)).sort((a, b) => a.id - b.id)[0];
     return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 /**
  * The one comment of a kind per PR (the `preview` comment): edited in place when it exists,
  * created otherwise. Duplicates left by two runs racing are removed, keeping the oldest.
  */
-async function upsertStickyComment(client, repo, number, kind, body) {
+async function upsertStickyComment(client, repo, number, kind, body, log = silentLog) {
     const rendered = renderComment(kind, body);
-    const existing = (await listComments(client, repo, number)).filter((c) => comments_kindOf(c.body) === kind);
+    const existing = await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind, log);
     const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
     if (!keep) {
         const { data } = await client.rest.issues.createComment({
@@ -82712,11 +84775,8 @@ async function upsertStickyComment(client, repo, number, kind, body) {
         });
         return { id: data.id, url: data.html_url, outcome: "created" };
     }
-    for (const dup of duplicates) {
-        if (dup.user?.login === keep.user?.login) {
-            await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
-        }
-    }
+    for (const dup of duplicates)
+        await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
     if (keep.body === rendered)
         return { id: keep.id, url: keep.html_url, outcome: "unchanged" };
     const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body: rendered });
@@ -82725,7 +84785,7 @@ async function upsertStickyComment(client, repo, number, kind, body) {
 /** A comment about one event (lock added, label reverted, database dropped, ...). */
 async function postEventComment(client, repo, number, kind, body, options = {}) {
     if (options.runKey && options.mayHavePosted) {
-        const earlier = (await listComments(client, repo, number)).find((c) => comments_kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey);
+        const [earlier] = await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey, options.log);
         if (earlier)
             return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
     }
@@ -83267,7 +85327,7 @@ async function plannedComment(req, row, kind) {
     if (kind !== "db-expiring" || row.decision.action !== "keep")
         return { kind, status: "would post" };
     try {
-        const earlier = await findComment(req.github, req.repo, row.number, kind);
+        const earlier = await findComment(req.github, req.repo, row.number, kind, req.log);
         return earlier ? { kind, status: "already posted", url: earlier.url } : { kind, status: "would post" };
     }
     catch (error) {
@@ -83281,7 +85341,7 @@ async function comment(req, row, kind, now) {
         return { kind, status: "failed", note: "no pull request" };
     try {
         if (kind === "db-expiring") {
-            const earlier = await findComment(github, repo, row.number, kind);
+            const earlier = await findComment(github, repo, row.number, kind, log);
             if (earlier) {
                 log.info(`#${row.number}: the db-expiring reminder was already posted (${earlier.url}); not again.`);
                 return { kind, status: "already posted", url: earlier.url };
@@ -83299,6 +85359,7 @@ async function comment(req, row, kind, now) {
         const posted = await postEventComment(github, repo, row.number, kind, body, {
             ...(req.runKey ? { runKey: req.runKey } : {}),
             mayHavePosted: req.rerun === true,
+            log,
         });
         log.info(`#${row.number}: ${posted.outcome === "already-posted" ? "already posted" : "posted"} the ${kind} comment (${posted.url}).`);
         return {
@@ -83403,7 +85464,7 @@ const sweep = {
             log: ctx.log,
             baseUrl: env.GITHUB_API_URL || "https://api.github.com",
         });
-        const report = await client_withMongo({ uri: ctx.uri(), log: ctx.log, appName: "pr-snapshots/cli-sweep" }, (client) => sweepDatabases({
+        const report = await client_withMongo({ uri: ctx.uri(), log: ctx.log, appName: "pr-snapshots/cli-sweep", serverLimits: common.serverLimits }, (client) => sweepDatabases({
             client,
             github,
             repo: { owner, repo },
@@ -83469,6 +85530,9 @@ async function main(argv) {
     const salt = inputs.optional("mask-salt");
     if (salt)
         log.secret(salt);
+    const testPassword = inputs.optional("mask-test-password");
+    if (testPassword)
+        log.secret(testPassword);
     const ctx = {
         inputs,
         log,
@@ -83477,11 +85541,13 @@ async function main(argv) {
         sourceUri: () => sourceUri,
     };
     const result = await parsed.command.run(ctx);
-    log.info(result.summary);
+    logLines(log, result.summary);
+    // Reports name collections and fields of production: escaped like the log, for a runner reads
+    // this process's stdout for workflow commands when it runs in a workflow step.
     if (parsed.json)
-        process.stdout.write(`${JSON.stringify(result.report)}\n`);
+        process.stdout.write(`${escapeJsonLine(JSON.stringify(result.report))}\n`);
     else if (result.text)
-        process.stdout.write(`${result.text}\n`);
+        process.stdout.write(`${escapeLogText(result.text)}\n`);
     return EXIT.ok;
 }
 function exitCodeFor(error) {

@@ -2,7 +2,7 @@
 import { loadConfig } from "@pr-snapshots/core/config";
 import { BusyError, RefusedError, SnapshotUnavailableError, UserError } from "@pr-snapshots/core/errors";
 import { InputReader } from "@pr-snapshots/core/inputs";
-import { consoleLog } from "@pr-snapshots/core/log";
+import { consoleLog, escapeJsonLine, escapeLogText, logLines } from "@pr-snapshots/core/log";
 import { maskConnectionString } from "@pr-snapshots/core/mongo/connection-string";
 import { readCommonInputs } from "@pr-snapshots/core/settings";
 import { cliInputs, parseCommandLine } from "./args";
@@ -33,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
   if (sourceUri) maskConnectionString(sourceUri, log);
   const salt = inputs.optional("mask-salt");
   if (salt) log.secret(salt);
+  const testPassword = inputs.optional("mask-test-password");
+  if (testPassword) log.secret(testPassword);
   const ctx: CommandContext = {
     inputs,
     log,
@@ -42,9 +44,11 @@ async function main(argv: string[]): Promise<number> {
     sourceUri: () => sourceUri,
   };
   const result = await parsed.command.run(ctx);
-  log.info(result.summary);
-  if (parsed.json) process.stdout.write(`${JSON.stringify(result.report)}\n`);
-  else if (result.text) process.stdout.write(`${result.text}\n`);
+  logLines(log, result.summary);
+  // Reports name collections and fields of production: escaped like the log, for a runner reads
+  // this process's stdout for workflow commands when it runs in a workflow step.
+  if (parsed.json) process.stdout.write(`${escapeJsonLine(JSON.stringify(result.report))}\n`);
+  else if (result.text) process.stdout.write(`${escapeLogText(result.text)}\n`);
   return EXIT.ok;
 }
 

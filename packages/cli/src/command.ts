@@ -55,6 +55,10 @@ export const CONFIG_OPTIONS: readonly OptionSpec[] = [
   { name: "source-database", text: "production database (always protected)" },
   { name: "protected-databases", text: "comma-separated databases that may never be written" },
   { name: "dry-run", text: "show the plan, write nothing", boolean: true },
+  {
+    name: "server-limits",
+    text: "auto (default: read from the server), atlas-shared (Atlas M0/Flex: names ≤ 38/95 bytes, 300 s per aggregation) or self-managed",
+  },
 ];
 
 export const COPY_OPTIONS: readonly OptionSpec[] = [
@@ -74,6 +78,10 @@ export const COPY_OPTIONS: readonly OptionSpec[] = [
     text: "collections at least this large are copied as parallel _id ranges (default 128)",
   },
   { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
+  {
+    name: "chunk-mb",
+    text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default none, 64 under a time cap)",
+  },
 ];
 
 /** The PR database a restore, reset or drop writes, and the stale-Job check. */

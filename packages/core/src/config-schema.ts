@@ -5,8 +5,10 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { UserError } from "./errors";
+import { SERVER_LIMITS } from "./mongo/limit-names";
 import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
 import { REFRESH_POLICIES } from "./snapshot/refresh";
+import { targetPatternProblem } from "./target-pattern";
 
 const labelName = z.string().trim().min(1).max(50);
 const databaseName = z.string().superRefine((name, ctx) => {
@@ -15,14 +17,9 @@ const databaseName = z.string().superRefine((name, ctx) => {
     ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
 });
 const regexSource = z.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (error) {
-    ctx.addIssue({
-      code: "custom",
-      message: `"${source}" is not a valid regular expression (${(error as Error).message})`,
-    });
-  }
+  const problem = targetPatternProblem(source);
+  if (problem)
+    ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
 });
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -33,7 +30,7 @@ const strategy = z.unknown().superRefine((value, ctx) => {
     if (!(NAMED_STRATEGIES as readonly string[]).includes(value))
       ctx.addIssue({
         code: "custom",
-        message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+        message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
       });
     return;
   }
@@ -47,6 +44,11 @@ const strategy = z.unknown().superRefine((value, ctx) => {
   }
   if (typeof value === "object" && !Array.isArray(value)) {
     const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === "password") {
+      const problem = passwordProblem((value as { password: unknown }).password);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      return;
+    }
     if (keys.length === 1 && (keys[0] === "constant" || keys[0] === "expr")) {
       if (
         keys[0] === "expr" &&
@@ -61,9 +63,41 @@ const strategy = z.unknown().superRefine((value, ctx) => {
   }
   ctx.addIssue({
     code: "custom",
-    message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+    message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
   });
 });
+/** `{ password: { scheme: bcrypt, cost: 10 } }` or `{ password: { scheme: argon2id } }`: what is wrong, if anything. */
+function passwordProblem(p: unknown): string | undefined {
+  const usage =
+    "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15), { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism) or { password: { scheme: aspnet-identity } } (optional iterations)";
+  if (!p || typeof p !== "object" || Array.isArray(p)) return `password needs its options: ${usage}`;
+  const o = p as Record<string, unknown>;
+  const allowed =
+    o.scheme === "bcrypt"
+      ? ["scheme", "cost"]
+      : o.scheme === "argon2id"
+        ? ["scheme", "memoryKiB", "iterations", "parallelism"]
+        : o.scheme === "aspnet-identity"
+          ? ["scheme", "iterations"]
+          : undefined;
+  if (!allowed)
+    return `password.scheme must be bcrypt, argon2id or aspnet-identity, got ${JSON.stringify(o.scheme)}: ${usage}`;
+  const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+  if (extra.length) return `password (${o.scheme}) does not take ${extra.join(", ")}: ${usage}`;
+  const integer = (k: string, min: number, max: number) =>
+    o[k] === undefined || (Number.isInteger(o[k]) && (o[k] as number) >= min && (o[k] as number) <= max)
+      ? undefined
+      : `password.${k} must be a whole number from ${min} to ${max}, got ${JSON.stringify(o[k])}`;
+  return (
+    integer("cost", 4, 15) ??
+    integer("memoryKiB", 1_024, 1_048_576) ??
+    (o.scheme === "aspnet-identity"
+      ? integer("iterations", 10_000, 10_000_000)
+      : integer("iterations", 1, 20)) ??
+    integer("parallelism", 1, 16)
+  );
+}
+
 const fieldPath = z.string().superRefine((path, ctx) => {
   const parts = path.split(".");
   if (parts.some((p) => p === ""))
@@ -91,6 +125,7 @@ export const configSchema = z.strictObject({
     .optional(),
   allowedTargets: z.array(regexSource).optional(),
   protectedDatabases: z.array(databaseName).optional(),
+  serverLimits: z.enum(SERVER_LIMITS).optional(),
   comment: z
     .strictObject({
       namespace: z.string().min(1).optional(),

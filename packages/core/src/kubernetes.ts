@@ -25,6 +25,81 @@ export interface KubectlOptions {
   kubectl: string;
   namespace: string;
   log: Log;
+  /** The environment kubectl's is chosen from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * What kubectl, and the credential plugins a kubeconfig names (`exec:` entries run as kubectl's
+ * children with its environment), may see of this process's environment. Not the action's
+ * inputs: the runner passes every input as INPUT_<NAME> (mongodb-uri, source-uri, mask-salt,
+ * github-token), and a plugin is a program of the cluster's vendor, not ours. Only:
+ * - where things are: PATH (kubectl finds plugins there), HOME (~/.kube, the plugins' own
+ *   config and caches), KUBECONFIG, KUBECACHEDIR, XDG_CONFIG_HOME, XDG_CACHE_HOME, TMPDIR;
+ * - how to reach the cluster: HTTP(S)_PROXY, NO_PROXY (either case), SSL_CERT_FILE, SSL_CERT_DIR;
+ * - locale and time: LANG, LC_*, TZ;
+ * - the cloud credentials the common plugins read: AWS_* (aws eks get-token, aws-iam-authenticator),
+ *   GOOGLE_APPLICATION_CREDENTIALS, CLOUDSDK_* and USE_GKE_GCLOUD_AUTH_PLUGIN
+ *   (gke-gcloud-auth-plugin), AZURE_* and AAD_* (kubelogin);
+ * - the names listed in PR_SNAPSHOTS_KUBECTL_ENV (comma- or space-separated), for a plugin that
+ *   needs something else. INPUT_* and PR_SNAPSHOTS_* names are never passed, listed or not.
+ */
+const KUBECTL_ENV_NAMES = new Set([
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "KUBECONFIG",
+  "KUBECACHEDIR",
+  "XDG_CONFIG_HOME",
+  "XDG_CACHE_HOME",
+  "TMPDIR",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "LANG",
+  "TZ",
+  "GOOGLE_APPLICATION_CREDENTIALS",
+  "USE_GKE_GCLOUD_AUTH_PLUGIN",
+]);
+const KUBECTL_ENV_PREFIXES = ["LC_", "AWS_", "CLOUDSDK_", "AZURE_", "AAD_"];
+const NEVER_PASSED = /^(INPUT_|PR_SNAPSHOTS_)/i;
+export const KUBECTL_ENV_VARIABLE = "PR_SNAPSHOTS_KUBECTL_ENV";
+let warnedRefused = false;
+
+export function kubectlEnvironment(
+  env: NodeJS.ProcessEnv,
+  log?: Pick<Log, "warning">,
+): Record<string, string> {
+  const extra = new Set(
+    (env[KUBECTL_ENV_VARIABLE] ?? "")
+      .split(/[\s,]+/)
+      .map((n) => n.trim())
+      .filter(Boolean),
+  );
+  const refused = [...extra].filter((n) => NEVER_PASSED.test(n));
+  if (refused.length && !warnedRefused) {
+    warnedRefused = true;
+    log?.warning(
+      `${KUBECTL_ENV_VARIABLE} lists ${refused.join(", ")}: the action's inputs and pr-snapshots' own settings are never passed to kubectl.`,
+    );
+  }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || NEVER_PASSED.test(name)) continue;
+    if (
+      KUBECTL_ENV_NAMES.has(name) ||
+      KUBECTL_ENV_PREFIXES.some((p) => name.startsWith(p)) ||
+      extra.has(name)
+    )
+      out[name] = value;
+  }
+  return out;
 }
 
 /** Runs kubectl through @actions/exec. Credentials come from KUBECONFIG / the environment, never argv. */
@@ -34,7 +109,11 @@ async function kubectl(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   o.log.debug(`kubectl ${args.join(" ")}`);
   try {
-    const r = await getExecOutput(o.kubectl, args, { silent: true, ignoreReturnCode: true });
+    const r = await getExecOutput(o.kubectl, args, {
+      silent: true,
+      ignoreReturnCode: true,
+      env: kubectlEnvironment(o.env ?? process.env, o.log),
+    });
     return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   } catch (error) {
     throw new UserError(

@@ -17,14 +17,65 @@ export interface Log {
   secret(value: string): void;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Every message of every {@link Log} passes through here. Messages carry text that others
+ * control: collection and field names, lease owners, labels, values read from a pull request's
+ * database (which its preview application can write). The runner reads each line of a step's
+ * output as a possible workflow command: `::name::` at the start of a line (after white space),
+ * and the legacy `##[name]` anywhere in it (actions/runner, ActionCommand.TryParseV2 and
+ * TryParse). So a message is always exactly one line, and nothing in it can open a command:
+ *
+ * - line breaks (`\r`, `\n`, and U+0085, U+2028, U+2029) and other control characters
+ *   (including ESC, which drives terminal colours and cursor movement) are shown as escapes
+ *   (`\n`, `\u001b`), so a name cannot forge a line of its own;
+ * - a leading `::` becomes `\::`, and `##[` becomes `##\[`.
+ *
+ * Text that is several lines on purpose is logged a line at a time ({@link logLines}).
+ */
+export function escapeLogMessage(message: string): string {
+  return message
+    .replace(/\r/g, "\\r")
+    .replace(/\n/g, "\\n")
+    .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/^(\s*)::/, "$1\\::")
+    .replace(/##\[/g, "##\\[");
+}
+
+/** Multi-line text (a table, a comment's body), one escaped line per message. */
+export function logLines(log: Pick<Log, "info">, text: string): void {
+  for (const line of text.replace(/\r\n/g, "\n").split("\n")) log.info(line);
+}
+
+/**
+ * Multi-line text written straight to stdout (the command line's reports): each line escaped as
+ * {@link escapeLogMessage} escapes a message, the line structure kept.
+ */
+export function escapeLogText(text: string): string {
+  return text.replace(/\r\n/g, "\n").split("\n").map(escapeLogMessage).join("\n");
+}
+
+/** JSON on one line, with `##[` spelled as the equivalent JSON escape so the runner never sees it. */
+export function escapeJsonLine(json: string): string {
+  return json.replace(/##\[/g, "##\\u005b");
+}
+
 export const actionsLog: Log = {
-  info: (m) => core.info(m),
-  notice: (m) => core.notice(m),
-  warning: (m) => core.warning(m),
-  error: (m) => core.error(m),
-  debug: (m) => core.debug(m),
-  group: (name, fn) => core.group(name, fn),
-  secret: (v) => core.setSecret(v),
+  info: (m) => core.info(escapeLogMessage(m)),
+  notice: (m) => core.notice(escapeLogMessage(m)),
+  warning: (m) => core.warning(escapeLogMessage(m)),
+  error: (m) => core.error(escapeLogMessage(m)),
+  debug: (m) => core.debug(escapeLogMessage(m)),
+  group: (name, fn) => core.group(escapeLogMessage(name), fn),
+  secret: (v) => {
+    core.setSecret(v);
+    // The runner masks what is printed; a secret with a character the escaping rewrites is
+    // printed rewritten, so that spelling is masked too.
+    const shown = escapeLogMessage(v);
+    if (shown !== v) core.setSecret(shown);
+  },
 };
 
 export interface ConsoleLogOptions {
@@ -43,7 +94,8 @@ export function consoleLog(options: ConsoleLogOptions = {}): Log & { redact(text
     for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
     return out;
   };
-  const emit = (level: string, m: string) => write(redact(`${prefix}${level}${m}`));
+  // Redacted before it is escaped: a secret is registered as it is, not as it would be shown.
+  const emit = (level: string, m: string) => write(escapeLogMessage(redact(`${prefix}${level}${m}`)));
   return {
     redact,
     info: (m) => emit("", m),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes } from "./markdown";
+import { code, formatBytes } from "./markdown";
 
 describe("formatBytes", () => {
   it.each<[number, string]>([
@@ -17,5 +17,16 @@ describe("formatBytes", () => {
     [3 * 1024 ** 4, "3.00 TiB"],
   ])("%d bytes reads %s", (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe("code: inline code stays inline code whatever the text", () => {
+  it("a backtick or a line break cannot end the span or the paragraph", () => {
+    expect(code("plain_name")).toBe("`plain_name`");
+    expect(code("a`b")).toBe("`a'b`");
+    const hostile = code("x`\n\n[click](https://evil.example)\r\u001b");
+    expect(hostile).toBe("`x'\\n\\n[click](https://evil.example)\\r\\u001b`");
+    expect(hostile.split("`")).toHaveLength(3);
+    expect(hostile).not.toMatch(/[\r\n]/);
   });
 });

@@ -13,9 +13,21 @@ export function table(headers: readonly string[], rows: readonly (readonly unkno
   return [head, rule, ...body].join("\n");
 }
 
+/**
+ * Inline code that stays inline code whatever the text: a backtick would end the span and a line
+ * break would end the paragraph (names from a database are shown with this), so backticks become
+ * quotes and control characters are shown as escapes.
+ */
 export function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
+  return `\`${String(text)
+    .replace(/`/g, "'")
+    .replace(CONTROL, (c) =>
+      c === "\n" ? "\\n" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    )}\``;
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
 export function formatUtc(date: Date | string | undefined): string {

@@ -1,4 +1,5 @@
 import { TargetRefusedError, UserError } from "./errors";
+import { targetPatternProblem } from "./target-pattern";
 
 /** Database prefixes are short, lower-case and start with a letter (CONTRACT §1). */
 export const PREFIX_PATTERN = /^[a-z][a-z0-9_-]{0,19}$/;
@@ -74,13 +75,10 @@ export function targetPolicy(options: TargetPolicyOptions): TargetPolicy {
     ? options.allowedTargets
     : [`${escapeRegExp(prefix)}_pr_[1-9][0-9]*`];
   const allowed = patterns.map((p) => {
-    try {
-      return new RegExp(`^(?:${p})$`);
-    } catch (error) {
-      throw new UserError(
-        `allowed-targets: "${p}" is not a valid regular expression (${(error as Error).message}).`,
-      );
-    }
+    const problem = targetPatternProblem(p);
+    if (problem)
+      throw new UserError(`allowed-targets: "${p}" cannot be used: ${problem}. Nothing was changed.`);
+    return new RegExp(`^(?:${p})$`);
   });
   const protectedDbs = new Map<string, string>();
   for (const db of SYSTEM_DATABASES) protectedDbs.set(db, "a MongoDB system database");

@@ -1,6 +1,7 @@
 import type { Config, ConfigSource, LoadedConfig } from "./config";
 import { UserError } from "./errors";
 import type { InputReader } from "./inputs";
+import { SERVER_LIMITS, type ServerLimitsSetting } from "./mongo/limit-names";
 import { assertPrefix } from "./names";
 
 export interface LabelNames {
@@ -46,6 +47,8 @@ export interface CommonInputs {
   config: Config;
   /** Which config file was read, at which commit and how (logged, and repeated in the job summary). */
   configSource: ConfigSource;
+  /** CONTRACT §14: the limits names and operations are checked against (mongo/limits.ts). */
+  serverLimits: ServerLimitsSetting;
 }
 
 /** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
@@ -57,6 +60,7 @@ export function readCommonInputs(inputs: InputReader, { config, source }: Loaded
     prefix: resolvePrefix(inputs, config),
     config,
     configSource: source,
+    serverLimits: inputs.enumeration("server-limits", SERVER_LIMITS, config.serverLimits ?? "auto"),
   };
 }
 

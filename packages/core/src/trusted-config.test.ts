@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { gitCheckout } from "../../../test/support/git-workspace";
 import { GitHubStandIn } from "../../../test/support/github-stand-in";
+import { checkoutHead } from "./github/checkout-head";
 import { fetchFileAt } from "./github/contents";
 import type { RunContext } from "./github/context";
 import { gitBlobSha } from "./github/git-blob";
@@ -208,5 +210,113 @@ describe("the detect-labels cache and config-sha", () => {
     expect(loaded.source.how).toBe("unreadable");
     expect(loaded.source.line).toMatch(/could not read .*: the request failed \(/);
     expect(loaded.source.line).not.toMatch(/answered HTTP/);
+  });
+});
+
+describe("outside pull request events, the file on disk is trusted only when its checkout is at GITHUB_SHA", () => {
+  let gh: GitHubStandIn;
+  beforeAll(async () => {
+    gh = await GitHubStandIn.start();
+  });
+  afterAll(async () => gh?.stop());
+  const lines: string[] = [];
+  const log = consoleLog({ write: (l) => lines.push(l) });
+  beforeEach(() => {
+    lines.length = 0;
+    gh.clearRequests();
+  });
+  const load = (workspace: string, sha: string) =>
+    loadTrustedConfig({
+      explicitPath: undefined,
+      context: {
+        eventName: "workflow_run",
+        payload: {},
+        repo: { owner: "acme", repo: "shop" },
+        sha,
+        apiUrl: gh.url,
+        runId: 1,
+        runAttempt: 1,
+      },
+      token: gh.defaultToken,
+      configSha: undefined,
+      whenUnreadable: "fail",
+      action: "trigger-producer",
+      log,
+      workspace,
+      runnerTemp: undefined,
+    });
+
+  it("a checkout at GITHUB_SHA: read from disk, no request", async () => {
+    const { dir, sha } = gitCheckout({ ".github/pr-snapshots.yml": "dbPrefix: shop\n" });
+    const loaded = await load(dir, sha);
+    expect(loaded.config).toEqual({ dbPrefix: "shop" });
+    expect(loaded.source.how).toBe("disk");
+    expect(gh.requests).toEqual([]);
+  });
+
+  it("another commit checked out (a workflow_run job checking out the pull request): the file at GITHUB_SHA is used", async () => {
+    const { dir, sha: other } = gitCheckout({
+      ".github/pr-snapshots.yml": "dbPrefix: shop\nallowedTargets: ['shop_.*']\n",
+    });
+    gh.setFile(WORKFLOW, ".github/pr-snapshots.yml", "dbPrefix: shop\n");
+    const loaded = await load(dir, WORKFLOW);
+    expect(loaded.config).toEqual({ dbPrefix: "shop" });
+    expect(loaded.source.how).toBe("contents-api");
+    expect(gh.contentsRequests()).toEqual([`.github/pr-snapshots.yml@${WORKFLOW}`]);
+    expect(lines.join("\n")).toContain(
+      `warning: Ignoring .github/pr-snapshots.yml in the workspace: it differs from the copy at the workflow's commit GITHUB_SHA 6dcb09b. ` +
+        `The workspace's checkout is at ${other.slice(0, 7)}, not at the workflow's commit GITHUB_SHA, so only the file at the workflow's commit GITHUB_SHA is used.`,
+    );
+  });
+
+  it("files that are not a checkout at all: the file at GITHUB_SHA, and none there means none", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ws-"));
+    mkdirSync(path.join(dir, ".github"));
+    writeFileSync(path.join(dir, ".github/pr-snapshots.yml"), "dbPrefix: shop\nallowedTargets: ['.*']\n");
+    const commit = "0123456789abcdef0123456789abcdef01234567";
+    const loaded = await load(dir, commit);
+    expect(loaded.config).toEqual({});
+    expect(loaded.source.how).toBe("none");
+    expect(lines.join("\n")).toMatch(
+      /it is not known which commit the workspace holds \(the workspace is not a git checkout\)/,
+    );
+  });
+});
+
+describe("checkoutHead reads HEAD as git does", () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: cwd, GIT_CONFIG_NOSYSTEM: "1" },
+    })
+      .toString()
+      .trim();
+
+  it("a branch (loose, then packed), a detached HEAD, a worktree's gitdir file, the nearest checkout", () => {
+    const { dir, sha } = gitCheckout({ "a.txt": "a", "nested/b.txt": "b" });
+    expect(checkoutHead(dir, ".github/pr-snapshots.yml")).toEqual({ sha });
+    git(dir, "pack-refs", "--all");
+    expect(checkoutHead(dir, "a.txt")).toEqual({ sha });
+    git(dir, "checkout", "-q", "--detach");
+    expect(checkoutHead(dir, "a.txt")).toEqual({ sha });
+    const worktree = path.join(mkdtempSync(path.join(tmpdir(), "wt-")), "tree");
+    git(dir, "worktree", "add", "-q", "-b", "other", worktree);
+    expect(checkoutHead(worktree, "a.txt")).toEqual({ sha });
+    const inner = gitCheckout({ "c.txt": "c" });
+    git(inner.dir, "checkout", "-q", "-b", "x");
+    // A second repository inside the workspace answers for its own files.
+    execFileSync("cp", ["-r", inner.dir, path.join(dir, "sub")]);
+    expect(checkoutHead(dir, "sub/c.txt")).toEqual({ sha: inner.sha });
+    expect(checkoutHead(dir, "a.txt")).toEqual({ sha });
+  });
+
+  it("says why when it cannot tell", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "nogit-"));
+    expect(checkoutHead(dir, "x.yml").why).toBe("the workspace is not a git checkout");
+    mkdirSync(path.join(dir, ".git"));
+    writeFileSync(path.join(dir, ".git/HEAD"), "ref: refs/heads/../../../etc/passwd\n");
+    expect(checkoutHead(dir, "x.yml").why).toMatch(/^HEAD holds/);
+    writeFileSync(path.join(dir, ".git/HEAD"), "ref: refs/heads/unborn\n");
+    expect(checkoutHead(dir, "x.yml").why).toMatch(/has no commit yet/);
   });
 });

@@ -8,6 +8,7 @@ import {
   parseConfigText,
 } from "./config";
 import { errorMessage, UserError } from "./errors";
+import { checkoutHead } from "./github/checkout-head";
 import type { RunContext } from "./github/context";
 import { PULL_REQUEST_EVENTS } from "./github/event";
 import { GIT_OBJECT_ID, gitBlobSha } from "./github/git-blob";
@@ -86,11 +87,21 @@ export async function loadTrustedConfig(r: TrustedConfigRequest): Promise<Loaded
   const at = commit.sha ? `commit ${short(commit.sha)}, ${commit.role}` : `${commit.role}: ${commit.missing}`;
   const onDisk = readIfExists(path.resolve(r.workspace, file));
 
-  // Off pull request events the workspace, when checked out, is at GITHUB_SHA: nobody else's code.
+  // Off pull request events the file on disk is trusted only when its checkout is at GITHUB_SHA:
+  // an earlier step may have checked out other code (a workflow_run job checking out the pull
+  // request's head, a deploy job checking out a branch).
+  let elsewhere: string | undefined;
   if (!commit.pullRequest && onDisk) {
-    const blobSha = gitBlobSha(onDisk);
-    const line = `Config: read ${file} from the workspace (${at}).`;
-    return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+    const head = checkoutHead(r.workspace, file);
+    if (head.sha && head.sha === commit.sha) {
+      const blobSha = gitBlobSha(onDisk);
+      const line = `Config: read ${file} from the workspace, checked out at ${at}.`;
+      return use(r, { file, commit, bytes: onDisk, blobSha, how: "disk", line, label: file });
+    }
+    elsewhere = head.sha
+      ? `the workspace's checkout is at ${short(head.sha)}, not at ${commit.role}`
+      : `it is not known which commit the workspace holds (${head.why})`;
+    r.log.info(`${file} is in the workspace, but ${elsewhere}: reading the file at ${at} instead.`);
   }
 
   const found = await findTrusted(r, file, commit, configSha);
@@ -107,7 +118,8 @@ export async function loadTrustedConfig(r: TrustedConfigRequest): Promise<Loaded
     }
     const line =
       `Config: could not read ${what}: ${found.why}. Using inputs and defaults only` +
-      `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}.`;
+      `${commit.pullRequest && onDisk ? `; ${file} in the workspace is not used (on pull request events it may come from the pull request's head)` : ""}` +
+      `${elsewhere ? `; ${file} in the workspace is not used (${elsewhere})` : ""}.`;
     r.log.warning(line);
     return {
       config: {},
@@ -121,8 +133,10 @@ export async function loadTrustedConfig(r: TrustedConfigRequest): Promise<Loaded
     if (found.kind === "none" || diskSha !== found.blobSha) {
       r.log.warning(
         `Ignoring ${file} in the workspace: ${found.kind === "none" ? `${commit.role} ${short(sha)} has no such file` : `it differs from the copy at ${commit.role} ${short(sha)}`}. ` +
-          "On pull request events the workspace may hold the pull request's head, which its author controls, " +
-          "so only the base commit's file is used.",
+          (commit.pullRequest
+            ? "On pull request events the workspace may hold the pull request's head, which its author controls, " +
+              "so only the base commit's file is used."
+            : `${elsewhere ? `${capitalise(elsewhere)}, so` : "So"} only the file at ${commit.role} is used.`),
       );
     } else {
       r.log.info(`${file} in the workspace is the same as at ${commit.role} ${short(sha)}.`);
@@ -132,8 +146,11 @@ export async function loadTrustedConfig(r: TrustedConfigRequest): Promise<Loaded
   if (found.kind === "none") {
     if (r.explicitPath !== undefined && !commit.pullRequest) {
       throw new UserError(
-        `Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
-          `${short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`,
+        elsewhere
+          ? `Config file "${file}" (input "config") is in the workspace, but ${elsewhere}, and commit ${short(sha)} ` +
+              `(${commit.role}) has no such file. Check the file out at ${commit.role}, or commit it there.`
+          : `Config file "${file}" (input "config") is neither in the workspace (${r.workspace}) nor at commit ` +
+              `${short(sha)} (${commit.role}). Check the path, or leave the input empty to use ${DEFAULT_CONFIG_PATH} when present.`,
       );
     }
     const how =
@@ -298,6 +315,10 @@ function checkConfigSha(value: string | undefined): string | undefined {
 
 function readIfExists(file: string): Buffer | undefined {
   return existsSync(file) ? readFileSync(file) : undefined;
+}
+
+function capitalise(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 function short(sha: string): string {

@@ -67,7 +67,7 @@ export const sweep: Command = {
       baseUrl: env.GITHUB_API_URL || "https://api.github.com",
     });
     const report = await withMongo(
-      { uri: ctx.uri(), log: ctx.log, appName: "pr-snapshots/cli-sweep" },
+      { uri: ctx.uri(), log: ctx.log, appName: "pr-snapshots/cli-sweep", serverLimits: common.serverLimits },
       (client) =>
         sweepDatabases({
           client,

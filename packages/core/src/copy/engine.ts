@@ -1,6 +1,7 @@
 import type { Binary, Document, MongoClient, Timestamp } from "mongodb";
 import { MongoServerError } from "mongodb";
 import type { Log } from "../log";
+import { cappedMaxTimeMS, type ServerLimits } from "../mongo/limits";
 import { withRetry } from "../mongo/retry";
 import { serverCores, serverSupportsTimeseriesOut } from "../mongo/server";
 import {
@@ -22,7 +23,7 @@ import {
 import type { Progress, ProgressTask } from "./progress";
 import { rangeMatch, splitById } from "./ranges";
 import { copyComment } from "./stale";
-import { type StreamOptions, type StreamResult, streamCopy } from "./stream";
+import { inPool, type StreamOptions, type StreamResult, streamCopy } from "./stream";
 import { swapIntoPlace, temporaryCollectionName } from "./swap";
 
 /**
@@ -62,7 +63,32 @@ export interface CopyEnv {
   /** Also checked before every write: e.g. that this run still holds the one-writer lease. */
   guard?: () => void;
   attempts?: number;
+  /** Largest amount of data one aggregation copies; larger collections go in bounded chunks. */
+  chunkBytes?: number;
+  /** Awaited between two chunks of a collection (the throttle's pauses plug in here). */
+  betweenChunks?: BetweenChunks;
+  /** The target is a replica set: index builds commit on a majority (see buildIndexes). */
+  replicaSet?: boolean;
 }
+
+/** Where a chunked copy is when it asks whether to go on. */
+export interface ChunkPosition {
+  /** Logical collection name. */
+  collection: string;
+  /** The chunk about to be copied (1 = the second one: the hook runs between chunks). */
+  chunk: number;
+  chunks: number;
+}
+
+/**
+ * Called (and awaited) before every chunk of a chunked copy but the first. Generic on purpose: a
+ * throttle pauses here while the server is busy (issue 23); anything that throws stops the copy
+ * like a failed chunk would.
+ */
+export type BetweenChunks = (at: ChunkPosition) => Promise<void>;
+
+/** Chunk size under a server's time cap when none is set: at 0.25 MB/s it still takes < 300 s. */
+export const DEFAULT_CAPPED_CHUNK_MB = 64;
 
 export interface EnvironmentOptions
   extends Pick<CopyEnv, "source" | "target" | "sameDeployment" | "policy" | "log" | "tag" | "concurrency"> {
@@ -71,6 +97,12 @@ export interface EnvironmentOptions
   progress?: Progress;
   guard?: () => void;
   maxTimeMS?: number;
+  /** The limits of the target's server (and of the source's, when it is another deployment). */
+  limits?: ServerLimits;
+  sourceLimits?: ServerLimits;
+  /** Largest chunk one aggregation copies, MB (default: none, or {@link DEFAULT_CAPPED_CHUNK_MB} under a time cap). */
+  chunkMb?: number;
+  betweenChunks?: BetweenChunks;
 }
 
 /**
@@ -80,6 +112,15 @@ export interface EnvironmentOptions
  */
 export async function copyEnvironment(o: EnvironmentOptions): Promise<CopyEnv> {
   const cores = await serverCores(o.target);
+  // Under a server's cap on one aggregation (Atlas shared tiers: 300 s), every aggregation carries
+  // a time limit no higher than the cap, and no single one copies more than a bounded chunk.
+  const capped = [o.limits, o.sourceLimits].find((l) => l?.maxTimeMS);
+  const maxTimeMS = cappedMaxTimeMS(o.maxTimeMS, capped);
+  const chunkMb = o.chunkMb ?? (capped ? DEFAULT_CAPPED_CHUNK_MB : undefined);
+  if (capped)
+    o.log.info(
+      `Each aggregation is limited to ${(maxTimeMS ?? 0) / 1000} s (${capped.why}): collections over ${chunkMb} MB are copied in bounded chunks.`,
+    );
   if (cores === undefined)
     o.log.info(
       `The server's core count is not readable with these credentials (hostInfo); large collections are split into up to ${Math.min(MAX_RANGES, Math.max(2, o.concurrency))} ranges (from concurrency).`,
@@ -93,13 +134,18 @@ export async function copyEnvironment(o: EnvironmentOptions): Promise<CopyEnv> {
     log: o.log,
     tag: o.tag,
     concurrency: o.concurrency,
-    timeseriesOut: await serverSupportsTimeseriesOut(o.target),
+    timeseriesOut: await serverSupportsTimeseriesOut(o.target, o.log),
     ...(cores === undefined ? {} : { cores }),
     method: o.method ?? "auto",
     rangeThresholdBytes: (o.rangeThresholdMb ?? DEFAULT_RANGE_THRESHOLD_MB) * 1024 * 1024,
     ...(o.progress ? { progress: o.progress } : {}),
     ...(o.guard ? { guard: o.guard } : {}),
-    ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
+    ...(maxTimeMS ? { maxTimeMS } : {}),
+    ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
+    ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+    ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
+      ? { replicaSet: true }
+      : {}),
   };
 }
 
@@ -188,6 +234,7 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     rangeThresholdBytes: env.rangeThresholdBytes,
     setting: env.method,
     ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
+    ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
   });
   env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
   const task = env.progress?.task(spec.name, choice.label, {
@@ -289,11 +336,22 @@ async function copyOnce(
     if (!indexes.length) return;
     task?.phase(`building ${indexes.length} index${indexes.length === 1 ? "" : "es"}`);
     beforeWrite();
-    await targetDb.command({ createIndexes: target.collection, indexes });
+    // On a replica set, a build commits on a majority: with the default (every voting member) it
+    // waits, without end, for a member that is down (found by the primary-SIGKILL fault test).
+    await targetDb.command({
+      createIndexes: target.collection,
+      indexes,
+      ...(env.replicaSet ? { commitQuorum: "majority" } : {}),
+    });
   };
   /** Streams through this process: only the ranges, the order and the stages vary between uses. */
+  const chunks = choice.chunks ?? choice.parallelism;
+  const between = (index: number) =>
+    env.betweenChunks?.({ collection: spec.name, chunk: index, chunks }) ?? Promise.resolve();
   const stream = async (
-    o: Pick<StreamOptions, "ranges" | "ordered"> & { stages?: readonly Document[] },
+    o: Pick<StreamOptions, "ranges" | "ordered" | "readers" | "betweenRanges"> & {
+      stages?: readonly Document[];
+    },
   ): Promise<StreamResult> => {
     const r = await streamCopy({
       source: sourceColl,
@@ -301,6 +359,8 @@ async function copyOnce(
       pipeline: o.stages ?? pipeline,
       ranges: o.ranges,
       ordered: o.ordered,
+      ...(o.readers ? { readers: o.readers } : {}),
+      ...(o.betweenRanges ? { betweenRanges: o.betweenRanges } : {}),
       comment,
       beforeWrite,
       ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
@@ -367,32 +427,31 @@ async function copyOnce(
       const documents = await targetColl.estimatedDocumentCount();
       return { documents, bytes: Math.round(documents * perDocument) };
     });
-    const ranges = await splitById(sourceColl, choice.parallelism, comment);
-    await Promise.all(
-      ranges.map(async (range) => {
-        const match = rangeMatch(range);
-        beforeWrite();
-        await sourceColl
-          .aggregate(
-            [
-              ...(match ? [match] : []),
-              // $merge cannot write a document whose _id is null or missing: those go through the stream below.
-              { $match: { _id: { $ne: null } } },
-              ...pipeline,
-              {
-                $merge: {
-                  into: { db: target.db, coll: target.collection },
-                  on: "_id",
-                  whenMatched: "fail",
-                  whenNotMatched: "insert",
-                },
+    const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
+    await inPool(ranges, choice.parallelism, async (range, index) => {
+      if (index > 0) await between(index);
+      const match = rangeMatch(range);
+      beforeWrite();
+      await sourceColl
+        .aggregate(
+          [
+            ...(match ? [match] : []),
+            // $merge cannot write a document whose _id is null or missing: those go through the stream below.
+            { $match: { _id: { $ne: null } } },
+            ...pipeline,
+            {
+              $merge: {
+                into: { db: target.db, coll: target.collection },
+                on: "_id",
+                whenMatched: "fail",
+                whenNotMatched: "insert",
               },
-            ],
-            aggregateOptions,
-          )
-          .toArray();
-      }),
-    );
+            },
+          ],
+          aggregateOptions,
+        )
+        .toArray();
+    });
     if (await sourceColl.findOne({ _id: null } as Document, { projection: { _id: 1 } })) {
       await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
     }
@@ -401,8 +460,8 @@ async function copyOnce(
   }
 
   // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
-  const ranges = await splitById(sourceColl, choice.parallelism, comment);
-  await stream({ ranges, ordered: false });
+  const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
+  await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
   await buildIndexes();
 }
 

@@ -27,12 +27,19 @@ export interface MethodFacts {
   setting: CopyMethodSetting;
   /** Smallest share of data worth a range of its own (default {@link MIN_RANGE_BYTES}). */
   minRangeBytes?: number;
+  /**
+   * Largest amount of data one aggregation may copy (a server's time cap, or a throttle that
+   * pauses between chunks): larger collections are copied as bounded `_id`-range chunks.
+   */
+  chunkBytes?: number;
 }
 
 export interface MethodChoice {
   kind: CopyMethodKind;
   /** Concurrent range copies (ranges) or readers (stream); 1 = the whole collection at once. */
   parallelism: number;
+  /** `_id` ranges copied one aggregation each, `parallelism` at a time (default: parallelism). */
+  chunks?: number;
   /** What the summary's `method` column shows. */
   label: string;
   /** Why, for the log. */
@@ -68,6 +75,38 @@ function streamReaders(f: Pick<MethodFacts, "bytes" | "minRangeBytes">): number 
 }
 
 export function chooseMethod(f: MethodFacts): MethodChoice {
+  const choice = chooseUnbounded(f);
+  const { chunkBytes } = f;
+  if (!chunkBytes || f.bytes <= chunkBytes || f.capped) return choice;
+  const chunks = Math.max(choice.parallelism, Math.ceil(f.bytes / chunkBytes));
+  const why = `${mb(f.bytes)} > ${mb(chunkBytes)} per aggregation: ${chunks} bounded _id-range chunks`;
+  if (choice.kind === "stream") {
+    if (f.type === "timeseries") return choice; // no _id index to split on
+    return {
+      ...choice,
+      chunks,
+      label: `${choice.label}, ${chunks} chunks`,
+      reason: `${choice.reason}; ${why}`,
+    };
+  }
+  if (f.type === "timeseries")
+    return {
+      kind: "stream",
+      parallelism: 1,
+      label: "stream (time-series)",
+      reason: `${why} are not possible for time-series: one cursor through the runner instead of one long $out`,
+    };
+  const n = choice.kind === "ranges" ? choice.parallelism : 1;
+  return {
+    kind: "ranges",
+    parallelism: n,
+    chunks,
+    label: n > 1 ? `ranges ×${n} (${chunks} chunks)` : `chunks ×${chunks}`,
+    reason: `${why}, ${n} at a time, indexes first`,
+  };
+}
+
+function chooseUnbounded(f: MethodFacts): MethodChoice {
   if (f.capped) {
     return {
       kind: "stream",

@@ -27,6 +27,7 @@ export async function splitById<T extends Document>(
   collection: Collection<T>,
   k: number,
   comment?: string,
+  maxTimeMS?: number,
 ): Promise<IdRange[]> {
   if (k <= 1) return [{}];
   const sample = await collection
@@ -35,6 +36,7 @@ export async function splitById<T extends Document>(
       [{ $sample: { size: k * SAMPLES_PER_RANGE } }, { $group: { _id: "$_id" } }, { $sort: { _id: 1 } }],
       {
         ...(comment ? { comment } : {}),
+        ...(maxTimeMS ? { maxTimeMS } : {}),
         // The sampled values are only handed back to the server as bounds: keep their exact types.
         promoteLongs: false,
         promoteValues: false,

@@ -36,6 +36,10 @@ export interface StreamOptions {
   decode?: boolean;
   /** `let` variables of the pipeline (the masking salt). */
   variables?: Document;
+  /** Ranges read at once (default: all of them); more ranges than readers are bounded chunks. */
+  readers?: number;
+  /** Awaited before every range but the first (the engine's betweenChunks hook). */
+  betweenRanges?: (index: number) => Promise<void>;
 }
 
 export interface StreamResult {
@@ -51,7 +55,10 @@ export interface StreamResult {
  */
 export async function streamCopy(o: StreamOptions): Promise<StreamResult> {
   const totals = { documents: 0, bytes: 0, passThrough: !o.decode && documentSequenceClass() !== undefined };
-  await Promise.all(o.ranges.map((range) => readRange(o, range, totals)));
+  await inPool(o.ranges, o.readers ?? o.ranges.length, async (range, i) => {
+    if (i > 0) await o.betweenRanges?.(i);
+    await readRange(o, range, totals);
+  });
   return totals;
 }
 
@@ -119,4 +126,26 @@ async function readRange(o: StreamOptions, range: IdRange, totals: StreamResult)
     await cursor.close().catch(() => {});
   }
   if (failed) throw failed.error;
+}
+
+/** Runs `fn` over `items`, at most `workers` at once, in order of index; the first failure stops new work. */
+export async function inPool<T>(
+  items: readonly T[],
+  workers: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i] as T, i);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
 }

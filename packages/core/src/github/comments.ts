@@ -1,4 +1,6 @@
+import { type Log, silentLog } from "../log";
 import type { GitHubClient, RepoRef } from "./client";
+import { tokenLoginOnce } from "./identity";
 
 export const COMMENT_KINDS = [
   "preview",
@@ -53,7 +55,45 @@ interface IssueComment {
   id: number;
   html_url: string;
   body?: string | null | undefined;
+  /** The account that wrote it: `github-actions[bot]` for GITHUB_TOKEN, `<app>[bot]` for an App's token. */
   user?: { login: string } | null;
+}
+
+/**
+ * Whether a comment was written by the token's own identity. A marker is only text: anyone who
+ * can comment on the pull request can type `<!-- pr-snapshots:db-expiring -->`, so a comment
+ * counts as ours only when its author is the account the github-token acts as (REST `user.login`,
+ * which is the same spelling GraphQL's `viewer.login` gives: `github-actions[bot]` for
+ * GITHUB_TOKEN, `<app-slug>[bot]` for a GitHub App installation token, the user for a personal or
+ * user-to-server token).
+ */
+export function writtenBy(comment: Pick<IssueComment, "user">, login: string): boolean {
+  return typeof comment.user?.login === "string" && comment.user.login.toLowerCase() === login.toLowerCase();
+}
+
+/**
+ * The comments on a pull request that `wanted` selects and this token's identity wrote. The
+ * identity costs a request only when some comment is wanted. When it cannot be found, none: a
+ * duplicate comment is a lesser harm than obeying a marker someone else planted.
+ */
+export async function ownComments(
+  client: GitHubClient,
+  repo: RepoRef,
+  number: number,
+  wanted: (c: IssueComment) => boolean,
+  log: Log = silentLog,
+): Promise<IssueComment[]> {
+  const all = (await listComments(client, repo, number)).filter(wanted);
+  if (all.length === 0) return [];
+  const self = await tokenLoginOnce(client, log);
+  if (!self) {
+    log.warning(
+      "Could not tell which account the github-token acts as (GraphQL viewer and GET /user both failed), so no earlier " +
+        "comment counts as this action's own: a marker alone proves nothing. Set the self-login input if this persists.",
+    );
+    return [];
+  }
+  return all.filter((c) => writtenBy(c, self));
 }
 
 export async function listComments(
@@ -70,10 +110,11 @@ export async function findComment(
   repo: RepoRef,
   number: number,
   kind: CommentKind,
+  log: Log = silentLog,
 ): Promise<PostedComment | undefined> {
-  const found = (await listComments(client, repo, number))
-    .filter((c) => kindOf(c.body) === kind)
-    .sort((a, b) => a.id - b.id)[0];
+  const found = (await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log)).sort(
+    (a, b) => a.id - b.id,
+  )[0];
   return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 
@@ -87,9 +128,10 @@ export async function upsertStickyComment(
   number: number,
   kind: CommentKind,
   body: string,
+  log: Log = silentLog,
 ): Promise<PostedComment> {
   const rendered = renderComment(kind, body);
-  const existing = (await listComments(client, repo, number)).filter((c) => kindOf(c.body) === kind);
+  const existing = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log);
   const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
   if (!keep) {
     const { data } = await client.rest.issues.createComment({
@@ -99,11 +141,7 @@ export async function upsertStickyComment(
     });
     return { id: data.id, url: data.html_url, outcome: "created" };
   }
-  for (const dup of duplicates) {
-    if (dup.user?.login === keep.user?.login) {
-      await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
-    }
-  }
+  for (const dup of duplicates) await client.rest.issues.deleteComment({ ...repo, comment_id: dup.id });
   if (keep.body === rendered) return { id: keep.id, url: keep.html_url, outcome: "unchanged" };
   const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: keep.id, body: rendered });
   return { id: data.id, url: data.html_url, outcome: "updated" };
@@ -114,6 +152,7 @@ export interface EventCommentOptions {
   runKey?: string;
   /** Only a re-run (attempt > 1) can have posted before, so only then do we spend a request looking. */
   mayHavePosted?: boolean;
+  log?: Log;
 }
 
 /** A comment about one event (lock added, label reverted, database dropped, ...). */
@@ -126,8 +165,12 @@ export async function postEventComment(
   options: EventCommentOptions = {},
 ): Promise<PostedComment> {
   if (options.runKey && options.mayHavePosted) {
-    const earlier = (await listComments(client, repo, number)).find(
+    const [earlier] = await ownComments(
+      client,
+      repo,
+      number,
       (c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey,
+      options.log,
     );
     if (earlier) return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
   }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GitHubStandIn } from "../../../../test/support/github-stand-in";
+import { ACTIONS_BOT, GitHubStandIn, type Identity } from "../../../../test/support/github-stand-in";
 import { consoleLog } from "../log";
 import { createGitHubClient, type GitHubClient } from "./client";
 import {
   commentMarker,
+  findComment,
   kindOf,
   postEventComment,
   renderComment,
@@ -74,7 +75,7 @@ describe("comments (CONTRACT §4)", () => {
 
   it("finds the sticky comment beyond the first page and removes duplicates from a race", async () => {
     gh.addPullRequest({ number: 11 });
-    const bot = { login: "github-actions[bot]", type: "Bot" as const, id: 41898282 };
+    const bot = ACTIONS_BOT;
     for (let i = 0; i < 120; i++) gh.seedComment(11, `chatter ${i}`);
     gh.seedComment(11, renderComment("preview", "old A"), bot);
     gh.seedComment(11, renderComment("preview", "old B"), bot);
@@ -99,13 +100,103 @@ describe("comments (CONTRACT §4)", () => {
       mayHavePosted: true,
     });
     expect(b).toMatchObject({ id: a.id, outcome: "already-posted" });
-    expect(gh.calls()).toEqual(["GET /repos/acme/shop/issues/12/comments"]);
+    // The list, and the token's identity unless an earlier test of this client already asked.
+    expect(gh.calls().filter((c) => c !== "POST /graphql")).toEqual([
+      "GET /repos/acme/shop/issues/12/comments",
+    ]);
     const c = await postEventComment(client, repo, 12, "db-dropped", "Dropped.", {
       runKey: "556",
       mayHavePosted: true,
     });
     expect(c.outcome).toBe("created");
     expect(gh.commentsOn(12)).toHaveLength(2);
+  });
+});
+
+describe("comments count as ours only when the token's own identity wrote them", () => {
+  const stranger: Identity = { login: "mallory", type: "User", id: 666 };
+  const otherBot: Identity = {
+    login: "some-other-app[bot]",
+    type: "Bot",
+    id: 777,
+    app: { id: 4242, slug: "some-other-app", name: "Some other app" },
+  };
+
+  it("GITHUB_TOKEN: a marker planted by a person or another app is neither edited, nor obeyed, nor deduplicated against", async () => {
+    gh.addPullRequest({ number: 30 });
+    const c = createGitHubClient({ token: gh.defaultToken, log, baseUrl: gh.url });
+    // Planted before the real ones: the oldest marker comment would win if markers alone counted.
+    const plantedPreview = gh.seedComment(
+      30,
+      renderComment("preview", "[click me](https://evil.example)"),
+      stranger,
+    );
+    const plantedExpiring = gh.seedComment(30, renderComment("db-expiring", "nothing to see"), otherBot);
+    const plantedRun = gh.seedComment(30, renderComment("db-dropped", "fake", "900"), stranger);
+
+    const sticky = await upsertStickyComment(client, repo, 30, "preview", "the real one", log);
+    expect(sticky.outcome).toBe("created");
+    expect(gh.commentsOn(30).find((x) => x.id === plantedPreview.id)?.body).toContain("evil.example");
+    expect(await findComment(c, repo, 30, "db-expiring", log)).toBeUndefined();
+    const event = await postEventComment(c, repo, 30, "db-dropped", "Dropped.", {
+      runKey: "900",
+      mayHavePosted: true,
+      log,
+    });
+    expect(event.outcome).toBe("created");
+    expect(gh.commentsOn(30).filter((x) => x.user.login === ACTIONS_BOT.login)).toHaveLength(2);
+    // Its own comments do count: the second sync edits the first, the re-run finds its comment.
+    expect(await upsertStickyComment(c, repo, 30, "preview", "edited", log)).toMatchObject({
+      id: sticky.id,
+      outcome: "updated",
+    });
+    expect(
+      await postEventComment(c, repo, 30, "db-dropped", "Dropped.", {
+        runKey: "900",
+        mayHavePosted: true,
+        log,
+      }),
+    ).toMatchObject({ id: event.id, outcome: "already-posted" });
+    expect(gh.commentsOn(30).map((x) => x.id)).toContain(plantedExpiring.id);
+    expect(gh.commentsOn(30).map((x) => x.id)).toContain(plantedRun.id);
+  });
+
+  it("a GitHub App's installation token owns its <slug>[bot] comments, not github-actions[bot]'s", async () => {
+    const appBot: Identity = {
+      login: "preview-bot[bot]",
+      type: "Bot",
+      id: 9001,
+      app: { id: 31337, slug: "preview-bot", name: "Preview bot" },
+    };
+    gh.addToken("ghs_app_installation_token", { identity: appBot, kind: "installation" });
+    const app = createGitHubClient({ token: "ghs_app_installation_token", log, baseUrl: gh.url });
+    gh.addPullRequest({ number: 31 });
+    gh.seedComment(31, renderComment("db-expiring", "by GITHUB_TOKEN"), ACTIONS_BOT);
+    expect(await findComment(app, repo, 31, "db-expiring", log)).toBeUndefined();
+    const mine = gh.seedComment(31, renderComment("db-expiring", "by the app"), appBot);
+    expect(await findComment(app, repo, 31, "db-expiring", log)).toMatchObject({ id: mine.id });
+    // GET /user answers 403 to installation tokens: the identity came from GraphQL's viewer.
+    expect(gh.calls()).toContain("POST /graphql");
+  });
+
+  it("a personal access token owns its user's comments", async () => {
+    const user: Identity = { login: "release-manager", type: "User", id: 5005 };
+    gh.addToken("ghp_personal_token", { identity: user, kind: "user" });
+    const pat = createGitHubClient({ token: "ghp_personal_token", log, baseUrl: gh.url });
+    gh.addPullRequest({ number: 32 });
+    gh.seedComment(32, renderComment("db-expiring", "by GITHUB_TOKEN"), ACTIONS_BOT);
+    const mine = gh.seedComment(32, renderComment("db-expiring", "by the user"), user);
+    expect(await findComment(pat, repo, 32, "db-expiring", log)).toMatchObject({ id: mine.id });
+  });
+
+  it("when the token's identity cannot be found, no comment counts, and the log says so", async () => {
+    gh.addPullRequest({ number: 33 });
+    gh.seedComment(33, renderComment("db-expiring", "by GITHUB_TOKEN"), ACTIONS_BOT);
+    const fresh = createGitHubClient({ token: gh.defaultToken, log, baseUrl: gh.url });
+    gh.fail({ path: "/graphql", status: 404, times: 1 });
+    lines.length = 0;
+    expect(await findComment(fresh, repo, 33, "db-expiring", log)).toBeUndefined();
+    expect(lines.join("\n")).toMatch(/Could not tell which account the github-token acts as/);
   });
 });
 

@@ -25,6 +25,26 @@ export async function tokenLogin(client: GitHubClient, log: Log): Promise<string
   }
 }
 
+const logins = new WeakMap<GitHubClient, Promise<string | undefined>>();
+
+/**
+ * {@link tokenLogin}, asked once per client: a run that reads its own comments on several pull
+ * requests (the sweep) or checks a label event's sender and then its comments spends one request.
+ */
+export function tokenLoginOnce(client: GitHubClient, log: Log): Promise<string | undefined> {
+  let login = logins.get(client);
+  if (!login) {
+    login = tokenLogin(client, log);
+    logins.set(client, login);
+  }
+  return login;
+}
+
+/** The token's login as the workflow states it (the self-login input): no request needed. */
+export function knowTokenLogin(client: GitHubClient, login: string): void {
+  logins.set(client, Promise.resolve(login));
+}
+
 export interface SelfCheck {
   isSelf: boolean;
   /** The token's login when it had to be looked up. */
@@ -65,7 +85,10 @@ export async function senderIsSelf(
   if (!sender) return { isSelf: false, how: "unknown" };
   const same = (login: string) => login.toLowerCase() === sender.login.toLowerCase();
   const { selfLogin } = options;
-  if (selfLogin) return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
+  if (selfLogin) {
+    knowTokenLogin(client, selfLogin);
+    return { isSelf: same(selfLogin), login: selfLogin, how: "input" };
+  }
   if (sender.login === GITHUB_ACTIONS_BOT)
     return { isSelf: true, login: GITHUB_ACTIONS_BOT, how: "github-actions-bot" };
   // A bot token never acts as a user, and a user token never as a bot.
@@ -74,7 +97,7 @@ export async function senderIsSelf(
   if ((actsAs === "bot" && !senderIsBot) || (actsAs === "user" && senderIsBot)) {
     return { isSelf: false, how: "token-kind" };
   }
-  const login = await tokenLogin(client, log);
+  const login = await tokenLoginOnce(client, log);
   if (!login) {
     log.warning(
       "Could not tell which account the github-token belongs to; treating the event as caused by someone else. " +

@@ -179,7 +179,9 @@ export function startMaskingCheck(o: MaskingCheckRequest): MaskingCheck {
                                 $literal:
                                   s.kind === "redact"
                                     ? "REDACTED"
-                                    : fromExtendedJson((s as { value: unknown }).value),
+                                    : s.kind === "password"
+                                      ? s.hash
+                                      : fromExtendedJson((s as { value: unknown }).value),
                               },
                             ],
                           },

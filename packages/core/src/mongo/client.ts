@@ -2,6 +2,8 @@ import { MongoClient, type MongoClientOptions, MongoServerError, MongoServerSele
 import { UserError } from "../errors";
 import type { Log } from "../log";
 import { type ConnectionStringParts, describeConnection, maskConnectionString } from "./connection-string";
+import type { ServerLimitsSetting } from "./limit-names";
+import { useServerLimits } from "./limits";
 
 export interface ConnectOptions {
   uri: string;
@@ -12,6 +14,8 @@ export interface ConnectOptions {
   maxPoolSize?: number;
   /** Which input the URI came from, for error messages (default mongodb-uri). */
   input?: string;
+  /** CONTRACT §14 `server-limits` (default auto): what writers of this client check names against. */
+  serverLimits?: ServerLimitsSetting;
 }
 
 export async function connectMongo(options: ConnectOptions): Promise<MongoClient> {
@@ -38,6 +42,7 @@ export async function connectMongo(options: ConnectOptions): Promise<MongoClient
     await client.connect();
     // connect() succeeds lazily on some topologies; a ping proves the credentials work.
     await client.db("admin").command({ ping: 1 });
+    if (options.serverLimits) useServerLimits(client, options.serverLimits);
     return client;
   } catch (error) {
     await client.close().catch(() => {});

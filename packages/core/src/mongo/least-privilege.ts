@@ -32,6 +32,17 @@ export async function assertLeastPrivilege(
     );
     return audit;
   }
+  if (audit.unknown) {
+    // Fail closed: this audit is what keeps over-privileged credentials off production's
+    // deployment, so a server that will not say what they may do is not taken as a "no".
+    const message =
+      `The privileges of the credentials in mongodb-uri${audit.users.length ? ` (${audit.users.join(", ")})` : ""} cannot be checked: ${audit.unknown}. ` +
+      `The intended model gives this job ${options.intended}. Use a user with only built-in roles (read, readWrite, dbAdmin on named databases), ` +
+      "or set allow-privileged-credentials: true to proceed on the target rules alone.";
+    if (!options.allow) throw new RefusedError(message);
+    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+    return audit;
+  }
   if (audit.users.length === 0) {
     throw new UserError(
       "The MongoDB server requires authentication but mongodb-uri has no credentials. Put the user and password in the connection string.",
@@ -68,6 +79,15 @@ export async function assertReadOnlySource(
   options: { allow: boolean; where: string },
 ): Promise<void> {
   const audit = await auditPrivileges(client, [sourceDatabase]);
+  if (audit.unknown) {
+    const message =
+      `The privileges of the credentials in source-uri cannot be checked on ${options.where}: ${audit.unknown}. ` +
+      `The producer only reads production: give source-uri a user with the built-in read role on "${sourceDatabase}", ` +
+      "or set allow-privileged-credentials: true to proceed anyway.";
+    if (!options.allow) throw new RefusedError(message);
+    log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
+    return;
+  }
   if (!audit.accessControl) {
     log.warning(
       `The production deployment (${options.where}) has no access control: any client can write it. ` +

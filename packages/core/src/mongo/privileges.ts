@@ -1,4 +1,5 @@
 import { type MongoClient, MongoServerError } from "mongodb";
+import { isRefusal } from "./refusal";
 import { LEASE_COLLECTION } from "./target";
 
 /** Privilege actions that modify data or structure (MongoDB's built-in action names). */
@@ -34,6 +35,11 @@ export interface PrivilegeAudit {
    * insert, update and remove there so that it can take the lease before a drop.
    */
   leaseCollectionActions: string[];
+  /**
+   * Set when the server would not say what the credentials may do (it refused connectionStatus
+   * with showPrivileges, and the roles it named are not built-in ones this audit knows): why, in words.
+   */
+  unknown?: string;
 }
 
 export interface AuditOptions {
@@ -56,11 +62,49 @@ export async function auditPrivileges(
   protectedDatabases: readonly string[],
   options: AuditOptions = {},
 ): Promise<PrivilegeAudit> {
-  const status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+  let status: Record<string, unknown>;
+  let refused: string | undefined;
+  try {
+    status = await client.db("admin").command({ connectionStatus: 1, showPrivileges: true });
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    refused = firstLine(error);
+    // The detail is best-effort; who is connected, with which roles, is still worth asking.
+    try {
+      status = await client.db("admin").command({ connectionStatus: 1 });
+    } catch (again) {
+      if (!isRefusal(again)) throw again;
+      return {
+        accessControl: true,
+        users: [],
+        writableProtected: [],
+        writesAnyDatabase: false,
+        dropsAnyDatabase: false,
+        leaseCollectionActions: [],
+        unknown: `the server refused connectionStatus (${firstLine(again)})`,
+      };
+    }
+  }
   const info = status.authInfo as {
     authenticatedUsers: { user: string; db: string }[];
+    authenticatedUserRoles?: { role: string; db: string }[];
     authenticatedUserPrivileges?: Privilege[];
   };
+  if (refused && info.authenticatedUsers.length > 0) {
+    const byRoles = privilegesOfBuiltInRoles(info.authenticatedUserRoles ?? []);
+    if (!byRoles.privileges) {
+      return {
+        accessControl: true,
+        users: info.authenticatedUsers.map((u) => `${u.user}@${u.db}`),
+        writableProtected: [],
+        writesAnyDatabase: false,
+        dropsAnyDatabase: false,
+        leaseCollectionActions: [],
+        unknown: `the server refused connectionStatus with showPrivileges (${refused}) and the roles ${byRoles.unknown.join(", ")} are not built-in roles whose privileges are known`,
+      };
+    }
+    info.authenticatedUserPrivileges = byRoles.privileges;
+  }
   const users = info.authenticatedUsers.map((u) => `${u.user}@${u.db}`);
   if (users.length === 0) {
     // No user: either the server has no access control, or we are unauthenticated on one that has.
@@ -143,4 +187,53 @@ export function classifyPrivileges(
     leaseCollectionActions: [...lease].sort(),
     writableProtected: [...writable].sort(),
   };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+
+/** MongoDB's (and Atlas's) built-in roles, as the write privileges the audit looks at. */
+const BUILT_IN_WRITES: Record<string, "none" | "db" | "any"> = {
+  read: "none",
+  readAnyDatabase: "none",
+  clusterMonitor: "none",
+  hostManager: "none",
+  backup: "none",
+  readWrite: "db",
+  dbAdmin: "db",
+  dbOwner: "db",
+  userAdmin: "db",
+  readWriteAnyDatabase: "any",
+  dbAdminAnyDatabase: "any",
+  userAdminAnyDatabase: "any",
+  clusterAdmin: "any",
+  clusterManager: "any",
+  restore: "any",
+  root: "any",
+  __system: "any",
+  atlasAdmin: "any",
+  enableSharding: "none",
+};
+
+/**
+ * When the server will not list privileges, built-in roles still say enough: a role on one
+ * database writes that database, an *AnyDatabase role (or Atlas's atlasAdmin) writes every one.
+ * A custom role could grant anything: then nothing is known.
+ */
+export function privilegesOfBuiltInRoles(roles: readonly { role: string; db: string }[]): {
+  privileges?: Privilege[];
+  unknown: string[];
+} {
+  const unknown = roles.filter((r) => !(r.role in BUILT_IN_WRITES)).map((r) => `${r.role}@${r.db}`);
+  if (unknown.length) return { unknown };
+  const privileges: Privilege[] = [];
+  for (const r of roles) {
+    const kind = BUILT_IN_WRITES[r.role];
+    if (kind === "db" && r.db !== "admin")
+      privileges.push({ resource: { db: r.db, collection: "" }, actions: ["insert", "update", "remove"] });
+    else if (kind === "any" || (kind === "db" && r.db === "admin"))
+      privileges.push({ resource: { anyResource: true }, actions: ["insert", "update", "remove"] });
+  }
+  return { privileges, unknown };
 }

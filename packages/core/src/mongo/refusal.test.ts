@@ -25,6 +25,7 @@ describe("isRefusal", () => {
       true,
     );
     expect(isRefusal(server(115, "CommandNotSupported", "Feature not supported"))).toBe(true);
+    expect(isRefusal(server(8000, "AtlasError", "CMD_NOT_ALLOWED: mapreduce"))).toBe(true);
   });
 
   test("failures that are not refusals keep failing", () => {

@@ -6,8 +6,18 @@ import type { Log } from "../log";
  * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
  * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
  * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
- * A refusal is decided from what the error says, not from its code alone: AtlasError also carries
- * quota and syntax errors, and a network or server failure must keep failing as it does today.
+ * (Atlas's older shared-tier proxy said "CMD_NOT_ALLOWED: <command>".) A refusal is decided from
+ * what the error says, not from its code alone: AtlasError also carries quota and syntax errors,
+ * and a network or server failure must keep failing as it does today.
+ *
+ * Which commands may be refused without failing a run (best-effort) and which may not (essential)
+ * is one table, in the README's "Where it runs": essential are the copy itself (aggregate with
+ * $out/$merge, find/getMore, insert), create/createIndexes/collMod/drop/dropDatabase, the metadata
+ * and lease writes, listCollections/listIndexes, and connectionStatus for the privilege audit
+ * (refused: the run stops unless allow-privileged-credentials, see least-privilege.ts); best-effort
+ * are $currentOp/killOp (copy/stale.ts), hostInfo and buildInfo (mongo/server.ts), $collStats
+ * (snapshot/restore.ts dataSize), dbStats (mongo/size.ts callers), serverStatus and atlasVersion
+ * (mongo/limits.ts), dbHash (differential proofs).
  */
 const REFUSAL_CODE_NAMES = new Set([
   "Unauthorized",
@@ -19,7 +29,7 @@ const REFUSAL_CODE_NAMES = new Set([
 ]);
 
 const REFUSAL_TEXT =
-  /\bis not allowed\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
+  /\bis not allowed\b|\bCMD_NOT_ALLOWED\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
 
 /** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
 export function isRefusal(error: unknown): boolean {

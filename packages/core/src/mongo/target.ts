@@ -5,6 +5,7 @@ import { BusyError } from "../errors";
 import type { Log } from "../log";
 import { assertWritableTarget, type TargetPolicy } from "../names";
 import { acquireLease, describeHolder, type Lease, type LeaseDocument, leaseOwner } from "./lease";
+import { assertDatabaseFits, assertNamespaceFits, serverLimitsOf } from "./limits";
 
 export const METADATA_COLLECTION = "snapshot_metadata";
 /**
@@ -54,6 +55,11 @@ export interface WriterLeaseOptions {
  */
 export async function acquireWriterLease(o: WriterLeaseOptions): Promise<Lease> {
   assertWritableTarget(o.database, o.policy);
+  // The lease is the first write into the database: a name the server refuses fails here, clearly.
+  const limits = await serverLimitsOf(o.client, o.log);
+  const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
+  assertDatabaseFits(o.database, limits, "The PR database", fix);
+  assertNamespaceFits(o.database, LEASE_COLLECTION, limits, fix);
   return acquireLease({
     collection: o.client.db(o.database).collection<LeaseDocument>(LEASE_COLLECTION),
     id: WRITER_LEASE_ID,

@@ -1,10 +1,12 @@
+import { createHash } from "node:crypto";
 import type { Db, MongoClient } from "mongodb";
 import { dropCollectionIfExists } from "../copy/engine";
 import type { Log } from "../log";
 import { METADATA_COLLECTION } from "../mongo/target";
 
 /**
- * Each producer run writes into its own generation of collections (`<generation>.<name>`) and
+ * Each producer run writes into its own generation of collections (`<generation>.<name>`, see
+ * {@link physicalCollection}) and
  * publishes it by replacing one metadata document. Readers never see a half-written snapshot,
  * and a restore that started on the previous generation keeps reading it until it finishes.
  */
@@ -25,17 +27,48 @@ export interface GenerationRecord {
 
 export const generationId = (generation: string) => `generation:${generation}`;
 
+/**
+ * A generation's name: `g<yymmddhhmm>_<random>`, e.g. `g2611241322_a7f3` (16 bytes; before this
+ * round `g20261124t132200z_a7f3`, which old snapshots keep: readers only use `physical`). Short,
+ * because it prefixes every collection of the generation and Atlas's shared tiers allow
+ * namespaces of 95 bytes only.
+ */
 export function newGenerationName(now: Date, random: string): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "z")
-    .toLowerCase();
+  const stamp = now.toISOString().replace(/[-:T]/g, "").slice(2, 12);
   return `g${stamp}_${random}`;
 }
 
-export function physicalCollection(generation: string, logical: string): string {
-  return `${generation}.${logical}`;
+/**
+ * Where a generation keeps one logical collection: `<generation>.<name>`, or, when that would not
+ * fit the namespace limit in the snapshot database (`fit`), `<generation>.<start of name>~<hash>`:
+ * any collection name production can hold still fits. The snapshot's `physical` map records the
+ * name chosen, and readers only ever look it up there.
+ */
+export function physicalCollection(
+  generation: string,
+  logical: string,
+  fit?: { database: string; maxNamespaceBytes: number },
+): string {
+  const plain = `${generation}.${logical}`;
+  if (!fit) return plain;
+  const room = fit.maxNamespaceBytes - Buffer.byteLength(fit.database, "utf8") - 1;
+  if (Buffer.byteLength(plain, "utf8") <= room) return plain;
+  const hash = createHash("sha256").update(logical).digest("hex").slice(0, 10);
+  const keep = room - Buffer.byteLength(`${generation}.~${hash}`, "utf8");
+  return `${generation}.${utf8Prefix(logical, Math.max(0, keep))}~${hash}`;
+}
+
+/** The longest prefix of `text` that is at most `max` bytes of UTF-8, cut between characters. */
+function utf8Prefix(text: string, max: number): string {
+  let out = "";
+  let n = 0;
+  for (const ch of text) {
+    const b = Buffer.byteLength(ch, "utf8");
+    if (n + b > max) break;
+    out += ch;
+    n += b;
+  }
+  return out;
 }
 
 export function generations(db: Db) {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
 import {
+  type BetweenChunks,
   type CollectionReport,
   type CopyResult,
   collectionReport,
@@ -14,9 +15,11 @@ import { stopStaleCopies } from "../copy/stale";
 import { generationFingerprints } from "../differential/fingerprint";
 import { errorMessage, RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
+import { maskingKey } from "../masking/key";
+import { resolvePasswords } from "../masking/password";
 import type { Policy } from "../masking/policy";
-import { formatScan, scanCollection, uncovered } from "../masking/scan";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
+import { strictModeCheck } from "../masking/strict";
 import { compileSubsets } from "../masking/subset";
 import {
   danglingReferences,
@@ -27,9 +30,11 @@ import {
 } from "../masking/verify";
 import { acquireLease, describeHolder, type LeaseDocument, leaseOwner } from "../mongo/lease";
 import { assertLeastPrivilege, assertReadOnlySource } from "../mongo/least-privilege";
+import { serverLimitsOf } from "../mongo/limits";
 import { readCollectionSpecs } from "../mongo/specs";
 import { METADATA_COLLECTION } from "../mongo/target";
 import { assertDatabaseName, escapeRegExp, SYSTEM_DATABASES, type TargetPolicy } from "../names";
+import { assertProducerFits, generationNames } from "./fits";
 import {
   applyRetention,
   dropGenerationCollections,
@@ -37,7 +42,6 @@ import {
   generationId,
   generations,
   newGenerationName,
-  physicalCollection,
 } from "./generations";
 import { LATEST, readSnapshotMetadata, type SnapshotMetadata, type ViewDefinition } from "./metadata";
 import { copySettingsOf, dataSize } from "./restore";
@@ -73,11 +77,17 @@ export interface ProduceRequest {
   maxTimeMS?: number;
   copyMethod?: CopyMethodSetting;
   rangeThresholdMb?: number;
+  /** Largest chunk one aggregation copies, MB (default: none; 64 under a server's time cap). */
+  chunkMb?: number;
+  /** Awaited between two chunks of a chunked copy (engine hook; the throttle's pauses). */
+  betweenChunks?: BetweenChunks;
   progressIntervalMs?: number;
   /** Masking and subset rules (CONTRACT §7), applied on the source before anything is written. */
   dataPolicy?: Policy;
   /** The secret of the keyed masking strategies. */
   salt?: string;
+  /** The test password whose hash the `password` strategy writes (a secret: hashed here, never sent). */
+  testPassword?: string;
   /** Documents sampled per collection by strict mode's scan. */
   scanSample?: number;
   now?: () => Date;
@@ -198,6 +208,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
 
   // ---- masking and subset rules: everything checked before the first write ----
   const { dataPolicy } = req;
+  let serverKey: string | undefined;
   const copiedNames = copies.map((c) => c.name);
   if (dataPolicy) {
     if (dataPolicy.keyed && !req.salt)
@@ -205,6 +216,12 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         "The masking rules use email, name, phone or hash, which need a secret salt: set the mask-salt input (from a secret) or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.",
       );
     if (req.salt) log.secret(req.salt);
+    // The server gets a key derived from the salt and this policy, never the salt (masking/key.ts).
+    if (req.salt) {
+      serverKey = maskingKey(req.salt, dataPolicy.hash);
+      log.secret(serverKey);
+    }
+    if (req.testPassword) log.secret(req.testPassword);
     for (const [kind, names] of [
       ["masking.rules", Object.keys(dataPolicy.rules)],
       ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -216,22 +233,14 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
             "Fix the name, or remove the rule. Nothing was copied.",
         );
     }
-    if (dataPolicy.strict) {
-      const scans = await Promise.all(
-        copies.map((c) =>
-          scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy),
-        ),
-      );
-      const missing = uncovered(scans);
-      if (missing.length) {
-        log.info(formatScan(scans));
-        throw new RefusedError(
-          `masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
-            "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.",
-        );
-      }
-      log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
-    }
+    if (dataPolicy.strict)
+      await strictModeCheck({
+        db: sourceClient.db(source),
+        collections: copiedNames,
+        sample: req.scanSample ?? 1_000,
+        policy: dataPolicy,
+        log,
+      });
   }
   // Masking rules that are silently not read (a CronJob without the config file, a wrong path)
   // would publish production data where masked data was: never over a masked snapshot by accident.
@@ -246,9 +255,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     log.warning(`${message} (going on: force is true)`);
   }
   const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
+  // The password strategy's hash, computed once here: only the hash enters the pipeline.
+  const maskingRules = await resolvePasswords(dataPolicy, req.testPassword, log);
   const pipelineFor = (name: string) => [
     ...(subsets.stages.get(name) ?? []),
-    ...maskingStages(dataPolicy?.rules[name]),
+    ...maskingStages(maskingRules[name]),
   ];
   const maskingReport: MaskingReport | undefined =
     dataPolicy && Object.keys(dataPolicy.rules).length
@@ -271,6 +282,15 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
 
   const timestamp = now();
   const generation = newGenerationName(timestamp, randomBytes(2).toString("hex"));
+  // CONTRACT §14: every name this run creates fits the server, checked before the first write.
+  const limits = await serverLimitsOf(client, log);
+  assertProducerFits(
+    snap,
+    generation,
+    copies.map((c) => c.name),
+    limits,
+  );
+  const physicalOf = generationNames(snap, generation, limits);
   const previous = await readSnapshotMetadata(client.db(snap));
   const base = {
     sourceDatabase: source,
@@ -346,14 +366,14 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       generation,
       status: "writing",
       startedAt: timestamp,
-      physical: copies.map((c) => physicalCollection(generation, c.name)),
+      physical: copies.map((c) => physicalOf(c.name)),
       holder,
     });
     let results: CopyResult[];
     const verifications: MaskingVerification[] = [];
     if (dataPolicy && maskingReport)
       maskingCheck = startMaskingCheck({
-        policy: dataPolicy,
+        policy: { ...dataPolicy, rules: maskingRules },
         source: sourceClient.db(source),
         snapshot: client.db(snap),
         generation,
@@ -379,6 +399,8 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         concurrency: req.concurrency,
         progress,
         guard: () => lease.assertHeld(),
+        limits,
+        ...(separate ? { sourceLimits: await serverLimitsOf(sourceClient, log) } : {}),
         ...copySettingsOf(req),
       });
       results = await mapLargestFirst(
@@ -388,13 +410,13 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         async (spec) => {
           const r = await copyCollection(env, {
             source: { db: source, collection: spec.name },
-            target: { db: snap, collection: physicalCollection(generation, spec.name) },
+            target: { db: snap, collection: physicalOf(spec.name) },
             spec,
             bytes: sizes.get(spec.name) ?? 0,
             documents: counts0.get(spec.name) ?? 0,
             pipeline: pipelineFor(spec.name),
-            ...(req.salt && maskingStages(dataPolicy?.rules[spec.name]).length
-              ? { variables: { [SALT_VARIABLE]: req.salt } }
+            ...(serverKey && maskingStages(maskingRules[spec.name]).length
+              ? { variables: { [SALT_VARIABLE]: serverKey } }
               : {}),
           }).catch(async (error: unknown) => {
             throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
@@ -410,7 +432,6 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       );
       progress.stop();
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-      const physicalOf = (n: string) => physicalCollection(generation, n);
       // The proof before the publish: masked values are not production's, references resolve.
       const problems: string[] = [];
       if (maskingCheck && maskingReport) {
@@ -501,7 +522,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         maskingReport &&
         (await dropGenerationCollections(client, snap, {
           generation,
-          physical: copies.map((c) => physicalCollection(generation, c.name)),
+          physical: copies.map((c) => physicalOf(c.name)),
         }).then(
           () => true,
           () => false,

@@ -1,6 +1,7 @@
 import type { Db, MongoClient } from "mongodb";
 import { mapBounded, mapLargestFirst } from "../concurrency";
 import {
+  type BetweenChunks,
   type CollectionReport,
   type CopyEnv,
   type CopyResult,
@@ -22,6 +23,7 @@ import type { Log } from "../log";
 import { formatBytes } from "../markdown";
 import type { Lease } from "../mongo/lease";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
+import { serverLimitsOf } from "../mongo/limits";
 import { type CollectionSpec, readCollectionSpec } from "../mongo/specs";
 import {
   acquireWriterLease,
@@ -31,6 +33,8 @@ import {
   readPrMetadata,
 } from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
+import { snapshotFacts } from "./comment-facts";
+import { assertRestoreFits } from "./fits";
 import {
   physicalName,
   type SnapshotMetadata,
@@ -57,6 +61,10 @@ export interface RestoreRequest {
   copyMethod?: CopyMethodSetting;
   /** Collections at least this large are copied as parallel `_id` ranges. */
   rangeThresholdMb?: number;
+  /** Largest chunk one aggregation copies, MB (default: none; 64 under a server's time cap). */
+  chunkMb?: number;
+  /** Awaited between two chunks of a chunked copy (engine hook; the throttle's pauses). */
+  betweenChunks?: BetweenChunks;
   /** Lifetime of the one-writer lease, renewed while the restore runs. */
   leaseSeconds?: number;
   /**
@@ -145,6 +153,8 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     allow: req.allowPrivilegedCredentials,
     intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
   });
+  const limits = await serverLimitsOf(client, log);
+  assertRestoreFits(target, meta, limits);
 
   if (req.dryRun) {
     const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
@@ -195,6 +205,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
   try {
     // While this run waited for the lease, a newer snapshot may have been published: copy that one.
     meta = await waitFor();
+    assertRestoreFits(target, meta, limits);
     // Decided under the lease: no other run can be half-way through this database meanwhile.
     const refresh = req.refresh === "new-snapshot" ? await refreshReport(req, meta, started) : undefined;
     if (refresh?.skipped) return refresh;
@@ -279,6 +290,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
             concurrency: req.concurrency,
             progress,
             guard,
+            limits,
             ...copySettingsOf(req),
           });
     const results: CopyResult[] = await mapLargestFirst(
@@ -396,10 +408,11 @@ async function refreshReport(
 }
 
 function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {
-  const policy = (meta.masking as { policy?: unknown } | undefined)?.policy;
+  // What the db-restored comment shows about the data, checked in the one place for it.
+  const facts = snapshotFacts(meta);
   return {
-    ...(typeof policy === "string" ? { maskingPolicy: policy } : {}),
-    ...(meta.subset ? { subset: meta.subset as Record<string, number> } : {}),
+    ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
+    ...(facts?.subset ? { subset: facts.subset } : {}),
     database: req.target,
     snapshotDatabase: req.snapshotDatabase,
     snapshotTimestamp: meta.timestamp,
@@ -458,11 +471,15 @@ export function copySettingsOf(req: {
   copyMethod?: CopyMethodSetting;
   rangeThresholdMb?: number;
   maxTimeMS?: number;
-}): Pick<EnvironmentOptions, "method" | "rangeThresholdMb" | "maxTimeMS"> {
+  chunkMb?: number;
+  betweenChunks?: BetweenChunks;
+}): Pick<EnvironmentOptions, "method" | "rangeThresholdMb" | "maxTimeMS" | "chunkMb" | "betweenChunks"> {
   return {
     ...(req.copyMethod ? { method: req.copyMethod } : {}),
     ...(req.rangeThresholdMb ? { rangeThresholdMb: req.rangeThresholdMb } : {}),
     ...(req.maxTimeMS ? { maxTimeMS: req.maxTimeMS } : {}),
+    ...(req.chunkMb ? { chunkMb: req.chunkMb } : {}),
+    ...(req.betweenChunks ? { betweenChunks: req.betweenChunks } : {}),
   };
 }
 
@@ -497,14 +514,31 @@ export async function planRestore(
   return planned.filter((c): c is PlannedCollection => c !== undefined);
 }
 
-/** Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan). */
+/**
+ * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
+ * Best-effort: where `$collStats` is refused (or fails), the size is estimated from a sample's
+ * average BSON size times the estimated count, so that large collections are still split into
+ * bounded chunks under a time cap; 0 when even that is not readable.
+ */
 export async function dataSize(db: Db, collection: string): Promise<number> {
   const [stats] = await db
     .collection(collection)
     .aggregate<{ storageStats?: { size?: number } }>([{ $collStats: { storageStats: {} } }])
     .toArray()
     .catch(() => []);
-  return Number(stats?.storageStats?.size ?? 0);
+  if (stats?.storageStats?.size !== undefined) return Number(stats.storageStats.size);
+  try {
+    const coll = db.collection(collection);
+    const [sample] = await coll
+      .aggregate<{ avg: number }>([
+        { $sample: { size: 100 } },
+        { $group: { _id: null, avg: { $avg: { $bsonSize: "$$ROOT" } } } },
+      ])
+      .toArray();
+    return sample ? Math.round(sample.avg * (await coll.estimatedDocumentCount())) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 async function createVerifiedView(

@@ -42,11 +42,19 @@ export async function runProducer(
   log: Log,
 ): Promise<ProduceReport> {
   const maxPoolSize = poolFor(settings.concurrency);
-  return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize }, (client) => {
+  const { serverLimits } = common;
+  return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize, serverLimits }, (client) => {
     const { sourceUri } = c;
     if (!sourceUri) return produceSnapshot(produceRequest(settings, common, client, log));
     return withMongo(
-      { uri: sourceUri, log, appName: `${c.appName} (source)`, maxPoolSize, input: "source-uri" },
+      {
+        uri: sourceUri,
+        log,
+        appName: `${c.appName} (source)`,
+        maxPoolSize,
+        input: "source-uri",
+        serverLimits,
+      },
       (source) =>
         produceSnapshot(
           produceRequest(settings, common, client, log, {
@@ -65,7 +73,13 @@ export async function runRestore(
   log: Log,
 ): Promise<RestoreReport> {
   return withMongo(
-    { uri: c.uri, log, appName: c.appName, maxPoolSize: poolFor(settings.concurrency) },
+    {
+      uri: c.uri,
+      log,
+      appName: c.appName,
+      maxPoolSize: poolFor(settings.concurrency),
+      serverLimits: common.serverLimits,
+    },
     (client) => restoreSnapshot(restoreRequest(settings, common, client, log)),
   );
 }
@@ -103,7 +117,13 @@ export async function runPrCommand(
     throw new Error("restore needs the restore settings (readRestoreSettings)");
   const maxPoolSize = "concurrency" in settings ? poolFor(settings.concurrency) : undefined;
   return withMongo(
-    { uri: c.uri, log, appName: c.appName, ...(maxPoolSize ? { maxPoolSize } : {}) },
+    {
+      uri: c.uri,
+      log,
+      appName: c.appName,
+      serverLimits: common.serverLimits,
+      ...(maxPoolSize ? { maxPoolSize } : {}),
+    },
     (client) =>
       expectSha === undefined
         ? unguarded(client, command, settings, common, log)

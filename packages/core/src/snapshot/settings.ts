@@ -4,7 +4,9 @@ import { COPY_METHODS, type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB } from
 import { UserError } from "../errors";
 import type { InputReader } from "../inputs";
 import type { Log } from "../log";
+import { readTestPassword } from "../masking/password-settings";
 import { compilePolicy, type Policy } from "../masking/policy";
+import { assertDatabasesFitSetting, PR_DATABASE_FIX, SNAPSHOT_DATABASE_FIX } from "../mongo/limit-names";
 import {
   assertDatabaseName,
   assertWritableTarget,
@@ -29,6 +31,8 @@ export interface CopySettings {
   copyMethod: CopyMethodSetting;
   rangeThresholdMb: number;
   progressIntervalSeconds: number;
+  /** Largest chunk one aggregation copies (default: none, 64 MB under a server's time cap). */
+  chunkMb?: number;
 }
 
 export function readCopySettings(inputs: InputReader): CopySettings {
@@ -37,6 +41,7 @@ export function readCopySettings(inputs: InputReader): CopySettings {
     rangeThresholdMb:
       inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? DEFAULT_RANGE_THRESHOLD_MB,
     progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
+    ...optional("chunkMb", inputs.integer("chunk-mb", { min: 1, max: 1_048_576 })),
   };
 }
 
@@ -77,6 +82,9 @@ export function readPrTargetSettings(
   const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
   // Before any connection: a refused target fails at once, not after a server-selection timeout.
   assertWritableTarget(database, policy);
+  assertDatabasesFitSetting(common.serverLimits, [
+    { name: database, what: "The PR database", fix: PR_DATABASE_FIX },
+  ]);
   return {
     database,
     snapshotDatabase,
@@ -157,6 +165,8 @@ export interface ProducerSettings extends CopySettings {
   dataPolicy?: Policy;
   /** The masking salt (a secret: the caller registers it with the log before anything is written out). */
   salt?: string;
+  /** The test password of the `password` strategy (a secret, like the salt). */
+  testPassword?: string;
 }
 
 /** Shortest salt accepted: the keyed strategies are only as strong as it. */
@@ -193,9 +203,14 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
       `The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`,
     );
   }
+  assertDatabasesFitSetting(common.serverLimits, [
+    { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
+  ]);
+  const testPassword = readTestPassword(inputs, dataPolicy);
   return {
     ...(dataPolicy ? { dataPolicy } : {}),
     ...(salt ? { salt } : {}),
+    ...(testPassword ? { testPassword } : {}),
     sourceDatabase: assertDatabaseName(source, "The source (production) database"),
     snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
     ...(include?.length ? { include } : {}),
@@ -238,6 +253,7 @@ export function restoreRequest(
     rangeThresholdMb: s.rangeThresholdMb,
     progressIntervalMs: s.progressIntervalSeconds * 1000,
     refresh: s.refresh,
+    ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
     ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
   };
 }
@@ -260,4 +276,8 @@ export function produceRequest(
     dryRun: common.dryRun,
     ...(maxTimeSeconds ? { maxTimeMS: maxTimeSeconds * 1000 } : {}),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

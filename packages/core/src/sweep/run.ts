@@ -280,7 +280,7 @@ async function plannedComment(
 ): Promise<SweepComment> {
   if (kind !== "db-expiring" || row.decision.action !== "keep") return { kind, status: "would post" };
   try {
-    const earlier = await findComment(req.github, req.repo, row.number, kind);
+    const earlier = await findComment(req.github, req.repo, row.number, kind, req.log);
     return earlier ? { kind, status: "already posted", url: earlier.url } : { kind, status: "would post" };
   } catch (error) {
     return { kind, status: "would post", note: `could not look for an earlier one: ${errorMessage(error)}` };
@@ -298,7 +298,7 @@ async function comment(
   if (pr.status !== "found") return { kind, status: "failed", note: "no pull request" };
   try {
     if (kind === "db-expiring") {
-      const earlier = await findComment(github, repo, row.number, kind);
+      const earlier = await findComment(github, repo, row.number, kind, log);
       if (earlier) {
         log.info(`#${row.number}: the db-expiring reminder was already posted (${earlier.url}); not again.`);
         return { kind, status: "already posted", url: earlier.url };
@@ -316,6 +316,7 @@ async function comment(
     const posted = await postEventComment(github, repo, row.number, kind, body, {
       ...(req.runKey ? { runKey: req.runKey } : {}),
       mayHavePosted: req.rerun === true,
+      log,
     });
     log.info(
       `#${row.number}: ${posted.outcome === "already-posted" ? "already posted" : "posted"} the ${kind} comment (${posted.url}).`,

@@ -1,5 +1,5 @@
-export const id = 69763;
-export const ids = [69763];
+export const id = 85809;
+export const ids = [85809];
 export const modules = {
 
 /***/ 5133:
@@ -7,9 +7,9 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   LX: () => (/* binding */ createGitHubClient),
-/* harmony export */   c4: () => (/* binding */ isNotFound)
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   nG: () => (/* binding */ httpStatus)
 /* harmony export */ });
-/* unused harmony export httpStatus */
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2087);
 /* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(545);
 /* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6404);

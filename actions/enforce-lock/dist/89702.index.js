@@ -1,5 +1,5 @@
-export const id = 38057;
-export const ids = [38057];
+export const id = 89702;
+export const ids = [89702];
 export const modules = {
 
 /***/ 4611:
@@ -19,6 +19,8 @@ var dist = __webpack_require__(8293);
 var schemas = __webpack_require__(6585);
 // EXTERNAL MODULE: ../../packages/core/src/errors.ts
 var errors = __webpack_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __webpack_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
@@ -72,11 +74,15 @@ function checkRefresh(current, snapshot, snapshotDatabase) {
     };
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/target-pattern.ts
+var target_pattern = __webpack_require__(5354);
 ;// CONCATENATED MODULE: ../../packages/core/src/config-schema.ts
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
+
 
 
 
@@ -89,15 +95,9 @@ const databaseName = schemas/* string */.YjP().superRefine((name, ctx) => {
         ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
 });
 const regexSource = schemas/* string */.YjP().superRefine((source, ctx) => {
-    try {
-        new RegExp(source);
-    }
-    catch (error) {
-        ctx.addIssue({
-            code: "custom",
-            message: `"${source}" is not a valid regular expression (${error.message})`,
-        });
-    }
+    const problem = (0,target_pattern/* targetPatternProblem */.D)(source);
+    if (problem)
+        ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
 });
 const config_schema_int = (min, max) => schemas/* number */.aig().int().min(min).max(max);
 /** CONTRACT §7 strategies. Checked by hand so that each mistake gets a message that says how to fix it. */
@@ -107,7 +107,7 @@ const strategy = schemas/* unknown */.L5J().superRefine((value, ctx) => {
         if (!NAMED_STRATEGIES.includes(value))
             ctx.addIssue({
                 code: "custom",
-                message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+                message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
             });
         return;
     }
@@ -120,6 +120,12 @@ const strategy = schemas/* unknown */.L5J().superRefine((value, ctx) => {
     }
     if (typeof value === "object" && !Array.isArray(value)) {
         const keys = Object.keys(value);
+        if (keys.length === 1 && keys[0] === "password") {
+            const problem = passwordProblem(value.password);
+            if (problem)
+                ctx.addIssue({ code: "custom", message: problem });
+            return;
+        }
         if (keys.length === 1 && (keys[0] === "constant" || keys[0] === "expr")) {
             if (keys[0] === "expr" &&
                 (typeof value.expr !== "object" || value.expr === null))
@@ -132,9 +138,37 @@ const strategy = schemas/* unknown */.L5J().superRefine((value, ctx) => {
     }
     ctx.addIssue({
         code: "custom",
-        message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+        message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
     });
 });
+/** `{ password: { scheme: bcrypt, cost: 10 } }` or `{ password: { scheme: argon2id } }`: what is wrong, if anything. */
+function passwordProblem(p) {
+    const usage = "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15), { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism) or { password: { scheme: aspnet-identity } } (optional iterations)";
+    if (!p || typeof p !== "object" || Array.isArray(p))
+        return `password needs its options: ${usage}`;
+    const o = p;
+    const allowed = o.scheme === "bcrypt"
+        ? ["scheme", "cost"]
+        : o.scheme === "argon2id"
+            ? ["scheme", "memoryKiB", "iterations", "parallelism"]
+            : o.scheme === "aspnet-identity"
+                ? ["scheme", "iterations"]
+                : undefined;
+    if (!allowed)
+        return `password.scheme must be bcrypt, argon2id or aspnet-identity, got ${JSON.stringify(o.scheme)}: ${usage}`;
+    const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+    if (extra.length)
+        return `password (${o.scheme}) does not take ${extra.join(", ")}: ${usage}`;
+    const integer = (k, min, max) => o[k] === undefined || (Number.isInteger(o[k]) && o[k] >= min && o[k] <= max)
+        ? undefined
+        : `password.${k} must be a whole number from ${min} to ${max}, got ${JSON.stringify(o[k])}`;
+    return (integer("cost", 4, 15) ??
+        integer("memoryKiB", 1_024, 1_048_576) ??
+        (o.scheme === "aspnet-identity"
+            ? integer("iterations", 10_000, 10_000_000)
+            : integer("iterations", 1, 20)) ??
+        integer("parallelism", 1, 16));
+}
 const fieldPath = schemas/* string */.YjP().superRefine((path, ctx) => {
     const parts = path.split(".");
     if (parts.some((p) => p === ""))
@@ -159,6 +193,7 @@ const configSchema = schemas/* strictObject */.rej({
         .optional(),
     allowedTargets: schemas/* array */.YOg(regexSource).optional(),
     protectedDatabases: schemas/* array */.YOg(databaseName).optional(),
+    serverLimits: schemas/* enum */.k5n(limit_names/* SERVER_LIMITS */.L_).optional(),
     comment: schemas/* strictObject */.rej({
         namespace: schemas/* string */.YjP().min(1).optional(),
         urls: schemas/* array */.YOg(schemas/* strictObject */.rej({ name: schemas/* string */.YjP().min(1), url: schemas/* string */.YjP().min(1) })).optional(),

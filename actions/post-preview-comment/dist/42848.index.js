@@ -1,8 +1,8 @@
-export const id = 51171;
-export const ids = [51171];
+export const id = 42848;
+export const ids = [42848];
 export const modules = {
 
-/***/ 8470:
+/***/ 5078:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -17,7 +17,83 @@ var lib = __webpack_require__(2257);
 var errors = __webpack_require__(9179);
 // EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
 var connection_string = __webpack_require__(599);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts
+
+
+
+/**
+ * What `auto` decides from the server's own answers. Pure, so that the rule is tested and
+ * documented apart from the server:
+ * - `serverStatus` answered with `atlasVersion` and without `storageEngine`: Atlas's shared tiers
+ *   answer serverStatus with only a short list of fields (atlasVersion, connections, mem,
+ *   metrics.atlas, ...; "Unsupported Commands in Atlas"), while every mongod, Atlas M10+ included,
+ *   reports its storageEngine → atlas-shared;
+ * - anything else, a refused serverStatus included (Atlas users on M10+ lack clusterMonitor) →
+ *   self-managed limits, MongoDB's own.
+ */
+function decideServerLimits(facts) {
+    const s = facts.serverStatus;
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
+    if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
+        return limitsOf("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
+    if (s)
+        return limitsOf("self-managed", `detected: serverStatus reports a storage engine of its own${atlas}`);
+    return limitsOf("self-managed", `detected: serverStatus is not readable with these credentials (${facts.serverStatusRefused ?? "refused"}), which Atlas's shared tiers always answer${atlas}`);
+}
+const detected = new WeakMap();
+const settings = new WeakMap();
+/** Records the run's `server-limits` for a client (connectMongo does it), read by {@link serverLimitsOf}. */
+function useServerLimits(client, setting) {
+    settings.set(client, setting);
+}
+/** The limits every writer of this client checks its names against before its first write. */
+function limits_serverLimitsOf(client, log) {
+    return resolveServerLimits(client, settings.get(client) ?? "auto", log);
+}
+/**
+ * The limits a run writes under: the setting's, or (auto) what the server says, read once per
+ * client. Logged once, with how they were decided.
+ */
+async function resolveServerLimits(client, setting, log) {
+    const fixed = limitsOfSetting(setting);
+    if (fixed)
+        return fixed;
+    let pending = detected.get(client);
+    if (!pending) {
+        pending = detect(client).then((limits) => {
+            log.info(`Server limits: ${limits.kind} (${limits.why}): database names ≤ ${limits.maxDatabaseNameBytes} bytes, namespaces ≤ ${limits.maxNamespaceBytes} bytes` +
+                `${limits.maxTimeMS ? `, one aggregation ≤ ${limits.maxTimeMS / 1000} s` : ""}. Set server-limits to override.`);
+            return limits;
+        });
+        detected.set(client, pending);
+    }
+    return pending;
+}
+async function detect(client) {
+    const admin = client.db("admin");
+    const facts = {};
+    try {
+        facts.serverStatus = await admin.command({ serverStatus: 1 });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        facts.serverStatusRefused = error.message.split("\n")[0];
+    }
+    try {
+        const v = await admin.command({ atlasVersion: 1 });
+        if (typeof v.atlasVersion === "string")
+            facts.atlasVersion = v.atlasVersion;
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+    }
+    return decideServerLimits(facts);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
 
 
 
@@ -41,6 +117,8 @@ async function connectMongo(options) {
         await client.connect();
         // connect() succeeds lazily on some topologies; a ping proves the credentials work.
         await client.db("admin").command({ ping: 1 });
+        if (options.serverLimits)
+            useServerLimits(client, options.serverLimits);
         return client;
     }
     catch (error) {
@@ -105,6 +183,7 @@ var external_node_crypto_ = __webpack_require__(7598);
 
 
 
+
 const target_METADATA_COLLECTION = "snapshot_metadata";
 /**
  * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
@@ -135,6 +214,11 @@ async function databaseExists(client, database) {
  */
 async function acquireWriterLease(o) {
     assertWritableTarget(o.database, o.policy);
+    // The lease is the first write into the database: a name the server refuses fails here, clearly.
+    const limits = await serverLimitsOf(o.client, o.log);
+    const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
+    assertDatabaseFits(o.database, limits, "The PR database", fix);
+    assertNamespaceFits(o.database, LEASE_COLLECTION, limits, fix);
     return acquireLease({
         collection: o.client.db(o.database).collection(LEASE_COLLECTION),
         id: WRITER_LEASE_ID,
@@ -220,7 +304,7 @@ async function readPrMetadata(client, database) {
 
 const LATEST = "latest";
 async function readSnapshotMetadata(db) {
-    const doc = await db.collection(target_METADATA_COLLECTION).findOne({ _id: LATEST });
+    const doc = await db.collection(METADATA_COLLECTION).findOne({ _id: LATEST });
     return doc ?? undefined;
 }
 function physicalName(meta, logical) {
@@ -263,6 +347,72 @@ function validateMetadata(meta, snapshotDatabase) {
     return meta;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/comment-facts.ts
+
+
+const SHA256 = /^[0-9a-f]{64}$/;
+/** Generation names as the producer makes them (generations.ts, newGenerationName). */
+const GENERATION = /^g[0-9a-z_]{1,80}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a name with a control character is not shown.
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029$]/;
+/** A collection name a comment can show: what MongoDB allows, without control characters. */
+function showableCollectionName(name) {
+    return (typeof name === "string" &&
+        name.length > 0 &&
+        Buffer.byteLength(name, "utf8") <= 255 &&
+        !UNSHOWABLE.test(name) &&
+        !name.startsWith("system."));
+}
+/**
+ * The facts of a `latest` document, checked. Undefined when it is not a complete snapshot with
+ * a valid timestamp (then there is nothing to say about it).
+ */
+function snapshotFacts(meta, log) {
+    if (typeof meta !== "object" || meta === null)
+        return undefined;
+    const m = meta;
+    if (m.status !== "complete" || !(m.timestamp instanceof Date) || Number.isNaN(m.timestamp.getTime()))
+        return undefined;
+    const facts = { timestamp: m.timestamp };
+    const skipped = [];
+    if (m.generation !== undefined) {
+        if (typeof m.generation === "string" && GENERATION.test(m.generation))
+            facts.generation = m.generation;
+        else
+            skipped.push("generation");
+    }
+    if (m.masking !== undefined) {
+        const policy = m.masking?.policy;
+        if (typeof policy === "string" && SHA256.test(policy))
+            facts.maskingPolicy = policy;
+        else
+            skipped.push("masking.policy");
+    }
+    if (m.subset !== undefined) {
+        const entries = typeof m.subset === "object" && m.subset !== null ? Object.entries(m.subset) : undefined;
+        const valid = entries?.filter(([name, count]) => showableCollectionName(name) &&
+            typeof count === "number" &&
+            Number.isSafeInteger(count) &&
+            count >= 0);
+        if (entries && valid && valid.length === entries.length)
+            facts.subset = Object.fromEntries(valid);
+        else
+            skipped.push("subset");
+    }
+    if (skipped.length)
+        log?.warning(`The snapshot metadata has ${skipped.join(", ")} in a form the comments do not show (not left out silently: ` +
+            "run the snapshot producer again to rewrite it).");
+    return facts;
+}
+/** The latest complete snapshot's facts, read from the snapshot database. */
+async function readSnapshotFacts(client, snapshotDatabase, log) {
+    const doc = await client
+        .db(snapshotDatabase)
+        .collection(target_METADATA_COLLECTION)
+        .findOne({ _id: LATEST });
+    return snapshotFacts(doc, log);
+}
+
 ;// CONCATENATED MODULE: ./src/database-facts.ts
 
 
@@ -271,8 +421,10 @@ function validateMetadata(meta, snapshotDatabase) {
 /**
  * What the comment shows about the PR database, in one connection: its size, and (for snapshot
  * data) when the data it holds was taken from production, else when the latest complete snapshot
- * was, and whether that data is masked or a subset. Loaded only when mongodb-uri is given (the
- * driver is most of the start-up time).
+ * was, and whether that data is masked or a subset. The snapshot's facts come from the snapshot
+ * database only (checked in snapshot/comment-facts.ts): the PR database is written by the preview
+ * application, so from it only which snapshot it holds is read, as a date and a generation name.
+ * Loaded only when mongodb-uri is given (the driver is most of the start-up time).
  */
 async function readDatabaseFacts(uri, database, snapshotDatabase, snapshotData, log) {
     return withMongo({ uri, log, appName: "pr-snapshots/post-preview-comment", serverSelectionTimeoutMS: 10_000 }, async (client) => {
@@ -287,24 +439,39 @@ async function readDatabaseFacts(uri, database, snapshotDatabase, snapshotData, 
         }
         if (!snapshotData)
             return facts;
-        const restored = await readPrMetadata(client, database).catch(() => undefined);
-        const source = restored?.status === "complete" && restored.snapshotTimestamp instanceof Date
-            ? { timestamp: restored.snapshotTimestamp, masking: restored.masking, subset: restored.subset }
-            : snapshotDatabase
-                ? await readSnapshotMetadata(client.db(snapshotDatabase)).then((latest) => latest?.status === "complete"
-                    ? { timestamp: latest.timestamp, masking: latest.masking, subset: latest.subset }
-                    : undefined)
-                : undefined;
-        if (!source)
+        const latest = snapshotDatabase ? await readSnapshotFacts(client, snapshotDatabase, log) : undefined;
+        const held = await heldSnapshot(client, database);
+        if (held && !(latest && sameSnapshot(held, latest))) {
+            // The database holds another snapshot than the latest: its date is all that is known
+            // for certain; the latest snapshot's masking and subset facts are not about this data.
+            facts.snapshotTimestamp = held.timestamp;
             return facts;
-        facts.snapshotTimestamp = source.timestamp;
-        const policy = source.masking?.policy;
-        if (typeof policy === "string")
-            facts.maskingPolicy = policy;
-        if (source.subset)
-            facts.subset = source.subset;
+        }
+        if (!latest)
+            return facts;
+        facts.snapshotTimestamp = latest.timestamp;
+        if (latest.maskingPolicy)
+            facts.maskingPolicy = latest.maskingPolicy;
+        if (latest.subset)
+            facts.subset = latest.subset;
         return facts;
     });
+}
+/** Which snapshot the PR database's last complete restore copied, if it says so in a checkable form. */
+async function heldSnapshot(client, database) {
+    const restored = await readPrMetadata(client, database).catch(() => undefined);
+    const timestamp = restored?.snapshotTimestamp;
+    if (restored?.status !== "complete" || !(timestamp instanceof Date) || Number.isNaN(timestamp.getTime()))
+        return undefined;
+    return {
+        timestamp,
+        ...(typeof restored.generation === "string" ? { generation: restored.generation } : {}),
+    };
+}
+function sameSnapshot(held, latest) {
+    if (held.generation !== undefined && latest.generation !== undefined)
+        return held.generation === latest.generation;
+    return held.timestamp.getTime() === latest.timestamp.getTime();
 }
 
 

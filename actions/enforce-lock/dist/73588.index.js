@@ -1,8 +1,8 @@
-export const id = 26076;
-export const ids = [26076];
+export const id = 73588;
+export const ids = [73588];
 export const modules = {
 
-/***/ 6363:
+/***/ 2200:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -19,7 +19,153 @@ var lib = __webpack_require__(2257);
 var errors = __webpack_require__(9179);
 // EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
 var connection_string = __webpack_require__(599);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __webpack_require__(6291);
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/refusal.ts
+
+/**
+ * Managed servers refuse commands that self-managed ones run: Atlas's free and Flex tiers answer
+ * "`<command>` is not allowed or the syntax is incorrect" (AtlasError, 8000), a least-privilege
+ * user gets Unauthorized (13), other MongoDB-compatible services say "command not found" or
+ * "not supported", and an aggregation stage they lack is "Unrecognized pipeline stage name".
+ * (Atlas's older shared-tier proxy said "CMD_NOT_ALLOWED: <command>".) A refusal is decided from
+ * what the error says, not from its code alone: AtlasError also carries quota and syntax errors,
+ * and a network or server failure must keep failing as it does today.
+ *
+ * Which commands may be refused without failing a run (best-effort) and which may not (essential)
+ * is one table, in the README's "Where it runs": essential are the copy itself (aggregate with
+ * $out/$merge, find/getMore, insert), create/createIndexes/collMod/drop/dropDatabase, the metadata
+ * and lease writes, listCollections/listIndexes, and connectionStatus for the privilege audit
+ * (refused: the run stops unless allow-privileged-credentials, see least-privilege.ts); best-effort
+ * are $currentOp/killOp (copy/stale.ts), hostInfo and buildInfo (mongo/server.ts), $collStats
+ * (snapshot/restore.ts dataSize), dbStats (mongo/size.ts callers), serverStatus and atlasVersion
+ * (mongo/limits.ts), dbHash (differential proofs).
+ */
+const REFUSAL_CODE_NAMES = new Set([
+    "Unauthorized",
+    "CommandNotFound",
+    "CommandNotSupported",
+    "CommandNotSupportedOnView",
+    "NotImplemented",
+    "IllegalOperation",
+]);
+const REFUSAL_TEXT = /\bis not allowed\b|\bCMD_NOT_ALLOWED\b|\bnot authori[sz]ed\b|\bno such (?:command|cmd)\b|\bcommand not found\b|\bnot supported\b|\bunsupported\b|\bunrecognized pipeline stage\b|\bunknown (?:command|operator)\b/i;
+/** The server (or a proxy in front of it) refused the command itself; repeating it cannot help. */
+function isRefusal(error) {
+    if (!(error instanceof lib.MongoServerError))
+        return false;
+    if (error.codeName && REFUSAL_CODE_NAMES.has(error.codeName))
+        return true;
+    return REFUSAL_TEXT.test(error.message ?? "");
+}
+const warned = new WeakMap();
+/**
+ * Runs a best-effort command (diagnostics, housekeeping, a cheaper proof): when the server refuses
+ * it, one warning per run and per kind says what is skipped and what that costs, and `undefined`
+ * comes back. Any other error is thrown as before.
+ */
+async function bestEffort(fn, o) {
+    try {
+        return await fn();
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        warnRefusal(error, o);
+        return undefined;
+    }
+}
+/** The one warning of a refused best-effort command (once per log and per `skipped`). */
+function warnRefusal(error, o) {
+    let seen = warned.get(o.log);
+    if (!seen) {
+        seen = new Set();
+        warned.set(o.log, seen);
+    }
+    if (seen.has(o.skipped))
+        return;
+    seen.add(o.skipped);
+    const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts
+
+
+
+/**
+ * What `auto` decides from the server's own answers. Pure, so that the rule is tested and
+ * documented apart from the server:
+ * - `serverStatus` answered with `atlasVersion` and without `storageEngine`: Atlas's shared tiers
+ *   answer serverStatus with only a short list of fields (atlasVersion, connections, mem,
+ *   metrics.atlas, ...; "Unsupported Commands in Atlas"), while every mongod, Atlas M10+ included,
+ *   reports its storageEngine → atlas-shared;
+ * - anything else, a refused serverStatus included (Atlas users on M10+ lack clusterMonitor) →
+ *   self-managed limits, MongoDB's own.
+ */
+function decideServerLimits(facts) {
+    const s = facts.serverStatus;
+    const atlas = facts.atlasVersion ? `; Atlas ${facts.atlasVersion}` : "";
+    if (s && s.atlasVersion !== undefined && s.storageEngine === undefined)
+        return (0,limit_names/* limitsOf */.Af)("atlas-shared", `detected: serverStatus answers only Atlas's shared-tier fields (atlasVersion, no storageEngine)${atlas}`);
+    if (s)
+        return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus reports a storage engine of its own${atlas}`);
+    return (0,limit_names/* limitsOf */.Af)("self-managed", `detected: serverStatus is not readable with these credentials (${facts.serverStatusRefused ?? "refused"}), which Atlas's shared tiers always answer${atlas}`);
+}
+const detected = new WeakMap();
+const settings = new WeakMap();
+/** Records the run's `server-limits` for a client (connectMongo does it), read by {@link serverLimitsOf}. */
+function useServerLimits(client, setting) {
+    settings.set(client, setting);
+}
+/** The limits every writer of this client checks its names against before its first write. */
+function serverLimitsOf(client, log) {
+    return resolveServerLimits(client, settings.get(client) ?? "auto", log);
+}
+/**
+ * The limits a run writes under: the setting's, or (auto) what the server says, read once per
+ * client. Logged once, with how they were decided.
+ */
+async function resolveServerLimits(client, setting, log) {
+    const fixed = (0,limit_names/* limitsOfSetting */.S4)(setting);
+    if (fixed)
+        return fixed;
+    let pending = detected.get(client);
+    if (!pending) {
+        pending = detect(client).then((limits) => {
+            log.info(`Server limits: ${limits.kind} (${limits.why}): database names ≤ ${limits.maxDatabaseNameBytes} bytes, namespaces ≤ ${limits.maxNamespaceBytes} bytes` +
+                `${limits.maxTimeMS ? `, one aggregation ≤ ${limits.maxTimeMS / 1000} s` : ""}. Set server-limits to override.`);
+            return limits;
+        });
+        detected.set(client, pending);
+    }
+    return pending;
+}
+async function detect(client) {
+    const admin = client.db("admin");
+    const facts = {};
+    try {
+        facts.serverStatus = await admin.command({ serverStatus: 1 });
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+        facts.serverStatusRefused = error.message.split("\n")[0];
+    }
+    try {
+        const v = await admin.command({ atlasVersion: 1 });
+        if (typeof v.atlasVersion === "string")
+            facts.atlasVersion = v.atlasVersion;
+    }
+    catch (error) {
+        if (!isRefusal(error))
+            throw error;
+    }
+    return decideServerLimits(facts);
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/client.ts
+
 
 
 
@@ -43,6 +189,8 @@ async function connectMongo(options) {
         await client.connect();
         // connect() succeeds lazily on some topologies; a ping proves the credentials work.
         await client.db("admin").command({ ping: 1 });
+        if (options.serverLimits)
+            useServerLimits(client, options.serverLimits);
         return client;
     }
     catch (error) {
@@ -86,15 +234,28 @@ var names = __webpack_require__(5618);
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/stale.ts
 
+
 const COPY_COMMENT_PREFIX = "pr-snapshots copy into";
 function copyComment(target, tag) {
     return `${COPY_COMMENT_PREFIX} ${target.db}.${target.collection} ${tag}`;
 }
+const SEARCH = {
+    skipped: "the search for leftover copies of a killed run ($currentOp)",
+    cost: "leftover copies of a killed run cannot be found on this server: the one-writer lease still applies, " +
+        "and a server-side copy that a killed run left running can still finish into this database",
+};
+const STOP = {
+    skipped: "stopping a leftover copy of a killed run (killOp)",
+    cost: "it runs on the server until it finishes by itself; the one-writer lease still applies",
+};
 /**
  * A killed client does not stop its `$out` or `$merge`: the server finishes it and would then
  * replace or fill a collection a later run has already copied. Stop such leftovers before
  * copying again (only the caller's own operations are visible without extra privileges, which
  * is enough: every run of one PR database uses the same credentials).
+ *
+ * Best-effort (README "Where it runs"): servers that refuse `$currentOp` (some MongoDB-compatible
+ * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
     const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
@@ -105,15 +266,14 @@ async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
         { $match: { "command.comment": { $regex: pattern } } },
     ])
         .toArray()).filter((op) => !exceptTag || !String(op.command?.comment ?? "").endsWith(` ${exceptTag}`));
-    const stale = await find();
+    const stale = await bestEffort(find, { log, ...SEARCH });
+    if (!stale)
+        return 0;
     for (const op of stale) {
         log.warning(`Stopping an unfinished copy from an earlier run: ${String(op.command?.comment)} (opid ${op.opid}).`);
-        await client
-            .db("admin")
-            .command({ killOp: 1, op: op.opid })
-            .catch(() => { });
+        await bestEffort(() => client.db("admin").command({ killOp: 1, op: op.opid }), { log, ...STOP }).catch(() => { });
     }
-    for (let i = 0; i < 100 && stale.length && (await find()).length; i++)
+    for (let i = 0; i < 100 && stale.length && ((await bestEffort(find, { log, ...SEARCH })) ?? []).length; i++)
         await new Promise((r) => setTimeout(r, 200));
     return stale.length;
 }
@@ -224,6 +384,7 @@ function leaseOwner(env = process.env, program = "pr-snapshots") {
 
 
 
+
 const METADATA_COLLECTION = "snapshot_metadata";
 /**
  * The one-writer lease of a PR database lives in a collection of its own, so that a sweeper can
@@ -254,6 +415,11 @@ async function databaseExists(client, database) {
  */
 async function acquireWriterLease(o) {
     (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    // The lease is the first write into the database: a name the server refuses fails here, clearly.
+    const limits = await serverLimitsOf(o.client, o.log);
+    const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
+    (0,limit_names/* assertDatabaseFits */.Y_)(o.database, limits, "The PR database", fix);
+    (0,limit_names/* assertNamespaceFits */.oG)(o.database, LEASE_COLLECTION, limits, fix);
     return acquireLease({
         collection: o.client.db(o.database).collection(LEASE_COLLECTION),
         id: WRITER_LEASE_ID,
@@ -410,8 +576,13 @@ async function writeLockRecord(client, database, policy, lock, log, options) {
 
 
 
-async function openPrDatabase(uri, database, log) {
-    const client = await connectMongo({ uri, log, appName: "pr-snapshots/enforce-lock" });
+async function openPrDatabase(uri, database, log, serverLimits = "auto") {
+    const client = await connectMongo({
+        uri,
+        log,
+        appName: "pr-snapshots/enforce-lock",
+        serverLimits,
+    });
     return {
         async state() {
             const exists = await databaseExists(client, database);

@@ -1,8 +1,8 @@
-export const id = 73381;
-export const ids = [73381];
+export const id = 22417;
+export const ids = [22417];
 export const modules = {
 
-/***/ 3425:
+/***/ 4268:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -11,13 +11,17 @@ export const modules = {
 /* unused harmony exports NAMED_STRATEGIES, configSchema */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8293);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6585);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6120);
-/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7027);
-/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1299);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9179);
+/* harmony import */ var _mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6291);
+/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5618);
+/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3208);
+/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5354);
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
+
 
 
 
@@ -30,15 +34,9 @@ const databaseName = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superR
         ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
 });
 const regexSource = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRefine((source, ctx) => {
-    try {
-        new RegExp(source);
-    }
-    catch (error) {
-        ctx.addIssue({
-            code: "custom",
-            message: `"${source}" is not a valid regular expression (${error.message})`,
-        });
-    }
+    const problem = (0,_target_pattern__WEBPACK_IMPORTED_MODULE_3__/* .targetPatternProblem */ .D)(source);
+    if (problem)
+        ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
 });
 const int = (min, max) => zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().int().min(min).max(max);
 /** CONTRACT §7 strategies. Checked by hand so that each mistake gets a message that says how to fix it. */
@@ -48,7 +46,7 @@ const strategy = zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J().superRefi
         if (!NAMED_STRATEGIES.includes(value))
             ctx.addIssue({
                 code: "custom",
-                message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+                message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
             });
         return;
     }
@@ -61,6 +59,12 @@ const strategy = zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J().superRefi
     }
     if (typeof value === "object" && !Array.isArray(value)) {
         const keys = Object.keys(value);
+        if (keys.length === 1 && keys[0] === "password") {
+            const problem = passwordProblem(value.password);
+            if (problem)
+                ctx.addIssue({ code: "custom", message: problem });
+            return;
+        }
         if (keys.length === 1 && (keys[0] === "constant" || keys[0] === "expr")) {
             if (keys[0] === "expr" &&
                 (typeof value.expr !== "object" || value.expr === null))
@@ -73,9 +77,37 @@ const strategy = zod__WEBPACK_IMPORTED_MODULE_1__/* .unknown */ .L5J().superRefi
     }
     ctx.addIssue({
         code: "custom",
-        message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+        message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
     });
 });
+/** `{ password: { scheme: bcrypt, cost: 10 } }` or `{ password: { scheme: argon2id } }`: what is wrong, if anything. */
+function passwordProblem(p) {
+    const usage = "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15), { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism) or { password: { scheme: aspnet-identity } } (optional iterations)";
+    if (!p || typeof p !== "object" || Array.isArray(p))
+        return `password needs its options: ${usage}`;
+    const o = p;
+    const allowed = o.scheme === "bcrypt"
+        ? ["scheme", "cost"]
+        : o.scheme === "argon2id"
+            ? ["scheme", "memoryKiB", "iterations", "parallelism"]
+            : o.scheme === "aspnet-identity"
+                ? ["scheme", "iterations"]
+                : undefined;
+    if (!allowed)
+        return `password.scheme must be bcrypt, argon2id or aspnet-identity, got ${JSON.stringify(o.scheme)}: ${usage}`;
+    const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+    if (extra.length)
+        return `password (${o.scheme}) does not take ${extra.join(", ")}: ${usage}`;
+    const integer = (k, min, max) => o[k] === undefined || (Number.isInteger(o[k]) && o[k] >= min && o[k] <= max)
+        ? undefined
+        : `password.${k} must be a whole number from ${min} to ${max}, got ${JSON.stringify(o[k])}`;
+    return (integer("cost", 4, 15) ??
+        integer("memoryKiB", 1_024, 1_048_576) ??
+        (o.scheme === "aspnet-identity"
+            ? integer("iterations", 10_000, 10_000_000)
+            : integer("iterations", 1, 20)) ??
+        integer("parallelism", 1, 16));
+}
 const fieldPath = zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().superRefine((path, ctx) => {
     const parts = path.split(".");
     if (parts.some((p) => p === ""))
@@ -100,6 +132,7 @@ const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         .optional(),
     allowedTargets: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(regexSource).optional(),
     protectedDatabases: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(databaseName).optional(),
+    serverLimits: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__/* .SERVER_LIMITS */ .L_).optional(),
     comment: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         namespace: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1).optional(),
         urls: zod__WEBPACK_IMPORTED_MODULE_1__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({ name: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1), url: zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1) })).optional(),
@@ -109,7 +142,7 @@ const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         concurrency: int(1, 64).optional(),
         waitTimeoutSeconds: int(0, 86_400).optional(),
         pollIntervalSeconds: int(1, 3_600).optional(),
-        refresh: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_snapshot_refresh__WEBPACK_IMPORTED_MODULE_3__/* .REFRESH_POLICIES */ .R).optional(),
+        refresh: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_snapshot_refresh__WEBPACK_IMPORTED_MODULE_5__/* .REFRESH_POLICIES */ .R).optional(),
     })
         .optional(),
     producer: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
@@ -146,13 +179,13 @@ function parseConfig(text, label = ".github/pr-snapshots.yml") {
         const where = first?.linePos?.[0]
             ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}`
             : "";
-        throw new _errors__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
+        throw new _errors__WEBPACK_IMPORTED_MODULE_6__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
     }
     const data = doc.toJS() ?? {};
     const result = configSchema.safeParse(data);
     if (!result.success) {
         const problems = result.error.issues.map((issue) => describeIssue(issue, data));
-        throw new _errors__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
+        throw new _errors__WEBPACK_IMPORTED_MODULE_6__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
             `See the "Configuration" section of the README for the accepted keys.`);
     }
     return result.data;
