@@ -6,8 +6,9 @@
  *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
  *   --repeat N               runs per contender (median reported; default 3, at least 3)
  *   --only a,b               sections: restore, producer, scaling, wide, overhead, engine, methods,
- *                            stream, masking, subset, scan, differential
+ *                            stream, masking, subset, scan, consistency, differential
  *   --scan-documents 1000    documents per collection in the scan's speed figure (default 1000)
+ *   --writes-per-second 200  production's write load during the consistency section
  *   --differential-sizes 0.25,1  sizes of the differential-restore section (default 0.25,1)
  *   --engine-sizes 0.25,1    sizes of the engine section (default 0.25,1)
  *   --methods-size 1         size of the one-large-collection section (GiB, default 1)
@@ -25,6 +26,7 @@ import { pullRequestEvent } from "../test/support/events";
 import { GitHubStandIn } from "../test/support/github-stand-in";
 import { repoRoot, startMongo, useProvisionedMongod } from "../test/support/mongod";
 import { runAction } from "../test/support/run-action";
+import { consistencySection } from "./consistency";
 import { differentialSection } from "./differential";
 import {
   engineSection,
@@ -49,11 +51,12 @@ const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
 const only = new Set(
   (
     args.get("only") ??
-    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,scan,differential"
+    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,scan,consistency,differential"
   ).split(","),
 );
 const engineSizes = (args.get("engine-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const methodsSize = Number(args.get("methods-size") ?? "1");
+const writesPerSecond = Number(args.get("writes-per-second") ?? "200");
 const differentialSizes = (args.get("differential-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const log = (line = "") => process.stdout.write(`${line}\n`);
 
@@ -387,6 +390,7 @@ async function main() {
     if (only.has("masking")) await maskingSection(ctx, size);
     if (only.has("subset")) await subsetSection(ctx, size);
     if (only.has("scan")) await scanSection(ctx, Number(args.get("scan-documents") ?? "1000"));
+    if (only.has("consistency")) await consistencySection(ctx, size, writesPerSecond);
     if (only.has("differential")) await differentialSection(ctx, differentialSizes);
 
     if (only.has("overhead")) {

@@ -31,6 +31,8 @@ export const PREVIEW_EXAMPLE: PreviewModel = {
   useSnapshot: true,
   locked: false,
   snapshotTimestamp: new Date("2026-11-22T03:00:12Z"),
+  consistency: "point-in-time",
+  consistentAtDate: new Date("2026-11-22T03:06:41Z"),
   labels: DEFAULT_LABELS,
   // dbStats of the benchmark's 0.25 GiB dataset, restored.
   size: {

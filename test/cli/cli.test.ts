@@ -176,7 +176,7 @@ describe("pr-snapshots command line", () => {
     const running = startAction("cli", {
       entry,
       env: { ...env, MONGODB_URI: uri, GITHUB_ACTIONS: "" },
-      argv: ["produce", "--concurrency", "1", "--lease-seconds", "5"],
+      argv: ["produce", "--concurrency", "1", "--lease-seconds", "10"],
     });
     const deadline = Date.now() + 60_000;
     while (!/✓ pm\w+:/.test(running.stderr()) && Date.now() < deadline)
@@ -191,10 +191,9 @@ describe("pr-snapshots command line", () => {
       .toArray();
     expect(writing).toHaveLength(1);
 
-    // The dead run's lease blocks a second producer until it expires (checked first, while it
-    // surely holds: a restore under load can outlast its 5 s); then the next run cleans up.
+    // The dead run's lease blocks a second producer until it expires (checked first: a slow machine
+    // must not let it expire before the check).
     const blocked = await cli(["produce"], env);
-    const blockedAt = Date.now();
     expect(blocked.code).toBe(4);
     expect(blocked.stderr).toMatch(/Another snapshot producer is running on ck_snapshot/);
 
@@ -206,7 +205,13 @@ describe("pr-snapshots command line", () => {
     for (const name of SAMPLE_COLLECTIONS)
       expect(pr.collections[name], name).toBe(firstHash.collections[name]);
 
-    await new Promise((r) => setTimeout(r, Math.max(0, 5_500 - (Date.now() - blockedAt))));
+    // Once the lease has expired (by the server's clock), the next run takes over and cleans up.
+    const leaseHeld = () =>
+      client
+        .db("ck_snapshot")
+        .collection<{ _id: string }>("snapshot_metadata")
+        .countDocuments({ _id: "producer-lease", $expr: { $gt: ["$expiresAt", "$$NOW"] } });
+    while ((await leaseHeld()) > 0) await new Promise((r) => setTimeout(r, 250));
     const next = await cli(["produce", "--force"], env);
     expect(next.code, next.stderr).toBe(0);
     const gens = await generations(client.db("ck_snapshot")).find({ kind: "generation" }).toArray();

@@ -42180,7 +42180,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3690:
+/***/ 1309:
 /***/ ((module) => {
 
 
@@ -42395,7 +42395,7 @@ module.exports = {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3690)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1309)
 const { isCTLExcludingHtab } = __nccwpck_require__(450)
 const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7215)
 const assert = __nccwpck_require__(4589)
@@ -61528,6 +61528,132 @@ function escapeRegExp(text) {
 
 /***/ }),
 
+/***/ 2991:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l$: () => (/* binding */ readConsistency),
+/* harmony export */   lo: () => (/* binding */ CONSISTENCY_SETTINGS)
+/* harmony export */ });
+/* unused harmony exports planConsistency, classifyEvent, consistencyMetadata */
+
+/**
+ * Snapshot consistency (CONTRACT §13), the decisions without I/O: which consistency a run aims
+ * for, and what each change-stream event means for a snapshot being taken.
+ *
+ * - `point-in-time`: every collection as of one cluster time. The producer notes the time before
+ *   the first copy, watches production's change stream, copies as usual, then copies again the
+ *   documents that changed, as of a later cluster time (snapshot/catch-up.ts).
+ * - `per-collection`: each collection as of its own copy, as before (standalone servers have no
+ *   change streams).
+ */
+const CONSISTENCY_SETTINGS = ["auto", "point-in-time", "per-collection"];
+function planConsistency(setting, topology, source) {
+    if (setting === "per-collection")
+        return { track: false, required: false, reason: "consistency is set to per-collection" };
+    if (topology === "standalone") {
+        if (setting === "point-in-time")
+            throw new UserError(`consistency: point-in-time needs a replica set or a sharded cluster (change streams and snapshot reads), but the server holding "${source}" is a standalone mongod. ` +
+                "Use consistency: auto (per-collection on standalone servers) or per-collection, or convert the server to a one-member replica set. Nothing was copied.");
+        return {
+            track: false,
+            required: false,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
+        };
+    }
+    return { track: true, required: setting === "point-in-time" };
+}
+/**
+ * What one change event of production's database means for the snapshot. Event types are those
+ * of MongoDB 6.0 with `showExpandedEvents` (create, createIndexes, dropIndexes, modify, rename,
+ * drop, dropDatabase, shardCollection, invalidate, and the document events); later servers add
+ * reshardCollection and refineCollectionShardKey, which change where documents live, not what
+ * they are.
+ */
+function classifyEvent(event, names) {
+    const e = event;
+    const type = String(e.operationType);
+    const coll = typeof e.ns?.coll === "string" ? e.ns.coll : undefined;
+    const inSnapshot = (c) => c !== undefined && (names.copied.has(c) || names.views.has(c));
+    switch (type) {
+        case "insert":
+        case "update":
+        case "replace":
+        case "delete":
+            if (coll && names.copied.has(coll) && e.documentKey && "_id" in e.documentKey)
+                return { kind: "document", collection: coll, id: e.documentKey._id };
+            return { kind: "ignore" };
+        case "createIndexes":
+        case "dropIndexes":
+        case "modify":
+            if (coll && names.copied.has(coll))
+                return {
+                    kind: "restart",
+                    collection: coll,
+                    why: type === "modify" ? "its options changed (collMod)" : `${type} ran on it`,
+                };
+            if (coll && names.views.has(coll))
+                return { kind: "fatal", collection: coll, why: `the view ${coll} was redefined (collMod)` };
+            return { kind: "ignore" };
+        case "drop":
+            return inSnapshot(coll)
+                ? { kind: "fatal", collection: coll, why: `${coll} was dropped` }
+                : { kind: "ignore" };
+        case "rename": {
+            const to = typeof e.to?.coll === "string" ? e.to.coll : undefined;
+            if (inSnapshot(coll))
+                return { kind: "fatal", collection: coll, why: `${coll} was renamed to ${to ?? "?"}` };
+            if (inSnapshot(to))
+                return {
+                    kind: "fatal",
+                    collection: to,
+                    why: `${coll ?? "another collection"} was renamed over ${to}`,
+                };
+            return { kind: "ignore" };
+        }
+        case "dropDatabase":
+            return { kind: "fatal", why: "the production database was dropped" };
+        case "invalidate":
+            return {
+                kind: "fatal",
+                why: "the change stream was invalidated (the database was dropped or renamed)",
+            };
+        default:
+            // create (a collection the snapshot did not select), shardCollection, reshardCollection,
+            // refineCollectionShardKey: nothing the snapshot holds changes.
+            return { kind: "ignore" };
+    }
+}
+/** What the snapshot metadata records about consistency (CONTRACT §13). */
+function consistencyMetadata(c) {
+    return c.consistency === "point-in-time" && c.consistentAt
+        ? {
+            consistency: "point-in-time",
+            consistentAt: c.consistentAt,
+            ...(c.consistentAtDate ? { consistentAtDate: c.consistentAtDate } : {}),
+        }
+        : { consistency: "per-collection" };
+}
+/**
+ * What a snapshot's metadata says about its consistency, read defensively (it comes from a
+ * database): only a known consistency and a real Date are taken.
+ */
+function readConsistency(meta) {
+    const consistency = meta?.consistency === "point-in-time" || meta?.consistency === "per-collection"
+        ? meta.consistency
+        : undefined;
+    const date = meta?.consistentAtDate;
+    return {
+        ...(consistency ? { consistency } : {}),
+        ...(consistency === "point-in-time" && date instanceof Date && !Number.isNaN(date.getTime())
+            ? { consistentAtDate: date }
+            : {}),
+    };
+}
+
+
+/***/ }),
+
 /***/ 3208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -70589,6 +70715,7 @@ var refresh = __nccwpck_require__(3208);
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -70703,6 +70830,7 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        consistency: inputs.enumeration("consistency", CONSISTENCY_SETTINGS, config.producer?.consistency ?? "auto"),
         ...readCopySettings(inputs),
     };
 }
@@ -70771,7 +70899,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(22417)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(38847)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -71189,6 +71317,25 @@ function maskedDataNote(maskingPolicy, subset) {
     if (kept.length)
         notes.push(`✂️ It is a **subset** of production: ${kept.map(([c, n]) => `${(0,markdown/* code */.aY)(c)} keeps ${n.toLocaleString("en-US")} documents`).join(", ")}.`);
     return notes;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/data-moment.ts
+
+/** "as it was …", after "a copy of `production`". */
+function dataMoment(o) {
+    if (o.consistency === "point-in-time" && o.consistentAtDate)
+        return `as it was at **${(0,markdown/* formatUtc */.ay)(o.consistentAtDate)}** (every collection as of that moment)`;
+    if (o.consistency === "per-collection")
+        return `as it was on **${(0,markdown/* formatUtc */.ay)(o.timestamp)}** (each collection as of its own copy, which started then)`;
+    return `as it was on **${(0,markdown/* formatUtc */.ay)(o.timestamp)}**`;
+}
+/** "taken …", after "Production snapshot". */
+function takenMoment(o) {
+    if (o.consistency === "point-in-time" && o.consistentAtDate)
+        return `consistent as of **${formatUtc(o.consistentAtDate)}** (one point in time)`;
+    if (o.consistency === "per-collection")
+        return `taken **${formatUtc(o.timestamp)}** (each collection as of its own copy)`;
+    return `taken **${formatUtc(o.timestamp)}**`;
 }
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
@@ -71831,6 +71978,7 @@ async function readRange(o, range, totals) {
         comment: o.comment,
         allowDiskUse: true,
         ...(o.variables ? { let: o.variables } : {}),
+        ...(o.session ? { session: o.session } : {}),
         ...(o.ordered ? { hint: { $natural: 1 } } : {}),
         ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
     });
@@ -72099,7 +72247,7 @@ async function copyCollection(env, request) {
         cores: env.cores,
         concurrency: env.concurrency,
         rangeThresholdBytes: env.rangeThresholdBytes,
-        setting: env.method,
+        setting: request.snapshot ? "stream" : env.method,
         ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
         ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
     });
@@ -72220,6 +72368,7 @@ async function copyOnce(env, request, choice, task) {
             ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
             ...(task ? { task } : {}),
             ...(request.variables ? { variables: request.variables } : {}),
+            ...(request.snapshot ? { session: request.snapshot } : {}),
         });
         env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
         return r;
@@ -73415,7 +73564,10 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
+var consistency = __nccwpck_require__(2991);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/comment-facts.ts
+
 
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -73466,6 +73618,13 @@ function snapshotFacts(meta, log) {
             facts.subset = Object.fromEntries(valid);
         else
             skipped.push("subset");
+    }
+    if (m.consistency !== undefined) {
+        const c = (0,consistency/* readConsistency */.l$)(m);
+        if (c.consistency)
+            Object.assign(facts, c);
+        else
+            skipped.push("consistency");
     }
     if (skipped.length)
         log?.warning(`The snapshot metadata has ${skipped.join(", ")} in a form the comments do not show (not left out silently: ` +
@@ -73578,6 +73737,7 @@ function validateMetadata(meta, snapshotDatabase) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/restore.ts
+
 
 
 
@@ -73798,6 +73958,7 @@ async function restore_restoreSnapshot(req) {
             ...(meta.masking ? { masking: meta.masking } : {}),
             ...(meta.subset ? { subset: meta.subset } : {}),
             ...(meta.generation ? { generation: meta.generation } : {}),
+            ...(0,consistency/* readConsistency */.l$)(meta),
         }, { upsert: true });
         return {
             ...reportBase(req, meta),
@@ -73855,6 +74016,8 @@ function reportBase(req, meta) {
     return {
         ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
         ...(facts?.subset ? { subset: facts.subset } : {}),
+        ...(facts?.consistency ? { consistency: facts.consistency } : {}),
+        ...(facts?.consistentAtDate ? { consistentAtDate: facts.consistentAtDate } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
@@ -74223,6 +74386,7 @@ function checkText(check) {
 
 
 
+
 async function run(inputs, log = src_log/* actionsLog */._D) {
     const report = await runRestore({ uri: inputs.uri, appName: "pr-snapshots/restore-snapshot" }, inputs, inputs, log);
     let commentUrl = "";
@@ -74268,7 +74432,7 @@ function restoredComment(r, inputs) {
     return [
         `### 🗄️ Database restored from the production snapshot`,
         "",
-        `${(0,markdown/* code */.aY)(r.database)} now holds a copy of ${(0,markdown/* code */.aY)(r.source)} as it was on **${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}** ` +
+        `${(0,markdown/* code */.aY)(r.database)} now holds a copy of ${(0,markdown/* code */.aY)(r.source)} ${dataMoment({ timestamp: r.snapshotTimestamp, ...r })} ` +
             `(${r.collections.length} collections, ${r.documents.toLocaleString("en-US")} documents, with their indexes and validation rules; ` +
             `${copiedAndKept(r)}; ${(r.durationMs / 1000).toFixed(1)} s).`,
         ...maskedDataNote(r.maskingPolicy, r.subset).flatMap((n) => ["", n]),
@@ -74301,7 +74465,12 @@ function summary(r) {
     const facts = [
         `Target ${(0,markdown/* code */.aY)(r.database)} from ${(0,markdown/* code */.aY)(r.snapshotDatabase)}` +
             (r.generation ? ` (generation ${(0,markdown/* code */.aY)(r.generation)})` : ""),
-        `Snapshot of ${(0,markdown/* code */.aY)(r.source)} taken ${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}`,
+        `Snapshot of ${(0,markdown/* code */.aY)(r.source)} taken ${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}` +
+            (r.consistency === "point-in-time" && r.consistentAtDate
+                ? `, consistent as of ${(0,markdown/* formatUtc */.ay)(r.consistentAtDate)} (point in time)`
+                : r.consistency === "per-collection"
+                    ? " (per-collection: each collection as of its own copy)"
+                    : ""),
         `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
         ...(r.dryRun ? [] : [`Collections: ${copiedAndKept(r)}`]),
         ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),

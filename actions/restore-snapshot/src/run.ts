@@ -4,6 +4,7 @@ import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, formatBytes, formatUtc } from "@pr-snapshots/core/markdown";
 import { maskedDataNote } from "@pr-snapshots/core/masking/describe";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
+import { dataMoment } from "@pr-snapshots/core/snapshot/data-moment";
 import type { RestoreReport } from "@pr-snapshots/core/snapshot/restore";
 import { runRestore } from "@pr-snapshots/core/snapshot/run";
 import type { RestoreSettings } from "@pr-snapshots/core/snapshot/settings";
@@ -92,7 +93,7 @@ function restoredComment(r: RestoreReport, inputs: Inputs): string {
   return [
     `### 🗄️ Database restored from the production snapshot`,
     "",
-    `${code(r.database)} now holds a copy of ${code(r.source)} as it was on **${formatUtc(r.snapshotTimestamp)}** ` +
+    `${code(r.database)} now holds a copy of ${code(r.source)} ${dataMoment({ timestamp: r.snapshotTimestamp, ...r })} ` +
       `(${r.collections.length} collections, ${r.documents.toLocaleString("en-US")} documents, with their indexes and validation rules; ` +
       `${copiedAndKept(r)}; ${(r.durationMs / 1000).toFixed(1)} s).`,
     ...maskedDataNote(r.maskingPolicy, r.subset).flatMap((n) => ["", n]),
@@ -127,7 +128,12 @@ function summary(r: RestoreReport): string {
   const facts = [
     `Target ${code(r.database)} from ${code(r.snapshotDatabase)}` +
       (r.generation ? ` (generation ${code(r.generation)})` : ""),
-    `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}`,
+    `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}` +
+      (r.consistency === "point-in-time" && r.consistentAtDate
+        ? `, consistent as of ${formatUtc(r.consistentAtDate)} (point in time)`
+        : r.consistency === "per-collection"
+          ? " (per-collection: each collection as of its own copy)"
+          : ""),
     `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
     ...(r.dryRun ? [] : [`Collections: ${copiedAndKept(r)}`]),
     ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),

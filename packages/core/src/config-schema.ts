@@ -7,6 +7,7 @@ import { z } from "zod";
 import { UserError } from "./errors";
 import { SERVER_LIMITS } from "./mongo/limit-names";
 import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
+import { CONSISTENCY_SETTINGS } from "./snapshot/consistency";
 import { REFRESH_POLICIES } from "./snapshot/refresh";
 import { targetPatternProblem } from "./target-pattern";
 
@@ -146,6 +147,7 @@ export const configSchema = z.strictObject({
       retain: int(0, 20).optional(),
       graceSeconds: int(0, 7 * 86_400).optional(),
       maxShrinkPercent: int(0, 100).optional(),
+      consistency: z.enum(CONSISTENCY_SETTINGS).optional(),
     })
     .optional(),
   masking: z

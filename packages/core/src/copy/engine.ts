@@ -1,4 +1,4 @@
-import type { Binary, Document, MongoClient, Timestamp } from "mongodb";
+import type { Binary, ClientSession, Document, MongoClient, Timestamp } from "mongodb";
 import { MongoServerError } from "mongodb";
 import type { Log } from "../log";
 import { cappedMaxTimeMS, type ServerLimits } from "../mongo/limits";
@@ -170,6 +170,11 @@ export interface CopyRequest {
    * renamed, are rebuilt in place.
    */
   swap?: boolean;
+  /**
+   * A snapshot session (mongo/cluster-time.ts): the source is read as of its cluster time. Only a
+   * stream through this process can do that (`$out` and `$merge` read the latest data).
+   */
+  snapshot?: ClientSession;
 }
 
 export interface CopyResult {
@@ -232,7 +237,7 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     cores: env.cores,
     concurrency: env.concurrency,
     rangeThresholdBytes: env.rangeThresholdBytes,
-    setting: env.method,
+    setting: request.snapshot ? "stream" : env.method,
     ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
     ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
   });
@@ -366,6 +371,7 @@ async function copyOnce(
       ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
       ...(task ? { task } : {}),
       ...(request.variables ? { variables: request.variables } : {}),
+      ...(request.snapshot ? { session: request.snapshot } : {}),
     });
     env.log.debug(
       `${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`,

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { MongoClient } from "mongodb";
+import type { ClientSession, MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
 import {
   type BetweenChunks,
@@ -28,12 +28,22 @@ import {
   mergeVerifications,
   startMaskingCheck,
 } from "../masking/verify";
+import { topologyOf } from "../mongo/cluster-time";
 import { acquireLease, describeHolder, type LeaseDocument, leaseOwner } from "../mongo/lease";
 import { assertLeastPrivilege, assertReadOnlySource } from "../mongo/least-privilege";
 import { serverLimitsOf } from "../mongo/limits";
 import { readCollectionSpecs } from "../mongo/specs";
 import { METADATA_COLLECTION } from "../mongo/target";
 import { assertDatabaseName, escapeRegExp, SYSTEM_DATABASES, type TargetPolicy } from "../names";
+import {
+  afterCatchUp,
+  type CatchUpRequest,
+  type ChangeTracker,
+  type ConsistencyOutcome,
+  consistencyOutcome,
+  startTracking,
+} from "./catch-up";
+import { type ConsistencySetting, consistencyMetadata, planConsistency } from "./consistency";
 import { assertProducerFits, generationNames } from "./fits";
 import {
   applyRetention,
@@ -90,6 +100,12 @@ export interface ProduceRequest {
   testPassword?: string;
   /** Documents sampled per collection by strict mode's scan. */
   scanSample?: number;
+  /** CONTRACT §13: `auto` (default), `point-in-time` or `per-collection`. */
+  consistency?: ConsistencySetting;
+  /** Called (and awaited) after each collection is copied, before the catch-up (tests write production here). */
+  onCollectionCopied?: (name: string) => void | Promise<void>;
+  /** Tests: the cluster time catch-up pass `n` reads at (snapshot/catch-up.ts). */
+  catchUpTimeOfPass?: CatchUpRequest["timeOfPass"];
   now?: () => Date;
 }
 
@@ -110,6 +126,8 @@ export interface ProduceReport {
   masking?: MaskingReport;
   /** Subset rules per collection, in words. */
   subsetRules?: Record<string, string>;
+  /** Point in time or per collection, and the catch-up that made it a point in time. */
+  consistency: ConsistencyOutcome;
 }
 
 export interface MaskingReport {
@@ -280,6 +298,12 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     log.info(`Masking ${c}: ${rules.join(", ")}.`);
   for (const [c, rule] of subsets.described) log.info(`Subset of ${c}: ${rule}.`);
 
+  const consistencyPlan = planConsistency(req.consistency ?? "auto", await topologyOf(sourceClient), source);
+  log.info(
+    consistencyPlan.track
+      ? "Consistency: point in time (every collection as of one cluster time)."
+      : `Consistency: per-collection (each collection as of its own copy), because ${consistencyPlan.reason}.`,
+  );
   const timestamp = now();
   const generation = newGenerationName(timestamp, randomBytes(2).toString("hex"));
   // CONTRACT §14: every name this run creates fits the server, checked before the first write.
@@ -325,6 +349,9 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     for (const v of views) log.info(`  would record view ${v.name} on ${v.viewOn}`);
     return {
       ...base,
+      consistency: consistencyPlan.track
+        ? { consistency: "point-in-time" }
+        : consistencyOutcome(consistencyPlan.reason, undefined),
       dryRun: true,
       collections: copies.map((c) => ({
         name: c.name,
@@ -358,8 +385,21 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
   const genDocs = generations(client.db(snap));
   let progress: Progress | undefined;
   let maskingCheck: MaskingCheck | undefined;
+  let tracker: ChangeTracker | undefined;
   try {
     await stopStaleCopies(client, snap, log, holder);
+    // Before the first copy: production's cluster time T0 and its change stream (point in time).
+    const tracking = consistencyPlan.track
+      ? await startTracking({
+          client: sourceClient,
+          database: source,
+          collections: copies,
+          views: views.map((v) => v.name),
+          log,
+          required: consistencyPlan.required,
+        })
+      : {};
+    tracker = tracking.tracker;
     await genDocs.insertOne({
       _id: generationId(generation),
       kind: "generation",
@@ -370,6 +410,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       holder,
     });
     let results: CopyResult[];
+    let consistency: ConsistencyOutcome;
     const verifications: MaskingVerification[] = [];
     if (dataPolicy && maskingReport)
       maskingCheck = startMaskingCheck({
@@ -403,23 +444,31 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         ...(separate ? { sourceLimits: await serverLimitsOf(sourceClient, log) } : {}),
         ...copySettingsOf(req),
       });
+      const variablesFor = (name: string) =>
+        serverKey && maskingStages(maskingRules[name]).length ? { [SALT_VARIABLE]: serverKey } : undefined;
+      const copyOne = (spec: (typeof copies)[number], snapshot?: ClientSession) => {
+        const variables = variablesFor(spec.name);
+        return copyCollection(env, {
+          source: { db: source, collection: spec.name },
+          target: { db: snap, collection: physicalOf(spec.name) },
+          spec,
+          bytes: sizes.get(spec.name) ?? 0,
+          documents: counts0.get(spec.name) ?? 0,
+          pipeline: pipelineFor(spec.name),
+          ...(variables ? { variables } : {}),
+          ...(snapshot ? { snapshot } : {}),
+        });
+      };
       results = await mapLargestFirst(
         copies,
         (c) => sizes.get(c.name) ?? 0,
         req.concurrency,
         async (spec) => {
-          const r = await copyCollection(env, {
-            source: { db: source, collection: spec.name },
-            target: { db: snap, collection: physicalOf(spec.name) },
-            spec,
-            bytes: sizes.get(spec.name) ?? 0,
-            documents: counts0.get(spec.name) ?? 0,
-            pipeline: pipelineFor(spec.name),
-            ...(serverKey && maskingStages(maskingRules[spec.name]).length
-              ? { variables: { [SALT_VARIABLE]: serverKey } }
-              : {}),
-          }).catch(async (error: unknown) => {
-            throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
+          const r = await copyOne(spec).catch(async (error: unknown) => {
+            const dropped = await tracker?.explainFailure(spec.name);
+            throw dropped
+              ? new RefusedError(dropped)
+              : await explainCopyFailure(error, spec.name, req, sourceClient, separate);
           });
           log.info(
             `  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`,
@@ -427,10 +476,37 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
           // Verified as soon as it is copied, while the larger collections are still being copied.
           if (maskingCheck && dataPolicy?.rules[spec.name])
             verifications.push(await maskingCheck.verify({ name: spec.name, physical: r.target.collection }));
+          await req.onCollectionCopied?.(spec.name);
           return r;
         },
       );
       progress.stop();
+      // Point in time: what changed during the copies is copied again as of one cluster time,
+      // before any proof, count or fingerprint is taken of the generation.
+      const caughtUp = await tracker?.catchUp({
+        env,
+        log,
+        snapshot: client.db(snap),
+        copies: copies.flatMap((spec) =>
+          results.filter((r) => r.name === spec.name).map((r) => ({ spec, physical: r.target.collection })),
+        ),
+        pipelineFor,
+        variablesFor,
+        subsetStages: subsets.stages,
+        subsetRules: dataPolicy?.subset ?? {},
+        maskingRules,
+        copyAgain: copyOne,
+        bytesPerDocument: (name) => (sizes.get(name) ?? 0) / Math.max(1, counts0.get(name) ?? 0),
+        ...(req.catchUpTimeOfPass ? { timeOfPass: req.catchUpTimeOfPass } : {}),
+        ...(maskingCheck && dataPolicy
+          ? { masking: { check: maskingCheck, collections: new Set(Object.keys(dataPolicy.rules)) } }
+          : {}),
+      });
+      if (caughtUp) {
+        results = afterCatchUp(results, caughtUp);
+        verifications.push(...caughtUp.verifications);
+      }
+      consistency = consistencyOutcome(tracking.reason ?? consistencyPlan.reason, caughtUp);
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
       // The proof before the publish: masked values are not production's, references resolve.
       const problems: string[] = [];
@@ -499,6 +575,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
           ? { subset: Object.fromEntries(Object.keys(dataPolicy.subset).map((c) => [c, counts[c] ?? 0])) }
           : {}),
         ...(dataPolicy ? { policy: dataPolicy.hash } : {}),
+        ...consistencyMetadata(consistency),
         completedAt: now(),
       };
       // The last step before the publish, on the final generation collections: what differential
@@ -558,9 +635,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       documents: results.reduce((n, r) => n + r.documents, 0),
       durationMs: Date.now() - started,
       deletedGenerations,
+      consistency,
     };
   } finally {
     progress?.stop();
+    await tracker?.close();
     await maskingCheck?.dispose();
     await lease.release().catch(() => {});
   }

@@ -34,6 +34,7 @@ import {
 } from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
 import { snapshotFacts } from "./comment-facts";
+import { type Consistency, readConsistency } from "./consistency";
 import { assertRestoreFits } from "./fits";
 import {
   physicalName,
@@ -101,6 +102,9 @@ export interface RestoreReport {
   maskingPolicy?: string;
   /** Kept documents of the collections the snapshot holds a subset of. */
   subset?: Record<string, number>;
+  /** CONTRACT §13: point-in-time (as of `consistentAtDate`) or per-collection, as the snapshot records it. */
+  consistency?: Consistency;
+  consistentAtDate?: Date;
   database: string;
   snapshotDatabase: string;
   snapshotTimestamp: Date;
@@ -350,6 +354,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
         ...(meta.masking ? { masking: meta.masking } : {}),
         ...(meta.subset ? { subset: meta.subset } : {}),
         ...(meta.generation ? { generation: meta.generation } : {}),
+        ...readConsistency(meta),
       },
       { upsert: true },
     );
@@ -413,6 +418,8 @@ function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {
   return {
     ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
     ...(facts?.subset ? { subset: facts.subset } : {}),
+    ...(facts?.consistency ? { consistency: facts.consistency } : {}),
+    ...(facts?.consistentAtDate ? { consistentAtDate: facts.consistentAtDate } : {}),
     database: req.target,
     snapshotDatabase: req.snapshotDatabase,
     snapshotTimestamp: meta.timestamp,

@@ -16,6 +16,7 @@ import {
   targetPolicy,
 } from "../names";
 import type { CommonInputs } from "../settings";
+import { CONSISTENCY_SETTINGS, type ConsistencySetting } from "./consistency";
 import type { ProduceRequest } from "./producer";
 import { REFRESH_POLICIES, type RefreshPolicy } from "./refresh";
 import type { RestoreRequest } from "./restore";
@@ -167,6 +168,8 @@ export interface ProducerSettings extends CopySettings {
   salt?: string;
   /** The test password of the `password` strategy (a secret, like the salt). */
   testPassword?: string;
+  /** CONTRACT §13: auto (default), point-in-time or per-collection. */
+  consistency: ConsistencySetting;
 }
 
 /** Shortest salt accepted: the keyed strategies are only as strong as it. */
@@ -225,6 +228,11 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
     leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    consistency: inputs.enumeration(
+      "consistency",
+      CONSISTENCY_SETTINGS,
+      config.producer?.consistency ?? "auto",
+    ),
     ...readCopySettings(inputs),
   };
 }

@@ -1,8 +1,8 @@
-export const id = 28446;
-export const ids = [28446];
+export const id = 46205;
+export const ids = [46205];
 export const modules = {
 
-/***/ 416:
+/***/ 4248:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -245,6 +245,126 @@ function selectionTimeoutFromUri(uri) {
 function firstLine(text) {
     return text.split("\n")[0] ?? text;
 }
+
+;// CONCATENATED MODULE: ../../packages/core/src/mongo/cluster-time.ts
+
+/** What the server says it is (`hello`): change streams and snapshot reads need a replica set or mongos. */
+async function topologyOf(client) {
+    const hello = await client.db("admin").command({ hello: 1 });
+    if (hello.msg === "isdbgrid")
+        return "sharded cluster";
+    if (typeof hello.setName === "string")
+        return "replica set";
+    return "standalone";
+}
+/**
+ * The deployment's latest cluster time as this client sees it: the `operationTime` of a
+ * read-only command. Every write that a later read can see has this time or a later one.
+ */
+async function cluster_time_clusterTimeNow(db) {
+    const reply = await db.command({ ping: 1 });
+    const time = reply.operationTime;
+    if (!(time instanceof lib.Timestamp))
+        throw new Error("The server did not report a cluster time (operationTime): it is not a replica set member.");
+    return time;
+}
+function compareTimes(a, b) {
+    return a.t - b.t || a.i - b.i;
+}
+/** The wall-clock second a cluster time stands for (its seconds part). */
+function timeToDate(time) {
+    return new Date(time.t * 1000);
+}
+function formatTime(time) {
+    return `Timestamp(${time.t}, ${time.i})`;
+}
+/**
+ * The cluster time a change stream's resume token stands for. Since MongoDB 4.0.7 `_data` is the
+ * hex of a KeyString whose first value is the event's (or, for the post-batch token of an empty
+ * batch, the high-water mark's) cluster time: type byte 130 (Timestamp), then seconds and
+ * increment as two big-endian 32-bit numbers. It is how the producer knows that every event up to
+ * a time has been read, and nothing else is taken from the token.
+ */
+function resumeTokenTime(token) {
+    const data = token?._data;
+    if (typeof data !== "string" || !/^82[0-9a-fA-F]{16}/.test(data))
+        return undefined;
+    const bytes = Buffer.from(data.slice(2, 18), "hex");
+    return new lib.Timestamp({ t: bytes.readUInt32BE(0), i: bytes.readUInt32BE(4) });
+}
+/**
+ * A session whose reads (`find`, `aggregate` and their `getMore`s) see the deployment as of
+ * `time`: readConcern `snapshot` with `atClusterTime`. The drivers' snapshot-session spec lets an
+ * application give that time when it starts the session (DRIVERS-2782, `snapshotTime`); the Node
+ * driver does not take it as an option yet, but it sends the session's `snapshotTime` as
+ * `atClusterTime` with every read (the property it records after a snapshot session's first
+ * read), so it is set before the first read. `aggregate`'s own `readConcern` option cannot carry
+ * the time: the driver keeps only its level.
+ */
+function snapshotSession(client, time) {
+    const session = client.startSession({ snapshot: true });
+    session.snapshotTime = time;
+    return session;
+}
+/**
+ * The server cannot read as of that time: SnapshotTooOld (239, its history window has passed) or
+ * SnapshotUnavailable (246, e.g. a collection's catalog changed after it). A later time can work.
+ */
+function isSnapshotMissed(error) {
+    const e = error;
+    return (e?.code === 239 ||
+        e?.codeName === "SnapshotTooOld" ||
+        e?.code === 246 ||
+        e?.codeName === "SnapshotUnavailable");
+}
+/** ChangeStreamHistoryLost (286): the oplog no longer holds the change stream's start. */
+function isHistoryLost(error) {
+    const e = error;
+    return e?.code === 286 || e?.codeName === "ChangeStreamHistoryLost";
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/consistency-summary.ts
+
+
+/** One line: what moment the snapshot holds (for the log, the summary's facts and the command line). */
+function consistencyLine(c) {
+    if (c.consistency === "point-in-time" && c.consistentAt)
+        return `Point in time: every collection as of ${(0,markdown/* formatUtc */.ay)(c.consistentAtDate)} (cluster time ${formatTime(c.consistentAt)})`;
+    return `Per-collection: each collection as of its own copy${c.reason ? ` (${c.reason})` : ""}`;
+}
+/** The job summary's consistency section: the line, then what the catch-up read again and what it cost. */
+function consistencySection(c, totalMs) {
+    const parts = [`**Consistency.** ${consistencyLine(c)}.`];
+    const u = c.catchUp;
+    if (u) {
+        const share = totalMs > 0 ? ` (${((100 * u.ms) / totalMs).toFixed(1)} % of the run)` : "";
+        parts.push(`Change stream watched from ${(0,markdown/* formatUtc */.ay)(timeOf(u.startedAt.t))} (${u.events} events). ` +
+            `The catch-up read ${u.documents} changed document(s) again (${u.removed} no longer in the snapshot) ` +
+            `in ${u.passes.length} pass(es), ${(u.ms / 1000).toFixed(1)} s${share}` +
+            (u.restarted.length
+                ? `; copied again whole after index or option changes: ${u.restarted.map(markdown/* code */.aY).join(", ")}`
+                : "") +
+            ".");
+        const rows = Object.entries(u.changed)
+            .filter(([, n]) => n > 0)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, n]) => [name, n, u.counts[name] ?? ""]);
+        if (rows.length)
+            parts.push((0,markdown/* table */.tp)(["collection", "changed documents read again", "documents now"], rows));
+        if (u.passes.length > 1)
+            parts.push((0,markdown/* table */.tp)(["pass", "read", "documents", "removed", "seconds"], u.passes.map((p, i) => [
+                i + 1,
+                p.kind === "point-in-time"
+                    ? `as of ${formatTime(p.at)}${p.missed ? " (window missed)" : ""}`
+                    : "latest data",
+                p.documents,
+                p.removed,
+                (p.ms / 1000).toFixed(2),
+            ])));
+    }
+    return `${parts.join("\n\n")}\n\n`;
+}
+const timeOf = (seconds) => new Date(seconds * 1000);
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
@@ -853,6 +973,7 @@ async function readRange(o, range, totals) {
         comment: o.comment,
         allowDiskUse: true,
         ...(o.variables ? { let: o.variables } : {}),
+        ...(o.session ? { session: o.session } : {}),
         ...(o.ordered ? { hint: { $natural: 1 } } : {}),
         ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
     });
@@ -1119,7 +1240,7 @@ async function engine_copyCollection(env, request) {
         cores: env.cores,
         concurrency: env.concurrency,
         rangeThresholdBytes: env.rangeThresholdBytes,
-        setting: env.method,
+        setting: request.snapshot ? "stream" : env.method,
         ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
         ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
     });
@@ -1240,6 +1361,7 @@ async function copyOnce(env, request, choice, task) {
             ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
             ...(task ? { task } : {}),
             ...(request.variables ? { variables: request.variables } : {}),
+            ...(request.snapshot ? { session: request.snapshot } : {}),
         });
         env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
         return r;
@@ -3468,23 +3590,26 @@ function startMaskingCheck(o) {
                 ], { allowDiskUse: true, comment: o.comment })
                     .toArray();
             }
-            else {
-                let batch = [];
-                const flush = async () => {
-                    if (batch.length)
-                        await tmp.insertMany(batch, { ordered: false }).catch(ignoreDuplicates);
-                    batch = [];
-                };
-                for await (const d of o.source
-                    .collection(c)
-                    .aggregate(pipeline, { allowDiskUse: true, comment: o.comment })) {
-                    batch.push(d);
-                    if (batch.length >= 5_000)
-                        await flush();
-                }
-                await flush();
-            }
+            else
+                await streamHashes(c, pipeline);
         }
+    };
+    /** Production's hashes through this process (another deployment, or a snapshot read). */
+    const streamHashes = async (c, pipeline, session) => {
+        let batch = [];
+        const flush = async () => {
+            if (batch.length)
+                await tmp.insertMany(batch, { ordered: false }).catch(ignoreDuplicates);
+            batch = [];
+        };
+        for await (const d of o.source
+            .collection(c)
+            .aggregate(pipeline, { allowDiskUse: true, comment: o.comment, ...(session ? { session } : {}) })) {
+            batch.push(d);
+            if (batch.length >= 5_000)
+                await flush();
+        }
+        await flush();
     };
     const ready = productionHashes();
     // Awaited by verify() and dispose(); this keeps a failure that nobody has awaited yet from
@@ -3559,8 +3684,25 @@ function startMaskingCheck(o) {
         result.checked[c.name] = [...paths, ...others.filter(([, s]) => s.kind !== "expr").map(([p]) => p)];
         return result;
     };
+    const addProductionValues = async (c, a) => {
+        const paths = keyedPaths(c);
+        if (!paths.length)
+            return;
+        await ready;
+        const chunks = a.ids === undefined
+            ? [undefined]
+            : Array.from({ length: Math.ceil(a.ids.length / 1_000) }, (_, i) => a.ids?.slice(i * 1_000, (i + 1) * 1_000));
+        for (const ids of chunks)
+            await streamHashes(c, [
+                ...(ids ? [{ $match: { _id: { $in: ids } } }] : []),
+                { $project: { _id: 0, h: hashes(c, paths) } },
+                { $unwind: "$h" },
+                { $group: { _id: "$h" } },
+            ], a.session);
+    };
     return {
         verify,
+        addProductionValues,
         dispose: async () => {
             await ready.catch(() => { });
             await engine_dropCollectionIfExists(o.snapshot.client, {
@@ -3994,6 +4136,699 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/copy/recopy.ts
+
+
+
+
+async function recopyDocuments(env, r) {
+    const started = Date.now();
+    const beforeWrite = () => {
+        (0,names/* assertWritableTarget */.Sf)(r.target.db, env.policy);
+        env.guard?.();
+    };
+    const batch = r.batch ?? 1_000;
+    const targetColl = env.target.db(r.target.db).collection(r.target.collection);
+    const sourceColl = env.source.db(r.source.db).collection(r.source.collection);
+    const comment = copyComment(r.target, env.tag);
+    const deleteAll = async (ids) => {
+        let n = 0;
+        for (const chunk of chunks(ids, batch)) {
+            beforeWrite();
+            n += (await targetColl.deleteMany({ _id: { $in: chunk } }, { comment })).deletedCount;
+        }
+        return n;
+    };
+    let attempts = 0;
+    // Deleting the set and inserting it again is idempotent: a retry starts over.
+    const outcome = await withRetry(async (attempt) => {
+        attempts = attempt;
+        const task = r.ids.length
+            ? env.progress?.task(r.name, "catch-up", { documents: r.ids.length, bytes: r.bytes ?? 0 })
+            : undefined;
+        try {
+            const removed = await deleteAll(r.remove ?? []);
+            await deleteAll(r.targetIds ?? r.ids);
+            let written = 0;
+            let bytes = 0;
+            for (const ids of chunks(r.ids, batch)) {
+                const s = await streamCopy({
+                    source: sourceColl,
+                    target: targetColl,
+                    // `$in` compares values, not BSON types: the `_id`s are given exactly as they are stored.
+                    pipeline: [{ $match: { _id: { $in: ids } } }, ...(r.pipeline ?? [])],
+                    ranges: [{}],
+                    ordered: false,
+                    comment,
+                    beforeWrite,
+                    ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+                    ...(task ? { task } : {}),
+                    ...(r.variables ? { variables: r.variables } : {}),
+                    ...(r.snapshot ? { session: r.snapshot } : {}),
+                });
+                written += s.documents;
+                bytes += s.bytes;
+            }
+            return { written, bytes, removed: removed + r.ids.length - written };
+        }
+        finally {
+            task?.done();
+        }
+    }, { attempts: env.attempts ?? 4, log: env.log, what: `Catch-up of ${r.source.db}.${r.source.collection}` });
+    return { ...outcome, attempts, ms: Date.now() - started };
+}
+function* chunks(values, size) {
+    for (let i = 0; i < values.length; i += size)
+        yield values.slice(i, i + size);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/masking/masked-ids.ts
+
+
+/** Whether a collection's masking rules change `_id` (only the keyed strategies may). */
+function masksId(rules) {
+    return Object.keys(rules ?? {}).some((p) => p === "_id" || p.startsWith("_id."));
+}
+/**
+ * The `_id`s that documents with these production `_id`s have in the snapshot: the collection's
+ * `_id` rules applied by the server (`$documents`, MongoDB 5.1+) with the same stages and
+ * variables as the copy, so a catch-up can delete a masked document it is about to copy again.
+ */
+async function maskedIds(o) {
+    if (!masksId(o.rules))
+        return [...o.ids];
+    const idRules = Object.fromEntries(Object.entries(o.rules ?? {}).filter(([p]) => p === "_id" || p.startsWith("_id.")));
+    const out = [];
+    for (let i = 0; i < o.ids.length; i += 1_000) {
+        const docs = await o.source
+            .aggregate([
+            { $documents: o.ids.slice(i, i + 1_000).map((id) => ({ _id: { $literal: id } })) },
+            ...maskingStages(idRules),
+            { $project: { _id: 1 } },
+        ], { ...EXACT_BSON, ...(o.variables ? { let: o.variables } : {}) })
+            .toArray();
+        for (const d of docs)
+            out.push(d._id);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/masking/subset-closure.ts
+
+
+/**
+ * A subset's reference closure kept exact while a snapshot catches up. A document whose own fields
+ * did not change can still enter or leave the subset, because a document it references entered or
+ * left its own: after the referenced collection has caught up,
+ * - it *enters* only if it references a key that one of the referenced collection's changed
+ *   documents holds now ({@link referencingIds}: those are read again);
+ * - it *leaves* only if it references a key one of those documents held before, and its reference
+ *   no longer resolves inside the snapshot ({@link unresolvedIds}: those are removed), because the
+ *   referenced collection in the snapshot then holds exactly the documents it keeps now.
+ */
+const BATCH = 1_000;
+/**
+ * `_id`s of `collection`'s documents (as production holds them, or as of a snapshot session's
+ * time) whose reference field holds a key that the referenced collection's `changed` documents
+ * hold after its own subset rule (`stages`): the documents that may have entered the subset.
+ */
+async function referencingIds(o) {
+    const { reference: r } = o;
+    const session = o.session ? { session: o.session } : {};
+    const keys = [];
+    for (let i = 0; i < o.changed.length; i += BATCH) {
+        const ids = o.changed.slice(i, i + BATCH);
+        const docs = await o.source
+            .collection(r.collection)
+            .aggregate([{ $match: { _id: { $in: ids } } }, ...o.stages, { $project: { _id: 0, k: `$${r.key}` } }], { ...EXACT_BSON, allowDiskUse: true, ...session })
+            .toArray();
+        for (const d of docs)
+            if (d.k !== undefined)
+                keys.push(d.k);
+    }
+    const out = [];
+    for (let i = 0; i < keys.length; i += BATCH) {
+        const docs = await o.source
+            .collection(o.collection)
+            .find({ [r.field]: { $in: keys.slice(i, i + BATCH) } }, { projection: { _id: 1 }, ...EXACT_BSON, ...session })
+            .toArray();
+        for (const d of docs)
+            out.push(d._id);
+    }
+    return out;
+}
+/**
+ * `_id`s (in the snapshot) of `collection`'s documents that reference one of `keys` (values the
+ * referenced collections' changed documents held in the snapshot before they were copied again)
+ * and whose reference no longer resolves among the keys the referenced collection holds in the
+ * snapshot now: the documents that left the subset. Only references to changed documents are
+ * looked at: a reference that never resolved is the publish proof's to report, not this one's to
+ * hide by deleting.
+ */
+async function unresolvedIds(o) {
+    const out = [];
+    for (const r of o.references) {
+        const keys = o.keys.get(r.collection) ?? [];
+        for (let i = 0; i < keys.length; i += BATCH) {
+            const docs = await o.snapshot
+                .collection(o.physical(o.collection))
+                .aggregate([
+                { $match: { [r.field]: { $in: keys.slice(i, i + BATCH) } } },
+                {
+                    $lookup: {
+                        from: o.physical(r.collection),
+                        localField: r.field,
+                        foreignField: r.key,
+                        pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
+                        as: "__prsRef",
+                    },
+                },
+                { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
+                { $project: { _id: 1 } },
+            ], { ...EXACT_BSON, allowDiskUse: true })
+                .toArray();
+            for (const d of docs)
+                out.push(d._id);
+        }
+    }
+    return out;
+}
+/** The values of `key` that documents of a snapshot collection hold (before they are replaced or removed). */
+async function keysInSnapshot(o) {
+    const out = [];
+    for (let i = 0; i < o.ids.length; i += BATCH) {
+        const docs = await o.snapshot
+            .collection(o.physical)
+            .aggregate([{ $match: { _id: { $in: o.ids.slice(i, i + BATCH) } } }, { $project: { _id: 0, k: `$${o.key}` } }], EXACT_BSON)
+            .toArray();
+        for (const d of docs)
+            if (d.k !== undefined)
+                out.push(d.k);
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
+var snapshot_consistency = __webpack_require__(2991);
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/catch-up.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Opens the change stream before anything is copied. No tracker (the reason, and one warning)
+ * when it cannot start and point-in-time is not required; an error that says so when it is.
+ */
+async function startTracking(o) {
+    const db = o.client.db(o.database);
+    const watched = [...o.collections.map((c) => c.name), ...o.views];
+    let stream;
+    try {
+        const start = await cluster_time_clusterTimeNow(db);
+        stream = db.watch([
+            {
+                $match: {
+                    $or: [
+                        { "ns.coll": { $in: watched } },
+                        { "to.coll": { $in: watched } },
+                        { operationType: { $in: ["dropDatabase", "invalidate"] } },
+                    ],
+                },
+            },
+            // Only what the catch-up needs: inserts would otherwise bring whole documents along.
+            { $project: { operationType: 1, ns: 1, to: 1, "documentKey._id": 1, clusterTime: 1 } },
+        ], { showExpandedEvents: true, startAtOperationTime: start, maxAwaitTimeMS: 100, ...EXACT_BSON });
+        // The stream's aggregate is sent here, so a refusal shows before the first copy.
+        const first = await stream.tryNext();
+        const tracker = new ChangeTracker(o, stream, start);
+        if (first)
+            tracker.record(first);
+        else
+            tracker.advance(resumeTokenTime(stream.resumeToken));
+        tracker.run();
+        // A collection whose indexes or options changed between the producer reading them and T0 is
+        // copied again whole once the copies are done (as if the change had come after T0).
+        const specs = new Map(o.collections.map((c) => [c.name, c]));
+        for (const now of await readCollectionSpecs(db)) {
+            const before = specs.get(now.name);
+            if (before && compareSpecs(before, now).length)
+                tracker.restartLater(now.name, "its indexes or options changed as the copy began");
+        }
+        o.log.info(`Point in time: watching ${o.database}'s change stream from ${formatTime(start)} (${timeToDate(start).toISOString()}); ` +
+            "documents that change during the copy are copied again as of one cluster time afterwards.");
+        return { tracker };
+    }
+    catch (error) {
+        await stream?.close().catch(() => { });
+        const said = (0,errors/* errorMessage */.gJ)(error).split("\n")[0];
+        if (o.required)
+            throw new errors/* RefusedError */.fk(`consistency: point-in-time, but the change stream on ${o.database} could not start (${said}). ` +
+                "It needs the read role on the production database (changeStream and find) and a replica set or sharded cluster. Nothing was copied.");
+        if (!(error instanceof lib.MongoServerError) && !isRefusal(error))
+            throw error;
+        const reason = `the change stream on ${o.database} could not start (${said})`;
+        o.log.warning(`This snapshot is per-collection (each collection as of its own copy), not point-in-time: ${reason}.`);
+        return { reason };
+    }
+}
+/** The cluster time just before `t`. */
+function justBefore(t) {
+    return t.i > 0 ? new lib.Timestamp({ t: t.t, i: t.i - 1 }) : new lib.Timestamp({ t: t.t - 1, i: 0xffffffff });
+}
+const keyOf = (id) => Buffer.from(lib.BSON.serialize({ v: id })).toString("base64");
+class ChangeTracker {
+    o;
+    stream;
+    startedAt;
+    pending = new Map();
+    restarts = new Map();
+    restartCount = new Map();
+    capped;
+    names;
+    fatal;
+    broken;
+    /** Every event up to this cluster time has been recorded (the stream's high-water mark). */
+    reached;
+    closed = false;
+    reader = Promise.resolve();
+    events = 0;
+    constructor(o, stream, startedAt) {
+        this.o = o;
+        this.stream = stream;
+        this.startedAt = startedAt;
+        this.reached = startedAt;
+        this.capped = new Set(o.collections.filter((c) => c.options.capped === true).map((c) => c.name));
+        this.names = { copied: new Set(o.collections.map((c) => c.name)), views: new Set(o.views) };
+    }
+    /** @internal Drains the stream in the background while the collections are copied. */
+    run() {
+        this.reader = (async () => {
+            try {
+                while (!this.closed) {
+                    const event = await this.stream.tryNext();
+                    if (event)
+                        this.record(event);
+                    // An empty batch's token is a high-water mark: every event up to its time has come.
+                    else
+                        this.advance(resumeTokenTime(this.stream.resumeToken));
+                }
+            }
+            catch (error) {
+                if (this.closed)
+                    return;
+                this.broken ??= isHistoryLost(error)
+                    ? "the change stream lost its start (the oplog rolled over during the copy): make the oplog longer than a snapshot takes"
+                    : `the change stream failed (${(0,errors/* errorMessage */.gJ)(error).split("\n")[0]})`;
+            }
+        })();
+    }
+    /** @internal */
+    restartLater(collection, why) {
+        if (!this.restarts.has(collection))
+            this.restarts.set(collection, why);
+    }
+    /** @internal Every event up to `t` has been recorded. */
+    advance(t) {
+        if (t && compareTimes(t, this.reached) > 0)
+            this.reached = t;
+    }
+    /** @internal */
+    record(event) {
+        this.events++;
+        const effect = (0,snapshot_consistency/* classifyEvent */.tU)(event, this.names);
+        const at = event.clusterTime instanceof lib.Timestamp ? event.clusterTime : undefined;
+        // Events come in cluster-time order, so every earlier one has come; not the rest of this
+        // time's, though (the events of one transaction share it, and a batch may end among them).
+        if (at)
+            this.advance(justBefore(at));
+        if (effect.kind === "document") {
+            if (this.capped.has(effect.collection)) {
+                this.broken ??= `the capped collection ${effect.collection} changed during the copy, and MongoDB allows no snapshot read of a capped collection`;
+                return;
+            }
+            const m = this.pending.get(effect.collection) ?? new Map();
+            this.pending.set(effect.collection, m);
+            const key = keyOf(effect.id);
+            const last = at ?? this.reached;
+            const seen = m.get(key);
+            if (!seen || compareTimes(last, seen.last) > 0)
+                m.set(key, { id: effect.id, last });
+        }
+        else if (effect.kind === "restart")
+            this.restartLater(effect.collection, effect.why);
+        else if (effect.kind === "fatal") {
+            this.fatal ??= {
+                why: effect.why,
+                ...(effect.collection ? { collection: effect.collection } : {}),
+                ...(at ? { at } : {}),
+            };
+        }
+    }
+    /** Waits until every event up to `time` has been recorded. */
+    async reach(time) {
+        const deadline = Date.now() + (this.o.reachTimeoutMs ?? 120_000);
+        while (compareTimes(this.reached, time) < 0) {
+            if (this.broken || this.fatal)
+                return;
+            if (Date.now() > deadline) {
+                this.broken = `the change stream did not reach cluster time ${formatTime(time)} within ${Math.round((this.o.reachTimeoutMs ?? 120_000) / 1000)} s (is a majority of the replica set up?)`;
+                return;
+            }
+            await sleep(20);
+        }
+    }
+    /** The clear reason a copy failed, when production dropped or renamed the collection meanwhile. */
+    async explainFailure(collection) {
+        const now = await cluster_time_clusterTimeNow(this.o.client.db(this.o.database)).catch(() => undefined);
+        if (now)
+            await this.reach(now);
+        return this.fatal && (this.fatal.collection === undefined || this.fatal.collection === collection)
+            ? this.fatalMessage()
+            : undefined;
+    }
+    fatalMessage() {
+        const f = this.fatal;
+        if (!f)
+            return "";
+        return (`In production, ${f.why}${f.at ? ` at ${timeToDate(f.at).toISOString()} (${formatTime(f.at)})` : ""}, while the snapshot was being taken: ` +
+            `a snapshot of ${this.o.database} as of one moment cannot be published. Nothing was published: the previous snapshot stays in use. ` +
+            "Run the producer again once production's collections are stable (or use consistency: per-collection).");
+    }
+    async close() {
+        this.closed = true;
+        await this.stream.close().catch(() => { });
+        await this.reader.catch(() => { });
+    }
+    /**
+     * Brings the generation to one cluster time: passes until one has copied again, as of its time,
+     * everything that changed since the copy (or since the previous pass that read the latest data).
+     */
+    async catchUp(req) {
+        const started = Date.now();
+        const { log } = req;
+        const db = this.o.client.db(this.o.database);
+        const specs = new Map(req.copies.map((c) => [c.spec.name, c.spec]));
+        const physical = new Map(req.copies.map((c) => [c.spec.name, c.physical]));
+        const report = {
+            consistency: "per-collection",
+            startedAt: this.startedAt,
+            events: 0,
+            passes: [],
+            documents: 0,
+            removed: 0,
+            changed: {},
+            restarted: [],
+            ms: 0,
+            recopied: [],
+            counts: {},
+            verifications: [],
+        };
+        /** Every document copied again, per collection (for the masking proof). */
+        const everChanged = new Map();
+        const whole = new Set();
+        /**
+         * referenced collection → key field → the keys its replaced or removed documents held in the
+         * snapshot. Kept until a pass completes: a pass that missed its time may have replaced a
+         * referenced document before its dependents were looked at.
+         */
+        const formerKeys = new Map();
+        const finish = async () => {
+            const touched = new Set([...everChanged.keys(), ...whole]);
+            for (const name of touched) {
+                const p = physical.get(name);
+                if (p)
+                    report.counts[name] = await req.snapshot.collection(p).countDocuments({});
+                report.changed[name] = everChanged.get(name)?.size ?? 0;
+            }
+            report.events = this.events;
+            report.ms = Date.now() - started;
+            return report;
+        };
+        const giveUp = async (why) => {
+            if (this.o.required)
+                throw new errors/* RefusedError */.fk(`consistency: point-in-time, but ${why}. Nothing was published: the previous snapshot stays in use.`);
+            log.warning(`This snapshot is per-collection (each collection as of its own copy), not point-in-time: ${why}.`);
+            report.reason = why;
+            return finish();
+        };
+        const timeseries = req.copies.filter((c) => c.spec.type === "timeseries").map((c) => c.spec.name);
+        const withReferences = (0,masking_policy/* dependencyOrder */.g1)({ ...req.subsetRules }).filter((c) => (req.subsetRules[c]?.references?.length ?? 0) > 0 && specs.has(c));
+        const plain = req.copies
+            .map((c) => c.spec.name)
+            .filter((n) => !withReferences.includes(n) && !timeseries.includes(n));
+        /** referenced collection → the key fields its dependents use. */
+        const referencedKeys = new Map();
+        for (const c of withReferences)
+            for (const r of req.subsetRules[c]?.references ?? []) {
+                const keys = referencedKeys.get(r.collection) ?? new Set();
+                keys.add(r.key);
+                referencedKeys.set(r.collection, keys);
+            }
+        const maxMisses = req.maxMisses ?? 3;
+        let misses = 0;
+        let latestNext = false;
+        for (;;) {
+            if (this.fatal)
+                throw new errors/* RefusedError */.fk(this.fatalMessage());
+            if (this.broken)
+                return giveUp(this.broken);
+            if (this.restarts.size) {
+                await this.restart(req, specs, physical, report, whole);
+                continue;
+            }
+            const now = await cluster_time_clusterTimeNow(db);
+            const at = req.timeOfPass?.(report.passes.length + 1, now) ?? now;
+            await this.reach(at);
+            if (this.fatal || this.broken || this.restarts.size)
+                continue;
+            const kind = latestNext ? "latest" : "point-in-time";
+            const session = kind === "point-in-time" ? snapshotSession(this.o.client, at) : undefined;
+            const passStarted = Date.now();
+            const plan = new Map([...this.pending].map(([c, m]) => [c, [...m.values()].map((p) => p.id)]));
+            const pass = { kind, at, documents: 0, removed: 0, whole: [], ms: 0 };
+            // A long pass logs its progress like the copies do.
+            const progress = new progress_Progress({
+                log,
+                what: `Catch-up pass ${report.passes.length + 1}`,
+                totalDocuments: [...plan.values()].reduce((n, ids) => n + ids.length, 0),
+                totalBytes: [...plan].reduce((n, [c, ids]) => n + ids.length * (req.bytesPerDocument?.(c) ?? 0), 0),
+            }).start();
+            try {
+                await this.pass({ ...req, env: { ...req.env, progress } }, {
+                    plan,
+                    session,
+                    plain,
+                    withReferences,
+                    timeseries,
+                    referencedKeys,
+                    physical,
+                    specs,
+                    pass,
+                    everChanged,
+                    whole,
+                    formerKeys,
+                });
+                if (kind === "point-in-time" && session && req.masking)
+                    report.verifications = await this.verifyMasking(req, session, everChanged, whole, physical);
+                formerKeys.clear();
+            }
+            catch (error) {
+                if (!(kind === "point-in-time" && isSnapshotMissed(error)))
+                    throw error;
+                pass.missed = true;
+            }
+            finally {
+                progress.stop();
+                await session?.endSession().catch(() => { });
+                pass.ms = Date.now() - passStarted;
+                report.passes.push(pass);
+                report.documents += pass.documents;
+                report.removed += pass.removed;
+            }
+            log.info(`Catch-up pass ${report.passes.length} (${kind === "point-in-time" ? `as of ${formatTime(at)}, ${timeToDate(at).toISOString()}` : "latest data"}): ` +
+                `${pass.documents} changed document(s) read again, ${pass.removed} no longer in the snapshot` +
+                `${pass.whole.length ? `; copied again whole: ${pass.whole.join(", ")}` : ""}; ${(pass.ms / 1000).toFixed(1)} s` +
+                `${pass.missed ? " — the server could no longer read as of that time (its snapshot history window ran out): next, a pass over the latest data shrinks what changed" : ""}.`);
+            if (pass.missed) {
+                misses++;
+                if (misses >= maxMisses)
+                    return giveUp(`${misses} catch-up passes could not read production as of one time within its snapshot history window (minSnapshotHistoryWindowInSeconds)`);
+                latestNext = true;
+                continue;
+            }
+            if (kind === "latest") {
+                // Everything that changed up to `at` was read at `at` or later: only later changes remain.
+                for (const m of this.pending.values())
+                    for (const [k, p] of m)
+                        if (compareTimes(p.last, at) <= 0)
+                            m.delete(k);
+                latestNext = false;
+                continue;
+            }
+            // Events after `at` do not matter to a snapshot as of `at`, except a drop or rename (checked above).
+            if (this.fatal)
+                throw new errors/* RefusedError */.fk(this.fatalMessage());
+            report.consistency = "point-in-time";
+            report.consistentAt = at;
+            report.consistentAtDate = timeToDate(at);
+            return finish();
+        }
+    }
+    async restart(req, specs, physical, report, whole) {
+        const todo = [...this.restarts];
+        this.restarts.clear();
+        for (const [name, why] of todo) {
+            const n = (this.restartCount.get(name) ?? 0) + 1;
+            this.restartCount.set(name, n);
+            if (n > (req.maxRestarts ?? 3))
+                throw new errors/* RefusedError */.fk(`In production, ${name} changed its indexes or options ${n} times while the snapshot was being taken (last: ${why}). Nothing was published: the previous snapshot stays in use. Run the producer again when it is stable.`);
+            const spec = await specs_readCollectionSpec(this.o.client.db(this.o.database), name);
+            if (!spec)
+                continue; // dropped: its drop event fails the run
+            req.log.info(`Copying ${name} again: in production, ${why} during the snapshot.`);
+            const result = await req.copyAgain(spec);
+            specs.set(name, spec);
+            physical.set(name, result.target.collection);
+            report.recopied = [...report.recopied.filter((r) => r.name !== name), result];
+            if (!report.restarted.includes(name))
+                report.restarted.push(name);
+            whole.add(name);
+        }
+    }
+    async pass(req, p) {
+        const source = this.o.client.db(this.o.database);
+        const physicalOf = (name) => p.physical.get(name) ?? name;
+        /** production `_id`s read again in this pass (own changes and documents that entered a subset). */
+        const touched = new Map();
+        const { formerKeys } = p;
+        const noteFormerKeys = async (name, targetIds) => {
+            for (const key of p.referencedKeys.get(name) ?? []) {
+                const keys = await keysInSnapshot({
+                    snapshot: req.snapshot,
+                    physical: physicalOf(name),
+                    key,
+                    ids: targetIds,
+                });
+                const byKey = formerKeys.get(name) ?? new Map();
+                byKey.set(key, [...(byKey.get(key) ?? []), ...keys]);
+                formerKeys.set(name, byKey);
+            }
+        };
+        const recopy = async (name, ids, remove = []) => {
+            if (!ids.length && !remove.length)
+                return;
+            const variables = req.variablesFor(name);
+            const targetIds = masksId(req.maskingRules[name])
+                ? await maskedIds({ source, rules: req.maskingRules[name], ...(variables ? { variables } : {}), ids })
+                : ids;
+            await noteFormerKeys(name, [...targetIds, ...remove]);
+            const r = await recopyDocuments(req.env, {
+                name,
+                bytes: ids.length * (req.bytesPerDocument?.(name) ?? 0),
+                source: { db: this.o.database, collection: name },
+                target: { db: req.snapshot.databaseName, collection: physicalOf(name) },
+                ids,
+                targetIds,
+                remove,
+                pipeline: req.pipelineFor(name),
+                ...(variables ? { variables } : {}),
+                ...(p.session ? { snapshot: p.session } : {}),
+            });
+            p.pass.documents += ids.length;
+            p.pass.removed += r.removed;
+            touched.set(name, [...(touched.get(name) ?? []), ...ids]);
+            const ever = p.everChanged.get(name) ?? new Map();
+            for (const id of ids)
+                ever.set(keyOf(id), id);
+            p.everChanged.set(name, ever);
+        };
+        // Time-series writes are in no change stream: copied again whole, as of the pass's time.
+        if (p.session)
+            for (const name of p.timeseries) {
+                const spec = p.specs.get(name);
+                if (!spec)
+                    continue;
+                await req.copyAgain(spec, p.session);
+                p.pass.whole.push(name);
+                p.whole.add(name);
+            }
+        // Collections whose subset needs no other collection: side by side.
+        await concurrency_mapBounded(p.plain, req.env.concurrency, (name) => recopy(name, p.plan.get(name) ?? []));
+        // Then those whose subset follows references, each after the collections it references.
+        for (const name of p.withReferences) {
+            const refs = req.subsetRules[name]?.references ?? [];
+            const entering = [];
+            for (const r of refs)
+                entering.push(...(await referencingIds({
+                    source,
+                    collection: name,
+                    reference: r,
+                    changed: touched.get(r.collection) ?? [],
+                    stages: req.subsetStages.get(r.collection) ?? [],
+                    ...(p.session ? { session: p.session } : {}),
+                })));
+            const ids = new Map();
+            for (const id of [...(p.plan.get(name) ?? []), ...entering])
+                ids.set(keyOf(id), id);
+            await recopy(name, [...ids.values()]);
+            const leaving = await unresolvedIds({
+                snapshot: req.snapshot,
+                physical: physicalOf,
+                collection: name,
+                references: refs,
+                keys: new Map(refs.map((r) => [r.collection, formerKeys.get(r.collection)?.get(r.key) ?? []])),
+            });
+            await recopy(name, [], leaving);
+        }
+    }
+    /** Production's values of what the catch-up wrote, as of the consistent time, then the proof again. */
+    async verifyMasking(req, session, everChanged, whole, physical) {
+        const m = req.masking;
+        if (!m)
+            return [];
+        const out = [];
+        for (const name of m.collections) {
+            const ids = everChanged.get(name);
+            if (!whole.has(name) && !ids?.size)
+                continue;
+            await m.check.addProductionValues(name, {
+                session,
+                ...(whole.has(name) ? {} : { ids: [...(ids?.values() ?? [])] }),
+            });
+            out.push(await m.check.verify({ name, physical: physical.get(name) ?? name }));
+        }
+        return out;
+    }
+}
+/** The copy results after a catch-up: collections copied again whole, and every count as it is now. */
+function afterCatchUp(results, c) {
+    return results.map((r) => {
+        const again = c.recopied.find((x) => x.name === r.name) ?? r;
+        const documents = c.counts[r.name];
+        return documents === undefined ? again : { ...again, documents };
+    });
+}
+function consistencyOutcome(reason, caughtUp) {
+    if (!caughtUp)
+        return { consistency: "per-collection", ...(reason ? { reason } : {}) };
+    return {
+        consistency: caughtUp.consistency,
+        ...(caughtUp.consistentAt ? { consistentAt: caughtUp.consistentAt } : {}),
+        ...(caughtUp.consistentAtDate ? { consistentAtDate: caughtUp.consistentAtDate } : {}),
+        ...(caughtUp.reason ? { reason: caughtUp.reason } : {}),
+        catchUp: caughtUp,
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/generations.ts
 
 
@@ -4132,6 +4967,7 @@ function assertProducerFits(snapshotDatabase, generation, logical, limits) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/restore.ts
+
 
 
 
@@ -4352,6 +5188,7 @@ async function restore_restoreSnapshot(req) {
             ...(meta.masking ? { masking: meta.masking } : {}),
             ...(meta.subset ? { subset: meta.subset } : {}),
             ...(meta.generation ? { generation: meta.generation } : {}),
+            ...readConsistency(meta),
         }, { upsert: true });
         return {
             ...reportBase(req, meta),
@@ -4409,6 +5246,8 @@ function reportBase(req, meta) {
     return {
         ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
         ...(facts?.subset ? { subset: facts.subset } : {}),
+        ...(facts?.consistency ? { consistency: facts.consistency } : {}),
+        ...(facts?.consistentAtDate ? { consistentAtDate: facts.consistentAtDate } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
@@ -4582,6 +5421,9 @@ function selectCollections(available, include, exclude = []) {
 
 
 
+
+
+
 const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
 const PRODUCER_LEASE_ID = "producer-lease";
 /** The producer may write only the snapshot database. */
@@ -4721,6 +5563,10 @@ async function produceSnapshot(req) {
         log.info(`Masking ${c}: ${rules.join(", ")}.`);
     for (const [c, rule] of subsets.described)
         log.info(`Subset of ${c}: ${rule}.`);
+    const consistencyPlan = (0,snapshot_consistency/* planConsistency */.kG)(req.consistency ?? "auto", await topologyOf(sourceClient), source);
+    log.info(consistencyPlan.track
+        ? "Consistency: point in time (every collection as of one cluster time)."
+        : `Consistency: per-collection (each collection as of its own copy), because ${consistencyPlan.reason}.`);
     const timestamp = now();
     const generation = newGenerationName(timestamp, (0,external_node_crypto_.randomBytes)(2).toString("hex"));
     // CONTRACT §14: every name this run creates fits the server, checked before the first write.
@@ -4756,6 +5602,9 @@ async function produceSnapshot(req) {
             log.info(`  would record view ${v.name} on ${v.viewOn}`);
         return {
             ...base,
+            consistency: consistencyPlan.track
+                ? { consistency: "point-in-time" }
+                : consistencyOutcome(consistencyPlan.reason, undefined),
             dryRun: true,
             collections: copies.map((c) => ({
                 name: c.name,
@@ -4787,8 +5636,21 @@ async function produceSnapshot(req) {
     const genDocs = generations(client.db(snap));
     let progress;
     let maskingCheck;
+    let tracker;
     try {
         await stale_stopStaleCopies(client, snap, log, holder);
+        // Before the first copy: production's cluster time T0 and its change stream (point in time).
+        const tracking = consistencyPlan.track
+            ? await startTracking({
+                client: sourceClient,
+                database: source,
+                collections: copies,
+                views: views.map((v) => v.name),
+                log,
+                required: consistencyPlan.required,
+            })
+            : {};
+        tracker = tracking.tracker;
         await genDocs.insertOne({
             _id: generationId(generation),
             kind: "generation",
@@ -4799,6 +5661,7 @@ async function produceSnapshot(req) {
             holder,
         });
         let results;
+        let consistency;
         const verifications = [];
         if (dataPolicy && maskingReport)
             maskingCheck = startMaskingCheck({
@@ -4832,27 +5695,59 @@ async function produceSnapshot(req) {
                 ...(separate ? { sourceLimits: await limits_serverLimitsOf(sourceClient, log) } : {}),
                 ...copySettingsOf(req),
             });
-            results = await concurrency_mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
-                const r = await engine_copyCollection(env, {
+            const variablesFor = (name) => serverKey && maskingStages(maskingRules[name]).length ? { [SALT_VARIABLE]: serverKey } : undefined;
+            const copyOne = (spec, snapshot) => {
+                const variables = variablesFor(spec.name);
+                return engine_copyCollection(env, {
                     source: { db: source, collection: spec.name },
                     target: { db: snap, collection: physicalOf(spec.name) },
                     spec,
                     bytes: sizes.get(spec.name) ?? 0,
                     documents: counts0.get(spec.name) ?? 0,
                     pipeline: pipelineFor(spec.name),
-                    ...(serverKey && maskingStages(maskingRules[spec.name]).length
-                        ? { variables: { [SALT_VARIABLE]: serverKey } }
-                        : {}),
-                }).catch(async (error) => {
-                    throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
+                    ...(variables ? { variables } : {}),
+                    ...(snapshot ? { snapshot } : {}),
+                });
+            };
+            results = await concurrency_mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
+                const r = await copyOne(spec).catch(async (error) => {
+                    const dropped = await tracker?.explainFailure(spec.name);
+                    throw dropped
+                        ? new errors/* RefusedError */.fk(dropped)
+                        : await explainCopyFailure(error, spec.name, req, sourceClient, separate);
                 });
                 log.info(`  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`);
                 // Verified as soon as it is copied, while the larger collections are still being copied.
                 if (maskingCheck && dataPolicy?.rules[spec.name])
                     verifications.push(await maskingCheck.verify({ name: spec.name, physical: r.target.collection }));
+                await req.onCollectionCopied?.(spec.name);
                 return r;
             });
             progress.stop();
+            // Point in time: what changed during the copies is copied again as of one cluster time,
+            // before any proof, count or fingerprint is taken of the generation.
+            const caughtUp = await tracker?.catchUp({
+                env,
+                log,
+                snapshot: client.db(snap),
+                copies: copies.flatMap((spec) => results.filter((r) => r.name === spec.name).map((r) => ({ spec, physical: r.target.collection }))),
+                pipelineFor,
+                variablesFor,
+                subsetStages: subsets.stages,
+                subsetRules: dataPolicy?.subset ?? {},
+                maskingRules,
+                copyAgain: copyOne,
+                bytesPerDocument: (name) => (sizes.get(name) ?? 0) / Math.max(1, counts0.get(name) ?? 0),
+                ...(req.catchUpTimeOfPass ? { timeOfPass: req.catchUpTimeOfPass } : {}),
+                ...(maskingCheck && dataPolicy
+                    ? { masking: { check: maskingCheck, collections: new Set(Object.keys(dataPolicy.rules)) } }
+                    : {}),
+            });
+            if (caughtUp) {
+                results = afterCatchUp(results, caughtUp);
+                verifications.push(...caughtUp.verifications);
+            }
+            consistency = consistencyOutcome(tracking.reason ?? consistencyPlan.reason, caughtUp);
             const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
             // The proof before the publish: masked values are not production's, references resolve.
             const problems = [];
@@ -4915,6 +5810,7 @@ async function produceSnapshot(req) {
                     ? { subset: Object.fromEntries(Object.keys(dataPolicy.subset).map((c) => [c, counts[c] ?? 0])) }
                     : {}),
                 ...(dataPolicy ? { policy: dataPolicy.hash } : {}),
+                ...(0,snapshot_consistency/* consistencyMetadata */.Ag)(consistency),
                 completedAt: now(),
             };
             // The last step before the publish, on the final generation collections: what differential
@@ -4958,10 +5854,12 @@ async function produceSnapshot(req) {
             documents: results.reduce((n, r) => n + r.documents, 0),
             durationMs: Date.now() - started,
             deletedGenerations,
+            consistency,
         };
     }
     finally {
         progress?.stop();
+        await tracker?.close();
         await maskingCheck?.dispose();
         await lease.release().catch(() => { });
     }
@@ -5286,6 +6184,7 @@ function checkText(check) {
 
 
 
+
 /** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
 async function runDirect(inputs, log) {
     const report = await runProducer({
@@ -5295,6 +6194,8 @@ async function runDirect(inputs, log) {
     }, inputs, inputs, log);
     log.info(`${report.dryRun ? "Dry run: would copy" : `Published snapshot ${report.generation}:`} ${report.collections.length} collections, ` +
         `${report.documents} documents from ${report.sourceDatabase} in ${(report.durationMs / 1000).toFixed(1)}s.`);
+    if (!report.dryRun)
+        log.info(`${consistencyLine(report.consistency)}.`);
     return {
         outputs: {
             "snapshot-timestamp": report.dryRun ? "" : report.timestamp.toISOString(),
@@ -5302,6 +6203,8 @@ async function runDirect(inputs, log) {
             documents: report.documents,
             generation: report.dryRun ? "" : report.generation,
             "job-name": "",
+            consistency: report.dryRun ? "" : report.consistency.consistency,
+            "consistent-at": report.dryRun ? "" : (report.consistency.consistentAtDate?.toISOString() ?? ""),
         },
         summary: directSummary(report),
     };
@@ -5324,7 +6227,7 @@ function directSummary(r) {
         ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
         ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
     ];
-    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${policySection(r)}${copiesSection(r.collections)}`;
+    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${r.dryRun ? "" : consistencySection(r.consistency, r.durationMs)}${policySection(r)}${copiesSection(r.collections)}`;
 }
 /** Which rules were applied to which collection, what was verified, and what each subset kept. */
 function policySection(r) {

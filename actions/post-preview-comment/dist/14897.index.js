@@ -1,5 +1,5 @@
-export const id = 42848;
-export const ids = [42848];
+export const id = 14897;
+export const ids = [14897];
 export const modules = {
 
 /***/ 5078:
@@ -299,6 +299,8 @@ async function readPrMetadata(client, database) {
     return doc ?? undefined;
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
+var consistency = __webpack_require__(2991);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/metadata.ts
 
 
@@ -350,6 +352,7 @@ function validateMetadata(meta, snapshotDatabase) {
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/comment-facts.ts
 
 
+
 const SHA256 = /^[0-9a-f]{64}$/;
 /** Generation names as the producer makes them (generations.ts, newGenerationName). */
 const GENERATION = /^g[0-9a-z_]{1,80}$/;
@@ -399,6 +402,13 @@ function snapshotFacts(meta, log) {
         else
             skipped.push("subset");
     }
+    if (m.consistency !== undefined) {
+        const c = (0,consistency/* readConsistency */.l$)(m);
+        if (c.consistency)
+            Object.assign(facts, c);
+        else
+            skipped.push("consistency");
+    }
     if (skipped.length)
         log?.warning(`The snapshot metadata has ${skipped.join(", ")} in a form the comments do not show (not left out silently: ` +
             "run the snapshot producer again to rewrite it).");
@@ -443,7 +453,7 @@ async function readDatabaseFacts(uri, database, snapshotDatabase, snapshotData, 
         const held = await heldSnapshot(client, database);
         if (held && !(latest && sameSnapshot(held, latest))) {
             // The database holds another snapshot than the latest: its date is all that is known
-            // for certain; the latest snapshot's masking and subset facts are not about this data.
+            // for certain; the latest snapshot's masking, subset and consistency facts are not about this data.
             facts.snapshotTimestamp = held.timestamp;
             return facts;
         }
@@ -454,6 +464,10 @@ async function readDatabaseFacts(uri, database, snapshotDatabase, snapshotData, 
             facts.maskingPolicy = latest.maskingPolicy;
         if (latest.subset)
             facts.subset = latest.subset;
+        if (latest.consistency)
+            facts.consistency = latest.consistency;
+        if (latest.consistentAtDate)
+            facts.consistentAtDate = latest.consistentAtDate;
         return facts;
     });
 }
@@ -472,6 +486,132 @@ function sameSnapshot(held, latest) {
     if (held.generation !== undefined && latest.generation !== undefined)
         return held.generation === latest.generation;
     return held.timestamp.getTime() === latest.timestamp.getTime();
+}
+
+
+/***/ }),
+
+/***/ 2991:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   l$: () => (/* binding */ readConsistency),
+/* harmony export */   lo: () => (/* binding */ CONSISTENCY_SETTINGS)
+/* harmony export */ });
+/* unused harmony exports planConsistency, classifyEvent, consistencyMetadata */
+
+/**
+ * Snapshot consistency (CONTRACT §13), the decisions without I/O: which consistency a run aims
+ * for, and what each change-stream event means for a snapshot being taken.
+ *
+ * - `point-in-time`: every collection as of one cluster time. The producer notes the time before
+ *   the first copy, watches production's change stream, copies as usual, then copies again the
+ *   documents that changed, as of a later cluster time (snapshot/catch-up.ts).
+ * - `per-collection`: each collection as of its own copy, as before (standalone servers have no
+ *   change streams).
+ */
+const CONSISTENCY_SETTINGS = ["auto", "point-in-time", "per-collection"];
+function planConsistency(setting, topology, source) {
+    if (setting === "per-collection")
+        return { track: false, required: false, reason: "consistency is set to per-collection" };
+    if (topology === "standalone") {
+        if (setting === "point-in-time")
+            throw new UserError(`consistency: point-in-time needs a replica set or a sharded cluster (change streams and snapshot reads), but the server holding "${source}" is a standalone mongod. ` +
+                "Use consistency: auto (per-collection on standalone servers) or per-collection, or convert the server to a one-member replica set. Nothing was copied.");
+        return {
+            track: false,
+            required: false,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
+        };
+    }
+    return { track: true, required: setting === "point-in-time" };
+}
+/**
+ * What one change event of production's database means for the snapshot. Event types are those
+ * of MongoDB 6.0 with `showExpandedEvents` (create, createIndexes, dropIndexes, modify, rename,
+ * drop, dropDatabase, shardCollection, invalidate, and the document events); later servers add
+ * reshardCollection and refineCollectionShardKey, which change where documents live, not what
+ * they are.
+ */
+function classifyEvent(event, names) {
+    const e = event;
+    const type = String(e.operationType);
+    const coll = typeof e.ns?.coll === "string" ? e.ns.coll : undefined;
+    const inSnapshot = (c) => c !== undefined && (names.copied.has(c) || names.views.has(c));
+    switch (type) {
+        case "insert":
+        case "update":
+        case "replace":
+        case "delete":
+            if (coll && names.copied.has(coll) && e.documentKey && "_id" in e.documentKey)
+                return { kind: "document", collection: coll, id: e.documentKey._id };
+            return { kind: "ignore" };
+        case "createIndexes":
+        case "dropIndexes":
+        case "modify":
+            if (coll && names.copied.has(coll))
+                return {
+                    kind: "restart",
+                    collection: coll,
+                    why: type === "modify" ? "its options changed (collMod)" : `${type} ran on it`,
+                };
+            if (coll && names.views.has(coll))
+                return { kind: "fatal", collection: coll, why: `the view ${coll} was redefined (collMod)` };
+            return { kind: "ignore" };
+        case "drop":
+            return inSnapshot(coll)
+                ? { kind: "fatal", collection: coll, why: `${coll} was dropped` }
+                : { kind: "ignore" };
+        case "rename": {
+            const to = typeof e.to?.coll === "string" ? e.to.coll : undefined;
+            if (inSnapshot(coll))
+                return { kind: "fatal", collection: coll, why: `${coll} was renamed to ${to ?? "?"}` };
+            if (inSnapshot(to))
+                return {
+                    kind: "fatal",
+                    collection: to,
+                    why: `${coll ?? "another collection"} was renamed over ${to}`,
+                };
+            return { kind: "ignore" };
+        }
+        case "dropDatabase":
+            return { kind: "fatal", why: "the production database was dropped" };
+        case "invalidate":
+            return {
+                kind: "fatal",
+                why: "the change stream was invalidated (the database was dropped or renamed)",
+            };
+        default:
+            // create (a collection the snapshot did not select), shardCollection, reshardCollection,
+            // refineCollectionShardKey: nothing the snapshot holds changes.
+            return { kind: "ignore" };
+    }
+}
+/** What the snapshot metadata records about consistency (CONTRACT §13). */
+function consistencyMetadata(c) {
+    return c.consistency === "point-in-time" && c.consistentAt
+        ? {
+            consistency: "point-in-time",
+            consistentAt: c.consistentAt,
+            ...(c.consistentAtDate ? { consistentAtDate: c.consistentAtDate } : {}),
+        }
+        : { consistency: "per-collection" };
+}
+/**
+ * What a snapshot's metadata says about its consistency, read defensively (it comes from a
+ * database): only a known consistency and a real Date are taken.
+ */
+function readConsistency(meta) {
+    const consistency = meta?.consistency === "point-in-time" || meta?.consistency === "per-collection"
+        ? meta.consistency
+        : undefined;
+    const date = meta?.consistentAtDate;
+    return {
+        ...(consistency ? { consistency } : {}),
+        ...(consistency === "point-in-time" && date instanceof Date && !Number.isNaN(date.getTime())
+            ? { consistentAtDate: date }
+            : {}),
+    };
 }
 
 

@@ -1,8 +1,8 @@
-export const id = 47220;
-export const ids = [47220];
+export const id = 98730;
+export const ids = [98730];
 export const modules = {
 
-/***/ 3023:
+/***/ 9952:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -23,8 +23,173 @@ var errors = __webpack_require__(9179);
 var limit_names = __webpack_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
-// EXTERNAL MODULE: ../../packages/core/src/snapshot/refresh.ts
-var refresh = __webpack_require__(3208);
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/consistency.ts
+
+/**
+ * Snapshot consistency (CONTRACT §13), the decisions without I/O: which consistency a run aims
+ * for, and what each change-stream event means for a snapshot being taken.
+ *
+ * - `point-in-time`: every collection as of one cluster time. The producer notes the time before
+ *   the first copy, watches production's change stream, copies as usual, then copies again the
+ *   documents that changed, as of a later cluster time (snapshot/catch-up.ts).
+ * - `per-collection`: each collection as of its own copy, as before (standalone servers have no
+ *   change streams).
+ */
+const CONSISTENCY_SETTINGS = ["auto", "point-in-time", "per-collection"];
+function planConsistency(setting, topology, source) {
+    if (setting === "per-collection")
+        return { track: false, required: false, reason: "consistency is set to per-collection" };
+    if (topology === "standalone") {
+        if (setting === "point-in-time")
+            throw new UserError(`consistency: point-in-time needs a replica set or a sharded cluster (change streams and snapshot reads), but the server holding "${source}" is a standalone mongod. ` +
+                "Use consistency: auto (per-collection on standalone servers) or per-collection, or convert the server to a one-member replica set. Nothing was copied.");
+        return {
+            track: false,
+            required: false,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
+        };
+    }
+    return { track: true, required: setting === "point-in-time" };
+}
+/**
+ * What one change event of production's database means for the snapshot. Event types are those
+ * of MongoDB 6.0 with `showExpandedEvents` (create, createIndexes, dropIndexes, modify, rename,
+ * drop, dropDatabase, shardCollection, invalidate, and the document events); later servers add
+ * reshardCollection and refineCollectionShardKey, which change where documents live, not what
+ * they are.
+ */
+function classifyEvent(event, names) {
+    const e = event;
+    const type = String(e.operationType);
+    const coll = typeof e.ns?.coll === "string" ? e.ns.coll : undefined;
+    const inSnapshot = (c) => c !== undefined && (names.copied.has(c) || names.views.has(c));
+    switch (type) {
+        case "insert":
+        case "update":
+        case "replace":
+        case "delete":
+            if (coll && names.copied.has(coll) && e.documentKey && "_id" in e.documentKey)
+                return { kind: "document", collection: coll, id: e.documentKey._id };
+            return { kind: "ignore" };
+        case "createIndexes":
+        case "dropIndexes":
+        case "modify":
+            if (coll && names.copied.has(coll))
+                return {
+                    kind: "restart",
+                    collection: coll,
+                    why: type === "modify" ? "its options changed (collMod)" : `${type} ran on it`,
+                };
+            if (coll && names.views.has(coll))
+                return { kind: "fatal", collection: coll, why: `the view ${coll} was redefined (collMod)` };
+            return { kind: "ignore" };
+        case "drop":
+            return inSnapshot(coll)
+                ? { kind: "fatal", collection: coll, why: `${coll} was dropped` }
+                : { kind: "ignore" };
+        case "rename": {
+            const to = typeof e.to?.coll === "string" ? e.to.coll : undefined;
+            if (inSnapshot(coll))
+                return { kind: "fatal", collection: coll, why: `${coll} was renamed to ${to ?? "?"}` };
+            if (inSnapshot(to))
+                return {
+                    kind: "fatal",
+                    collection: to,
+                    why: `${coll ?? "another collection"} was renamed over ${to}`,
+                };
+            return { kind: "ignore" };
+        }
+        case "dropDatabase":
+            return { kind: "fatal", why: "the production database was dropped" };
+        case "invalidate":
+            return {
+                kind: "fatal",
+                why: "the change stream was invalidated (the database was dropped or renamed)",
+            };
+        default:
+            // create (a collection the snapshot did not select), shardCollection, reshardCollection,
+            // refineCollectionShardKey: nothing the snapshot holds changes.
+            return { kind: "ignore" };
+    }
+}
+/** What the snapshot metadata records about consistency (CONTRACT §13). */
+function consistencyMetadata(c) {
+    return c.consistency === "point-in-time" && c.consistentAt
+        ? {
+            consistency: "point-in-time",
+            consistentAt: c.consistentAt,
+            ...(c.consistentAtDate ? { consistentAtDate: c.consistentAtDate } : {}),
+        }
+        : { consistency: "per-collection" };
+}
+/**
+ * What a snapshot's metadata says about its consistency, read defensively (it comes from a
+ * database): only a known consistency and a real Date are taken.
+ */
+function readConsistency(meta) {
+    const consistency = meta?.consistency === "point-in-time" || meta?.consistency === "per-collection"
+        ? meta.consistency
+        : undefined;
+    const date = meta?.consistentAtDate;
+    return {
+        ...(consistency ? { consistency } : {}),
+        ...(consistency === "point-in-time" && date instanceof Date && !Number.isNaN(date.getTime())
+            ? { consistentAtDate: date }
+            : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
+
+/**
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
+ * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
+ */
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
+/**
+ * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
+ * completely. Pure. The generation names a snapshot exactly; snapshots from the original
+ * scripts have none, so their timestamp stands in for it.
+ */
+function checkRefresh(current, snapshot, snapshotDatabase) {
+    const latest = snapshot.generation
+        ? `generation ${snapshot.generation}`
+        : `the snapshot taken ${formatUtc(snapshot.timestamp)}`;
+    const restore = (why) => ({ skip: false, reason: `${why}: restoring ${latest}` });
+    if (!current)
+        return restore("the database has no restore record (new, or seeded)");
+    if (current.source !== "snapshot")
+        return restore(`the database holds data from "${current.source}"`);
+    if (current.status !== "complete") {
+        return restore(current.status === "restoring"
+            ? "an earlier restore into the database did not finish"
+            : `its restore record has status "${String(current.status)}"`);
+    }
+    const from = typeof current.snapshotDatabase === "string" ? current.snapshotDatabase : undefined;
+    if (from !== undefined && from !== snapshotDatabase)
+        return restore(`the database was restored from ${from}, not ${snapshotDatabase}`);
+    const held = current.generation
+        ? `generation ${String(current.generation)}`
+        : `the snapshot taken ${formatUtc(current.snapshotTimestamp)}`;
+    const same = snapshot.generation
+        ? current.generation === snapshot.generation
+        : current.generation === undefined &&
+            current.snapshotTimestamp instanceof Date &&
+            current.snapshotTimestamp.getTime() === snapshot.timestamp.getTime();
+    if (!same)
+        return restore(`a newer snapshot was published (the database holds ${held})`);
+    const restoredAt = current.restoredAt instanceof Date ? `, restored ${formatUtc(current.restoredAt)}` : "";
+    return {
+        skip: true,
+        reason: `the database already holds ${latest}, the latest complete snapshot${restoredAt}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/target-pattern.ts
 /**
  * An `allowedTargets` / `allowed-targets` pattern, checked before it can decide anything. Each
@@ -135,6 +300,7 @@ function unboundedQuantifierAt(source, i) {
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -257,7 +423,7 @@ const configSchema = schemas/* strictObject */.rej({
         concurrency: config_schema_int(1, 64).optional(),
         waitTimeoutSeconds: config_schema_int(0, 86_400).optional(),
         pollIntervalSeconds: config_schema_int(1, 3_600).optional(),
-        refresh: schemas/* enum */.k5n(refresh/* REFRESH_POLICIES */.R).optional(),
+        refresh: schemas/* enum */.k5n(REFRESH_POLICIES).optional(),
     })
         .optional(),
     producer: schemas/* strictObject */.rej({
@@ -265,6 +431,7 @@ const configSchema = schemas/* strictObject */.rej({
         retain: config_schema_int(0, 20).optional(),
         graceSeconds: config_schema_int(0, 7 * 86_400).optional(),
         maxShrinkPercent: config_schema_int(0, 100).optional(),
+        consistency: schemas/* enum */.k5n(CONSISTENCY_SETTINGS).optional(),
     })
         .optional(),
     masking: schemas/* strictObject */.rej({

@@ -1,5 +1,5 @@
-export const id = 22417;
-export const ids = [22417];
+export const id = 38847;
+export const ids = [38847];
 export const modules = {
 
 /***/ 4268:
@@ -11,15 +11,17 @@ export const modules = {
 /* unused harmony exports NAMED_STRATEGIES, configSchema */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8293);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6585);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9179);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9179);
 /* harmony import */ var _mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6291);
 /* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5618);
+/* harmony import */ var _snapshot_consistency__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2991);
 /* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3208);
 /* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5354);
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -150,6 +152,7 @@ const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         retain: int(0, 20).optional(),
         graceSeconds: int(0, 7 * 86_400).optional(),
         maxShrinkPercent: int(0, 100).optional(),
+        consistency: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_snapshot_consistency__WEBPACK_IMPORTED_MODULE_6__/* .CONSISTENCY_SETTINGS */ .lo).optional(),
     })
         .optional(),
     masking: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
@@ -179,13 +182,13 @@ function parseConfig(text, label = ".github/pr-snapshots.yml") {
         const where = first?.linePos?.[0]
             ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}`
             : "";
-        throw new _errors__WEBPACK_IMPORTED_MODULE_6__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
+        throw new _errors__WEBPACK_IMPORTED_MODULE_7__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
     }
     const data = doc.toJS() ?? {};
     const result = configSchema.safeParse(data);
     if (!result.success) {
         const problems = result.error.issues.map((issue) => describeIssue(issue, data));
-        throw new _errors__WEBPACK_IMPORTED_MODULE_6__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
+        throw new _errors__WEBPACK_IMPORTED_MODULE_7__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
             `See the "Configuration" section of the README for the accepted keys.`);
     }
     return result.data;
