@@ -13,6 +13,7 @@ import { parseConfig } from "../config-schema";
 import { copyCollection, copyEnvironment } from "../copy/engine";
 import { RefusedError, UserError } from "../errors";
 import { consoleLog } from "../log";
+import { maskingKey } from "../masking/key";
 import { compilePolicy, type Policy } from "../masking/policy";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
 import { compileSubsets } from "../masking/subset";
@@ -238,7 +239,8 @@ describe("point in time on a replica set", () => {
           name,
           at,
           [...(subsets.stages.get(name) ?? []), ...maskingStages(dataPolicy.rules[name])],
-          { [SALT_VARIABLE]: SALT },
+          // The server gets the policy's key, never the salt (masking/key.ts).
+          { [SALT_VARIABLE]: maskingKey(SALT, dataPolicy.hash) },
         ),
       );
     expect(meta.subset).toEqual({ people: 2, projects: 2, tasks: 3 });
@@ -273,9 +275,7 @@ describe("point in time on a replica set", () => {
         "members",
         meta.consistentAt as Timestamp,
         maskingStages(dataPolicy.rules.members),
-        {
-          [SALT_VARIABLE]: SALT,
-        },
+        { [SALT_VARIABLE]: maskingKey(SALT, dataPolicy.hash) },
       ),
     );
   });
