@@ -6,9 +6,10 @@
  *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
  *   --repeat N               runs per contender (median reported; default 3, at least 3)
  *   --only a,b               sections: restore, producer, scaling, wide, overhead, engine, methods,
- *                            stream, masking, subset, scan, consistency
+ *                            stream, masking, subset, scan, consistency, differential
  *   --scan-documents 1000    documents per collection in the scan's speed figure (default 1000)
  *   --writes-per-second 200  production's write load during the consistency section
+ *   --differential-sizes 0.25,1  sizes of the differential-restore section (default 0.25,1)
  *   --engine-sizes 0.25,1    sizes of the engine section (default 0.25,1)
  *   --methods-size 1         size of the one-large-collection section (GiB, default 1)
  */
@@ -26,6 +27,7 @@ import { GitHubStandIn } from "../test/support/github-stand-in";
 import { repoRoot, startMongo, useProvisionedMongod } from "../test/support/mongod";
 import { runAction } from "../test/support/run-action";
 import { consistencySection } from "./consistency";
+import { differentialSection } from "./differential";
 import {
   engineSection,
   type Goal,
@@ -49,12 +51,13 @@ const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
 const only = new Set(
   (
     args.get("only") ??
-    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,scan,consistency"
+    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,scan,consistency,differential"
   ).split(","),
 );
 const engineSizes = (args.get("engine-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const methodsSize = Number(args.get("methods-size") ?? "1");
 const writesPerSecond = Number(args.get("writes-per-second") ?? "200");
+const differentialSizes = (args.get("differential-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const log = (line = "") => process.stdout.write(`${line}\n`);
 
 const MONGOSH_VERSION = "2.12.0";
@@ -388,6 +391,7 @@ async function main() {
     if (only.has("subset")) await subsetSection(ctx, size);
     if (only.has("scan")) await scanSection(ctx, Number(args.get("scan-documents") ?? "1000"));
     if (only.has("consistency")) await consistencySection(ctx, size, writesPerSecond);
+    if (only.has("differential")) await differentialSection(ctx, differentialSizes);
 
     if (only.has("overhead")) {
       log("\nAction overhead: cold start on a no-op event vs bare node");

@@ -16,7 +16,26 @@ describe("Mermaid in the README parses with mermaid's own parser", () => {
 
   it("has the state machine, the restore timeline, both data-flow charts and the point-in-time timeline", async () => {
     const types = await Promise.all(blocks.map(parseMermaid));
-    expect(types.sort()).toEqual(["flowchart-v2", "flowchart-v2", "gantt", "gantt", "stateDiagram"]);
+    expect(types.sort()).toEqual([
+      "flowchart-v2",
+      "flowchart-v2",
+      "flowchart-v2",
+      "gantt",
+      "gantt",
+      "stateDiagram",
+    ]);
+  });
+
+  it("has the differential restore's decision per collection, ending in keep or copy", async () => {
+    const decision = blocks.find((b) => b.includes("each collection of the snapshot")) ?? "";
+    expect(await parseMermaid(decision)).toBe("flowchart-v2");
+    // Every way out of it is one of the two outcomes, and a keep is only reached through a proof.
+    expect(decision).toMatch(/--> keep\(\["keep: nothing read"\]\)/);
+    expect(decision).toMatch(/hash -- yes --> kept\(\["keep"\]\)/);
+    expect(decision.match(/--> copy/g)?.length).toBeGreaterThanOrEqual(4);
+    await expect(
+      parseMermaid(decision.replace('hash{"dbHash equal to', 'hash{"dbHash equal to"')),
+    ).rejects.toThrow();
   });
 
   it("the point-in-time timeline: T0 before every copy, the catch-up at T1 after the last one, then the publish", async () => {

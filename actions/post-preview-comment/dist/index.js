@@ -36491,12 +36491,15 @@ function escapeRegExp(text) {
 /* unused harmony export checkRefresh */
 
 /**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
  * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
  */
-const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
 /**
  * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
  * completely. Pure. The generation names a snapshot exactly; snapshots from the original

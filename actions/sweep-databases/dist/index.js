@@ -78189,7 +78189,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(73509)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6020));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(78743)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6020));
     return parseConfig(text, label);
 }
 /**

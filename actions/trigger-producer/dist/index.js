@@ -33415,7 +33415,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(44407)]).then(__nccwpck_require__.bind(__nccwpck_require__, 501));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(76689)]).then(__nccwpck_require__.bind(__nccwpck_require__, 501));
     return parseConfig(text, label);
 }
 /**
@@ -33903,7 +33903,7 @@ var consistency = __nccwpck_require__(2991);
 async function run(inputs, log = src_log/* actionsLog */._D) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(60002)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1983));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(46205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4248));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33947,7 +33947,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(60002)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1983));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(46205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4248));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

@@ -63905,12 +63905,15 @@ function readConsistency(meta) {
 /* harmony import */ var _markdown__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7330);
 
 /**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
  * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
  */
-const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
 /**
  * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
  * completely. Pure. The generation names a snapshot exactly; snapshots from the original
@@ -72760,7 +72763,7 @@ function safeDecode(text) {
 // EXTERNAL MODULE: ../core/src/mongo/limit-names.ts
 var limit_names = __nccwpck_require__(9630);
 // EXTERNAL MODULE: ../core/src/names.ts
-var names = __nccwpck_require__(7027);
+var src_names = __nccwpck_require__(7027);
 ;// CONCATENATED MODULE: ../core/src/settings.ts
 
 
@@ -72786,9 +72789,9 @@ function resolveLabels(inputs, config) {
 function resolvePrefix(inputs, config) {
     const fromInput = inputs.optional("db-prefix");
     if (fromInput !== undefined)
-        return (0,names/* assertPrefix */.XQ)(fromInput, 'input "db-prefix"');
+        return (0,src_names/* assertPrefix */.XQ)(fromInput, 'input "db-prefix"');
     if (config.dbPrefix !== undefined)
-        return (0,names/* assertPrefix */.XQ)(config.dbPrefix, "config dbPrefix");
+        return (0,src_names/* assertPrefix */.XQ)(config.dbPrefix, "config dbPrefix");
     return undefined;
 }
 /** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
@@ -73427,7 +73430,7 @@ const STOP = {
  * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stopStaleCopies(client, targetDb, log, exceptTag) {
-    const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
+    const pattern = `^${(0,src_names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
     const find = async () => (await client
         .db("admin")
         .aggregate([
@@ -73583,7 +73586,7 @@ async function databaseExists(client, database) {
  * it. Taking the lease is itself a write into the database, so the target rules come first.
  */
 async function target_acquireWriterLease(o) {
-    (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    (0,src_names/* assertWritableTarget */.Sf)(o.database, o.policy);
     // The lease is the first write into the database: a name the server refuses fails here, clearly.
     const limits = await serverLimitsOf(o.client, o.log);
     const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
@@ -73606,7 +73609,7 @@ async function target_acquireWriterLease(o) {
  * exist is not an error. The lease document goes with the database, which is what releases it.
  */
 async function dropTargetDatabase(client, database, policy, log, options = {}) {
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     const existed = await databaseExists(client, database);
     const lease = options.lease ??
         (await target_acquireWriterLease({
@@ -73624,7 +73627,7 @@ async function dropTargetDatabase(client, database, policy, log, options = {}) {
         await stopStaleCopies(client, database, log);
         lease.assertHeld();
         lease.stopHeartbeat();
-        (0,names/* assertWritableTarget */.Sf)(database, policy);
+        (0,src_names/* assertWritableTarget */.Sf)(database, policy);
         await client.db(database).dropDatabase();
     }
     finally {
@@ -73649,14 +73652,14 @@ async function writerLeaseHolder(client, database) {
  * the drop, so it is a fallback, used with a warning.
  */
 async function dropTargetDatabaseIfLeaseFree(client, database, policy, log) {
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     const holder = await writerLeaseHolder(client, database);
     if (holder) {
         throw new errors/* BusyError */.qB(`Database ${database} is being written by ${describeHolder(holder)}: not dropped. Nothing was changed.`);
     }
     const existed = await databaseExists(client, database);
     await stopStaleCopies(client, database, log);
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     await client.db(database).dropDatabase();
     log.info(`Dropped database ${database} (lease checked read-only).`);
     return { existed };
@@ -73689,7 +73692,7 @@ async function readPrRecords(client, database) {
 }
 /** Records the restore or reset a Job carried out for a commit; the caller holds the writer lease. */
 async function writeAppliedRecord(client, database, policy, lease, applied) {
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     lease.assertHeld();
     await records(client, database).replaceOne({ _id: "applied" }, { ...applied, at: new Date() }, { upsert: true });
 }
@@ -74197,7 +74200,121 @@ async function inPool(items, workers, fn) {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
 }
 
+;// CONCATENATED MODULE: ../core/src/copy/swap.ts
+
+
+
+/**
+ * A restore builds each collection it copies under a temporary name, with its options and
+ * indexes, verifies it there, and then swaps it in with one `renameCollection` (`dropTarget`).
+ * The preview application may be connected and writing the whole time (an Argo CD PreSync Job
+ * runs while the previous version is still up): what it writes into the old collection before
+ * the swap goes with the old collection, as a drop would discard it; what it writes after the
+ * swap is its own. Within one database the rename is atomic on standalone servers and replica
+ * sets alike (exclusive locks on both names; one oplog entry), and `readWrite` on the database
+ * grants it (`renameCollectionSameDB`).
+ */
+/**
+ * Every temporary collection starts with this. It is short, so that the namespace stays within
+ * the shared tiers' 95 bytes whatever the application's collection is called, and no application
+ * names its collections this way; a killed restore's leftovers are found by it and dropped by the
+ * next restore, under the one-writer lease.
+ */
+const TEMPORARY_PREFIX = "pr_snapshots.swap.";
+/**
+ * The name a copy is built under before it is swapped in. The one place such names are made, so
+ * that a namespace check (server limits) can see every one of them.
+ */
+function temporaryCollectionName(token = (0,external_node_crypto_.randomBytes)(4).toString("hex")) {
+    return `${TEMPORARY_PREFIX}${token}`;
+}
+function isTemporaryCollection(name) {
+    return name.startsWith(TEMPORARY_PREFIX);
+}
+/** How often a swap is tried before the restore gives up on an application that keeps changing the collection. */
+const SWAP_ATTEMPTS = 5;
+/**
+ * Swaps the verified copy into place. What can stand in its way is the application: a view it
+ * created under the name, an index build it started, a rename or drop of its own at that moment.
+ * Each attempt clears what it can and tries again; after `attempts` the restore fails, saying
+ * that the application is writing and what to do about it.
+ */
+async function swapIntoPlace(o) {
+    const attempts = o.attempts ?? SWAP_ATTEMPTS;
+    const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const db = o.client.db(o.db);
+    const uuid = await collectionUuid(o.client, o.db, o.temporary);
+    if (!uuid)
+        throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared before its swap.`);
+    let last;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        (0,src_names/* assertWritableTarget */.Sf)(o.db, o.policy);
+        o.guard?.();
+        try {
+            const res = await o.client.db("admin").command({
+                renameCollection: `${o.db}.${o.temporary}`,
+                to: `${o.db}.${o.target}`,
+                dropTarget: true,
+            });
+            return {
+                ...(res.operationTime ? { operationTime: res.operationTime } : {}),
+                uuid,
+                attempts: attempt,
+            };
+        }
+        catch (error) {
+            last = error;
+            // A lost reply to a rename that did happen: the target already is the copy.
+            if (sameUuid(await collectionUuid(o.client, o.db, o.target), uuid))
+                return { uuid, attempts: attempt };
+            if (!(await collectionUuid(o.client, o.db, o.temporary)))
+                throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared during its swap: did something drop it? ${String(error.message)}`);
+            // A view under the name (renameCollection does not replace views): it goes, as a drop would take it.
+            if (error instanceof lib.MongoServerError && error.code === 48) {
+                const [info] = await db.listCollections({ name: o.target }).toArray();
+                if (info?.type === "view") {
+                    (0,src_names/* assertWritableTarget */.Sf)(o.db, o.policy);
+                    await db.dropCollection(o.target).catch(() => false);
+                }
+            }
+            if (attempt < attempts) {
+                o.log.info(`  swap of ${o.target} did not succeed (${error.message.split("\n")[0]}); trying again (${attempt + 1} of ${attempts}).`);
+                await sleep(Math.min(2_000, 100 * 2 ** attempt));
+            }
+        }
+    }
+    throw new Error(`Could not swap the restored copy of ${o.db}.${o.target} into place after ${attempts} attempts: ` +
+        `the application connected to ${o.db} keeps changing that collection (last error: ${last?.message ?? String(last)}). ` +
+        "The database is marked as restoring, not complete. Stop the preview application or scale it down " +
+        "(in Argo CD, run the restore as a PreSync hook before the new version starts), then run the restore again.");
+}
+/** Drops what a killed restore left under temporary names. Called under the one-writer lease. */
+async function dropLeftoverTemporaries(client, database, policy, log) {
+    const db = client.db(database);
+    const names = (await db
+        .listCollections({ name: { $regex: `^${(0,src_names/* escapeRegExp */.Nt)(TEMPORARY_PREFIX)}` } }, { nameOnly: true })
+        .toArray()).map((c) => String(c.name));
+    for (const name of names) {
+        (0,src_names/* assertWritableTarget */.Sf)(database, policy);
+        await db.dropCollection(name).catch((error) => {
+            if (!(error instanceof lib.MongoServerError && error.code === 26))
+                throw error;
+        });
+    }
+    if (names.length)
+        log.info(`Dropped ${names.length} unfinished cop${names.length === 1 ? "y" : "ies"} of an earlier restore.`);
+    return names;
+}
+async function collectionUuid(client, database, name) {
+    const [info] = await client.db(database).listCollections({ name }).toArray();
+    return info?.info?.uuid;
+}
+function sameUuid(a, b) {
+    return a !== undefined && b !== undefined && Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+}
+
 ;// CONCATENATED MODULE: ../core/src/copy/engine.ts
+
 
 
 
@@ -74263,6 +74380,11 @@ function collectionReport(r) {
 }
 async function copyCollection(env, request) {
     const { source, target, spec } = request;
+    // Where the copy is built and verified: the target itself, or a temporary name swapped in at the
+    // end. Not for time-series collections: renameCollection refuses them (MongoDB 6.0 to 8.0).
+    const into = request.swap && spec.type !== "timeseries"
+        ? { db: target.db, collection: temporaryCollectionName() }
+        : target;
     const startedAt = Date.now();
     const choice = chooseMethod({
         type: spec.type === "timeseries" ? "timeseries" : "collection",
@@ -74286,19 +74408,30 @@ async function copyCollection(env, request) {
     try {
         await withRetry(async (attempt) => {
             attempts = attempt;
-            await copyOnce(env, request, choice, task);
+            await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task);
         }, { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` });
         task?.phase("verifying");
         const db = env.target.db(target.db);
-        const copied = await readCollectionSpec(db, target.collection);
-        const problems = compareSpecs({ ...spec, name: target.collection }, copied);
-        const documents = await db.collection(target.collection).countDocuments({});
+        const copied = await readCollectionSpec(db, into.collection);
+        const problems = compareSpecs({ ...spec, name: into.collection }, copied);
+        const documents = await db.collection(into.collection).countDocuments({});
         if (request.expectedCount !== undefined && documents !== request.expectedCount) {
             problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
         }
         if (problems.length) {
             throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
         }
+        const swapped = into === target
+            ? undefined
+            : await swapIntoPlace({
+                client: env.target,
+                db: target.db,
+                temporary: into.collection,
+                target: target.collection,
+                policy: env.policy,
+                log: env.log,
+                ...(env.guard ? { guard: env.guard } : {}),
+            });
         const endedAt = Date.now();
         return {
             name: spec.name,
@@ -74311,7 +74444,22 @@ async function copyCollection(env, request) {
             startedAt,
             endedAt,
             attempts,
+            ...(swapped?.operationTime ? { swappedAt: swapped.operationTime } : {}),
+            ...(swapped?.uuid ? { uuid: swapped.uuid } : {}),
         };
+    }
+    catch (error) {
+        // A copy that never made it into place must not linger under its temporary name (unless this
+        // run lost the lease: then it writes nothing more, and the next restore drops the leftover).
+        if (into !== target) {
+            try {
+                (0,src_names/* assertWritableTarget */.Sf)(into.db, env.policy);
+                env.guard?.();
+                await dropCollectionIfExists(env.target, into);
+            }
+            catch { }
+        }
+        throw error;
     }
     finally {
         task?.done();
@@ -74320,7 +74468,7 @@ async function copyCollection(env, request) {
 async function copyOnce(env, request, choice, task) {
     const { source, target, spec } = request;
     const beforeWrite = () => {
-        (0,names/* assertWritableTarget */.Sf)(target.db, env.policy);
+        (0,src_names/* assertWritableTarget */.Sf)(target.db, env.policy);
         env.guard?.();
     };
     beforeWrite();
@@ -74482,7 +74630,7 @@ async function dropCollectionIfExists(client, ns) {
 }
 /** Recreates a view in the target database (its pipeline refers to collections by their logical names). */
 async function createView(client, policy, targetDb, view) {
-    (0,names/* assertWritableTarget */.Sf)(targetDb, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(targetDb, policy);
     await dropCollectionIfExists(client, { db: targetDb, collection: view.name });
     const options = { viewOn: view.options.viewOn, pipeline: view.options.pipeline ?? [] };
     if (view.options.collation)
@@ -74597,6 +74745,92 @@ function formatDuration(ms) {
     if (m < 60)
         return `${m}m${String(s % 60).padStart(2, "0")}s`;
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+;// CONCATENATED MODULE: ../core/src/differential/fingerprint.ts
+
+
+function kindOf(spec) {
+    if (spec.type === "timeseries")
+        return "timeseries";
+    return spec.options.capped === true ? "capped" : "collection";
+}
+/** Whether dbHash says anything about a collection's content (see {@link CollectionFingerprint}). */
+function hashable(kind) {
+    return kind === "collection";
+}
+/**
+ * Per-collection dbHash of the named collections of one database, one command per collection:
+ * dbHash holds a shared lock on the whole database while it runs (writers of that database wait),
+ * so it is never run on production, and on a PR database only for the collections that need it.
+ * Undefined when the server refuses the command (Atlas M0/Flex and other managed tiers).
+ */
+async function hashCollection(db, collection, log) {
+    const res = await bestEffort(() => db.command({ dbHash: 1, collections: [collection] }), {
+        log,
+        skipped: "dbHash (comparing collections by their documents' hash)",
+        cost: "collections that no change stream proves unchanged are copied instead of compared",
+    });
+    if (!res)
+        return undefined;
+    const hash = res.collections?.[collection];
+    return typeof hash === "string" ? hash : undefined;
+}
+/**
+ * The producer's fingerprints of a generation, computed on its final collections as the last step
+ * before the publish (the dbHash lock is on the snapshot database, never on production).
+ */
+async function generationFingerprints(db, collections, log) {
+    const out = {};
+    let refused = false;
+    for (const c of collections) {
+        const spec = await readCollectionSpec(db, c.physical);
+        if (!spec)
+            continue;
+        const fp = specFingerprint(spec);
+        const kind = kindOf(spec);
+        const hash = hashable(kind) && !refused ? await hashCollection(db, c.physical, log) : undefined;
+        if (hashable(kind) && hash === undefined)
+            refused = true;
+        out[c.name] = { ...(hash ? { hash } : {}), options: fp.options, indexes: fp.indexes, count: c.documents };
+    }
+    return out;
+}
+const isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Fingerprints read back from a metadata document: only well-typed entries count (anything
+ * else in a database the application can write is ignored, which can only cost a copy).
+ */
+function readFingerprints(value, extra = () => ({})) {
+    if (!isRecord(value))
+        return {};
+    const out = {};
+    for (const [name, entry] of Object.entries(value)) {
+        if (!isRecord(entry))
+            continue;
+        const { hash, options, indexes, count } = entry;
+        if (typeof options !== "string" || typeof indexes !== "string")
+            continue;
+        if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
+            continue;
+        if (hash !== undefined && typeof hash !== "string")
+            continue;
+        const more = extra(entry);
+        if (!more)
+            continue;
+        out[name] = { ...(hash ? { hash } : {}), options, indexes, count, ...more };
+    }
+    return out;
+}
+/** The PR database's recorded fingerprints (see {@link RecordedFingerprint}), validated. */
+function readRecordedFingerprints(value) {
+    return readFingerprints(value, (e) => {
+        if (typeof e.content !== "string")
+            return undefined;
+        const uuid = e.uuid?._bsontype === "Binary" ? e.uuid : undefined;
+        const since = e.since?._bsontype === "Timestamp" ? e.since : undefined;
+        return { content: e.content, ...(uuid ? { uuid } : {}), ...(since ? { since } : {}) };
+    });
 }
 
 ;// CONCATENATED MODULE: ../core/src/masking/key.ts
@@ -77176,7 +77410,7 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
 async function recopyDocuments(env, r) {
     const started = Date.now();
     const beforeWrite = () => {
-        (0,names/* assertWritableTarget */.Sf)(r.target.db, env.policy);
+        (0,src_names/* assertWritableTarget */.Sf)(r.target.db, env.policy);
         env.guard?.();
     };
     const batch = r.batch ?? 1_000;
@@ -77955,6 +78189,7 @@ async function dropGenerationCollections(client, snapshotDatabase, g) {
 
 
 
+
 /**
  * Every name a run will create, checked against the server's limits before its first write
  * (CONTRACT §14). The restore cannot rename what it copies: the application reads its collections
@@ -77968,6 +78203,8 @@ function assertRestoreFits(target, meta, limits) {
         ...(meta.views ?? []).map((v) => v.name),
         target_METADATA_COLLECTION,
         target_LEASE_COLLECTION,
+        // Every copy is built under a temporary name first (copy/swap.ts); they all have this length.
+        temporaryCollectionName("00000000"),
     ];
     for (const name of names)
         (0,limit_names/* assertNamespaceFits */.oG)(target, name, limits, fix);
@@ -78043,6 +78280,390 @@ function validateMetadata(meta, snapshotDatabase) {
     return meta;
 }
 
+;// CONCATENATED MODULE: ../core/src/differential/decide.ts
+const copy = (proof, reason) => ({ action: "copy", proof, reason });
+function decideCollection(f, refresh) {
+    if (refresh === "full")
+        return copy("none", "refresh: full");
+    const cur = f.current;
+    if (!cur)
+        return copy("none", "not in the PR database");
+    if (cur.specProblems.length)
+        return copy("specs", cur.specProblems.join("; "));
+    if (f.kind === "timeseries")
+        return copy("none", "time-series: its buckets differ between copies and change streams do not show them, so it is always copied");
+    if (cur.count !== f.snapshot.count)
+        return copy("specs", `${cur.count} documents, the snapshot has ${f.snapshot.count}`);
+    const r = f.recorded;
+    // The change stream can speak for this collection only if the last restore recorded it with a
+    // start time and the collection is still the one it recorded (same UUID: not dropped and re-created).
+    const streamable = r?.since !== undefined && r.uuid !== undefined && r.uuid === cur.uuid;
+    if (r && streamable) {
+        if (f.stream === undefined)
+            return { action: "need", fact: "stream" };
+        if (f.stream === "changed")
+            return copy("change stream", "changed since the last restore");
+        if (f.stream === "unchanged") {
+            const hashes = r.hash !== undefined && typeof f.snapshot.hash === "string";
+            // Same generation collection, or a newer generation whose collection hashes alike (the
+            // hash does not cover a capped collection's insertion order: only the same source does).
+            const same = r.content === f.snapshot.content || (f.kind !== "capped" && hashes && r.hash === f.snapshot.hash);
+            if (same)
+                return { action: "keep", proof: "change stream", reason: "no change since the last restore" };
+            if (hashes && f.kind !== "capped")
+                return copy("change stream", "unchanged since the last restore, but the new snapshot's differs");
+        }
+    }
+    if (f.kind === "capped")
+        return copy("none", "capped: dbHash does not cover insertion order, and no change stream proves it unchanged");
+    if (f.snapshot.hash === null)
+        return copy("none", "no proof: the snapshot's hash is unavailable");
+    if (f.hash === null)
+        return copy("none", "no proof: dbHash is unavailable on this server");
+    if (f.hash === undefined || f.snapshot.hash === undefined)
+        return { action: "need", fact: "hash" };
+    return f.hash === f.snapshot.hash
+        ? { action: "keep", proof: "dbHash", reason: "same documents (dbHash)" }
+        : copy("dbHash", "documents differ (dbHash)");
+}
+
+;// CONCATENATED MODULE: ../core/src/differential/proofs.ts
+
+
+
+
+
+
+
+
+
+/** `<generation>/<physical>`: the snapshot collection a copy holds (see RecordedFingerprint.content). */
+function contentOf(meta, physical) {
+    return `${meta.generation ?? meta.timestamp.toISOString()}/${physical}`;
+}
+/** The record of the last restore, if it completed from this snapshot database. */
+function usableRecord(previous, snapshotDatabase) {
+    if (previous?.source !== "snapshot" || previous.status !== "complete")
+        return {};
+    if (previous.snapshotDatabase !== undefined && previous.snapshotDatabase !== snapshotDatabase)
+        return {};
+    return readRecordedFingerprints(previous.fingerprints);
+}
+async function decideCollections(req) {
+    const { client, log, meta } = req;
+    const prDb = client.db(req.target);
+    const snapDb = client.db(req.snapshotDatabase);
+    const recorded = req.refresh === "full" ? {} : usableRecord(req.previous, req.snapshotDatabase);
+    const published = readFingerprints(meta.fingerprints);
+    const uuids = req.refresh === "full" ? new Map() : await collectionUuids(prDb);
+    const pending = await mapBounded(req.collections, req.concurrency, async (c) => {
+        const started = Date.now();
+        const kind = kindOf(c.spec);
+        const content = contentOf(meta, c.physical);
+        // The publisher's hash counts only if it describes this very collection (same options,
+        // indexes and count as read now); otherwise it is computed again when needed.
+        const pub = published[c.name];
+        const fp = specFingerprint(c.spec);
+        const trusted = pub && pub.options === fp.options && pub.indexes === fp.indexes && pub.count === c.documents;
+        const facts = {
+            name: c.name,
+            kind,
+            snapshot: { count: c.documents, content, ...(trusted && pub.hash ? { hash: pub.hash } : {}) },
+        };
+        const uuid = uuids.get(c.name);
+        if (req.refresh !== "full") {
+            const current = await readCollectionSpec(prDb, c.name);
+            if (current) {
+                facts.current = {
+                    specProblems: compareSpecs({ ...c.spec, name: c.name }, current).map(shortProblem),
+                    count: current.type === "view" ? -1 : await prDb.collection(c.name).estimatedDocumentCount(),
+                    ...(uuid ? { uuid: hex(uuid) } : {}),
+                };
+            }
+            const r = recorded[c.name];
+            if (r)
+                facts.recorded = {
+                    content: r.content,
+                    ...(r.hash ? { hash: r.hash } : {}),
+                    ...(r.uuid ? { uuid: hex(r.uuid) } : {}),
+                    ...(r.since ? { since: String(tsKey(r.since)) } : {}),
+                };
+        }
+        return {
+            c,
+            kind,
+            facts,
+            checkMs: Date.now() - started,
+            ...(uuid ? { uuid } : {}),
+            ...(recorded[c.name]?.since ? { since: recorded[c.name]?.since } : {}),
+        };
+    });
+    const needs = (p, fact) => {
+        const d = decideCollection(p.facts, req.refresh);
+        return d.action === "need" && d.fact === fact;
+    };
+    // Replica sets: one change stream from the oldest recorded time tells which collections nothing touched.
+    const wantStream = pending.filter((p) => needs(p, "stream"));
+    if (wantStream.length) {
+        const started = Date.now();
+        const verdict = await streamVerdict(req, wantStream);
+        const ms = Date.now() - started;
+        for (const p of wantStream) {
+            p.checkMs += ms;
+            p.facts.stream =
+                "unavailable" in verdict
+                    ? { unavailable: verdict.unavailable }
+                    : verdict.changed.has(p.c.name)
+                        ? "changed"
+                        : "unchanged";
+        }
+        if ("unavailable" in verdict)
+            log.info(`Change stream: ${verdict.unavailable}; comparing by dbHash instead.`);
+        else
+            log.info(`Change stream on ${req.target} since the last restore (${(ms / 1000).toFixed(2)} s, nothing read from the collections): ` +
+                `${wantStream.length - verdict.changed.size} of ${wantStream.length} unchanged.`);
+    }
+    // Then dbHash, for what is still undecided: the snapshot's hash from the publish, or computed now.
+    const wantHash = pending.filter((p) => needs(p, "hash"));
+    let refused = false;
+    if (wantHash.length) {
+        const why = await whyNotStream(req, wantHash);
+        log.info(`Comparing ${wantHash.length} collection(s) by dbHash${why ? ` (${why})` : ""}: it holds a shared lock on ${req.target} while it runs, so the preview application's writes wait.`);
+        await mapBounded(wantHash, req.concurrency, async (p) => {
+            const started = Date.now();
+            if (p.facts.snapshot.hash === undefined)
+                p.facts.snapshot.hash = refused ? null : ((await hashCollection(snapDb, p.c.physical, log)) ?? null);
+            if (p.facts.snapshot.hash === null)
+                refused = true;
+            p.facts.hash = refused ? null : ((await hashCollection(prDb, p.c.name, log)) ?? null);
+            if (p.facts.hash === null)
+                refused = true;
+            p.checkMs += Date.now() - started;
+        });
+    }
+    return pending.map((p) => {
+        const d = decideCollection(p.facts, req.refresh);
+        if (d.action === "need")
+            throw new Error(`Differential restore: no decision for ${p.c.name} (${d.fact}).`);
+        const r = recorded[p.c.name];
+        const hash = typeof p.facts.snapshot.hash === "string"
+            ? p.facts.snapshot.hash
+            : r?.hash && r.content === p.facts.snapshot.content
+                ? r.hash
+                : undefined;
+        return {
+            name: p.c.name,
+            action: d.action,
+            proof: d.proof,
+            reason: d.reason,
+            checkMs: p.checkMs,
+            content: p.facts.snapshot.content,
+            ...(hash ? { hash } : {}),
+            ...(d.action === "keep" && p.uuid ? { uuid: p.uuid } : {}),
+        };
+    });
+}
+/**
+ * Why these collections are hashed rather than proven by the change stream, in words, for the one
+ * line that names the way used (a failed change stream said why itself).
+ */
+async function whyNotStream(req, hashed) {
+    const reasons = new Set();
+    for (const p of hashed) {
+        const r = p.facts.recorded;
+        const s = p.facts.stream;
+        if (!r)
+            reasons.add("no complete record of the last restore");
+        else if (r.since === undefined)
+            reasons.add("standalone");
+        else if (r.uuid !== p.facts.current?.uuid)
+            reasons.add("re-created since the last restore");
+        else if (s === "unchanged")
+            reasons.add("unchanged, but from another snapshot whose hash was not recorded");
+    }
+    if (reasons.has("standalone")) {
+        reasons.delete("standalone");
+        reasons.add((await isStandalone(req.client.db(req.target)))
+            ? "this is a standalone server, which has no change streams"
+            : "the last restore recorded no cluster times");
+    }
+    return reasons.size ? [...reasons].join("; ") : undefined;
+}
+async function isStandalone(db) {
+    const hello = await db.admin().command({ hello: 1 });
+    return typeof hello.setName !== "string" && hello.msg !== "isdbgrid";
+}
+/** The document a restore writes to mark "now" in the change stream. */
+const PROBE_ID = "change-probe";
+/**
+ * Which of the collections changed since the time their last restore recorded, read from one
+ * database-level change stream (MongoDB 6.0+, `showExpandedEvents`: index builds and drops,
+ * `collMod`, create, drop and rename show too). The restore first writes a probe document; every
+ * change older than it comes before it in the stream, so reaching it proves the absence of the
+ * others. A collection found changed is left out of the stream's filter from then on (the
+ * stream is reopened at that event's time), so an application that writes one collection a
+ * million times costs a few reopened streams, not a million events.
+ */
+async function streamVerdict(req, wanted) {
+    const db = req.client.db(req.target);
+    if (await isStandalone(db))
+        return { unavailable: "this is a standalone server, which has no change streams" };
+    const pending = new Map();
+    for (const p of wanted)
+        if (p.since)
+            pending.set(p.c.name, p.since);
+    const changed = new Set();
+    if (!pending.size)
+        return { changed };
+    try {
+        (0,src_names/* assertWritableTarget */.Sf)(req.target, req.policy);
+        req.guard?.();
+        const probe = await db.command({
+            update: target_LEASE_COLLECTION,
+            updates: [{ q: { _id: PROBE_ID }, u: { $set: { probedAt: new Date() } }, upsert: true }],
+        });
+        const marker = probe.operationTime;
+        if (!marker)
+            return { unavailable: "the server reports no operation times" };
+        const deadline = Date.now() + (req.streamTimeoutMs ?? 120_000);
+        // Reopened at the last event's time rather than after its token: the narrower filter may
+        // exclude that very event, and a resume token must be found in the stream it resumes.
+        let from = [...pending.values()].reduce((a, b) => (tsKey(b) < tsKey(a) ? b : a));
+        while (pending.size) {
+            const stream = db.watch(streamPipeline(pending), {
+                showExpandedEvents: true,
+                maxAwaitTimeMS: 500,
+                startAtOperationTime: from,
+            });
+            try {
+                let narrowed = false;
+                while (!narrowed) {
+                    if (Date.now() > deadline)
+                        return {
+                            unavailable: `the change stream did not reach the present within ${Math.round((req.streamTimeoutMs ?? 120_000) / 1000)} s`,
+                        };
+                    const event = (await stream.tryNext());
+                    if (!event)
+                        continue;
+                    from = event.clusterTime;
+                    const type = String(event.operationType);
+                    if (type === "dropDatabase" || type === "invalidate") {
+                        for (const name of pending.keys())
+                            changed.add(name);
+                        return { changed };
+                    }
+                    const at = tsKey(event.clusterTime);
+                    if (event.ns?.coll === target_LEASE_COLLECTION) {
+                        if (at >= tsKey(marker))
+                            return { changed };
+                        continue;
+                    }
+                    for (const name of [event.ns?.coll, event.to?.coll]) {
+                        const since = typeof name === "string" ? pending.get(name) : undefined;
+                        if (since && at > tsKey(since)) {
+                            pending.delete(name);
+                            changed.add(name);
+                            narrowed = true;
+                        }
+                    }
+                }
+            }
+            finally {
+                await stream.close().catch(() => { });
+            }
+        }
+        return { changed };
+    }
+    catch (error) {
+        return { unavailable: describeStreamFailure(error) };
+    }
+}
+function streamPipeline(pending) {
+    return [
+        {
+            $match: {
+                $or: [
+                    { operationType: { $in: ["dropDatabase", "invalidate"] } },
+                    { "ns.coll": target_LEASE_COLLECTION, "documentKey._id": PROBE_ID },
+                    ...[...pending].map(([name, since]) => ({
+                        $or: [{ "ns.coll": name }, { "to.coll": name }],
+                        clusterTime: { $gt: since },
+                    })),
+                ],
+            },
+        },
+        { $project: { operationType: 1, ns: 1, to: 1, clusterTime: 1 } },
+    ];
+}
+function describeStreamFailure(error) {
+    if (error instanceof lib.MongoServerError) {
+        if (error.code === 286 || error.codeName === "ChangeStreamHistoryLost")
+            return "the oplog no longer reaches back to the last restore (ChangeStreamHistoryLost)";
+        if (isRefusal(error))
+            return `the server refused the change stream (${error.message.split("\n")[0]})`;
+    }
+    return `the change stream failed (${(0,errors/* errorMessage */.gJ)(error).split("\n")[0]})`;
+}
+/** The cluster time now (replica sets and sharded clusters); undefined on a standalone server. */
+async function proofs_clusterTimeNow(db) {
+    const res = await db.command({ ping: 1 });
+    return res.operationTime ?? undefined;
+}
+async function collectionUuids(db) {
+    const infos = await db.listCollections({}, { authorizedCollections: true }).toArray();
+    const out = new Map();
+    for (const info of infos) {
+        const uuid = info.info?.uuid;
+        if (uuid)
+            out.set(String(info.name), uuid);
+    }
+    return out;
+}
+/** compareSpecs' words without the option documents themselves (a validator can be pages long). */
+function shortProblem(problem) {
+    if (problem.startsWith("options differ"))
+        return "options differ";
+    return problem.length > 160 ? `${problem.slice(0, 157)}...` : problem;
+}
+function tsKey(ts) {
+    return (BigInt(ts.t) << 32n) | BigInt(ts.i);
+}
+function hex(uuid) {
+    return Buffer.from(uuid.buffer).toString("hex");
+}
+
+;// CONCATENATED MODULE: ../core/src/differential/record.ts
+
+/**
+ * What a completed restore records about each collection (RecordedFingerprint), for the next
+ * restore's decision. A copied collection is the snapshot's from its swap on; a kept one was
+ * proven to be, and any change after this restore began shows in the change stream.
+ */
+function recordedFingerprints(plan, decided, copied, restoreStartedAt) {
+    const out = {};
+    for (const c of plan) {
+        const d = decided.get(c.name);
+        if (!d)
+            continue;
+        const fp = specFingerprint(c.spec);
+        const r = copied.get(c.name);
+        const uuid = r ? r.uuid : d.uuid;
+        const since = r ? r.swappedAt : restoreStartedAt;
+        out[c.name] = {
+            ...(d.hash ? { hash: d.hash } : {}),
+            options: fp.options,
+            indexes: fp.indexes,
+            count: c.documents,
+            content: d.content,
+            ...(uuid ? { uuid } : {}),
+            ...(since ? { since } : {}),
+        };
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ../core/src/markdown.ts
+var markdown = __nccwpck_require__(7330);
 ;// CONCATENATED MODULE: ../core/src/snapshot/comment-facts.ts
 
 
@@ -78135,6 +78756,10 @@ var refresh = __nccwpck_require__(1299);
 
 
 
+
+
+
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
@@ -78144,7 +78769,7 @@ var refresh = __nccwpck_require__(1299);
 async function restore_restoreSnapshot(req) {
     const started = Date.now();
     const { client, log, target } = req;
-    (0,names/* assertWritableTarget */.Sf)(target, req.policy);
+    (0,src_names/* assertWritableTarget */.Sf)(target, req.policy);
     const waitFor = () => waitForCompleteSnapshot(client, req.snapshotDatabase, {
         timeoutMs: req.waitTimeoutMs,
         intervalMs: req.pollIntervalMs,
@@ -78154,10 +78779,10 @@ async function restore_restoreSnapshot(req) {
     });
     let meta = await waitFor();
     // The snapshot names its production database: never a target either.
-    const policy = (0,names/* protectMore */.xS)(req.policy, {
+    const policy = (0,src_names/* protectMore */.xS)(req.policy, {
         [meta.source]: "the production database this snapshot was taken from",
     });
-    (0,names/* assertWritableTarget */.Sf)(target, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(target, policy);
     await assertLeastPrivilege(client, policy, log, {
         allow: req.allowPrivilegedCredentials,
         intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
@@ -78191,6 +78816,9 @@ async function restore_restoreSnapshot(req) {
             dropped: [],
             documents: plan.reduce((n, c) => n + c.documents, 0),
             durationMs: Date.now() - started,
+            copiedCollections: 0,
+            copiedBytes: 0,
+            keptCollections: 0,
         };
     }
     // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
@@ -78221,7 +78849,11 @@ async function restore_restoreSnapshot(req) {
         await stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
         const metadata = targetDb.collection(target_METADATA_COLLECTION);
-        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        // Before the database is marked restoring: the last restore's fingerprints, and the time from
+        // which any change counts against what this restore keeps (differential/proofs.ts).
+        const previous = await readPrMetadata(client, target);
+        const since = await proofs_clusterTimeNow(targetDb);
+        (0,src_names/* assertWritableTarget */.Sf)(target, policy);
         // Marked first so that an interrupted restore is never mistaken for a complete database.
         await metadata.replaceOne({ _id: "latest" }, {
             _id: "latest",
@@ -78231,40 +78863,61 @@ async function restore_restoreSnapshot(req) {
             snapshotTimestamp: meta.timestamp,
             ...(meta.generation ? { generation: meta.generation } : {}),
         }, { upsert: true });
+        await dropLeftoverTemporaries(client, target, policy, log);
         const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
         const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
         const dropped = [];
         for (const { name } of existing) {
-            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system."))
+            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.") || isTemporaryCollection(name))
                 continue;
-            (0,names/* assertWritableTarget */.Sf)(target, policy);
+            (0,src_names/* assertWritableTarget */.Sf)(target, policy);
             guard();
             await dropCollectionIfExists(client, { db: target, collection: name });
             dropped.push(name);
         }
         if (dropped.length)
             log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+        const decisions = await decideCollections({
+            client,
+            log,
+            target,
+            policy,
+            snapshotDatabase: req.snapshotDatabase,
+            meta,
+            collections: plan,
+            refresh: req.refresh ?? "every-sync",
+            previous,
+            concurrency: req.concurrency,
+            guard,
+            ...(req.changeStreamTimeoutMs ? { streamTimeoutMs: req.changeStreamTimeoutMs } : {}),
+        });
+        const decided = new Map(decisions.map((d) => [d.name, d]));
+        const copies = plan.filter((c) => decided.get(c.name)?.action !== "keep");
+        describeDecisions(plan, decided, log);
         progress = new Progress({
             log,
             what: `Restoring ${target}`,
-            totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
-            totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+            totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
+            totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
-        const env = await copyEnvironment({
-            source: client,
-            target: client,
-            sameDeployment: true,
-            policy,
-            log,
-            tag: lease.holder,
-            concurrency: req.concurrency,
-            progress,
-            guard,
-            limits,
-            ...copySettingsOf(req),
-        });
-        const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+        // Nothing to copy: no need to ask the server what it can do.
+        const env = copies.length === 0
+            ? undefined
+            : await copyEnvironment({
+                source: client,
+                target: client,
+                sameDeployment: true,
+                policy,
+                log,
+                tag: lease.holder,
+                concurrency: req.concurrency,
+                progress,
+                guard,
+                limits,
+                ...copySettingsOf(req),
+            });
+        const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
                 target: { db: target, collection: c.name },
@@ -78272,6 +78925,7 @@ async function restore_restoreSnapshot(req) {
                 bytes: c.bytes,
                 documents: c.documents,
                 expectedCount: c.documents,
+                swap: true,
             });
             log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
             await req.onCollectionCopied?.(result);
@@ -78287,8 +78941,10 @@ async function restore_restoreSnapshot(req) {
             guard();
             await createVerifiedView(client, policy, target, v);
         }
-        const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        const copied = new Map(results.map((r) => [r.name, r]));
+        const counts = Object.fromEntries(plan.map((c) => [c.name, copied.get(c.name)?.documents ?? c.documents]));
+        const fingerprints = recordedFingerprints(plan, decided, copied, since);
+        (0,src_names/* assertWritableTarget */.Sf)(target, policy);
         guard();
         await metadata.replaceOne({ _id: "latest" }, {
             _id: "latest",
@@ -78296,8 +78952,9 @@ async function restore_restoreSnapshot(req) {
             status: "complete",
             snapshotTimestamp: meta.timestamp,
             restoredAt: new Date(),
-            collections: results.map((r) => r.name),
+            collections: plan.map((c) => c.name),
             counts,
+            fingerprints,
             views: views.map((v) => v.name),
             snapshotDatabase: req.snapshotDatabase,
             productionDatabase: meta.source,
@@ -78312,10 +78969,13 @@ async function restore_restoreSnapshot(req) {
             dryRun: false,
             skipped: false,
             ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
-            collections: results.map(collectionReport),
+            collections: plan.map((c) => rowOf(c, decided.get(c.name), copied.get(c.name))),
             dropped,
-            documents: results.reduce((n, r) => n + r.documents, 0),
+            documents: plan.reduce((n, c) => n + (copied.get(c.name)?.documents ?? c.documents), 0),
             durationMs: Date.now() - started,
+            copiedCollections: results.length,
+            copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
+            keptCollections: plan.length - results.length,
         };
     }
     finally {
@@ -78349,6 +79009,9 @@ async function refreshReport(req, meta, started) {
         dropped: [],
         documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
         durationMs: Date.now() - started,
+        copiedCollections: 0,
+        copiedBytes: 0,
+        keptCollections: check.skip ? names.length : 0,
     };
 }
 function reportBase(req, meta) {
@@ -78365,6 +79028,31 @@ function reportBase(req, meta) {
         source: meta.source,
         ...(meta.generation ? { generation: meta.generation } : {}),
         views: (meta.views ?? []).map((v) => v.name),
+    };
+}
+/** One line per collection: kept and why, or copied and why (the proof that failed, or none). */
+function describeDecisions(plan, decided, log) {
+    const kept = plan.filter((c) => decided.get(c.name)?.action === "keep");
+    for (const c of plan) {
+        const d = decided.get(c.name);
+        if (!d)
+            continue;
+        log.info(`  ${d.action === "keep" ? "= keep" : "↻ copy"} ${c.name}: ${d.reason}${d.checkMs ? ` (checked in ${(d.checkMs / 1000).toFixed(2)} s)` : ""}`);
+    }
+    log.info(`Differential restore: ${kept.length} of ${plan.length} collections kept as they are, ${plan.length - kept.length} to copy ` +
+        `(${(0,markdown/* formatBytes */.z3)(plan.filter((c) => decided.get(c.name)?.action !== "keep").reduce((n, c) => n + c.bytes, 0))}).`);
+}
+function rowOf(c, d, r) {
+    const check = d ? { check: { proof: d.proof, reason: d.reason, seconds: d.checkMs / 1000 } } : {};
+    if (r)
+        return { ...collectionReport(r), ...check };
+    return {
+        name: c.name,
+        documents: c.documents,
+        indexes: c.spec.indexes.length,
+        seconds: 0,
+        method: "kept (identical)",
+        ...check,
     };
 }
 function describePlan(meta, plan, views, log) {
@@ -78385,10 +79073,9 @@ function copySettingsOf(req) {
 async function planRestore(client, snapshotDatabase, meta) {
     const db = client.db(snapshotDatabase);
     const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-    const plan = [];
-    for (const name of meta.collections) {
-        if (viewNames.has(name))
-            continue;
+    // A few round trips per collection, read side by side: a restore that keeps everything is
+    // mostly this.
+    const planned = await mapBounded(meta.collections.filter((name) => !viewNames.has(name)), 8, async (name) => {
         const physical = physicalName(meta, name);
         const spec = await readCollectionSpec(db, physical);
         if (!spec) {
@@ -78397,11 +79084,11 @@ async function planRestore(client, snapshotDatabase, meta) {
                 "Run the restore again; if it keeps failing, refresh the snapshot.");
         }
         if (spec.type === "view")
-            continue;
+            return undefined;
         const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
-    }
-    return plan;
+        return { name, physical, spec, documents, bytes: await dataSize(db, physical) };
+    });
+    return planned.filter((c) => c !== undefined);
 }
 /**
  * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
@@ -78510,18 +79197,19 @@ function selectCollections(available, include, exclude = []) {
 
 
 
+
 const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
 const PRODUCER_LEASE_ID = "producer-lease";
 /** The producer may write only the snapshot database. */
 function producerPolicy(snapshotDatabase, sourceDatabase, extra = []) {
     const prot = new Map();
-    for (const db of names/* SYSTEM_DATABASES */.Pj)
+    for (const db of src_names/* SYSTEM_DATABASES */.Pj)
         prot.set(db, "a MongoDB system database");
     prot.set(sourceDatabase, "the production database");
     for (const db of extra)
         if (db !== snapshotDatabase && !prot.has(db))
             prot.set(db, "listed in protected-databases");
-    return { allowed: [new RegExp(`^${(0,names/* escapeRegExp */.Nt)(snapshotDatabase)}$`)], protected: prot };
+    return { allowed: [new RegExp(`^${(0,src_names/* escapeRegExp */.Nt)(snapshotDatabase)}$`)], protected: prot };
 }
 /**
  * Copies the chosen production collections into a new generation of the snapshot database,
@@ -78533,11 +79221,11 @@ async function produceSnapshot(req) {
     const started = Date.now();
     const now = req.now ?? (() => new Date());
     const { client, log, sourceDatabase: source, snapshotDatabase: snap } = req;
-    (0,names/* assertDatabaseName */.nx)(source, "The source database");
-    (0,names/* assertDatabaseName */.nx)(snap, "The snapshot database");
+    (0,src_names/* assertDatabaseName */.nx)(source, "The source database");
+    (0,src_names/* assertDatabaseName */.nx)(snap, "The snapshot database");
     if (source === snap)
         throw new errors/* UserError */.yo(`The source and snapshot databases must differ (both are "${source}").`);
-    if (names/* SYSTEM_DATABASES */.Pj.includes(snap)) {
+    if (src_names/* SYSTEM_DATABASES */.Pj.includes(snap)) {
         throw new errors/* UserError */.yo(`The snapshot database cannot be "${snap}": it is a MongoDB system database.`);
     }
     const policy = producerPolicy(snap, source, req.protectedDatabases);
@@ -78899,6 +79587,9 @@ async function produceSnapshot(req) {
                 ...(0,snapshot_consistency/* consistencyMetadata */.Ag)(consistency),
                 completedAt: now(),
             };
+            // The last step before the publish, on the final generation collections: what differential
+            // restores compare with (dbHash locks the snapshot database only, never production).
+            latest.fingerprints = await generationFingerprints(client.db(snap), results.map((r) => ({ name: r.name, physical: r.target.collection, documents: r.documents })), log);
             lease.assertHeld();
             // The publish: one document replaced, so readers switch from the old generation to the new one at once.
             await client
@@ -79052,16 +79743,16 @@ function readPrTargetSettings(inputs, common, prNumber) {
         throw new errors/* UserError */.yo('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
     const explicit = inputs.optional("database");
     const database = explicit
-        ? (0,names/* assertDatabaseName */.nx)(explicit, 'Input "database"')
+        ? (0,src_names/* assertDatabaseName */.nx)(explicit, 'Input "database"')
         : prNumber
-            ? (0,names/* prDatabaseName */.rx)(prefix, prNumber)
+            ? (0,src_names/* prDatabaseName */.rx)(prefix, prNumber)
             : undefined;
     if (!database) {
         throw new errors/* UserError */.yo('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
         { name: database, what: "The PR database", fix: limit_names/* PR_DATABASE_FIX */.Ji },
     ]);
@@ -79091,10 +79782,10 @@ function readRestoreSettings(inputs, common, prNumber) {
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
 function readTargetPolicy(inputs, config, prefix) {
-    const snapshotDatabase = (0,names/* assertDatabaseName */.nx)(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (0,names/* snapshotDatabaseName */.ZH)(prefix), "The snapshot database");
+    const snapshotDatabase = (0,src_names/* assertDatabaseName */.nx)(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (0,src_names/* snapshotDatabaseName */.ZH)(prefix), "The snapshot database");
     const source = inputs.optional("source-database") ?? config.sourceDatabase;
-    const sourceDatabase = source ? (0,names/* assertDatabaseName */.nx)(source, "The source (production) database") : undefined;
-    const policy = (0,names/* targetPolicy */.OD)({
+    const sourceDatabase = source ? (0,src_names/* assertDatabaseName */.nx)(source, "The source (production) database") : undefined;
+    const policy = (0,src_names/* targetPolicy */.OD)({
         prefix,
         snapshotDatabase,
         ...(sourceDatabase ? { productionDatabase: sourceDatabase } : {}),
@@ -79113,7 +79804,7 @@ function readProducerSettings(inputs, common) {
     }
     const snapshot = inputs.optional("snapshot-database") ??
         config.snapshotDatabase ??
-        (prefix ? (0,names/* snapshotDatabaseName */.ZH)(prefix) : undefined);
+        (prefix ? (0,src_names/* snapshotDatabaseName */.ZH)(prefix) : undefined);
     if (!snapshot) {
         throw new errors/* UserError */.yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
@@ -79135,8 +79826,8 @@ function readProducerSettings(inputs, common) {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
         ...(testPassword ? { testPassword } : {}),
-        sourceDatabase: (0,names/* assertDatabaseName */.nx)(source, "The source (production) database"),
-        snapshotDatabase: (0,names/* assertDatabaseName */.nx)(snapshot, "The snapshot database"),
+        sourceDatabase: (0,src_names/* assertDatabaseName */.nx)(source, "The source (production) database"),
+        snapshotDatabase: (0,src_names/* assertDatabaseName */.nx)(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
         exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
         protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
@@ -79248,7 +79939,7 @@ async function runRestore(c, settings, common, log) {
  */
 async function runPrCommand(c, command, settings, common, log, expectSha) {
     const { database, policy } = settings;
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     if (command === "restore" && !("concurrency" in settings))
         throw new Error("restore needs the restore settings (readRestoreSettings)");
     const maxPoolSize = "concurrency" in settings ? poolFor(settings.concurrency) : undefined;
@@ -79377,7 +80068,10 @@ function summarize(r) {
         if (x.skipped)
             return `Skipped the restore into ${x.database} (refresh: new-snapshot): ${x.refreshReason ?? "it holds the latest snapshot"}.`;
         return (`${x.dryRun ? "Dry run: would restore" : "Restored"} ${x.collections.length} collections (${x.documents} documents) ` +
-            `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}.`);
+            `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}` +
+            (x.dryRun
+                ? "."
+                : `: ${x.copiedCollections} copied, ${x.keptCollections} kept as they were (identical).`));
     }
     if (r.outcome === "dry-run")
         return `Dry run: ${r.command} of ${r.database}${r.verdict ? ` would ${r.verdict}` : ""}; nothing was changed.`;
@@ -79427,7 +80121,7 @@ const produce = {
         const settings = readProducerSettings(ctx.inputs, common);
         // The one database the producer writes, checked before connecting (the producer checks again).
         const { snapshotDatabase, sourceDatabase, protectedDatabases } = settings;
-        (0,names/* assertWritableTarget */.Sf)(snapshotDatabase, producerPolicy(snapshotDatabase, sourceDatabase, protectedDatabases));
+        (0,src_names/* assertWritableTarget */.Sf)(snapshotDatabase, producerPolicy(snapshotDatabase, sourceDatabase, protectedDatabases));
         const uri = ctx.uri();
         const sourceUri = ctx.sourceUri();
         const report = await runProducer({ uri, ...(sourceUri ? { sourceUri } : {}), appName: "pr-snapshots/cli-produce" }, settings, common, ctx.log);
@@ -79463,7 +80157,7 @@ const restore = {
         { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
         {
             name: "refresh",
-            text: "every-sync (default) or new-snapshot: skip the restore while the database holds the latest snapshot",
+            text: "every-sync (default: keep collections proven identical, copy the rest), new-snapshot (also skip while the database holds the latest snapshot) or full (drop and copy everything)",
         },
     ],
     run: (ctx) => runOnPrDatabase(ctx, "restore"),
@@ -79505,7 +80199,7 @@ const scan = {
         const source = ctx.inputs.optional("source-database") ?? config.sourceDatabase;
         if (!source)
             throw new errors/* UserError */.yo('Give the production database: --source-database, or "sourceDatabase" in the config file.');
-        (0,names/* assertDatabaseName */.nx)(source, "The source (production) database");
+        (0,src_names/* assertDatabaseName */.nx)(source, "The source (production) database");
         const sample = ctx.inputs.integer("sample", { min: 1, max: 100_000 }) ?? 1_000;
         const policy = compilePolicy(config);
         const uri = ctx.sourceUri() ?? ctx.uri();
@@ -84901,8 +85595,6 @@ function httpStatus(error) {
     return typeof status === "number" ? status : undefined;
 }
 
-// EXTERNAL MODULE: ../core/src/markdown.ts
-var markdown = __nccwpck_require__(7330);
 ;// CONCATENATED MODULE: ../core/src/github/identity.ts
 
 const GITHUB_ACTIONS_BOT = "github-actions[bot]";
@@ -85021,7 +85713,7 @@ function renderComment(kind, body, runKey) {
     lines.push(body.trim());
     return `${lines.join("\n")}\n`;
 }
-function kindOf(body) {
+function comments_kindOf(body) {
     const first = body?.split(/\r?\n/, 1)[0]?.trim() ?? "";
     const kind = MARKER_LINE.exec(first)?.[1];
     return COMMENT_KINDS.includes(kind ?? "") ? kind : undefined;
@@ -85062,7 +85754,7 @@ async function listComments(client, repo, number) {
 }
 /** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
 async function findComment(client, repo, number, kind, log = log_silentLog) {
-    const found = (await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log)).sort((a, b) => a.id - b.id)[0];
+    const found = (await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind, log)).sort((a, b) => a.id - b.id)[0];
     return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 /**
@@ -85071,7 +85763,7 @@ async function findComment(client, repo, number, kind, log = log_silentLog) {
  */
 async function upsertStickyComment(client, repo, number, kind, body, log = silentLog) {
     const rendered = renderComment(kind, body);
-    const existing = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log);
+    const existing = await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind, log);
     const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
     if (!keep) {
         const { data } = await client.rest.issues.createComment({
@@ -85091,7 +85783,7 @@ async function upsertStickyComment(client, repo, number, kind, body, log = silen
 /** A comment about one event (lock added, label reverted, database dropped, ...). */
 async function postEventComment(client, repo, number, kind, body, options = {}) {
     if (options.runKey && options.mayHavePosted) {
-        const [earlier] = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey, options.log);
+        const [earlier] = await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey, options.log);
         if (earlier)
             return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
     }
@@ -85261,7 +85953,7 @@ async function readDatabaseSize(client, database) {
  */
 function sweepCandidates(databases, prefix, policy) {
     const head = `${prefix}_pr_`;
-    const shape = new RegExp(`^${(0,names/* escapeRegExp */.Nt)(head)}([1-9][0-9]*)$`);
+    const shape = new RegExp(`^${(0,src_names/* escapeRegExp */.Nt)(head)}([1-9][0-9]*)$`);
     const candidates = [];
     const ignored = [];
     for (const database of [...databases].sort()) {
@@ -85305,7 +85997,7 @@ function shownName(name) {
 }
 function refusal(database, policy) {
     try {
-        (0,names/* assertWritableTarget */.Sf)(database, policy);
+        (0,src_names/* assertWritableTarget */.Sf)(database, policy);
         return undefined;
     }
     catch (error) {

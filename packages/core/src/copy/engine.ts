@@ -1,4 +1,4 @@
-import type { ClientSession, Document, MongoClient } from "mongodb";
+import type { Binary, ClientSession, Document, MongoClient, Timestamp } from "mongodb";
 import { MongoServerError } from "mongodb";
 import type { Log } from "../log";
 import { cappedMaxTimeMS, type ServerLimits } from "../mongo/limits";
@@ -24,6 +24,7 @@ import type { Progress, ProgressTask } from "./progress";
 import { rangeMatch, splitById } from "./ranges";
 import { copyComment } from "./stale";
 import { inPool, type StreamOptions, type StreamResult, streamCopy } from "./stream";
+import { swapIntoPlace, temporaryCollectionName } from "./swap";
 
 /**
  * The copy engine: one collection from a source namespace to a target namespace, by one of three
@@ -163,6 +164,13 @@ export interface CopyRequest {
   /** Variables of those stages (`let`), e.g. the masking salt: kept out of the stages themselves. */
   variables?: Document;
   /**
+   * Build under a temporary name, verify, then swap into `target` atomically (copy/swap.ts): a
+   * restore, whose target the preview application may be writing meanwhile. The producer writes
+   * fresh generation collections and needs no swap. Time-series collections, which cannot be
+   * renamed, are rebuilt in place.
+   */
+  swap?: boolean;
+  /**
    * A snapshot session (mongo/cluster-time.ts): the source is read as of its cluster time. Only a
    * stream through this process can do that (`$out` and `$merge` read the latest data).
    */
@@ -181,6 +189,9 @@ export interface CopyResult {
   startedAt: number;
   endedAt: number;
   attempts: number;
+  /** A swapped copy: when the swap happened (replica sets) and the collection's UUID since. */
+  swappedAt?: Timestamp;
+  uuid?: Binary;
 }
 
 /** One row of a restore's or producer's report. */
@@ -192,6 +203,8 @@ export interface CollectionReport {
   method: string;
   startedAt?: number;
   endedAt?: number;
+  /** A differential restore's decision: the proof used, the outcome in words, and how long it took. */
+  check?: { proof: string; reason: string; seconds: number };
 }
 
 export function collectionReport(r: CopyResult): CollectionReport {
@@ -208,6 +221,12 @@ export function collectionReport(r: CopyResult): CollectionReport {
 
 export async function copyCollection(env: CopyEnv, request: CopyRequest): Promise<CopyResult> {
   const { source, target, spec } = request;
+  // Where the copy is built and verified: the target itself, or a temporary name swapped in at the
+  // end. Not for time-series collections: renameCollection refuses them (MongoDB 6.0 to 8.0).
+  const into: Namespace =
+    request.swap && spec.type !== "timeseries"
+      ? { db: target.db, collection: temporaryCollectionName() }
+      : target;
   const startedAt = Date.now();
   const choice = chooseMethod({
     type: spec.type === "timeseries" ? "timeseries" : "collection",
@@ -232,15 +251,15 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     await withRetry(
       async (attempt) => {
         attempts = attempt;
-        await copyOnce(env, request, choice, task);
+        await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task);
       },
       { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` },
     );
     task?.phase("verifying");
     const db = env.target.db(target.db);
-    const copied = await readCollectionSpec(db, target.collection);
-    const problems = compareSpecs({ ...spec, name: target.collection }, copied);
-    const documents = await db.collection(target.collection).countDocuments({});
+    const copied = await readCollectionSpec(db, into.collection);
+    const problems = compareSpecs({ ...spec, name: into.collection }, copied);
+    const documents = await db.collection(into.collection).countDocuments({});
     if (request.expectedCount !== undefined && documents !== request.expectedCount) {
       problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
     }
@@ -249,6 +268,18 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
         `Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`,
       );
     }
+    const swapped =
+      into === target
+        ? undefined
+        : await swapIntoPlace({
+            client: env.target,
+            db: target.db,
+            temporary: into.collection,
+            target: target.collection,
+            policy: env.policy,
+            log: env.log,
+            ...(env.guard ? { guard: env.guard } : {}),
+          });
     const endedAt = Date.now();
     return {
       name: spec.name,
@@ -261,7 +292,20 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
       startedAt,
       endedAt,
       attempts,
+      ...(swapped?.operationTime ? { swappedAt: swapped.operationTime } : {}),
+      ...(swapped?.uuid ? { uuid: swapped.uuid } : {}),
     };
+  } catch (error) {
+    // A copy that never made it into place must not linger under its temporary name (unless this
+    // run lost the lease: then it writes nothing more, and the next restore drops the leftover).
+    if (into !== target) {
+      try {
+        assertWritableTarget(into.db, env.policy);
+        env.guard?.();
+        await dropCollectionIfExists(env.target, into);
+      } catch {}
+    }
+    throw error;
   } finally {
     task?.done();
   }

@@ -12,6 +12,7 @@ import {
 import type { CopyMethodSetting } from "../copy/methods";
 import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
+import { generationFingerprints } from "../differential/fingerprint";
 import { errorMessage, RefusedError, UserError } from "../errors";
 import type { Log } from "../log";
 import { maskingKey } from "../masking/key";
@@ -577,6 +578,13 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         ...consistencyMetadata(consistency),
         completedAt: now(),
       };
+      // The last step before the publish, on the final generation collections: what differential
+      // restores compare with (dbHash locks the snapshot database only, never production).
+      latest.fingerprints = await generationFingerprints(
+        client.db(snap),
+        results.map((r) => ({ name: r.name, physical: r.target.collection, documents: r.documents })),
+        log,
+      );
       lease.assertHeld();
       // The publish: one document replaced, so readers switch from the old generation to the new one at once.
       await client

@@ -1,8 +1,8 @@
-export const id = 58736;
-export const ids = [58736];
+export const id = 78743;
+export const ids = [78743];
 export const modules = {
 
-/***/ 9952:
+/***/ 6020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -142,12 +142,15 @@ function readConsistency(meta) {
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
 
 /**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
  * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
  */
-const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
 /**
  * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
  * completely. Pure. The generation names a snapshot exactly; snapshots from the original
@@ -187,111 +190,8 @@ function checkRefresh(current, snapshot, snapshotDatabase) {
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/target-pattern.ts
-/**
- * An `allowedTargets` / `allowed-targets` pattern, checked before it can decide anything. Each
- * pattern is applied as `^(?:<pattern>)$`, so that it must match a whole database name. A pattern
- * could undo that wrapper: `x)|(?:.*` makes `^(?:x)|(?:.*)$`, which matches every name. So:
- *
- * 1. the pattern must compile on its own. Breaking out of the wrapper takes a `)` that closes the
- *    wrapper's group, or a `[` or a trailing `\` that swallows the wrapper's `)`; each of these
- *    makes the pattern alone an invalid regular expression ("Unmatched ')'", "Unterminated
- *    character class", "\ at end of pattern"). Then the anchored form must compile too. The
- *    tests (target-pattern.test.ts) check, over generated patterns, that whatever passes matches
- *    only whole names;
- * 2. its size is bounded, and a quantified group that itself contains an unbounded quantifier
- *    (`(a+)+`, `(\w*)*`) is refused: such a pattern backtracks exponentially on a name that
- *    almost matches (names are under 64 bytes, so anything polynomial stays fast).
- */
-const MAX_TARGET_PATTERN_LENGTH = 256;
-/** What is wrong with a pattern, or undefined when it is fine. */
-function targetPatternProblem(source) {
-    if (source.trim() === "")
-        return "it is empty";
-    if (source.length > MAX_TARGET_PATTERN_LENGTH)
-        return `it is ${source.length} characters long; at most ${MAX_TARGET_PATTERN_LENGTH} are allowed`;
-    try {
-        new RegExp(source);
-    }
-    catch (error) {
-        return `it is not a valid regular expression on its own (${error.message})`;
-    }
-    try {
-        new RegExp(`^(?:${source})$`);
-    }
-    catch (error) {
-        return `it is not a valid regular expression inside ^(?:…)$ (${error.message})`;
-    }
-    const nested = nestedQuantifier(source);
-    if (nested)
-        return `its group "${nested}" repeats something that already repeats without bound, which can take exponential time; write it without the nesting`;
-    return undefined;
-}
-/** The first quantified group whose body has an unbounded quantifier, as written. */
-function nestedQuantifier(source) {
-    // One frame per open group: where it starts, and whether its body repeats without bound.
-    const stack = [];
-    let lastGroup;
-    for (let i = 0; i < source.length; i++) {
-        const c = source[i];
-        if (c === "\\") {
-            i++;
-            lastGroup = undefined;
-            continue;
-        }
-        if (c === "[") {
-            // A class: skip to its closing bracket (a `]` first in the class is a literal).
-            i++;
-            if (source[i] === "^")
-                i++;
-            if (source[i] === "]")
-                i++;
-            while (i < source.length && source[i] !== "]")
-                i += source[i] === "\\" ? 2 : 1;
-            lastGroup = undefined;
-            continue;
-        }
-        if (c === "(") {
-            stack.push({ start: i, unbounded: false });
-            lastGroup = undefined;
-            continue;
-        }
-        if (c === ")") {
-            const frame = stack.pop();
-            if (frame) {
-                lastGroup = { start: frame.start, end: i, unbounded: frame.unbounded };
-                const parent = stack[stack.length - 1];
-                if (parent && frame.unbounded)
-                    parent.unbounded = true;
-            }
-            continue;
-        }
-        const quantifier = unboundedQuantifierAt(source, i);
-        if (quantifier) {
-            if (lastGroup?.unbounded)
-                return source.slice(lastGroup.start, lastGroup.end + 1);
-            const frame = stack[stack.length - 1];
-            if (frame)
-                frame.unbounded = true;
-            i += quantifier - 1;
-        }
-        lastGroup = undefined;
-    }
-    return undefined;
-}
-/** The length of an unbounded quantifier (`*`, `+`, `{n,}`) starting at `i`, or 0. */
-function unboundedQuantifierAt(source, i) {
-    const c = source[i];
-    if (c === "*" || c === "+")
-        return 1;
-    if (c === "{") {
-        const m = /^\{\d+,\}/.exec(source.slice(i));
-        if (m)
-            return m[0].length;
-    }
-    return 0;
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/target-pattern.ts
+var target_pattern = __webpack_require__(5354);
 ;// CONCATENATED MODULE: ../../packages/core/src/config-schema.ts
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
@@ -312,7 +212,7 @@ const databaseName = schemas/* string */.YjP().superRefine((name, ctx) => {
         ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
 });
 const regexSource = schemas/* string */.YjP().superRefine((source, ctx) => {
-    const problem = targetPatternProblem(source);
+    const problem = (0,target_pattern/* targetPatternProblem */.D)(source);
     if (problem)
         ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
 });

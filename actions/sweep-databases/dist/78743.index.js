@@ -1,8 +1,8 @@
-export const id = 44407;
-export const ids = [44407];
+export const id = 78743;
+export const ids = [78743];
 export const modules = {
 
-/***/ 501:
+/***/ 6020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -23,17 +23,134 @@ var errors = __webpack_require__(9179);
 var limit_names = __webpack_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __webpack_require__(5618);
-// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
-var consistency = __webpack_require__(2991);
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/consistency.ts
+
+/**
+ * Snapshot consistency (CONTRACT §13), the decisions without I/O: which consistency a run aims
+ * for, and what each change-stream event means for a snapshot being taken.
+ *
+ * - `point-in-time`: every collection as of one cluster time. The producer notes the time before
+ *   the first copy, watches production's change stream, copies as usual, then copies again the
+ *   documents that changed, as of a later cluster time (snapshot/catch-up.ts).
+ * - `per-collection`: each collection as of its own copy, as before (standalone servers have no
+ *   change streams).
+ */
+const CONSISTENCY_SETTINGS = ["auto", "point-in-time", "per-collection"];
+function planConsistency(setting, topology, source) {
+    if (setting === "per-collection")
+        return { track: false, required: false, reason: "consistency is set to per-collection" };
+    if (topology === "standalone") {
+        if (setting === "point-in-time")
+            throw new UserError(`consistency: point-in-time needs a replica set or a sharded cluster (change streams and snapshot reads), but the server holding "${source}" is a standalone mongod. ` +
+                "Use consistency: auto (per-collection on standalone servers) or per-collection, or convert the server to a one-member replica set. Nothing was copied.");
+        return {
+            track: false,
+            required: false,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
+        };
+    }
+    return { track: true, required: setting === "point-in-time" };
+}
+/**
+ * What one change event of production's database means for the snapshot. Event types are those
+ * of MongoDB 6.0 with `showExpandedEvents` (create, createIndexes, dropIndexes, modify, rename,
+ * drop, dropDatabase, shardCollection, invalidate, and the document events); later servers add
+ * reshardCollection and refineCollectionShardKey, which change where documents live, not what
+ * they are.
+ */
+function classifyEvent(event, names) {
+    const e = event;
+    const type = String(e.operationType);
+    const coll = typeof e.ns?.coll === "string" ? e.ns.coll : undefined;
+    const inSnapshot = (c) => c !== undefined && (names.copied.has(c) || names.views.has(c));
+    switch (type) {
+        case "insert":
+        case "update":
+        case "replace":
+        case "delete":
+            if (coll && names.copied.has(coll) && e.documentKey && "_id" in e.documentKey)
+                return { kind: "document", collection: coll, id: e.documentKey._id };
+            return { kind: "ignore" };
+        case "createIndexes":
+        case "dropIndexes":
+        case "modify":
+            if (coll && names.copied.has(coll))
+                return {
+                    kind: "restart",
+                    collection: coll,
+                    why: type === "modify" ? "its options changed (collMod)" : `${type} ran on it`,
+                };
+            if (coll && names.views.has(coll))
+                return { kind: "fatal", collection: coll, why: `the view ${coll} was redefined (collMod)` };
+            return { kind: "ignore" };
+        case "drop":
+            return inSnapshot(coll)
+                ? { kind: "fatal", collection: coll, why: `${coll} was dropped` }
+                : { kind: "ignore" };
+        case "rename": {
+            const to = typeof e.to?.coll === "string" ? e.to.coll : undefined;
+            if (inSnapshot(coll))
+                return { kind: "fatal", collection: coll, why: `${coll} was renamed to ${to ?? "?"}` };
+            if (inSnapshot(to))
+                return {
+                    kind: "fatal",
+                    collection: to,
+                    why: `${coll ?? "another collection"} was renamed over ${to}`,
+                };
+            return { kind: "ignore" };
+        }
+        case "dropDatabase":
+            return { kind: "fatal", why: "the production database was dropped" };
+        case "invalidate":
+            return {
+                kind: "fatal",
+                why: "the change stream was invalidated (the database was dropped or renamed)",
+            };
+        default:
+            // create (a collection the snapshot did not select), shardCollection, reshardCollection,
+            // refineCollectionShardKey: nothing the snapshot holds changes.
+            return { kind: "ignore" };
+    }
+}
+/** What the snapshot metadata records about consistency (CONTRACT §13). */
+function consistencyMetadata(c) {
+    return c.consistency === "point-in-time" && c.consistentAt
+        ? {
+            consistency: "point-in-time",
+            consistentAt: c.consistentAt,
+            ...(c.consistentAtDate ? { consistentAtDate: c.consistentAtDate } : {}),
+        }
+        : { consistency: "per-collection" };
+}
+/**
+ * What a snapshot's metadata says about its consistency, read defensively (it comes from a
+ * database): only a known consistency and a real Date are taken.
+ */
+function readConsistency(meta) {
+    const consistency = meta?.consistency === "point-in-time" || meta?.consistency === "per-collection"
+        ? meta.consistency
+        : undefined;
+    const date = meta?.consistentAtDate;
+    return {
+        ...(consistency ? { consistency } : {}),
+        ...(consistency === "point-in-time" && date instanceof Date && !Number.isNaN(date.getTime())
+            ? { consistentAtDate: date }
+            : {}),
+    };
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
 
 /**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
  * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
  */
-const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
 /**
  * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
  * completely. Pure. The generation names a snapshot exactly; snapshots from the original
@@ -73,111 +190,8 @@ function checkRefresh(current, snapshot, snapshotDatabase) {
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/target-pattern.ts
-/**
- * An `allowedTargets` / `allowed-targets` pattern, checked before it can decide anything. Each
- * pattern is applied as `^(?:<pattern>)$`, so that it must match a whole database name. A pattern
- * could undo that wrapper: `x)|(?:.*` makes `^(?:x)|(?:.*)$`, which matches every name. So:
- *
- * 1. the pattern must compile on its own. Breaking out of the wrapper takes a `)` that closes the
- *    wrapper's group, or a `[` or a trailing `\` that swallows the wrapper's `)`; each of these
- *    makes the pattern alone an invalid regular expression ("Unmatched ')'", "Unterminated
- *    character class", "\ at end of pattern"). Then the anchored form must compile too. The
- *    tests (target-pattern.test.ts) check, over generated patterns, that whatever passes matches
- *    only whole names;
- * 2. its size is bounded, and a quantified group that itself contains an unbounded quantifier
- *    (`(a+)+`, `(\w*)*`) is refused: such a pattern backtracks exponentially on a name that
- *    almost matches (names are under 64 bytes, so anything polynomial stays fast).
- */
-const MAX_TARGET_PATTERN_LENGTH = 256;
-/** What is wrong with a pattern, or undefined when it is fine. */
-function targetPatternProblem(source) {
-    if (source.trim() === "")
-        return "it is empty";
-    if (source.length > MAX_TARGET_PATTERN_LENGTH)
-        return `it is ${source.length} characters long; at most ${MAX_TARGET_PATTERN_LENGTH} are allowed`;
-    try {
-        new RegExp(source);
-    }
-    catch (error) {
-        return `it is not a valid regular expression on its own (${error.message})`;
-    }
-    try {
-        new RegExp(`^(?:${source})$`);
-    }
-    catch (error) {
-        return `it is not a valid regular expression inside ^(?:…)$ (${error.message})`;
-    }
-    const nested = nestedQuantifier(source);
-    if (nested)
-        return `its group "${nested}" repeats something that already repeats without bound, which can take exponential time; write it without the nesting`;
-    return undefined;
-}
-/** The first quantified group whose body has an unbounded quantifier, as written. */
-function nestedQuantifier(source) {
-    // One frame per open group: where it starts, and whether its body repeats without bound.
-    const stack = [];
-    let lastGroup;
-    for (let i = 0; i < source.length; i++) {
-        const c = source[i];
-        if (c === "\\") {
-            i++;
-            lastGroup = undefined;
-            continue;
-        }
-        if (c === "[") {
-            // A class: skip to its closing bracket (a `]` first in the class is a literal).
-            i++;
-            if (source[i] === "^")
-                i++;
-            if (source[i] === "]")
-                i++;
-            while (i < source.length && source[i] !== "]")
-                i += source[i] === "\\" ? 2 : 1;
-            lastGroup = undefined;
-            continue;
-        }
-        if (c === "(") {
-            stack.push({ start: i, unbounded: false });
-            lastGroup = undefined;
-            continue;
-        }
-        if (c === ")") {
-            const frame = stack.pop();
-            if (frame) {
-                lastGroup = { start: frame.start, end: i, unbounded: frame.unbounded };
-                const parent = stack[stack.length - 1];
-                if (parent && frame.unbounded)
-                    parent.unbounded = true;
-            }
-            continue;
-        }
-        const quantifier = unboundedQuantifierAt(source, i);
-        if (quantifier) {
-            if (lastGroup?.unbounded)
-                return source.slice(lastGroup.start, lastGroup.end + 1);
-            const frame = stack[stack.length - 1];
-            if (frame)
-                frame.unbounded = true;
-            i += quantifier - 1;
-        }
-        lastGroup = undefined;
-    }
-    return undefined;
-}
-/** The length of an unbounded quantifier (`*`, `+`, `{n,}`) starting at `i`, or 0. */
-function unboundedQuantifierAt(source, i) {
-    const c = source[i];
-    if (c === "*" || c === "+")
-        return 1;
-    if (c === "{") {
-        const m = /^\{\d+,\}/.exec(source.slice(i));
-        if (m)
-            return m[0].length;
-    }
-    return 0;
-}
-
+// EXTERNAL MODULE: ../../packages/core/src/target-pattern.ts
+var target_pattern = __webpack_require__(5354);
 ;// CONCATENATED MODULE: ../../packages/core/src/config-schema.ts
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
@@ -198,7 +212,7 @@ const databaseName = schemas/* string */.YjP().superRefine((name, ctx) => {
         ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
 });
 const regexSource = schemas/* string */.YjP().superRefine((source, ctx) => {
-    const problem = targetPatternProblem(source);
+    const problem = (0,target_pattern/* targetPatternProblem */.D)(source);
     if (problem)
         ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
 });
@@ -314,7 +328,7 @@ const configSchema = schemas/* strictObject */.rej({
         retain: config_schema_int(0, 20).optional(),
         graceSeconds: config_schema_int(0, 7 * 86_400).optional(),
         maxShrinkPercent: config_schema_int(0, 100).optional(),
-        consistency: schemas/* enum */.k5n(consistency/* CONSISTENCY_SETTINGS */.lo).optional(),
+        consistency: schemas/* enum */.k5n(CONSISTENCY_SETTINGS).optional(),
     })
         .optional(),
     masking: schemas/* strictObject */.rej({

@@ -1,8 +1,8 @@
-export const id = 60002;
-export const ids = [60002];
+export const id = 46205;
+export const ids = [46205];
 export const modules = {
 
-/***/ 1983:
+/***/ 4248:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -261,7 +261,7 @@ async function topologyOf(client) {
  * The deployment's latest cluster time as this client sees it: the `operationTime` of a
  * read-only command. Every write that a later read can see has this time or a later one.
  */
-async function clusterTimeNow(db) {
+async function cluster_time_clusterTimeNow(db) {
     const reply = await db.command({ ping: 1 });
     const time = reply.operationTime;
     if (!(time instanceof lib.Timestamp))
@@ -542,7 +542,7 @@ function validateMetadata(meta, snapshotDatabase) {
 var methods = __webpack_require__(1296);
 ;// CONCATENATED MODULE: ../../packages/core/src/concurrency.ts
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapBounded(items, limit, fn) {
+async function concurrency_mapBounded(items, limit, fn) {
     const results = new Array(items.length);
     let next = 0;
     let failed;
@@ -570,7 +570,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function concurrency_mapLargestFirst(items, size, limit, fn) {
     const order = items.map((item, index) => ({ item, index })).sort((a, b) => size(b.item) - size(a.item));
-    const results = await mapBounded(order, limit, ({ item }) => fn(item));
+    const results = await concurrency_mapBounded(order, limit, ({ item }) => fn(item));
     const byIndex = new Array(items.length);
     order.forEach(({ index }, k) => {
         byIndex[index] = results[k];
@@ -1045,7 +1045,121 @@ async function inPool(items, workers, fn) {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/copy/swap.ts
+
+
+
+/**
+ * A restore builds each collection it copies under a temporary name, with its options and
+ * indexes, verifies it there, and then swaps it in with one `renameCollection` (`dropTarget`).
+ * The preview application may be connected and writing the whole time (an Argo CD PreSync Job
+ * runs while the previous version is still up): what it writes into the old collection before
+ * the swap goes with the old collection, as a drop would discard it; what it writes after the
+ * swap is its own. Within one database the rename is atomic on standalone servers and replica
+ * sets alike (exclusive locks on both names; one oplog entry), and `readWrite` on the database
+ * grants it (`renameCollectionSameDB`).
+ */
+/**
+ * Every temporary collection starts with this. It is short, so that the namespace stays within
+ * the shared tiers' 95 bytes whatever the application's collection is called, and no application
+ * names its collections this way; a killed restore's leftovers are found by it and dropped by the
+ * next restore, under the one-writer lease.
+ */
+const TEMPORARY_PREFIX = "pr_snapshots.swap.";
+/**
+ * The name a copy is built under before it is swapped in. The one place such names are made, so
+ * that a namespace check (server limits) can see every one of them.
+ */
+function swap_temporaryCollectionName(token = (0,external_node_crypto_.randomBytes)(4).toString("hex")) {
+    return `${TEMPORARY_PREFIX}${token}`;
+}
+function swap_isTemporaryCollection(name) {
+    return name.startsWith(TEMPORARY_PREFIX);
+}
+/** How often a swap is tried before the restore gives up on an application that keeps changing the collection. */
+const SWAP_ATTEMPTS = 5;
+/**
+ * Swaps the verified copy into place. What can stand in its way is the application: a view it
+ * created under the name, an index build it started, a rename or drop of its own at that moment.
+ * Each attempt clears what it can and tries again; after `attempts` the restore fails, saying
+ * that the application is writing and what to do about it.
+ */
+async function swapIntoPlace(o) {
+    const attempts = o.attempts ?? SWAP_ATTEMPTS;
+    const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const db = o.client.db(o.db);
+    const uuid = await collectionUuid(o.client, o.db, o.temporary);
+    if (!uuid)
+        throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared before its swap.`);
+    let last;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        (0,names/* assertWritableTarget */.Sf)(o.db, o.policy);
+        o.guard?.();
+        try {
+            const res = await o.client.db("admin").command({
+                renameCollection: `${o.db}.${o.temporary}`,
+                to: `${o.db}.${o.target}`,
+                dropTarget: true,
+            });
+            return {
+                ...(res.operationTime ? { operationTime: res.operationTime } : {}),
+                uuid,
+                attempts: attempt,
+            };
+        }
+        catch (error) {
+            last = error;
+            // A lost reply to a rename that did happen: the target already is the copy.
+            if (sameUuid(await collectionUuid(o.client, o.db, o.target), uuid))
+                return { uuid, attempts: attempt };
+            if (!(await collectionUuid(o.client, o.db, o.temporary)))
+                throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared during its swap: did something drop it? ${String(error.message)}`);
+            // A view under the name (renameCollection does not replace views): it goes, as a drop would take it.
+            if (error instanceof lib.MongoServerError && error.code === 48) {
+                const [info] = await db.listCollections({ name: o.target }).toArray();
+                if (info?.type === "view") {
+                    (0,names/* assertWritableTarget */.Sf)(o.db, o.policy);
+                    await db.dropCollection(o.target).catch(() => false);
+                }
+            }
+            if (attempt < attempts) {
+                o.log.info(`  swap of ${o.target} did not succeed (${error.message.split("\n")[0]}); trying again (${attempt + 1} of ${attempts}).`);
+                await sleep(Math.min(2_000, 100 * 2 ** attempt));
+            }
+        }
+    }
+    throw new Error(`Could not swap the restored copy of ${o.db}.${o.target} into place after ${attempts} attempts: ` +
+        `the application connected to ${o.db} keeps changing that collection (last error: ${last?.message ?? String(last)}). ` +
+        "The database is marked as restoring, not complete. Stop the preview application or scale it down " +
+        "(in Argo CD, run the restore as a PreSync hook before the new version starts), then run the restore again.");
+}
+/** Drops what a killed restore left under temporary names. Called under the one-writer lease. */
+async function swap_dropLeftoverTemporaries(client, database, policy, log) {
+    const db = client.db(database);
+    const names = (await db
+        .listCollections({ name: { $regex: `^${escapeRegExp(TEMPORARY_PREFIX)}` } }, { nameOnly: true })
+        .toArray()).map((c) => String(c.name));
+    for (const name of names) {
+        assertWritableTarget(database, policy);
+        await db.dropCollection(name).catch((error) => {
+            if (!(error instanceof MongoServerError && error.code === 26))
+                throw error;
+        });
+    }
+    if (names.length)
+        log.info(`Dropped ${names.length} unfinished cop${names.length === 1 ? "y" : "ies"} of an earlier restore.`);
+    return names;
+}
+async function collectionUuid(client, database, name) {
+    const [info] = await client.db(database).listCollections({ name }).toArray();
+    return info?.info?.uuid;
+}
+function sameUuid(a, b) {
+    return a !== undefined && b !== undefined && Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/engine.ts
+
 
 
 
@@ -1111,6 +1225,11 @@ function engine_collectionReport(r) {
 }
 async function engine_copyCollection(env, request) {
     const { source, target, spec } = request;
+    // Where the copy is built and verified: the target itself, or a temporary name swapped in at the
+    // end. Not for time-series collections: renameCollection refuses them (MongoDB 6.0 to 8.0).
+    const into = request.swap && spec.type !== "timeseries"
+        ? { db: target.db, collection: swap_temporaryCollectionName() }
+        : target;
     const startedAt = Date.now();
     const choice = (0,methods/* chooseMethod */.jN)({
         type: spec.type === "timeseries" ? "timeseries" : "collection",
@@ -1134,19 +1253,30 @@ async function engine_copyCollection(env, request) {
     try {
         await withRetry(async (attempt) => {
             attempts = attempt;
-            await copyOnce(env, request, choice, task);
+            await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task);
         }, { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` });
         task?.phase("verifying");
         const db = env.target.db(target.db);
-        const copied = await specs_readCollectionSpec(db, target.collection);
-        const problems = compareSpecs({ ...spec, name: target.collection }, copied);
-        const documents = await db.collection(target.collection).countDocuments({});
+        const copied = await specs_readCollectionSpec(db, into.collection);
+        const problems = compareSpecs({ ...spec, name: into.collection }, copied);
+        const documents = await db.collection(into.collection).countDocuments({});
         if (request.expectedCount !== undefined && documents !== request.expectedCount) {
             problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
         }
         if (problems.length) {
             throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
         }
+        const swapped = into === target
+            ? undefined
+            : await swapIntoPlace({
+                client: env.target,
+                db: target.db,
+                temporary: into.collection,
+                target: target.collection,
+                policy: env.policy,
+                log: env.log,
+                ...(env.guard ? { guard: env.guard } : {}),
+            });
         const endedAt = Date.now();
         return {
             name: spec.name,
@@ -1159,7 +1289,22 @@ async function engine_copyCollection(env, request) {
             startedAt,
             endedAt,
             attempts,
+            ...(swapped?.operationTime ? { swappedAt: swapped.operationTime } : {}),
+            ...(swapped?.uuid ? { uuid: swapped.uuid } : {}),
         };
+    }
+    catch (error) {
+        // A copy that never made it into place must not linger under its temporary name (unless this
+        // run lost the lease: then it writes nothing more, and the next restore drops the leftover).
+        if (into !== target) {
+            try {
+                (0,names/* assertWritableTarget */.Sf)(into.db, env.policy);
+                env.guard?.();
+                await engine_dropCollectionIfExists(env.target, into);
+            }
+            catch { }
+        }
+        throw error;
     }
     finally {
         task?.done();
@@ -1445,6 +1590,92 @@ function formatDuration(ms) {
     if (m < 60)
         return `${m}m${String(s % 60).padStart(2, "0")}s`;
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/differential/fingerprint.ts
+
+
+function kindOf(spec) {
+    if (spec.type === "timeseries")
+        return "timeseries";
+    return spec.options.capped === true ? "capped" : "collection";
+}
+/** Whether dbHash says anything about a collection's content (see {@link CollectionFingerprint}). */
+function hashable(kind) {
+    return kind === "collection";
+}
+/**
+ * Per-collection dbHash of the named collections of one database, one command per collection:
+ * dbHash holds a shared lock on the whole database while it runs (writers of that database wait),
+ * so it is never run on production, and on a PR database only for the collections that need it.
+ * Undefined when the server refuses the command (Atlas M0/Flex and other managed tiers).
+ */
+async function hashCollection(db, collection, log) {
+    const res = await bestEffort(() => db.command({ dbHash: 1, collections: [collection] }), {
+        log,
+        skipped: "dbHash (comparing collections by their documents' hash)",
+        cost: "collections that no change stream proves unchanged are copied instead of compared",
+    });
+    if (!res)
+        return undefined;
+    const hash = res.collections?.[collection];
+    return typeof hash === "string" ? hash : undefined;
+}
+/**
+ * The producer's fingerprints of a generation, computed on its final collections as the last step
+ * before the publish (the dbHash lock is on the snapshot database, never on production).
+ */
+async function generationFingerprints(db, collections, log) {
+    const out = {};
+    let refused = false;
+    for (const c of collections) {
+        const spec = await specs_readCollectionSpec(db, c.physical);
+        if (!spec)
+            continue;
+        const fp = specFingerprint(spec);
+        const kind = kindOf(spec);
+        const hash = hashable(kind) && !refused ? await hashCollection(db, c.physical, log) : undefined;
+        if (hashable(kind) && hash === undefined)
+            refused = true;
+        out[c.name] = { ...(hash ? { hash } : {}), options: fp.options, indexes: fp.indexes, count: c.documents };
+    }
+    return out;
+}
+const isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Fingerprints read back from a metadata document: only well-typed entries count (anything
+ * else in a database the application can write is ignored, which can only cost a copy).
+ */
+function readFingerprints(value, extra = () => ({})) {
+    if (!isRecord(value))
+        return {};
+    const out = {};
+    for (const [name, entry] of Object.entries(value)) {
+        if (!isRecord(entry))
+            continue;
+        const { hash, options, indexes, count } = entry;
+        if (typeof options !== "string" || typeof indexes !== "string")
+            continue;
+        if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
+            continue;
+        if (hash !== undefined && typeof hash !== "string")
+            continue;
+        const more = extra(entry);
+        if (!more)
+            continue;
+        out[name] = { ...(hash ? { hash } : {}), options, indexes, count, ...more };
+    }
+    return out;
+}
+/** The PR database's recorded fingerprints (see {@link RecordedFingerprint}), validated. */
+function readRecordedFingerprints(value) {
+    return readFingerprints(value, (e) => {
+        if (typeof e.content !== "string")
+            return undefined;
+        const uuid = e.uuid?._bsontype === "Binary" ? e.uuid : undefined;
+        const since = e.since?._bsontype === "Timestamp" ? e.since : undefined;
+        return { content: e.content, ...(uuid ? { uuid } : {}), ...(since ? { since } : {}) };
+    });
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/masking/key.ts
@@ -4122,7 +4353,7 @@ async function startTracking(o) {
     const watched = [...o.collections.map((c) => c.name), ...o.views];
     let stream;
     try {
-        const start = await clusterTimeNow(db);
+        const start = await cluster_time_clusterTimeNow(db);
         stream = db.watch([
             {
                 $match: {
@@ -4277,7 +4508,7 @@ class ChangeTracker {
     }
     /** The clear reason a copy failed, when production dropped or renamed the collection meanwhile. */
     async explainFailure(collection) {
-        const now = await clusterTimeNow(this.o.client.db(this.o.database)).catch(() => undefined);
+        const now = await cluster_time_clusterTimeNow(this.o.client.db(this.o.database)).catch(() => undefined);
         if (now)
             await this.reach(now);
         return this.fatal && (this.fatal.collection === undefined || this.fatal.collection === collection)
@@ -4374,7 +4605,7 @@ class ChangeTracker {
                 await this.restart(req, specs, physical, report, whole);
                 continue;
             }
-            const now = await clusterTimeNow(db);
+            const now = await cluster_time_clusterTimeNow(db);
             const at = req.timeOfPass?.(report.passes.length + 1, now) ?? now;
             await this.reach(at);
             if (this.fatal || this.broken || this.restarts.size)
@@ -4531,7 +4762,7 @@ class ChangeTracker {
                 p.whole.add(name);
             }
         // Collections whose subset needs no other collection: side by side.
-        await mapBounded(p.plain, req.env.concurrency, (name) => recopy(name, p.plan.get(name) ?? []));
+        await concurrency_mapBounded(p.plain, req.env.concurrency, (name) => recopy(name, p.plan.get(name) ?? []));
         // Then those whose subset follows references, each after the collections it references.
         for (const name of p.withReferences) {
             const refs = req.subsetRules[name]?.references ?? [];
@@ -4692,6 +4923,7 @@ async function dropGenerationCollections(client, snapshotDatabase, g) {
 
 
 
+
 /**
  * Every name a run will create, checked against the server's limits before its first write
  * (CONTRACT §14). The restore cannot rename what it copies: the application reads its collections
@@ -4705,6 +4937,8 @@ function fits_assertRestoreFits(target, meta, limits) {
         ...(meta.views ?? []).map((v) => v.name),
         METADATA_COLLECTION,
         LEASE_COLLECTION,
+        // Every copy is built under a temporary name first (copy/swap.ts); they all have this length.
+        temporaryCollectionName("00000000"),
     ];
     for (const name of names)
         assertNamespaceFits(target, name, limits, fix);
@@ -4733,6 +4967,10 @@ function assertProducerFits(snapshotDatabase, generation, logical, limits) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/restore.ts
+
+
+
+
 
 
 
@@ -4804,6 +5042,9 @@ async function restore_restoreSnapshot(req) {
             dropped: [],
             documents: plan.reduce((n, c) => n + c.documents, 0),
             durationMs: Date.now() - started,
+            copiedCollections: 0,
+            copiedBytes: 0,
+            keptCollections: 0,
         };
     }
     // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
@@ -4834,6 +5075,10 @@ async function restore_restoreSnapshot(req) {
         await stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
         const metadata = targetDb.collection(METADATA_COLLECTION);
+        // Before the database is marked restoring: the last restore's fingerprints, and the time from
+        // which any change counts against what this restore keeps (differential/proofs.ts).
+        const previous = await readPrMetadata(client, target);
+        const since = await clusterTimeNow(targetDb);
         assertWritableTarget(target, policy);
         // Marked first so that an interrupted restore is never mistaken for a complete database.
         await metadata.replaceOne({ _id: "latest" }, {
@@ -4844,11 +5089,12 @@ async function restore_restoreSnapshot(req) {
             snapshotTimestamp: meta.timestamp,
             ...(meta.generation ? { generation: meta.generation } : {}),
         }, { upsert: true });
+        await dropLeftoverTemporaries(client, target, policy, log);
         const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
         const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
         const dropped = [];
         for (const { name } of existing) {
-            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system."))
+            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.") || isTemporaryCollection(name))
                 continue;
             assertWritableTarget(target, policy);
             guard();
@@ -4857,27 +5103,47 @@ async function restore_restoreSnapshot(req) {
         }
         if (dropped.length)
             log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+        const decisions = await decideCollections({
+            client,
+            log,
+            target,
+            policy,
+            snapshotDatabase: req.snapshotDatabase,
+            meta,
+            collections: plan,
+            refresh: req.refresh ?? "every-sync",
+            previous,
+            concurrency: req.concurrency,
+            guard,
+            ...(req.changeStreamTimeoutMs ? { streamTimeoutMs: req.changeStreamTimeoutMs } : {}),
+        });
+        const decided = new Map(decisions.map((d) => [d.name, d]));
+        const copies = plan.filter((c) => decided.get(c.name)?.action !== "keep");
+        describeDecisions(plan, decided, log);
         progress = new Progress({
             log,
             what: `Restoring ${target}`,
-            totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
-            totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+            totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
+            totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
-        const env = await copyEnvironment({
-            source: client,
-            target: client,
-            sameDeployment: true,
-            policy,
-            log,
-            tag: lease.holder,
-            concurrency: req.concurrency,
-            progress,
-            guard,
-            limits,
-            ...copySettingsOf(req),
-        });
-        const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+        // Nothing to copy: no need to ask the server what it can do.
+        const env = copies.length === 0
+            ? undefined
+            : await copyEnvironment({
+                source: client,
+                target: client,
+                sameDeployment: true,
+                policy,
+                log,
+                tag: lease.holder,
+                concurrency: req.concurrency,
+                progress,
+                guard,
+                limits,
+                ...copySettingsOf(req),
+            });
+        const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
                 target: { db: target, collection: c.name },
@@ -4885,6 +5151,7 @@ async function restore_restoreSnapshot(req) {
                 bytes: c.bytes,
                 documents: c.documents,
                 expectedCount: c.documents,
+                swap: true,
             });
             log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
             await req.onCollectionCopied?.(result);
@@ -4900,7 +5167,9 @@ async function restore_restoreSnapshot(req) {
             guard();
             await createVerifiedView(client, policy, target, v);
         }
-        const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+        const copied = new Map(results.map((r) => [r.name, r]));
+        const counts = Object.fromEntries(plan.map((c) => [c.name, copied.get(c.name)?.documents ?? c.documents]));
+        const fingerprints = recordedFingerprints(plan, decided, copied, since);
         assertWritableTarget(target, policy);
         guard();
         await metadata.replaceOne({ _id: "latest" }, {
@@ -4909,8 +5178,9 @@ async function restore_restoreSnapshot(req) {
             status: "complete",
             snapshotTimestamp: meta.timestamp,
             restoredAt: new Date(),
-            collections: results.map((r) => r.name),
+            collections: plan.map((c) => c.name),
             counts,
+            fingerprints,
             views: views.map((v) => v.name),
             snapshotDatabase: req.snapshotDatabase,
             productionDatabase: meta.source,
@@ -4925,10 +5195,13 @@ async function restore_restoreSnapshot(req) {
             dryRun: false,
             skipped: false,
             ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
-            collections: results.map(collectionReport),
+            collections: plan.map((c) => rowOf(c, decided.get(c.name), copied.get(c.name))),
             dropped,
-            documents: results.reduce((n, r) => n + r.documents, 0),
+            documents: plan.reduce((n, c) => n + (copied.get(c.name)?.documents ?? c.documents), 0),
             durationMs: Date.now() - started,
+            copiedCollections: results.length,
+            copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
+            keptCollections: plan.length - results.length,
         };
     }
     finally {
@@ -4962,6 +5235,9 @@ async function refreshReport(req, meta, started) {
         dropped: [],
         documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
         durationMs: Date.now() - started,
+        copiedCollections: 0,
+        copiedBytes: 0,
+        keptCollections: check.skip ? names.length : 0,
     };
 }
 function reportBase(req, meta) {
@@ -4978,6 +5254,31 @@ function reportBase(req, meta) {
         source: meta.source,
         ...(meta.generation ? { generation: meta.generation } : {}),
         views: (meta.views ?? []).map((v) => v.name),
+    };
+}
+/** One line per collection: kept and why, or copied and why (the proof that failed, or none). */
+function describeDecisions(plan, decided, log) {
+    const kept = plan.filter((c) => decided.get(c.name)?.action === "keep");
+    for (const c of plan) {
+        const d = decided.get(c.name);
+        if (!d)
+            continue;
+        log.info(`  ${d.action === "keep" ? "= keep" : "↻ copy"} ${c.name}: ${d.reason}${d.checkMs ? ` (checked in ${(d.checkMs / 1000).toFixed(2)} s)` : ""}`);
+    }
+    log.info(`Differential restore: ${kept.length} of ${plan.length} collections kept as they are, ${plan.length - kept.length} to copy ` +
+        `(${formatBytes(plan.filter((c) => decided.get(c.name)?.action !== "keep").reduce((n, c) => n + c.bytes, 0))}).`);
+}
+function rowOf(c, d, r) {
+    const check = d ? { check: { proof: d.proof, reason: d.reason, seconds: d.checkMs / 1000 } } : {};
+    if (r)
+        return { ...collectionReport(r), ...check };
+    return {
+        name: c.name,
+        documents: c.documents,
+        indexes: c.spec.indexes.length,
+        seconds: 0,
+        method: "kept (identical)",
+        ...check,
     };
 }
 function describePlan(meta, plan, views, log) {
@@ -4998,10 +5299,9 @@ function copySettingsOf(req) {
 async function planRestore(client, snapshotDatabase, meta) {
     const db = client.db(snapshotDatabase);
     const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-    const plan = [];
-    for (const name of meta.collections) {
-        if (viewNames.has(name))
-            continue;
+    // A few round trips per collection, read side by side: a restore that keeps everything is
+    // mostly this.
+    const planned = await mapBounded(meta.collections.filter((name) => !viewNames.has(name)), 8, async (name) => {
         const physical = physicalName(meta, name);
         const spec = await readCollectionSpec(db, physical);
         if (!spec) {
@@ -5010,11 +5310,11 @@ async function planRestore(client, snapshotDatabase, meta) {
                 "Run the restore again; if it keeps failing, refresh the snapshot.");
         }
         if (spec.type === "view")
-            continue;
+            return undefined;
         const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
-    }
-    return plan;
+        return { name, physical, spec, documents, bytes: await dataSize(db, physical) };
+    });
+    return planned.filter((c) => c !== undefined);
 }
 /**
  * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
@@ -5097,6 +5397,7 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/producer.ts
+
 
 
 
@@ -5512,6 +5813,9 @@ async function produceSnapshot(req) {
                 ...(0,snapshot_consistency/* consistencyMetadata */.Ag)(consistency),
                 completedAt: now(),
             };
+            // The last step before the publish, on the final generation collections: what differential
+            // restores compare with (dbHash locks the snapshot database only, never production).
+            latest.fingerprints = await generationFingerprints(client.db(snap), results.map((r) => ({ name: r.name, physical: r.target.collection, documents: r.documents })), log);
             lease.assertHeld();
             // The publish: one document replaced, so readers switch from the old generation to the new one at once.
             await client
@@ -5846,14 +6150,31 @@ function renderGantt(copies, options = {}) {
  * the copies, where the bar that ends last is the collection that decided the total time.
  */
 function copiesSection(collections) {
-    const rows = collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
-    const parts = [(0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method"], rows)];
+    // A differential restore also says how each collection was judged, and how long that took.
+    const checked = collections.some((c) => c.check);
+    const rows = collections.map((c) => [
+        c.name,
+        c.documents,
+        c.indexes,
+        c.seconds.toFixed(2),
+        c.method,
+        ...(checked ? [checkText(c.check)] : []),
+    ]);
+    const parts = [
+        (0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method", ...(checked ? ["check"] : [])], rows),
+    ];
     const timed = collections.flatMap((c) => c.startedAt !== undefined && c.endedAt !== undefined
         ? [{ name: c.name, method: c.method, startMs: c.startedAt, endMs: c.endedAt }]
         : []);
     if (timed.length)
         parts.push(renderGantt(timed));
     return `${parts.join("\n\n")}\n`;
+}
+function checkText(check) {
+    if (!check)
+        return "";
+    const how = check.proof === "none" ? "" : `${check.proof}: `;
+    return `${how}${check.reason} (${check.seconds.toFixed(2)} s)`;
 }
 
 ;// CONCATENATED MODULE: ./src/direct.ts
