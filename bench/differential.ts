@@ -14,14 +14,12 @@
  * Every run is the bundled action as a process, as users run it.
  */
 import os from "node:os";
-import { silentLog } from "@pr-snapshots/core/log";
 import { serverCores } from "@pr-snapshots/core/mongo/server";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import { type Document, MongoClient } from "mongodb";
 import { type RunningMongo, startMongo } from "../test/support/mongod";
 import { runAction } from "../test/support/run-action";
 import type { SectionContext } from "./engine";
-import { GiB, seedToSize } from "./lib/dataset";
+import { benchSnapshot, GiB, seedToSize } from "./lib/dataset";
 import { compare, fmtS, median, ratio } from "./lib/measure";
 
 export const DIFFERENTIAL_GOALS = { a: 0.1, b: 0.2, c: 1.05 } as const;
@@ -78,19 +76,7 @@ async function point(
   try {
     ctx.log(`\nDifferential restore, ${gib} GiB on a ${topology}: seeding ${prod}...`);
     const data = await seedToSize(client, prod, gib * GiB);
-    await produceSnapshot({
-      client,
-      log: silentLog,
-      sourceDatabase: prod,
-      snapshotDatabase: `${prefix}_snapshot`,
-      concurrency: 4,
-      retain: 0,
-      graceSeconds: 0,
-      maxShrinkPercent: 100,
-      force: true,
-      dryRun: false,
-      allowPrivilegedCredentials: true,
-    });
+    await benchSnapshot(client, prod, `${prefix}_snapshot`);
     await client.db(prod).dropDatabase();
     // The PR database holds the snapshot, as after any restore.
     await restoreAction(ctx, mongo.uri, prefix, "full");

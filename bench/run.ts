@@ -16,10 +16,8 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { silentLog } from "@pr-snapshots/core/log";
 import { readCollectionSpecs } from "@pr-snapshots/core/mongo/specs";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import { type Document, MongoClient } from "mongodb";
 import { DATABASE as DEMO_DB, startLifecycle } from "../demo/scenario";
 import { pullRequestEvent } from "../test/support/events";
@@ -38,7 +36,7 @@ import {
   subsetSection,
 } from "./engine";
 import { writeBenchCharts } from "./lib/chart";
-import { GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
+import { benchSnapshot, GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
 import { compare, fmtS, machine, median, ratio, timed } from "./lib/measure";
 import { scanSection } from "./scan";
 
@@ -342,19 +340,7 @@ async function main() {
       const narrow = await seedToSize(client, "narrowtest", bytes);
       const wide = await splitIntoCollections(client, "narrowtest", "widetest", 100);
       const point = async (prefix: string, source: string) => {
-        await produceSnapshot({
-          client,
-          log: silentLog,
-          sourceDatabase: source,
-          snapshotDatabase: `${prefix}_snapshot`,
-          concurrency: 4,
-          retain: 0,
-          graceSeconds: 0,
-          maxShrinkPercent: 100,
-          force: true,
-          dryRun: false,
-          allowPrivilegedCredentials: true,
-        });
+        await benchSnapshot(client, source, `${prefix}_snapshot`);
         const runs: number[] = [];
         for (let i = 0; i < repeat; i++) {
           await drop(`${prefix}_pr_1`);
@@ -397,33 +383,9 @@ async function main() {
       log("\nAction overhead: cold start on a no-op event vs bare node");
       const gh = await GitHubStandIn.start();
       gh.addPullRequest({ number: 5, labels: ["docs"] });
-      await produceSnapshot({
-        client,
-        log: silentLog,
-        sourceDatabase: "ovtest",
-        snapshotDatabase: "ov_snapshot",
-        concurrency: 2,
-        retain: 0,
-        graceSeconds: 0,
-        maxShrinkPercent: 100,
-        force: true,
-        dryRun: false,
-        allowPrivilegedCredentials: true,
-      }).catch(async () => {
+      await benchSnapshot(client, "ovtest", "ov_snapshot", 2).catch(async () => {
         await client.db("ovtest").collection("c").insertOne({ x: 1 });
-        await produceSnapshot({
-          client,
-          log: silentLog,
-          sourceDatabase: "ovtest",
-          snapshotDatabase: "ov_snapshot",
-          concurrency: 2,
-          retain: 0,
-          graceSeconds: 0,
-          maxShrinkPercent: 100,
-          force: true,
-          dryRun: false,
-          allowPrivilegedCredentials: true,
-        });
+        await benchSnapshot(client, "ovtest", "ov_snapshot", 2);
       });
       const noop = pullRequestEvent({ action: "edited", number: 5, labels: ["docs"] });
       const token = { "github-token": gh.defaultToken };

@@ -8,13 +8,13 @@ import { type RestoreRequest, restoreSnapshot } from "@pr-snapshots/core/snapsho
 import { BSON, type Document, MongoClient } from "mongodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { failureOf } from "../support/assert";
+import { AtlasProxy } from "../support/atlas-proxy";
 import { seedDifferential, stateOf } from "../support/differential";
 import { pullRequestEvent } from "../support/events";
 import { dbHash } from "../support/mongod";
 import { type RunActionOptions, runAction, startAction } from "../support/run-action";
 import { SAMPLE_COLLECTIONS, seedProduction } from "../support/sample-data";
 import { mongoAndGitHub, produceTestSnapshot } from "../support/suite";
-import { startWireProxy } from "../support/wire-proxy";
 
 /**
  * Differential restore (CONTRACT §11) as users meet it: the bundled action's outputs, summary and
@@ -326,17 +326,20 @@ describe("the preview application keeps writing during a restore (replica set)",
       .replace(/^mongodb:\/\//, "")
       .split("/")[0] as string;
     // What mongod answers while an index build the application started holds the collection.
-    const proxy = await startWireProxy(host, (c) =>
-      c.renameCollection === `${prefix}_pr_2.orders` || String(c.to ?? "") === `${prefix}_pr_2.orders`
-        ? {
-            ok: 0,
-            errmsg: `cannot perform operation: an index build is currently running for collection ${prefix}_pr_2.orders`,
-            code: 12587,
-            codeName: "BackgroundOperationInProgressForNamespace",
-          }
-        : undefined,
-    );
-    const viaProxy = new MongoClient(proxy.uri);
+    const proxy = await AtlasProxy.start({
+      backend: host,
+      profile: "none",
+      intercept: (c) =>
+        c.renameCollection === `${prefix}_pr_2.orders` || String(c.to ?? "") === `${prefix}_pr_2.orders`
+          ? {
+              ok: 0,
+              errmsg: `cannot perform operation: an index build is currently running for collection ${prefix}_pr_2.orders`,
+              code: 12587,
+              codeName: "BackgroundOperationInProgressForNamespace",
+            }
+          : undefined,
+    });
+    const viaProxy = new MongoClient(proxy.uri());
     try {
       await viaProxy.connect();
       await client.db(`${prefix}_pr_2`).collection<Document>("orders").insertOne({ ref: "app", app: true });
@@ -349,7 +352,7 @@ describe("the preview application keeps writing during a restore (replica set)",
       expect(await temporaries(client, `${prefix}_pr_2`)).toEqual([]);
     } finally {
       await viaProxy.close();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 });

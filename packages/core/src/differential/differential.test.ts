@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { AtlasProxy, atlasRefusal, HISTORY_LOST, isChangeStream } from "../../../../test/support/atlas-proxy";
 import {
   type AppWrite,
   applyAppWrite,
@@ -9,13 +10,6 @@ import {
   stateOf,
 } from "../../../../test/support/differential";
 import { produceTestSnapshot } from "../../../../test/support/suite";
-import {
-  atlasRefusal,
-  HISTORY_LOST,
-  isChangeStream,
-  startWireProxy,
-  type WireProxy,
-} from "../../../../test/support/wire-proxy";
 import { TEMPORARY_PREFIX } from "../copy/swap";
 import { consoleLog, type Log } from "../log";
 import { readPrMetadata } from "../mongo/target";
@@ -232,7 +226,7 @@ describe.each(TOPOLOGIES)("differential restore on a $kind", ({ kind, uri }) => 
 
 describe("proofs the server refuses or cannot give (a proxy answers as the server would)", () => {
   let direct: MongoClient;
-  let proxy: WireProxy;
+  let proxy: AtlasProxy;
   let viaProxy: MongoClient;
   const prefix = "dfp";
   const restore = (refresh: RefreshPolicy = "every-sync") => {
@@ -259,8 +253,8 @@ describe("proofs the server refuses or cannot give (a proxy answers as the serve
     await seedDifferential(direct, `${prefix}_prod`, { orders: 60 });
     await produceTestSnapshot(direct, prefix);
     const host = uri.replace(/^mongodb:\/\//, "").split("/")[0] as string;
-    proxy = await startWireProxy(host);
-    viaProxy = new MongoClient(proxy.uri);
+    proxy = await AtlasProxy.start({ backend: host, profile: "none" });
+    viaProxy = new MongoClient(proxy.uri());
     await viaProxy.connect();
   });
   afterAll(async () => {
@@ -270,7 +264,7 @@ describe("proofs the server refuses or cannot give (a proxy answers as the serve
         .dropDatabase()
         .catch(() => {});
     await viaProxy?.close();
-    await proxy?.close();
+    await proxy?.stop();
     await direct?.close();
   });
 

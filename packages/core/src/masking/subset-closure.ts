@@ -1,7 +1,7 @@
 import type { ClientSession, Db, Document } from "mongodb";
 import { EXACT_BSON } from "../copy/stream";
 import type { Reference } from "./policy";
-import { referencesResolve } from "./subset";
+import { danglingReferenceStages } from "./subset";
 
 /**
  * A subset's reference closure kept exact while a snapshot catches up. A document whose own fields
@@ -84,16 +84,7 @@ export async function unresolvedIds(o: {
         .aggregate<{ _id: unknown }>(
           [
             { $match: { [r.field]: { $in: keys.slice(i, i + BATCH) } } },
-            {
-              $lookup: {
-                from: o.physical(r.collection),
-                localField: r.field,
-                foreignField: r.key,
-                pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
-                as: "__prsRef",
-              },
-            },
-            { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
+            ...danglingReferenceStages(r, o.physical(r.collection)),
             { $project: { _id: 1 } },
           ],
           { ...EXACT_BSON, allowDiskUse: true },

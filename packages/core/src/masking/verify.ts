@@ -3,7 +3,7 @@ import type { ClientSession, Db, Document } from "mongodb";
 import { dropCollectionIfExists } from "../copy/engine";
 import { KEYED, type Policy, type Reference } from "./policy";
 import { fromExtendedJson, leafValues } from "./stages";
-import { referencesResolve } from "./subset";
+import { danglingReferenceStages } from "./subset";
 
 /**
  * The proof, in the server and over every document, that a new generation can be published:
@@ -281,19 +281,7 @@ export async function danglingReferences(o: {
   for (const r of o.references) {
     const [dangling] = await o.snapshot
       .collection(o.physical(o.collection))
-      .aggregate([
-        {
-          $lookup: {
-            from: o.physical(r.collection),
-            localField: r.field,
-            foreignField: r.key,
-            pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
-            as: "__prsRef",
-          },
-        },
-        { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
-        { $count: "n" },
-      ])
+      .aggregate([...danglingReferenceStages(r, o.physical(r.collection)), { $count: "n" }])
       .toArray();
     if (dangling)
       problems.push(
