@@ -68,6 +68,13 @@ export interface CopyEnv {
   betweenChunks?: BetweenChunks;
   /** The target is a replica set: index builds commit on a majority (see buildIndexes). */
   replicaSet?: boolean;
+  /** Awaited before each collection's copy starts (a throttle holds new copies back while paused). */
+  beforeCopy?: (collection: string) => Promise<void>;
+  /**
+   * Why the run's copies were stopped from outside (a throttle's abort), if they were: a copy that
+   * fails afterwards (e.g. its aggregation was killed) reports this instead of its own error.
+   */
+  stopped?: () => Error | undefined;
 }
 
 /** Where a chunked copy is when it asks whether to go on. */
@@ -102,6 +109,8 @@ export interface EnvironmentOptions
   /** Largest chunk one aggregation copies, MB (default: none, or {@link DEFAULT_CAPPED_CHUNK_MB} under a time cap). */
   chunkMb?: number;
   betweenChunks?: BetweenChunks;
+  beforeCopy?: CopyEnv["beforeCopy"];
+  stopped?: CopyEnv["stopped"];
 }
 
 /**
@@ -142,6 +151,8 @@ export async function copyEnvironment(o: EnvironmentOptions): Promise<CopyEnv> {
     ...(maxTimeMS ? { maxTimeMS } : {}),
     ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
     ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+    ...(o.beforeCopy ? { beforeCopy: o.beforeCopy } : {}),
+    ...(o.stopped ? { stopped: o.stopped } : {}),
     ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
       ? { replicaSet: true }
       : {}),
@@ -227,7 +238,10 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     await withRetry(
       async (attempt) => {
         attempts = attempt;
-        await copyOnce(env, request, choice, task);
+        await env.beforeCopy?.(spec.name);
+        await copyOnce(env, request, choice, task).catch((error: unknown) => {
+          throw env.stopped?.() ?? error;
+        });
       },
       { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` },
     );
