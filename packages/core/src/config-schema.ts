@@ -9,6 +9,7 @@ import { SERVER_LIMITS } from "./mongo/limit-names";
 import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
 import { REFRESH_POLICIES } from "./snapshot/refresh";
 import { targetPatternProblem } from "./target-pattern";
+import { THROTTLE_MODES } from "./throttle/modes";
 
 const labelName = z.string().trim().min(1).max(50);
 const databaseName = z.string().superRefine((name, ctx) => {
@@ -109,6 +110,17 @@ export const configSchema = z.strictObject({
       retain: int(0, 20).optional(),
       graceSeconds: int(0, 7 * 86_400).optional(),
       maxShrinkPercent: int(0, 100).optional(),
+    })
+    .optional(),
+  /** CONTRACT §12: the throttle of the restore's and the producer's copies (throttle/settings.ts). */
+  copy: z
+    .strictObject({
+      throttle: z.enum(THROTTLE_MODES).optional(),
+      maxLagSeconds: z.number().min(0.1).max(3_600).optional(),
+      maxLatencyMs: z.number().min(0.1).max(600_000).optional(),
+      criticalLagSeconds: z.number().min(0.1).max(86_400).optional(),
+      criticalLatencyMs: z.number().min(0.1).max(3_600_000).optional(),
+      criticalSeconds: int(1, 86_400).optional(),
     })
     .optional(),
   masking: z
