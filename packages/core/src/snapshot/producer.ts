@@ -32,6 +32,14 @@ import { serverLimitsOf } from "../mongo/limits";
 import { readCollectionSpecs } from "../mongo/specs";
 import { METADATA_COLLECTION } from "../mongo/target";
 import { assertDatabaseName, escapeRegExp, SYSTEM_DATABASES, type TargetPolicy } from "../names";
+import type { ThrottleSettings } from "../throttle/settings";
+import {
+  collectionProbe,
+  snapshotProbe,
+  startThrottle,
+  type Throttle,
+  type ThrottleReport,
+} from "../throttle/throttle";
 import { assertProducerFits, generationNames } from "./fits";
 import {
   applyRetention,
@@ -87,6 +95,11 @@ export interface ProduceRequest {
   /** Documents sampled per collection by strict mode's scan. */
   scanSample?: number;
   now?: () => Date;
+  /** CONTRACT §12 (default here: off; the actions and the command line default to auto). */
+  throttle?: ThrottleSettings;
+  /** The throttle's own small clients: to the snapshot's deployment, and to production's when separate. */
+  monitor?: MongoClient;
+  sourceMonitor?: MongoClient;
 }
 
 export interface ProduceReport {
@@ -106,6 +119,8 @@ export interface ProduceReport {
   masking?: MaskingReport;
   /** Subset rules per collection, in words. */
   subsetRules?: Record<string, string>;
+  /** What the throttle did: pauses, their reasons, each signal's peak (throttle: auto). */
+  throttle?: ThrottleReport;
 }
 
 export interface MaskingReport {
@@ -359,8 +374,33 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
   const genDocs = generations(client.db(snap));
   let progress: Progress | undefined;
   let maskingCheck: MaskingCheck | undefined;
+  let throttle: Throttle | undefined;
   try {
+    // Production's signals count too when it is another deployment: the copy reads it.
+    const probed = copies.find((c) => c.type === "collection");
+    throttle = startThrottle(req.throttle, {
+      watch: [
+        {
+          client: req.monitor ?? client,
+          probe: snapshotProbe(snap),
+          ...(separate ? { where: "snapshot deployment" } : {}),
+        },
+        ...(separate
+          ? [
+              {
+                client: req.sourceMonitor ?? sourceClient,
+                probe: probed ? collectionProbe(source, probed.name) : snapshotProbe(snap),
+                where: "production",
+              },
+            ]
+          : []),
+      ],
+      log,
+      copies: { targetDb: snap, tag: holder },
+      kept: () => "Nothing was published: the previous snapshot stays complete and in use.",
+    });
     await stopStaleCopies(client, snap, log, holder);
+    await throttle?.gate();
     await genDocs.insertOne({
       _id: generationId(generation),
       kind: "generation",
@@ -389,6 +429,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         totalDocuments: [...counts0.values()].reduce((a, b) => a + b, 0),
         totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
         ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+        ...(throttle ? { note: () => throttle?.note() } : {}),
       }).start();
       const env = await copyEnvironment({
         source: sourceClient,
@@ -403,6 +444,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         limits,
         ...(separate ? { sourceLimits: await serverLimitsOf(sourceClient, log) } : {}),
         ...copySettingsOf(req),
+        ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
       });
       results = await mapLargestFirst(
         copies,
@@ -432,6 +474,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         },
       );
       progress.stop();
+      await throttle?.stop();
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
       // The proof before the publish: masked values are not production's, references resolve.
       const problems: string[] = [];
@@ -552,9 +595,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       documents: results.reduce((n, r) => n + r.documents, 0),
       durationMs: Date.now() - started,
       deletedGenerations,
+      ...(throttle ? { throttle: throttle.report() } : {}),
     };
   } finally {
     progress?.stop();
+    await throttle?.stop();
     await maskingCheck?.dispose();
     await lease.release().catch(() => {});
   }

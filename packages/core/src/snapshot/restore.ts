@@ -28,6 +28,8 @@ import {
   readPrMetadata,
 } from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
+import type { ThrottleSettings } from "../throttle/settings";
+import { snapshotProbe, startThrottle, type Throttle, type ThrottleReport } from "../throttle/throttle";
 import { snapshotFacts } from "./comment-facts";
 import { assertRestoreFits } from "./fits";
 import {
@@ -73,6 +75,10 @@ export interface RestoreRequest {
   onCollectionCopied?: (result: CopyResult) => void | Promise<void>;
   /** `new-snapshot`: skip when the PR database already holds the latest snapshot completely. */
   refresh?: RefreshPolicy;
+  /** CONTRACT §12 (default here: off; the actions and the command line default to auto). */
+  throttle?: ThrottleSettings;
+  /** The throttle's own small client to the same deployment (default: `client`). */
+  monitor?: MongoClient;
 }
 
 export interface PlannedCollection {
@@ -107,6 +113,8 @@ export interface RestoreReport {
   dropped: string[];
   documents: number;
   durationMs: number;
+  /** What the throttle did: pauses, their reasons, each signal's peak (throttle: auto). */
+  throttle?: ThrottleReport;
 }
 
 /**
@@ -184,7 +192,19 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       ttlMs: (req.leaseSeconds ?? 60) * 1000,
     }));
   let progress: Progress | undefined;
+  let throttle: Throttle | undefined;
+  let written = false;
   try {
+    // The throttle's baseline is read while the run plans (throttle/throttle.ts).
+    throttle = startThrottle(req.throttle, {
+      watch: [{ client: req.monitor ?? client, probe: snapshotProbe(req.snapshotDatabase) }],
+      log,
+      copies: { targetDb: target, tag: lease.holder },
+      kept: () =>
+        written
+          ? `${target} stays marked as restoring (never as complete) until a restore finishes.`
+          : `Nothing was written: ${target} is as it was.`,
+    });
     // While this run waited for the lease, a newer snapshot may have been published: copy that one.
     meta = await waitFor();
     assertRestoreFits(target, meta, limits);
@@ -199,7 +219,10 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     await stopStaleCopies(client, target, log, lease.holder);
     const targetDb = client.db(target);
     const metadata = targetDb.collection<PrDatabaseMetadata>(METADATA_COLLECTION);
+    // Not one write while the cluster is over a threshold (and none at all if it stays critical).
+    await throttle?.gate();
     assertWritableTarget(target, policy);
+    written = true;
     // Marked first so that an interrupted restore is never mistaken for a complete database.
     await metadata.replaceOne(
       { _id: "latest" },
@@ -233,6 +256,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
       totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
       ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+      ...(throttle ? { note: () => throttle?.note() } : {}),
     }).start();
     const env = await copyEnvironment({
       source: client,
@@ -246,6 +270,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       guard,
       limits,
       ...copySettingsOf(req),
+      ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
     });
     const results: CopyResult[] = await mapLargestFirst(
       plan,
@@ -268,6 +293,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       },
     );
     progress.stop();
+    await throttle?.stop();
     for (const r of results) {
       await log.group(`${r.name}: ${r.documents} documents`, async () => {
         log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
@@ -310,9 +336,11 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       dropped,
       documents: results.reduce((n, r) => n + r.documents, 0),
       durationMs: Date.now() - started,
+      ...(throttle ? { throttle: throttle.report() } : {}),
     };
   } finally {
     progress?.stop();
+    await throttle?.stop();
     if (!req.lease) await lease.release().catch(() => {});
   }
 }

@@ -15,6 +15,7 @@ import {
   targetPolicy,
 } from "../names";
 import type { CommonInputs } from "../settings";
+import { readThrottleSettings, type ThrottleSettings } from "../throttle/settings";
 import type { ProduceRequest } from "./producer";
 import { REFRESH_POLICIES, type RefreshPolicy } from "./refresh";
 import type { RestoreRequest } from "./restore";
@@ -32,6 +33,11 @@ export interface CopySettings {
   progressIntervalSeconds: number;
   /** Largest chunk one aggregation copies (default: none, 64 MB under a server's time cap). */
   chunkMb?: number;
+}
+
+/** CONTRACT §12: the throttle of the copies (input, then config `copy`, then defaults). */
+export interface ThrottledCopies {
+  throttle: ThrottleSettings;
 }
 
 export function readCopySettings(inputs: InputReader): CopySettings {
@@ -96,7 +102,7 @@ export function readPrTargetSettings(
   };
 }
 
-export interface RestoreSettings extends PrTargetSettings, CopySettings {
+export interface RestoreSettings extends PrTargetSettings, CopySettings, ThrottledCopies {
   pollIntervalSeconds: number;
   concurrency: number;
   maxTimeSeconds: number;
@@ -121,6 +127,7 @@ export function readRestoreSettings(
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
     refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
     ...readCopySettings(inputs),
+    throttle: readThrottleSettings(inputs, config),
   };
 }
 
@@ -146,7 +153,7 @@ export function readTargetPolicy(
   return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
 }
 
-export interface ProducerSettings extends CopySettings {
+export interface ProducerSettings extends CopySettings, ThrottledCopies {
   sourceDatabase: string;
   snapshotDatabase: string;
   include?: string[];
@@ -221,6 +228,7 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
     ...readCopySettings(inputs),
+    throttle: readThrottleSettings(inputs, config),
   };
 }
 
@@ -248,6 +256,7 @@ export function restoreRequest(
     rangeThresholdMb: s.rangeThresholdMb,
     progressIntervalMs: s.progressIntervalSeconds * 1000,
     refresh: s.refresh,
+    throttle: s.throttle,
     ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
     ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
   };
