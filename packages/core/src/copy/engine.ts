@@ -64,12 +64,21 @@ export interface CopyEnv {
   attempts?: number;
   /** Largest amount of data one aggregation copies; larger collections go in bounded chunks. */
   chunkBytes?: number;
+  /**
+   * The chunk bound in force now, read once a copy is admitted (beforeCopy), before its method is
+   * chosen: a throttle copies whole collections while the cluster stays calm and in small chunks
+   * once a signal rose. The smaller of it and chunkBytes applies.
+   */
+  chunkBytesNow?: () => number | undefined;
   /** Awaited between two chunks of a collection (the throttle's pauses plug in here). */
   betweenChunks?: BetweenChunks;
   /** The target is a replica set: index builds commit on a majority (see buildIndexes). */
   replicaSet?: boolean;
-  /** Awaited before each collection's copy starts (a throttle holds new copies back while paused). */
-  beforeCopy?: (collection: string) => Promise<void>;
+  /**
+   * Awaited before each collection's copy starts (a throttle holds new copies back while paused,
+   * and bounds how many run at once); the function it returns is called when that copy ends.
+   */
+  beforeCopy?: (collection: string) => Promise<(() => void) | undefined>;
   /**
    * Why the run's copies were stopped from outside (a throttle's abort), if they were: a copy that
    * fails afterwards (e.g. its aggregation was killed) reports this instead of its own error.
@@ -81,15 +90,18 @@ export interface CopyEnv {
 export interface ChunkPosition {
   /** Logical collection name. */
   collection: string;
-  /** The chunk about to be copied (1 = the second one: the hook runs between chunks). */
+  /**
+   * The chunk about to be copied (1 = the second one: the hook runs between chunks); `chunks`
+   * after the last one, before the secondary indexes are built (when they are built afterwards).
+   */
   chunk: number;
   chunks: number;
 }
 
 /**
- * Called (and awaited) before every chunk of a chunked copy but the first. Generic on purpose: a
- * throttle pauses here while the server is busy (issue 23); anything that throws stops the copy
- * like a failed chunk would.
+ * Called (and awaited) before every chunk of a chunked copy but the first, and before an index
+ * build that follows the chunks. Generic on purpose: a throttle pauses here while the server is
+ * busy (issue 23); anything that throws stops the copy like a failed chunk would.
  */
 export type BetweenChunks = (at: ChunkPosition) => Promise<void>;
 
@@ -110,6 +122,7 @@ export interface EnvironmentOptions
   chunkMb?: number;
   betweenChunks?: BetweenChunks;
   beforeCopy?: CopyEnv["beforeCopy"];
+  chunkBytesNow?: CopyEnv["chunkBytesNow"];
   stopped?: CopyEnv["stopped"];
 }
 
@@ -152,6 +165,7 @@ export async function copyEnvironment(o: EnvironmentOptions): Promise<CopyEnv> {
     ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
     ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
     ...(o.beforeCopy ? { beforeCopy: o.beforeCopy } : {}),
+    ...(o.chunkBytesNow ? { chunkBytesNow: o.chunkBytesNow } : {}),
     ...(o.stopped ? { stopped: o.stopped } : {}),
     ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
       ? { replicaSet: true }
@@ -215,6 +229,10 @@ export function collectionReport(r: CopyResult): CollectionReport {
 export async function copyCollection(env: CopyEnv, request: CopyRequest): Promise<CopyResult> {
   const { source, target, spec } = request;
   const startedAt = Date.now();
+  // Admitted first (a throttle may hold the copy back), so that the method fits the chunk bound
+  // in force when it starts; retries are admitted again.
+  let admitted = await env.beforeCopy?.(spec.name);
+  const chunkBytes = smallest(env.chunkBytes, env.chunkBytesNow?.());
   const choice = chooseMethod({
     type: spec.type === "timeseries" ? "timeseries" : "collection",
     capped: spec.options.capped === true,
@@ -226,7 +244,7 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     rangeThresholdBytes: env.rangeThresholdBytes,
     setting: env.method,
     ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
-    ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
+    ...(chunkBytes !== undefined ? { chunkBytes } : {}),
   });
   env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
   const task = env.progress?.task(spec.name, choice.label, {
@@ -238,10 +256,13 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     await withRetry(
       async (attempt) => {
         attempts = attempt;
-        await env.beforeCopy?.(spec.name);
-        await copyOnce(env, request, choice, task).catch((error: unknown) => {
-          throw env.stopped?.() ?? error;
-        });
+        const ended = attempt === 1 ? admitted : await env.beforeCopy?.(spec.name);
+        admitted = undefined;
+        await copyOnce(env, request, choice, task)
+          .catch((error: unknown) => {
+            throw env.stopped?.() ?? error;
+          })
+          .finally(() => ended?.());
       },
       { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` },
     );
@@ -272,8 +293,13 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
       attempts,
     };
   } finally {
+    admitted?.();
     task?.done();
   }
+}
+
+function smallest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 async function copyOnce(
@@ -389,8 +415,9 @@ async function copyOnce(
   }
 
   if (choice.kind === "ranges") {
-    // Indexes first: maintaining them during K parallel inserts beats one single-threaded build afterwards.
-    await buildIndexes();
+    // Indexes first: maintaining them during K parallel inserts beats one single-threaded build
+    // afterwards. Chunks one at a time build them last, as $out does (methods.ts, indexesLast).
+    if (!choice.indexesLast) await buildIndexes();
     task?.phase("copying");
     const perDocument = request.documents > 0 ? request.bytes / request.documents : 0;
     task?.setProbe(async () => {
@@ -426,12 +453,17 @@ async function copyOnce(
       await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
     }
     task?.setProbe(undefined);
+    if (choice.indexesLast) {
+      await between(chunks);
+      await buildIndexes();
+    }
     return;
   }
 
   // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
   const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
   await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
+  if (choice.chunks) await between(chunks);
   await buildIndexes();
 }
 
