@@ -80,7 +80,7 @@ export const COPY_OPTIONS: readonly OptionSpec[] = [
   { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
   {
     name: "chunk-mb",
-    text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default 16 with the throttle; without it none, 64 under a time cap)",
+    text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default with the throttle: 256 while calm, 8 once a signal rose; without it none, 64 under a time cap)",
   },
   {
     name: "throttle",
@@ -89,7 +89,7 @@ export const COPY_OPTIONS: readonly OptionSpec[] = [
   { name: "max-lag-seconds", text: "pause while the majority-commit lag is over this (default 2)" },
   {
     name: "max-latency-ms",
-    text: "pause while the probe read is slower than this (default: 4× its pre-copy baseline, ≥ 20 ms above it)",
+    text: "pause while the probe read is slower than this (default: 4× its pre-copy baseline, ≥ 100 ms above it)",
   },
   {
     name: "critical-lag-seconds",

@@ -113,9 +113,9 @@ describe("decide: pause, resume, abort", () => {
 });
 
 describe("the probe's threshold from its baseline", () => {
-  it("is 4× the baseline, and at least 20 ms above it", () => {
-    expect(latencyThreshold(0.4)).toBeCloseTo(20.4);
-    expect(latencyThreshold(10)).toBe(40);
+  it("is 4× the baseline, and at least 100 ms above it", () => {
+    expect(latencyThreshold(0.4)).toBeCloseTo(100.4);
+    expect(latencyThreshold(10)).toBe(110);
     expect(latencyThreshold(50)).toBe(200);
   });
   it("never says a value is over a limit that reads the same", () => {

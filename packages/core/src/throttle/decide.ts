@@ -165,12 +165,18 @@ function criticalReasons(r: Readings, limits: Limits): Reason[] {
   return out;
 }
 
-/** The probe latency a copy pauses at, from the baseline: 4× it, and at least 20 ms above it. */
+/**
+ * The probe latency a copy pauses at, from the baseline: 4× it, and at least 100 ms above it. The
+ * floor is absolute, as gh-ost's load thresholds are: a copy on an otherwise idle 2-core server
+ * alone pushes the probe from a few ms to 40–90 ms (README, "The throttle"), which hurts nobody;
+ * a point read 100 ms slower than usual is what an application notices. Latency-sensitive
+ * production sets max-latency-ms lower.
+ */
 export function latencyThreshold(baselineMs: number): number {
   return Math.max(LATENCY_FACTOR * baselineMs, baselineMs + LATENCY_FLOOR_MS);
 }
 export const LATENCY_FACTOR = 4;
-export const LATENCY_FLOOR_MS = 20;
+export const LATENCY_FLOOR_MS = 100;
 /** Critical probe latency when not set: this many times the pause threshold. */
 export const CRITICAL_LATENCY_FACTOR = 10;
 

@@ -52,7 +52,17 @@ const WINDOW = 5;
 const BASELINE_MAX_MS = 2_000;
 const PROBE_TIMEOUT_MS = 30_000;
 
-export class SignalReader {
+/** What the throttle reads a deployment's signals through (a test can give its own). */
+export interface SignalSource {
+  readonly target: { where?: string; client?: MongoClient };
+  readonly peaks: SignalPeaks;
+  baselineMs: number | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readings(): Readings;
+}
+
+export class SignalReader implements SignalSource {
   private readonly lag = new LagTracker();
   private readonly recent: number[] = [];
   private lagMs: number | undefined;

@@ -21,11 +21,17 @@ export function pauseTimings(report: ThrottleReport | undefined): PauseTiming[] 
 export function throttleSection(report: ThrottleReport | undefined): string {
   if (!report) return "";
   const n = report.pauses.length;
+  const { min, max } = report.window;
+  const chunks =
+    report.roseAt === undefined
+      ? `the cluster stayed calm: collections up to ${report.calmChunkMb} MB were copied whole, larger ones in chunks of ${Math.min(report.chunkMb, report.calmChunkMb)} MB`
+      : `from the first rise of a signal on, collections over ${report.chunkMb} MB were copied in chunks of ${report.chunkMb} MB`;
+  const how = `${chunks}; ${min === max ? `${max}` : `${min} to ${max}`} collection${max === 1 ? "" : "s"} at a time`;
   const head = report.aborted
     ? `**Stopped by the throttle**: ${report.aborted}.`
     : n
-      ? `Paused ${n === 1 ? "once" : `${n} times`}, ${seconds(report.pausedMs)} in total; copies went in chunks of at most ${report.chunkMb} MB.`
-      : `Never paused; copies went in chunks of at most ${report.chunkMb} MB.`;
+      ? `Paused ${n === 1 ? "once" : `${n} times`}, ${seconds(report.pausedMs)} in total; ${how}.`
+      : `Never paused; ${how}.`;
   const multi = report.peaks.length > 1;
   const rows: string[][] = [];
   for (const p of report.peaks) {

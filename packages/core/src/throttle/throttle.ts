@@ -20,7 +20,7 @@ import {
   type ThrottleState,
 } from "./decide";
 import type { ThrottleSettings } from "./settings";
-import { type SignalPeaks, SignalReader, type WatchTarget } from "./signals";
+import { type SignalPeaks, SignalReader, type SignalSource, type WatchTarget } from "./signals";
 
 /**
  * The throttle of one run's copies (issue 23). It reads the cluster's signals in the background
@@ -33,12 +33,29 @@ import { type SignalPeaks, SignalReader, type WatchTarget } from "./signals";
  * once the signals clear, so that they do not all start writing again in the same instant.
  */
 
-/** Largest chunk a throttled copy writes between two checks, MB (see the README's measurements). */
-export const THROTTLE_CHUNK_MB = 16;
+/**
+ * Largest chunk a throttled copy writes between two checks once a signal rose, MB: a fraction of a
+ * second on 2 cores (see the README's measurements).
+ */
+export const THROTTLE_CHUNK_MB = 8;
+/**
+ * Largest collection copied as one aggregation while the cluster stays calm, MB: chunks copy by
+ * `$merge` (a lookup per document), measured up to 1.5× slower than `$out` for the collection,
+ * so a calm run copies whole collections as `throttle: off` does, and only larger ones (whose
+ * single `$out` could not be paused for long) in chunks from the start.
+ */
+export const THROTTLE_CALM_CHUNK_MB = 256;
 /** Longest random delay before a run resumes once every signal is back under its resume level. */
 export const RESUME_JITTER_MS = 1_000;
 /** A paused copy resumes once the lag is at most this fraction of max-lag-seconds. */
 export const RESUME_LAG_FRACTION = 0.5;
+/**
+ * After a decrease, the window grows by one collection every this many units of work (chunks or
+ * whole copies) done without a pause, back to the engine's own concurrency.
+ */
+const GROW_AFTER = 2;
+/** While the probe stays slow and several copies run, the window is halved at most this often. */
+const CUT_EVERY_MS = 2_000;
 
 export interface ThrottleOptions {
   settings: ThrottleSettings;
@@ -49,6 +66,8 @@ export interface ThrottleOptions {
   copies?: { targetDb: string; tag: string };
   /** What an abort leaves, in words, for its error message (e.g. "the previous snapshot stays in use"). */
   kept?: () => string;
+  /** Signal sources in place of readers of `watch` (unit tests). */
+  sources?: SignalSource[];
   /** How often the decision is taken and the signals read (default 250 ms). */
   intervalMs?: number;
   jitterMs?: number;
@@ -75,6 +94,15 @@ export interface ThrottleReport {
   criticalLagMs: number;
   criticalForMs: number;
   chunkMb: number;
+  /** Largest collection copied whole while no signal had risen, MB. */
+  calmChunkMb: number;
+  /** Epoch ms a signal first rose (from then on: chunks of chunkMb, a narrower window). */
+  roseAt?: number;
+  /**
+   * Collections the run copied at once: the most it ran (the engine's concurrency, unless it had
+   * fewer to copy) and the fewest the window was cut to when a signal rose (= max if never cut).
+   */
+  window: { min: number; max: number };
   latency: { where?: string; maxMs: number; criticalMs: number }[];
   peaks: SignalPeaks[];
   /** The critical reason the copy was stopped for, if it was. */
@@ -114,7 +142,7 @@ export class ThrottleAbortError extends RefusedError {
 const MAX_PAUSES_KEPT = 500;
 
 export class Throttle {
-  private readonly readers: SignalReader[];
+  private readonly readers: SignalSource[];
   private readonly limits: Limits;
   private readonly interval: number;
   private readonly now: () => number;
@@ -135,6 +163,15 @@ export class Throttle {
   private abortError: ThrottleAbortError | undefined;
   private abortReason: string | undefined;
   private chunkMb = THROTTLE_CHUNK_MB;
+  private roseAt: number | undefined;
+  private lastCut: number | undefined;
+  /** Collections copied at once, at most (congestion window: see admit); ∞ = the engine's own limit. */
+  private window = Number.POSITIVE_INFINITY;
+  private windowMin = Number.POSITIVE_INFINITY;
+  private peakInFlight = 0;
+  private inFlight = 0;
+  private clean = 0;
+  private slots: (() => void)[] = [];
 
   constructor(private readonly o: ThrottleOptions) {
     this.interval = o.intervalMs ?? 250;
@@ -148,9 +185,9 @@ export class Throttle {
       resumeLagFraction: RESUME_LAG_FRACTION,
       criticalForMs: o.settings.criticalSeconds * 1000,
     };
-    this.readers = o.watch.map(
-      (w) => new SignalReader(w, { log: o.log, intervalMs: this.interval, now: this.now }),
-    );
+    this.readers =
+      o.sources ??
+      o.watch.map((w) => new SignalReader(w, { log: o.log, intervalMs: this.interval, now: this.now }));
     // The baseline is read while the run prepares (plan, lease, drops); the first gate waits for it.
     this.ready = Promise.all(this.readers.map((r) => r.start())).then(() => {
       this.describe();
@@ -162,37 +199,113 @@ export class Throttle {
   }
 
   /**
-   * The engine's hooks (CopyEnv): the gate before each collection and between chunks, chunks of
-   * {@link THROTTLE_CHUNK_MB} unless the run sets its own size, and the abort as the reason any
-   * copy failed once the throttle stopped it.
+   * The engine's hooks (CopyEnv): the window and the gate before each collection, the gate between
+   * chunks, the chunk bound ({@link THROTTLE_CALM_CHUNK_MB} while calm, then
+   * {@link THROTTLE_CHUNK_MB}, or the run's own chunk-mb), and the abort as the reason any copy
+   * failed once the throttle stopped it.
    */
   copyHooks(
     chunkMb: number | undefined,
     between?: BetweenChunks,
-  ): Pick<EnvironmentOptions, "chunkMb" | "betweenChunks" | "beforeCopy" | "stopped"> {
+  ): Pick<EnvironmentOptions, "chunkMb" | "chunkBytesNow" | "betweenChunks" | "beforeCopy" | "stopped"> {
     this.chunkMb = chunkMb ?? THROTTLE_CHUNK_MB;
+    const MiB = 1024 * 1024;
     return {
-      chunkMb: this.chunkMb,
+      // chunk-mb set by the run bounds every copy, as without the throttle.
+      ...(chunkMb ? { chunkMb } : {}),
+      chunkBytesNow: () => (this.roseAt === undefined ? THROTTLE_CALM_CHUNK_MB : this.chunkMb) * MiB,
       betweenChunks: async (at) => {
         await between?.(at);
-        await this.gate();
+        // A copy over a narrowed window waits here for its turn; a chunk done without a pause is
+        // what lets the window grow again.
+        if ((await this.gate()) && (await this.fitWindow())) this.grow();
       },
-      beforeCopy: () => this.gate(),
+      beforeCopy: () => this.admit(),
       stopped: () => this.abortError,
     };
   }
 
-  /** Resolves when the copy may go on; waits while paused; throws once the throttle aborted. */
-  async gate(): Promise<void> {
+  /**
+   * Admits one collection's copy: through the gate, and only while fewer than the window's copies
+   * run. The window is congestion control without a coordinator, TCP's AIMD: it starts open (the
+   * engine's own concurrency, so a calm cluster copies exactly as fast as unthrottled), is halved
+   * each time a signal rises, and grows by one every {@link GROW_AFTER} chunks or copies done
+   * without a pause until it is open again. Every run sees the same signals, so together they back
+   * off to what the cluster sustains. The returned function ends the copy.
+   */
+  async admit(): Promise<() => void> {
+    for (;;) {
+      await this.gate();
+      if (this.inFlight < this.window) break;
+      await new Promise<void>((resolve) => this.slots.push(resolve));
+    }
+    this.inFlight++;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.inFlight--;
+      this.grow();
+      this.slots.shift()?.();
+    };
+  }
+
+  /**
+   * Between two chunks: a copy running over a narrowed window gives up its place until one is
+   * free (true: it did not have to wait).
+   */
+  private async fitWindow(): Promise<boolean> {
+    if (this.inFlight <= this.window) return true;
+    this.inFlight--;
+    try {
+      for (;;) {
+        await this.gate();
+        if (this.inFlight < this.window) break;
+        await new Promise<void>((resolve) => this.slots.push(resolve));
+      }
+    } finally {
+      this.inFlight++;
+    }
+    return false;
+  }
+
+  /** One more unit of work done without a pause: widen a narrowed window now and then. */
+  private grow(): void {
+    if (this.window === Number.POSITIVE_INFINITY) return;
+    if (++this.clean < GROW_AFTER) return;
+    this.clean = 0;
+    this.window++;
+    // As wide as the most copies that ever ran: the engine's own limit governs again.
+    if (this.window >= this.peakInFlight) {
+      this.window = Number.POSITIVE_INFINITY;
+      for (const wake of this.slots.splice(0)) wake();
+    } else this.slots.shift()?.();
+  }
+
+  /** A signal rose: half as many copies at once (those over the window finish their chunk first). */
+  private shrink(): void {
+    this.window = Math.max(1, Math.floor(Math.min(this.window, Math.max(1, this.inFlight)) / 2));
+    this.windowMin = Math.min(this.windowMin, this.window);
+    this.clean = 0;
+    this.roseAt ??= Date.now();
+  }
+
+  /**
+   * Resolves when the copy may go on (true: at once, false: after a pause); waits while paused;
+   * throws once the throttle aborted.
+   */
+  async gate(): Promise<boolean> {
     await this.ready;
     if (this.abortError) throw this.abortError;
-    if (this.open) return;
+    if (this.open) return true;
     if (!this.episode) {
       const reason = this.reasons[0] ?? { signal: "lag" as const, text: "resuming" };
       this.episode = { started: this.now(), startedAt: Date.now(), reason };
       this.o.log.info(`Throttle: pausing the copy: ${this.reasonsText()}.`);
     }
     await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return false;
   }
 
   /** For progress lines: "paused 3.2 s: majority lag 2.6 s > 2 s", or the pauses so far. */
@@ -210,6 +323,9 @@ export class Throttle {
       criticalLagMs: this.limits.criticalLagMs,
       criticalForMs: this.limits.criticalForMs,
       chunkMb: this.chunkMb,
+      calmChunkMb: THROTTLE_CALM_CHUNK_MB,
+      ...(this.roseAt !== undefined ? { roseAt: this.roseAt } : {}),
+      window: { min: Math.min(this.windowMin, this.peakInFlight), max: this.peakInFlight },
       latency: this.readers.flatMap((r) => {
         const t = this.latencyLimits(r);
         return t
@@ -230,7 +346,7 @@ export class Throttle {
     this.release();
   }
 
-  private latencyLimits(r: SignalReader): { max: number; critical: number } | undefined {
+  private latencyLimits(r: SignalSource): { max: number; critical: number } | undefined {
     if (r.baselineMs === undefined) return undefined;
     const max = this.o.settings.maxLatencyMs ?? latencyThreshold(r.baselineMs);
     return { max, critical: this.o.settings.criticalLatencyMs ?? CRITICAL_LATENCY_FACTOR * max };
@@ -264,10 +380,32 @@ export class Throttle {
       this.abort(d.reasons);
       return;
     }
+    if (d.action === "pause" && this.open && d.reasons.every((r) => r.signal === "latency")) {
+      // Latency is a congestion signal, as delay is to TCP: while more than one copy runs, fewer
+      // at once (halved, at most every CUT_EVERY_MS) before anything pauses. Lag, flow control,
+      // tickets and unreadable signals are hard limits: they pause at once.
+      const running = Math.min(this.window, this.inFlight);
+      if (running > 1) {
+        this.state = { ...d.state, paused: false };
+        if (this.lastCut === undefined || now - this.lastCut >= CUT_EVERY_MS) {
+          this.lastCut = now;
+          this.reasons = d.reasons;
+          this.shrink();
+          this.o.log.debug(
+            `Throttle: over threshold: ${this.reasonsText()}; ${this.window} collection${this.window === 1 ? "" : "s"} at a time from now on.`,
+          );
+        }
+        return;
+      }
+    }
     if (d.action === "pause") {
       const was = signalsOf(this.reasons);
       this.reasons = d.reasons;
-      if (this.open) this.o.log.debug(`Throttle: over threshold: ${this.reasonsText()}.`);
+      if (this.open) {
+        this.o.log.debug(`Throttle: over threshold: ${this.reasonsText()}.`);
+        // What is running made a signal rise: fewer copies at once from now on.
+        this.shrink();
+      }
       // A pause can outlast its first reason: say so when another signal holds it now.
       else if (this.episode && signalsOf(d.reasons) !== was)
         this.o.log.info(`Throttle: still paused: ${this.reasonsText()}.`);
@@ -328,11 +466,12 @@ export class Throttle {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w.reject(this.abortError);
+    for (const wake of this.slots.splice(0)) wake();
     // A chunk in flight may be waiting for a majority that is not coming: stop it on the server.
     const copies = this.o.copies;
     if (copies)
       for (const r of this.readers)
-        void stopOwnCopies(r.target.client, copies.targetDb, copies.tag, this.o.log);
+        if (r.target.client) void stopOwnCopies(r.target.client, copies.targetDb, copies.tag, this.o.log);
   }
 }
 
