@@ -6,9 +6,13 @@
  *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
  *   --repeat N               runs per contender (median reported; default 3, at least 3)
  *   --only a,b               sections: restore, producer, scaling, wide, overhead, engine, methods,
- *                            stream, masking, subset
+ *                            stream, masking, subset, throttle
  *   --engine-sizes 0.25,1    sizes of the engine section (default 0.25,1)
  *   --methods-size 1         size of the one-large-collection section (GiB, default 1)
+ *   --throttle-size 0.25     restore size of the throttle section (GiB, default 0.25)
+ *   --throttle-rate 200      its workload's operations per second (default 200)
+ *   --throttle-idle 20       seconds of workload alone, the idle baseline (default 20)
+ *   --throttle-concurrent 3  concurrent throttled restores in its last phase (default 3; 0 skips)
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -35,6 +39,7 @@ import {
 import { writeBenchCharts } from "./lib/chart";
 import { GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
 import { compare, fmtS, machine, median, ratio, timed } from "./lib/measure";
+import { throttleSection } from "./throttle";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -43,12 +48,18 @@ const size = Number(args.get("size") ?? "0.25");
 const scalingSizes = (args.get("scaling") ?? "0.25,0.5,1").split(",").filter(Boolean).map(Number);
 const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
 const only = new Set(
-  (args.get("only") ?? "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset").split(
-    ",",
-  ),
+  (
+    args.get("only") ?? "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,throttle"
+  ).split(","),
 );
 const engineSizes = (args.get("engine-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const methodsSize = Number(args.get("methods-size") ?? "1");
+const throttleOptions = {
+  gib: Number(args.get("throttle-size") ?? "0.25"),
+  rate: Number(args.get("throttle-rate") ?? "200"),
+  idleSeconds: Number(args.get("throttle-idle") ?? "20"),
+  concurrent: Number(args.get("throttle-concurrent") ?? "3"),
+};
 const log = (line = "") => process.stdout.write(`${line}\n`);
 
 const MONGOSH_VERSION = "2.12.0";
@@ -380,6 +391,7 @@ async function main() {
     if (only.has("stream")) await streamSection(ctx, size);
     if (only.has("masking")) await maskingSection(ctx, size);
     if (only.has("subset")) await subsetSection(ctx, size);
+    if (only.has("throttle")) await throttleSection(ctx, throttleOptions);
 
     if (only.has("overhead")) {
       log("\nAction overhead: cold start on a no-op event vs bare node");
