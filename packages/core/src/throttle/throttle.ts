@@ -165,6 +165,8 @@ export class Throttle {
   private chunkMb = THROTTLE_CHUNK_MB;
   private roseAt: number | undefined;
   private lastCut: number | undefined;
+  /** A signal is over its threshold now (whether it paused the copy or only narrowed the window). */
+  private congested = false;
   /** Collections copied at once, at most (congestion window: see admit); ∞ = the engine's own limit. */
   private window = Number.POSITIVE_INFINITY;
   private windowMin = Number.POSITIVE_INFINITY;
@@ -272,7 +274,8 @@ export class Throttle {
 
   /** One more unit of work done without a pause: widen a narrowed window now and then. */
   private grow(): void {
-    if (this.window === Number.POSITIVE_INFINITY) return;
+    // Not while the probe is still slow: the cut has not had its effect yet.
+    if (this.window === Number.POSITIVE_INFINITY || this.congested) return;
     if (++this.clean < GROW_AFTER) return;
     this.clean = 0;
     this.window++;
@@ -387,6 +390,7 @@ export class Throttle {
       const running = Math.min(this.window, this.inFlight);
       if (running > 1) {
         this.state = { ...d.state, paused: false };
+        this.congested = true;
         if (this.lastCut === undefined || now - this.lastCut >= CUT_EVERY_MS) {
           this.lastCut = now;
           this.reasons = d.reasons;
@@ -398,6 +402,7 @@ export class Throttle {
         return;
       }
     }
+    this.congested = d.action === "pause";
     if (d.action === "pause") {
       const was = signalsOf(this.reasons);
       this.reasons = d.reasons;
