@@ -6,7 +6,10 @@
  *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
  *   --repeat N               runs per contender (median reported; default 3, at least 3)
  *   --only a,b               sections: restore, producer, scaling, wide, overhead, engine, methods,
- *                            stream, masking, subset, throttle
+ *                            stream, masking, subset, scan, consistency, differential, throttle
+ *   --scan-documents 1000    documents per collection in the scan's speed figure (default 1000)
+ *   --writes-per-second 200  production's write load during the consistency section
+ *   --differential-sizes 0.25,1  sizes of the differential-restore section (default 0.25,1)
  *   --engine-sizes 0.25,1    sizes of the engine section (default 0.25,1)
  *   --methods-size 1         size of the one-large-collection section (GiB, default 1)
  *   --throttle-size 0.25     restore size of the throttle section (GiB, default 0.25)
@@ -17,16 +20,16 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { silentLog } from "@pr-snapshots/core/log";
 import { readCollectionSpecs } from "@pr-snapshots/core/mongo/specs";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import { type Document, MongoClient } from "mongodb";
 import { DATABASE as DEMO_DB, startLifecycle } from "../demo/scenario";
 import { pullRequestEvent } from "../test/support/events";
 import { GitHubStandIn } from "../test/support/github-stand-in";
 import { repoRoot, startMongo, useProvisionedMongod } from "../test/support/mongod";
 import { runAction } from "../test/support/run-action";
+import { consistencySection } from "./consistency";
+import { differentialSection } from "./differential";
 import {
   engineSection,
   type Goal,
@@ -37,8 +40,9 @@ import {
   subsetSection,
 } from "./engine";
 import { writeBenchCharts } from "./lib/chart";
-import { GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
+import { benchSnapshot, GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
 import { compare, fmtS, machine, median, ratio, timed } from "./lib/measure";
+import { scanSection } from "./scan";
 import { throttleSection } from "./throttle";
 
 const args = new Map<string, string>();
@@ -49,7 +53,8 @@ const scalingSizes = (args.get("scaling") ?? "0.25,0.5,1").split(",").filter(Boo
 const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
 const only = new Set(
   (
-    args.get("only") ?? "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,throttle"
+    args.get("only") ??
+    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,scan,consistency,differential,throttle"
   ).split(","),
 );
 const engineSizes = (args.get("engine-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
@@ -60,6 +65,8 @@ const throttleOptions = {
   idleSeconds: Number(args.get("throttle-idle") ?? "20"),
   concurrent: Number(args.get("throttle-concurrent") ?? "3"),
 };
+const writesPerSecond = Number(args.get("writes-per-second") ?? "200");
+const differentialSizes = (args.get("differential-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const log = (line = "") => process.stdout.write(`${line}\n`);
 
 const MONGOSH_VERSION = "2.12.0";
@@ -344,19 +351,7 @@ async function main() {
       const narrow = await seedToSize(client, "narrowtest", bytes);
       const wide = await splitIntoCollections(client, "narrowtest", "widetest", 100);
       const point = async (prefix: string, source: string) => {
-        await produceSnapshot({
-          client,
-          log: silentLog,
-          sourceDatabase: source,
-          snapshotDatabase: `${prefix}_snapshot`,
-          concurrency: 4,
-          retain: 0,
-          graceSeconds: 0,
-          maxShrinkPercent: 100,
-          force: true,
-          dryRun: false,
-          allowPrivilegedCredentials: true,
-        });
+        await benchSnapshot(client, source, `${prefix}_snapshot`);
         const runs: number[] = [];
         for (let i = 0; i < repeat; i++) {
           await drop(`${prefix}_pr_1`);
@@ -391,39 +386,18 @@ async function main() {
     if (only.has("stream")) await streamSection(ctx, size);
     if (only.has("masking")) await maskingSection(ctx, size);
     if (only.has("subset")) await subsetSection(ctx, size);
+    if (only.has("scan")) await scanSection(ctx, Number(args.get("scan-documents") ?? "1000"));
+    if (only.has("consistency")) await consistencySection(ctx, size, writesPerSecond);
+    if (only.has("differential")) await differentialSection(ctx, differentialSizes);
     if (only.has("throttle")) await throttleSection(ctx, throttleOptions);
 
     if (only.has("overhead")) {
       log("\nAction overhead: cold start on a no-op event vs bare node");
       const gh = await GitHubStandIn.start();
       gh.addPullRequest({ number: 5, labels: ["docs"] });
-      await produceSnapshot({
-        client,
-        log: silentLog,
-        sourceDatabase: "ovtest",
-        snapshotDatabase: "ov_snapshot",
-        concurrency: 2,
-        retain: 0,
-        graceSeconds: 0,
-        maxShrinkPercent: 100,
-        force: true,
-        dryRun: false,
-        allowPrivilegedCredentials: true,
-      }).catch(async () => {
+      await benchSnapshot(client, "ovtest", "ov_snapshot", 2).catch(async () => {
         await client.db("ovtest").collection("c").insertOne({ x: 1 });
-        await produceSnapshot({
-          client,
-          log: silentLog,
-          sourceDatabase: "ovtest",
-          snapshotDatabase: "ov_snapshot",
-          concurrency: 2,
-          retain: 0,
-          graceSeconds: 0,
-          maxShrinkPercent: 100,
-          force: true,
-          dryRun: false,
-          allowPrivilegedCredentials: true,
-        });
+        await benchSnapshot(client, "ovtest", "ov_snapshot", 2);
       });
       const noop = pullRequestEvent({ action: "edited", number: 5, labels: ["docs"] });
       const token = { "github-token": gh.defaultToken };

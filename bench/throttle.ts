@@ -339,7 +339,14 @@ export async function throttleSection(ctx: SectionContext, o: ThrottleBenchOptio
       o.concurrent > 1
         ? await timed(`(d) ${o.concurrent} concurrent throttled restores, with the workload`, () =>
             Promise.all(
-              Array.from({ length: o.concurrent }, (_, i) => restore(`thb_pr_${10 + i}`, THROTTLE_AUTO)),
+              Array.from({ length: o.concurrent }, (_, i) =>
+                // A restore the throttle stops (critical) is a result of this phase, not a crash of the section.
+                restore(`thb_pr_${10 + i}`, THROTTLE_AUTO).catch((e: unknown) => {
+                  const why = e instanceof Error ? e.message : String(e);
+                  ctx.log(`    restore ${i + 1} stopped: ${why}`);
+                  return { stopped: why };
+                }),
+              ),
             ),
           )
         : undefined;
@@ -372,7 +379,11 @@ export async function throttleSection(ctx: SectionContext, o: ThrottleBenchOptio
     const pauses = (r: RestoreReport) => r.throttle?.pauses ?? [];
     const pausedMs = (r: RestoreReport) => r.throttle?.pausedMs ?? 0;
     const concurrentPauses =
-      concurrent?.value.map((r) => ({ pauses: pauses(r).length, pausedMs: pausedMs(r) })) ?? [];
+      concurrent?.value.map((r) =>
+        "stopped" in r
+          ? { pauses: 0, pausedMs: 0, stopped: r.stopped }
+          : { pauses: pauses(r).length, pausedMs: pausedMs(r) },
+      ) ?? [];
 
     const results = {
       cores,
@@ -450,9 +461,9 @@ export async function throttleSection(ctx: SectionContext, o: ThrottleBenchOptio
           `while ${(data.bytes / GiB).toFixed(3)} GiB is restored from the snapshot on the same replica set. All three mongods, the workload and the restore share this machine's ${cores} cores` +
           `${serverCoreCount ? ` (the server reports ${serverCoreCount})` : ""}: one run, not a median. Throttled = the defaults of \`throttle: auto\` ` +
           `(pause while the majority lag > 2 s; a probe slower than max(4× its baseline, baseline + 100 ms) first halves the collections copied at once, and pauses once one is left; ` +
-          `collections up to ${on.value.throttle?.calmChunkMb ?? 256} MB copied whole while calm, ${on.value.throttle?.chunkMb ?? 8} MB chunks once a signal rose). ` +
-          `Throttled restore: ${on.value.throttle?.roseAt !== undefined ? "a signal rose" : "no signal rose"}, ${on.value.throttle?.window.min ?? "?"} to ${on.value.throttle?.window.max ?? "?"} collections at once; ` +
-          `without the workload: ${onIdle.value.throttle?.roseAt !== undefined ? "a signal rose" : "no signal rose"}, ${onIdle.value.throttle?.window.min ?? "?"} to ${onIdle.value.throttle?.window.max ?? "?"} at once.`,
+          `${on.value.throttle?.chunkMb ?? 8} MB chunks). ` +
+          `Throttled restore: ${on.value.throttle?.window.min ?? "?"} to ${on.value.throttle?.window.max ?? "?"} collections at once; ` +
+          `without the workload: ${onIdle.value.throttle?.window.min ?? "?"} to ${onIdle.value.throttle?.window.max ?? "?"} at once.`,
         "",
         `![Workload latency over time during the unthrottled and the throttled restore, with the throttled restore's pauses](${file})`,
         "",
@@ -469,7 +480,7 @@ export async function throttleSection(ctx: SectionContext, o: ThrottleBenchOptio
         `| throttled (\`throttle: auto\`) | ${fmtS(on.w.to - on.w.from)} (paused ${pauses(on.value).length}× for ${(pausedMs(on.value) / 1000).toFixed(1)} s) | ${fmtS(onIdle.w.to - onIdle.w.from)} (paused ${pauses(onIdle.value).length}×) |`,
         ...(concurrent
           ? [
-              `| ${o.concurrent} concurrent throttled | ${fmtS(concurrent.w.to - concurrent.w.from)} (paused ${concurrentPauses.map((x) => `${x.pauses}×`).join(", ")}) | |`,
+              `| ${o.concurrent} concurrent throttled | ${fmtS(concurrent.w.to - concurrent.w.from)} (paused ${concurrentPauses.map((x) => ("stopped" in x ? "stopped by the throttle" : `${x.pauses}×`)).join(", ")}) | |`,
             ]
           : []),
         "",

@@ -9,8 +9,9 @@ import { fileURLToPath } from "node:url";
 import { parseConfig } from "@pr-snapshots/core/config-schema";
 import type { CopyTiming } from "@pr-snapshots/core/gantt";
 import { stateDiagram } from "@pr-snapshots/core/lock/diagram";
+import { FIRST_NAMES } from "@pr-snapshots/core/masking/person-names";
 import { compilePolicy } from "@pr-snapshots/core/masking/policy";
-import { formatScan, scanDocuments } from "@pr-snapshots/core/masking/scan";
+import { formatScan, scanDocuments, suggestedRules } from "@pr-snapshots/core/masking/scan";
 import { type PreviewModel, parseUrlLines, renderPreviewComment } from "@pr-snapshots/core/preview/render";
 import { DEFAULT_LABELS } from "@pr-snapshots/core/settings";
 import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
@@ -30,6 +31,8 @@ export const PREVIEW_EXAMPLE: PreviewModel = {
   useSnapshot: true,
   locked: false,
   snapshotTimestamp: new Date("2026-11-22T03:00:12Z"),
+  consistency: "point-in-time",
+  consistentAtDate: new Date("2026-11-22T03:06:41Z"),
   labels: DEFAULT_LABELS,
   // dbStats of the benchmark's 0.25 GiB dataset, restored.
   size: {
@@ -110,7 +113,8 @@ const quote = (markdown: string) =>
 export function maskingScanExample(): string {
   const policy = compilePolicy(parseConfig(README_MASKING_CONFIG));
   const docs = personalDocuments().people?.map((p) => ({ ...p, contactEmail: `c.${String(p.email)}` })) ?? [];
-  return `\`\`\`\n${formatScan([scanDocuments("people", docs, policy)]).trimEnd()}\n\`\`\``;
+  const scans = [scanDocuments("people", docs, policy, { firstNames: FIRST_NAMES })];
+  return `\`\`\`\n${formatScan(scans).trimEnd()}\n\nRules for the uncovered paths, ready to paste:\n\n${suggestedRules(scans)}\n\`\`\``;
 }
 
 export type BlockName =

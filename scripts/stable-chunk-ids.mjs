@@ -10,8 +10,10 @@ const dist = process.argv[2];
 if (!dist) throw new Error("usage: stable-chunk-ids.mjs <dist>");
 const HEADER = /^export const id = (\d+);\nexport const ids = \[(\d+)\];\n/;
 // A chunk loaded on its own carries webpack's chunk-name comment inside the call:
-// __nccwpck_require__.e(/* import() | contents */ 897); several at once have it outside.
-const REFERENCE = /__nccwpck_require__\.e\((\/\*[^*]*\*\/ )?(\d+)\)/g;
+// __nccwpck_require__.e(/* import() | contents */ 897); several at once have it outside. Inside a
+// lazy chunk that loads another one (the scan's name list, the password hashers), the same call
+// is written __webpack_require__.e(...).
+const REFERENCE = /(__nccwpck_require__|__webpack_require__)\.e\((\/\*[^*]*\*\/ )?(\d+)\)/g;
 
 const chunks = readdirSync(dist)
   .filter((f) => /^\d+\.index\.js$/.test(f))
@@ -27,7 +29,7 @@ const taken = new Set();
 const renamed = new Map();
 for (const c of [...chunks].sort((a, b) => (a.body < b.body ? -1 : a.body > b.body ? 1 : 0))) {
   // References to other chunks carry webpack's unstable ids: leave them out of the hash.
-  const stable = c.body.replace(REFERENCE, (_all, comment = "") => `__nccwpck_require__.e(${comment})`);
+  const stable = c.body.replace(REFERENCE, (_all, fn, comment = "") => `${fn}.e(${comment})`);
   let id =
     10_000 + (Number.parseInt(createHash("sha256").update(stable).digest("hex").slice(0, 8), 16) % 90_000);
   while (taken.has(id)) id++;
@@ -36,8 +38,8 @@ for (const c of [...chunks].sort((a, b) => (a.body < b.body ? -1 : a.body > b.bo
 }
 
 const rewrite = (text) =>
-  text.replace(REFERENCE, (all, comment = "", id) =>
-    renamed.has(id) ? `__nccwpck_require__.e(${comment}${renamed.get(id)})` : all,
+  text.replace(REFERENCE, (all, fn, comment = "", id) =>
+    renamed.has(id) ? `${fn}.e(${comment}${renamed.get(id)})` : all,
   );
 
 for (const c of chunks) unlinkSync(path.join(dist, c.file));

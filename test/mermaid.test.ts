@@ -14,9 +14,49 @@ const fence = (markdown: string) => mermaidBlocks(markdown)[0] ?? "";
 describe("Mermaid in the README parses with mermaid's own parser", () => {
   const blocks = mermaidBlocks(readme);
 
-  it("has the state machine, the restore timeline and both data-flow charts", async () => {
+  it("has the state machine, the restore timeline, both data-flow charts and the point-in-time timeline", async () => {
     const types = await Promise.all(blocks.map(parseMermaid));
-    expect(types.sort()).toEqual(["flowchart-v2", "flowchart-v2", "gantt", "stateDiagram"]);
+    expect(types.sort()).toEqual([
+      "flowchart-v2",
+      "flowchart-v2",
+      "flowchart-v2",
+      "gantt",
+      "gantt",
+      "stateDiagram",
+    ]);
+  });
+
+  it("has the differential restore's decision per collection, ending in keep or copy", async () => {
+    const decision = blocks.find((b) => b.includes("each collection of the snapshot")) ?? "";
+    expect(await parseMermaid(decision)).toBe("flowchart-v2");
+    // Every way out of it is one of the two outcomes, and a keep is only reached through a proof.
+    expect(decision).toMatch(/--> keep\(\["keep: nothing read"\]\)/);
+    expect(decision).toMatch(/hash -- yes --> kept\(\["keep"\]\)/);
+    expect(decision.match(/--> copy/g)?.length).toBeGreaterThanOrEqual(4);
+    await expect(
+      parseMermaid(decision.replace('hash{"dbHash equal to', 'hash{"dbHash equal to"')),
+    ).rejects.toThrow();
+  });
+
+  it("the point-in-time timeline: T0 before every copy, the catch-up at T1 after the last one, then the publish", async () => {
+    const block = blocks.find((b) => b.includes("One point-in-time snapshot")) ?? "";
+    const tasks = await ganttTasks(block);
+    const bySection = (s: string) => tasks.filter((t) => t.section === s);
+    const t0 = tasks.find((t) => t.name.startsWith("T0"));
+    const t1 = tasks.find((t) => t.name.startsWith("T1"));
+    const copies = bySection("copy").filter((t) => t !== t0);
+    const [pass] = bySection("catch-up").filter((t) => t !== t1);
+    const [publish] = bySection("publish");
+    const [writes] = bySection("production");
+    expect(copies.length).toBeGreaterThan(2);
+    expect(t0 && pass && publish && writes && t1).toBeTruthy();
+    if (!(t0 && t1 && pass && publish && writes)) return;
+    for (const c of copies) expect(c.start).toBeGreaterThanOrEqual(t0.start);
+    expect(t1.start).toBe(Math.max(...copies.map((c) => c.end)));
+    expect(pass.start).toBe(t1.start);
+    expect(publish.start).toBeGreaterThanOrEqual(pass.end);
+    expect(writes.start).toBe(t0.start);
+    expect(writes.end).toBeGreaterThan(publish.end);
   });
 
   it("rejects broken diagrams (the check can fail)", async () => {

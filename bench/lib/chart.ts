@@ -208,6 +208,7 @@ export interface BenchResults {
   restore?: Comparison;
   producer?: Comparison;
   scaling?: { gib: number; bytes: number; ms: number }[];
+  differential?: { points?: { topology: string; gib: number; times: Record<string, number[]> }[] };
 }
 
 export interface Chart {
@@ -301,6 +302,29 @@ export function benchCharts(results: BenchResults): Chart[] {
             ],
           },
         ],
+      }),
+    });
+  }
+  const differential = results.differential?.points ?? [];
+  if (differential.length) {
+    const repeat = Math.max(...differential.flatMap((p) => Object.values(p.times).map((t) => t.length)));
+    charts.push({
+      name: "differential",
+      alt: `Full against differential restore times on ${cores(results)}`,
+      svg: barChartSvg({
+        title: `Full against differential restore, ${cores(results)}`,
+        subtitle: context(results, `median of ${repeat} runs, whiskers fastest–slowest`),
+        yLabel: "restore time (seconds, lower is better)",
+        unit: "s",
+        groups: differential.map((p) => ({
+          label: `${p.gib} GiB, ${p.topology}`,
+          bars: Object.entries(p.times).map(([series, runs]) => ({
+            series,
+            value: seconds(median(runs)),
+            min: seconds(Math.min(...runs)),
+            max: seconds(Math.max(...runs)),
+          })),
+        })),
       }),
     });
   }

@@ -1,4 +1,6 @@
+import { silentLog } from "@pr-snapshots/core/log";
 import { creatableOptions, indexSpecsFor, readCollectionSpecs } from "@pr-snapshots/core/mongo/specs";
+import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import type { MongoClient } from "mongodb";
 import { seedProduction } from "../../test/support/sample-data";
 
@@ -66,4 +68,26 @@ export async function sizeOf(
 ): Promise<{ bytes: number; documents: number }> {
   const stats = await client.db(database).command({ dbStats: 1 });
   return { bytes: Number(stats.dataSize), documents: Number(stats.objects) };
+}
+
+/** A snapshot of `source` published into `snapshotDatabase` with the bench's settings (no guards, no log). */
+export async function benchSnapshot(
+  client: MongoClient,
+  source: string,
+  snapshotDatabase: string,
+  concurrency = 4,
+): Promise<void> {
+  await produceSnapshot({
+    client,
+    log: silentLog,
+    sourceDatabase: source,
+    snapshotDatabase,
+    concurrency,
+    retain: 0,
+    graceSeconds: 0,
+    maxShrinkPercent: 100,
+    force: true,
+    dryRun: false,
+    allowPrivilegedCredentials: true,
+  });
 }

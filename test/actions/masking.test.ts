@@ -1,4 +1,5 @@
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
+import bcrypt from "bcryptjs";
 import { BSON } from "mongodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { pullRequestEvent } from "../support/events";
@@ -103,5 +104,49 @@ describe("masked snapshots through the bundled actions", () => {
     const short = await produce("mq", { "mask-salt": "too-short" });
     expect(short.errors.join("\n")).toMatch(/use at least 16 random characters/);
     expect(withoutMasks(short.stdout)).not.toContain("too-short");
+  });
+
+  it("the password strategy through the bundle: one bcrypt hash of the test password, which appears nowhere", async () => {
+    const password = "bundle-test-password-3e9d";
+    await suite.client.db("mw_prod").dropDatabase();
+    await suite.client
+      .db("mw_prod")
+      .collection("users")
+      .insertMany(
+        Array.from({ length: 5 }, (_, i) => ({
+          email: `u${i}@corp.example`,
+          passwordHash: bcrypt.hashSync(`own-${i}`, 4),
+        })),
+      );
+    suite.gh.setFile(
+      DEFAULT_GITHUB_SHA,
+      CONFIG_PATH,
+      "masking:\n  rules:\n    users:\n      email: email\n      passwordHash: { password: { scheme: bcrypt, cost: 5 } }\n",
+    );
+    const missing = await produce("mw", {
+      "mongodb-uri": "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=60000",
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.errors.join("\n")).toMatch(/set the mask-test-password input from a secret/);
+    const r = await produce("mw", { "mask-test-password": password });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.masked).toContain(password);
+    for (const text of [withoutMasks(r.stdout), r.summary, JSON.stringify(r.outputs)])
+      expect(text).not.toContain(password);
+    const meta = await readSnapshotMetadata(suite.client.db("mw_snapshot"));
+    const users = await suite.client
+      .db("mw_snapshot")
+      .collection(String((meta?.physical as Record<string, string> | undefined)?.users))
+      .find()
+      .toArray();
+    const hashes = [...new Set(users.map((u) => String(u.passwordHash)))];
+    expect(hashes).toHaveLength(1);
+    expect(hashes[0]).toMatch(/^\$2b\$05\$/);
+    expect(bcrypt.compareSync(password, hashes[0] ?? "")).toBe(true);
+    expect(
+      BSON.EJSON.stringify(
+        await suite.client.db("mw_snapshot").collection("snapshot_metadata").find().toArray(),
+      ),
+    ).not.toContain(password);
   });
 });

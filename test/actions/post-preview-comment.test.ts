@@ -157,7 +157,7 @@ describe("post-preview-comment (bundled action as a process)", () => {
     const bad = await post({ ...base, "dry-run": false, refresh: "hourly" }, event);
     expect(bad.code).toBe(1);
     expect(bad.errors.join("\n")).toContain(
-      'Input "refresh" must be one of "every-sync", "new-snapshot", got "hourly".',
+      'Input "refresh" must be one of "every-sync", "new-snapshot", "full", got "hourly".',
     );
     expect(gh.requests).toHaveLength(0);
   });

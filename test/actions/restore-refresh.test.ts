@@ -195,7 +195,7 @@ describe("restore-snapshot refresh: new-snapshot", () => {
     });
     expect(wrong.code).toBe(1);
     expect(wrong.errors.join("\n")).toBe(
-      'Input "refresh" must be one of "every-sync", "new-snapshot", got "weekly".',
+      'Input "refresh" must be one of "every-sync", "new-snapshot", "full", got "weekly".',
     );
     expect(wrong.durationMs).toBeLessThan(2_000);
   });

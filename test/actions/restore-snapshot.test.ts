@@ -204,6 +204,11 @@ describe("restore-snapshot on an --auth server with the original permission mode
     expect(ok.masked).toEqual(
       expect.arrayContaining([prUri, encodeURIComponent("pr:secret/21"), "pr:secret/21"]),
     );
+    // The differential proofs (dbHash on both databases, the swap's rename) need nothing more.
+    const again = await restore({ "db-prefix": "sy", "pr-number": 21, "mongodb-uri": prUri, comment: false });
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.outputs["kept-collections"]).toBe("11");
+    expect(again.stdout).not.toMatch(/refused/);
 
     const root = await restore({
       "db-prefix": "sy",

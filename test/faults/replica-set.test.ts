@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import { type Document, MongoClient } from "mongodb";
 import type { MongoMemoryServer } from "mongodb-memory-server-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gitCheckout } from "../support/git-workspace";
 import { dbHash, type RunningMongo, startMongo } from "../support/mongod";
 import { type ActionRun, type StartedAction, startAction } from "../support/run-action";
 import { seedProduction } from "../support/sample-data";
@@ -43,17 +41,16 @@ afterAll(async () => {
   await rs?.stop().catch(() => {});
 });
 
-/** A checked-out workspace with the config file on disk (no GitHub API needed). */
-const workspace = mkdtempSync(path.join(tmpdir(), "rf-workspace-"));
-mkdirSync(path.join(workspace, ".github"));
-writeFileSync(path.join(workspace, ".github/pr-snapshots.yml"), "dbPrefix: rf\n");
+/** A checkout at the workflow's commit with the config file on disk (no GitHub API needed). */
+const checkout = gitCheckout({ ".github/pr-snapshots.yml": "dbPrefix: rf\n" });
 const CHUNK_MB = 4;
 const LEASE_SECONDS = 4;
 
 function produce(): StartedAction {
   return startAction("trigger-producer", {
     eventName: "workflow_dispatch",
-    workspace,
+    workspace: checkout.dir,
+    sha: checkout.sha,
     timeoutMs: 180_000,
     inputs: {
       "mongodb-uri": rs.uri,
@@ -69,7 +66,8 @@ function produce(): StartedAction {
 function restore(pr: number): StartedAction {
   return startAction("restore-snapshot", {
     eventName: "workflow_dispatch",
-    workspace,
+    workspace: checkout.dir,
+    sha: checkout.sha,
     timeoutMs: 180_000,
     inputs: {
       "mongodb-uri": rs.uri,

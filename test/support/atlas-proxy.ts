@@ -26,14 +26,20 @@ import { BSON, type Document, MongoClient } from "mongodb";
  * legacy OP_QUERY handshake; compression is taken out of the handshake, so none is negotiated.
  */
 
-export type AtlasProfile = "m0" | "flex" | "m10";
+/** `none`: no Atlas behaviour, only what `intercept` answers (a server past its oplog window, ...). */
+export type AtlasProfile = "m0" | "flex" | "m10" | "none";
+
+/** Returns a reply document to answer the command with, or undefined to go on as the profile says. */
+export type Intercept = (command: Document) => Document | undefined;
 
 export interface AtlasProxyOptions {
   /** host:port of the mongod behind the proxy (a standalone: its hello names no other hosts). */
   backend: string;
-  /** A root connection string of that mongod, for the proxy's own quota look-ups. */
-  backendUri: string;
+  /** A root connection string of that mongod, for the proxy's own quota look-ups (m0 and flex). */
+  backendUri?: string;
   profile: AtlasProfile;
+  /** Answers chosen commands before the profile does (settable later: setIntercept). */
+  intercept?: Intercept;
   /** Robustness variant: also refuse the `$currentOp` stage, as other MongoDB-compatible services do. */
   refuseCurrentOp?: boolean;
   /** The cap on maxTimeMS (default 300 000, Atlas's). */
@@ -58,6 +64,25 @@ export interface ProxiedCommand {
 
 const ATLAS_TEXT = (what: string) =>
   `${what} is not allowed or the syntax is incorrect, see the Atlas documentation for more information.`;
+
+/** What Atlas's shared tiers answer a command they do not support (docs: "Unsupported Commands"). */
+export function atlasRefusal(command: string): Document {
+  return { ok: 0, errmsg: ATLAS_TEXT(command), code: 8000, codeName: "AtlasError" };
+}
+
+/** What MongoDB answers a change stream that starts before the oldest oplog entry (6.0). */
+export const HISTORY_LOST: Document = {
+  ok: 0,
+  errmsg:
+    "Executor error during getMore :: caused by :: Resume of change stream was not possible, as the resume point may no longer be in the oplog.",
+  code: 286,
+  codeName: "ChangeStreamHistoryLost",
+};
+
+export const isChangeStream = (c: Document): boolean =>
+  c.aggregate !== undefined &&
+  Array.isArray(c.pipeline) &&
+  (c.pipeline[0] as Document | undefined)?.$changeStream !== undefined;
 
 /** "Unsupported Commands in Atlas" (M0 and Flex), plus those the issue names (hostInfo, usersInfo). */
 const SHARED_TIER_REFUSED = new Set(
@@ -180,19 +205,27 @@ type Decision =
 
 export class AtlasProxy {
   readonly commands: ProxiedCommand[] = [];
+  /** Commands answered by the intercept so far, by name. */
+  readonly answered = new Map<string, number>();
   private readonly sockets = new Set<net.Socket>();
-  private admin!: MongoClient;
+  private admin: MongoClient | undefined;
+  private intercept: Intercept;
 
   private constructor(
     private readonly o: AtlasProxyOptions,
     private readonly server: net.Server,
-  ) {}
+  ) {
+    this.intercept = o.intercept ?? (() => undefined);
+  }
 
   static async start(o: AtlasProxyOptions): Promise<AtlasProxy> {
     const server = net.createServer();
     const proxy = new AtlasProxy(o, server);
-    proxy.admin = new MongoClient(o.backendUri, { directConnection: true });
-    await proxy.admin.connect();
+    if (o.profile === "m0" || o.profile === "flex") {
+      if (!o.backendUri) throw new Error(`AtlasProxy: the ${o.profile} profile needs backendUri (quotas)`);
+      proxy.admin = new MongoClient(o.backendUri, { directConnection: true });
+      await proxy.admin.connect();
+    }
     server.on("connection", (client) => proxy.accept(client));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return proxy;
@@ -208,6 +241,10 @@ export class AtlasProxy {
     return `mongodb://${auth}127.0.0.1:${this.port}/?directConnection=true${user ? "&authSource=admin" : ""}`;
   }
 
+  setIntercept(intercept: Intercept): void {
+    this.intercept = intercept;
+  }
+
   refused(): ProxiedCommand[] {
     return this.commands.filter((c) => c.refused);
   }
@@ -215,7 +252,7 @@ export class AtlasProxy {
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await this.admin.close();
+    await this.admin?.close();
   }
 
   private accept(client: net.Socket): void {
@@ -280,6 +317,13 @@ export class AtlasProxy {
       } else upstream.write(frame.bytes);
       return;
     }
+    const intercepted = this.intercept(msg.body);
+    if (intercepted) {
+      this.answered.set(name, (this.answered.get(name) ?? 0) + 1);
+      this.commands.push({ name, db, body: msg.body, sent: msg.body });
+      client.write(opMsg(randomInt(1, 2 ** 31 - 1), frame.requestID, intercepted, [], 0));
+      return;
+    }
     const decision = await this.decide(name, db, msg.body);
     if ("refuse" in decision) {
       this.commands.push({
@@ -307,6 +351,7 @@ export class AtlasProxy {
   }
 
   private async decide(name: string, db: string, body: Document): Promise<Decision> {
+    if (this.o.profile === "none") return { forward: undefined };
     const lower = name.toLowerCase();
     if (lower === "atlasversion") return { forward: undefined, answer: { ...ATLAS_VERSION, ok: 1 } };
     if (this.o.alsoRefuse?.(name, body))
@@ -321,7 +366,7 @@ export class AtlasProxy {
     if (this.o.profile === "m10") return { forward: undefined };
 
     const refuse = (what: string): Decision => ({
-      refuse: { ok: 0, errmsg: ATLAS_TEXT(what), code: 8000, codeName: "AtlasError" },
+      refuse: atlasRefusal(what),
     });
     if (SHARED_TIER_REFUSED.has(lower)) return refuse(name);
     if (lower === "usersinfo") {
@@ -373,21 +418,23 @@ export class AtlasProxy {
 
   /** Name lengths and the database and collection quotas, for a namespace a command would create. */
   private async checkCreate(db: string, coll: string): Promise<Document | undefined> {
+    const admin = this.admin;
+    if (!admin) return undefined;
     const atlas = (errmsg: string) => ({ ok: 0, errmsg, code: 8000, codeName: "AtlasError" });
     if (Buffer.byteLength(db) > 38)
       return atlas(`database name "${db}" is too long: the maximum is 38 bytes`);
     const ns = `${db}.${coll}`;
     if (Buffer.byteLength(ns) > 95) return atlas(`namespace "${ns}" is too long: the maximum is 95 bytes`);
-    const exists = await this.admin.db(db).listCollections({ name: coll }, { nameOnly: true }).toArray();
+    const exists = await admin.db(db).listCollections({ name: coll }, { nameOnly: true }).toArray();
     if (exists.length) return undefined;
-    const dbs = (await this.admin.db("admin").admin().listDatabases({ nameOnly: true })).databases
+    const dbs = (await admin.db("admin").admin().listDatabases({ nameOnly: true })).databases
       .map((d) => d.name)
       .filter((d) => !["admin", "local", "config"].includes(d));
     if (!dbs.includes(db) && dbs.length >= 100)
       return atlas(`cannot create a new database -- already using ${dbs.length} databases of 100`);
     let collections = 0;
     for (const d of dbs)
-      collections += (await this.admin.db(d).listCollections({}, { nameOnly: true }).toArray()).length;
+      collections += (await admin.db(d).listCollections({}, { nameOnly: true }).toArray()).length;
     if (collections >= 500)
       return atlas(`cannot create a new collection -- already using ${collections} collections of 500`);
     return undefined;

@@ -47,6 +47,9 @@ describe("scripts/check-dist.sh", () => {
     chunk(897, "export const modules = { 5108: 'contents' };");
     chunk(12, "export const modules = { 4268: 'config' };");
     chunk(34, "export const modules = { 4269: 'yaml' };");
+    // A lazy chunk that loads another lazily refers to it with webpack's own name for the loader.
+    chunk(56, "await __webpack_require__.e(/* import() | person-names */ 78).then(load);");
+    chunk(78, "export const modules = { 4270: 'names' };");
     writeFileSync(
       path.join(dist, "index.js"),
       [
@@ -62,7 +65,15 @@ describe("scripts/check-dist.sh", () => {
     expect(referenced).toHaveLength(3);
     expect(main).toContain("/* import() | contents */");
     const files = readdirSync(dist).filter((f) => f !== "index.js");
-    expect(files.sort()).toEqual(referenced.map((id) => `${id}.index.js`).sort());
+    // Every reference, from the main file or from a chunk, names a chunk file that exists.
+    const everywhere = [main, ...files.map((f) => readFileSync(path.join(dist, f), "utf8"))].flatMap((t) =>
+      [...t.matchAll(/__(?:nccwpck|webpack)_require__\.e\((?:\/\*[^*]*\*\/ )?(\d+)\)/g)].map((m) => m[1]),
+    );
+    expect(everywhere).toHaveLength(4);
+    for (const id of everywhere)
+      expect(existsSync(path.join(dist, `${id}.index.js`)), `chunk ${id}`).toBe(true);
+    expect(files).toHaveLength(5);
+    for (const f of files) expect(f).toMatch(/^\d{5}\.index\.js$/);
     for (const id of referenced) {
       expect(id).toMatch(/^\d{5}$/);
       expect(existsSync(path.join(dist, `${id}.index.js`))).toBe(true);

@@ -166,6 +166,8 @@ const CONTRACT: Record<string, { inputs: string[]; outputs: string[]; defaults?:
       "concurrency",
       "cronjob",
       "namespace",
+      // §13
+      "consistency",
     ],
     outputs: ["snapshot-timestamp", "collections", "documents", "job-name"],
   },

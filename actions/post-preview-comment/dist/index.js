@@ -36491,12 +36491,15 @@ function escapeRegExp(text) {
 /* unused harmony export checkRefresh */
 
 /**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
  * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
  */
-const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
 /**
  * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
  * completely. Pure. The generation names a snapshot exactly; snapshots from the original
@@ -40385,7 +40388,7 @@ function code(text) {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const markdown_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** A timestamp as people read it in comments: 2026-11-22 03:00 UTC. */
-function main_formatUtc(date) {
+function markdown_formatUtc(date) {
     if (date === undefined || date === "")
         return "unknown";
     const d = typeof date === "string" ? new Date(date) : date;
@@ -40427,7 +40430,27 @@ function maskedDataNote(maskingPolicy, subset) {
     return notes;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/data-moment.ts
+
+/** "as it was …", after "a copy of `production`". */
+function dataMoment(o) {
+    if (o.consistency === "point-in-time" && o.consistentAtDate)
+        return `as it was at **${formatUtc(o.consistentAtDate)}** (every collection as of that moment)`;
+    if (o.consistency === "per-collection")
+        return `as it was on **${formatUtc(o.timestamp)}** (each collection as of its own copy, which started then)`;
+    return `as it was on **${formatUtc(o.timestamp)}**`;
+}
+/** "taken …", after "Production snapshot". */
+function takenMoment(o) {
+    if (o.consistency === "point-in-time" && o.consistentAtDate)
+        return `consistent as of **${markdown_formatUtc(o.consistentAtDate)}** (one point in time)`;
+    if (o.consistency === "per-collection")
+        return `taken **${markdown_formatUtc(o.timestamp)}** (each collection as of its own copy)`;
+    return `taken **${markdown_formatUtc(o.timestamp)}**`;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/preview/render.ts
+
 
 
 
@@ -40456,7 +40479,13 @@ function renderPreviewComment(m) {
     const values = { number: m.number, sha: m.headSha, database: m.database };
     const short = m.headSha.slice(0, 7);
     const source = m.useSnapshot
-        ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, taken **${m.snapshotTimestamp ? main_formatUtc(m.snapshotTimestamp) : "Not yet available"}**${m.maskingPolicy ? `, masked (policy ${code(shortPolicy(m.maskingPolicy))})` : ""}`
+        ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, ${m.snapshotTimestamp
+            ? takenMoment({
+                timestamp: m.snapshotTimestamp,
+                ...(m.consistency ? { consistency: m.consistency } : {}),
+                ...(m.consistentAtDate ? { consistentAtDate: m.consistentAtDate } : {}),
+            })
+            : "taken **Not yet available**"}${m.maskingPolicy ? `, masked (policy ${code(shortPolicy(m.maskingPolicy))})` : ""}`
         : "🌱 Seed data";
     const rows = [
         ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],
@@ -40541,7 +40570,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(62522)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3023));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(52229)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3023));
     return parseConfig(text, label);
 }
 /**
@@ -41218,6 +41247,12 @@ async function run(inputs, log = actionsLog) {
         model.maskingPolicy = facts.maskingPolicy;
     if (useSnapshot && facts.subset)
         model.subset = facts.subset;
+    // The consistent-at time of the snapshot the facts describe, unless the input names another one.
+    const same = !inputs.snapshotTimestamp || inputs.snapshotTimestamp.getTime() === facts.snapshotTimestamp?.getTime();
+    if (useSnapshot && same && facts.consistency)
+        model.consistency = facts.consistency;
+    if (useSnapshot && same && facts.consistentAtDate)
+        model.consistentAtDate = facts.consistentAtDate;
     const body = renderPreviewComment(model);
     if (inputs.dryRun) {
         logLines(log, `Dry run: the preview comment on #${inputs.number} would be:\n${renderComment("preview", body)}`);
@@ -41247,7 +41282,7 @@ async function readFacts(inputs, snapshotData, log) {
     if (!inputs.uri)
         return {};
     try {
-        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(42848)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5078));
+        const { readDatabaseFacts } = await Promise.all(/* import() | database-facts */[__nccwpck_require__.e(74130), __nccwpck_require__.e(14897)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5078));
         return await readDatabaseFacts(inputs.uri, inputs.database, inputs.snapshotDatabase, snapshotData, log);
     }
     catch (error) {

@@ -3,6 +3,7 @@ import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { type DatabaseSize, readDatabaseSize } from "@pr-snapshots/core/mongo/size";
 import { readPrMetadata } from "@pr-snapshots/core/mongo/target";
 import { readSnapshotFacts, type SnapshotFacts } from "@pr-snapshots/core/snapshot/comment-facts";
+import type { Consistency } from "@pr-snapshots/core/snapshot/consistency";
 import type { MongoClient } from "mongodb";
 
 export interface DatabaseFacts {
@@ -11,6 +12,9 @@ export interface DatabaseFacts {
   maskingPolicy?: string;
   /** Kept documents of the collections the snapshot holds a subset of. */
   subset?: Record<string, number>;
+  /** CONTRACT §13, validated when read: point-in-time (as of `consistentAtDate`) or per-collection. */
+  consistency?: Consistency;
+  consistentAtDate?: Date;
   /** Undefined when the database has no collections yet (or its size could not be read). */
   size?: DatabaseSize;
 }
@@ -47,7 +51,7 @@ export async function readDatabaseFacts(
       const held = await heldSnapshot(client, database);
       if (held && !(latest && sameSnapshot(held, latest))) {
         // The database holds another snapshot than the latest: its date is all that is known
-        // for certain; the latest snapshot's masking and subset facts are not about this data.
+        // for certain; the latest snapshot's masking, subset and consistency facts are not about this data.
         facts.snapshotTimestamp = held.timestamp;
         return facts;
       }
@@ -55,6 +59,8 @@ export async function readDatabaseFacts(
       facts.snapshotTimestamp = latest.timestamp;
       if (latest.maskingPolicy) facts.maskingPolicy = latest.maskingPolicy;
       if (latest.subset) facts.subset = latest.subset;
+      if (latest.consistency) facts.consistency = latest.consistency;
+      if (latest.consistentAtDate) facts.consistentAtDate = latest.consistentAtDate;
       return facts;
     },
   );

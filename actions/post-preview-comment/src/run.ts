@@ -54,6 +54,11 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
   if (facts.size) model.size = facts.size;
   if (useSnapshot && facts.maskingPolicy) model.maskingPolicy = facts.maskingPolicy;
   if (useSnapshot && facts.subset) model.subset = facts.subset;
+  // The consistent-at time of the snapshot the facts describe, unless the input names another one.
+  const same =
+    !inputs.snapshotTimestamp || inputs.snapshotTimestamp.getTime() === facts.snapshotTimestamp?.getTime();
+  if (useSnapshot && same && facts.consistency) model.consistency = facts.consistency;
+  if (useSnapshot && same && facts.consistentAtDate) model.consistentAtDate = facts.consistentAtDate;
   const body = renderPreviewComment(model);
 
   if (inputs.dryRun) {

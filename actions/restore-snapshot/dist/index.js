@@ -61232,9 +61232,10 @@ const silentLog = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   aY: () => (/* binding */ code),
 /* harmony export */   ay: () => (/* binding */ formatUtc),
-/* harmony export */   tp: () => (/* binding */ table)
+/* harmony export */   tp: () => (/* binding */ table),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports escapeCell, formatBytes */
+/* unused harmony export escapeCell */
 /** Small Markdown helpers for job summaries and PR comments. */
 function escapeCell(value) {
     return String(value ?? "")
@@ -61527,6 +61528,132 @@ function escapeRegExp(text) {
 
 /***/ }),
 
+/***/ 2991:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l$: () => (/* binding */ readConsistency),
+/* harmony export */   lo: () => (/* binding */ CONSISTENCY_SETTINGS)
+/* harmony export */ });
+/* unused harmony exports planConsistency, classifyEvent, consistencyMetadata */
+
+/**
+ * Snapshot consistency (CONTRACT §13), the decisions without I/O: which consistency a run aims
+ * for, and what each change-stream event means for a snapshot being taken.
+ *
+ * - `point-in-time`: every collection as of one cluster time. The producer notes the time before
+ *   the first copy, watches production's change stream, copies as usual, then copies again the
+ *   documents that changed, as of a later cluster time (snapshot/catch-up.ts).
+ * - `per-collection`: each collection as of its own copy, as before (standalone servers have no
+ *   change streams).
+ */
+const CONSISTENCY_SETTINGS = ["auto", "point-in-time", "per-collection"];
+function planConsistency(setting, topology, source) {
+    if (setting === "per-collection")
+        return { track: false, required: false, reason: "consistency is set to per-collection" };
+    if (topology === "standalone") {
+        if (setting === "point-in-time")
+            throw new UserError(`consistency: point-in-time needs a replica set or a sharded cluster (change streams and snapshot reads), but the server holding "${source}" is a standalone mongod. ` +
+                "Use consistency: auto (per-collection on standalone servers) or per-collection, or convert the server to a one-member replica set. Nothing was copied.");
+        return {
+            track: false,
+            required: false,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
+        };
+    }
+    return { track: true, required: setting === "point-in-time" };
+}
+/**
+ * What one change event of production's database means for the snapshot. Event types are those
+ * of MongoDB 6.0 with `showExpandedEvents` (create, createIndexes, dropIndexes, modify, rename,
+ * drop, dropDatabase, shardCollection, invalidate, and the document events); later servers add
+ * reshardCollection and refineCollectionShardKey, which change where documents live, not what
+ * they are.
+ */
+function classifyEvent(event, names) {
+    const e = event;
+    const type = String(e.operationType);
+    const coll = typeof e.ns?.coll === "string" ? e.ns.coll : undefined;
+    const inSnapshot = (c) => c !== undefined && (names.copied.has(c) || names.views.has(c));
+    switch (type) {
+        case "insert":
+        case "update":
+        case "replace":
+        case "delete":
+            if (coll && names.copied.has(coll) && e.documentKey && "_id" in e.documentKey)
+                return { kind: "document", collection: coll, id: e.documentKey._id };
+            return { kind: "ignore" };
+        case "createIndexes":
+        case "dropIndexes":
+        case "modify":
+            if (coll && names.copied.has(coll))
+                return {
+                    kind: "restart",
+                    collection: coll,
+                    why: type === "modify" ? "its options changed (collMod)" : `${type} ran on it`,
+                };
+            if (coll && names.views.has(coll))
+                return { kind: "fatal", collection: coll, why: `the view ${coll} was redefined (collMod)` };
+            return { kind: "ignore" };
+        case "drop":
+            return inSnapshot(coll)
+                ? { kind: "fatal", collection: coll, why: `${coll} was dropped` }
+                : { kind: "ignore" };
+        case "rename": {
+            const to = typeof e.to?.coll === "string" ? e.to.coll : undefined;
+            if (inSnapshot(coll))
+                return { kind: "fatal", collection: coll, why: `${coll} was renamed to ${to ?? "?"}` };
+            if (inSnapshot(to))
+                return {
+                    kind: "fatal",
+                    collection: to,
+                    why: `${coll ?? "another collection"} was renamed over ${to}`,
+                };
+            return { kind: "ignore" };
+        }
+        case "dropDatabase":
+            return { kind: "fatal", why: "the production database was dropped" };
+        case "invalidate":
+            return {
+                kind: "fatal",
+                why: "the change stream was invalidated (the database was dropped or renamed)",
+            };
+        default:
+            // create (a collection the snapshot did not select), shardCollection, reshardCollection,
+            // refineCollectionShardKey: nothing the snapshot holds changes.
+            return { kind: "ignore" };
+    }
+}
+/** What the snapshot metadata records about consistency (CONTRACT §13). */
+function consistencyMetadata(c) {
+    return c.consistency === "point-in-time" && c.consistentAt
+        ? {
+            consistency: "point-in-time",
+            consistentAt: c.consistentAt,
+            ...(c.consistentAtDate ? { consistentAtDate: c.consistentAtDate } : {}),
+        }
+        : { consistency: "per-collection" };
+}
+/**
+ * What a snapshot's metadata says about its consistency, read defensively (it comes from a
+ * database): only a known consistency and a real Date are taken.
+ */
+function readConsistency(meta) {
+    const consistency = meta?.consistency === "point-in-time" || meta?.consistency === "per-collection"
+        ? meta.consistency
+        : undefined;
+    const date = meta?.consistentAtDate;
+    return {
+        ...(consistency ? { consistency } : {}),
+        ...(consistency === "point-in-time" && date instanceof Date && !Number.isNaN(date.getTime())
+            ? { consistentAtDate: date }
+            : {}),
+    };
+}
+
+
+/***/ }),
+
 /***/ 3208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -61537,12 +61664,15 @@ function escapeRegExp(text) {
 /* harmony import */ var _markdown__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1233);
 
 /**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
  * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
  */
-const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
 /**
  * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
  * completely. Pure. The generation names a snapshot exactly; snapshots from the original
@@ -70450,7 +70580,7 @@ function safeDecode(text) {
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
-var names = __nccwpck_require__(5618);
+var src_names = __nccwpck_require__(5618);
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/methods.ts
 /**
  * Which of the three ways to copy a collection the engine uses. Pure: the engine reads the
@@ -70584,6 +70714,8 @@ var refresh = __nccwpck_require__(3208);
 
 
 
+
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -70602,16 +70734,16 @@ function readPrTargetSettings(inputs, common, prNumber) {
         throw new errors/* UserError */.yo('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
     const explicit = inputs.optional("database");
     const database = explicit
-        ? (0,names/* assertDatabaseName */.nx)(explicit, 'Input "database"')
+        ? (0,src_names/* assertDatabaseName */.nx)(explicit, 'Input "database"')
         : prNumber
-            ? (0,names/* prDatabaseName */.rx)(prefix, prNumber)
+            ? (0,src_names/* prDatabaseName */.rx)(prefix, prNumber)
             : undefined;
     if (!database) {
         throw new errors/* UserError */.yo('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
         { name: database, what: "The PR database", fix: limit_names/* PR_DATABASE_FIX */.Ji },
     ]);
@@ -70641,10 +70773,10 @@ function readRestoreSettings(inputs, common, prNumber) {
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
 function readTargetPolicy(inputs, config, prefix) {
-    const snapshotDatabase = (0,names/* assertDatabaseName */.nx)(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (0,names/* snapshotDatabaseName */.ZH)(prefix), "The snapshot database");
+    const snapshotDatabase = (0,src_names/* assertDatabaseName */.nx)(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (0,src_names/* snapshotDatabaseName */.ZH)(prefix), "The snapshot database");
     const source = inputs.optional("source-database") ?? config.sourceDatabase;
-    const sourceDatabase = source ? (0,names/* assertDatabaseName */.nx)(source, "The source (production) database") : undefined;
-    const policy = (0,names/* targetPolicy */.OD)({
+    const sourceDatabase = source ? (0,src_names/* assertDatabaseName */.nx)(source, "The source (production) database") : undefined;
+    const policy = (0,src_names/* targetPolicy */.OD)({
         prefix,
         snapshotDatabase,
         ...(sourceDatabase ? { productionDatabase: sourceDatabase } : {}),
@@ -70680,9 +70812,11 @@ function readProducerSettings(inputs, common) {
     assertDatabasesFitSetting(common.serverLimits, [
         { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
     ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
+        ...(testPassword ? { testPassword } : {}),
         sourceDatabase: assertDatabaseName(source, "The source (production) database"),
         snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -70696,6 +70830,7 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        consistency: inputs.enumeration("consistency", CONSISTENCY_SETTINGS, config.producer?.consistency ?? "auto"),
         ...readCopySettings(inputs),
     };
 }
@@ -70764,7 +70899,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(21087)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(38847)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4268));
     return parseConfig(text, label);
 }
 /**
@@ -70875,9 +71010,9 @@ function resolveLabels(inputs, config) {
 function resolvePrefix(inputs, config) {
     const fromInput = inputs.optional("db-prefix");
     if (fromInput !== undefined)
-        return (0,names/* assertPrefix */.XQ)(fromInput, 'input "db-prefix"');
+        return (0,src_names/* assertPrefix */.XQ)(fromInput, 'input "db-prefix"');
     if (config.dbPrefix !== undefined)
-        return (0,names/* assertPrefix */.XQ)(config.dbPrefix, "config dbPrefix");
+        return (0,src_names/* assertPrefix */.XQ)(config.dbPrefix, "config dbPrefix");
     return undefined;
 }
 /** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
@@ -70896,7 +71031,7 @@ function readCommonInputs(inputs, { config, source }) {
 function checkInputsBeforeConfig(inputs) {
     const prefix = inputs.optional("db-prefix");
     if (prefix !== undefined)
-        (0,names/* assertPrefix */.XQ)(prefix, 'input "db-prefix"');
+        (0,src_names/* assertPrefix */.XQ)(prefix, 'input "db-prefix"');
     inputs.boolean("dry-run", false);
 }
 
@@ -71182,6 +71317,25 @@ function maskedDataNote(maskingPolicy, subset) {
     if (kept.length)
         notes.push(`✂️ It is a **subset** of production: ${kept.map(([c, n]) => `${(0,markdown/* code */.aY)(c)} keeps ${n.toLocaleString("en-US")} documents`).join(", ")}.`);
     return notes;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/data-moment.ts
+
+/** "as it was …", after "a copy of `production`". */
+function dataMoment(o) {
+    if (o.consistency === "point-in-time" && o.consistentAtDate)
+        return `as it was at **${(0,markdown/* formatUtc */.ay)(o.consistentAtDate)}** (every collection as of that moment)`;
+    if (o.consistency === "per-collection")
+        return `as it was on **${(0,markdown/* formatUtc */.ay)(o.timestamp)}** (each collection as of its own copy, which started then)`;
+    return `as it was on **${(0,markdown/* formatUtc */.ay)(o.timestamp)}**`;
+}
+/** "taken …", after "Production snapshot". */
+function takenMoment(o) {
+    if (o.consistency === "point-in-time" && o.consistentAtDate)
+        return `consistent as of **${formatUtc(o.consistentAtDate)}** (one point in time)`;
+    if (o.consistency === "per-collection")
+        return `taken **${formatUtc(o.timestamp)}** (each collection as of its own copy)`;
+    return `taken **${formatUtc(o.timestamp)}**`;
 }
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/mongodb@7.9.0/node_modules/mongodb/lib/index.js
@@ -71523,6 +71677,14 @@ async function serverCores(client) {
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/specs.ts
 
 /**
+ * listCollections and listIndexes read without promoting any value: a key pattern `{email: 1.0}`
+ * (a Double, as mongosh and Atlas's sample data write it) stays a Double instead of becoming the
+ * JavaScript number 1 and being written back as an Int32; a Long `expireAfterSeconds`, an Int32
+ * `2dsphereIndexVersion` or a Decimal128 in a partial filter keep their types too. What is read is
+ * what is recreated and what is compared, byte for byte.
+ */
+const RAW = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true };
+/**
  * Collection options that `create` accepts and `$out` then preserves on an existing target.
  * `capped`, `timeseries` and views are handled separately because `$out` cannot write them.
  */
@@ -71538,7 +71700,7 @@ const CREATE_OPTIONS = [
     "indexOptionDefaults",
 ];
 async function readCollectionSpecs(db, filter = {}) {
-    const infos = await db.listCollections(filter, { authorizedCollections: true }).toArray();
+    const infos = await db.listCollections(filter, { authorizedCollections: true, ...RAW }).toArray();
     const specs = [];
     for (const info of infos) {
         const name = String(info.name);
@@ -71551,11 +71713,11 @@ async function readCollectionSpecs(db, filter = {}) {
     }
     return specs.sort((a, b) => a.name.localeCompare(b.name));
 }
-async function readCollectionSpec(db, name) {
+async function specs_readCollectionSpec(db, name) {
     return (await readCollectionSpecs(db, { name }))[0];
 }
 async function listSecondaryIndexes(db, collection) {
-    const all = await db.collection(collection).listIndexes().toArray();
+    const all = await db.collection(collection).listIndexes(RAW).toArray();
     return all.filter((ix) => ix.name !== "_id_" && ix.clustered !== true);
 }
 /** Options for `db.createCollection` that recreate the spec's behaviour (not capped / time-series / views). */
@@ -71584,7 +71746,7 @@ function indexSpecsFor(spec) {
  * Canonical text of a spec for comparison. Key order is kept on purpose: it is meaningful in
  * index keys, and the server reports a faithful copy byte for byte in the same order.
  */
-function specFingerprint(spec) {
+function specs_specFingerprint(spec) {
     const indexes = [...spec.indexes]
         .map(({ ns: _ns, ...rest }) => rest)
         .sort((a, b) => String(a.name).localeCompare(String(b.name)));
@@ -71597,8 +71759,8 @@ function compareSpecs(expected, actual) {
     const problems = [];
     if (expected.type !== actual.type)
         problems.push(`type is ${actual.type}, expected ${expected.type}`);
-    const e = specFingerprint(expected);
-    const a = specFingerprint(actual);
+    const e = specs_specFingerprint(expected);
+    const a = specs_specFingerprint(actual);
     if (e.options !== a.options)
         problems.push(`options differ: expected ${e.options}, got ${a.options}`);
     const expectedNames = expected.indexes.map((i) => String(i.name)).sort();
@@ -71703,7 +71865,7 @@ const STOP = {
  * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stale_stopStaleCopies(client, targetDb, log, exceptTag) {
-    const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
+    const pattern = `^${(0,src_names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
     const find = async () => (await client
         .db("admin")
         .aggregate([
@@ -71816,6 +71978,7 @@ async function readRange(o, range, totals) {
         comment: o.comment,
         allowDiskUse: true,
         ...(o.variables ? { let: o.variables } : {}),
+        ...(o.session ? { session: o.session } : {}),
         ...(o.ordered ? { hint: { $natural: 1 } } : {}),
         ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
     });
@@ -71887,7 +72050,123 @@ async function inPool(items, workers, fn) {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/copy/swap.ts
+
+
+
+/**
+ * A restore builds each collection it copies under a temporary name, with its options and
+ * indexes, verifies it there, and then swaps it in with one `renameCollection` (`dropTarget`).
+ * The preview application may be connected and writing the whole time (an Argo CD PreSync Job
+ * runs while the previous version is still up): what it writes into the old collection before
+ * the swap goes with the old collection, as a drop would discard it; what it writes after the
+ * swap is its own. Within one database the rename is atomic on standalone servers and replica
+ * sets alike (exclusive locks on both names; one oplog entry), and `readWrite` on the database
+ * grants it (`renameCollectionSameDB`).
+ */
+/**
+ * Every temporary collection starts with this. It is short, so that the namespace stays within
+ * the shared tiers' 95 bytes whatever the application's collection is called, and no application
+ * names its collections this way; a killed restore's leftovers are found by it and dropped by the
+ * next restore, under the one-writer lease.
+ */
+const TEMPORARY_PREFIX = "pr_snapshots.swap.";
+/**
+ * The name a copy is built under before it is swapped in. The one place such names are made, so
+ * that a namespace check (server limits) can see every one of them.
+ */
+function temporaryCollectionName(token = (0,external_node_crypto_.randomBytes)(4).toString("hex")) {
+    return `${TEMPORARY_PREFIX}${token}`;
+}
+function isTemporaryCollection(name) {
+    return name.startsWith(TEMPORARY_PREFIX);
+}
+/** How often a swap is tried before the restore gives up on an application that keeps changing the collection. */
+const SWAP_ATTEMPTS = 5;
+/**
+ * Swaps the verified copy into place. What can stand in its way is the application: a view it
+ * created under the name, an index build it started, a rename or drop of its own at that moment.
+ * Each attempt clears what it can and tries again; after `attempts` the restore fails, saying
+ * that the application is writing and what to do about it.
+ */
+async function swapIntoPlace(o) {
+    const attempts = o.attempts ?? SWAP_ATTEMPTS;
+    const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const db = o.client.db(o.db);
+    const uuid = await collectionUuid(o.client, o.db, o.temporary);
+    if (!uuid)
+        throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared before its swap.`);
+    let last;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        (0,src_names/* assertWritableTarget */.Sf)(o.db, o.policy);
+        o.guard?.();
+        try {
+            const res = await o.client.db("admin").command({
+                renameCollection: `${o.db}.${o.temporary}`,
+                to: `${o.db}.${o.target}`,
+                dropTarget: true,
+            });
+            return {
+                ...(res.operationTime ? { operationTime: res.operationTime } : {}),
+                uuid,
+                attempts: attempt,
+            };
+        }
+        catch (error) {
+            last = error;
+            // A lost reply to a rename that did happen: the target already is the copy.
+            if (sameUuid(await collectionUuid(o.client, o.db, o.target), uuid))
+                return { uuid, attempts: attempt };
+            if (!(await collectionUuid(o.client, o.db, o.temporary)))
+                throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared during its swap: did something drop it? ${String(error.message)}`);
+            // A view under the name (renameCollection does not replace views): it goes, as a drop would take it.
+            if (error instanceof lib.MongoServerError && error.code === 48) {
+                const [info] = await db.listCollections({ name: o.target }).toArray();
+                if (info?.type === "view") {
+                    (0,src_names/* assertWritableTarget */.Sf)(o.db, o.policy);
+                    await db.dropCollection(o.target).catch(() => false);
+                }
+            }
+            if (attempt < attempts) {
+                o.log.info(`  swap of ${o.target} did not succeed (${error.message.split("\n")[0]}); trying again (${attempt + 1} of ${attempts}).`);
+                await sleep(Math.min(2_000, 100 * 2 ** attempt));
+            }
+        }
+    }
+    throw new Error(`Could not swap the restored copy of ${o.db}.${o.target} into place after ${attempts} attempts: ` +
+        `the application connected to ${o.db} keeps changing that collection (last error: ${last?.message ?? String(last)}). ` +
+        "The database is marked as restoring, not complete. Stop the preview application or scale it down " +
+        "(in Argo CD, run the restore as a PreSync hook before the new version starts), then run the restore again.");
+}
+/** Drops what a killed restore left under temporary names. Called under the one-writer lease. */
+async function dropLeftoverTemporaries(client, database, policy, log) {
+    const db = client.db(database);
+    const names = (await db
+        .listCollections({ name: { $regex: `^${(0,src_names/* escapeRegExp */.Nt)(TEMPORARY_PREFIX)}` } }, { nameOnly: true })
+        .toArray()).map((c) => String(c.name));
+    for (const name of names) {
+        (0,src_names/* assertWritableTarget */.Sf)(database, policy);
+        await db.dropCollection(name).catch((error) => {
+            if (!(error instanceof lib.MongoServerError && error.code === 26))
+                throw error;
+        });
+    }
+    if (names.length)
+        log.info(`Dropped ${names.length} unfinished cop${names.length === 1 ? "y" : "ies"} of an earlier restore.`);
+    return names;
+}
+async function collectionUuid(client, database, name) {
+    const [info] = await client.db(database).listCollections({ name }).toArray();
+    return info?.info?.uuid;
+}
+function sameUuid(a, b) {
+    return a !== undefined && b !== undefined && Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/copy/engine.ts
+
 
 
 
@@ -71953,6 +72232,11 @@ function collectionReport(r) {
 }
 async function copyCollection(env, request) {
     const { source, target, spec } = request;
+    // Where the copy is built and verified: the target itself, or a temporary name swapped in at the
+    // end. Not for time-series collections: renameCollection refuses them (MongoDB 6.0 to 8.0).
+    const into = request.swap && spec.type !== "timeseries"
+        ? { db: target.db, collection: temporaryCollectionName() }
+        : target;
     const startedAt = Date.now();
     const choice = chooseMethod({
         type: spec.type === "timeseries" ? "timeseries" : "collection",
@@ -71963,7 +72247,7 @@ async function copyCollection(env, request) {
         cores: env.cores,
         concurrency: env.concurrency,
         rangeThresholdBytes: env.rangeThresholdBytes,
-        setting: env.method,
+        setting: request.snapshot ? "stream" : env.method,
         ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
         ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
     });
@@ -71976,19 +72260,30 @@ async function copyCollection(env, request) {
     try {
         await withRetry(async (attempt) => {
             attempts = attempt;
-            await copyOnce(env, request, choice, task);
+            await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task);
         }, { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` });
         task?.phase("verifying");
         const db = env.target.db(target.db);
-        const copied = await readCollectionSpec(db, target.collection);
-        const problems = compareSpecs({ ...spec, name: target.collection }, copied);
-        const documents = await db.collection(target.collection).countDocuments({});
+        const copied = await specs_readCollectionSpec(db, into.collection);
+        const problems = compareSpecs({ ...spec, name: into.collection }, copied);
+        const documents = await db.collection(into.collection).countDocuments({});
         if (request.expectedCount !== undefined && documents !== request.expectedCount) {
             problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
         }
         if (problems.length) {
             throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
         }
+        const swapped = into === target
+            ? undefined
+            : await swapIntoPlace({
+                client: env.target,
+                db: target.db,
+                temporary: into.collection,
+                target: target.collection,
+                policy: env.policy,
+                log: env.log,
+                ...(env.guard ? { guard: env.guard } : {}),
+            });
         const endedAt = Date.now();
         return {
             name: spec.name,
@@ -72001,7 +72296,22 @@ async function copyCollection(env, request) {
             startedAt,
             endedAt,
             attempts,
+            ...(swapped?.operationTime ? { swappedAt: swapped.operationTime } : {}),
+            ...(swapped?.uuid ? { uuid: swapped.uuid } : {}),
         };
+    }
+    catch (error) {
+        // A copy that never made it into place must not linger under its temporary name (unless this
+        // run lost the lease: then it writes nothing more, and the next restore drops the leftover).
+        if (into !== target) {
+            try {
+                (0,src_names/* assertWritableTarget */.Sf)(into.db, env.policy);
+                env.guard?.();
+                await dropCollectionIfExists(env.target, into);
+            }
+            catch { }
+        }
+        throw error;
     }
     finally {
         task?.done();
@@ -72010,7 +72320,7 @@ async function copyCollection(env, request) {
 async function copyOnce(env, request, choice, task) {
     const { source, target, spec } = request;
     const beforeWrite = () => {
-        (0,names/* assertWritableTarget */.Sf)(target.db, env.policy);
+        (0,src_names/* assertWritableTarget */.Sf)(target.db, env.policy);
         env.guard?.();
     };
     beforeWrite();
@@ -72058,6 +72368,7 @@ async function copyOnce(env, request, choice, task) {
             ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
             ...(task ? { task } : {}),
             ...(request.variables ? { variables: request.variables } : {}),
+            ...(request.snapshot ? { session: request.snapshot } : {}),
         });
         env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
         return r;
@@ -72171,7 +72482,7 @@ async function dropCollectionIfExists(client, ns) {
 }
 /** Recreates a view in the target database (its pipeline refers to collections by their logical names). */
 async function createView(client, policy, targetDb, view) {
-    (0,names/* assertWritableTarget */.Sf)(targetDb, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(targetDb, policy);
     await dropCollectionIfExists(client, { db: targetDb, collection: view.name });
     const options = { viewOn: view.options.viewOn, pipeline: view.options.pipeline ?? [] };
     if (view.options.collation)
@@ -72288,8 +72599,6 @@ function formatDuration(ms) {
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/lease.ts
 
 async function acquireLease(r) {
@@ -72426,7 +72735,7 @@ async function target_databaseExists(client, database) {
  * it. Taking the lease is itself a write into the database, so the target rules come first.
  */
 async function target_acquireWriterLease(o) {
-    (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    (0,src_names/* assertWritableTarget */.Sf)(o.database, o.policy);
     // The lease is the first write into the database: a name the server refuses fails here, clearly.
     const limits = await serverLimitsOf(o.client, o.log);
     const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
@@ -72510,6 +72819,474 @@ async function target_readPrMetadata(client, database) {
         .collection(target_METADATA_COLLECTION)
         .findOne({ _id: "latest" });
     return doc ?? undefined;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/differential/decide.ts
+const copy = (proof, reason) => ({ action: "copy", proof, reason });
+function decideCollection(f, refresh) {
+    if (refresh === "full")
+        return copy("none", "refresh: full");
+    const cur = f.current;
+    if (!cur)
+        return copy("none", "not in the PR database");
+    if (cur.specProblems.length)
+        return copy("specs", cur.specProblems.join("; "));
+    if (f.kind === "timeseries")
+        return copy("none", "time-series: its buckets differ between copies and change streams do not show them, so it is always copied");
+    if (cur.count !== f.snapshot.count)
+        return copy("specs", `${cur.count} documents, the snapshot has ${f.snapshot.count}`);
+    const r = f.recorded;
+    // The change stream can speak for this collection only if the last restore recorded it with a
+    // start time and the collection is still the one it recorded (same UUID: not dropped and re-created).
+    const streamable = r?.since !== undefined && r.uuid !== undefined && r.uuid === cur.uuid;
+    if (r && streamable) {
+        if (f.stream === undefined)
+            return { action: "need", fact: "stream" };
+        if (f.stream === "changed")
+            return copy("change stream", "changed since the last restore");
+        if (f.stream === "unchanged") {
+            const hashes = r.hash !== undefined && typeof f.snapshot.hash === "string";
+            // Same generation collection, or a newer generation whose collection hashes alike (the
+            // hash does not cover a capped collection's insertion order: only the same source does).
+            const same = r.content === f.snapshot.content || (f.kind !== "capped" && hashes && r.hash === f.snapshot.hash);
+            if (same)
+                return { action: "keep", proof: "change stream", reason: "no change since the last restore" };
+            if (hashes && f.kind !== "capped")
+                return copy("change stream", "unchanged since the last restore, but the new snapshot's differs");
+        }
+    }
+    if (f.kind === "capped")
+        return copy("none", "capped: dbHash does not cover insertion order, and no change stream proves it unchanged");
+    if (f.snapshot.hash === null)
+        return copy("none", "no proof: the snapshot's hash is unavailable");
+    if (f.hash === null)
+        return copy("none", "no proof: dbHash is unavailable on this server");
+    if (f.hash === undefined || f.snapshot.hash === undefined)
+        return { action: "need", fact: "hash" };
+    return f.hash === f.snapshot.hash
+        ? { action: "keep", proof: "dbHash", reason: "same documents (dbHash)" }
+        : copy("dbHash", "documents differ (dbHash)");
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/differential/fingerprint.ts
+
+
+function kindOf(spec) {
+    if (spec.type === "timeseries")
+        return "timeseries";
+    return spec.options.capped === true ? "capped" : "collection";
+}
+/** Whether dbHash says anything about a collection's content (see {@link CollectionFingerprint}). */
+function hashable(kind) {
+    return kind === "collection";
+}
+/**
+ * Per-collection dbHash of the named collections of one database, one command per collection:
+ * dbHash holds a shared lock on the whole database while it runs (writers of that database wait),
+ * so it is never run on production, and on a PR database only for the collections that need it.
+ * Undefined when the server refuses the command (Atlas M0/Flex and other managed tiers).
+ */
+async function hashCollection(db, collection, log) {
+    const res = await bestEffort(() => db.command({ dbHash: 1, collections: [collection] }), {
+        log,
+        skipped: "dbHash (comparing collections by their documents' hash)",
+        cost: "collections that no change stream proves unchanged are copied instead of compared",
+    });
+    if (!res)
+        return undefined;
+    const hash = res.collections?.[collection];
+    return typeof hash === "string" ? hash : undefined;
+}
+/**
+ * The producer's fingerprints of a generation, computed on its final collections as the last step
+ * before the publish (the dbHash lock is on the snapshot database, never on production).
+ */
+async function generationFingerprints(db, collections, log) {
+    const out = {};
+    let refused = false;
+    for (const c of collections) {
+        const spec = await readCollectionSpec(db, c.physical);
+        if (!spec)
+            continue;
+        const fp = specFingerprint(spec);
+        const kind = kindOf(spec);
+        const hash = hashable(kind) && !refused ? await hashCollection(db, c.physical, log) : undefined;
+        if (hashable(kind) && hash === undefined)
+            refused = true;
+        out[c.name] = { ...(hash ? { hash } : {}), options: fp.options, indexes: fp.indexes, count: c.documents };
+    }
+    return out;
+}
+const isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Fingerprints read back from a metadata document: only well-typed entries count (anything
+ * else in a database the application can write is ignored, which can only cost a copy).
+ */
+function readFingerprints(value, extra = () => ({})) {
+    if (!isRecord(value))
+        return {};
+    const out = {};
+    for (const [name, entry] of Object.entries(value)) {
+        if (!isRecord(entry))
+            continue;
+        const { hash, options, indexes, count } = entry;
+        if (typeof options !== "string" || typeof indexes !== "string")
+            continue;
+        if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
+            continue;
+        if (hash !== undefined && typeof hash !== "string")
+            continue;
+        const more = extra(entry);
+        if (!more)
+            continue;
+        out[name] = { ...(hash ? { hash } : {}), options, indexes, count, ...more };
+    }
+    return out;
+}
+/** The PR database's recorded fingerprints (see {@link RecordedFingerprint}), validated. */
+function readRecordedFingerprints(value) {
+    return readFingerprints(value, (e) => {
+        if (typeof e.content !== "string")
+            return undefined;
+        const uuid = e.uuid?._bsontype === "Binary" ? e.uuid : undefined;
+        const since = e.since?._bsontype === "Timestamp" ? e.since : undefined;
+        return { content: e.content, ...(uuid ? { uuid } : {}), ...(since ? { since } : {}) };
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/differential/proofs.ts
+
+
+
+
+
+
+
+
+
+/** `<generation>/<physical>`: the snapshot collection a copy holds (see RecordedFingerprint.content). */
+function contentOf(meta, physical) {
+    return `${meta.generation ?? meta.timestamp.toISOString()}/${physical}`;
+}
+/** The record of the last restore, if it completed from this snapshot database. */
+function usableRecord(previous, snapshotDatabase) {
+    if (previous?.source !== "snapshot" || previous.status !== "complete")
+        return {};
+    if (previous.snapshotDatabase !== undefined && previous.snapshotDatabase !== snapshotDatabase)
+        return {};
+    return readRecordedFingerprints(previous.fingerprints);
+}
+async function decideCollections(req) {
+    const { client, log, meta } = req;
+    const prDb = client.db(req.target);
+    const snapDb = client.db(req.snapshotDatabase);
+    const recorded = req.refresh === "full" ? {} : usableRecord(req.previous, req.snapshotDatabase);
+    const published = readFingerprints(meta.fingerprints);
+    const uuids = req.refresh === "full" ? new Map() : await collectionUuids(prDb);
+    const pending = await mapBounded(req.collections, req.concurrency, async (c) => {
+        const started = Date.now();
+        const kind = kindOf(c.spec);
+        const content = contentOf(meta, c.physical);
+        // The publisher's hash counts only if it describes this very collection (same options,
+        // indexes and count as read now); otherwise it is computed again when needed.
+        const pub = published[c.name];
+        const fp = specs_specFingerprint(c.spec);
+        const trusted = pub && pub.options === fp.options && pub.indexes === fp.indexes && pub.count === c.documents;
+        const facts = {
+            name: c.name,
+            kind,
+            snapshot: { count: c.documents, content, ...(trusted && pub.hash ? { hash: pub.hash } : {}) },
+        };
+        const uuid = uuids.get(c.name);
+        if (req.refresh !== "full") {
+            const current = await specs_readCollectionSpec(prDb, c.name);
+            if (current) {
+                facts.current = {
+                    specProblems: compareSpecs({ ...c.spec, name: c.name }, current).map(shortProblem),
+                    count: current.type === "view" ? -1 : await prDb.collection(c.name).estimatedDocumentCount(),
+                    ...(uuid ? { uuid: hex(uuid) } : {}),
+                };
+            }
+            const r = recorded[c.name];
+            if (r)
+                facts.recorded = {
+                    content: r.content,
+                    ...(r.hash ? { hash: r.hash } : {}),
+                    ...(r.uuid ? { uuid: hex(r.uuid) } : {}),
+                    ...(r.since ? { since: String(tsKey(r.since)) } : {}),
+                };
+        }
+        return {
+            c,
+            kind,
+            facts,
+            checkMs: Date.now() - started,
+            ...(uuid ? { uuid } : {}),
+            ...(recorded[c.name]?.since ? { since: recorded[c.name]?.since } : {}),
+        };
+    });
+    const needs = (p, fact) => {
+        const d = decideCollection(p.facts, req.refresh);
+        return d.action === "need" && d.fact === fact;
+    };
+    // Replica sets: one change stream from the oldest recorded time tells which collections nothing touched.
+    const wantStream = pending.filter((p) => needs(p, "stream"));
+    if (wantStream.length) {
+        const started = Date.now();
+        const verdict = await streamVerdict(req, wantStream);
+        const ms = Date.now() - started;
+        for (const p of wantStream) {
+            p.checkMs += ms;
+            p.facts.stream =
+                "unavailable" in verdict
+                    ? { unavailable: verdict.unavailable }
+                    : verdict.changed.has(p.c.name)
+                        ? "changed"
+                        : "unchanged";
+        }
+        if ("unavailable" in verdict)
+            log.info(`Change stream: ${verdict.unavailable}; comparing by dbHash instead.`);
+        else
+            log.info(`Change stream on ${req.target} since the last restore (${(ms / 1000).toFixed(2)} s, nothing read from the collections): ` +
+                `${wantStream.length - verdict.changed.size} of ${wantStream.length} unchanged.`);
+    }
+    // Then dbHash, for what is still undecided: the snapshot's hash from the publish, or computed now.
+    const wantHash = pending.filter((p) => needs(p, "hash"));
+    let refused = false;
+    if (wantHash.length) {
+        const why = await whyNotStream(req, wantHash);
+        log.info(`Comparing ${wantHash.length} collection(s) by dbHash${why ? ` (${why})` : ""}: it holds a shared lock on ${req.target} while it runs, so the preview application's writes wait.`);
+        await mapBounded(wantHash, req.concurrency, async (p) => {
+            const started = Date.now();
+            if (p.facts.snapshot.hash === undefined)
+                p.facts.snapshot.hash = refused ? null : ((await hashCollection(snapDb, p.c.physical, log)) ?? null);
+            if (p.facts.snapshot.hash === null)
+                refused = true;
+            p.facts.hash = refused ? null : ((await hashCollection(prDb, p.c.name, log)) ?? null);
+            if (p.facts.hash === null)
+                refused = true;
+            p.checkMs += Date.now() - started;
+        });
+    }
+    return pending.map((p) => {
+        const d = decideCollection(p.facts, req.refresh);
+        if (d.action === "need")
+            throw new Error(`Differential restore: no decision for ${p.c.name} (${d.fact}).`);
+        const r = recorded[p.c.name];
+        const hash = typeof p.facts.snapshot.hash === "string"
+            ? p.facts.snapshot.hash
+            : r?.hash && r.content === p.facts.snapshot.content
+                ? r.hash
+                : undefined;
+        return {
+            name: p.c.name,
+            action: d.action,
+            proof: d.proof,
+            reason: d.reason,
+            checkMs: p.checkMs,
+            content: p.facts.snapshot.content,
+            ...(hash ? { hash } : {}),
+            ...(d.action === "keep" && p.uuid ? { uuid: p.uuid } : {}),
+        };
+    });
+}
+/**
+ * Why these collections are hashed rather than proven by the change stream, in words, for the one
+ * line that names the way used (a failed change stream said why itself).
+ */
+async function whyNotStream(req, hashed) {
+    const reasons = new Set();
+    for (const p of hashed) {
+        const r = p.facts.recorded;
+        const s = p.facts.stream;
+        if (!r)
+            reasons.add("no complete record of the last restore");
+        else if (r.since === undefined)
+            reasons.add("standalone");
+        else if (r.uuid !== p.facts.current?.uuid)
+            reasons.add("re-created since the last restore");
+        else if (s === "unchanged")
+            reasons.add("unchanged, but from another snapshot whose hash was not recorded");
+    }
+    if (reasons.has("standalone")) {
+        reasons.delete("standalone");
+        reasons.add((await isStandalone(req.client.db(req.target)))
+            ? "this is a standalone server, which has no change streams"
+            : "the last restore recorded no cluster times");
+    }
+    return reasons.size ? [...reasons].join("; ") : undefined;
+}
+async function isStandalone(db) {
+    const hello = await db.admin().command({ hello: 1 });
+    return typeof hello.setName !== "string" && hello.msg !== "isdbgrid";
+}
+/** The document a restore writes to mark "now" in the change stream. */
+const PROBE_ID = "change-probe";
+/**
+ * Which of the collections changed since the time their last restore recorded, read from one
+ * database-level change stream (MongoDB 6.0+, `showExpandedEvents`: index builds and drops,
+ * `collMod`, create, drop and rename show too). The restore first writes a probe document; every
+ * change older than it comes before it in the stream, so reaching it proves the absence of the
+ * others. A collection found changed is left out of the stream's filter from then on (the
+ * stream is reopened at that event's time), so an application that writes one collection a
+ * million times costs a few reopened streams, not a million events.
+ */
+async function streamVerdict(req, wanted) {
+    const db = req.client.db(req.target);
+    if (await isStandalone(db))
+        return { unavailable: "this is a standalone server, which has no change streams" };
+    const pending = new Map();
+    for (const p of wanted)
+        if (p.since)
+            pending.set(p.c.name, p.since);
+    const changed = new Set();
+    if (!pending.size)
+        return { changed };
+    try {
+        (0,src_names/* assertWritableTarget */.Sf)(req.target, req.policy);
+        req.guard?.();
+        const probe = await db.command({
+            update: LEASE_COLLECTION,
+            updates: [{ q: { _id: PROBE_ID }, u: { $set: { probedAt: new Date() } }, upsert: true }],
+        });
+        const marker = probe.operationTime;
+        if (!marker)
+            return { unavailable: "the server reports no operation times" };
+        const deadline = Date.now() + (req.streamTimeoutMs ?? 120_000);
+        // Reopened at the last event's time rather than after its token: the narrower filter may
+        // exclude that very event, and a resume token must be found in the stream it resumes.
+        let from = [...pending.values()].reduce((a, b) => (tsKey(b) < tsKey(a) ? b : a));
+        while (pending.size) {
+            const stream = db.watch(streamPipeline(pending), {
+                showExpandedEvents: true,
+                maxAwaitTimeMS: 500,
+                startAtOperationTime: from,
+            });
+            try {
+                let narrowed = false;
+                while (!narrowed) {
+                    if (Date.now() > deadline)
+                        return {
+                            unavailable: `the change stream did not reach the present within ${Math.round((req.streamTimeoutMs ?? 120_000) / 1000)} s`,
+                        };
+                    const event = (await stream.tryNext());
+                    if (!event)
+                        continue;
+                    from = event.clusterTime;
+                    const type = String(event.operationType);
+                    if (type === "dropDatabase" || type === "invalidate") {
+                        for (const name of pending.keys())
+                            changed.add(name);
+                        return { changed };
+                    }
+                    const at = tsKey(event.clusterTime);
+                    if (event.ns?.coll === LEASE_COLLECTION) {
+                        if (at >= tsKey(marker))
+                            return { changed };
+                        continue;
+                    }
+                    for (const name of [event.ns?.coll, event.to?.coll]) {
+                        const since = typeof name === "string" ? pending.get(name) : undefined;
+                        if (since && at > tsKey(since)) {
+                            pending.delete(name);
+                            changed.add(name);
+                            narrowed = true;
+                        }
+                    }
+                }
+            }
+            finally {
+                await stream.close().catch(() => { });
+            }
+        }
+        return { changed };
+    }
+    catch (error) {
+        return { unavailable: describeStreamFailure(error) };
+    }
+}
+function streamPipeline(pending) {
+    return [
+        {
+            $match: {
+                $or: [
+                    { operationType: { $in: ["dropDatabase", "invalidate"] } },
+                    { "ns.coll": LEASE_COLLECTION, "documentKey._id": PROBE_ID },
+                    ...[...pending].map(([name, since]) => ({
+                        $or: [{ "ns.coll": name }, { "to.coll": name }],
+                        clusterTime: { $gt: since },
+                    })),
+                ],
+            },
+        },
+        { $project: { operationType: 1, ns: 1, to: 1, clusterTime: 1 } },
+    ];
+}
+function describeStreamFailure(error) {
+    if (error instanceof lib.MongoServerError) {
+        if (error.code === 286 || error.codeName === "ChangeStreamHistoryLost")
+            return "the oplog no longer reaches back to the last restore (ChangeStreamHistoryLost)";
+        if (isRefusal(error))
+            return `the server refused the change stream (${error.message.split("\n")[0]})`;
+    }
+    return `the change stream failed (${(0,errors/* errorMessage */.gJ)(error).split("\n")[0]})`;
+}
+/** The cluster time now (replica sets and sharded clusters); undefined on a standalone server. */
+async function clusterTimeNow(db) {
+    const res = await db.command({ ping: 1 });
+    return res.operationTime ?? undefined;
+}
+async function collectionUuids(db) {
+    const infos = await db.listCollections({}, { authorizedCollections: true }).toArray();
+    const out = new Map();
+    for (const info of infos) {
+        const uuid = info.info?.uuid;
+        if (uuid)
+            out.set(String(info.name), uuid);
+    }
+    return out;
+}
+/** compareSpecs' words without the option documents themselves (a validator can be pages long). */
+function shortProblem(problem) {
+    if (problem.startsWith("options differ"))
+        return "options differ";
+    return problem.length > 160 ? `${problem.slice(0, 157)}...` : problem;
+}
+function tsKey(ts) {
+    return (BigInt(ts.t) << 32n) | BigInt(ts.i);
+}
+function hex(uuid) {
+    return Buffer.from(uuid.buffer).toString("hex");
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/differential/record.ts
+
+/**
+ * What a completed restore records about each collection (RecordedFingerprint), for the next
+ * restore's decision. A copied collection is the snapshot's from its swap on; a kept one was
+ * proven to be, and any change after this restore began shows in the change stream.
+ */
+function recordedFingerprints(plan, decided, copied, restoreStartedAt) {
+    const out = {};
+    for (const c of plan) {
+        const d = decided.get(c.name);
+        if (!d)
+            continue;
+        const fp = specs_specFingerprint(c.spec);
+        const r = copied.get(c.name);
+        const uuid = r ? r.uuid : d.uuid;
+        const since = r ? r.swappedAt : restoreStartedAt;
+        out[c.name] = {
+            ...(d.hash ? { hash: d.hash } : {}),
+            options: fp.options,
+            indexes: fp.indexes,
+            count: c.documents,
+            content: d.content,
+            ...(uuid ? { uuid } : {}),
+            ...(since ? { since } : {}),
+        };
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/privileges.ts
@@ -72787,7 +73564,10 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
+var consistency = __nccwpck_require__(2991);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/comment-facts.ts
+
 
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -72839,6 +73619,13 @@ function snapshotFacts(meta, log) {
         else
             skipped.push("subset");
     }
+    if (m.consistency !== undefined) {
+        const c = (0,consistency/* readConsistency */.l$)(m);
+        if (c.consistency)
+            Object.assign(facts, c);
+        else
+            skipped.push("consistency");
+    }
     if (skipped.length)
         log?.warning(`The snapshot metadata has ${skipped.join(", ")} in a form the comments do not show (not left out silently: ` +
             "run the snapshot producer again to rewrite it).");
@@ -72858,6 +73645,7 @@ async function readSnapshotFacts(client, snapshotDatabase, log) {
 
 
 
+
 /**
  * Every name a run will create, checked against the server's limits before its first write
  * (CONTRACT §14). The restore cannot rename what it copies: the application reads its collections
@@ -72871,6 +73659,8 @@ function assertRestoreFits(target, meta, limits) {
         ...(meta.views ?? []).map((v) => v.name),
         target_METADATA_COLLECTION,
         LEASE_COLLECTION,
+        // Every copy is built under a temporary name first (copy/swap.ts); they all have this length.
+        temporaryCollectionName("00000000"),
     ];
     for (const name of names)
         (0,limit_names/* assertNamespaceFits */.oG)(target, name, limits, fix);
@@ -72961,6 +73751,11 @@ function validateMetadata(meta, snapshotDatabase) {
 
 
 
+
+
+
+
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
@@ -72970,7 +73765,7 @@ function validateMetadata(meta, snapshotDatabase) {
 async function restore_restoreSnapshot(req) {
     const started = Date.now();
     const { client, log, target } = req;
-    (0,names/* assertWritableTarget */.Sf)(target, req.policy);
+    (0,src_names/* assertWritableTarget */.Sf)(target, req.policy);
     const waitFor = () => waitForCompleteSnapshot(client, req.snapshotDatabase, {
         timeoutMs: req.waitTimeoutMs,
         intervalMs: req.pollIntervalMs,
@@ -72980,10 +73775,10 @@ async function restore_restoreSnapshot(req) {
     });
     let meta = await waitFor();
     // The snapshot names its production database: never a target either.
-    const policy = (0,names/* protectMore */.xS)(req.policy, {
+    const policy = (0,src_names/* protectMore */.xS)(req.policy, {
         [meta.source]: "the production database this snapshot was taken from",
     });
-    (0,names/* assertWritableTarget */.Sf)(target, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(target, policy);
     await assertLeastPrivilege(client, policy, log, {
         allow: req.allowPrivilegedCredentials,
         intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
@@ -73017,6 +73812,9 @@ async function restore_restoreSnapshot(req) {
             dropped: [],
             documents: plan.reduce((n, c) => n + c.documents, 0),
             durationMs: Date.now() - started,
+            copiedCollections: 0,
+            copiedBytes: 0,
+            keptCollections: 0,
         };
     }
     // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
@@ -73047,7 +73845,11 @@ async function restore_restoreSnapshot(req) {
         await stale_stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
         const metadata = targetDb.collection(target_METADATA_COLLECTION);
-        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        // Before the database is marked restoring: the last restore's fingerprints, and the time from
+        // which any change counts against what this restore keeps (differential/proofs.ts).
+        const previous = await target_readPrMetadata(client, target);
+        const since = await clusterTimeNow(targetDb);
+        (0,src_names/* assertWritableTarget */.Sf)(target, policy);
         // Marked first so that an interrupted restore is never mistaken for a complete database.
         await metadata.replaceOne({ _id: "latest" }, {
             _id: "latest",
@@ -73057,40 +73859,61 @@ async function restore_restoreSnapshot(req) {
             snapshotTimestamp: meta.timestamp,
             ...(meta.generation ? { generation: meta.generation } : {}),
         }, { upsert: true });
+        await dropLeftoverTemporaries(client, target, policy, log);
         const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
         const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
         const dropped = [];
         for (const { name } of existing) {
-            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system."))
+            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.") || isTemporaryCollection(name))
                 continue;
-            (0,names/* assertWritableTarget */.Sf)(target, policy);
+            (0,src_names/* assertWritableTarget */.Sf)(target, policy);
             guard();
             await dropCollectionIfExists(client, { db: target, collection: name });
             dropped.push(name);
         }
         if (dropped.length)
             log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+        const decisions = await decideCollections({
+            client,
+            log,
+            target,
+            policy,
+            snapshotDatabase: req.snapshotDatabase,
+            meta,
+            collections: plan,
+            refresh: req.refresh ?? "every-sync",
+            previous,
+            concurrency: req.concurrency,
+            guard,
+            ...(req.changeStreamTimeoutMs ? { streamTimeoutMs: req.changeStreamTimeoutMs } : {}),
+        });
+        const decided = new Map(decisions.map((d) => [d.name, d]));
+        const copies = plan.filter((c) => decided.get(c.name)?.action !== "keep");
+        describeDecisions(plan, decided, log);
         progress = new Progress({
             log,
             what: `Restoring ${target}`,
-            totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
-            totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+            totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
+            totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
-        const env = await copyEnvironment({
-            source: client,
-            target: client,
-            sameDeployment: true,
-            policy,
-            log,
-            tag: lease.holder,
-            concurrency: req.concurrency,
-            progress,
-            guard,
-            limits,
-            ...copySettingsOf(req),
-        });
-        const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+        // Nothing to copy: no need to ask the server what it can do.
+        const env = copies.length === 0
+            ? undefined
+            : await copyEnvironment({
+                source: client,
+                target: client,
+                sameDeployment: true,
+                policy,
+                log,
+                tag: lease.holder,
+                concurrency: req.concurrency,
+                progress,
+                guard,
+                limits,
+                ...copySettingsOf(req),
+            });
+        const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
                 target: { db: target, collection: c.name },
@@ -73098,6 +73921,7 @@ async function restore_restoreSnapshot(req) {
                 bytes: c.bytes,
                 documents: c.documents,
                 expectedCount: c.documents,
+                swap: true,
             });
             log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
             await req.onCollectionCopied?.(result);
@@ -73113,8 +73937,10 @@ async function restore_restoreSnapshot(req) {
             guard();
             await createVerifiedView(client, policy, target, v);
         }
-        const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        const copied = new Map(results.map((r) => [r.name, r]));
+        const counts = Object.fromEntries(plan.map((c) => [c.name, copied.get(c.name)?.documents ?? c.documents]));
+        const fingerprints = recordedFingerprints(plan, decided, copied, since);
+        (0,src_names/* assertWritableTarget */.Sf)(target, policy);
         guard();
         await metadata.replaceOne({ _id: "latest" }, {
             _id: "latest",
@@ -73122,8 +73948,9 @@ async function restore_restoreSnapshot(req) {
             status: "complete",
             snapshotTimestamp: meta.timestamp,
             restoredAt: new Date(),
-            collections: results.map((r) => r.name),
+            collections: plan.map((c) => c.name),
             counts,
+            fingerprints,
             views: views.map((v) => v.name),
             snapshotDatabase: req.snapshotDatabase,
             productionDatabase: meta.source,
@@ -73131,16 +73958,20 @@ async function restore_restoreSnapshot(req) {
             ...(meta.masking ? { masking: meta.masking } : {}),
             ...(meta.subset ? { subset: meta.subset } : {}),
             ...(meta.generation ? { generation: meta.generation } : {}),
+            ...(0,consistency/* readConsistency */.l$)(meta),
         }, { upsert: true });
         return {
             ...reportBase(req, meta),
             dryRun: false,
             skipped: false,
             ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
-            collections: results.map(collectionReport),
+            collections: plan.map((c) => rowOf(c, decided.get(c.name), copied.get(c.name))),
             dropped,
-            documents: results.reduce((n, r) => n + r.documents, 0),
+            documents: plan.reduce((n, c) => n + (copied.get(c.name)?.documents ?? c.documents), 0),
             durationMs: Date.now() - started,
+            copiedCollections: results.length,
+            copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
+            keptCollections: plan.length - results.length,
         };
     }
     finally {
@@ -73174,6 +74005,9 @@ async function refreshReport(req, meta, started) {
         dropped: [],
         documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
         durationMs: Date.now() - started,
+        copiedCollections: 0,
+        copiedBytes: 0,
+        keptCollections: check.skip ? names.length : 0,
     };
 }
 function reportBase(req, meta) {
@@ -73182,12 +74016,39 @@ function reportBase(req, meta) {
     return {
         ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
         ...(facts?.subset ? { subset: facts.subset } : {}),
+        ...(facts?.consistency ? { consistency: facts.consistency } : {}),
+        ...(facts?.consistentAtDate ? { consistentAtDate: facts.consistentAtDate } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
         source: meta.source,
         ...(meta.generation ? { generation: meta.generation } : {}),
         views: (meta.views ?? []).map((v) => v.name),
+    };
+}
+/** One line per collection: kept and why, or copied and why (the proof that failed, or none). */
+function describeDecisions(plan, decided, log) {
+    const kept = plan.filter((c) => decided.get(c.name)?.action === "keep");
+    for (const c of plan) {
+        const d = decided.get(c.name);
+        if (!d)
+            continue;
+        log.info(`  ${d.action === "keep" ? "= keep" : "↻ copy"} ${c.name}: ${d.reason}${d.checkMs ? ` (checked in ${(d.checkMs / 1000).toFixed(2)} s)` : ""}`);
+    }
+    log.info(`Differential restore: ${kept.length} of ${plan.length} collections kept as they are, ${plan.length - kept.length} to copy ` +
+        `(${(0,markdown/* formatBytes */.z3)(plan.filter((c) => decided.get(c.name)?.action !== "keep").reduce((n, c) => n + c.bytes, 0))}).`);
+}
+function rowOf(c, d, r) {
+    const check = d ? { check: { proof: d.proof, reason: d.reason, seconds: d.checkMs / 1000 } } : {};
+    if (r)
+        return { ...collectionReport(r), ...check };
+    return {
+        name: c.name,
+        documents: c.documents,
+        indexes: c.spec.indexes.length,
+        seconds: 0,
+        method: "kept (identical)",
+        ...check,
     };
 }
 function describePlan(meta, plan, views, log) {
@@ -73208,23 +74069,22 @@ function copySettingsOf(req) {
 async function planRestore(client, snapshotDatabase, meta) {
     const db = client.db(snapshotDatabase);
     const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-    const plan = [];
-    for (const name of meta.collections) {
-        if (viewNames.has(name))
-            continue;
+    // A few round trips per collection, read side by side: a restore that keeps everything is
+    // mostly this.
+    const planned = await mapBounded(meta.collections.filter((name) => !viewNames.has(name)), 8, async (name) => {
         const physical = physicalName(meta, name);
-        const spec = await readCollectionSpec(db, physical);
+        const spec = await specs_readCollectionSpec(db, physical);
         if (!spec) {
             throw new errors/* UserError */.yo(`The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
                 `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
                 "Run the restore again; if it keeps failing, refresh the snapshot.");
         }
         if (spec.type === "view")
-            continue;
+            return undefined;
         const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
-    }
-    return plan;
+        return { name, physical, spec, documents, bytes: await dataSize(db, physical) };
+    });
+    return planned.filter((c) => c !== undefined);
 }
 /**
  * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
@@ -73261,7 +74121,7 @@ async function createVerifiedView(client, policy, target, v) {
         options: { viewOn: v.viewOn, pipeline: v.pipeline, ...(v.collation ? { collation: v.collation } : {}) },
         indexes: [],
     });
-    const made = await readCollectionSpec(client.db(target), v.name);
+    const made = await specs_readCollectionSpec(client.db(target), v.name);
     if (made?.type !== "view" || made.options.viewOn !== v.viewOn) {
         throw new Error(`Verification of view ${target}.${v.name} failed: it was not created on ${v.viewOn}.`);
     }
@@ -73493,8 +74353,19 @@ function renderGantt(copies, options = {}) {
  * the copies, where the bar that ends last is the collection that decided the total time.
  */
 function copiesSection(collections) {
-    const rows = collections.map((c) => [c.name, c.documents, c.indexes, c.seconds.toFixed(2), c.method]);
-    const parts = [(0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method"], rows)];
+    // A differential restore also says how each collection was judged, and how long that took.
+    const checked = collections.some((c) => c.check);
+    const rows = collections.map((c) => [
+        c.name,
+        c.documents,
+        c.indexes,
+        c.seconds.toFixed(2),
+        c.method,
+        ...(checked ? [checkText(c.check)] : []),
+    ]);
+    const parts = [
+        (0,markdown/* table */.tp)(["collection", "documents", "indexes", "seconds", "method", ...(checked ? ["check"] : [])], rows),
+    ];
     const timed = collections.flatMap((c) => c.startedAt !== undefined && c.endedAt !== undefined
         ? [{ name: c.name, method: c.method, startMs: c.startedAt, endMs: c.endedAt }]
         : []);
@@ -73502,8 +74373,15 @@ function copiesSection(collections) {
         parts.push(renderGantt(timed));
     return `${parts.join("\n\n")}\n`;
 }
+function checkText(check) {
+    if (!check)
+        return "";
+    const how = check.proof === "none" ? "" : `${check.proof}: `;
+    return `${how}${check.reason} (${check.seconds.toFixed(2)} s)`;
+}
 
 ;// CONCATENATED MODULE: ./src/run.ts
+
 
 
 
@@ -73538,11 +74416,15 @@ async function run(inputs, log = src_log/* actionsLog */._D) {
         generation: report.generation ?? "",
         "comment-url": commentUrl,
         skipped: report.skipped,
+        "copied-bytes": report.copiedBytes,
+        "kept-collections": report.keptCollections,
+        "copied-collections": report.copiedCollections,
     };
     log.info(report.skipped
         ? `${report.dryRun ? "Dry run: would skip" : "Skipped"} the restore (refresh: new-snapshot): ${report.refreshReason}.`
         : `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections ` +
-            `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s.`);
+            `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s` +
+            (report.dryRun ? "." : `: ${copiedAndKept(report)}.`));
     return { outputs, summary: summary(report) };
 }
 function restoredComment(r, inputs) {
@@ -73550,15 +74432,22 @@ function restoredComment(r, inputs) {
     return [
         `### 🗄️ Database restored from the production snapshot`,
         "",
-        `${(0,markdown/* code */.aY)(r.database)} now holds a copy of ${(0,markdown/* code */.aY)(r.source)} as it was on **${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}** ` +
+        `${(0,markdown/* code */.aY)(r.database)} now holds a copy of ${(0,markdown/* code */.aY)(r.source)} ${dataMoment({ timestamp: r.snapshotTimestamp, ...r })} ` +
             `(${r.collections.length} collections, ${r.documents.toLocaleString("en-US")} documents, with their indexes and validation rules; ` +
-            `${(r.durationMs / 1000).toFixed(1)} s).`,
+            `${copiedAndKept(r)}; ${(r.durationMs / 1000).toFixed(1)} s).`,
         ...maskedDataNote(r.maskingPolicy, r.subset).flatMap((n) => ["", n]),
         "",
         inputs.refresh === "new-snapshot"
             ? `Syncs keep this data until a newer snapshot is published; the next sync after that restores it. To keep the data as it is now, add the ${(0,markdown/* code */.aY)(lock)} label.`
             : `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${(0,markdown/* code */.aY)(lock)} label.`,
     ].join("\n");
+}
+/** "2 copied (12.3 MiB), 9 kept as they were (identical to the snapshot)" */
+function copiedAndKept(r) {
+    const copied = `${r.copiedCollections} copied (${(0,markdown/* formatBytes */.z3)(r.copiedBytes)})`;
+    return r.keptCollections
+        ? `${copied}, ${r.keptCollections} kept as they were (identical to the snapshot)`
+        : copied;
 }
 function summary(r) {
     if (r.skipped) {
@@ -73576,8 +74465,14 @@ function summary(r) {
     const facts = [
         `Target ${(0,markdown/* code */.aY)(r.database)} from ${(0,markdown/* code */.aY)(r.snapshotDatabase)}` +
             (r.generation ? ` (generation ${(0,markdown/* code */.aY)(r.generation)})` : ""),
-        `Snapshot of ${(0,markdown/* code */.aY)(r.source)} taken ${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}`,
+        `Snapshot of ${(0,markdown/* code */.aY)(r.source)} taken ${(0,markdown/* formatUtc */.ay)(r.snapshotTimestamp)}` +
+            (r.consistency === "point-in-time" && r.consistentAtDate
+                ? `, consistent as of ${(0,markdown/* formatUtc */.ay)(r.consistentAtDate)} (point in time)`
+                : r.consistency === "per-collection"
+                    ? " (per-collection: each collection as of its own copy)"
+                    : ""),
         `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
+        ...(r.dryRun ? [] : [`Collections: ${copiedAndKept(r)}`]),
         ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
         ...maskedDataNote(r.maskingPolicy, r.subset),
         ...(r.refreshReason ? [`Refresh ${(0,markdown/* code */.aY)("new-snapshot")}: ${r.refreshReason}`] : []),
@@ -73627,7 +74522,7 @@ function readPrNumber(inputs, context) {
     if (!PULL_REQUEST_EVENTS.includes(context.eventName))
         return undefined;
     const pr = context.payload.pull_request;
-    return pr ? (0,names/* assertPrNumber */.Ku)(pr.number, "pull_request.number in the event payload") : undefined;
+    return pr ? (0,src_names/* assertPrNumber */.Ku)(pr.number, "pull_request.number in the event payload") : undefined;
 }
 void runMain(parseInputs, (inputs) => run(inputs));
 

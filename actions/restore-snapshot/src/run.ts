@@ -1,9 +1,10 @@
 import type { ActionResult } from "@pr-snapshots/core/action";
 import type { RepoRef } from "@pr-snapshots/core/github/client";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
-import { code, formatUtc } from "@pr-snapshots/core/markdown";
+import { code, formatBytes, formatUtc } from "@pr-snapshots/core/markdown";
 import { maskedDataNote } from "@pr-snapshots/core/masking/describe";
 import type { CommonInputs } from "@pr-snapshots/core/settings";
+import { dataMoment } from "@pr-snapshots/core/snapshot/data-moment";
 import type { RestoreReport } from "@pr-snapshots/core/snapshot/restore";
 import { runRestore } from "@pr-snapshots/core/snapshot/run";
 import type { RestoreSettings } from "@pr-snapshots/core/snapshot/settings";
@@ -29,6 +30,9 @@ export interface Outputs extends Record<string, string | number | boolean> {
   generation: string;
   "comment-url": string;
   skipped: boolean;
+  "copied-bytes": number;
+  "kept-collections": number;
+  "copied-collections": number;
 }
 
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
@@ -71,12 +75,16 @@ export async function run(inputs: Inputs, log: Log = actionsLog): Promise<Action
     generation: report.generation ?? "",
     "comment-url": commentUrl,
     skipped: report.skipped,
+    "copied-bytes": report.copiedBytes,
+    "kept-collections": report.keptCollections,
+    "copied-collections": report.copiedCollections,
   };
   log.info(
     report.skipped
       ? `${report.dryRun ? "Dry run: would skip" : "Skipped"} the restore (refresh: new-snapshot): ${report.refreshReason}.`
       : `${report.dryRun ? "Dry run: would restore" : "Restored"} ${report.collections.length} collections ` +
-          `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s.`,
+          `(${report.documents} documents) into ${report.database} in ${(report.durationMs / 1000).toFixed(1)}s` +
+          (report.dryRun ? "." : `: ${copiedAndKept(report)}.`),
   );
   return { outputs, summary: summary(report) };
 }
@@ -86,15 +94,23 @@ function restoredComment(r: RestoreReport, inputs: Inputs): string {
   return [
     `### 🗄️ Database restored from the production snapshot`,
     "",
-    `${code(r.database)} now holds a copy of ${code(r.source)} as it was on **${formatUtc(r.snapshotTimestamp)}** ` +
+    `${code(r.database)} now holds a copy of ${code(r.source)} ${dataMoment({ timestamp: r.snapshotTimestamp, ...r })} ` +
       `(${r.collections.length} collections, ${r.documents.toLocaleString("en-US")} documents, with their indexes and validation rules; ` +
-      `${(r.durationMs / 1000).toFixed(1)} s).`,
+      `${copiedAndKept(r)}; ${(r.durationMs / 1000).toFixed(1)} s).`,
     ...maskedDataNote(r.maskingPolicy, r.subset).flatMap((n) => ["", n]),
     "",
     inputs.refresh === "new-snapshot"
       ? `Syncs keep this data until a newer snapshot is published; the next sync after that restores it. To keep the data as it is now, add the ${code(lock)} label.`
       : `It is refreshed from the latest snapshot on every sync. To keep the data as it is now, add the ${code(lock)} label.`,
   ].join("\n");
+}
+
+/** "2 copied (12.3 MiB), 9 kept as they were (identical to the snapshot)" */
+function copiedAndKept(r: RestoreReport): string {
+  const copied = `${r.copiedCollections} copied (${formatBytes(r.copiedBytes)})`;
+  return r.keptCollections
+    ? `${copied}, ${r.keptCollections} kept as they were (identical to the snapshot)`
+    : copied;
 }
 
 function summary(r: RestoreReport): string {
@@ -113,8 +129,14 @@ function summary(r: RestoreReport): string {
   const facts = [
     `Target ${code(r.database)} from ${code(r.snapshotDatabase)}` +
       (r.generation ? ` (generation ${code(r.generation)})` : ""),
-    `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}`,
+    `Snapshot of ${code(r.source)} taken ${formatUtc(r.snapshotTimestamp)}` +
+      (r.consistency === "point-in-time" && r.consistentAtDate
+        ? `, consistent as of ${formatUtc(r.consistentAtDate)} (point in time)`
+        : r.consistency === "per-collection"
+          ? " (per-collection: each collection as of its own copy)"
+          : ""),
     `${r.collections.length} collections, ${r.documents} documents${r.views.length ? `, views: ${r.views.join(", ")}` : ""}, ${(r.durationMs / 1000).toFixed(1)} s`,
+    ...(r.dryRun ? [] : [`Collections: ${copiedAndKept(r)}`]),
     ...(r.dropped.length ? [`Dropped (not in the snapshot): ${r.dropped.join(", ")}`] : []),
     ...maskedDataNote(r.maskingPolicy, r.subset),
     ...(r.refreshReason ? [`Refresh ${code("new-snapshot")}: ${r.refreshReason}`] : []),

@@ -77984,6 +77984,8 @@ var names = __nccwpck_require__(5618);
 
 
 
+
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -78080,9 +78082,11 @@ function readProducerSettings(inputs, common) {
     assertDatabasesFitSetting(common.serverLimits, [
         { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
     ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
+        ...(testPassword ? { testPassword } : {}),
         sourceDatabase: assertDatabaseName(source, "The source (production) database"),
         snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
@@ -78096,6 +78100,7 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        consistency: inputs.enumeration("consistency", CONSISTENCY_SETTINGS, config.producer?.consistency ?? "auto"),
         ...readCopySettings(inputs),
     };
 }
@@ -78184,7 +78189,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(42280)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4611));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(78743)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6020));
     return parseConfig(text, label);
 }
 /**

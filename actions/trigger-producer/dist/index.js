@@ -28836,6 +28836,8 @@ function toStrategy(raw) {
     const o = raw;
     if ("constant" in o)
         return { kind: "constant", value: o.constant };
+    if (o.password)
+        return { kind: "password", ...o.password };
     return { kind: "expr", expr: o.expr };
 }
 /** "addresses" and "addresses.street" in one collection: which one wins would be a guess. */
@@ -28896,6 +28898,8 @@ function describeStrategy(s) {
         return `constant ${JSON.stringify(s.value)}`;
     if (s.kind === "expr")
         return "expr";
+    if (s.kind === "password")
+        return `password (${s.scheme}${s.scheme === "bcrypt" ? `, cost ${s.cost ?? 10}` : ""})`;
     return s.kind;
 }
 
@@ -29192,19 +29196,182 @@ function escapeRegExp(text) {
 
 /***/ }),
 
-/***/ 1014:
+/***/ 2991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Wf: () => (/* binding */ readProducerSettings),
-/* harmony export */   m_: () => (/* binding */ produceRequest)
+/* harmony export */   Ag: () => (/* binding */ consistencyMetadata),
+/* harmony export */   kG: () => (/* binding */ planConsistency),
+/* harmony export */   l$: () => (/* binding */ readConsistency),
+/* harmony export */   lo: () => (/* binding */ CONSISTENCY_SETTINGS),
+/* harmony export */   tU: () => (/* binding */ classifyEvent)
 /* harmony export */ });
-/* unused harmony exports readCopySettings, readPrTargetSettings, readRestoreSettings, readTargetPolicy, MIN_SALT_LENGTH, restoreRequest */
-/* harmony import */ var _copy_methods__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1296);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9179);
-/* harmony import */ var _masking_policy__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9463);
-/* harmony import */ var _mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6291);
-/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5618);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9179);
+
+/**
+ * Snapshot consistency (CONTRACT §13), the decisions without I/O: which consistency a run aims
+ * for, and what each change-stream event means for a snapshot being taken.
+ *
+ * - `point-in-time`: every collection as of one cluster time. The producer notes the time before
+ *   the first copy, watches production's change stream, copies as usual, then copies again the
+ *   documents that changed, as of a later cluster time (snapshot/catch-up.ts).
+ * - `per-collection`: each collection as of its own copy, as before (standalone servers have no
+ *   change streams).
+ */
+const CONSISTENCY_SETTINGS = ["auto", "point-in-time", "per-collection"];
+function planConsistency(setting, topology, source) {
+    if (setting === "per-collection")
+        return { track: false, required: false, reason: "consistency is set to per-collection" };
+    if (topology === "standalone") {
+        if (setting === "point-in-time")
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`consistency: point-in-time needs a replica set or a sharded cluster (change streams and snapshot reads), but the server holding "${source}" is a standalone mongod. ` +
+                "Use consistency: auto (per-collection on standalone servers) or per-collection, or convert the server to a one-member replica set. Nothing was copied.");
+        return {
+            track: false,
+            required: false,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
+        };
+    }
+    return { track: true, required: setting === "point-in-time" };
+}
+/**
+ * What one change event of production's database means for the snapshot. Event types are those
+ * of MongoDB 6.0 with `showExpandedEvents` (create, createIndexes, dropIndexes, modify, rename,
+ * drop, dropDatabase, shardCollection, invalidate, and the document events); later servers add
+ * reshardCollection and refineCollectionShardKey, which change where documents live, not what
+ * they are.
+ */
+function classifyEvent(event, names) {
+    const e = event;
+    const type = String(e.operationType);
+    const coll = typeof e.ns?.coll === "string" ? e.ns.coll : undefined;
+    const inSnapshot = (c) => c !== undefined && (names.copied.has(c) || names.views.has(c));
+    switch (type) {
+        case "insert":
+        case "update":
+        case "replace":
+        case "delete":
+            if (coll && names.copied.has(coll) && e.documentKey && "_id" in e.documentKey)
+                return { kind: "document", collection: coll, id: e.documentKey._id };
+            return { kind: "ignore" };
+        case "createIndexes":
+        case "dropIndexes":
+        case "modify":
+            if (coll && names.copied.has(coll))
+                return {
+                    kind: "restart",
+                    collection: coll,
+                    why: type === "modify" ? "its options changed (collMod)" : `${type} ran on it`,
+                };
+            if (coll && names.views.has(coll))
+                return { kind: "fatal", collection: coll, why: `the view ${coll} was redefined (collMod)` };
+            return { kind: "ignore" };
+        case "drop":
+            return inSnapshot(coll)
+                ? { kind: "fatal", collection: coll, why: `${coll} was dropped` }
+                : { kind: "ignore" };
+        case "rename": {
+            const to = typeof e.to?.coll === "string" ? e.to.coll : undefined;
+            if (inSnapshot(coll))
+                return { kind: "fatal", collection: coll, why: `${coll} was renamed to ${to ?? "?"}` };
+            if (inSnapshot(to))
+                return {
+                    kind: "fatal",
+                    collection: to,
+                    why: `${coll ?? "another collection"} was renamed over ${to}`,
+                };
+            return { kind: "ignore" };
+        }
+        case "dropDatabase":
+            return { kind: "fatal", why: "the production database was dropped" };
+        case "invalidate":
+            return {
+                kind: "fatal",
+                why: "the change stream was invalidated (the database was dropped or renamed)",
+            };
+        default:
+            // create (a collection the snapshot did not select), shardCollection, reshardCollection,
+            // refineCollectionShardKey: nothing the snapshot holds changes.
+            return { kind: "ignore" };
+    }
+}
+/** What the snapshot metadata records about consistency (CONTRACT §13). */
+function consistencyMetadata(c) {
+    return c.consistency === "point-in-time" && c.consistentAt
+        ? {
+            consistency: "point-in-time",
+            consistentAt: c.consistentAt,
+            ...(c.consistentAtDate ? { consistentAtDate: c.consistentAtDate } : {}),
+        }
+        : { consistency: "per-collection" };
+}
+/**
+ * What a snapshot's metadata says about its consistency, read defensively (it comes from a
+ * database): only a known consistency and a real Date are taken.
+ */
+function readConsistency(meta) {
+    const consistency = meta?.consistency === "point-in-time" || meta?.consistency === "per-collection"
+        ? meta.consistency
+        : undefined;
+    const date = meta?.consistentAtDate;
+    return {
+        ...(consistency ? { consistency } : {}),
+        ...(consistency === "point-in-time" && date instanceof Date && !Number.isNaN(date.getTime())
+            ? { consistentAtDate: date }
+            : {}),
+    };
+}
+
+
+/***/ }),
+
+/***/ 4687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m_: () => (/* binding */ produceRequest),
+  Wf: () => (/* binding */ readProducerSettings)
+});
+
+// UNUSED EXPORTS: MIN_SALT_LENGTH, readCopySettings, readPrTargetSettings, readRestoreSettings, readTargetPolicy, restoreRequest
+
+// EXTERNAL MODULE: ../../packages/core/src/copy/methods.ts
+var methods = __nccwpck_require__(1296);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(9179);
+;// CONCATENATED MODULE: ../../packages/core/src/masking/password-settings.ts
+
+/** Shortest test password accepted (it is a shared secret of everyone who tests previews). */
+const MIN_TEST_PASSWORD_LENGTH = 8;
+/**
+ * Input `mask-test-password` (CLI: PR_SNAPSHOTS_MASK_TEST_PASSWORD), checked before any connection:
+ * rules that use the password strategy need it. Kept apart from password.ts so that reading the
+ * settings loads no hashing library.
+ */
+function readTestPassword(inputs, policy) {
+    const password = inputs.optional("mask-test-password");
+    const needed = Object.values(policy?.rules ?? {}).some((r) => Object.values(r).some((s) => s.kind === "password"));
+    if (needed && !password)
+        throw new errors/* UserError */.yo("The masking rules use the password strategy, which writes a hash of a test password, and none was given: " +
+            "set the mask-test-password input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_TEST_PASSWORD), or PR_SNAPSHOTS_MASK_TEST_PASSWORD for the command line. Nothing was copied.");
+    if (password !== undefined && password.length < MIN_TEST_PASSWORD_LENGTH)
+        throw new errors/* UserError */.yo(`The test password is ${password.length} characters long; use at least ${MIN_TEST_PASSWORD_LENGTH}. Nothing was copied.`);
+    return password;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/masking/policy.ts
+var policy = __nccwpck_require__(9463);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __nccwpck_require__(6291);
+// EXTERNAL MODULE: ../../packages/core/src/names.ts
+var names = __nccwpck_require__(5618);
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
+var consistency = __nccwpck_require__(2991);
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
+
+
 
 
 
@@ -29213,8 +29380,8 @@ function escapeRegExp(text) {
 
 function readCopySettings(inputs) {
     return {
-        copyMethod: inputs.enumeration("copy-method", _copy_methods__WEBPACK_IMPORTED_MODULE_0__/* .COPY_METHODS */ .fh, "auto"),
-        rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? _copy_methods__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_RANGE_THRESHOLD_MB */ .I8,
+        copyMethod: inputs.enumeration("copy-method", methods/* COPY_METHODS */.fh, "auto"),
+        rangeThresholdMb: inputs.integer("range-threshold-mb", { min: 1, max: 1_048_576 }) ?? methods/* DEFAULT_RANGE_THRESHOLD_MB */.I8,
         progressIntervalSeconds: inputs.integer("progress-interval-seconds", { min: 1, max: 3_600 }) ?? 10,
         ...optional("chunkMb", inputs.integer("chunk-mb", { min: 1, max: 1_048_576 })),
     };
@@ -29286,32 +29453,34 @@ function readProducerSettings(inputs, common) {
     const { config, prefix } = common;
     const source = inputs.optional("source-database") ?? config.sourceDatabase;
     if (!source) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
+        throw new errors/* UserError */.yo('The production database is required: set "source-database" or "sourceDatabase" in the config file.');
     }
     const snapshot = inputs.optional("snapshot-database") ??
         config.snapshotDatabase ??
-        (prefix ? (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .snapshotDatabaseName */ .ZH)(prefix) : undefined);
+        (prefix ? (0,names/* snapshotDatabaseName */.ZH)(prefix) : undefined);
     if (!snapshot) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
+        throw new errors/* UserError */.yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
     const include = inputs.list("collections") ?? config.collections?.include;
-    const dataPolicy = (0,_masking_policy__WEBPACK_IMPORTED_MODULE_3__/* .compilePolicy */ .C_)(config);
+    const dataPolicy = (0,policy/* compilePolicy */.C_)(config);
     const salt = inputs.optional("mask-salt");
     if (dataPolicy?.keyed && !salt) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo("The masking rules use email, name, phone or hash, which are keyed by a secret salt, and none was given: " +
+        throw new errors/* UserError */.yo("The masking rules use email, name, phone or hash, which are keyed by a secret salt, and none was given: " +
             "set the mask-salt input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_SALT), or PR_SNAPSHOTS_MASK_SALT for the command line. Nothing was copied.");
     }
     if (salt !== undefined && salt.length < MIN_SALT_LENGTH) {
-        throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
+        throw new errors/* UserError */.yo(`The masking salt is ${salt.length} characters long; use at least ${MIN_SALT_LENGTH} random characters (e.g. openssl rand -hex 32). Nothing was copied.`);
     }
-    (0,_mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__/* .assertDatabasesFitSetting */ .gC)(common.serverLimits, [
-        { name: snapshot, what: "The snapshot database", fix: _mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__/* .SNAPSHOT_DATABASE_FIX */ .ZR },
+    (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
+        { name: snapshot, what: "The snapshot database", fix: limit_names/* SNAPSHOT_DATABASE_FIX */.ZR },
     ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
-        sourceDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .assertDatabaseName */ .nx)(source, "The source (production) database"),
-        snapshotDatabase: (0,_names__WEBPACK_IMPORTED_MODULE_2__/* .assertDatabaseName */ .nx)(snapshot, "The snapshot database"),
+        ...(testPassword ? { testPassword } : {}),
+        sourceDatabase: (0,names/* assertDatabaseName */.nx)(source, "The source (production) database"),
+        snapshotDatabase: (0,names/* assertDatabaseName */.nx)(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
         exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
         protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
@@ -29323,6 +29492,7 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        consistency: inputs.enumeration("consistency", consistency/* CONSISTENCY_SETTINGS */.lo, config.producer?.consistency ?? "auto"),
         ...readCopySettings(inputs),
     };
 }
@@ -33218,8 +33388,8 @@ async function waitForJob(o) {
 var src_log = __nccwpck_require__(9844);
 // EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
 var connection_string = __nccwpck_require__(599);
-// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts
-var settings = __nccwpck_require__(1014);
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts + 1 modules
+var settings = __nccwpck_require__(4687);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -33245,7 +33415,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(96932)]).then(__nccwpck_require__.bind(__nccwpck_require__, 501));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(76689)]).then(__nccwpck_require__.bind(__nccwpck_require__, 501));
     return parseConfig(text, label);
 }
 /**
@@ -33723,14 +33893,17 @@ async function readActionCommonInputs(inputs, context, o) {
 
 // EXTERNAL MODULE: ../../packages/core/src/markdown.ts
 var markdown = __nccwpck_require__(1233);
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
+var consistency = __nccwpck_require__(2991);
 ;// CONCATENATED MODULE: ./src/run.ts
+
 
 
 
 async function run(inputs, log = src_log/* actionsLog */._D) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(97263), __nccwpck_require__.e(44115)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2824));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(46205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4248));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33742,6 +33915,8 @@ async function runKubernetes(inputs, log) {
         documents: "",
         generation: "",
         "job-name": "",
+        consistency: "",
+        "consistent-at": "",
     };
     if (inputs.dryRun) {
         log.info(`Dry run: would run ${command}`);
@@ -33772,13 +33947,16 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(97263), __nccwpck_require__.e(44115)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2824));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(46205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4248));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();
                 outputs.collections = meta.collections.length;
                 outputs.documents = Object.values(meta.counts ?? {}).reduce((a, b) => a + b, 0);
                 outputs.generation = meta.generation ?? "";
+                const c = (0,consistency/* readConsistency */.l$)(meta);
+                outputs.consistency = c.consistency ?? "";
+                outputs["consistent-at"] = c.consistentAtDate?.toISOString() ?? "";
             }
         }
     }
@@ -33833,6 +34011,9 @@ async function parseInputs() {
     const salt = inputs.optional("mask-salt");
     if (salt)
         src_log/* actionsLog */._D.secret(salt);
+    const testPassword = inputs.optional("mask-test-password");
+    if (testPassword)
+        src_log/* actionsLog */._D.secret(testPassword);
     // Fails closed: without the trusted config, settings that keep data out of the snapshot or
     // protect databases could be missing, so nothing runs when it cannot be read.
     const common = await readActionCommonInputs(inputs, readRunContext(), {

@@ -3,6 +3,7 @@ import type { Log } from "@pr-snapshots/core/log";
 import { code, formatUtc, table } from "@pr-snapshots/core/markdown";
 import { shortPolicy } from "@pr-snapshots/core/masking/describe";
 import { withMongo } from "@pr-snapshots/core/mongo/client";
+import { consistencyLine, consistencySection } from "@pr-snapshots/core/snapshot/consistency-summary";
 import { readSnapshotMetadata, type SnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
 import type { ProduceReport } from "@pr-snapshots/core/snapshot/producer";
 import { runProducer } from "@pr-snapshots/core/snapshot/run";
@@ -26,6 +27,7 @@ export async function runDirect(inputs: DirectInputs, log: Log): Promise<ActionR
     `${report.dryRun ? "Dry run: would copy" : `Published snapshot ${report.generation}:`} ${report.collections.length} collections, ` +
       `${report.documents} documents from ${report.sourceDatabase} in ${(report.durationMs / 1000).toFixed(1)}s.`,
   );
+  if (!report.dryRun) log.info(`${consistencyLine(report.consistency)}.`);
   return {
     outputs: {
       "snapshot-timestamp": report.dryRun ? "" : report.timestamp.toISOString(),
@@ -33,6 +35,8 @@ export async function runDirect(inputs: DirectInputs, log: Log): Promise<ActionR
       documents: report.documents,
       generation: report.dryRun ? "" : report.generation,
       "job-name": "",
+      consistency: report.dryRun ? "" : report.consistency.consistency,
+      "consistent-at": report.dryRun ? "" : (report.consistency.consistentAtDate?.toISOString() ?? ""),
     },
     summary: directSummary(report),
   };
@@ -61,7 +65,7 @@ function directSummary(r: ProduceReport): string {
     ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
     ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
   ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${policySection(r)}${copiesSection(r.collections, pauseTimings(r.throttle))}${throttleSection(r.throttle)}`;
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${r.dryRun ? "" : consistencySection(r.consistency, r.durationMs)}${policySection(r)}${copiesSection(r.collections, pauseTimings(r.throttle))}${throttleSection(r.throttle)}`;
 }
 
 /** Which rules were applied to which collection, what was verified, and what each subset kept. */

@@ -28,6 +28,8 @@ async function parseInputs(): Promise<Inputs> {
   if (sourceUri) maskConnectionString(sourceUri, actionsLog);
   const salt = inputs.optional("mask-salt");
   if (salt) actionsLog.secret(salt);
+  const testPassword = inputs.optional("mask-test-password");
+  if (testPassword) actionsLog.secret(testPassword);
   // Fails closed: without the trusted config, settings that keep data out of the snapshot or
   // protect databases could be missing, so nothing runs when it cannot be read.
   const common = await readActionCommonInputs(inputs, readRunContext(), {

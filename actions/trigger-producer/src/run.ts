@@ -2,6 +2,7 @@ import type { ActionResult } from "@pr-snapshots/core/action";
 import { createJobFromCronJob, manualJobName, waitForJob } from "@pr-snapshots/core/kubernetes";
 import { actionsLog, type Log } from "@pr-snapshots/core/log";
 import { code, formatUtc } from "@pr-snapshots/core/markdown";
+import { readConsistency } from "@pr-snapshots/core/snapshot/consistency";
 import type { Inputs, KubernetesInputs, Outputs } from "./types";
 
 export async function run(inputs: Inputs, log: Log = actionsLog): Promise<ActionResult<Outputs>> {
@@ -19,6 +20,8 @@ async function runKubernetes(inputs: KubernetesInputs, log: Log): Promise<Action
     documents: "",
     generation: "",
     "job-name": "",
+    consistency: "",
+    "consistent-at": "",
   };
   if (inputs.dryRun) {
     log.info(`Dry run: would run ${command}`);
@@ -55,6 +58,9 @@ async function runKubernetes(inputs: KubernetesInputs, log: Log): Promise<Action
         outputs.collections = meta.collections.length;
         outputs.documents = Object.values(meta.counts ?? {}).reduce((a, b) => a + b, 0);
         outputs.generation = meta.generation ?? "";
+        const c = readConsistency(meta);
+        outputs.consistency = c.consistency ?? "";
+        outputs["consistent-at"] = c.consistentAtDate?.toISOString() ?? "";
       }
     }
   }

@@ -32,4 +32,6 @@ export interface Outputs extends Record<string, string | number | boolean> {
   documents: number | string;
   generation: string;
   "job-name": string;
+  consistency: string;
+  "consistent-at": string;
 }

@@ -63766,6 +63766,135 @@ function escapeRegExp(text) {
 
 /***/ }),
 
+/***/ 5304:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ag: () => (/* binding */ consistencyMetadata),
+/* harmony export */   kG: () => (/* binding */ planConsistency),
+/* harmony export */   l$: () => (/* binding */ readConsistency),
+/* harmony export */   lo: () => (/* binding */ CONSISTENCY_SETTINGS),
+/* harmony export */   tU: () => (/* binding */ classifyEvent)
+/* harmony export */ });
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6120);
+
+/**
+ * Snapshot consistency (CONTRACT §13), the decisions without I/O: which consistency a run aims
+ * for, and what each change-stream event means for a snapshot being taken.
+ *
+ * - `point-in-time`: every collection as of one cluster time. The producer notes the time before
+ *   the first copy, watches production's change stream, copies as usual, then copies again the
+ *   documents that changed, as of a later cluster time (snapshot/catch-up.ts).
+ * - `per-collection`: each collection as of its own copy, as before (standalone servers have no
+ *   change streams).
+ */
+const CONSISTENCY_SETTINGS = ["auto", "point-in-time", "per-collection"];
+function planConsistency(setting, topology, source) {
+    if (setting === "per-collection")
+        return { track: false, required: false, reason: "consistency is set to per-collection" };
+    if (topology === "standalone") {
+        if (setting === "point-in-time")
+            throw new _errors__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`consistency: point-in-time needs a replica set or a sharded cluster (change streams and snapshot reads), but the server holding "${source}" is a standalone mongod. ` +
+                "Use consistency: auto (per-collection on standalone servers) or per-collection, or convert the server to a one-member replica set. Nothing was copied.");
+        return {
+            track: false,
+            required: false,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
+        };
+    }
+    return { track: true, required: setting === "point-in-time" };
+}
+/**
+ * What one change event of production's database means for the snapshot. Event types are those
+ * of MongoDB 6.0 with `showExpandedEvents` (create, createIndexes, dropIndexes, modify, rename,
+ * drop, dropDatabase, shardCollection, invalidate, and the document events); later servers add
+ * reshardCollection and refineCollectionShardKey, which change where documents live, not what
+ * they are.
+ */
+function classifyEvent(event, names) {
+    const e = event;
+    const type = String(e.operationType);
+    const coll = typeof e.ns?.coll === "string" ? e.ns.coll : undefined;
+    const inSnapshot = (c) => c !== undefined && (names.copied.has(c) || names.views.has(c));
+    switch (type) {
+        case "insert":
+        case "update":
+        case "replace":
+        case "delete":
+            if (coll && names.copied.has(coll) && e.documentKey && "_id" in e.documentKey)
+                return { kind: "document", collection: coll, id: e.documentKey._id };
+            return { kind: "ignore" };
+        case "createIndexes":
+        case "dropIndexes":
+        case "modify":
+            if (coll && names.copied.has(coll))
+                return {
+                    kind: "restart",
+                    collection: coll,
+                    why: type === "modify" ? "its options changed (collMod)" : `${type} ran on it`,
+                };
+            if (coll && names.views.has(coll))
+                return { kind: "fatal", collection: coll, why: `the view ${coll} was redefined (collMod)` };
+            return { kind: "ignore" };
+        case "drop":
+            return inSnapshot(coll)
+                ? { kind: "fatal", collection: coll, why: `${coll} was dropped` }
+                : { kind: "ignore" };
+        case "rename": {
+            const to = typeof e.to?.coll === "string" ? e.to.coll : undefined;
+            if (inSnapshot(coll))
+                return { kind: "fatal", collection: coll, why: `${coll} was renamed to ${to ?? "?"}` };
+            if (inSnapshot(to))
+                return {
+                    kind: "fatal",
+                    collection: to,
+                    why: `${coll ?? "another collection"} was renamed over ${to}`,
+                };
+            return { kind: "ignore" };
+        }
+        case "dropDatabase":
+            return { kind: "fatal", why: "the production database was dropped" };
+        case "invalidate":
+            return {
+                kind: "fatal",
+                why: "the change stream was invalidated (the database was dropped or renamed)",
+            };
+        default:
+            // create (a collection the snapshot did not select), shardCollection, reshardCollection,
+            // refineCollectionShardKey: nothing the snapshot holds changes.
+            return { kind: "ignore" };
+    }
+}
+/** What the snapshot metadata records about consistency (CONTRACT §13). */
+function consistencyMetadata(c) {
+    return c.consistency === "point-in-time" && c.consistentAt
+        ? {
+            consistency: "point-in-time",
+            consistentAt: c.consistentAt,
+            ...(c.consistentAtDate ? { consistentAtDate: c.consistentAtDate } : {}),
+        }
+        : { consistency: "per-collection" };
+}
+/**
+ * What a snapshot's metadata says about its consistency, read defensively (it comes from a
+ * database): only a known consistency and a real Date are taken.
+ */
+function readConsistency(meta) {
+    const consistency = meta?.consistency === "point-in-time" || meta?.consistency === "per-collection"
+        ? meta.consistency
+        : undefined;
+    const date = meta?.consistentAtDate;
+    return {
+        ...(consistency ? { consistency } : {}),
+        ...(consistency === "point-in-time" && date instanceof Date && !Number.isNaN(date.getTime())
+            ? { consistentAtDate: date }
+            : {}),
+    };
+}
+
+
+/***/ }),
+
 /***/ 1299:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -63776,12 +63905,15 @@ function escapeRegExp(text) {
 /* harmony import */ var _markdown__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7330);
 
 /**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
  * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
  */
-const REFRESH_POLICIES = ["every-sync", "new-snapshot"];
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
 /**
  * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
  * completely. Pure. The generation names a snapshot exactly; snapshots from the original
@@ -69420,7 +69552,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(31843)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(44408)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
     return parseConfig(text, label);
 }
 /**
@@ -72631,7 +72763,7 @@ function safeDecode(text) {
 // EXTERNAL MODULE: ../core/src/mongo/limit-names.ts
 var limit_names = __nccwpck_require__(9630);
 // EXTERNAL MODULE: ../core/src/names.ts
-var names = __nccwpck_require__(7027);
+var src_names = __nccwpck_require__(7027);
 ;// CONCATENATED MODULE: ../core/src/settings.ts
 
 
@@ -72657,9 +72789,9 @@ function resolveLabels(inputs, config) {
 function resolvePrefix(inputs, config) {
     const fromInput = inputs.optional("db-prefix");
     if (fromInput !== undefined)
-        return (0,names/* assertPrefix */.XQ)(fromInput, 'input "db-prefix"');
+        return (0,src_names/* assertPrefix */.XQ)(fromInput, 'input "db-prefix"');
     if (config.dbPrefix !== undefined)
-        return (0,names/* assertPrefix */.XQ)(config.dbPrefix, "config dbPrefix");
+        return (0,src_names/* assertPrefix */.XQ)(config.dbPrefix, "config dbPrefix");
     return undefined;
 }
 /** Inputs every action has: github-token, config, dry-run, the label names and db-prefix. */
@@ -72692,6 +72824,7 @@ const SECRET_OPTIONS = {
     "mongodb-uri": "MONGODB_URI",
     "source-uri": "PR_SNAPSHOTS_SOURCE_URI",
     "mask-salt": "PR_SNAPSHOTS_MASK_SALT",
+    "mask-test-password": "PR_SNAPSHOTS_MASK_TEST_PASSWORD",
 };
 /**
  * `pr-snapshots <command> [options]`, parsed with node:util's parseArgs against the command's own
@@ -73297,7 +73430,7 @@ const STOP = {
  * services) or `killOp` get one warning saying what is skipped, and the run goes on.
  */
 async function stopStaleCopies(client, targetDb, log, exceptTag) {
-    const pattern = `^${(0,names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
+    const pattern = `^${(0,src_names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}`;
     const find = async () => (await client
         .db("admin")
         .aggregate([
@@ -73453,7 +73586,7 @@ async function databaseExists(client, database) {
  * it. Taking the lease is itself a write into the database, so the target rules come first.
  */
 async function target_acquireWriterLease(o) {
-    (0,names/* assertWritableTarget */.Sf)(o.database, o.policy);
+    (0,src_names/* assertWritableTarget */.Sf)(o.database, o.policy);
     // The lease is the first write into the database: a name the server refuses fails here, clearly.
     const limits = await serverLimitsOf(o.client, o.log);
     const fix = "Use a shorter name: the database input, or a shorter db-prefix.";
@@ -73476,7 +73609,7 @@ async function target_acquireWriterLease(o) {
  * exist is not an error. The lease document goes with the database, which is what releases it.
  */
 async function dropTargetDatabase(client, database, policy, log, options = {}) {
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     const existed = await databaseExists(client, database);
     const lease = options.lease ??
         (await target_acquireWriterLease({
@@ -73494,7 +73627,7 @@ async function dropTargetDatabase(client, database, policy, log, options = {}) {
         await stopStaleCopies(client, database, log);
         lease.assertHeld();
         lease.stopHeartbeat();
-        (0,names/* assertWritableTarget */.Sf)(database, policy);
+        (0,src_names/* assertWritableTarget */.Sf)(database, policy);
         await client.db(database).dropDatabase();
     }
     finally {
@@ -73519,14 +73652,14 @@ async function writerLeaseHolder(client, database) {
  * the drop, so it is a fallback, used with a warning.
  */
 async function dropTargetDatabaseIfLeaseFree(client, database, policy, log) {
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     const holder = await writerLeaseHolder(client, database);
     if (holder) {
         throw new errors/* BusyError */.qB(`Database ${database} is being written by ${describeHolder(holder)}: not dropped. Nothing was changed.`);
     }
     const existed = await databaseExists(client, database);
     await stopStaleCopies(client, database, log);
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     await client.db(database).dropDatabase();
     log.info(`Dropped database ${database} (lease checked read-only).`);
     return { existed };
@@ -73559,7 +73692,7 @@ async function readPrRecords(client, database) {
 }
 /** Records the restore or reset a Job carried out for a commit; the caller holds the writer lease. */
 async function writeAppliedRecord(client, database, policy, lease, applied) {
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     lease.assertHeld();
     await records(client, database).replaceOne({ _id: "applied" }, { ...applied, at: new Date() }, { upsert: true });
 }
@@ -73740,6 +73873,14 @@ async function serverCores(client) {
 ;// CONCATENATED MODULE: ../core/src/mongo/specs.ts
 
 /**
+ * listCollections and listIndexes read without promoting any value: a key pattern `{email: 1.0}`
+ * (a Double, as mongosh and Atlas's sample data write it) stays a Double instead of becoming the
+ * JavaScript number 1 and being written back as an Int32; a Long `expireAfterSeconds`, an Int32
+ * `2dsphereIndexVersion` or a Decimal128 in a partial filter keep their types too. What is read is
+ * what is recreated and what is compared, byte for byte.
+ */
+const RAW = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true };
+/**
  * Collection options that `create` accepts and `$out` then preserves on an existing target.
  * `capped`, `timeseries` and views are handled separately because `$out` cannot write them.
  */
@@ -73755,7 +73896,7 @@ const CREATE_OPTIONS = [
     "indexOptionDefaults",
 ];
 async function readCollectionSpecs(db, filter = {}) {
-    const infos = await db.listCollections(filter, { authorizedCollections: true }).toArray();
+    const infos = await db.listCollections(filter, { authorizedCollections: true, ...RAW }).toArray();
     const specs = [];
     for (const info of infos) {
         const name = String(info.name);
@@ -73772,7 +73913,7 @@ async function readCollectionSpec(db, name) {
     return (await readCollectionSpecs(db, { name }))[0];
 }
 async function listSecondaryIndexes(db, collection) {
-    const all = await db.collection(collection).listIndexes().toArray();
+    const all = await db.collection(collection).listIndexes(RAW).toArray();
     return all.filter((ix) => ix.name !== "_id_" && ix.clustered !== true);
 }
 /** Options for `db.createCollection` that recreate the spec's behaviour (not capped / time-series / views). */
@@ -73987,6 +74128,7 @@ async function readRange(o, range, totals) {
         comment: o.comment,
         allowDiskUse: true,
         ...(o.variables ? { let: o.variables } : {}),
+        ...(o.session ? { session: o.session } : {}),
         ...(o.ordered ? { hint: { $natural: 1 } } : {}),
         ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
     });
@@ -74058,7 +74200,121 @@ async function inPool(items, workers, fn) {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, items.length)) }, worker));
 }
 
+;// CONCATENATED MODULE: ../core/src/copy/swap.ts
+
+
+
+/**
+ * A restore builds each collection it copies under a temporary name, with its options and
+ * indexes, verifies it there, and then swaps it in with one `renameCollection` (`dropTarget`).
+ * The preview application may be connected and writing the whole time (an Argo CD PreSync Job
+ * runs while the previous version is still up): what it writes into the old collection before
+ * the swap goes with the old collection, as a drop would discard it; what it writes after the
+ * swap is its own. Within one database the rename is atomic on standalone servers and replica
+ * sets alike (exclusive locks on both names; one oplog entry), and `readWrite` on the database
+ * grants it (`renameCollectionSameDB`).
+ */
+/**
+ * Every temporary collection starts with this. It is short, so that the namespace stays within
+ * the shared tiers' 95 bytes whatever the application's collection is called, and no application
+ * names its collections this way; a killed restore's leftovers are found by it and dropped by the
+ * next restore, under the one-writer lease.
+ */
+const TEMPORARY_PREFIX = "pr_snapshots.swap.";
+/**
+ * The name a copy is built under before it is swapped in. The one place such names are made, so
+ * that a namespace check (server limits) can see every one of them.
+ */
+function temporaryCollectionName(token = (0,external_node_crypto_.randomBytes)(4).toString("hex")) {
+    return `${TEMPORARY_PREFIX}${token}`;
+}
+function isTemporaryCollection(name) {
+    return name.startsWith(TEMPORARY_PREFIX);
+}
+/** How often a swap is tried before the restore gives up on an application that keeps changing the collection. */
+const SWAP_ATTEMPTS = 5;
+/**
+ * Swaps the verified copy into place. What can stand in its way is the application: a view it
+ * created under the name, an index build it started, a rename or drop of its own at that moment.
+ * Each attempt clears what it can and tries again; after `attempts` the restore fails, saying
+ * that the application is writing and what to do about it.
+ */
+async function swapIntoPlace(o) {
+    const attempts = o.attempts ?? SWAP_ATTEMPTS;
+    const sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const db = o.client.db(o.db);
+    const uuid = await collectionUuid(o.client, o.db, o.temporary);
+    if (!uuid)
+        throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared before its swap.`);
+    let last;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+        (0,src_names/* assertWritableTarget */.Sf)(o.db, o.policy);
+        o.guard?.();
+        try {
+            const res = await o.client.db("admin").command({
+                renameCollection: `${o.db}.${o.temporary}`,
+                to: `${o.db}.${o.target}`,
+                dropTarget: true,
+            });
+            return {
+                ...(res.operationTime ? { operationTime: res.operationTime } : {}),
+                uuid,
+                attempts: attempt,
+            };
+        }
+        catch (error) {
+            last = error;
+            // A lost reply to a rename that did happen: the target already is the copy.
+            if (sameUuid(await collectionUuid(o.client, o.db, o.target), uuid))
+                return { uuid, attempts: attempt };
+            if (!(await collectionUuid(o.client, o.db, o.temporary)))
+                throw new Error(`The copy ${o.db}.${o.temporary} of ${o.target} disappeared during its swap: did something drop it? ${String(error.message)}`);
+            // A view under the name (renameCollection does not replace views): it goes, as a drop would take it.
+            if (error instanceof lib.MongoServerError && error.code === 48) {
+                const [info] = await db.listCollections({ name: o.target }).toArray();
+                if (info?.type === "view") {
+                    (0,src_names/* assertWritableTarget */.Sf)(o.db, o.policy);
+                    await db.dropCollection(o.target).catch(() => false);
+                }
+            }
+            if (attempt < attempts) {
+                o.log.info(`  swap of ${o.target} did not succeed (${error.message.split("\n")[0]}); trying again (${attempt + 1} of ${attempts}).`);
+                await sleep(Math.min(2_000, 100 * 2 ** attempt));
+            }
+        }
+    }
+    throw new Error(`Could not swap the restored copy of ${o.db}.${o.target} into place after ${attempts} attempts: ` +
+        `the application connected to ${o.db} keeps changing that collection (last error: ${last?.message ?? String(last)}). ` +
+        "The database is marked as restoring, not complete. Stop the preview application or scale it down " +
+        "(in Argo CD, run the restore as a PreSync hook before the new version starts), then run the restore again.");
+}
+/** Drops what a killed restore left under temporary names. Called under the one-writer lease. */
+async function dropLeftoverTemporaries(client, database, policy, log) {
+    const db = client.db(database);
+    const names = (await db
+        .listCollections({ name: { $regex: `^${(0,src_names/* escapeRegExp */.Nt)(TEMPORARY_PREFIX)}` } }, { nameOnly: true })
+        .toArray()).map((c) => String(c.name));
+    for (const name of names) {
+        (0,src_names/* assertWritableTarget */.Sf)(database, policy);
+        await db.dropCollection(name).catch((error) => {
+            if (!(error instanceof lib.MongoServerError && error.code === 26))
+                throw error;
+        });
+    }
+    if (names.length)
+        log.info(`Dropped ${names.length} unfinished cop${names.length === 1 ? "y" : "ies"} of an earlier restore.`);
+    return names;
+}
+async function collectionUuid(client, database, name) {
+    const [info] = await client.db(database).listCollections({ name }).toArray();
+    return info?.info?.uuid;
+}
+function sameUuid(a, b) {
+    return a !== undefined && b !== undefined && Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
+}
+
 ;// CONCATENATED MODULE: ../core/src/copy/engine.ts
+
 
 
 
@@ -74124,6 +74380,11 @@ function collectionReport(r) {
 }
 async function copyCollection(env, request) {
     const { source, target, spec } = request;
+    // Where the copy is built and verified: the target itself, or a temporary name swapped in at the
+    // end. Not for time-series collections: renameCollection refuses them (MongoDB 6.0 to 8.0).
+    const into = request.swap && spec.type !== "timeseries"
+        ? { db: target.db, collection: temporaryCollectionName() }
+        : target;
     const startedAt = Date.now();
     const choice = chooseMethod({
         type: spec.type === "timeseries" ? "timeseries" : "collection",
@@ -74134,7 +74395,7 @@ async function copyCollection(env, request) {
         cores: env.cores,
         concurrency: env.concurrency,
         rangeThresholdBytes: env.rangeThresholdBytes,
-        setting: env.method,
+        setting: request.snapshot ? "stream" : env.method,
         ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
         ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
     });
@@ -74147,19 +74408,30 @@ async function copyCollection(env, request) {
     try {
         await withRetry(async (attempt) => {
             attempts = attempt;
-            await copyOnce(env, request, choice, task);
+            await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task);
         }, { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` });
         task?.phase("verifying");
         const db = env.target.db(target.db);
-        const copied = await readCollectionSpec(db, target.collection);
-        const problems = compareSpecs({ ...spec, name: target.collection }, copied);
-        const documents = await db.collection(target.collection).countDocuments({});
+        const copied = await readCollectionSpec(db, into.collection);
+        const problems = compareSpecs({ ...spec, name: into.collection }, copied);
+        const documents = await db.collection(into.collection).countDocuments({});
         if (request.expectedCount !== undefined && documents !== request.expectedCount) {
             problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
         }
         if (problems.length) {
             throw new Error(`Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`);
         }
+        const swapped = into === target
+            ? undefined
+            : await swapIntoPlace({
+                client: env.target,
+                db: target.db,
+                temporary: into.collection,
+                target: target.collection,
+                policy: env.policy,
+                log: env.log,
+                ...(env.guard ? { guard: env.guard } : {}),
+            });
         const endedAt = Date.now();
         return {
             name: spec.name,
@@ -74172,7 +74444,22 @@ async function copyCollection(env, request) {
             startedAt,
             endedAt,
             attempts,
+            ...(swapped?.operationTime ? { swappedAt: swapped.operationTime } : {}),
+            ...(swapped?.uuid ? { uuid: swapped.uuid } : {}),
         };
+    }
+    catch (error) {
+        // A copy that never made it into place must not linger under its temporary name (unless this
+        // run lost the lease: then it writes nothing more, and the next restore drops the leftover).
+        if (into !== target) {
+            try {
+                (0,src_names/* assertWritableTarget */.Sf)(into.db, env.policy);
+                env.guard?.();
+                await dropCollectionIfExists(env.target, into);
+            }
+            catch { }
+        }
+        throw error;
     }
     finally {
         task?.done();
@@ -74181,7 +74468,7 @@ async function copyCollection(env, request) {
 async function copyOnce(env, request, choice, task) {
     const { source, target, spec } = request;
     const beforeWrite = () => {
-        (0,names/* assertWritableTarget */.Sf)(target.db, env.policy);
+        (0,src_names/* assertWritableTarget */.Sf)(target.db, env.policy);
         env.guard?.();
     };
     beforeWrite();
@@ -74229,6 +74516,7 @@ async function copyOnce(env, request, choice, task) {
             ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
             ...(task ? { task } : {}),
             ...(request.variables ? { variables: request.variables } : {}),
+            ...(request.snapshot ? { session: request.snapshot } : {}),
         });
         env.log.debug(`${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`);
         return r;
@@ -74342,7 +74630,7 @@ async function dropCollectionIfExists(client, ns) {
 }
 /** Recreates a view in the target database (its pipeline refers to collections by their logical names). */
 async function createView(client, policy, targetDb, view) {
-    (0,names/* assertWritableTarget */.Sf)(targetDb, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(targetDb, policy);
     await dropCollectionIfExists(client, { db: targetDb, collection: view.name });
     const options = { viewOn: view.options.viewOn, pipeline: view.options.pipeline ?? [] };
     if (view.options.collation)
@@ -74459,6 +74747,92 @@ function formatDuration(ms) {
     return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
+;// CONCATENATED MODULE: ../core/src/differential/fingerprint.ts
+
+
+function kindOf(spec) {
+    if (spec.type === "timeseries")
+        return "timeseries";
+    return spec.options.capped === true ? "capped" : "collection";
+}
+/** Whether dbHash says anything about a collection's content (see {@link CollectionFingerprint}). */
+function hashable(kind) {
+    return kind === "collection";
+}
+/**
+ * Per-collection dbHash of the named collections of one database, one command per collection:
+ * dbHash holds a shared lock on the whole database while it runs (writers of that database wait),
+ * so it is never run on production, and on a PR database only for the collections that need it.
+ * Undefined when the server refuses the command (Atlas M0/Flex and other managed tiers).
+ */
+async function hashCollection(db, collection, log) {
+    const res = await bestEffort(() => db.command({ dbHash: 1, collections: [collection] }), {
+        log,
+        skipped: "dbHash (comparing collections by their documents' hash)",
+        cost: "collections that no change stream proves unchanged are copied instead of compared",
+    });
+    if (!res)
+        return undefined;
+    const hash = res.collections?.[collection];
+    return typeof hash === "string" ? hash : undefined;
+}
+/**
+ * The producer's fingerprints of a generation, computed on its final collections as the last step
+ * before the publish (the dbHash lock is on the snapshot database, never on production).
+ */
+async function generationFingerprints(db, collections, log) {
+    const out = {};
+    let refused = false;
+    for (const c of collections) {
+        const spec = await readCollectionSpec(db, c.physical);
+        if (!spec)
+            continue;
+        const fp = specFingerprint(spec);
+        const kind = kindOf(spec);
+        const hash = hashable(kind) && !refused ? await hashCollection(db, c.physical, log) : undefined;
+        if (hashable(kind) && hash === undefined)
+            refused = true;
+        out[c.name] = { ...(hash ? { hash } : {}), options: fp.options, indexes: fp.indexes, count: c.documents };
+    }
+    return out;
+}
+const isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Fingerprints read back from a metadata document: only well-typed entries count (anything
+ * else in a database the application can write is ignored, which can only cost a copy).
+ */
+function readFingerprints(value, extra = () => ({})) {
+    if (!isRecord(value))
+        return {};
+    const out = {};
+    for (const [name, entry] of Object.entries(value)) {
+        if (!isRecord(entry))
+            continue;
+        const { hash, options, indexes, count } = entry;
+        if (typeof options !== "string" || typeof indexes !== "string")
+            continue;
+        if (typeof count !== "number" || !Number.isInteger(count) || count < 0)
+            continue;
+        if (hash !== undefined && typeof hash !== "string")
+            continue;
+        const more = extra(entry);
+        if (!more)
+            continue;
+        out[name] = { ...(hash ? { hash } : {}), options, indexes, count, ...more };
+    }
+    return out;
+}
+/** The PR database's recorded fingerprints (see {@link RecordedFingerprint}), validated. */
+function readRecordedFingerprints(value) {
+    return readFingerprints(value, (e) => {
+        if (typeof e.content !== "string")
+            return undefined;
+        const uuid = e.uuid?._bsontype === "Binary" ? e.uuid : undefined;
+        const since = e.since?._bsontype === "Timestamp" ? e.since : undefined;
+        return { content: e.content, ...(uuid ? { uuid } : {}), ...(since ? { since } : {}) };
+    });
+}
+
 ;// CONCATENATED MODULE: ../core/src/masking/key.ts
 
 /** Binds the derived value to this one use: a masking key of pr-snapshots, version 1. */
@@ -74481,383 +74855,77 @@ function maskingKey(salt, policyHash) {
     return (0,external_node_crypto_.createHmac)("sha256", salt).update(`${LABEL}\u0000${policyHash}`).digest("hex");
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ../core/src/masking/policy.ts
+;// CONCATENATED MODULE: ../core/src/masking/password.ts
 
 
-/** Strategies whose output is derived from the value with the secret salt. */
-const KEYED = new Set(["email", "name", "phone", "hash"]);
-function compilePolicy(config) {
-    const masking = config.masking;
-    const subsetConfig = config.subset;
-    const hasRules = Object.values(masking?.rules ?? {}).some((r) => Object.keys(r).length > 0);
-    if (!hasRules && !subsetConfig && !masking?.strict && !masking?.keep)
-        return undefined;
-    const rules = {};
-    for (const [collection, paths] of Object.entries(masking?.rules ?? {})) {
-        const compiled = {};
-        for (const [path, raw] of Object.entries(paths))
-            compiled[path] = toStrategy(raw);
-        checkPrefixes(collection, Object.keys(compiled));
-        for (const [path, s] of Object.entries(compiled)) {
-            if (path.split(".")[0] === "_id" && !KEYED.has(s.kind))
-                throw new errors/* UserError */.yo(`masking.rules.${collection}."${path}": only email, name, phone or hash can mask _id (they keep distinct values distinct); ${s.kind} would break the copy.`);
-        }
-        rules[collection] = compiled;
+function usesPassword(policy) {
+    return Object.values(policy?.rules ?? {}).some((r) => Object.values(r).some((s) => s.kind === "password"));
+}
+/** The hash of `password` under `s`, in the encoding user stores keep (`$2b$10$…`, `$argon2id$v=19$…`). */
+async function hashPassword(password, s) {
+    if (s.scheme === "aspnet-identity")
+        return aspNetIdentityV3(password, s.iterations ?? 100_000);
+    if (s.scheme === "bcrypt") {
+        const { default: bcrypt } = await __nccwpck_require__.e(/* import() | bcrypt */ 26359).then(__nccwpck_require__.bind(__nccwpck_require__, 8668));
+        return bcrypt.hash(password, s.cost ?? 10);
     }
-    const keep = Object.fromEntries(Object.entries(masking?.keep ?? {}).map(([c, p]) => [c, [...p]]));
-    for (const [collection, paths] of Object.entries(keep)) {
-        const ruled = Object.keys(rules[collection] ?? {});
-        const both = paths.filter((p) => ruled.some((r) => r === p || r.startsWith(`${p}.`) || p.startsWith(`${r}.`)));
-        if (both.length)
-            throw new errors/* UserError */.yo(`masking.keep.${collection} lists ${both.map((p) => `"${p}"`).join(", ")}, which masking.rules.${collection} also masks: a path is either masked or kept.`);
-    }
-    const subset = {};
-    for (const [collection, rule] of Object.entries(subsetConfig ?? {})) {
-        const out = {};
-        if (rule.filter !== undefined)
-            out.filter = rule.filter;
-        if (rule.sample !== undefined)
-            out.sample = rule.sample;
-        if (rule.limit !== undefined)
-            out.limit = rule.limit;
-        if (rule.references)
-            out.references = rule.references.map((r) => ({
-                field: r.field,
-                collection: r.collection,
-                key: r.key ?? "_id",
-            }));
-        if (Object.keys(out).length === 0)
-            throw new errors/* UserError */.yo(`subset.${collection} is empty: give filter, sample, limit or references.`);
-        subset[collection] = out;
-    }
-    dependencyOrder(subset);
-    const canonical = canonicalJson({
-        masking: { strict: masking?.strict ?? false, rules: masking?.rules ?? {}, keep: masking?.keep ?? {} },
-        subset: subsetConfig ?? {},
+    const { argon2id } = await __nccwpck_require__.e(/* import() | argon2 */ 12652).then(__nccwpck_require__.t.bind(__nccwpck_require__, 870, 23));
+    return argon2id({
+        password,
+        salt: (0,external_node_crypto_.randomBytes)(16),
+        parallelism: s.parallelism ?? 1,
+        iterations: s.iterations ?? 2,
+        memorySize: s.memoryKiB ?? 19_456,
+        hashLength: 32,
+        outputType: "encoded",
     });
-    const all = Object.values(rules).flatMap((r) => Object.values(r));
-    return {
-        rules,
-        keep,
-        strict: masking?.strict ?? false,
-        subset,
-        hash: (0,external_node_crypto_.createHash)("sha256").update(canonical).digest("hex"),
-        keyed: all.some((s) => KEYED.has(s.kind)),
-        fields: all.length,
-    };
-}
-function toStrategy(raw) {
-    if (typeof raw === "string")
-        return { kind: raw };
-    const o = raw;
-    if ("constant" in o)
-        return { kind: "constant", value: o.constant };
-    return { kind: "expr", expr: o.expr };
-}
-/** "addresses" and "addresses.street" in one collection: which one wins would be a guess. */
-function checkPrefixes(collection, paths) {
-    for (const a of paths)
-        for (const b of paths)
-            if (b.startsWith(`${a}.`))
-                throw new errors/* UserError */.yo(`masking.rules.${collection} has both "${a}" and "${b}": the rule for "${a}" already covers everything inside it. Keep one.`);
 }
 /**
- * Collections in the order their subsets can be computed: a collection whose subset references
- * another comes after it. A cycle has no such order and is an error that names it.
+ * The policy's rules with every `password` strategy carrying its hash: one hash per distinct
+ * scheme and parameters, computed before anything is copied. Without a test password a policy
+ * that uses the strategy fails here, before any connection is opened.
  */
-function dependencyOrder(subset) {
-    const order = [];
-    const state = new Map();
-    const visit = (c, trail) => {
-        if (state.get(c) === "done")
-            return;
-        if (state.get(c) === "visiting") {
-            const cycle = [...trail.slice(trail.indexOf(c)), c];
-            throw new errors/* UserError */.yo(`subset references form a cycle: ${cycle.join(" → ")}. Each collection's kept documents must be decidable before the collections that reference it; remove one of these references.`);
-        }
-        state.set(c, "visiting");
-        for (const r of subset[c]?.references ?? [])
-            visit(r.collection, [...trail, c]);
-        state.set(c, "done");
-        order.push(c);
-    };
-    for (const c of Object.keys(subset).sort())
-        visit(c, []);
-    return order;
-}
-/** JSON with sorted keys: the same rules (plain data from the config file) always hash the same. */
-function canonicalJson(value) {
-    const sort = (v) => {
-        if (Array.isArray(v))
-            return v.map(sort);
-        if (v && typeof v === "object" && !(v instanceof Date))
-            return Object.fromEntries(Object.keys(v)
-                .sort()
-                .map((k) => [k, sort(v[k])]));
-        return v;
-    };
-    return JSON.stringify(sort(value));
-}
-/** Paths masked in a collection that cover `path` (itself or a parent). */
-function coveringRule(policy, collection, path) {
-    const rules = policy?.rules[collection] ?? {};
-    return Object.keys(rules).find((r) => path === r || path.startsWith(`${r}.`));
-}
-function coveringKeep(policy, collection, path) {
-    return (policy?.keep[collection] ?? []).find((k) => path === k || path.startsWith(`${k}.`));
-}
-/** Which strategy a rule applies, in words (for summaries and the scan). */
-function describeStrategy(s) {
-    if (s.kind === "constant")
-        return `constant ${JSON.stringify(s.value)}`;
-    if (s.kind === "expr")
-        return "expr";
-    return s.kind;
-}
-
-;// CONCATENATED MODULE: ../core/src/masking/scan.ts
-
-
-
-const NAME_HINTS = [
-    [/e-?mail/i, "email"],
-    [/phone|mobile|^tel$|telephone|^fax$/i, "phone number"],
-    [
-        /^(first|last|middle|full|given|family|sur|display|user|maiden|nick)[-_]?name$|^name$|^fullname$/i,
-        "name",
-    ],
-    [/address|street|^city$|^zip|post(al)?[-_]?code|^postcode$/i, "address"],
-    [/ssn|social[-_]?security|national[-_]?id|passport|tax[-_]?id|^nin$/i, "national identifier"],
-    [/birth|^dob$/i, "date of birth"],
-    [/iban|account[-_]?number|sort[-_]?code|routing/i, "bank account"],
-    [/card[-_]?(number|no)|^pan$|cvv|cvc/i, "card"],
-    [/^ip$|ip[-_]?addr|remote[-_]?addr/i, "IP address"],
-    [/token|secret|password|passwd|api[-_]?key|private[-_]?key|credential|session/i, "secret"],
-    [/^(notes?|comments?|remarks?|bio|about|free[-_]?text)$/i, "free text"],
-    [/^(lat|lng|lon|latitude|longitude|geo|location)$/i, "location"],
-];
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE = /^\+?[\d\s().-]{7,20}$/;
-const TOKEN_PREFIX = /^(sk|pk|rk)_(live|test)_|^gh[pousr]_[A-Za-z0-9]{20,}|^github_pat_|^xox[abprs]-|^AKIA[0-9A-Z]{16}$|^AIza[0-9A-Za-z_-]{30,}|^-----BEGIN [A-Z ]*PRIVATE KEY-----|^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-function luhn(digits) {
-    let sum = 0;
-    for (let i = 0; i < digits.length; i++) {
-        let d = Number(digits[digits.length - 1 - i]);
-        if (i % 2 === 1) {
-            d *= 2;
-            if (d > 9)
-                d -= 9;
-        }
-        sum += d;
-    }
-    return sum % 10 === 0;
-}
-function ibanValid(text) {
-    const s = text.replace(/\s+/g, "").toUpperCase();
-    if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s))
-        return false;
-    const moved = s.slice(4) + s.slice(0, 4);
-    let rest = 0;
-    for (const ch of moved) {
-        const n = ch >= "A" ? String(ch.charCodeAt(0) - 55) : ch;
-        for (const digit of n)
-            rest = (rest * 10 + Number(digit)) % 97;
-    }
-    return rest === 1;
-}
-/** High entropy: long, no spaces, several character classes, few repeats. */
-function looksLikeSecret(s) {
-    if (TOKEN_PREFIX.test(s))
-        return true;
-    if (s.length < 24 || s.length > 512 || /\s/.test(s) || !/^[A-Za-z0-9_\-+/=.]+$/.test(s))
-        return false;
-    const classes = [/[a-z]/, /[A-Z]/, /\d/].filter((r) => r.test(s)).length;
-    if (classes < 3)
-        return false;
-    const distinct = new Set(s).size;
-    return distinct / s.length > 0.4 || distinct >= 20;
-}
-/** What a string value looks like, if anything personal. */
-function classifyValue(value) {
-    const s = value.trim();
-    if (s.length > 320)
-        return looksLikeSecret(s) ? "token" : undefined;
-    if (EMAIL.test(s))
-        return "email";
-    if ((0,external_node_net_.isIP)(s) !== 0)
-        return "ip";
-    const digits = s.replace(/[\s-]/g, "");
-    if (/^\d{13,19}$/.test(digits) && luhn(digits))
-        return "card";
-    if (ibanValid(s))
-        return "iban";
-    if (PHONE.test(s) && (s.match(/\d/g)?.length ?? 0) >= 7 && !/^\d{4}-\d\d-\d\d/.test(s))
-        return "phone";
-    if (looksLikeSecret(s))
-        return "token";
-    return undefined;
-}
-/** Parts of a name or an address under a parent that says what they are: `name.first`, `address.line1`. */
-const PARENT_HINTS = [
-    [/^(name|names|full[-_]?name)$/i, "name"],
-    [/^(address|addresses|home|billing|shipping|postal)$/i, "address"],
-    [/^(contact|contacts|person|customer|owner|user|patient|employee)$/i, "contact details"],
-];
-function nameHint(path) {
-    const parts = path.split(".");
-    const last = parts[parts.length - 1] ?? path;
-    const own = NAME_HINTS.find(([re]) => re.test(last))?.[1];
-    if (own)
-        return own;
-    const parent = parts[parts.length - 2];
-    if (!parent)
-        return undefined;
-    const hint = PARENT_HINTS.find(([re]) => re.test(parent))?.[1];
-    // Under a "customer" or "contact" parent only the obviously personal leaves count.
-    if (hint === "contact details")
-        return undefined;
-    return hint;
-}
-function bsonType(v) {
-    if (v === null)
-        return "null";
-    if (Array.isArray(v))
-        return "array";
-    if (v instanceof Date)
-        return "date";
-    if (typeof v === "string")
-        return "string";
-    if (typeof v === "boolean")
-        return "bool";
-    // Plain numbers are what the driver would write: int32 when they fit, else double.
-    if (typeof v === "number")
-        return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? "int" : "double";
-    const t = v?._bsontype;
-    if (t)
-        return ({
-            Int32: "int",
-            Double: "double",
-            Long: "long",
-            Decimal128: "decimal",
-            ObjectId: "objectId",
-            Binary: "binData",
-            BSONRegExp: "regex",
-            Timestamp: "timestamp",
-            BSONSymbol: "symbol",
-            Code: "javascript",
-            MinKey: "minKey",
-            MaxKey: "maxKey",
-        }[t] ?? t.toLowerCase());
-    return "object";
-}
-/** Walks a document: arrays are transparent (a path names a field in every element), as in MongoDB. */
-function walk(value, path, visit) {
-    if (Array.isArray(value)) {
-        for (const v of value)
-            walk(v, path, visit);
-        return;
-    }
-    if (path)
-        visit(path, value);
-    if (value &&
-        typeof value === "object" &&
-        !(value instanceof Date) &&
-        !value._bsontype) {
-        for (const [k, v] of Object.entries(value))
-            walk(v, path ? `${path}.${k}` : k, visit);
-    }
-}
-function scanDocuments(collection, docs, policy) {
-    const fields = new Map();
-    docs.forEach((doc, i) => {
-        walk(doc, "", (path, value) => {
-            let f = fields.get(path);
-            if (!f) {
-                f = { types: new Set(), docs: new Set(), kinds: new Map(), strings: 0 };
-                fields.set(path, f);
+async function resolvePasswords(policy, password, log) {
+    const rules = policy?.rules ?? {};
+    if (!usesPassword(policy))
+        return rules;
+    if (!password)
+        throw new errors/* UserError */.yo("The masking rules use the password strategy, which writes a hash of a test password: set the mask-test-password input from a secret, or PR_SNAPSHOTS_MASK_TEST_PASSWORD for the command line. Nothing was copied.");
+    log?.secret(password);
+    const hashes = new Map();
+    const resolved = {};
+    for (const [collection, paths] of Object.entries(rules)) {
+        resolved[collection] = {};
+        for (const [path, s] of Object.entries(paths)) {
+            if (s.kind !== "password") {
+                resolved[collection][path] = s;
+                continue;
             }
-            f.types.add(bsonType(value));
-            f.docs.add(i);
-            if (typeof value === "string") {
-                f.strings++;
-                const kind = classifyValue(value);
-                if (kind)
-                    f.kinds.set(kind, (f.kinds.get(kind) ?? 0) + 1);
+            const key = JSON.stringify([s.scheme, s.cost, s.memoryKiB, s.iterations, s.parallelism]);
+            let hash = hashes.get(key);
+            if (!hash) {
+                hash = hashPassword(password, s);
+                hashes.set(key, hash);
             }
-        });
-    });
-    const reports = [];
-    for (const [path, f] of [...fields].sort(([a], [b]) => a.localeCompare(b))) {
-        // A kind counts when it is typical of the field's strings, not a one-off in free text.
-        const byValue = [...f.kinds]
-            .filter(([, n]) => n >= Math.max(1, Math.ceil(f.strings * 0.2)))
-            .map(([k]) => k)
-            .sort();
-        const structural = [...f.types].every((t) => t === "object" || t === "array");
-        const byName = structural ? undefined : nameHint(path);
-        const rule = coveringRule(policy, collection, path);
-        const keep = coveringKeep(policy, collection, path);
-        reports.push({
-            path,
-            types: [...f.types].sort(),
-            seen: f.docs.size,
-            ...(byName ? { byName } : {}),
-            byValue,
-            personal: !structural && (byName !== undefined || byValue.length > 0),
-            ...(rule
-                ? {
-                    coveredBy: `rule ${rule}: ${describeStrategy(policy?.rules[collection]?.[rule] ?? { kind: "remove" })}`,
-                }
-                : keep
-                    ? { coveredBy: `keep ${keep}` }
-                    : {}),
-        });
+            resolved[collection][path] = { ...s, hash: await hash };
+        }
     }
-    return { collection, sampled: docs.length, fields: reports };
+    return resolved;
 }
-/** Samples a collection on the server (`$sample`, at most `size` documents) and scans it. */
-async function scanCollection(db, collection, size, policy) {
-    const docs = await db
-        .collection(collection)
-        .aggregate([{ $sample: { size } }], { ...EXACT_BSON })
-        .toArray();
-    return scanDocuments(collection, docs, policy);
-}
-/** Likely-personal paths that no rule and no keep covers: what strict mode refuses. */
-function uncovered(scans) {
-    return scans.flatMap((s) => s.fields
-        .filter((f) => f.personal && !f.coveredBy)
-        .map((f) => `${s.collection}.${f.path} (${[...new Set([f.byName, ...f.byValue].filter(Boolean))].join(", ")})`));
-}
-/** The scan as a table for people. */
-function formatScan(scans) {
-    const lines = [];
-    for (const s of scans) {
-        lines.push(`${s.collection} (${s.sampled} documents sampled)`);
-        const rows = s.fields.map((f) => [
-            f.path,
-            f.types.join("|"),
-            f.personal ? (f.coveredBy ? "personal" : "PERSONAL, NOT COVERED") : "",
-            f.coveredBy ?? "",
-            [f.byName ? `name: ${f.byName}` : "", f.byValue.length ? `values: ${f.byValue.join(", ")}` : ""]
-                .filter(Boolean)
-                .join("; "),
-        ]);
-        const header = ["path", "types", "looks personal", "covered by", "why"];
-        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-        const line = (cells) => `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd();
-        lines.push(line(header), ...rows.map(line), "");
-    }
-    return lines.join("\n");
-}
-/** Scans each collection in turn (the command line's `scan`, and strict mode's check). */
-async function scanDatabase(r) {
-    const scans = [];
-    for (const c of r.collections)
-        scans.push(await scanCollection(r.db, c, r.sample, r.policy));
-    return scans;
+/**
+ * ASP.NET Core Identity's password hash, format V3 (what its default PasswordHasher writes and
+ * reads): 0x01, the PRF (2 = HMAC-SHA512), the iteration count and the salt length as big-endian
+ * 32-bit integers, the salt, then the PBKDF2 subkey (32 bytes), in base64.
+ */
+function aspNetIdentityV3(password, iterations) {
+    const salt = (0,external_node_crypto_.randomBytes)(16);
+    const subkey = (0,external_node_crypto_.pbkdf2Sync)(password, salt, iterations, 32, "sha512");
+    const header = Buffer.alloc(13);
+    header[0] = 0x01;
+    header.writeUInt32BE(2, 1);
+    header.writeUInt32BE(iterations, 5);
+    header.writeUInt32BE(salt.length, 9);
+    return Buffer.concat([header, salt, subkey]).toString("base64");
 }
 
 ;// CONCATENATED MODULE: ../core/src/masking/stages.ts
@@ -74984,6 +75052,11 @@ function leaf(s, ref, arrayDepth, part = "full") {
         case "expr":
             // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
             return { $let: { vars: { value: ref }, in: s.expr } };
+        case "password":
+            // The test password's hash, computed in the runner (password.ts): never the password itself.
+            if (!s.hash)
+                throw new Error("The password strategy's hash was not computed before the stages were built.");
+            return { $cond: [{ $eq: [ref, null] }, null, { $literal: s.hash }] };
         default: {
             const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref, part);
             if (arrayDepth >= ARRAY_DEPTH)
@@ -75026,12 +75099,15 @@ function keyed(kind, ref, part) {
             // RFC 2606 reserves example.com: a valid address that can never reach anyone.
             return { $concat: ["user", digits(h), "@example.com"] };
         case "phone": {
-            // Country code +999 is reserved by the ITU (E.164) and assigned to nobody.
-            const d = { $concat: ["000000000000", digits(h)] };
-            const last12 = { $substrCP: [d, { $subtract: [{ $strLenCP: d }, 12] }, 12] };
+            // Country code +999 is reserved by the ITU (E.164) and assigned to nobody. E.164 leaves 12
+            // digits after it (10^12 numbers: a birthday collision among 1.5 million distinct inputs);
+            // an extension of 4 more keeps 10^16 (about 53 bits, as distinct as the hash allows in a
+            // phone number's shape): "+999 3755 2630 0714 x0381".
+            const d = { $concat: ["0000000000000000", digits(h)] };
+            const last16 = { $substrCP: [d, { $subtract: [{ $strLenCP: d }, 16] }, 16] };
             return {
                 $let: {
-                    vars: { p: last12 },
+                    vars: { p: last16 },
                     in: {
                         $concat: [
                             "+999 ",
@@ -75040,192 +75116,98 @@ function keyed(kind, ref, part) {
                             { $substrCP: ["$$p", 4, 4] },
                             " ",
                             { $substrCP: ["$$p", 8, 4] },
+                            " x",
+                            { $substrCP: ["$$p", 12, 4] },
                         ],
                     },
                 },
             };
         }
-        case "name": {
-            // Alone in a first-name field, a common first name would equal some production value of
-            // that field (and the proof would refuse the snapshot): built from uncommon syllables instead.
-            const first = part === "first"
-                ? { $concat: [pick(GIVEN_A, "$$h", 1), pick(GIVEN_B, "$$h", 16), pick(GIVEN_C, "$$h", 16 * 8)] }
-                : pick(FIRST_NAMES, "$$h", 1);
-            const surname = [
-                pick(SYLLABLES_A, "$$h", 256),
-                pick(SYLLABLES_B, "$$h", 256 * 32),
-                pick(SYLLABLES_C, "$$h", 256 * 32 * 32),
-            ];
-            const parts = part === "first" ? [first] : part === "last" ? surname : [first, " ", ...surname];
-            return { $let: { vars: { h: h }, in: { $concat: parts } } };
-        }
+        case "name":
+            return fakeName(h, part);
         default:
             // hash: numbers stay numbers (the hash itself), everything else becomes a token.
             return { $cond: [{ $isNumber: ref }, h, { $concat: ["masked-", digits(h)] }] };
     }
 }
-/** An element of `list` chosen by some bits of the hash (a negative index counts from the end). */
-function pick(list, hash, divisor) {
-    const bits = divisor === 1 ? hash : { $floor: { $divide: [hash, divisor] } };
-    return { $arrayElemAt: [{ $literal: list }, { $toInt: { $mod: [bits, list.length] } }] };
+/**
+ * A name that carries the hash's bits, so that distinct inputs stay as distinct as with `email`:
+ * the 64-bit hash, made non-negative, is written in mixed radix over the tables below.
+ * - full name: a given name (8 bits) and a double-barrelled surname of two invented words (28 bits
+ *   each): all 64 bits, "Maya Bralomen-Kitheros";
+ * - first name alone: two invented given names (28 + 20 = 48 bits), "Kelamir Dorin": no common
+ *   first name, which would equal some production value of the field (and the proof would refuse);
+ * - surname alone: two invented words (56 bits), "Bralomen-Kitheros".
+ */
+function fakeName(hash, part) {
+    const word = (syllables) => [
+        ...Array.from({ length: syllables }, (_, i) => [i === 0 ? ONSETS : ONSETS_LOWER, NUCLEI]).flat(),
+        CODAS,
+    ];
+    const plan = part === "first"
+        ? [...word(3), " ", ...word(2)]
+        : part === "last"
+            ? [...word(3), "-", ...word(3)]
+            : [GIVEN_NAMES, " ", ...word(3), "-", ...word(3)];
+    const tables = plan.filter((p) => typeof p !== "string");
+    const indexes = mixedRadix(hash, tables.map((t) => t.length));
+    const v = fresh("n");
+    let at = 0;
+    const parts = plan.map((p) => typeof p === "string" ? p : { $arrayElemAt: [{ $literal: p }, { $arrayElemAt: [`$$${v}`, at++] }] });
+    return { $let: { vars: { [v]: indexes }, in: { $concat: parts } } };
 }
-/** Plausible first names, and syllables that make surnames unlikely to be anyone's real one. */
-const FIRST_NAMES = [
-    "Ada",
-    "Alan",
-    "Alice",
-    "Amara",
-    "Ana",
-    "Anton",
-    "Aria",
-    "Arjun",
-    "Ben",
-    "Bianca",
-    "Carla",
-    "Carlos",
-    "Chen",
-    "Chloe",
-    "Dana",
-    "Daniel",
-    "Dara",
-    "David",
-    "Elena",
-    "Eli",
-    "Emma",
-    "Erik",
-    "Eva",
-    "Farah",
-    "Felix",
-    "Fiona",
-    "Gabriel",
-    "Grace",
-    "Hana",
-    "Hugo",
-    "Ines",
-    "Ivan",
-    "Jana",
-    "Javier",
-    "Jin",
-    "Jonas",
-    "Julia",
-    "Kai",
-    "Kamala",
-    "Karin",
-    "Lars",
-    "Laura",
-    "Leo",
-    "Lina",
-    "Luca",
-    "Maya",
-    "Mei",
-    "Mila",
-    "Nadia",
-    "Nico",
-    "Nina",
-    "Noah",
-    "Omar",
-    "Olivia",
-    "Pablo",
-    "Priya",
-    "Rafael",
-    "Rosa",
-    "Sami",
-    "Sara",
-    "Tariq",
-    "Tomas",
-    "Yara",
-    "Zoe",
-];
-const GIVEN_A = [
-    "Bry",
-    "Cae",
-    "Dro",
-    "Fyn",
-    "Gwy",
-    "Hal",
-    "Ith",
-    "Jor",
-    "Kae",
-    "Lyr",
-    "Myr",
-    "Nyx",
-    "Orl",
-    "Pyr",
-    "Quo",
-    "Ryn",
-];
-const GIVEN_B = ["a", "e", "i", "o", "u", "y", "ae", "ia"];
-const GIVEN_C = ["leth", "mira", "ndor", "sael", "vyn", "thea", "rion", "wen"];
-const SYLLABLES_A = [
-    "Bal",
-    "Cor",
-    "Dal",
-    "Eri",
-    "Fen",
-    "Gar",
-    "Hal",
-    "Ins",
-    "Jor",
-    "Kel",
-    "Lan",
-    "Mor",
-    "Nor",
-    "Ost",
-    "Pel",
-    "Quin",
-    "Ros",
-    "Sel",
-    "Tor",
-    "Ul",
-    "Val",
-    "Wen",
-    "Yar",
-    "Zel",
-    "Bren",
-    "Cal",
-    "Dor",
-    "Fal",
-    "Gil",
-    "Har",
-    "Kor",
-    "Lind",
-];
-const SYLLABLES_B = [
-    "a",
-    "e",
-    "i",
-    "o",
-    "u",
-    "ar",
-    "en",
-    "is",
-    "or",
-    "um",
-    "an",
-    "el",
-    "in",
-    "on",
-    "ur",
-    "ey",
-];
-const SYLLABLES_C = [
-    "brook",
-    "croft",
-    "dale",
-    "field",
-    "ford",
-    "gate",
-    "holm",
-    "lund",
-    "mere",
-    "more",
-    "quist",
-    "rith",
-    "stad",
-    "thorne",
-    "vik",
-    "wick",
-];
+const TWO_TO_63 = lib.BSON.Decimal128.fromString("9223372036854775808");
+/**
+ * The digits of (hash + 2^63), a whole number below 2^64, in the given radices (least significant
+ * first), computed exactly in Decimal128: each step divides a multiple of the radix.
+ */
+function mixedRadix(hash, radices) {
+    const x = fresh("x");
+    const steps = (value, i) => {
+        const radix = radices[i] ?? 1;
+        const d = fresh("d");
+        const rest = fresh("r");
+        const digit = { $mod: [value, radix] };
+        if (i === radices.length - 1)
+            return [{ $toInt: digit }];
+        return {
+            $let: {
+                vars: { [d]: digit },
+                in: {
+                    $let: {
+                        vars: { [rest]: { $divide: [{ $subtract: [value, `$$${d}`] }, radix] } },
+                        in: { $concatArrays: [[{ $toInt: `$$${d}` }], steps(`$$${rest}`, i + 1)] },
+                    },
+                },
+            },
+        };
+    };
+    return {
+        $let: {
+            vars: { [x]: { $add: [{ $toDecimal: hash }, { $literal: TWO_TO_63 }] } },
+            in: steps(`$$${x}`, 0),
+        },
+    };
+}
+/** 256 given names from many languages, for full names (the surname part is invented). */
+const GIVEN_NAMES = ("Ada Adam Adrian Aiko Aisha Akira Alan Alba Alejandro Alexei Ali Alice Alma Amara Amelia Amir Ana Anders Andrea Ane " +
+    "Angela Anika Anita Anna Anton Aria Arjun Arne Asha Astrid Ava Axel Aya Bea Ben Bianca Boris Bruno Camila Carla " +
+    "Carlos Carmen Caro Chen Chiara Chloe Clara Dalia Dana Daniel Dara Darius David Diego Dina Dmitri Dora Elena Eli " +
+    "Elif Elin Elisa Ella Emil Emma Enzo Erik Esra Eva Ezra Farah Fatima Felix Fiona Flora Freya Gabriel Gaia Greta " +
+    "Hana Hannah Hari Hassan Helena Henrik Hiro Hugo Ian Ida Ilse Imani Ines Ingrid Irene Isaac Isabel Ivan Jada " +
+    "Jana Javier Jin Joao Jonas Jorge Josef Julia Julian Juno Kai Kamala Karin Karl Kavya Keiko Kenji Kira Klara " +
+    "Kofi Lars Laura Lea Leila Leo Leon Lia Lina Linnea Liv Lorenzo Luca Lucia Luis Luka Maia Malik Mara Marco " +
+    "Maria Marta Mateo Maya Mei Mila Mina Mira Miro Nadia Naomi Nia Nico Nika Nils Nina Noah Noor Nora Ola Olga " +
+    "Olivia Omar Oscar Otto Pablo Paula Pedro Petra Pia Priya Rafael Rahul Rania Rosa Ruben Rumi Sami Sana Sara " +
+    "Selin Sofia Sonja Stella Sven Tara Tariq Teo Thea Tomas Uma Valentina Vera Victor Vida Vikram Wei Yara Yuki " +
+    "Yusuf Zara Zoe Zora Abel Agnes Aldo Alina Amos Anja Ari Basil Beatriz Bodhi Celia Cyrus Daria Duc Edda Eino " +
+    "Elio Emre Esme Femi Goran Hedda Iker Ilan Iris Jasper Joon Kaito Kemal Lale Leif Lotte Malin Milan Nao Nuno " +
+    "Odile Orla Paavo Quinn Rhea Rina Saoirse Soren Tove Ugo Vesna Wren Xavi Yosef Zeynep Linh Minh Amaru Ayla Bao").split(" ");
+/** Invented words: 32 onsets × 8 nuclei per syllable, and 16 codas: pronounceable, rarely anyone's name. */
+const ONSETS = "B Br C Ch Cl D Dr F Fr G Gr H J K Kr L M N P Pr R S Sh St T Th Tr V W Y Z Qu".split(" ");
+const ONSETS_LOWER = ONSETS.map((o) => o.toLowerCase());
+const NUCLEI = "a e i o u ae ei ou".split(" ");
+const CODAS = ["", "n", "r", "l", "s", "th", "nd", "rn", "ll", "x", "m", "sh", "ns", "rd", "ld", "ck"];
 /**
  * A branch of `$switch`, built in this one place: MongoDB names its value `then`, which makes the
  * object "thenable" to `await`; these objects are only ever sent to the server.
@@ -75288,6 +75270,1452 @@ function leafValues(path) {
         return { $let: { vars: { [v]: value }, in: inner } };
     };
     return walk("$$ROOT", 0, 0);
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ../core/src/masking/detectors.ts
+
+/** In words, for the scan's reasons. */
+const KIND_WORDS = {
+    email: "e-mail addresses",
+    phone: "phone numbers",
+    ip: "IP addresses",
+    card: "card numbers (Luhn)",
+    iban: "IBANs (checksum)",
+    "national-id": "national identifiers",
+    "person-name": "person names",
+    "password-hash": "password hashes",
+    token: "secrets or tokens",
+    image: "images",
+    "personal-url": "personal web pages",
+};
+const INSIDE_WORDS = {
+    email: "e-mail addresses",
+    phone: "phone numbers",
+    ip: "IP addresses",
+    card: "card numbers",
+    "person-name": "person names",
+};
+const EMAIL_WHOLE = /^[^\s@<>(),;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const EMAIL_INSIDE = /[A-Za-z0-9._%+'=-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
+/** `Name <addr>`, `"Name" <addr>`, `<addr>`, `addr (Name)`: how headers write one address. */
+const MAILBOX = /^(?:"[^"]*"\s*|[^"<>@()[\]:;]*)?<([^<>\s]+@[^<>\s]+)>$|^([^\s@<>]+@[^\s@<>]+)\s*\([^()]*\)$/;
+const PHONE = /^(?:\+|00)?[\d\s().\-/]{6,22}(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?$/i;
+/** A run of digits and phone separators inside a text (then checked by {@link phoneNumber}). */
+const PHONE_INSIDE = /(?<![\w.+])(?:\+|\()?\d[\d\s().-]{5,20}\d(?![\w.])/;
+const IPV4_INSIDE = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}(?![\d.])/;
+const CARD_INSIDE = /\b(?:\d[ -]?){12,18}\d\b/;
+const TOKEN_PREFIX = /^(sk|pk|rk)_(live|test)_|^gh[pousr]_[A-Za-z0-9]{20,}|^github_pat_|^xox[abprs]-|^AKIA[0-9A-Z]{16}$|^AIza[0-9A-Za-z_-]{30,}|^-----BEGIN [A-Z ]*PRIVATE KEY-----|^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const PASSWORD_HASH = /^\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$|^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$|^\$(pbkdf2|scrypt)[-$]|^(pbkdf2_sha256|sha1|bcrypt_sha256)\$|^\$[156]\$[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{22,}|^AQAAAA[A-Za-z0-9+/]{40,}={0,2}$/;
+/** US SSN (not 000, 666, 9xx areas), UK National Insurance number. */
+const NATIONAL_ID = /^(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}$|^(?![DFIQUV])[A-CEGHJ-PR-TW-Z](?![DFIOQUV])[A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]$/;
+/** A home page on a shared host (`/~name`) or a profile page. */
+const PERSONAL_URL = /^<?(?:https?:\/\/)?[^\s/]+\/~[A-Za-z][\w.-]*|^<?https?:\/\/(?:www\.)?(?:linkedin\.com\/in|facebook\.com|twitter\.com|x\.com|instagram\.com|github\.com)\/[A-Za-z0-9_.-]+\/?>?$/i;
+const IMAGE_BASE64 = /^(?:data:image\/[a-z+.-]+;base64,|iVBORw0KGgo|\/9j\/|R0lGOD[lh]|UklGR[\s\S]{6}XRUJQ|Qk[0-9A-Za-z+/]{2}AAAAAA)/;
+function luhn(digits) {
+    let sum = 0;
+    for (let i = 0; i < digits.length; i++) {
+        let d = Number(digits[digits.length - 1 - i]);
+        if (i % 2 === 1) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+    }
+    return sum % 10 === 0;
+}
+function ibanValid(text) {
+    const s = text.replace(/\s+/g, "").toUpperCase();
+    if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s))
+        return false;
+    const moved = s.slice(4) + s.slice(0, 4);
+    let rest = 0;
+    for (const ch of moved) {
+        const n = ch >= "A" ? String(ch.charCodeAt(0) - 55) : ch;
+        for (const digit of n)
+            rest = (rest * 10 + Number(digit)) % 97;
+    }
+    return rest === 1;
+}
+/** A payment card: 13-19 digits, a known issuer prefix, and the Luhn checksum. */
+function cardNumber(text) {
+    const digits = text.replace(/[\s-]/g, "");
+    return /^(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6)\d{12,18}$/.test(digits) && luhn(digits);
+}
+/**
+ * A credential by its well-known shape (API key prefixes, JWTs, PEM private keys). High entropy
+ * alone is not enough: message ids, trace ids and hashes are just as random and not secret.
+ */
+function looksLikeSecret(s) {
+    return TOKEN_PREFIX.test(s);
+}
+function phoneNumber(s) {
+    if (!PHONE.test(s))
+        return false;
+    const digits = s.replace(/x\s*\d+$|ext\.?\s*\d+$|extension\s*\d+$/i, "").replace(/\D/g, "");
+    if (digits.length < 7 || digits.length > 15)
+        return false;
+    // Dates, times, decimal numbers and plain integers are not phone numbers.
+    if (/^\d{4}[-/.]\d\d[-/.]\d\d|^\d\d?[-/.]\d\d?[-/.]\d{2,4}$|^\d+([.,]\d+)?$/.test(s))
+        return false;
+    return /[\s().\-/+]/.test(s) || /^(?:\+|00)/.test(s);
+}
+const TITLES = new Set(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "hon"]);
+const WORD = /^\p{Lu}[\p{L}'’-]*\.?$/u;
+const capital = (w) => (w === w.toUpperCase() ? w.charAt(0) + w.slice(1).toLowerCase() : w);
+/**
+ * A person's name: one to five capitalised words whose given name (the first word, the word after
+ * a title, or the word after the comma of "Last, First") is a first name in common use.
+ */
+function personName(value, firstNames) {
+    const s = value.trim();
+    if (s.length < 2 || s.length > 60 || /[\d@/\\:;_=#&|<>[\]{}]/.test(s))
+        return false;
+    const comma = s.split(",");
+    if (comma.length > 2)
+        return false;
+    const ordered = comma.length === 2 ? `${comma[1]} ${comma[0]}` : s;
+    const tokens = ordered.split(/\s+/).filter(Boolean).map(capital);
+    if (tokens.length === 0 || tokens.length > 5)
+        return false;
+    if (!tokens.every((t) => WORD.test(t)))
+        return false;
+    const given = tokens.find((t) => !TITLES.has(t.replace(/\.$/, "").toLowerCase()));
+    if (!given || given.endsWith("."))
+        return false;
+    return firstNames.has(given.replace(/[’']s$/, "").toLowerCase());
+}
+/**
+ * First names that are also common English words: inside a text, "Red Hat" or "Will Power" is
+ * no evidence of a person (a whole value still counts, where the field's share decides).
+ */
+const WORD_NAMES = new Set("will may mark bill red rose hope grace joy faith sunny page art don guy pat jack frank gene ray rich chance chip dean drew earl hunter lane major miles price reed rob sandy skip stone summer tanner ward wade chase cliff dale dawn april june august amber iris ivy violet holly crystal pearl ruby star autumn sky rain brook honey lance max nick sterling royal king duke prince bishop buck colt roman christian justice liberty love mercy patience trinity bob gary sue al jean sol van carol happy lucky merry early else lou mac rusty dusty penny bud ginger cookie dolly sally jerry hal glen glenn ken kit lee mo ned sean tom will win wolf fox bear hawk heather daisy lily jasmine olive rod roger victor vita worth young tim ted ben".split(" "));
+/** A "Given Surname" pair inside a text: the given name known (and not a common word), the surname capitalised. */
+function nameInside(text, firstNames) {
+    // The surname is a lookahead, so that "Call Maria Anders" tries "Maria Anders" too.
+    const pairs = text.matchAll(/(?<![\p{L}])(\p{Lu}\p{Ll}{1,15})(?=\s+(?:\p{Lu}\.\s+)?\p{Lu}\p{Ll}{1,20}(?![\p{L}]))/gu);
+    for (const m of pairs) {
+        const given = (m[1] ?? "").toLowerCase();
+        if (firstNames.has(given) && !WORD_NAMES.has(given))
+            return true;
+    }
+    return false;
+}
+/** The address inside a one-address header value (`Name <addr>`), if it is one. */
+function mailbox(s) {
+    const m = MAILBOX.exec(s);
+    const address = m?.[1] ?? m?.[2];
+    return address !== undefined && EMAIL_WHOLE.test(address);
+}
+/** Classifies a string value. */
+function classifyString(value, firstNames) {
+    const s = value.trim();
+    const inside = [];
+    if (s.length === 0)
+        return { inside };
+    if (s.length > 320) {
+        if (IMAGE_BASE64.test(s))
+            return { kind: "image", inside };
+        if (looksLikeSecret(s))
+            return { kind: "token", inside };
+    }
+    else {
+        if (EMAIL_WHOLE.test(s) || mailbox(s))
+            return { kind: "email", inside };
+        if (ipAddress(s.replace(/^\[|\]$/g, "")))
+            return { kind: "ip", inside };
+        if (PASSWORD_HASH.test(s))
+            return { kind: "password-hash", inside };
+        if (cardNumber(s))
+            return { kind: "card", inside };
+        if (ibanValid(s))
+            return { kind: "iban", inside };
+        if (NATIONAL_ID.test(s))
+            return { kind: "national-id", inside };
+        if (phoneNumber(s))
+            return { kind: "phone", inside };
+        if (PERSONAL_URL.test(s))
+            return { kind: "personal-url", inside };
+        if (personName(s, firstNames))
+            return { kind: "person-name", inside };
+        if (IMAGE_BASE64.test(s) && s.length > 100)
+            return { kind: "image", inside };
+        if (looksLikeSecret(s))
+            return { kind: "token", inside };
+    }
+    // Longer text: what it carries.
+    if (s.includes("@") && EMAIL_INSIDE.test(s))
+        inside.push("email");
+    if (IPV4_INSIDE.test(s))
+        inside.push("ip");
+    if (PHONE_INSIDE.test(s) && phoneInside(s))
+        inside.push("phone");
+    if (CARD_INSIDE.test(s) &&
+        [...s.matchAll(new RegExp(CARD_INSIDE.source, "g"))].some((m) => cardNumber(m[0])))
+        inside.push("card");
+    if (/\s/.test(s) && nameInside(s, firstNames))
+        inside.push("person-name");
+    return { inside };
+}
+/** An IP address a host could have (not 0.x.x.x, which is how version numbers look). */
+function ipAddress(s) {
+    const v = (0,external_node_net_.isIP)(s);
+    return v === 6 || (v === 4 && !s.startsWith("0."));
+}
+function phoneInside(s) {
+    for (const m of s.matchAll(new RegExp(PHONE_INSIDE.source, "g"))) {
+        const run = m[0].trim();
+        const separators = run.match(/[\s().-]+/g)?.length ?? 0;
+        // Dots alone separate a phone number only as 555.123.4567; otherwise they make a version number.
+        const bare = run.replace(/^\(|\)$/g, "");
+        const dotted = !/[\s()-]/.test(bare) && !/^\d{3}\.\d{3}\.\d{4}$/.test(bare);
+        if (!dotted &&
+            (0,external_node_net_.isIP)(run) === 0 &&
+            (run.startsWith("+") || run.startsWith("(") || separators >= 2) &&
+            phoneNumber(run))
+            return true;
+    }
+    return false;
+}
+/** Image formats by their magic bytes. */
+function imageFormat(bytes) {
+    const b = (i) => bytes[i] ?? -1;
+    const ascii = (from, to) => String.fromCharCode(...bytes.subarray(from, to));
+    if (b(0) === 0x89 && ascii(1, 4) === "PNG")
+        return "PNG";
+    if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff)
+        return "JPEG";
+    if (ascii(0, 6) === "GIF87a" || ascii(0, 6) === "GIF89a")
+        return "GIF";
+    if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP")
+        return "WebP";
+    if (ascii(0, 2) === "BM" && bytes.length > 26)
+        return "BMP";
+    if ((b(0) === 0x49 && b(1) === 0x49 && b(2) === 0x2a && b(3) === 0) ||
+        (b(0) === 0x4d && b(1) === 0x4d && b(2) === 0 && b(3) === 0x2a))
+        return "TIFF";
+    if (ascii(4, 8) === "ftyp" && /^(heic|heix|mif1|avif)$/.test(ascii(8, 12)))
+        return "HEIF";
+    // OLE-wrapped bitmaps (Access and SQL Server sample data keep photos this way).
+    if (b(0) === 0x15 && b(1) === 0x1c && bytes.length > 100) {
+        const at = Buffer.from(bytes.subarray(0, 512)).indexOf("BM");
+        if (at > 0)
+            return "BMP (OLE)";
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/field-names.ts
+/**
+ * What a field's name says about its values: the path is split into words (case changes, `_`,
+ * `-`, spaces, dots, digits, and compound words such as `contactname`), and the words are looked
+ * up in a vocabulary of personal concepts and of the roles people have in data (reviewer, author,
+ * sender, customer, ...). A name alone is not always enough: `city` is personal in a customer's
+ * address and not in an airport's, so some concepts only count where the collection holds people.
+ */
+/** Words a compound name may be made of (`contactname`, `emailaddress`, `homephone`, `dateofbirth`). */
+const VOCABULARY = [
+    "first",
+    "last",
+    "middle",
+    "given",
+    "family",
+    "full",
+    "sur",
+    "maiden",
+    "nick",
+    "display",
+    "user",
+    "screen",
+    "contact",
+    "customer",
+    "client",
+    "owner",
+    "author",
+    "reviewer",
+    "sender",
+    "recipient",
+    "employee",
+    "patient",
+    "member",
+    "person",
+    "name",
+    "names",
+    "email",
+    "mail",
+    "address",
+    "addresses",
+    "phone",
+    "mobile",
+    "cell",
+    "home",
+    "work",
+    "office",
+    "fax",
+    "number",
+    "num",
+    "no",
+    "street",
+    "city",
+    "zip",
+    "code",
+    "postal",
+    "post",
+    "birth",
+    "date",
+    "day",
+    "of",
+    "death",
+    "card",
+    "credit",
+    "account",
+    "bank",
+    "pass",
+    "word",
+    "api",
+    "key",
+    "secret",
+    "token",
+    "access",
+    "private",
+    "social",
+    "security",
+    "national",
+    "id",
+    "tax",
+    "ip",
+    "web",
+    "site",
+    "page",
+    "profile",
+    "photo",
+    "picture",
+    "image",
+    "avatar",
+    "ship",
+    "shipping",
+    "billing",
+    "delivery",
+    "login",
+    "handle",
+    "line",
+];
+const VOCAB = new Set(VOCABULARY);
+/** Splits `contactname` into contact + name when the whole word is made of known words. */
+function splitCompound(word) {
+    if (VOCAB.has(word) || word.length < 5)
+        return [word];
+    const best = [[]];
+    for (let end = 1; end <= word.length; end++) {
+        for (let start = Math.max(0, end - 12); start < end; start++) {
+            const prefix = best[start];
+            const part = word.slice(start, end);
+            if (prefix && part.length >= 2 && VOCAB.has(part)) {
+                const candidate = [...prefix, part];
+                const current = best[end];
+                if (!current || candidate.length < current.length)
+                    best[end] = candidate;
+            }
+        }
+    }
+    const whole = best[word.length];
+    return whole && whole.length > 1 ? whole : [word];
+}
+/** The words of one path segment, lower case: `First Name`, `firstName`, `first_name`, `FIRSTNAME` → first, name. */
+function words(segment) {
+    return segment
+        .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+        .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+        .replace(/([A-Za-z])(\d)/g, "$1 $2")
+        .replace(/(\d)([A-Za-z])/g, "$1 $2")
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w.toLowerCase())
+        .flatMap(splitCompound)
+        .map(singular);
+}
+function singular(w) {
+    if (w.length > 3 && /(ss|us|is)$/.test(w))
+        return w;
+    if (w.endsWith("ies") && w.length > 4)
+        return `${w.slice(0, -3)}y`;
+    if (/(sses|xes|ches|shes)$/.test(w))
+        return w.slice(0, -2);
+    if (w.endsWith("s") && w.length > 3 && !["address", "bus", "gps", "sms", "ios"].includes(w))
+        return w.slice(0, -1);
+    return w;
+}
+/** People by the role they have in the data. */
+const ROLES = new Set([
+    "reviewer",
+    "author",
+    "sender",
+    "recipient",
+    "owner",
+    "customer",
+    "client",
+    "employee",
+    "patient",
+    "contact",
+    "member",
+    "person",
+    "people",
+    "assignee",
+    "reporter",
+    "creator",
+    "approver",
+    "signer",
+    "buyer",
+    "seller",
+    "guest",
+    "passenger",
+    "driver",
+    "student",
+    "teacher",
+    "applicant",
+    "candidate",
+    "beneficiary",
+    "tenant",
+    "landlord",
+    "manager",
+    "supervisor",
+    "director",
+    "spouse",
+    "parent",
+    "guardian",
+    "attendee",
+    "participant",
+    "speaker",
+    "holder",
+    "cardholder",
+    "subscriber",
+    "recruiter",
+    "physician",
+    "doctor",
+    "nurse",
+    "witness",
+    "victim",
+    "suspect",
+    "user",
+    "account",
+    "commenter",
+    "follower",
+    "friend",
+]);
+/** Roles that often hold something else (a date range, a reference, a host): only with values that agree. */
+const WEAK_ROLES = new Set(["from", "to", "cc", "bcc", "by", "user", "account", "host", "agent", "rep"]);
+/** Where a name or an address belongs to a person (shipping name: the recipient's). */
+const PERSON_QUALIFIERS = new Set([
+    ...ROLES,
+    "ship",
+    "shipping",
+    "billing",
+    "delivery",
+    "mailing",
+    "home",
+    "private",
+    "personal",
+    "emergency",
+    "legal",
+    "real",
+    "maiden",
+    "next",
+]);
+/** A shipping or billing name or address is the recipient's or the payer's. */
+const RECIPIENT = new Set(["ship", "shipping", "billing", "delivery", "mailing", "home"]);
+/** Things that have names, addresses and pictures too, but are not people. */
+const THINGS = new Set([
+    "company",
+    "product",
+    "file",
+    "host",
+    "hostname",
+    "app",
+    "application",
+    "brand",
+    "category",
+    "country",
+    "state",
+    "region",
+    "county",
+    "org",
+    "organization",
+    "organisation",
+    "business",
+    "project",
+    "team",
+    "collection",
+    "db",
+    "database",
+    "field",
+    "index",
+    "event",
+    "course",
+    "place",
+    "venue",
+    "store",
+    "shop",
+    "item",
+    "service",
+    "server",
+    "domain",
+    "list",
+    "group",
+    "channel",
+    "room",
+    "site",
+    "airport",
+    "station",
+    "street",
+    "city",
+    "school",
+    "university",
+    "bank",
+    "branch",
+    "vendor",
+    "supplier",
+    "merchant",
+    "department",
+    "dept",
+    "job",
+    "role",
+    "title",
+    "tag",
+    "label",
+    "model",
+    "package",
+    "module",
+    "class",
+    "method",
+    "function",
+    "logo",
+    "icon",
+    "banner",
+    "cover",
+    "poster",
+    "thumbnail",
+    "map",
+    "chart",
+    "game",
+    "movie",
+    "film",
+    "book",
+    "song",
+    "album",
+    "track",
+    "plan",
+    "tier",
+    "feature",
+    "queue",
+    "topic",
+    "thread",
+    "mailing",
+    "contract",
+    "wallet",
+    "memory",
+    "mac",
+    "network",
+    "ship",
+    "genre",
+    "distributor",
+    "type",
+    "kind",
+    "mime",
+    "content",
+    "version",
+    "software",
+    "mailer",
+]);
+/** Collections whose documents are people. */
+const PEOPLE_COLLECTIONS = new Set([
+    "user",
+    "customer",
+    "client",
+    "people",
+    "person",
+    "employee",
+    "member",
+    "contact",
+    "author",
+    "patient",
+    "student",
+    "account",
+    "profile",
+    "subscriber",
+    "applicant",
+    "candidate",
+    "staff",
+    "investigator",
+    "reviewer",
+    "guest",
+    "passenger",
+    "driver",
+    "teacher",
+    "tenant",
+    "lead",
+    "volunteer",
+]);
+const has = (ws, ...any) => any.some((w) => ws.includes(w));
+const adjacent = (ws, a, b) => ws.some((w, i) => w === a && ws[i + 1] === b);
+/** The collection holds people by its name (`users`, `customers`, `pmInvestigator`). */
+function peopleCollection(collection) {
+    return words(collection).some((w) => PEOPLE_COLLECTIONS.has(w));
+}
+/** Whether a path segment names a person or a person's part (`customer`, `contact`, `name`, `address`). */
+function personSegment(segment) {
+    const ws = words(segment);
+    return ws.some((w) => ROLES.has(w) && !WEAK_ROLES.has(w)) || has(ws, "address", "name", "author", "sender");
+}
+/** What the last segment of `path` (read with its parent) says, if anything personal. */
+function nameFinding(path, collection = "") {
+    const segments = path.split(".");
+    const leaf = segments[segments.length - 1] ?? path;
+    const ws = words(leaf);
+    const parent = words(segments[segments.length - 2] ?? "");
+    const all = [...parent, ...ws];
+    const thing = ws.find((w) => THINGS.has(w));
+    const f = (concept, matched, strength = "strong") => ({
+        concept,
+        words: matched,
+        strength,
+    });
+    if (ws.length === 0)
+        return undefined;
+    // Credentials first: `emailPassword`, `apiKey`, `sessionToken`.
+    if (has(ws, "password", "passwd", "pwd", "passphrase", "passcode") || adjacent(ws, "pass", "word"))
+        return f("password", "password");
+    if (has(ws, "secret", "token", "credential", "apikey", "otp", "totp") ||
+        adjacent(ws, "api", "key") ||
+        adjacent(ws, "private", "key") ||
+        adjacent(ws, "access", "key") ||
+        (has(ws, "session") && has(ws, "id", "key", "cookie")))
+        return f("secret", ws.find((w) => ["secret", "token", "credential", "apikey", "otp", "totp", "key", "session"].includes(w)) ?? "secret");
+    if (has(ws, "email", "emailaddress") ||
+        (has(ws, "mail") && !thing && (ws.length === 1 || has(ws, "address", "e"))) ||
+        adjacent(ws, "e", "mail"))
+        return f("e-mail", "e-mail");
+    if (has(ws, "phone", "telephone", "tel", "mobile", "cellphone", "msisdn", "fax") ||
+        (has(ws, "cell") && ws.length <= 2))
+        return f("phone number", ws.find((w) => ["phone", "telephone", "tel", "mobile", "cellphone", "msisdn", "fax", "cell"].includes(w)) ?? "phone");
+    if (has(ws, "ssn", "nino", "nin", "passport", "aadhaar", "cpf", "dni", "nie", "personnummer", "itin") ||
+        (has(ws, "social") && has(ws, "security")) ||
+        (has(ws, "national", "tax") && has(ws, "id", "identifier", "number", "no", "code")) ||
+        (has(ws, "driver", "driving") && has(ws, "license", "licence")))
+        return f("national identifier", ws.filter((w) => !["number", "no", "id"].includes(w)).join(" "));
+    if (has(ws, "iban") ||
+        (has(ws, "account", "acct") && has(ws, "number", "no", "num") && !thing) ||
+        adjacent(ws, "routing", "number") ||
+        adjacent(ws, "sort", "code") ||
+        adjacent(ws, "bank", "account"))
+        return f("bank account", ws.join(" "));
+    if ((has(ws, "card", "creditcard") && has(ws, "number", "no", "num", "pan", "credit")) ||
+        has(ws, "cvv", "cvc", "pan", "creditcard", "cardnumber"))
+        return f("card number", ws.join(" "));
+    if (has(ws, "ip", "ipv4", "ipv6", "ipaddress") || (has(ws, "remote", "client") && has(ws, "addr")))
+        return f("IP address", "IP");
+    if (has(ws, "birth", "birthday", "birthdate", "dob", "born"))
+        return f("date of birth", ws.join(" "));
+    if (has(ws, "death", "deceased", "died"))
+        return f("date of death", ws.join(" "), "context");
+    if (has(ws, "fingerprint"))
+        return f("fingerprint", "fingerprint", "context");
+    if (has(ws, "avatar", "portrait", "headshot", "selfie", "photo", "picture", "pic", "signature") && !thing)
+        return f("photo", ws.find((w) => ["avatar", "portrait", "headshot", "selfie", "photo", "picture", "pic", "signature"].includes(w)) ?? "photo");
+    if (has(ws, "image") && !thing)
+        return f("photo", "image", "context");
+    // Names: of a person, or of one of the many things that have a name.
+    if (has(ws, "surname", "lastname", "forename", "firstname", "fullname")) {
+        const w = ws.find((x) => ["surname", "lastname", "forename", "firstname", "fullname"].includes(x)) ?? "name";
+        return f(w === "forename" || w === "firstname" ? "first name" : w === "fullname" ? "person name" : "last name", w);
+    }
+    if (has(ws, "name") || (has(ws, "first", "last", "given", "middle", "family") && parent.includes("name"))) {
+        if (has(ws, "user", "screen", "login", "nick"))
+            return f("username", `${ws.join(" ")}`);
+        const qualifier = ws.filter((w) => w !== "name");
+        if (has(ws, "first", "given", "fore", "christian"))
+            return f("first name", ws.join(" "));
+        if (has(ws, "last", "family", "sur", "maiden"))
+            return f("last name", ws.join(" "));
+        if (has(ws, "full", "display", "middle", "legal", "real") ||
+            qualifier.some((w) => PERSON_QUALIFIERS.has(w)))
+            return f("person name", ws.join(" "), qualifier.some((w) => ROLES.has(w) || RECIPIENT.has(w) || ["full", "display", "middle", "legal", "real"].includes(w))
+                ? "strong"
+                : "context");
+        if (qualifier.some((w) => THINGS.has(w)))
+            return undefined;
+        // A bare `name`: a person's under a person or in a collection of people; else the values decide.
+        if (parent.some((w) => PERSON_QUALIFIERS.has(w)) ||
+            (segments.length === 1 && peopleCollection(collection)))
+            return f("person name", "name", "strong");
+        if (parent.some((w) => THINGS.has(w)))
+            return undefined;
+        return f("person name", "name", "values");
+    }
+    if (has(ws, "username", "login", "handle", "screenname", "nickname"))
+        return f("username", ws.join(" "));
+    // Addresses and their parts.
+    const addressLike = has(ws, "address", "addr", "street", "suite", "apartment", "apt") ||
+        (parent.includes("address") && has(ws, "line", "house", "building", "number", "unit"));
+    if (addressLike &&
+        !has(ws, "mac", "wallet", "contract", "memory", "server", "web", "url", "bitcoin", "eth"))
+        return f("address", ws.find((w) => ["address", "addr", "street", "suite", "apartment", "apt", "line"].includes(w)) ??
+            "address", thing && !has(ws, "address", "street") ? "context" : "strong");
+    const recipient = ws.some((w) => RECIPIENT.has(w)) ? "strong" : "context";
+    if (has(ws, "zip", "zipcode", "postcode", "postalcode") ||
+        adjacent(ws, "postal", "code") ||
+        adjacent(ws, "post", "code"))
+        return f("postal code", ws.join(" "), recipient);
+    if (has(ws, "city", "town"))
+        return f("city", ws.join(" "), recipient);
+    if (has(ws, "lat", "latitude", "lng", "lon", "longitude", "geo", "gps", "coordinate", "coord", "geolocation") ||
+        (has(ws, "location") && !thing))
+        return f("location", ws.join(" "), "context");
+    if (has(ws, "website", "homepage") ||
+        adjacent(ws, "home", "page") ||
+        adjacent(ws, "web", "site") ||
+        (has(ws, "url") && all.some((w) => ROLES.has(w) || w === "profile" || w === "personal")))
+        return f("web page", ws.join(" "), "context");
+    if (has(ws, "gender", "sex", "race", "ethnicity", "ethnic", "religion", "religious", "marital", "health", "medical", "diagnosis", "disability", "pregnancy", "orientation"))
+        return f("sensitive attribute", ws.join(" "), "context");
+    if (has(ws, "bio", "biography", "about", "note", "remark") && ws.length <= 2)
+        return f("free text about a person", ws.join(" "), "context");
+    // A person by role: `reviewer`, `author`, `sender`, `createdBy`, `to`.
+    const role = ws.find((w) => ROLES.has(w) || WEAK_ROLES.has(w));
+    if (role &&
+        !thing &&
+        !has(ws, "id", "ids", "key", "ref", "count", "type", "status", "number", "no", "since", "at", "date", "time", "level", "tier", "group", "segment", "role", "title", "rating", "score")) {
+        const onlyRoleWords = ws.every((w) => ROLES.has(w) ||
+            WEAK_ROLES.has(w) ||
+            [
+                "created",
+                "updated",
+                "modified",
+                "approved",
+                "reviewed",
+                "assigned",
+                "owned",
+                "x",
+                "original",
+                "primary",
+                "main",
+                "secondary",
+                "co",
+            ].includes(w));
+        if (onlyRoleWords)
+            return f("person (role word)", role, ws.some((w) => WEAK_ROLES.has(w)) ? "values" : "role");
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/policy.ts
+
+
+/** Strategies whose output is derived from the value with the secret salt. */
+const KEYED = new Set(["email", "name", "phone", "hash"]);
+function compilePolicy(config) {
+    const masking = config.masking;
+    const subsetConfig = config.subset;
+    const hasRules = Object.values(masking?.rules ?? {}).some((r) => Object.keys(r).length > 0);
+    if (!hasRules && !subsetConfig && !masking?.strict && !masking?.keep)
+        return undefined;
+    const rules = {};
+    for (const [collection, paths] of Object.entries(masking?.rules ?? {})) {
+        const compiled = {};
+        for (const [path, raw] of Object.entries(paths))
+            compiled[path] = toStrategy(raw);
+        checkPrefixes(collection, Object.keys(compiled));
+        for (const [path, s] of Object.entries(compiled)) {
+            if (path.split(".")[0] === "_id" && !KEYED.has(s.kind))
+                throw new errors/* UserError */.yo(`masking.rules.${collection}."${path}": only email, name, phone or hash can mask _id (they keep distinct values distinct); ${s.kind} would break the copy.`);
+        }
+        rules[collection] = compiled;
+    }
+    const keep = Object.fromEntries(Object.entries(masking?.keep ?? {}).map(([c, p]) => [c, [...p]]));
+    for (const [collection, paths] of Object.entries(keep)) {
+        const ruled = Object.keys(rules[collection] ?? {});
+        const both = paths.filter((p) => ruled.some((r) => r === p || r.startsWith(`${p}.`) || p.startsWith(`${r}.`)));
+        if (both.length)
+            throw new errors/* UserError */.yo(`masking.keep.${collection} lists ${both.map((p) => `"${p}"`).join(", ")}, which masking.rules.${collection} also masks: a path is either masked or kept.`);
+    }
+    const subset = {};
+    for (const [collection, rule] of Object.entries(subsetConfig ?? {})) {
+        const out = {};
+        if (rule.filter !== undefined)
+            out.filter = rule.filter;
+        if (rule.sample !== undefined)
+            out.sample = rule.sample;
+        if (rule.limit !== undefined)
+            out.limit = rule.limit;
+        if (rule.references)
+            out.references = rule.references.map((r) => ({
+                field: r.field,
+                collection: r.collection,
+                key: r.key ?? "_id",
+            }));
+        if (Object.keys(out).length === 0)
+            throw new errors/* UserError */.yo(`subset.${collection} is empty: give filter, sample, limit or references.`);
+        subset[collection] = out;
+    }
+    dependencyOrder(subset);
+    const canonical = canonicalJson({
+        masking: { strict: masking?.strict ?? false, rules: masking?.rules ?? {}, keep: masking?.keep ?? {} },
+        subset: subsetConfig ?? {},
+    });
+    const all = Object.values(rules).flatMap((r) => Object.values(r));
+    return {
+        rules,
+        keep,
+        strict: masking?.strict ?? false,
+        subset,
+        hash: (0,external_node_crypto_.createHash)("sha256").update(canonical).digest("hex"),
+        keyed: all.some((s) => KEYED.has(s.kind)),
+        fields: all.length,
+    };
+}
+function toStrategy(raw) {
+    if (typeof raw === "string")
+        return { kind: raw };
+    const o = raw;
+    if ("constant" in o)
+        return { kind: "constant", value: o.constant };
+    if (o.password)
+        return { kind: "password", ...o.password };
+    return { kind: "expr", expr: o.expr };
+}
+/** "addresses" and "addresses.street" in one collection: which one wins would be a guess. */
+function checkPrefixes(collection, paths) {
+    for (const a of paths)
+        for (const b of paths)
+            if (b.startsWith(`${a}.`))
+                throw new errors/* UserError */.yo(`masking.rules.${collection} has both "${a}" and "${b}": the rule for "${a}" already covers everything inside it. Keep one.`);
+}
+/**
+ * Collections in the order their subsets can be computed: a collection whose subset references
+ * another comes after it. A cycle has no such order and is an error that names it.
+ */
+function dependencyOrder(subset) {
+    const order = [];
+    const state = new Map();
+    const visit = (c, trail) => {
+        if (state.get(c) === "done")
+            return;
+        if (state.get(c) === "visiting") {
+            const cycle = [...trail.slice(trail.indexOf(c)), c];
+            throw new errors/* UserError */.yo(`subset references form a cycle: ${cycle.join(" → ")}. Each collection's kept documents must be decidable before the collections that reference it; remove one of these references.`);
+        }
+        state.set(c, "visiting");
+        for (const r of subset[c]?.references ?? [])
+            visit(r.collection, [...trail, c]);
+        state.set(c, "done");
+        order.push(c);
+    };
+    for (const c of Object.keys(subset).sort())
+        visit(c, []);
+    return order;
+}
+/** JSON with sorted keys: the same rules (plain data from the config file) always hash the same. */
+function canonicalJson(value) {
+    const sort = (v) => {
+        if (Array.isArray(v))
+            return v.map(sort);
+        if (v && typeof v === "object" && !(v instanceof Date))
+            return Object.fromEntries(Object.keys(v)
+                .sort()
+                .map((k) => [k, sort(v[k])]));
+        return v;
+    };
+    return JSON.stringify(sort(value));
+}
+/** Paths masked in a collection that cover `path` (itself or a parent). */
+function coveringRule(policy, collection, path) {
+    const rules = policy?.rules[collection] ?? {};
+    return Object.keys(rules).find((r) => path === r || path.startsWith(`${r}.`));
+}
+function coveringKeep(policy, collection, path) {
+    return (policy?.keep[collection] ?? []).find((k) => path === k || path.startsWith(`${k}.`));
+}
+/** Which strategy a rule applies, in words (for summaries and the scan). */
+function describeStrategy(s) {
+    if (s.kind === "constant")
+        return `constant ${JSON.stringify(s.value)}`;
+    if (s.kind === "expr")
+        return "expr";
+    if (s.kind === "password")
+        return `password (${s.scheme}${s.scheme === "bcrypt" ? `, cost ${s.cost ?? 10}` : ""})`;
+    return s.kind;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/suggest.ts
+/**
+ * The rule that would cover a flagged path, written as the config file writes it, so that strict
+ * mode's refusal and the scan can print rules ready to paste. Keyed strategies keep distinct
+ * values distinct (unique indexes and joins keep working); free text is redacted; photos removed.
+ */
+function suggestRule(path, types, reasons, kinds) {
+    const detectors = new Set(reasons.map((r) => r.detector));
+    const onlyNumbers = types.every((t) => ["int", "long", "double", "decimal", "null"].includes(t));
+    const onlyDates = types.every((t) => t === "date" || t === "null");
+    const is = (...names) => names.some((n) => detectors.has(n));
+    const idPath = path.split(".")[0] === "_id";
+    // bcrypt verifies in every stack (bcryptjs, BCrypt.Net, Spring, passlib); argon2id is the other choice.
+    if (is("password") || kinds.has("password-hash"))
+        return "{ password: { scheme: bcrypt, cost: 10 } }";
+    if (is("e-mail", "email"))
+        return "email";
+    if (is("phone number", "phone"))
+        return "phone";
+    if (is("person name", "first name", "last name", "person-name"))
+        return "name";
+    if (is("person (role word)"))
+        return detectors.has("email") ? "email" : "name";
+    if (idPath ||
+        is("username", "national identifier", "card number", "bank account", "secret", "token", "card", "iban", "national-id", "fingerprint"))
+        return "hash";
+    if (is("photo", "image"))
+        return "remove";
+    if (onlyNumbers || onlyDates)
+        return '"null"';
+    return "redact";
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/scan.ts
+
+
+
+
+
+
+let detectors;
+/** Loads the person-name list (its own chunk in the bundles: only a scan pays for it). */
+function loadDetectors() {
+    detectors ??= Promise.all(/* import() | person-names */[__nccwpck_require__.e(46710), __nccwpck_require__.e(87535)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4630)).then((m) => ({
+        firstNames: m.FIRST_NAMES,
+    }));
+    return detectors;
+}
+function bsonType(v) {
+    if (v === null)
+        return "null";
+    if (Array.isArray(v))
+        return "array";
+    if (v instanceof Date)
+        return "date";
+    if (typeof v === "string")
+        return "string";
+    if (typeof v === "boolean")
+        return "bool";
+    // Plain numbers are what the driver would write: int32 when they fit, else double.
+    if (typeof v === "number")
+        return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? "int" : "double";
+    const t = v?._bsontype;
+    if (t)
+        return ({
+            Int32: "int",
+            Double: "double",
+            Long: "long",
+            Decimal128: "decimal",
+            ObjectId: "objectId",
+            Binary: "binData",
+            BSONRegExp: "regex",
+            Timestamp: "timestamp",
+            BSONSymbol: "symbol",
+            Code: "javascript",
+            MinKey: "minKey",
+            MaxKey: "maxKey",
+        }[t] ?? t.toLowerCase());
+    return "object";
+}
+/** Walks a document: arrays are transparent (a path names a field in every element), as in MongoDB. */
+function walk(value, path, visit) {
+    if (Array.isArray(value)) {
+        for (const v of value)
+            walk(v, path, visit);
+        return;
+    }
+    if (path)
+        visit(path, value);
+    if (value &&
+        typeof value === "object" &&
+        !(value instanceof Date) &&
+        !value._bsontype) {
+        for (const [k, v] of Object.entries(value))
+            walk(v, path ? `${path}.${k}` : k, visit);
+    }
+}
+const ID_LIKE = /^[0-9a-f]{24}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[A-Z0-9]{2,}[-_]?[0-9]{3,}$|^\d+$/i;
+/** Shares of the values a detector must match before the path counts as personal by its values. */
+const WHOLE_SHARE = {
+    email: 0.3,
+    phone: 0.5,
+    ip: 0.3,
+    card: 0.3,
+    iban: 0.3,
+    "national-id": 0.3,
+    "person-name": 0.5,
+    "password-hash": 0.3,
+    token: 0.5,
+    image: 0.3,
+    "personal-url": 0.3,
+};
+const INSIDE_SHARE = {
+    email: 0.1,
+    phone: 0.1,
+    ip: 0.1,
+    card: 0.05,
+    "person-name": 0.3,
+};
+/** Concepts that make a collection one of people: then `city`, coordinates or gender are theirs. */
+const PEOPLE_CONCEPTS = new Set([
+    "e-mail",
+    "phone number",
+    "person name",
+    "first name",
+    "last name",
+    "username",
+    "national identifier",
+    "date of birth",
+]);
+const PEOPLE_KINDS = new Set(["email", "phone", "person-name", "national-id"]);
+const percent = (share) => `${Math.round(share * 100)} %`;
+function collect(docs, names) {
+    const fields = new Map();
+    const now = Date.now();
+    const year = 365.25 * 86_400_000;
+    docs.forEach((doc, i) => {
+        walk(doc, "", (path, value) => {
+            let f = fields.get(path);
+            if (!f) {
+                f = {
+                    types: new Set(),
+                    docs: 0,
+                    lastDoc: -1,
+                    values: 0,
+                    strings: 0,
+                    distinct: new Map(),
+                    kinds: new Map(),
+                    inside: new Map(),
+                    idLike: 0,
+                    images: new Set(),
+                    dates: 0,
+                    birthLike: 0,
+                    years: new Set(),
+                };
+                fields.set(path, f);
+            }
+            const type = bsonType(value);
+            f.types.add(type);
+            if (f.lastDoc !== i) {
+                f.docs++;
+                f.lastDoc = i;
+            }
+            if (value === null || value === undefined || type === "object" || type === "array")
+                return;
+            f.values++;
+            if (typeof value === "string") {
+                if (value.trim() === "")
+                    return;
+                f.strings++;
+                let c = f.distinct.get(value);
+                if (!c) {
+                    c = classifyString(value, names.firstNames);
+                    if (f.distinct.size < 5_000)
+                        f.distinct.set(value, c);
+                }
+                if (c.kind)
+                    f.kinds.set(c.kind, (f.kinds.get(c.kind) ?? 0) + 1);
+                for (const k of c.inside)
+                    f.inside.set(k, (f.inside.get(k) ?? 0) + 1);
+                if (ID_LIKE.test(value))
+                    f.idLike++;
+            }
+            else if (type === "binData") {
+                const bytes = value.buffer;
+                const format = bytes ? imageFormat(bytes) : undefined;
+                if (format) {
+                    f.images.add(format);
+                    f.kinds.set("image", (f.kinds.get("image") ?? 0) + 1);
+                }
+                else
+                    f.idLike++;
+            }
+            else if (type === "date") {
+                const t = value.getTime();
+                f.dates++;
+                const d = value;
+                if (t > Date.UTC(1900, 0, 1) &&
+                    t < now - 14 * year &&
+                    d.getUTCHours() === 0 &&
+                    d.getUTCMinutes() === 0)
+                    f.birthLike++;
+                f.years.add(d.getUTCFullYear());
+            }
+            else {
+                // Numbers, ObjectIds, booleans: references or measures, not text about a person.
+                f.idLike++;
+            }
+        });
+    });
+    return fields;
+}
+/** The name's and the values' evidence for one path, before the collection's context is known. */
+function evidence(collection, path, f) {
+    const finding = nameFinding(path, collection);
+    const leafWords = words(path.split(".").pop() ?? path);
+    // A list's, a product's or a message's own identifiers: their addresses and pictures are not a person's.
+    const leaf = (path.split(".").pop() ?? path).toLowerCase();
+    const thing = (!finding && leafWords.some((w) => THING_WORDS.has(w))) || MAILING_LIST_HEADERS.test(leaf);
+    const idField = leafWords.some((w) => ["id", "reference", "ref"].includes(w)) ||
+        (leafWords.includes("reply") && leafWords.includes("in"));
+    const reasons = [];
+    const byValue = [];
+    let peopleSignal = false;
+    const denominator = Math.max(1, f.values);
+    for (const [kind, n] of f.kinds) {
+        const share = kind === "person-name" ? distinctShare(f, "person-name") : n / denominator;
+        if (share < WHOLE_SHARE[kind])
+            continue;
+        if (thing && (kind === "person-name" || kind === "image" || kind === "email"))
+            continue;
+        if (idField && kind === "email")
+            continue;
+        const text = kind === "image" && f.images.size
+            ? `${percent(share)} images (${[...f.images].sort().join(", ")})`
+            : `${percent(share)} ${KIND_WORDS[kind]}`;
+        reasons.push({ by: "values", detector: kind, text, share: round(share) });
+        byValue.push(kind);
+        if (PEOPLE_KINDS.has(kind))
+            peopleSignal = true;
+    }
+    if (!reasons.length && f.strings > 0 && !thing && !idField) {
+        for (const [kind, n] of f.inside) {
+            const share = n / f.strings;
+            if (share < INSIDE_SHARE[kind])
+                continue;
+            reasons.push({
+                by: "values",
+                detector: `inside:${kind}`,
+                text: `${percent(share)} text containing ${INSIDE_WORDS[kind]}`,
+                share: round(share),
+            });
+            byValue.push(`inside:${kind}`);
+        }
+    }
+    if (f.dates >= 5 && f.birthLike / f.dates >= 0.9 && f.years.size >= 10) {
+        const share = f.birthLike / f.dates;
+        reasons.push({
+            by: "values",
+            detector: "date-of-birth",
+            text: `${percent(share)} dates like dates of birth (${f.years.size} different years)`,
+            share: round(share),
+        });
+        byValue.push("date-of-birth");
+    }
+    if (finding && PEOPLE_CONCEPTS.has(finding.concept) && (finding.strength === "strong" || reasons.length))
+        peopleSignal = true;
+    return { reasons, byValue, ...(finding ? { finding } : {}), peopleSignal };
+}
+const THING_WORDS = new Set([
+    "list",
+    "product",
+    "company",
+    "logo",
+    "icon",
+    "banner",
+    "poster",
+    "thumbnail",
+    "cover",
+    "brand",
+    "mailing",
+    "item",
+    "version",
+]);
+/** Mail headers that name a mailing list (RFC 2369, Mailman, procmail), not a person. */
+const MAILING_LIST_HEADERS = /^(list-.*|x-beenthere|x-loop|x-mailing-list|mailing-list|x-list.*)$/;
+function distinctShare(f, kind) {
+    if (f.distinct.size === 0)
+        return 0;
+    let n = 0;
+    for (const c of f.distinct.values())
+        if (c.kind === kind)
+            n++;
+    return n / f.distinct.size;
+}
+const round = (x) => Math.round(x * 1000) / 1000;
+/** Scans sampled documents (already read): the decision per path, with its reasons. */
+function scanDocuments(collection, docs, policy, names) {
+    const stats = collect(docs, names);
+    const verdicts = new Map();
+    let people = peopleCollection(collection);
+    for (const [path, f] of stats) {
+        // Sub-documents and arrays are containers: their leaves are judged. A field that is null in
+        // every sampled document is still judged by its name (the next write may fill it).
+        const structural = [...f.types].every((t) => t === "object" || t === "array");
+        if (structural)
+            continue;
+        const v = evidence(collection, path, f);
+        verdicts.set(path, v);
+        if (v.peopleSignal)
+            people = true;
+    }
+    const reports = [];
+    for (const [path, f] of [...stats].sort(([a], [b]) => a.localeCompare(b))) {
+        const v = verdicts.get(path);
+        const reasons = [...(v?.reasons ?? [])];
+        const finding = v?.finding;
+        if (finding) {
+            const segments = path.split(".");
+            const underPerson = segments.slice(0, -1).some(personSegment);
+            const textValues = f.strings > 0 && f.idLike / Math.max(1, f.strings) < 0.5;
+            const counts = finding.strength === "strong" ||
+                (finding.strength === "context" && (people || underPerson)) ||
+                (finding.strength === "role" && (textValues || reasons.length > 0)) ||
+                (finding.strength === "values" && reasons.length > 0);
+            if (counts) {
+                const where = finding.strength === "context"
+                    ? underPerson
+                        ? " under a person"
+                        : " in a collection of people"
+                    : "";
+                reasons.unshift({
+                    by: "name",
+                    detector: finding.concept,
+                    text: finding.concept === "person (role word)"
+                        ? `${finding.words} (role word)`
+                        : `${finding.concept}${finding.words && finding.words !== finding.concept ? ` (${finding.words})` : ""}${where}`,
+                });
+            }
+        }
+        const personal = reasons.length > 0;
+        const rule = coveringRule(policy, collection, path);
+        const keep = coveringKeep(policy, collection, path);
+        const types = [...f.types].sort();
+        reports.push({
+            path,
+            types,
+            seen: f.docs,
+            ...(finding ? { byName: finding.concept } : {}),
+            byValue: v?.byValue ?? [],
+            personal,
+            reasons,
+            ...(personal ? { suggestion: suggestRule(path, types, reasons, f.kinds) } : {}),
+            ...(rule
+                ? {
+                    coveredBy: `rule ${rule}: ${describeStrategy(policy?.rules[collection]?.[rule] ?? { kind: "remove" })}`,
+                }
+                : keep
+                    ? { coveredBy: `keep ${keep}` }
+                    : {}),
+        });
+    }
+    return { collection, sampled: docs.length, fields: reports };
+}
+/** The reasons in one line: `name: reviewer (role word); values: 97 % e-mail addresses`. */
+function describeReasons(reasons) {
+    const named = reasons.filter((r) => r.by === "name").map((r) => r.text);
+    const valued = reasons.filter((r) => r.by === "values").map((r) => r.text);
+    return [
+        named.length ? `name: ${named.join(", ")}` : "",
+        valued.length ? `values: ${valued.join(", ")}` : "",
+    ]
+        .filter(Boolean)
+        .join("; ");
+}
+/**
+ * Field paths of up to `size` documents, to three levels (sub-documents and arrays of them),
+ * computed by the server: only the names travel.
+ */
+function pathsExpression() {
+    let counter = 0;
+    const keys = (input, prefix, depth) => {
+        const k = `k${counter++}`;
+        const children = depth <= 1
+            ? []
+            : {
+                $let: {
+                    vars: { [`${k}v`]: `$$${k}.v`, [`${k}p`]: { $concat: [prefix, `$$${k}.k`, "."] } },
+                    in: {
+                        $switch: {
+                            branches: [
+                                scan_branch({ $eq: [{ $type: `$$${k}v` }, "object"] }, keys(`$$${k}v`, `$$${k}p`, depth - 1)),
+                                scan_branch({ $isArray: `$$${k}v` }, {
+                                    $reduce: {
+                                        input: {
+                                            $filter: {
+                                                input: `$$${k}v`,
+                                                as: `${k}e`,
+                                                cond: { $eq: [{ $type: `$$${k}e` }, "object"] },
+                                            },
+                                        },
+                                        initialValue: [],
+                                        in: { $setUnion: ["$$value", keys("$$this", `$$${k}p`, depth - 1)] },
+                                    },
+                                }),
+                            ],
+                            default: [],
+                        },
+                    },
+                },
+            };
+        return {
+            $reduce: {
+                input: { $map: { input: { $objectToArray: input }, as: k, in: `$$${k}` } },
+                initialValue: [],
+                in: {
+                    $let: {
+                        vars: { [k]: "$$this", acc: "$$value" },
+                        in: { $setUnion: ["$$acc", [{ $concat: [prefix, `$$${k}.k`] }], children] },
+                    },
+                },
+            },
+        };
+    };
+    return keys("$$ROOT", "", 3);
+}
+function scan_branch(condition, value) {
+    // biome-ignore lint/suspicious/noThenProperty: MongoDB's $switch names a branch's value "then".
+    return { case: condition, then: value };
+}
+/** Documents whose field paths the server lists (the whole collection when it is smaller). */
+const DISCOVERY_DOCUMENTS = 50_000;
+/** Documents per path that the first sample missed. */
+const RARE_DOCUMENTS = 5;
+/** At most this many rare paths are looked up (one indexed-or-not find each, time-bounded). */
+const RARE_PATHS = 200;
+/**
+ * A sample that sees rare fields: `size` random documents, then, for every field path the server
+ * finds in a much larger sample (50,000 documents or ten times `size`; the whole collection when
+ * smaller) that those documents lack, a few documents that have it. Only the paths travel, not the
+ * documents. A field in 3 of 50,000 documents is scanned; in a larger collection a field that rare
+ * is found with the probability that the larger sample holds it.
+ */
+async function sampleCollection(coll, size) {
+    const docs = await coll.aggregate([{ $sample: { size } }], { ...EXACT_BSON }).toArray();
+    const seen = new Set();
+    for (const d of docs)
+        walk(d, "", (p) => seen.add(p));
+    const discovered = await coll
+        .aggregate([
+        { $sample: { size: Math.max(size * 10, DISCOVERY_DOCUMENTS) } },
+        { $project: { _id: 0, p: pathsExpression() } },
+        { $unwind: "$p" },
+        { $group: { _id: "$p" } },
+    ], { maxTimeMS: 30_000, allowDiskUse: true })
+        .toArray()
+        .catch(() => []);
+    const rare = discovered
+        .map((d) => d._id)
+        .filter((p) => !seen.has(p) && !p.split(".").some((s) => s === "" || s.startsWith("$")))
+        .sort()
+        .slice(0, RARE_PATHS);
+    const ids = new Set(docs.map((d) => JSON.stringify(d._id)));
+    for (const path of rare) {
+        if (seen.has(path))
+            continue;
+        const more = await coll
+            .find({ [path]: { $exists: true } }, { ...EXACT_BSON, limit: RARE_DOCUMENTS, maxTimeMS: 5_000 })
+            .toArray()
+            .catch(() => []);
+        for (const d of more) {
+            const id = JSON.stringify(d._id);
+            if (ids.has(id))
+                continue;
+            ids.add(id);
+            docs.push(d);
+            walk(d, "", (p) => seen.add(p));
+        }
+    }
+    return docs;
+}
+/** Samples a collection on the server (see {@link sampleCollection}) and scans it. */
+async function scanCollection(db, collection, size, policy) {
+    const [docs, names] = await Promise.all([
+        sampleCollection(db.collection(collection), size),
+        loadDetectors(),
+    ]);
+    return scanDocuments(collection, docs, policy, names);
+}
+/** Likely-personal paths that no rule and no keep covers: what strict mode refuses. */
+function uncoveredFields(scans) {
+    return scans.flatMap((s) => s.fields
+        .filter((f) => f.personal && !f.coveredBy)
+        .map((f) => ({
+        collection: s.collection,
+        path: f.path,
+        why: describeReasons(f.reasons),
+        suggestion: f.suggestion ?? "redact",
+    })));
+}
+/** The same as lines: `users.email (name: e-mail; values: 100 % e-mail addresses) → email`. */
+function uncovered(scans) {
+    return uncoveredFields(scans).map((u) => `${u.collection}.${u.path} (${u.why}) → ${u.suggestion}`);
+}
+/** A YAML key as the config file needs it: plain when it can be, else double-quoted (JSON is valid YAML). */
+function yamlKey(key) {
+    return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(key)
+        ? key
+        : JSON.stringify(key);
+}
+/** The rules that would cover every uncovered path, ready to paste under `masking:` in the config file. */
+function suggestedRules(scans) {
+    const missing = uncoveredFields(scans);
+    if (!missing.length)
+        return "";
+    const lines = ["masking:", "  rules:"];
+    for (const collection of [...new Set(missing.map((m) => m.collection))]) {
+        lines.push(`    ${yamlKey(collection)}:`);
+        for (const m of missing.filter((x) => x.collection === collection))
+            lines.push(`      ${yamlKey(m.path)}: ${m.suggestion}`);
+    }
+    return lines.join("\n");
+}
+/** The scan as a table for people. */
+function formatScan(scans) {
+    const lines = [];
+    for (const s of scans) {
+        lines.push(`${s.collection} (${s.sampled} documents sampled)`);
+        const rows = s.fields.map((f) => [
+            f.path,
+            f.types.join("|"),
+            f.personal ? (f.coveredBy ? "personal" : "PERSONAL, NOT COVERED") : "",
+            f.coveredBy ?? (f.personal ? `suggested: ${f.suggestion}` : ""),
+            describeReasons(f.reasons),
+        ]);
+        const header = ["path", "types", "looks personal", "covered by", "why"];
+        const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+        const line = (cells) => `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd();
+        lines.push(line(header), ...rows.map(line), "");
+    }
+    return lines.join("\n");
+}
+/** Scans each collection in turn (the command line's `scan`, and strict mode's check). */
+async function scanDatabase(r) {
+    const scans = [];
+    for (const c of r.collections)
+        scans.push(await scanCollection(r.db, c, r.sample, r.policy));
+    return scans;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/strict.ts
+
+
+
+/**
+ * masking.strict: the producer refuses to publish while the scan finds a likely-personal path that
+ * no rule and no keep covers. The refusal names every such path with its reason and the rule that
+ * would cover it, and logs those rules as YAML ready to paste into the config file.
+ */
+async function strictModeCheck(o) {
+    const scans = await Promise.all(o.collections.map((c) => scanCollection(o.db, c, o.sample, o.policy)));
+    const missing = uncovered(scans);
+    if (missing.length) {
+        logLines(o.log, formatScan(scans));
+        logLines(o.log, `Rules that would cover them (paste into the config file, or list a path under masking.keep if it is not personal):\n${suggestedRules(scans)}`);
+        throw new errors/* RefusedError */.fk(`masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
+            "Add a rule (masking.rules; the log shows them ready to paste) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.");
+    }
+    o.log.info(`masking.strict: every likely-personal field of the ${o.collections.length} collections is covered.`);
 }
 
 ;// CONCATENATED MODULE: ../core/src/masking/subset.ts
@@ -75451,23 +76879,26 @@ function startMaskingCheck(o) {
                 ], { allowDiskUse: true, comment: o.comment })
                     .toArray();
             }
-            else {
-                let batch = [];
-                const flush = async () => {
-                    if (batch.length)
-                        await tmp.insertMany(batch, { ordered: false }).catch(ignoreDuplicates);
-                    batch = [];
-                };
-                for await (const d of o.source
-                    .collection(c)
-                    .aggregate(pipeline, { allowDiskUse: true, comment: o.comment })) {
-                    batch.push(d);
-                    if (batch.length >= 5_000)
-                        await flush();
-                }
-                await flush();
-            }
+            else
+                await streamHashes(c, pipeline);
         }
+    };
+    /** Production's hashes through this process (another deployment, or a snapshot read). */
+    const streamHashes = async (c, pipeline, session) => {
+        let batch = [];
+        const flush = async () => {
+            if (batch.length)
+                await tmp.insertMany(batch, { ordered: false }).catch(ignoreDuplicates);
+            batch = [];
+        };
+        for await (const d of o.source
+            .collection(c)
+            .aggregate(pipeline, { allowDiskUse: true, comment: o.comment, ...(session ? { session } : {}) })) {
+            batch.push(d);
+            if (batch.length >= 5_000)
+                await flush();
+        }
+        await flush();
     };
     const ready = productionHashes();
     // Awaited by verify() and dispose(); this keeps a failure that nobody has awaited yet from
@@ -75521,7 +76952,9 @@ function startMaskingCheck(o) {
                                                     {
                                                         $literal: s.kind === "redact"
                                                             ? "REDACTED"
-                                                            : fromExtendedJson(s.value),
+                                                            : s.kind === "password"
+                                                                ? s.hash
+                                                                : fromExtendedJson(s.value),
                                                     },
                                                 ],
                                             },
@@ -75540,8 +76973,25 @@ function startMaskingCheck(o) {
         result.checked[c.name] = [...paths, ...others.filter(([, s]) => s.kind !== "expr").map(([p]) => p)];
         return result;
     };
+    const addProductionValues = async (c, a) => {
+        const paths = keyedPaths(c);
+        if (!paths.length)
+            return;
+        await ready;
+        const chunks = a.ids === undefined
+            ? [undefined]
+            : Array.from({ length: Math.ceil(a.ids.length / 1_000) }, (_, i) => a.ids?.slice(i * 1_000, (i + 1) * 1_000));
+        for (const ids of chunks)
+            await streamHashes(c, [
+                ...(ids ? [{ $match: { _id: { $in: ids } } }] : []),
+                { $project: { _id: 0, h: hashes(c, paths) } },
+                { $unwind: "$h" },
+                { $group: { _id: "$h" } },
+            ], a.session);
+    };
     return {
         verify,
+        addProductionValues,
         dispose: async () => {
             await ready.catch(() => { });
             await dropCollectionIfExists(o.snapshot.client, {
@@ -75598,6 +77048,83 @@ function ignoreDuplicates(error) {
     const dupOnly = error.writeErrors?.every((e) => e.code === 11000);
     if (code !== 11000 && !dupOnly)
         throw error;
+}
+
+;// CONCATENATED MODULE: ../core/src/mongo/cluster-time.ts
+
+/** What the server says it is (`hello`): change streams and snapshot reads need a replica set or mongos. */
+async function topologyOf(client) {
+    const hello = await client.db("admin").command({ hello: 1 });
+    if (hello.msg === "isdbgrid")
+        return "sharded cluster";
+    if (typeof hello.setName === "string")
+        return "replica set";
+    return "standalone";
+}
+/**
+ * The deployment's latest cluster time as this client sees it: the `operationTime` of a
+ * read-only command. Every write that a later read can see has this time or a later one.
+ */
+async function clusterTimeNow(db) {
+    const reply = await db.command({ ping: 1 });
+    const time = reply.operationTime;
+    if (!(time instanceof lib.Timestamp))
+        throw new Error("The server did not report a cluster time (operationTime): it is not a replica set member.");
+    return time;
+}
+function compareTimes(a, b) {
+    return a.t - b.t || a.i - b.i;
+}
+/** The wall-clock second a cluster time stands for (its seconds part). */
+function timeToDate(time) {
+    return new Date(time.t * 1000);
+}
+function formatTime(time) {
+    return `Timestamp(${time.t}, ${time.i})`;
+}
+/**
+ * The cluster time a change stream's resume token stands for. Since MongoDB 4.0.7 `_data` is the
+ * hex of a KeyString whose first value is the event's (or, for the post-batch token of an empty
+ * batch, the high-water mark's) cluster time: type byte 130 (Timestamp), then seconds and
+ * increment as two big-endian 32-bit numbers. It is how the producer knows that every event up to
+ * a time has been read, and nothing else is taken from the token.
+ */
+function resumeTokenTime(token) {
+    const data = token?._data;
+    if (typeof data !== "string" || !/^82[0-9a-fA-F]{16}/.test(data))
+        return undefined;
+    const bytes = Buffer.from(data.slice(2, 18), "hex");
+    return new lib.Timestamp({ t: bytes.readUInt32BE(0), i: bytes.readUInt32BE(4) });
+}
+/**
+ * A session whose reads (`find`, `aggregate` and their `getMore`s) see the deployment as of
+ * `time`: readConcern `snapshot` with `atClusterTime`. The drivers' snapshot-session spec lets an
+ * application give that time when it starts the session (DRIVERS-2782, `snapshotTime`); the Node
+ * driver does not take it as an option yet, but it sends the session's `snapshotTime` as
+ * `atClusterTime` with every read (the property it records after a snapshot session's first
+ * read), so it is set before the first read. `aggregate`'s own `readConcern` option cannot carry
+ * the time: the driver keeps only its level.
+ */
+function snapshotSession(client, time) {
+    const session = client.startSession({ snapshot: true });
+    session.snapshotTime = time;
+    return session;
+}
+/**
+ * The server cannot read as of that time: SnapshotTooOld (239, its history window has passed) or
+ * SnapshotUnavailable (246, e.g. a collection's catalog changed after it). A later time can work.
+ */
+function isSnapshotMissed(error) {
+    const e = error;
+    return (e?.code === 239 ||
+        e?.codeName === "SnapshotTooOld" ||
+        e?.code === 246 ||
+        e?.codeName === "SnapshotUnavailable");
+}
+/** ChangeStreamHistoryLost (286): the oplog no longer holds the change stream's start. */
+function isHistoryLost(error) {
+    const e = error;
+    return e?.code === 286 || e?.codeName === "ChangeStreamHistoryLost";
 }
 
 ;// CONCATENATED MODULE: ../core/src/mongo/privileges.ts
@@ -75875,6 +77402,699 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
+;// CONCATENATED MODULE: ../core/src/copy/recopy.ts
+
+
+
+
+async function recopyDocuments(env, r) {
+    const started = Date.now();
+    const beforeWrite = () => {
+        (0,src_names/* assertWritableTarget */.Sf)(r.target.db, env.policy);
+        env.guard?.();
+    };
+    const batch = r.batch ?? 1_000;
+    const targetColl = env.target.db(r.target.db).collection(r.target.collection);
+    const sourceColl = env.source.db(r.source.db).collection(r.source.collection);
+    const comment = copyComment(r.target, env.tag);
+    const deleteAll = async (ids) => {
+        let n = 0;
+        for (const chunk of chunks(ids, batch)) {
+            beforeWrite();
+            n += (await targetColl.deleteMany({ _id: { $in: chunk } }, { comment })).deletedCount;
+        }
+        return n;
+    };
+    let attempts = 0;
+    // Deleting the set and inserting it again is idempotent: a retry starts over.
+    const outcome = await withRetry(async (attempt) => {
+        attempts = attempt;
+        const task = r.ids.length
+            ? env.progress?.task(r.name, "catch-up", { documents: r.ids.length, bytes: r.bytes ?? 0 })
+            : undefined;
+        try {
+            const removed = await deleteAll(r.remove ?? []);
+            await deleteAll(r.targetIds ?? r.ids);
+            let written = 0;
+            let bytes = 0;
+            for (const ids of chunks(r.ids, batch)) {
+                const s = await streamCopy({
+                    source: sourceColl,
+                    target: targetColl,
+                    // `$in` compares values, not BSON types: the `_id`s are given exactly as they are stored.
+                    pipeline: [{ $match: { _id: { $in: ids } } }, ...(r.pipeline ?? [])],
+                    ranges: [{}],
+                    ordered: false,
+                    comment,
+                    beforeWrite,
+                    ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
+                    ...(task ? { task } : {}),
+                    ...(r.variables ? { variables: r.variables } : {}),
+                    ...(r.snapshot ? { session: r.snapshot } : {}),
+                });
+                written += s.documents;
+                bytes += s.bytes;
+            }
+            return { written, bytes, removed: removed + r.ids.length - written };
+        }
+        finally {
+            task?.done();
+        }
+    }, { attempts: env.attempts ?? 4, log: env.log, what: `Catch-up of ${r.source.db}.${r.source.collection}` });
+    return { ...outcome, attempts, ms: Date.now() - started };
+}
+function* chunks(values, size) {
+    for (let i = 0; i < values.length; i += size)
+        yield values.slice(i, i + size);
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/masked-ids.ts
+
+
+/** Whether a collection's masking rules change `_id` (only the keyed strategies may). */
+function masksId(rules) {
+    return Object.keys(rules ?? {}).some((p) => p === "_id" || p.startsWith("_id."));
+}
+/**
+ * The `_id`s that documents with these production `_id`s have in the snapshot: the collection's
+ * `_id` rules applied by the server (`$documents`, MongoDB 5.1+) with the same stages and
+ * variables as the copy, so a catch-up can delete a masked document it is about to copy again.
+ */
+async function maskedIds(o) {
+    if (!masksId(o.rules))
+        return [...o.ids];
+    const idRules = Object.fromEntries(Object.entries(o.rules ?? {}).filter(([p]) => p === "_id" || p.startsWith("_id.")));
+    const out = [];
+    for (let i = 0; i < o.ids.length; i += 1_000) {
+        const docs = await o.source
+            .aggregate([
+            { $documents: o.ids.slice(i, i + 1_000).map((id) => ({ _id: { $literal: id } })) },
+            ...maskingStages(idRules),
+            { $project: { _id: 1 } },
+        ], { ...EXACT_BSON, ...(o.variables ? { let: o.variables } : {}) })
+            .toArray();
+        for (const d of docs)
+            out.push(d._id);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ../core/src/masking/subset-closure.ts
+
+
+/**
+ * A subset's reference closure kept exact while a snapshot catches up. A document whose own fields
+ * did not change can still enter or leave the subset, because a document it references entered or
+ * left its own: after the referenced collection has caught up,
+ * - it *enters* only if it references a key that one of the referenced collection's changed
+ *   documents holds now ({@link referencingIds}: those are read again);
+ * - it *leaves* only if it references a key one of those documents held before, and its reference
+ *   no longer resolves inside the snapshot ({@link unresolvedIds}: those are removed), because the
+ *   referenced collection in the snapshot then holds exactly the documents it keeps now.
+ */
+const BATCH = 1_000;
+/**
+ * `_id`s of `collection`'s documents (as production holds them, or as of a snapshot session's
+ * time) whose reference field holds a key that the referenced collection's `changed` documents
+ * hold after its own subset rule (`stages`): the documents that may have entered the subset.
+ */
+async function referencingIds(o) {
+    const { reference: r } = o;
+    const session = o.session ? { session: o.session } : {};
+    const keys = [];
+    for (let i = 0; i < o.changed.length; i += BATCH) {
+        const ids = o.changed.slice(i, i + BATCH);
+        const docs = await o.source
+            .collection(r.collection)
+            .aggregate([{ $match: { _id: { $in: ids } } }, ...o.stages, { $project: { _id: 0, k: `$${r.key}` } }], { ...EXACT_BSON, allowDiskUse: true, ...session })
+            .toArray();
+        for (const d of docs)
+            if (d.k !== undefined)
+                keys.push(d.k);
+    }
+    const out = [];
+    for (let i = 0; i < keys.length; i += BATCH) {
+        const docs = await o.source
+            .collection(o.collection)
+            .find({ [r.field]: { $in: keys.slice(i, i + BATCH) } }, { projection: { _id: 1 }, ...EXACT_BSON, ...session })
+            .toArray();
+        for (const d of docs)
+            out.push(d._id);
+    }
+    return out;
+}
+/**
+ * `_id`s (in the snapshot) of `collection`'s documents that reference one of `keys` (values the
+ * referenced collections' changed documents held in the snapshot before they were copied again)
+ * and whose reference no longer resolves among the keys the referenced collection holds in the
+ * snapshot now: the documents that left the subset. Only references to changed documents are
+ * looked at: a reference that never resolved is the publish proof's to report, not this one's to
+ * hide by deleting.
+ */
+async function unresolvedIds(o) {
+    const out = [];
+    for (const r of o.references) {
+        const keys = o.keys.get(r.collection) ?? [];
+        for (let i = 0; i < keys.length; i += BATCH) {
+            const docs = await o.snapshot
+                .collection(o.physical(o.collection))
+                .aggregate([
+                { $match: { [r.field]: { $in: keys.slice(i, i + BATCH) } } },
+                {
+                    $lookup: {
+                        from: o.physical(r.collection),
+                        localField: r.field,
+                        foreignField: r.key,
+                        pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
+                        as: "__prsRef",
+                    },
+                },
+                { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
+                { $project: { _id: 1 } },
+            ], { ...EXACT_BSON, allowDiskUse: true })
+                .toArray();
+            for (const d of docs)
+                out.push(d._id);
+        }
+    }
+    return out;
+}
+/** The values of `key` that documents of a snapshot collection hold (before they are replaced or removed). */
+async function keysInSnapshot(o) {
+    const out = [];
+    for (let i = 0; i < o.ids.length; i += BATCH) {
+        const docs = await o.snapshot
+            .collection(o.physical)
+            .aggregate([{ $match: { _id: { $in: o.ids.slice(i, i + BATCH) } } }, { $project: { _id: 0, k: `$${o.key}` } }], EXACT_BSON)
+            .toArray();
+        for (const d of docs)
+            if (d.k !== undefined)
+                out.push(d.k);
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ../core/src/snapshot/consistency.ts
+var snapshot_consistency = __nccwpck_require__(5304);
+;// CONCATENATED MODULE: ../core/src/snapshot/catch-up.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Opens the change stream before anything is copied. No tracker (the reason, and one warning)
+ * when it cannot start and point-in-time is not required; an error that says so when it is.
+ */
+async function startTracking(o) {
+    const db = o.client.db(o.database);
+    const watched = [...o.collections.map((c) => c.name), ...o.views];
+    let stream;
+    try {
+        const start = await clusterTimeNow(db);
+        stream = db.watch([
+            {
+                $match: {
+                    $or: [
+                        { "ns.coll": { $in: watched } },
+                        { "to.coll": { $in: watched } },
+                        { operationType: { $in: ["dropDatabase", "invalidate"] } },
+                    ],
+                },
+            },
+            // Only what the catch-up needs: inserts would otherwise bring whole documents along.
+            { $project: { operationType: 1, ns: 1, to: 1, "documentKey._id": 1, clusterTime: 1 } },
+        ], { showExpandedEvents: true, startAtOperationTime: start, maxAwaitTimeMS: 100, ...EXACT_BSON });
+        // The stream's aggregate is sent here, so a refusal shows before the first copy.
+        const first = await stream.tryNext();
+        const tracker = new ChangeTracker(o, stream, start);
+        if (first)
+            tracker.record(first);
+        else
+            tracker.advance(resumeTokenTime(stream.resumeToken));
+        tracker.run();
+        // A collection whose indexes or options changed between the producer reading them and T0 is
+        // copied again whole once the copies are done (as if the change had come after T0).
+        const specs = new Map(o.collections.map((c) => [c.name, c]));
+        for (const now of await readCollectionSpecs(db)) {
+            const before = specs.get(now.name);
+            if (before && compareSpecs(before, now).length)
+                tracker.restartLater(now.name, "its indexes or options changed as the copy began");
+        }
+        o.log.info(`Point in time: watching ${o.database}'s change stream from ${formatTime(start)} (${timeToDate(start).toISOString()}); ` +
+            "documents that change during the copy are copied again as of one cluster time afterwards.");
+        return { tracker };
+    }
+    catch (error) {
+        await stream?.close().catch(() => { });
+        const said = (0,errors/* errorMessage */.gJ)(error).split("\n")[0];
+        if (o.required)
+            throw new errors/* RefusedError */.fk(`consistency: point-in-time, but the change stream on ${o.database} could not start (${said}). ` +
+                "It needs the read role on the production database (changeStream and find) and a replica set or sharded cluster. Nothing was copied.");
+        if (!(error instanceof lib.MongoServerError) && !isRefusal(error))
+            throw error;
+        const reason = `the change stream on ${o.database} could not start (${said})`;
+        o.log.warning(`This snapshot is per-collection (each collection as of its own copy), not point-in-time: ${reason}.`);
+        return { reason };
+    }
+}
+/** The cluster time just before `t`. */
+function justBefore(t) {
+    return t.i > 0 ? new lib.Timestamp({ t: t.t, i: t.i - 1 }) : new lib.Timestamp({ t: t.t - 1, i: 0xffffffff });
+}
+const keyOf = (id) => Buffer.from(lib.BSON.serialize({ v: id })).toString("base64");
+class ChangeTracker {
+    o;
+    stream;
+    startedAt;
+    pending = new Map();
+    restarts = new Map();
+    restartCount = new Map();
+    capped;
+    names;
+    fatal;
+    broken;
+    /** Every event up to this cluster time has been recorded (the stream's high-water mark). */
+    reached;
+    closed = false;
+    reader = Promise.resolve();
+    events = 0;
+    constructor(o, stream, startedAt) {
+        this.o = o;
+        this.stream = stream;
+        this.startedAt = startedAt;
+        this.reached = startedAt;
+        this.capped = new Set(o.collections.filter((c) => c.options.capped === true).map((c) => c.name));
+        this.names = { copied: new Set(o.collections.map((c) => c.name)), views: new Set(o.views) };
+    }
+    /** @internal Drains the stream in the background while the collections are copied. */
+    run() {
+        this.reader = (async () => {
+            try {
+                while (!this.closed) {
+                    const event = await this.stream.tryNext();
+                    if (event)
+                        this.record(event);
+                    // An empty batch's token is a high-water mark: every event up to its time has come.
+                    else
+                        this.advance(resumeTokenTime(this.stream.resumeToken));
+                }
+            }
+            catch (error) {
+                if (this.closed)
+                    return;
+                this.broken ??= isHistoryLost(error)
+                    ? "the change stream lost its start (the oplog rolled over during the copy): make the oplog longer than a snapshot takes"
+                    : `the change stream failed (${(0,errors/* errorMessage */.gJ)(error).split("\n")[0]})`;
+            }
+        })();
+    }
+    /** @internal */
+    restartLater(collection, why) {
+        if (!this.restarts.has(collection))
+            this.restarts.set(collection, why);
+    }
+    /** @internal Every event up to `t` has been recorded. */
+    advance(t) {
+        if (t && compareTimes(t, this.reached) > 0)
+            this.reached = t;
+    }
+    /** @internal */
+    record(event) {
+        this.events++;
+        const effect = (0,snapshot_consistency/* classifyEvent */.tU)(event, this.names);
+        const at = event.clusterTime instanceof lib.Timestamp ? event.clusterTime : undefined;
+        // Events come in cluster-time order, so every earlier one has come; not the rest of this
+        // time's, though (the events of one transaction share it, and a batch may end among them).
+        if (at)
+            this.advance(justBefore(at));
+        if (effect.kind === "document") {
+            if (this.capped.has(effect.collection)) {
+                this.broken ??= `the capped collection ${effect.collection} changed during the copy, and MongoDB allows no snapshot read of a capped collection`;
+                return;
+            }
+            const m = this.pending.get(effect.collection) ?? new Map();
+            this.pending.set(effect.collection, m);
+            const key = keyOf(effect.id);
+            const last = at ?? this.reached;
+            const seen = m.get(key);
+            if (!seen || compareTimes(last, seen.last) > 0)
+                m.set(key, { id: effect.id, last });
+        }
+        else if (effect.kind === "restart")
+            this.restartLater(effect.collection, effect.why);
+        else if (effect.kind === "fatal") {
+            this.fatal ??= {
+                why: effect.why,
+                ...(effect.collection ? { collection: effect.collection } : {}),
+                ...(at ? { at } : {}),
+            };
+        }
+    }
+    /** Waits until every event up to `time` has been recorded. */
+    async reach(time) {
+        const deadline = Date.now() + (this.o.reachTimeoutMs ?? 120_000);
+        while (compareTimes(this.reached, time) < 0) {
+            if (this.broken || this.fatal)
+                return;
+            if (Date.now() > deadline) {
+                this.broken = `the change stream did not reach cluster time ${formatTime(time)} within ${Math.round((this.o.reachTimeoutMs ?? 120_000) / 1000)} s (is a majority of the replica set up?)`;
+                return;
+            }
+            await sleep(20);
+        }
+    }
+    /** The clear reason a copy failed, when production dropped or renamed the collection meanwhile. */
+    async explainFailure(collection) {
+        const now = await clusterTimeNow(this.o.client.db(this.o.database)).catch(() => undefined);
+        if (now)
+            await this.reach(now);
+        return this.fatal && (this.fatal.collection === undefined || this.fatal.collection === collection)
+            ? this.fatalMessage()
+            : undefined;
+    }
+    fatalMessage() {
+        const f = this.fatal;
+        if (!f)
+            return "";
+        return (`In production, ${f.why}${f.at ? ` at ${timeToDate(f.at).toISOString()} (${formatTime(f.at)})` : ""}, while the snapshot was being taken: ` +
+            `a snapshot of ${this.o.database} as of one moment cannot be published. Nothing was published: the previous snapshot stays in use. ` +
+            "Run the producer again once production's collections are stable (or use consistency: per-collection).");
+    }
+    async close() {
+        this.closed = true;
+        await this.stream.close().catch(() => { });
+        await this.reader.catch(() => { });
+    }
+    /**
+     * Brings the generation to one cluster time: passes until one has copied again, as of its time,
+     * everything that changed since the copy (or since the previous pass that read the latest data).
+     */
+    async catchUp(req) {
+        const started = Date.now();
+        const { log } = req;
+        const db = this.o.client.db(this.o.database);
+        const specs = new Map(req.copies.map((c) => [c.spec.name, c.spec]));
+        const physical = new Map(req.copies.map((c) => [c.spec.name, c.physical]));
+        const report = {
+            consistency: "per-collection",
+            startedAt: this.startedAt,
+            events: 0,
+            passes: [],
+            documents: 0,
+            removed: 0,
+            changed: {},
+            restarted: [],
+            ms: 0,
+            recopied: [],
+            counts: {},
+            verifications: [],
+        };
+        /** Every document copied again, per collection (for the masking proof). */
+        const everChanged = new Map();
+        const whole = new Set();
+        /**
+         * referenced collection → key field → the keys its replaced or removed documents held in the
+         * snapshot. Kept until a pass completes: a pass that missed its time may have replaced a
+         * referenced document before its dependents were looked at.
+         */
+        const formerKeys = new Map();
+        const finish = async () => {
+            const touched = new Set([...everChanged.keys(), ...whole]);
+            for (const name of touched) {
+                const p = physical.get(name);
+                if (p)
+                    report.counts[name] = await req.snapshot.collection(p).countDocuments({});
+                report.changed[name] = everChanged.get(name)?.size ?? 0;
+            }
+            report.events = this.events;
+            report.ms = Date.now() - started;
+            return report;
+        };
+        const giveUp = async (why) => {
+            if (this.o.required)
+                throw new errors/* RefusedError */.fk(`consistency: point-in-time, but ${why}. Nothing was published: the previous snapshot stays in use.`);
+            log.warning(`This snapshot is per-collection (each collection as of its own copy), not point-in-time: ${why}.`);
+            report.reason = why;
+            return finish();
+        };
+        const timeseries = req.copies.filter((c) => c.spec.type === "timeseries").map((c) => c.spec.name);
+        const withReferences = dependencyOrder({ ...req.subsetRules }).filter((c) => (req.subsetRules[c]?.references?.length ?? 0) > 0 && specs.has(c));
+        const plain = req.copies
+            .map((c) => c.spec.name)
+            .filter((n) => !withReferences.includes(n) && !timeseries.includes(n));
+        /** referenced collection → the key fields its dependents use. */
+        const referencedKeys = new Map();
+        for (const c of withReferences)
+            for (const r of req.subsetRules[c]?.references ?? []) {
+                const keys = referencedKeys.get(r.collection) ?? new Set();
+                keys.add(r.key);
+                referencedKeys.set(r.collection, keys);
+            }
+        const maxMisses = req.maxMisses ?? 3;
+        let misses = 0;
+        let latestNext = false;
+        for (;;) {
+            if (this.fatal)
+                throw new errors/* RefusedError */.fk(this.fatalMessage());
+            if (this.broken)
+                return giveUp(this.broken);
+            if (this.restarts.size) {
+                await this.restart(req, specs, physical, report, whole);
+                continue;
+            }
+            const now = await clusterTimeNow(db);
+            const at = req.timeOfPass?.(report.passes.length + 1, now) ?? now;
+            await this.reach(at);
+            if (this.fatal || this.broken || this.restarts.size)
+                continue;
+            const kind = latestNext ? "latest" : "point-in-time";
+            const session = kind === "point-in-time" ? snapshotSession(this.o.client, at) : undefined;
+            const passStarted = Date.now();
+            const plan = new Map([...this.pending].map(([c, m]) => [c, [...m.values()].map((p) => p.id)]));
+            const pass = { kind, at, documents: 0, removed: 0, whole: [], ms: 0 };
+            // A long pass logs its progress like the copies do.
+            const progress = new Progress({
+                log,
+                what: `Catch-up pass ${report.passes.length + 1}`,
+                totalDocuments: [...plan.values()].reduce((n, ids) => n + ids.length, 0),
+                totalBytes: [...plan].reduce((n, [c, ids]) => n + ids.length * (req.bytesPerDocument?.(c) ?? 0), 0),
+            }).start();
+            try {
+                await this.pass({ ...req, env: { ...req.env, progress } }, {
+                    plan,
+                    session,
+                    plain,
+                    withReferences,
+                    timeseries,
+                    referencedKeys,
+                    physical,
+                    specs,
+                    pass,
+                    everChanged,
+                    whole,
+                    formerKeys,
+                });
+                if (kind === "point-in-time" && session && req.masking)
+                    report.verifications = await this.verifyMasking(req, session, everChanged, whole, physical);
+                formerKeys.clear();
+            }
+            catch (error) {
+                if (!(kind === "point-in-time" && isSnapshotMissed(error)))
+                    throw error;
+                pass.missed = true;
+            }
+            finally {
+                progress.stop();
+                await session?.endSession().catch(() => { });
+                pass.ms = Date.now() - passStarted;
+                report.passes.push(pass);
+                report.documents += pass.documents;
+                report.removed += pass.removed;
+            }
+            log.info(`Catch-up pass ${report.passes.length} (${kind === "point-in-time" ? `as of ${formatTime(at)}, ${timeToDate(at).toISOString()}` : "latest data"}): ` +
+                `${pass.documents} changed document(s) read again, ${pass.removed} no longer in the snapshot` +
+                `${pass.whole.length ? `; copied again whole: ${pass.whole.join(", ")}` : ""}; ${(pass.ms / 1000).toFixed(1)} s` +
+                `${pass.missed ? " — the server could no longer read as of that time (its snapshot history window ran out): next, a pass over the latest data shrinks what changed" : ""}.`);
+            if (pass.missed) {
+                misses++;
+                if (misses >= maxMisses)
+                    return giveUp(`${misses} catch-up passes could not read production as of one time within its snapshot history window (minSnapshotHistoryWindowInSeconds)`);
+                latestNext = true;
+                continue;
+            }
+            if (kind === "latest") {
+                // Everything that changed up to `at` was read at `at` or later: only later changes remain.
+                for (const m of this.pending.values())
+                    for (const [k, p] of m)
+                        if (compareTimes(p.last, at) <= 0)
+                            m.delete(k);
+                latestNext = false;
+                continue;
+            }
+            // Events after `at` do not matter to a snapshot as of `at`, except a drop or rename (checked above).
+            if (this.fatal)
+                throw new errors/* RefusedError */.fk(this.fatalMessage());
+            report.consistency = "point-in-time";
+            report.consistentAt = at;
+            report.consistentAtDate = timeToDate(at);
+            return finish();
+        }
+    }
+    async restart(req, specs, physical, report, whole) {
+        const todo = [...this.restarts];
+        this.restarts.clear();
+        for (const [name, why] of todo) {
+            const n = (this.restartCount.get(name) ?? 0) + 1;
+            this.restartCount.set(name, n);
+            if (n > (req.maxRestarts ?? 3))
+                throw new errors/* RefusedError */.fk(`In production, ${name} changed its indexes or options ${n} times while the snapshot was being taken (last: ${why}). Nothing was published: the previous snapshot stays in use. Run the producer again when it is stable.`);
+            const spec = await readCollectionSpec(this.o.client.db(this.o.database), name);
+            if (!spec)
+                continue; // dropped: its drop event fails the run
+            req.log.info(`Copying ${name} again: in production, ${why} during the snapshot.`);
+            const result = await req.copyAgain(spec);
+            specs.set(name, spec);
+            physical.set(name, result.target.collection);
+            report.recopied = [...report.recopied.filter((r) => r.name !== name), result];
+            if (!report.restarted.includes(name))
+                report.restarted.push(name);
+            whole.add(name);
+        }
+    }
+    async pass(req, p) {
+        const source = this.o.client.db(this.o.database);
+        const physicalOf = (name) => p.physical.get(name) ?? name;
+        /** production `_id`s read again in this pass (own changes and documents that entered a subset). */
+        const touched = new Map();
+        const { formerKeys } = p;
+        const noteFormerKeys = async (name, targetIds) => {
+            for (const key of p.referencedKeys.get(name) ?? []) {
+                const keys = await keysInSnapshot({
+                    snapshot: req.snapshot,
+                    physical: physicalOf(name),
+                    key,
+                    ids: targetIds,
+                });
+                const byKey = formerKeys.get(name) ?? new Map();
+                byKey.set(key, [...(byKey.get(key) ?? []), ...keys]);
+                formerKeys.set(name, byKey);
+            }
+        };
+        const recopy = async (name, ids, remove = []) => {
+            if (!ids.length && !remove.length)
+                return;
+            const variables = req.variablesFor(name);
+            const targetIds = masksId(req.maskingRules[name])
+                ? await maskedIds({ source, rules: req.maskingRules[name], ...(variables ? { variables } : {}), ids })
+                : ids;
+            await noteFormerKeys(name, [...targetIds, ...remove]);
+            const r = await recopyDocuments(req.env, {
+                name,
+                bytes: ids.length * (req.bytesPerDocument?.(name) ?? 0),
+                source: { db: this.o.database, collection: name },
+                target: { db: req.snapshot.databaseName, collection: physicalOf(name) },
+                ids,
+                targetIds,
+                remove,
+                pipeline: req.pipelineFor(name),
+                ...(variables ? { variables } : {}),
+                ...(p.session ? { snapshot: p.session } : {}),
+            });
+            p.pass.documents += ids.length;
+            p.pass.removed += r.removed;
+            touched.set(name, [...(touched.get(name) ?? []), ...ids]);
+            const ever = p.everChanged.get(name) ?? new Map();
+            for (const id of ids)
+                ever.set(keyOf(id), id);
+            p.everChanged.set(name, ever);
+        };
+        // Time-series writes are in no change stream: copied again whole, as of the pass's time.
+        if (p.session)
+            for (const name of p.timeseries) {
+                const spec = p.specs.get(name);
+                if (!spec)
+                    continue;
+                await req.copyAgain(spec, p.session);
+                p.pass.whole.push(name);
+                p.whole.add(name);
+            }
+        // Collections whose subset needs no other collection: side by side.
+        await mapBounded(p.plain, req.env.concurrency, (name) => recopy(name, p.plan.get(name) ?? []));
+        // Then those whose subset follows references, each after the collections it references.
+        for (const name of p.withReferences) {
+            const refs = req.subsetRules[name]?.references ?? [];
+            const entering = [];
+            for (const r of refs)
+                entering.push(...(await referencingIds({
+                    source,
+                    collection: name,
+                    reference: r,
+                    changed: touched.get(r.collection) ?? [],
+                    stages: req.subsetStages.get(r.collection) ?? [],
+                    ...(p.session ? { session: p.session } : {}),
+                })));
+            const ids = new Map();
+            for (const id of [...(p.plan.get(name) ?? []), ...entering])
+                ids.set(keyOf(id), id);
+            await recopy(name, [...ids.values()]);
+            const leaving = await unresolvedIds({
+                snapshot: req.snapshot,
+                physical: physicalOf,
+                collection: name,
+                references: refs,
+                keys: new Map(refs.map((r) => [r.collection, formerKeys.get(r.collection)?.get(r.key) ?? []])),
+            });
+            await recopy(name, [], leaving);
+        }
+    }
+    /** Production's values of what the catch-up wrote, as of the consistent time, then the proof again. */
+    async verifyMasking(req, session, everChanged, whole, physical) {
+        const m = req.masking;
+        if (!m)
+            return [];
+        const out = [];
+        for (const name of m.collections) {
+            const ids = everChanged.get(name);
+            if (!whole.has(name) && !ids?.size)
+                continue;
+            await m.check.addProductionValues(name, {
+                session,
+                ...(whole.has(name) ? {} : { ids: [...(ids?.values() ?? [])] }),
+            });
+            out.push(await m.check.verify({ name, physical: physical.get(name) ?? name }));
+        }
+        return out;
+    }
+}
+/** The copy results after a catch-up: collections copied again whole, and every count as it is now. */
+function afterCatchUp(results, c) {
+    return results.map((r) => {
+        const again = c.recopied.find((x) => x.name === r.name) ?? r;
+        const documents = c.counts[r.name];
+        return documents === undefined ? again : { ...again, documents };
+    });
+}
+function consistencyOutcome(reason, caughtUp) {
+    if (!caughtUp)
+        return { consistency: "per-collection", ...(reason ? { reason } : {}) };
+    return {
+        consistency: caughtUp.consistency,
+        ...(caughtUp.consistentAt ? { consistentAt: caughtUp.consistentAt } : {}),
+        ...(caughtUp.consistentAtDate ? { consistentAtDate: caughtUp.consistentAtDate } : {}),
+        ...(caughtUp.reason ? { reason: caughtUp.reason } : {}),
+        catchUp: caughtUp,
+    };
+}
+
 ;// CONCATENATED MODULE: ../core/src/snapshot/generations.ts
 
 
@@ -75969,6 +78189,7 @@ async function dropGenerationCollections(client, snapshotDatabase, g) {
 
 
 
+
 /**
  * Every name a run will create, checked against the server's limits before its first write
  * (CONTRACT §14). The restore cannot rename what it copies: the application reads its collections
@@ -75982,6 +78203,8 @@ function assertRestoreFits(target, meta, limits) {
         ...(meta.views ?? []).map((v) => v.name),
         target_METADATA_COLLECTION,
         target_LEASE_COLLECTION,
+        // Every copy is built under a temporary name first (copy/swap.ts); they all have this length.
+        temporaryCollectionName("00000000"),
     ];
     for (const name of names)
         (0,limit_names/* assertNamespaceFits */.oG)(target, name, limits, fix);
@@ -76057,7 +78280,392 @@ function validateMetadata(meta, snapshotDatabase) {
     return meta;
 }
 
+;// CONCATENATED MODULE: ../core/src/differential/decide.ts
+const copy = (proof, reason) => ({ action: "copy", proof, reason });
+function decideCollection(f, refresh) {
+    if (refresh === "full")
+        return copy("none", "refresh: full");
+    const cur = f.current;
+    if (!cur)
+        return copy("none", "not in the PR database");
+    if (cur.specProblems.length)
+        return copy("specs", cur.specProblems.join("; "));
+    if (f.kind === "timeseries")
+        return copy("none", "time-series: its buckets differ between copies and change streams do not show them, so it is always copied");
+    if (cur.count !== f.snapshot.count)
+        return copy("specs", `${cur.count} documents, the snapshot has ${f.snapshot.count}`);
+    const r = f.recorded;
+    // The change stream can speak for this collection only if the last restore recorded it with a
+    // start time and the collection is still the one it recorded (same UUID: not dropped and re-created).
+    const streamable = r?.since !== undefined && r.uuid !== undefined && r.uuid === cur.uuid;
+    if (r && streamable) {
+        if (f.stream === undefined)
+            return { action: "need", fact: "stream" };
+        if (f.stream === "changed")
+            return copy("change stream", "changed since the last restore");
+        if (f.stream === "unchanged") {
+            const hashes = r.hash !== undefined && typeof f.snapshot.hash === "string";
+            // Same generation collection, or a newer generation whose collection hashes alike (the
+            // hash does not cover a capped collection's insertion order: only the same source does).
+            const same = r.content === f.snapshot.content || (f.kind !== "capped" && hashes && r.hash === f.snapshot.hash);
+            if (same)
+                return { action: "keep", proof: "change stream", reason: "no change since the last restore" };
+            if (hashes && f.kind !== "capped")
+                return copy("change stream", "unchanged since the last restore, but the new snapshot's differs");
+        }
+    }
+    if (f.kind === "capped")
+        return copy("none", "capped: dbHash does not cover insertion order, and no change stream proves it unchanged");
+    if (f.snapshot.hash === null)
+        return copy("none", "no proof: the snapshot's hash is unavailable");
+    if (f.hash === null)
+        return copy("none", "no proof: dbHash is unavailable on this server");
+    if (f.hash === undefined || f.snapshot.hash === undefined)
+        return { action: "need", fact: "hash" };
+    return f.hash === f.snapshot.hash
+        ? { action: "keep", proof: "dbHash", reason: "same documents (dbHash)" }
+        : copy("dbHash", "documents differ (dbHash)");
+}
+
+;// CONCATENATED MODULE: ../core/src/differential/proofs.ts
+
+
+
+
+
+
+
+
+
+/** `<generation>/<physical>`: the snapshot collection a copy holds (see RecordedFingerprint.content). */
+function contentOf(meta, physical) {
+    return `${meta.generation ?? meta.timestamp.toISOString()}/${physical}`;
+}
+/** The record of the last restore, if it completed from this snapshot database. */
+function usableRecord(previous, snapshotDatabase) {
+    if (previous?.source !== "snapshot" || previous.status !== "complete")
+        return {};
+    if (previous.snapshotDatabase !== undefined && previous.snapshotDatabase !== snapshotDatabase)
+        return {};
+    return readRecordedFingerprints(previous.fingerprints);
+}
+async function decideCollections(req) {
+    const { client, log, meta } = req;
+    const prDb = client.db(req.target);
+    const snapDb = client.db(req.snapshotDatabase);
+    const recorded = req.refresh === "full" ? {} : usableRecord(req.previous, req.snapshotDatabase);
+    const published = readFingerprints(meta.fingerprints);
+    const uuids = req.refresh === "full" ? new Map() : await collectionUuids(prDb);
+    const pending = await mapBounded(req.collections, req.concurrency, async (c) => {
+        const started = Date.now();
+        const kind = kindOf(c.spec);
+        const content = contentOf(meta, c.physical);
+        // The publisher's hash counts only if it describes this very collection (same options,
+        // indexes and count as read now); otherwise it is computed again when needed.
+        const pub = published[c.name];
+        const fp = specFingerprint(c.spec);
+        const trusted = pub && pub.options === fp.options && pub.indexes === fp.indexes && pub.count === c.documents;
+        const facts = {
+            name: c.name,
+            kind,
+            snapshot: { count: c.documents, content, ...(trusted && pub.hash ? { hash: pub.hash } : {}) },
+        };
+        const uuid = uuids.get(c.name);
+        if (req.refresh !== "full") {
+            const current = await readCollectionSpec(prDb, c.name);
+            if (current) {
+                facts.current = {
+                    specProblems: compareSpecs({ ...c.spec, name: c.name }, current).map(shortProblem),
+                    count: current.type === "view" ? -1 : await prDb.collection(c.name).estimatedDocumentCount(),
+                    ...(uuid ? { uuid: hex(uuid) } : {}),
+                };
+            }
+            const r = recorded[c.name];
+            if (r)
+                facts.recorded = {
+                    content: r.content,
+                    ...(r.hash ? { hash: r.hash } : {}),
+                    ...(r.uuid ? { uuid: hex(r.uuid) } : {}),
+                    ...(r.since ? { since: String(tsKey(r.since)) } : {}),
+                };
+        }
+        return {
+            c,
+            kind,
+            facts,
+            checkMs: Date.now() - started,
+            ...(uuid ? { uuid } : {}),
+            ...(recorded[c.name]?.since ? { since: recorded[c.name]?.since } : {}),
+        };
+    });
+    const needs = (p, fact) => {
+        const d = decideCollection(p.facts, req.refresh);
+        return d.action === "need" && d.fact === fact;
+    };
+    // Replica sets: one change stream from the oldest recorded time tells which collections nothing touched.
+    const wantStream = pending.filter((p) => needs(p, "stream"));
+    if (wantStream.length) {
+        const started = Date.now();
+        const verdict = await streamVerdict(req, wantStream);
+        const ms = Date.now() - started;
+        for (const p of wantStream) {
+            p.checkMs += ms;
+            p.facts.stream =
+                "unavailable" in verdict
+                    ? { unavailable: verdict.unavailable }
+                    : verdict.changed.has(p.c.name)
+                        ? "changed"
+                        : "unchanged";
+        }
+        if ("unavailable" in verdict)
+            log.info(`Change stream: ${verdict.unavailable}; comparing by dbHash instead.`);
+        else
+            log.info(`Change stream on ${req.target} since the last restore (${(ms / 1000).toFixed(2)} s, nothing read from the collections): ` +
+                `${wantStream.length - verdict.changed.size} of ${wantStream.length} unchanged.`);
+    }
+    // Then dbHash, for what is still undecided: the snapshot's hash from the publish, or computed now.
+    const wantHash = pending.filter((p) => needs(p, "hash"));
+    let refused = false;
+    if (wantHash.length) {
+        const why = await whyNotStream(req, wantHash);
+        log.info(`Comparing ${wantHash.length} collection(s) by dbHash${why ? ` (${why})` : ""}: it holds a shared lock on ${req.target} while it runs, so the preview application's writes wait.`);
+        await mapBounded(wantHash, req.concurrency, async (p) => {
+            const started = Date.now();
+            if (p.facts.snapshot.hash === undefined)
+                p.facts.snapshot.hash = refused ? null : ((await hashCollection(snapDb, p.c.physical, log)) ?? null);
+            if (p.facts.snapshot.hash === null)
+                refused = true;
+            p.facts.hash = refused ? null : ((await hashCollection(prDb, p.c.name, log)) ?? null);
+            if (p.facts.hash === null)
+                refused = true;
+            p.checkMs += Date.now() - started;
+        });
+    }
+    return pending.map((p) => {
+        const d = decideCollection(p.facts, req.refresh);
+        if (d.action === "need")
+            throw new Error(`Differential restore: no decision for ${p.c.name} (${d.fact}).`);
+        const r = recorded[p.c.name];
+        const hash = typeof p.facts.snapshot.hash === "string"
+            ? p.facts.snapshot.hash
+            : r?.hash && r.content === p.facts.snapshot.content
+                ? r.hash
+                : undefined;
+        return {
+            name: p.c.name,
+            action: d.action,
+            proof: d.proof,
+            reason: d.reason,
+            checkMs: p.checkMs,
+            content: p.facts.snapshot.content,
+            ...(hash ? { hash } : {}),
+            ...(d.action === "keep" && p.uuid ? { uuid: p.uuid } : {}),
+        };
+    });
+}
+/**
+ * Why these collections are hashed rather than proven by the change stream, in words, for the one
+ * line that names the way used (a failed change stream said why itself).
+ */
+async function whyNotStream(req, hashed) {
+    const reasons = new Set();
+    for (const p of hashed) {
+        const r = p.facts.recorded;
+        const s = p.facts.stream;
+        if (!r)
+            reasons.add("no complete record of the last restore");
+        else if (r.since === undefined)
+            reasons.add("standalone");
+        else if (r.uuid !== p.facts.current?.uuid)
+            reasons.add("re-created since the last restore");
+        else if (s === "unchanged")
+            reasons.add("unchanged, but from another snapshot whose hash was not recorded");
+    }
+    if (reasons.has("standalone")) {
+        reasons.delete("standalone");
+        reasons.add((await isStandalone(req.client.db(req.target)))
+            ? "this is a standalone server, which has no change streams"
+            : "the last restore recorded no cluster times");
+    }
+    return reasons.size ? [...reasons].join("; ") : undefined;
+}
+async function isStandalone(db) {
+    const hello = await db.admin().command({ hello: 1 });
+    return typeof hello.setName !== "string" && hello.msg !== "isdbgrid";
+}
+/** The document a restore writes to mark "now" in the change stream. */
+const PROBE_ID = "change-probe";
+/**
+ * Which of the collections changed since the time their last restore recorded, read from one
+ * database-level change stream (MongoDB 6.0+, `showExpandedEvents`: index builds and drops,
+ * `collMod`, create, drop and rename show too). The restore first writes a probe document; every
+ * change older than it comes before it in the stream, so reaching it proves the absence of the
+ * others. A collection found changed is left out of the stream's filter from then on (the
+ * stream is reopened at that event's time), so an application that writes one collection a
+ * million times costs a few reopened streams, not a million events.
+ */
+async function streamVerdict(req, wanted) {
+    const db = req.client.db(req.target);
+    if (await isStandalone(db))
+        return { unavailable: "this is a standalone server, which has no change streams" };
+    const pending = new Map();
+    for (const p of wanted)
+        if (p.since)
+            pending.set(p.c.name, p.since);
+    const changed = new Set();
+    if (!pending.size)
+        return { changed };
+    try {
+        (0,src_names/* assertWritableTarget */.Sf)(req.target, req.policy);
+        req.guard?.();
+        const probe = await db.command({
+            update: target_LEASE_COLLECTION,
+            updates: [{ q: { _id: PROBE_ID }, u: { $set: { probedAt: new Date() } }, upsert: true }],
+        });
+        const marker = probe.operationTime;
+        if (!marker)
+            return { unavailable: "the server reports no operation times" };
+        const deadline = Date.now() + (req.streamTimeoutMs ?? 120_000);
+        // Reopened at the last event's time rather than after its token: the narrower filter may
+        // exclude that very event, and a resume token must be found in the stream it resumes.
+        let from = [...pending.values()].reduce((a, b) => (tsKey(b) < tsKey(a) ? b : a));
+        while (pending.size) {
+            const stream = db.watch(streamPipeline(pending), {
+                showExpandedEvents: true,
+                maxAwaitTimeMS: 500,
+                startAtOperationTime: from,
+            });
+            try {
+                let narrowed = false;
+                while (!narrowed) {
+                    if (Date.now() > deadline)
+                        return {
+                            unavailable: `the change stream did not reach the present within ${Math.round((req.streamTimeoutMs ?? 120_000) / 1000)} s`,
+                        };
+                    const event = (await stream.tryNext());
+                    if (!event)
+                        continue;
+                    from = event.clusterTime;
+                    const type = String(event.operationType);
+                    if (type === "dropDatabase" || type === "invalidate") {
+                        for (const name of pending.keys())
+                            changed.add(name);
+                        return { changed };
+                    }
+                    const at = tsKey(event.clusterTime);
+                    if (event.ns?.coll === target_LEASE_COLLECTION) {
+                        if (at >= tsKey(marker))
+                            return { changed };
+                        continue;
+                    }
+                    for (const name of [event.ns?.coll, event.to?.coll]) {
+                        const since = typeof name === "string" ? pending.get(name) : undefined;
+                        if (since && at > tsKey(since)) {
+                            pending.delete(name);
+                            changed.add(name);
+                            narrowed = true;
+                        }
+                    }
+                }
+            }
+            finally {
+                await stream.close().catch(() => { });
+            }
+        }
+        return { changed };
+    }
+    catch (error) {
+        return { unavailable: describeStreamFailure(error) };
+    }
+}
+function streamPipeline(pending) {
+    return [
+        {
+            $match: {
+                $or: [
+                    { operationType: { $in: ["dropDatabase", "invalidate"] } },
+                    { "ns.coll": target_LEASE_COLLECTION, "documentKey._id": PROBE_ID },
+                    ...[...pending].map(([name, since]) => ({
+                        $or: [{ "ns.coll": name }, { "to.coll": name }],
+                        clusterTime: { $gt: since },
+                    })),
+                ],
+            },
+        },
+        { $project: { operationType: 1, ns: 1, to: 1, clusterTime: 1 } },
+    ];
+}
+function describeStreamFailure(error) {
+    if (error instanceof lib.MongoServerError) {
+        if (error.code === 286 || error.codeName === "ChangeStreamHistoryLost")
+            return "the oplog no longer reaches back to the last restore (ChangeStreamHistoryLost)";
+        if (isRefusal(error))
+            return `the server refused the change stream (${error.message.split("\n")[0]})`;
+    }
+    return `the change stream failed (${(0,errors/* errorMessage */.gJ)(error).split("\n")[0]})`;
+}
+/** The cluster time now (replica sets and sharded clusters); undefined on a standalone server. */
+async function proofs_clusterTimeNow(db) {
+    const res = await db.command({ ping: 1 });
+    return res.operationTime ?? undefined;
+}
+async function collectionUuids(db) {
+    const infos = await db.listCollections({}, { authorizedCollections: true }).toArray();
+    const out = new Map();
+    for (const info of infos) {
+        const uuid = info.info?.uuid;
+        if (uuid)
+            out.set(String(info.name), uuid);
+    }
+    return out;
+}
+/** compareSpecs' words without the option documents themselves (a validator can be pages long). */
+function shortProblem(problem) {
+    if (problem.startsWith("options differ"))
+        return "options differ";
+    return problem.length > 160 ? `${problem.slice(0, 157)}...` : problem;
+}
+function tsKey(ts) {
+    return (BigInt(ts.t) << 32n) | BigInt(ts.i);
+}
+function hex(uuid) {
+    return Buffer.from(uuid.buffer).toString("hex");
+}
+
+;// CONCATENATED MODULE: ../core/src/differential/record.ts
+
+/**
+ * What a completed restore records about each collection (RecordedFingerprint), for the next
+ * restore's decision. A copied collection is the snapshot's from its swap on; a kept one was
+ * proven to be, and any change after this restore began shows in the change stream.
+ */
+function recordedFingerprints(plan, decided, copied, restoreStartedAt) {
+    const out = {};
+    for (const c of plan) {
+        const d = decided.get(c.name);
+        if (!d)
+            continue;
+        const fp = specFingerprint(c.spec);
+        const r = copied.get(c.name);
+        const uuid = r ? r.uuid : d.uuid;
+        const since = r ? r.swappedAt : restoreStartedAt;
+        out[c.name] = {
+            ...(d.hash ? { hash: d.hash } : {}),
+            options: fp.options,
+            indexes: fp.indexes,
+            count: c.documents,
+            content: d.content,
+            ...(uuid ? { uuid } : {}),
+            ...(since ? { since } : {}),
+        };
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ../core/src/markdown.ts
+var markdown = __nccwpck_require__(7330);
 ;// CONCATENATED MODULE: ../core/src/snapshot/comment-facts.ts
+
 
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -76109,6 +78717,13 @@ function snapshotFacts(meta, log) {
         else
             skipped.push("subset");
     }
+    if (m.consistency !== undefined) {
+        const c = (0,snapshot_consistency/* readConsistency */.l$)(m);
+        if (c.consistency)
+            Object.assign(facts, c);
+        else
+            skipped.push("consistency");
+    }
     if (skipped.length)
         log?.warning(`The snapshot metadata has ${skipped.join(", ")} in a form the comments do not show (not left out silently: ` +
             "run the snapshot producer again to rewrite it).");
@@ -76140,6 +78755,11 @@ var refresh = __nccwpck_require__(1299);
 
 
 
+
+
+
+
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
@@ -76149,7 +78769,7 @@ var refresh = __nccwpck_require__(1299);
 async function restore_restoreSnapshot(req) {
     const started = Date.now();
     const { client, log, target } = req;
-    (0,names/* assertWritableTarget */.Sf)(target, req.policy);
+    (0,src_names/* assertWritableTarget */.Sf)(target, req.policy);
     const waitFor = () => waitForCompleteSnapshot(client, req.snapshotDatabase, {
         timeoutMs: req.waitTimeoutMs,
         intervalMs: req.pollIntervalMs,
@@ -76159,10 +78779,10 @@ async function restore_restoreSnapshot(req) {
     });
     let meta = await waitFor();
     // The snapshot names its production database: never a target either.
-    const policy = (0,names/* protectMore */.xS)(req.policy, {
+    const policy = (0,src_names/* protectMore */.xS)(req.policy, {
         [meta.source]: "the production database this snapshot was taken from",
     });
-    (0,names/* assertWritableTarget */.Sf)(target, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(target, policy);
     await assertLeastPrivilege(client, policy, log, {
         allow: req.allowPrivilegedCredentials,
         intended: `read on "${req.snapshotDatabase}" and readWrite + dbAdmin on "${target}" only`,
@@ -76196,6 +78816,9 @@ async function restore_restoreSnapshot(req) {
             dropped: [],
             documents: plan.reduce((n, c) => n + c.documents, 0),
             durationMs: Date.now() - started,
+            copiedCollections: 0,
+            copiedBytes: 0,
+            keptCollections: 0,
         };
     }
     // ---- writes start here; every one goes through assertWritableTarget(target, policy) ----
@@ -76226,7 +78849,11 @@ async function restore_restoreSnapshot(req) {
         await stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
         const metadata = targetDb.collection(target_METADATA_COLLECTION);
-        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        // Before the database is marked restoring: the last restore's fingerprints, and the time from
+        // which any change counts against what this restore keeps (differential/proofs.ts).
+        const previous = await readPrMetadata(client, target);
+        const since = await proofs_clusterTimeNow(targetDb);
+        (0,src_names/* assertWritableTarget */.Sf)(target, policy);
         // Marked first so that an interrupted restore is never mistaken for a complete database.
         await metadata.replaceOne({ _id: "latest" }, {
             _id: "latest",
@@ -76236,40 +78863,61 @@ async function restore_restoreSnapshot(req) {
             snapshotTimestamp: meta.timestamp,
             ...(meta.generation ? { generation: meta.generation } : {}),
         }, { upsert: true });
+        await dropLeftoverTemporaries(client, target, policy, log);
         const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
         const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
         const dropped = [];
         for (const { name } of existing) {
-            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system."))
+            if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.") || isTemporaryCollection(name))
                 continue;
-            (0,names/* assertWritableTarget */.Sf)(target, policy);
+            (0,src_names/* assertWritableTarget */.Sf)(target, policy);
             guard();
             await dropCollectionIfExists(client, { db: target, collection: name });
             dropped.push(name);
         }
         if (dropped.length)
             log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
+        const decisions = await decideCollections({
+            client,
+            log,
+            target,
+            policy,
+            snapshotDatabase: req.snapshotDatabase,
+            meta,
+            collections: plan,
+            refresh: req.refresh ?? "every-sync",
+            previous,
+            concurrency: req.concurrency,
+            guard,
+            ...(req.changeStreamTimeoutMs ? { streamTimeoutMs: req.changeStreamTimeoutMs } : {}),
+        });
+        const decided = new Map(decisions.map((d) => [d.name, d]));
+        const copies = plan.filter((c) => decided.get(c.name)?.action !== "keep");
+        describeDecisions(plan, decided, log);
         progress = new Progress({
             log,
             what: `Restoring ${target}`,
-            totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
-            totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+            totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
+            totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
         }).start();
-        const env = await copyEnvironment({
-            source: client,
-            target: client,
-            sameDeployment: true,
-            policy,
-            log,
-            tag: lease.holder,
-            concurrency: req.concurrency,
-            progress,
-            guard,
-            limits,
-            ...copySettingsOf(req),
-        });
-        const results = await mapLargestFirst(plan, (c) => c.bytes, req.concurrency, async (c) => {
+        // Nothing to copy: no need to ask the server what it can do.
+        const env = copies.length === 0
+            ? undefined
+            : await copyEnvironment({
+                source: client,
+                target: client,
+                sameDeployment: true,
+                policy,
+                log,
+                tag: lease.holder,
+                concurrency: req.concurrency,
+                progress,
+                guard,
+                limits,
+                ...copySettingsOf(req),
+            });
+        const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
                 source: { db: req.snapshotDatabase, collection: c.physical },
                 target: { db: target, collection: c.name },
@@ -76277,6 +78925,7 @@ async function restore_restoreSnapshot(req) {
                 bytes: c.bytes,
                 documents: c.documents,
                 expectedCount: c.documents,
+                swap: true,
             });
             log.info(`  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`);
             await req.onCollectionCopied?.(result);
@@ -76292,8 +78941,10 @@ async function restore_restoreSnapshot(req) {
             guard();
             await createVerifiedView(client, policy, target, v);
         }
-        const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
-        (0,names/* assertWritableTarget */.Sf)(target, policy);
+        const copied = new Map(results.map((r) => [r.name, r]));
+        const counts = Object.fromEntries(plan.map((c) => [c.name, copied.get(c.name)?.documents ?? c.documents]));
+        const fingerprints = recordedFingerprints(plan, decided, copied, since);
+        (0,src_names/* assertWritableTarget */.Sf)(target, policy);
         guard();
         await metadata.replaceOne({ _id: "latest" }, {
             _id: "latest",
@@ -76301,8 +78952,9 @@ async function restore_restoreSnapshot(req) {
             status: "complete",
             snapshotTimestamp: meta.timestamp,
             restoredAt: new Date(),
-            collections: results.map((r) => r.name),
+            collections: plan.map((c) => c.name),
             counts,
+            fingerprints,
             views: views.map((v) => v.name),
             snapshotDatabase: req.snapshotDatabase,
             productionDatabase: meta.source,
@@ -76310,16 +78962,20 @@ async function restore_restoreSnapshot(req) {
             ...(meta.masking ? { masking: meta.masking } : {}),
             ...(meta.subset ? { subset: meta.subset } : {}),
             ...(meta.generation ? { generation: meta.generation } : {}),
+            ...(0,snapshot_consistency/* readConsistency */.l$)(meta),
         }, { upsert: true });
         return {
             ...reportBase(req, meta),
             dryRun: false,
             skipped: false,
             ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
-            collections: results.map(collectionReport),
+            collections: plan.map((c) => rowOf(c, decided.get(c.name), copied.get(c.name))),
             dropped,
-            documents: results.reduce((n, r) => n + r.documents, 0),
+            documents: plan.reduce((n, c) => n + (copied.get(c.name)?.documents ?? c.documents), 0),
             durationMs: Date.now() - started,
+            copiedCollections: results.length,
+            copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
+            keptCollections: plan.length - results.length,
         };
     }
     finally {
@@ -76353,6 +79009,9 @@ async function refreshReport(req, meta, started) {
         dropped: [],
         documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
         durationMs: Date.now() - started,
+        copiedCollections: 0,
+        copiedBytes: 0,
+        keptCollections: check.skip ? names.length : 0,
     };
 }
 function reportBase(req, meta) {
@@ -76361,12 +79020,39 @@ function reportBase(req, meta) {
     return {
         ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
         ...(facts?.subset ? { subset: facts.subset } : {}),
+        ...(facts?.consistency ? { consistency: facts.consistency } : {}),
+        ...(facts?.consistentAtDate ? { consistentAtDate: facts.consistentAtDate } : {}),
         database: req.target,
         snapshotDatabase: req.snapshotDatabase,
         snapshotTimestamp: meta.timestamp,
         source: meta.source,
         ...(meta.generation ? { generation: meta.generation } : {}),
         views: (meta.views ?? []).map((v) => v.name),
+    };
+}
+/** One line per collection: kept and why, or copied and why (the proof that failed, or none). */
+function describeDecisions(plan, decided, log) {
+    const kept = plan.filter((c) => decided.get(c.name)?.action === "keep");
+    for (const c of plan) {
+        const d = decided.get(c.name);
+        if (!d)
+            continue;
+        log.info(`  ${d.action === "keep" ? "= keep" : "↻ copy"} ${c.name}: ${d.reason}${d.checkMs ? ` (checked in ${(d.checkMs / 1000).toFixed(2)} s)` : ""}`);
+    }
+    log.info(`Differential restore: ${kept.length} of ${plan.length} collections kept as they are, ${plan.length - kept.length} to copy ` +
+        `(${(0,markdown/* formatBytes */.z3)(plan.filter((c) => decided.get(c.name)?.action !== "keep").reduce((n, c) => n + c.bytes, 0))}).`);
+}
+function rowOf(c, d, r) {
+    const check = d ? { check: { proof: d.proof, reason: d.reason, seconds: d.checkMs / 1000 } } : {};
+    if (r)
+        return { ...collectionReport(r), ...check };
+    return {
+        name: c.name,
+        documents: c.documents,
+        indexes: c.spec.indexes.length,
+        seconds: 0,
+        method: "kept (identical)",
+        ...check,
     };
 }
 function describePlan(meta, plan, views, log) {
@@ -76387,10 +79073,9 @@ function copySettingsOf(req) {
 async function planRestore(client, snapshotDatabase, meta) {
     const db = client.db(snapshotDatabase);
     const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-    const plan = [];
-    for (const name of meta.collections) {
-        if (viewNames.has(name))
-            continue;
+    // A few round trips per collection, read side by side: a restore that keeps everything is
+    // mostly this.
+    const planned = await mapBounded(meta.collections.filter((name) => !viewNames.has(name)), 8, async (name) => {
         const physical = physicalName(meta, name);
         const spec = await readCollectionSpec(db, physical);
         if (!spec) {
@@ -76399,11 +79084,11 @@ async function planRestore(client, snapshotDatabase, meta) {
                 "Run the restore again; if it keeps failing, refresh the snapshot.");
         }
         if (spec.type === "view")
-            continue;
+            return undefined;
         const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-        plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
-    }
-    return plan;
+        return { name, physical, spec, documents, bytes: await dataSize(db, physical) };
+    });
+    return planned.filter((c) => c !== undefined);
 }
 /**
  * Uncompressed size of a collection's documents, from the storage statistics (cheap: no scan).
@@ -76509,18 +79194,22 @@ function selectCollections(available, include, exclude = []) {
 
 
 
+
+
+
+
 const PRODUCER_METHOD = "copy engine into generation collections, published atomically";
 const PRODUCER_LEASE_ID = "producer-lease";
 /** The producer may write only the snapshot database. */
 function producerPolicy(snapshotDatabase, sourceDatabase, extra = []) {
     const prot = new Map();
-    for (const db of names/* SYSTEM_DATABASES */.Pj)
+    for (const db of src_names/* SYSTEM_DATABASES */.Pj)
         prot.set(db, "a MongoDB system database");
     prot.set(sourceDatabase, "the production database");
     for (const db of extra)
         if (db !== snapshotDatabase && !prot.has(db))
             prot.set(db, "listed in protected-databases");
-    return { allowed: [new RegExp(`^${(0,names/* escapeRegExp */.Nt)(snapshotDatabase)}$`)], protected: prot };
+    return { allowed: [new RegExp(`^${(0,src_names/* escapeRegExp */.Nt)(snapshotDatabase)}$`)], protected: prot };
 }
 /**
  * Copies the chosen production collections into a new generation of the snapshot database,
@@ -76532,11 +79221,11 @@ async function produceSnapshot(req) {
     const started = Date.now();
     const now = req.now ?? (() => new Date());
     const { client, log, sourceDatabase: source, snapshotDatabase: snap } = req;
-    (0,names/* assertDatabaseName */.nx)(source, "The source database");
-    (0,names/* assertDatabaseName */.nx)(snap, "The snapshot database");
+    (0,src_names/* assertDatabaseName */.nx)(source, "The source database");
+    (0,src_names/* assertDatabaseName */.nx)(snap, "The snapshot database");
     if (source === snap)
         throw new errors/* UserError */.yo(`The source and snapshot databases must differ (both are "${source}").`);
-    if (names/* SYSTEM_DATABASES */.Pj.includes(snap)) {
+    if (src_names/* SYSTEM_DATABASES */.Pj.includes(snap)) {
         throw new errors/* UserError */.yo(`The snapshot database cannot be "${snap}": it is a MongoDB system database.`);
     }
     const policy = producerPolicy(snap, source, req.protectedDatabases);
@@ -76593,6 +79282,8 @@ async function produceSnapshot(req) {
             serverKey = maskingKey(req.salt, dataPolicy.hash);
             log.secret(serverKey);
         }
+        if (req.testPassword)
+            log.secret(req.testPassword);
         for (const [kind, names] of [
             ["masking.rules", Object.keys(dataPolicy.rules)],
             ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -76602,16 +79293,14 @@ async function produceSnapshot(req) {
                 throw new errors/* UserError */.yo(`${kind} names ${unknown.map((n) => `"${n}"`).join(", ")}, which the snapshot does not copy (collections: ${copiedNames.join(", ")}). ` +
                     "Fix the name, or remove the rule. Nothing was copied.");
         }
-        if (dataPolicy.strict) {
-            const scans = await Promise.all(copies.map((c) => scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy)));
-            const missing = uncovered(scans);
-            if (missing.length) {
-                logLines(log, formatScan(scans));
-                throw new errors/* RefusedError */.fk(`masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
-                    "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.");
-            }
-            log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
-        }
+        if (dataPolicy.strict)
+            await strictModeCheck({
+                db: sourceClient.db(source),
+                collections: copiedNames,
+                sample: req.scanSample ?? 1_000,
+                policy: dataPolicy,
+                log,
+            });
     }
     // Masking rules that are silently not read (a CronJob without the config file, a wrong path)
     // would publish production data where masked data was: never over a masked snapshot by accident.
@@ -76626,9 +79315,11 @@ async function produceSnapshot(req) {
         log.warning(`${message} (going on: force is true)`);
     }
     const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
+    // The password strategy's hash, computed once here: only the hash enters the pipeline.
+    const maskingRules = await resolvePasswords(dataPolicy, req.testPassword, log);
     const pipelineFor = (name) => [
         ...(subsets.stages.get(name) ?? []),
-        ...maskingStages(dataPolicy?.rules[name]),
+        ...maskingStages(maskingRules[name]),
     ];
     const maskingReport = dataPolicy && Object.keys(dataPolicy.rules).length
         ? {
@@ -76646,6 +79337,10 @@ async function produceSnapshot(req) {
         log.info(`Masking ${c}: ${rules.join(", ")}.`);
     for (const [c, rule] of subsets.described)
         log.info(`Subset of ${c}: ${rule}.`);
+    const consistencyPlan = (0,snapshot_consistency/* planConsistency */.kG)(req.consistency ?? "auto", await topologyOf(sourceClient), source);
+    log.info(consistencyPlan.track
+        ? "Consistency: point in time (every collection as of one cluster time)."
+        : `Consistency: per-collection (each collection as of its own copy), because ${consistencyPlan.reason}.`);
     const timestamp = now();
     const generation = newGenerationName(timestamp, (0,external_node_crypto_.randomBytes)(2).toString("hex"));
     // CONTRACT §14: every name this run creates fits the server, checked before the first write.
@@ -76681,6 +79376,9 @@ async function produceSnapshot(req) {
             log.info(`  would record view ${v.name} on ${v.viewOn}`);
         return {
             ...base,
+            consistency: consistencyPlan.track
+                ? { consistency: "point-in-time" }
+                : consistencyOutcome(consistencyPlan.reason, undefined),
             dryRun: true,
             collections: copies.map((c) => ({
                 name: c.name,
@@ -76712,8 +79410,21 @@ async function produceSnapshot(req) {
     const genDocs = generations(client.db(snap));
     let progress;
     let maskingCheck;
+    let tracker;
     try {
         await stopStaleCopies(client, snap, log, holder);
+        // Before the first copy: production's cluster time T0 and its change stream (point in time).
+        const tracking = consistencyPlan.track
+            ? await startTracking({
+                client: sourceClient,
+                database: source,
+                collections: copies,
+                views: views.map((v) => v.name),
+                log,
+                required: consistencyPlan.required,
+            })
+            : {};
+        tracker = tracking.tracker;
         await genDocs.insertOne({
             _id: generationId(generation),
             kind: "generation",
@@ -76724,10 +79435,11 @@ async function produceSnapshot(req) {
             holder,
         });
         let results;
+        let consistency;
         const verifications = [];
         if (dataPolicy && maskingReport)
             maskingCheck = startMaskingCheck({
-                policy: dataPolicy,
+                policy: { ...dataPolicy, rules: maskingRules },
                 source: sourceClient.db(source),
                 snapshot: client.db(snap),
                 generation,
@@ -76757,27 +79469,59 @@ async function produceSnapshot(req) {
                 ...(separate ? { sourceLimits: await serverLimitsOf(sourceClient, log) } : {}),
                 ...copySettingsOf(req),
             });
-            results = await mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
-                const r = await copyCollection(env, {
+            const variablesFor = (name) => serverKey && maskingStages(maskingRules[name]).length ? { [SALT_VARIABLE]: serverKey } : undefined;
+            const copyOne = (spec, snapshot) => {
+                const variables = variablesFor(spec.name);
+                return copyCollection(env, {
                     source: { db: source, collection: spec.name },
                     target: { db: snap, collection: physicalOf(spec.name) },
                     spec,
                     bytes: sizes.get(spec.name) ?? 0,
                     documents: counts0.get(spec.name) ?? 0,
                     pipeline: pipelineFor(spec.name),
-                    ...(serverKey && maskingStages(dataPolicy?.rules[spec.name]).length
-                        ? { variables: { [SALT_VARIABLE]: serverKey } }
-                        : {}),
-                }).catch(async (error) => {
-                    throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
+                    ...(variables ? { variables } : {}),
+                    ...(snapshot ? { snapshot } : {}),
+                });
+            };
+            results = await mapLargestFirst(copies, (c) => sizes.get(c.name) ?? 0, req.concurrency, async (spec) => {
+                const r = await copyOne(spec).catch(async (error) => {
+                    const dropped = await tracker?.explainFailure(spec.name);
+                    throw dropped
+                        ? new errors/* RefusedError */.fk(dropped)
+                        : await explainCopyFailure(error, spec.name, req, sourceClient, separate);
                 });
                 log.info(`  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`);
                 // Verified as soon as it is copied, while the larger collections are still being copied.
                 if (maskingCheck && dataPolicy?.rules[spec.name])
                     verifications.push(await maskingCheck.verify({ name: spec.name, physical: r.target.collection }));
+                await req.onCollectionCopied?.(spec.name);
                 return r;
             });
             progress.stop();
+            // Point in time: what changed during the copies is copied again as of one cluster time,
+            // before any proof, count or fingerprint is taken of the generation.
+            const caughtUp = await tracker?.catchUp({
+                env,
+                log,
+                snapshot: client.db(snap),
+                copies: copies.flatMap((spec) => results.filter((r) => r.name === spec.name).map((r) => ({ spec, physical: r.target.collection }))),
+                pipelineFor,
+                variablesFor,
+                subsetStages: subsets.stages,
+                subsetRules: dataPolicy?.subset ?? {},
+                maskingRules,
+                copyAgain: copyOne,
+                bytesPerDocument: (name) => (sizes.get(name) ?? 0) / Math.max(1, counts0.get(name) ?? 0),
+                ...(req.catchUpTimeOfPass ? { timeOfPass: req.catchUpTimeOfPass } : {}),
+                ...(maskingCheck && dataPolicy
+                    ? { masking: { check: maskingCheck, collections: new Set(Object.keys(dataPolicy.rules)) } }
+                    : {}),
+            });
+            if (caughtUp) {
+                results = afterCatchUp(results, caughtUp);
+                verifications.push(...caughtUp.verifications);
+            }
+            consistency = consistencyOutcome(tracking.reason ?? consistencyPlan.reason, caughtUp);
             const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
             // The proof before the publish: masked values are not production's, references resolve.
             const problems = [];
@@ -76840,8 +79584,12 @@ async function produceSnapshot(req) {
                     ? { subset: Object.fromEntries(Object.keys(dataPolicy.subset).map((c) => [c, counts[c] ?? 0])) }
                     : {}),
                 ...(dataPolicy ? { policy: dataPolicy.hash } : {}),
+                ...(0,snapshot_consistency/* consistencyMetadata */.Ag)(consistency),
                 completedAt: now(),
             };
+            // The last step before the publish, on the final generation collections: what differential
+            // restores compare with (dbHash locks the snapshot database only, never production).
+            latest.fingerprints = await generationFingerprints(client.db(snap), results.map((r) => ({ name: r.name, physical: r.target.collection, documents: r.documents })), log);
             lease.assertHeld();
             // The publish: one document replaced, so readers switch from the old generation to the new one at once.
             await client
@@ -76880,10 +79628,12 @@ async function produceSnapshot(req) {
             documents: results.reduce((n, r) => n + r.documents, 0),
             durationMs: Date.now() - started,
             deletedGenerations,
+            consistency,
         };
     }
     finally {
         progress?.stop();
+        await tracker?.close();
         await maskingCheck?.dispose();
         await lease.release().catch(() => { });
     }
@@ -76946,7 +79696,29 @@ function subsetAware(previous, policy) {
     return new Set([...before, ...now]);
 }
 
+;// CONCATENATED MODULE: ../core/src/masking/password-settings.ts
+
+/** Shortest test password accepted (it is a shared secret of everyone who tests previews). */
+const MIN_TEST_PASSWORD_LENGTH = 8;
+/**
+ * Input `mask-test-password` (CLI: PR_SNAPSHOTS_MASK_TEST_PASSWORD), checked before any connection:
+ * rules that use the password strategy need it. Kept apart from password.ts so that reading the
+ * settings loads no hashing library.
+ */
+function readTestPassword(inputs, policy) {
+    const password = inputs.optional("mask-test-password");
+    const needed = Object.values(policy?.rules ?? {}).some((r) => Object.values(r).some((s) => s.kind === "password"));
+    if (needed && !password)
+        throw new errors/* UserError */.yo("The masking rules use the password strategy, which writes a hash of a test password, and none was given: " +
+            "set the mask-test-password input from a secret (e.g. a repository secret PR_SNAPSHOTS_MASK_TEST_PASSWORD), or PR_SNAPSHOTS_MASK_TEST_PASSWORD for the command line. Nothing was copied.");
+    if (password !== undefined && password.length < MIN_TEST_PASSWORD_LENGTH)
+        throw new errors/* UserError */.yo(`The test password is ${password.length} characters long; use at least ${MIN_TEST_PASSWORD_LENGTH}. Nothing was copied.`);
+    return password;
+}
+
 ;// CONCATENATED MODULE: ../core/src/snapshot/settings.ts
+
+
 
 
 
@@ -76971,16 +79743,16 @@ function readPrTargetSettings(inputs, common, prNumber) {
         throw new errors/* UserError */.yo('A database prefix is required: set "db-prefix" or "dbPrefix" in the config file.');
     const explicit = inputs.optional("database");
     const database = explicit
-        ? (0,names/* assertDatabaseName */.nx)(explicit, 'Input "database"')
+        ? (0,src_names/* assertDatabaseName */.nx)(explicit, 'Input "database"')
         : prNumber
-            ? (0,names/* prDatabaseName */.rx)(prefix, prNumber)
+            ? (0,src_names/* prDatabaseName */.rx)(prefix, prNumber)
             : undefined;
     if (!database) {
         throw new errors/* UserError */.yo('Cannot tell which database to write: give "pr-number" (or run on a pull_request event) or "database".');
     }
     const { snapshotDatabase, policy } = readTargetPolicy(inputs, config, prefix);
     // Before any connection: a refused target fails at once, not after a server-selection timeout.
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
         { name: database, what: "The PR database", fix: limit_names/* PR_DATABASE_FIX */.Ji },
     ]);
@@ -77010,10 +79782,10 @@ function readRestoreSettings(inputs, common, prNumber) {
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
 function readTargetPolicy(inputs, config, prefix) {
-    const snapshotDatabase = (0,names/* assertDatabaseName */.nx)(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (0,names/* snapshotDatabaseName */.ZH)(prefix), "The snapshot database");
+    const snapshotDatabase = (0,src_names/* assertDatabaseName */.nx)(inputs.optional("snapshot-database") ?? config.snapshotDatabase ?? (0,src_names/* snapshotDatabaseName */.ZH)(prefix), "The snapshot database");
     const source = inputs.optional("source-database") ?? config.sourceDatabase;
-    const sourceDatabase = source ? (0,names/* assertDatabaseName */.nx)(source, "The source (production) database") : undefined;
-    const policy = (0,names/* targetPolicy */.OD)({
+    const sourceDatabase = source ? (0,src_names/* assertDatabaseName */.nx)(source, "The source (production) database") : undefined;
+    const policy = (0,src_names/* targetPolicy */.OD)({
         prefix,
         snapshotDatabase,
         ...(sourceDatabase ? { productionDatabase: sourceDatabase } : {}),
@@ -77032,7 +79804,7 @@ function readProducerSettings(inputs, common) {
     }
     const snapshot = inputs.optional("snapshot-database") ??
         config.snapshotDatabase ??
-        (prefix ? (0,names/* snapshotDatabaseName */.ZH)(prefix) : undefined);
+        (prefix ? (0,src_names/* snapshotDatabaseName */.ZH)(prefix) : undefined);
     if (!snapshot) {
         throw new errors/* UserError */.yo('The snapshot database is unknown: set "snapshot-database", or "db-prefix" to use <prefix>_snapshot.');
     }
@@ -77049,11 +79821,13 @@ function readProducerSettings(inputs, common) {
     (0,limit_names/* assertDatabasesFitSetting */.gC)(common.serverLimits, [
         { name: snapshot, what: "The snapshot database", fix: limit_names/* SNAPSHOT_DATABASE_FIX */.ZR },
     ]);
+    const testPassword = readTestPassword(inputs, dataPolicy);
     return {
         ...(dataPolicy ? { dataPolicy } : {}),
         ...(salt ? { salt } : {}),
-        sourceDatabase: (0,names/* assertDatabaseName */.nx)(source, "The source (production) database"),
-        snapshotDatabase: (0,names/* assertDatabaseName */.nx)(snapshot, "The snapshot database"),
+        ...(testPassword ? { testPassword } : {}),
+        sourceDatabase: (0,src_names/* assertDatabaseName */.nx)(source, "The source (production) database"),
+        snapshotDatabase: (0,src_names/* assertDatabaseName */.nx)(snapshot, "The snapshot database"),
         ...(include?.length ? { include } : {}),
         exclude: inputs.list("exclude-collections") ?? config.collections?.exclude ?? [],
         protectedDatabases: inputs.list("protected-databases") ?? config.protectedDatabases ?? [],
@@ -77065,6 +79839,7 @@ function readProducerSettings(inputs, common) {
         leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
         maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+        consistency: inputs.enumeration("consistency", snapshot_consistency/* CONSISTENCY_SETTINGS */.lo, config.producer?.consistency ?? "auto"),
         ...readCopySettings(inputs),
     };
 }
@@ -77164,7 +79939,7 @@ async function runRestore(c, settings, common, log) {
  */
 async function runPrCommand(c, command, settings, common, log, expectSha) {
     const { database, policy } = settings;
-    (0,names/* assertWritableTarget */.Sf)(database, policy);
+    (0,src_names/* assertWritableTarget */.Sf)(database, policy);
     if (command === "restore" && !("concurrency" in settings))
         throw new Error("restore needs the restore settings (readRestoreSettings)");
     const maxPoolSize = "concurrency" in settings ? poolFor(settings.concurrency) : undefined;
@@ -77293,7 +80068,10 @@ function summarize(r) {
         if (x.skipped)
             return `Skipped the restore into ${x.database} (refresh: new-snapshot): ${x.refreshReason ?? "it holds the latest snapshot"}.`;
         return (`${x.dryRun ? "Dry run: would restore" : "Restored"} ${x.collections.length} collections (${x.documents} documents) ` +
-            `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}.`);
+            `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}` +
+            (x.dryRun
+                ? "."
+                : `: ${x.copiedCollections} copied, ${x.keptCollections} kept as they were (identical).`));
     }
     if (r.outcome === "dry-run")
         return `Dry run: ${r.command} of ${r.database}${r.verdict ? ` would ${r.verdict}` : ""}; nothing was changed.`;
@@ -77333,13 +80111,17 @@ const produce = {
         },
         { name: "force", text: "publish even when the sanity guard objects", boolean: true },
         { name: "lease-seconds", text: "producer lease lifetime, renewed while running (default 120)" },
+        {
+            name: "consistency",
+            text: "auto (default: point-in-time on replica sets), point-in-time or per-collection",
+        },
     ],
     async run(ctx) {
         const common = await ctx.common();
         const settings = readProducerSettings(ctx.inputs, common);
         // The one database the producer writes, checked before connecting (the producer checks again).
         const { snapshotDatabase, sourceDatabase, protectedDatabases } = settings;
-        (0,names/* assertWritableTarget */.Sf)(snapshotDatabase, producerPolicy(snapshotDatabase, sourceDatabase, protectedDatabases));
+        (0,src_names/* assertWritableTarget */.Sf)(snapshotDatabase, producerPolicy(snapshotDatabase, sourceDatabase, protectedDatabases));
         const uri = ctx.uri();
         const sourceUri = ctx.sourceUri();
         const report = await runProducer({ uri, ...(sourceUri ? { sourceUri } : {}), appName: "pr-snapshots/cli-produce" }, settings, common, ctx.log);
@@ -77375,7 +80157,7 @@ const restore = {
         { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
         {
             name: "refresh",
-            text: "every-sync (default) or new-snapshot: skip the restore while the database holds the latest snapshot",
+            text: "every-sync (default: keep collections proven identical, copy the rest), new-snapshot (also skip while the database holds the latest snapshot) or full (drop and copy everything)",
         },
     ],
     run: (ctx) => runOnPrDatabase(ctx, "restore"),
@@ -77417,7 +80199,7 @@ const scan = {
         const source = ctx.inputs.optional("source-database") ?? config.sourceDatabase;
         if (!source)
             throw new errors/* UserError */.yo('Give the production database: --source-database, or "sourceDatabase" in the config file.');
-        (0,names/* assertDatabaseName */.nx)(source, "The source (production) database");
+        (0,src_names/* assertDatabaseName */.nx)(source, "The source (production) database");
         const sample = ctx.inputs.integer("sample", { min: 1, max: 100_000 }) ?? 1_000;
         const policy = compilePolicy(config);
         const uri = ctx.sourceUri() ?? ctx.uri();
@@ -77433,11 +80215,14 @@ const scan = {
             (missing.length
                 ? `${missing.length} likely-personal field(s) covered by no masking rule and no keep: ${missing.join("; ")}.`
                 : "every likely-personal field is covered.");
+        const suggestions = missing.length
+            ? `\nRules for the uncovered paths, ready to paste into the config file (or list a path under masking.keep if it is not personal):\n\n${suggestedRules(scans)}\n`
+            : "";
         if (missing.length && ctx.inputs.boolean("strict", false)) {
-            process.stdout.write(`${escapeLogText(formatScan(scans))}\n`);
+            process.stdout.write(`${escapeLogText(`${formatScan(scans)}${suggestions}`)}\n`);
             throw new errors/* RefusedError */.fk(`${summary} Add a rule (masking.rules) or a keep (masking.keep).`);
         }
-        return { summary, report: scans, text: formatScan(scans) };
+        return { summary, report: scans, text: `${formatScan(scans)}${suggestions}` };
     },
 };
 
@@ -82810,8 +85595,6 @@ function httpStatus(error) {
     return typeof status === "number" ? status : undefined;
 }
 
-// EXTERNAL MODULE: ../core/src/markdown.ts
-var markdown = __nccwpck_require__(7330);
 ;// CONCATENATED MODULE: ../core/src/github/identity.ts
 
 const GITHUB_ACTIONS_BOT = "github-actions[bot]";
@@ -82930,7 +85713,7 @@ function renderComment(kind, body, runKey) {
     lines.push(body.trim());
     return `${lines.join("\n")}\n`;
 }
-function kindOf(body) {
+function comments_kindOf(body) {
     const first = body?.split(/\r?\n/, 1)[0]?.trim() ?? "";
     const kind = MARKER_LINE.exec(first)?.[1];
     return COMMENT_KINDS.includes(kind ?? "") ? kind : undefined;
@@ -82971,7 +85754,7 @@ async function listComments(client, repo, number) {
 }
 /** The oldest comment of a kind on a PR, if any (for comments posted once per PR, ever). */
 async function findComment(client, repo, number, kind, log = log_silentLog) {
-    const found = (await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log)).sort((a, b) => a.id - b.id)[0];
+    const found = (await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind, log)).sort((a, b) => a.id - b.id)[0];
     return found ? { id: found.id, url: found.html_url, outcome: "already-posted" } : undefined;
 }
 /**
@@ -82980,7 +85763,7 @@ async function findComment(client, repo, number, kind, log = log_silentLog) {
  */
 async function upsertStickyComment(client, repo, number, kind, body, log = silentLog) {
     const rendered = renderComment(kind, body);
-    const existing = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind, log);
+    const existing = await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind, log);
     const [keep, ...duplicates] = existing.sort((a, b) => a.id - b.id);
     if (!keep) {
         const { data } = await client.rest.issues.createComment({
@@ -83000,7 +85783,7 @@ async function upsertStickyComment(client, repo, number, kind, body, log = silen
 /** A comment about one event (lock added, label reverted, database dropped, ...). */
 async function postEventComment(client, repo, number, kind, body, options = {}) {
     if (options.runKey && options.mayHavePosted) {
-        const [earlier] = await ownComments(client, repo, number, (c) => kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey, options.log);
+        const [earlier] = await ownComments(client, repo, number, (c) => comments_kindOf(c.body) === kind && runKeyOf(c.body) === options.runKey, options.log);
         if (earlier)
             return { id: earlier.id, url: earlier.html_url, outcome: "already-posted" };
     }
@@ -83170,7 +85953,7 @@ async function readDatabaseSize(client, database) {
  */
 function sweepCandidates(databases, prefix, policy) {
     const head = `${prefix}_pr_`;
-    const shape = new RegExp(`^${(0,names/* escapeRegExp */.Nt)(head)}([1-9][0-9]*)$`);
+    const shape = new RegExp(`^${(0,src_names/* escapeRegExp */.Nt)(head)}([1-9][0-9]*)$`);
     const candidates = [];
     const ignored = [];
     for (const database of [...databases].sort()) {
@@ -83214,7 +85997,7 @@ function shownName(name) {
 }
 function refusal(database, policy) {
     try {
-        (0,names/* assertWritableTarget */.Sf)(database, policy);
+        (0,src_names/* assertWritableTarget */.Sf)(database, policy);
         return undefined;
     }
     catch (error) {
@@ -83745,6 +86528,9 @@ async function main(argv) {
     const salt = inputs.optional("mask-salt");
     if (salt)
         log.secret(salt);
+    const testPassword = inputs.optional("mask-test-password");
+    if (testPassword)
+        log.secret(testPassword);
     const ctx = {
         inputs,
         log,

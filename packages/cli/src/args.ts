@@ -13,6 +13,7 @@ const SECRET_OPTIONS: Record<string, string> = {
   "mongodb-uri": "MONGODB_URI",
   "source-uri": "PR_SNAPSHOTS_SOURCE_URI",
   "mask-salt": "PR_SNAPSHOTS_MASK_SALT",
+  "mask-test-password": "PR_SNAPSHOTS_MASK_TEST_PASSWORD",
 };
 
 /**

@@ -33,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
   if (sourceUri) maskConnectionString(sourceUri, log);
   const salt = inputs.optional("mask-salt");
   if (salt) log.secret(salt);
+  const testPassword = inputs.optional("mask-test-password");
+  if (testPassword) log.secret(testPassword);
   const ctx: CommandContext = {
     inputs,
     log,

@@ -80,7 +80,7 @@ export const COPY_OPTIONS: readonly OptionSpec[] = [
   { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
   {
     name: "chunk-mb",
-    text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default with the throttle: 256 while calm, 8 once a signal rose; without it none, 64 under a time cap)",
+    text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default 8 with the throttle; without it none, 64 under a time cap)",
   },
   {
     name: "throttle",

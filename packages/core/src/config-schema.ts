@@ -7,6 +7,7 @@ import { z } from "zod";
 import { UserError } from "./errors";
 import { SERVER_LIMITS } from "./mongo/limit-names";
 import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
+import { CONSISTENCY_SETTINGS } from "./snapshot/consistency";
 import { REFRESH_POLICIES } from "./snapshot/refresh";
 import { targetPatternProblem } from "./target-pattern";
 import { THROTTLE_MODES } from "./throttle/modes";
@@ -31,7 +32,7 @@ const strategy = z.unknown().superRefine((value, ctx) => {
     if (!(NAMED_STRATEGIES as readonly string[]).includes(value))
       ctx.addIssue({
         code: "custom",
-        message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+        message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
       });
     return;
   }
@@ -45,6 +46,11 @@ const strategy = z.unknown().superRefine((value, ctx) => {
   }
   if (typeof value === "object" && !Array.isArray(value)) {
     const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === "password") {
+      const problem = passwordProblem((value as { password: unknown }).password);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      return;
+    }
     if (keys.length === 1 && (keys[0] === "constant" || keys[0] === "expr")) {
       if (
         keys[0] === "expr" &&
@@ -59,9 +65,41 @@ const strategy = z.unknown().superRefine((value, ctx) => {
   }
   ctx.addIssue({
     code: "custom",
-    message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> } or { expr: <aggregation expression> }`,
+    message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
   });
 });
+/** `{ password: { scheme: bcrypt, cost: 10 } }` or `{ password: { scheme: argon2id } }`: what is wrong, if anything. */
+function passwordProblem(p: unknown): string | undefined {
+  const usage =
+    "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15), { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism) or { password: { scheme: aspnet-identity } } (optional iterations)";
+  if (!p || typeof p !== "object" || Array.isArray(p)) return `password needs its options: ${usage}`;
+  const o = p as Record<string, unknown>;
+  const allowed =
+    o.scheme === "bcrypt"
+      ? ["scheme", "cost"]
+      : o.scheme === "argon2id"
+        ? ["scheme", "memoryKiB", "iterations", "parallelism"]
+        : o.scheme === "aspnet-identity"
+          ? ["scheme", "iterations"]
+          : undefined;
+  if (!allowed)
+    return `password.scheme must be bcrypt, argon2id or aspnet-identity, got ${JSON.stringify(o.scheme)}: ${usage}`;
+  const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+  if (extra.length) return `password (${o.scheme}) does not take ${extra.join(", ")}: ${usage}`;
+  const integer = (k: string, min: number, max: number) =>
+    o[k] === undefined || (Number.isInteger(o[k]) && (o[k] as number) >= min && (o[k] as number) <= max)
+      ? undefined
+      : `password.${k} must be a whole number from ${min} to ${max}, got ${JSON.stringify(o[k])}`;
+  return (
+    integer("cost", 4, 15) ??
+    integer("memoryKiB", 1_024, 1_048_576) ??
+    (o.scheme === "aspnet-identity"
+      ? integer("iterations", 10_000, 10_000_000)
+      : integer("iterations", 1, 20)) ??
+    integer("parallelism", 1, 16)
+  );
+}
+
 const fieldPath = z.string().superRefine((path, ctx) => {
   const parts = path.split(".");
   if (parts.some((p) => p === ""))
@@ -110,6 +148,7 @@ export const configSchema = z.strictObject({
       retain: int(0, 20).optional(),
       graceSeconds: int(0, 7 * 86_400).optional(),
       maxShrinkPercent: int(0, 100).optional(),
+      consistency: z.enum(CONSISTENCY_SETTINGS).optional(),
     })
     .optional(),
   /** CONTRACT §12: the throttle of the restore's and the producer's copies (throttle/settings.ts). */

@@ -38,7 +38,10 @@ function summarize(r: PrCommandReport): string {
       return `Skipped the restore into ${x.database} (refresh: new-snapshot): ${x.refreshReason ?? "it holds the latest snapshot"}.`;
     return (
       `${x.dryRun ? "Dry run: would restore" : "Restored"} ${x.collections.length} collections (${x.documents} documents) ` +
-      `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}.`
+      `into ${x.database} from the snapshot taken ${x.snapshotTimestamp.toISOString()}` +
+      (x.dryRun
+        ? "."
+        : `: ${x.copiedCollections} copied, ${x.keptCollections} kept as they were (identical).`)
     );
   }
   if (r.outcome === "dry-run")

@@ -20,6 +20,10 @@ export const produce: Command = {
     },
     { name: "force", text: "publish even when the sanity guard objects", boolean: true },
     { name: "lease-seconds", text: "producer lease lifetime, renewed while running (default 120)" },
+    {
+      name: "consistency",
+      text: "auto (default: point-in-time on replica sets), point-in-time or per-collection",
+    },
   ],
   async run(ctx) {
     const common = await ctx.common();

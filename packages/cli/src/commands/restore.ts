@@ -11,7 +11,7 @@ export const restore: Command = {
     { name: "poll-interval-seconds", text: "how often to look while waiting (default 30)" },
     {
       name: "refresh",
-      text: "every-sync (default) or new-snapshot: skip the restore while the database holds the latest snapshot",
+      text: "every-sync (default: keep collections proven identical, copy the rest), new-snapshot (also skip while the database holds the latest snapshot) or full (drop and copy everything)",
     },
   ],
   run: (ctx) => runOnPrDatabase(ctx, "restore"),

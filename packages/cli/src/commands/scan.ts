@@ -1,7 +1,7 @@
 import { RefusedError, UserError } from "@pr-snapshots/core/errors";
 import { escapeLogText } from "@pr-snapshots/core/log";
 import { compilePolicy } from "@pr-snapshots/core/masking/policy";
-import { formatScan, scanDatabase, uncovered } from "@pr-snapshots/core/masking/scan";
+import { formatScan, scanDatabase, suggestedRules, uncovered } from "@pr-snapshots/core/masking/scan";
 import { withMongo } from "@pr-snapshots/core/mongo/client";
 import { readCollectionSpecs } from "@pr-snapshots/core/mongo/specs";
 import { assertDatabaseName } from "@pr-snapshots/core/names";
@@ -57,10 +57,13 @@ export const scan: Command = {
       (missing.length
         ? `${missing.length} likely-personal field(s) covered by no masking rule and no keep: ${missing.join("; ")}.`
         : "every likely-personal field is covered.");
+    const suggestions = missing.length
+      ? `\nRules for the uncovered paths, ready to paste into the config file (or list a path under masking.keep if it is not personal):\n\n${suggestedRules(scans)}\n`
+      : "";
     if (missing.length && ctx.inputs.boolean("strict", false)) {
-      process.stdout.write(`${escapeLogText(formatScan(scans))}\n`);
+      process.stdout.write(`${escapeLogText(`${formatScan(scans)}${suggestions}`)}\n`);
       throw new RefusedError(`${summary} Add a rule (masking.rules) or a keep (masking.keep).`);
     }
-    return { summary, report: scans, text: formatScan(scans) };
+    return { summary, report: scans, text: `${formatScan(scans)}${suggestions}` };
   },
 };

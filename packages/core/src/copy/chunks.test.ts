@@ -94,41 +94,6 @@ describe("bounded chunks", () => {
     expect(await hash(target, db)).toBe(await hash(one, "ch_src"));
   });
 
-  it("the chunk bound read once the copy is admitted decides its method (a throttle: whole while calm, chunks after a rise); the copy's end is reported", async () => {
-    const spec = await readCollectionSpec(one.db("ch_src"), "mixed");
-    if (!spec) throw new Error("no source");
-    let bound: number | undefined;
-    const events: string[] = [];
-    const e: CopyEnv = {
-      ...env(one, async () => {}),
-      chunkBytes: undefined,
-      chunkBytesNow: () => bound,
-      beforeCopy: async (name) => {
-        events.push(`admitted ${name}`);
-        // The signal rises while this copy waits for admission: the bound it gets is the new one.
-        if (events.length === 3) bound = 16 * 1024;
-        return () => events.push(`ended ${name}`);
-      },
-    };
-    const methods: string[] = [];
-    for (const db of ["ch_dst_calm", "ch_dst_rose"]) {
-      await one.db(db).dropDatabase();
-      const r = await copyCollection(e, {
-        source: { db: "ch_src", collection: "mixed" },
-        target: { db, collection: "mixed" },
-        spec,
-        bytes: 501 * 230,
-        documents: 501,
-        expectedCount: 501,
-      });
-      methods.push(r.method);
-      expect(await hash(one, db)).toBe(await hash(one, "ch_src"));
-    }
-    expect(methods[0]).toBe("$out");
-    expect(methods[1]).toMatch(/^chunks ×\d+$/);
-    expect(events).toEqual(["admitted mixed", "ended mixed", "admitted mixed", "ended mixed"]);
-  });
-
   it("a hook that throws stops the copy like a failed chunk", async () => {
     await one.db("ch_dst_stop").dropDatabase();
     const spec = await readCollectionSpec(one.db("ch_src"), "mixed");

@@ -1,4 +1,4 @@
-import type { Document, MongoClient } from "mongodb";
+import type { Binary, ClientSession, Document, MongoClient, Timestamp } from "mongodb";
 import { MongoServerError } from "mongodb";
 import type { Log } from "../log";
 import { cappedMaxTimeMS, type ServerLimits } from "../mongo/limits";
@@ -24,6 +24,7 @@ import type { Progress, ProgressTask } from "./progress";
 import { rangeMatch, splitById } from "./ranges";
 import { copyComment } from "./stale";
 import { inPool, type StreamOptions, type StreamResult, streamCopy } from "./stream";
+import { swapIntoPlace, temporaryCollectionName } from "./swap";
 
 /**
  * The copy engine: one collection from a source namespace to a target namespace, by one of three
@@ -64,12 +65,6 @@ export interface CopyEnv {
   attempts?: number;
   /** Largest amount of data one aggregation copies; larger collections go in bounded chunks. */
   chunkBytes?: number;
-  /**
-   * The chunk bound in force now, read once a copy is admitted (beforeCopy), before its method is
-   * chosen: a throttle copies whole collections while the cluster stays calm and in small chunks
-   * once a signal rose. The smaller of it and chunkBytes applies.
-   */
-  chunkBytesNow?: () => number | undefined;
   /** Awaited between two chunks of a collection (the throttle's pauses plug in here). */
   betweenChunks?: BetweenChunks;
   /** The target is a replica set: index builds commit on a majority (see buildIndexes). */
@@ -122,7 +117,6 @@ export interface EnvironmentOptions
   chunkMb?: number;
   betweenChunks?: BetweenChunks;
   beforeCopy?: CopyEnv["beforeCopy"];
-  chunkBytesNow?: CopyEnv["chunkBytesNow"];
   stopped?: CopyEnv["stopped"];
 }
 
@@ -165,7 +159,6 @@ export async function copyEnvironment(o: EnvironmentOptions): Promise<CopyEnv> {
     ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
     ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
     ...(o.beforeCopy ? { beforeCopy: o.beforeCopy } : {}),
-    ...(o.chunkBytesNow ? { chunkBytesNow: o.chunkBytesNow } : {}),
     ...(o.stopped ? { stopped: o.stopped } : {}),
     ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
       ? { replicaSet: true }
@@ -187,6 +180,18 @@ export interface CopyRequest {
   pipeline?: readonly Document[];
   /** Variables of those stages (`let`), e.g. the masking salt: kept out of the stages themselves. */
   variables?: Document;
+  /**
+   * Build under a temporary name, verify, then swap into `target` atomically (copy/swap.ts): a
+   * restore, whose target the preview application may be writing meanwhile. The producer writes
+   * fresh generation collections and needs no swap. Time-series collections, which cannot be
+   * renamed, are rebuilt in place.
+   */
+  swap?: boolean;
+  /**
+   * A snapshot session (mongo/cluster-time.ts): the source is read as of its cluster time. Only a
+   * stream through this process can do that (`$out` and `$merge` read the latest data).
+   */
+  snapshot?: ClientSession;
 }
 
 export interface CopyResult {
@@ -201,6 +206,9 @@ export interface CopyResult {
   startedAt: number;
   endedAt: number;
   attempts: number;
+  /** A swapped copy: when the swap happened (replica sets) and the collection's UUID since. */
+  swappedAt?: Timestamp;
+  uuid?: Binary;
 }
 
 /** One row of a restore's or producer's report. */
@@ -212,6 +220,8 @@ export interface CollectionReport {
   method: string;
   startedAt?: number;
   endedAt?: number;
+  /** A differential restore's decision: the proof used, the outcome in words, and how long it took. */
+  check?: { proof: string; reason: string; seconds: number };
 }
 
 export function collectionReport(r: CopyResult): CollectionReport {
@@ -228,11 +238,16 @@ export function collectionReport(r: CopyResult): CollectionReport {
 
 export async function copyCollection(env: CopyEnv, request: CopyRequest): Promise<CopyResult> {
   const { source, target, spec } = request;
+  // Where the copy is built and verified: the target itself, or a temporary name swapped in at the
+  // end. Not for time-series collections: renameCollection refuses them (MongoDB 6.0 to 8.0).
+  const into: Namespace =
+    request.swap && spec.type !== "timeseries"
+      ? { db: target.db, collection: temporaryCollectionName() }
+      : target;
   const startedAt = Date.now();
-  // Admitted first (a throttle may hold the copy back), so that the method fits the chunk bound
-  // in force when it starts; retries are admitted again.
+  // Admitted first (a throttle may hold the copy back): a copy waiting for its turn is not shown
+  // as in progress; retries are admitted again.
   let admitted = await env.beforeCopy?.(spec.name);
-  const chunkBytes = smallest(env.chunkBytes, env.chunkBytesNow?.());
   const choice = chooseMethod({
     type: spec.type === "timeseries" ? "timeseries" : "collection",
     capped: spec.options.capped === true,
@@ -242,9 +257,9 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     cores: env.cores,
     concurrency: env.concurrency,
     rangeThresholdBytes: env.rangeThresholdBytes,
-    setting: env.method,
+    setting: request.snapshot ? "stream" : env.method,
     ...(env.minRangeBytes !== undefined ? { minRangeBytes: env.minRangeBytes } : {}),
-    ...(chunkBytes !== undefined ? { chunkBytes } : {}),
+    ...(env.chunkBytes !== undefined ? { chunkBytes: env.chunkBytes } : {}),
   });
   env.log.debug(`${spec.name}: ${choice.label} (${choice.reason})`);
   const task = env.progress?.task(spec.name, choice.label, {
@@ -258,7 +273,7 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
         attempts = attempt;
         const ended = attempt === 1 ? admitted : await env.beforeCopy?.(spec.name);
         admitted = undefined;
-        await copyOnce(env, request, choice, task)
+        await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task)
           .catch((error: unknown) => {
             throw env.stopped?.() ?? error;
           })
@@ -268,9 +283,9 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     );
     task?.phase("verifying");
     const db = env.target.db(target.db);
-    const copied = await readCollectionSpec(db, target.collection);
-    const problems = compareSpecs({ ...spec, name: target.collection }, copied);
-    const documents = await db.collection(target.collection).countDocuments({});
+    const copied = await readCollectionSpec(db, into.collection);
+    const problems = compareSpecs({ ...spec, name: into.collection }, copied);
+    const documents = await db.collection(into.collection).countDocuments({});
     if (request.expectedCount !== undefined && documents !== request.expectedCount) {
       problems.push(`has ${documents} documents, expected ${request.expectedCount}`);
     }
@@ -279,6 +294,18 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
         `Verification of ${target.db}.${target.collection} (copied from ${source.db}.${source.collection}) failed: ${problems.join("; ")}.`,
       );
     }
+    const swapped =
+      into === target
+        ? undefined
+        : await swapIntoPlace({
+            client: env.target,
+            db: target.db,
+            temporary: into.collection,
+            target: target.collection,
+            policy: env.policy,
+            log: env.log,
+            ...(env.guard ? { guard: env.guard } : {}),
+          });
     const endedAt = Date.now();
     return {
       name: spec.name,
@@ -291,15 +318,24 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
       startedAt,
       endedAt,
       attempts,
+      ...(swapped?.operationTime ? { swappedAt: swapped.operationTime } : {}),
+      ...(swapped?.uuid ? { uuid: swapped.uuid } : {}),
     };
+  } catch (error) {
+    // A copy that never made it into place must not linger under its temporary name (unless this
+    // run lost the lease: then it writes nothing more, and the next restore drops the leftover).
+    if (into !== target) {
+      try {
+        assertWritableTarget(into.db, env.policy);
+        env.guard?.();
+        await dropCollectionIfExists(env.target, into);
+      } catch {}
+    }
+    throw error;
   } finally {
     admitted?.();
     task?.done();
   }
-}
-
-function smallest(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 async function copyOnce(
@@ -362,6 +398,7 @@ async function copyOnce(
       ...(env.maxTimeMS ? { maxTimeMS: env.maxTimeMS } : {}),
       ...(task ? { task } : {}),
       ...(request.variables ? { variables: request.variables } : {}),
+      ...(request.snapshot ? { session: request.snapshot } : {}),
     });
     env.log.debug(
       `${spec.name}: ${r.documents} documents, ${r.bytes} bytes streamed ${r.passThrough ? "as raw BSON (byte for byte)" : "decoded with every promotion off"}.`,

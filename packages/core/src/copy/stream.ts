@@ -1,4 +1,4 @@
-import { BSON, type Collection, type Document } from "mongodb";
+import { BSON, type ClientSession, type Collection, type Document } from "mongodb";
 import type { ProgressTask } from "./progress";
 import { type IdRange, rangeMatch } from "./ranges";
 import { documentSequenceClass, insertRaw } from "./raw-insert";
@@ -40,6 +40,8 @@ export interface StreamOptions {
   readers?: number;
   /** Awaited before every range but the first (the engine's betweenChunks hook). */
   betweenRanges?: (index: number) => Promise<void>;
+  /** A snapshot session: the source is read as of its cluster time (mongo/cluster-time.ts). */
+  session?: ClientSession;
 }
 
 export interface StreamResult {
@@ -72,6 +74,7 @@ async function readRange(o: StreamOptions, range: IdRange, totals: StreamResult)
     comment: o.comment,
     allowDiskUse: true,
     ...(o.variables ? { let: o.variables } : {}),
+    ...(o.session ? { session: o.session } : {}),
     ...(o.ordered ? { hint: { $natural: 1 } } : {}),
     ...(o.maxTimeMS ? { maxTimeMS: o.maxTimeMS } : {}),
   });

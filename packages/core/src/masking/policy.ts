@@ -14,7 +14,21 @@ import { UserError } from "../errors";
 export type Strategy =
   | { kind: "remove" | "null" | "redact" | "email" | "name" | "phone" | "hash" }
   | { kind: "constant"; value: unknown }
-  | { kind: "expr"; expr: Document };
+  | { kind: "expr"; expr: Document }
+  | PasswordStrategy;
+
+/** One hash of the test password (CONTRACT §7 additions); `hash` is filled in by the producer. */
+export interface PasswordStrategy {
+  kind: "password";
+  scheme: "bcrypt" | "argon2id" | "aspnet-identity";
+  /** bcrypt's cost (log2 of the rounds), 4-15; default 10. */
+  cost?: number;
+  /** argon2id's memory (KiB), iterations and parallelism (default OWASP's 19456, 2, 1); aspnet-identity's PBKDF2 iterations (default 100,000). */
+  memoryKiB?: number;
+  iterations?: number;
+  parallelism?: number;
+  hash?: string;
+}
 
 /** Strategies whose output is derived from the value with the secret salt. */
 export const KEYED = new Set<Strategy["kind"]>(["email", "name", "phone", "hash"]);
@@ -116,9 +130,15 @@ export function compilePolicy(config: Config): Policy | undefined {
 }
 
 function toStrategy(raw: unknown): Strategy {
-  if (typeof raw === "string") return { kind: raw as Exclude<Strategy["kind"], "constant" | "expr"> };
-  const o = raw as { constant?: unknown; expr?: Document };
+  if (typeof raw === "string")
+    return { kind: raw as Exclude<Strategy["kind"], "constant" | "expr" | "password"> } as Strategy;
+  const o = raw as {
+    constant?: unknown;
+    expr?: Document;
+    password?: Omit<PasswordStrategy, "kind" | "hash">;
+  };
   if ("constant" in o) return { kind: "constant", value: o.constant };
+  if (o.password) return { kind: "password", ...o.password };
   return { kind: "expr", expr: o.expr as Document };
 }
 
@@ -193,5 +213,7 @@ export function coveringKeep(
 export function describeStrategy(s: Strategy): string {
   if (s.kind === "constant") return `constant ${JSON.stringify(s.value)}`;
   if (s.kind === "expr") return "expr";
+  if (s.kind === "password")
+    return `password (${s.scheme}${s.scheme === "bcrypt" ? `, cost ${s.cost ?? 10}` : ""})`;
   return s.kind;
 }

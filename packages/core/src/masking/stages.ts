@@ -142,6 +142,11 @@ function leaf(s: Strategy, ref: string, arrayDepth: number, part: NamePart = "fu
     case "expr":
       // "$field" paths keep their usual meaning (the document's root); $$value is the value at the path.
       return { $let: { vars: { value: ref }, in: s.expr } };
+    case "password":
+      // The test password's hash, computed in the runner (password.ts): never the password itself.
+      if (!s.hash)
+        throw new Error("The password strategy's hash was not computed before the stages were built.");
+      return { $cond: [{ $eq: [ref, null] }, null, { $literal: s.hash }] };
     default: {
       const scalar = s.kind === "redact" ? { $literal: "REDACTED" } : keyed(s.kind, ref, part);
       if (arrayDepth >= ARRAY_DEPTH) return { $cond: [{ $eq: [ref, null] }, null, scalar] };
@@ -189,12 +194,15 @@ function keyed(kind: string, ref: string, part: NamePart): Document {
       // RFC 2606 reserves example.com: a valid address that can never reach anyone.
       return { $concat: ["user", digits(h), "@example.com"] };
     case "phone": {
-      // Country code +999 is reserved by the ITU (E.164) and assigned to nobody.
-      const d = { $concat: ["000000000000", digits(h)] };
-      const last12 = { $substrCP: [d, { $subtract: [{ $strLenCP: d }, 12] }, 12] };
+      // Country code +999 is reserved by the ITU (E.164) and assigned to nobody. E.164 leaves 12
+      // digits after it (10^12 numbers: a birthday collision among 1.5 million distinct inputs);
+      // an extension of 4 more keeps 10^16 (about 53 bits, as distinct as the hash allows in a
+      // phone number's shape): "+999 3755 2630 0714 x0381".
+      const d = { $concat: ["0000000000000000", digits(h)] };
+      const last16 = { $substrCP: [d, { $subtract: [{ $strLenCP: d }, 16] }, 16] };
       return {
         $let: {
-          vars: { p: last12 },
+          vars: { p: last16 },
           in: {
             $concat: [
               "+999 ",
@@ -203,195 +211,109 @@ function keyed(kind: string, ref: string, part: NamePart): Document {
               { $substrCP: ["$$p", 4, 4] },
               " ",
               { $substrCP: ["$$p", 8, 4] },
+              " x",
+              { $substrCP: ["$$p", 12, 4] },
             ],
           },
         },
       };
     }
-    case "name": {
-      // Alone in a first-name field, a common first name would equal some production value of
-      // that field (and the proof would refuse the snapshot): built from uncommon syllables instead.
-      const first =
-        part === "first"
-          ? { $concat: [pick(GIVEN_A, "$$h", 1), pick(GIVEN_B, "$$h", 16), pick(GIVEN_C, "$$h", 16 * 8)] }
-          : pick(FIRST_NAMES, "$$h", 1);
-      const surname = [
-        pick(SYLLABLES_A, "$$h", 256),
-        pick(SYLLABLES_B, "$$h", 256 * 32),
-        pick(SYLLABLES_C, "$$h", 256 * 32 * 32),
-      ];
-      const parts = part === "first" ? [first] : part === "last" ? surname : [first, " ", ...surname];
-      return { $let: { vars: { h: h }, in: { $concat: parts } } };
-    }
+    case "name":
+      return fakeName(h, part);
     default:
       // hash: numbers stay numbers (the hash itself), everything else becomes a token.
       return { $cond: [{ $isNumber: ref }, h, { $concat: ["masked-", digits(h)] }] };
   }
 }
 
-/** An element of `list` chosen by some bits of the hash (a negative index counts from the end). */
-function pick(list: readonly string[], hash: string, divisor: number): Document {
-  const bits = divisor === 1 ? hash : { $floor: { $divide: [hash, divisor] } };
-  return { $arrayElemAt: [{ $literal: list }, { $toInt: { $mod: [bits, list.length] } }] };
+/**
+ * A name that carries the hash's bits, so that distinct inputs stay as distinct as with `email`:
+ * the 64-bit hash, made non-negative, is written in mixed radix over the tables below.
+ * - full name: a given name (8 bits) and a double-barrelled surname of two invented words (28 bits
+ *   each): all 64 bits, "Maya Bralomen-Kitheros";
+ * - first name alone: two invented given names (28 + 20 = 48 bits), "Kelamir Dorin": no common
+ *   first name, which would equal some production value of the field (and the proof would refuse);
+ * - surname alone: two invented words (56 bits), "Bralomen-Kitheros".
+ */
+function fakeName(hash: Document, part: NamePart): Document {
+  const word = (syllables: number) => [
+    ...Array.from({ length: syllables }, (_, i) => [i === 0 ? ONSETS : ONSETS_LOWER, NUCLEI] as const).flat(),
+    CODAS,
+  ];
+  const plan: (readonly string[] | string)[] =
+    part === "first"
+      ? [...word(3), " ", ...word(2)]
+      : part === "last"
+        ? [...word(3), "-", ...word(3)]
+        : [GIVEN_NAMES, " ", ...word(3), "-", ...word(3)];
+  const tables = plan.filter((p): p is readonly string[] => typeof p !== "string");
+  const indexes = mixedRadix(
+    hash,
+    tables.map((t) => t.length),
+  );
+  const v = fresh("n");
+  let at = 0;
+  const parts = plan.map((p) =>
+    typeof p === "string" ? p : { $arrayElemAt: [{ $literal: p }, { $arrayElemAt: [`$$${v}`, at++] }] },
+  );
+  return { $let: { vars: { [v]: indexes }, in: { $concat: parts } } };
 }
 
-/** Plausible first names, and syllables that make surnames unlikely to be anyone's real one. */
-const FIRST_NAMES = [
-  "Ada",
-  "Alan",
-  "Alice",
-  "Amara",
-  "Ana",
-  "Anton",
-  "Aria",
-  "Arjun",
-  "Ben",
-  "Bianca",
-  "Carla",
-  "Carlos",
-  "Chen",
-  "Chloe",
-  "Dana",
-  "Daniel",
-  "Dara",
-  "David",
-  "Elena",
-  "Eli",
-  "Emma",
-  "Erik",
-  "Eva",
-  "Farah",
-  "Felix",
-  "Fiona",
-  "Gabriel",
-  "Grace",
-  "Hana",
-  "Hugo",
-  "Ines",
-  "Ivan",
-  "Jana",
-  "Javier",
-  "Jin",
-  "Jonas",
-  "Julia",
-  "Kai",
-  "Kamala",
-  "Karin",
-  "Lars",
-  "Laura",
-  "Leo",
-  "Lina",
-  "Luca",
-  "Maya",
-  "Mei",
-  "Mila",
-  "Nadia",
-  "Nico",
-  "Nina",
-  "Noah",
-  "Omar",
-  "Olivia",
-  "Pablo",
-  "Priya",
-  "Rafael",
-  "Rosa",
-  "Sami",
-  "Sara",
-  "Tariq",
-  "Tomas",
-  "Yara",
-  "Zoe",
-];
-const GIVEN_A = [
-  "Bry",
-  "Cae",
-  "Dro",
-  "Fyn",
-  "Gwy",
-  "Hal",
-  "Ith",
-  "Jor",
-  "Kae",
-  "Lyr",
-  "Myr",
-  "Nyx",
-  "Orl",
-  "Pyr",
-  "Quo",
-  "Ryn",
-];
-const GIVEN_B = ["a", "e", "i", "o", "u", "y", "ae", "ia"];
-const GIVEN_C = ["leth", "mira", "ndor", "sael", "vyn", "thea", "rion", "wen"];
-const SYLLABLES_A = [
-  "Bal",
-  "Cor",
-  "Dal",
-  "Eri",
-  "Fen",
-  "Gar",
-  "Hal",
-  "Ins",
-  "Jor",
-  "Kel",
-  "Lan",
-  "Mor",
-  "Nor",
-  "Ost",
-  "Pel",
-  "Quin",
-  "Ros",
-  "Sel",
-  "Tor",
-  "Ul",
-  "Val",
-  "Wen",
-  "Yar",
-  "Zel",
-  "Bren",
-  "Cal",
-  "Dor",
-  "Fal",
-  "Gil",
-  "Har",
-  "Kor",
-  "Lind",
-];
-const SYLLABLES_B = [
-  "a",
-  "e",
-  "i",
-  "o",
-  "u",
-  "ar",
-  "en",
-  "is",
-  "or",
-  "um",
-  "an",
-  "el",
-  "in",
-  "on",
-  "ur",
-  "ey",
-];
-const SYLLABLES_C = [
-  "brook",
-  "croft",
-  "dale",
-  "field",
-  "ford",
-  "gate",
-  "holm",
-  "lund",
-  "mere",
-  "more",
-  "quist",
-  "rith",
-  "stad",
-  "thorne",
-  "vik",
-  "wick",
-];
+const TWO_TO_63 = BSON.Decimal128.fromString("9223372036854775808");
+
+/**
+ * The digits of (hash + 2^63), a whole number below 2^64, in the given radices (least significant
+ * first), computed exactly in Decimal128: each step divides a multiple of the radix.
+ */
+function mixedRadix(hash: Document, radices: readonly number[]): Document {
+  const x = fresh("x");
+  const steps = (value: string, i: number): Document => {
+    const radix = radices[i] ?? 1;
+    const d = fresh("d");
+    const rest = fresh("r");
+    const digit = { $mod: [value, radix] };
+    if (i === radices.length - 1) return [{ $toInt: digit }] as unknown as Document;
+    return {
+      $let: {
+        vars: { [d]: digit },
+        in: {
+          $let: {
+            vars: { [rest]: { $divide: [{ $subtract: [value, `$$${d}`] }, radix] } },
+            in: { $concatArrays: [[{ $toInt: `$$${d}` }], steps(`$$${rest}`, i + 1)] },
+          },
+        },
+      },
+    };
+  };
+  return {
+    $let: {
+      vars: { [x]: { $add: [{ $toDecimal: hash }, { $literal: TWO_TO_63 }] } },
+      in: steps(`$$${x}`, 0),
+    },
+  };
+}
+
+/** 256 given names from many languages, for full names (the surname part is invented). */
+const GIVEN_NAMES = (
+  "Ada Adam Adrian Aiko Aisha Akira Alan Alba Alejandro Alexei Ali Alice Alma Amara Amelia Amir Ana Anders Andrea Ane " +
+  "Angela Anika Anita Anna Anton Aria Arjun Arne Asha Astrid Ava Axel Aya Bea Ben Bianca Boris Bruno Camila Carla " +
+  "Carlos Carmen Caro Chen Chiara Chloe Clara Dalia Dana Daniel Dara Darius David Diego Dina Dmitri Dora Elena Eli " +
+  "Elif Elin Elisa Ella Emil Emma Enzo Erik Esra Eva Ezra Farah Fatima Felix Fiona Flora Freya Gabriel Gaia Greta " +
+  "Hana Hannah Hari Hassan Helena Henrik Hiro Hugo Ian Ida Ilse Imani Ines Ingrid Irene Isaac Isabel Ivan Jada " +
+  "Jana Javier Jin Joao Jonas Jorge Josef Julia Julian Juno Kai Kamala Karin Karl Kavya Keiko Kenji Kira Klara " +
+  "Kofi Lars Laura Lea Leila Leo Leon Lia Lina Linnea Liv Lorenzo Luca Lucia Luis Luka Maia Malik Mara Marco " +
+  "Maria Marta Mateo Maya Mei Mila Mina Mira Miro Nadia Naomi Nia Nico Nika Nils Nina Noah Noor Nora Ola Olga " +
+  "Olivia Omar Oscar Otto Pablo Paula Pedro Petra Pia Priya Rafael Rahul Rania Rosa Ruben Rumi Sami Sana Sara " +
+  "Selin Sofia Sonja Stella Sven Tara Tariq Teo Thea Tomas Uma Valentina Vera Victor Vida Vikram Wei Yara Yuki " +
+  "Yusuf Zara Zoe Zora Abel Agnes Aldo Alina Amos Anja Ari Basil Beatriz Bodhi Celia Cyrus Daria Duc Edda Eino " +
+  "Elio Emre Esme Femi Goran Hedda Iker Ilan Iris Jasper Joon Kaito Kemal Lale Leif Lotte Malin Milan Nao Nuno " +
+  "Odile Orla Paavo Quinn Rhea Rina Saoirse Soren Tove Ugo Vesna Wren Xavi Yosef Zeynep Linh Minh Amaru Ayla Bao"
+).split(" ");
+/** Invented words: 32 onsets × 8 nuclei per syllable, and 16 codas: pronounceable, rarely anyone's name. */
+const ONSETS = "B Br C Ch Cl D Dr F Fr G Gr H J K Kr L M N P Pr R S Sh St T Th Tr V W Y Z Qu".split(" ");
+const ONSETS_LOWER = ONSETS.map((o) => o.toLowerCase());
+const NUCLEI = "a e i o u ae ei ou".split(" ");
+const CODAS = ["", "n", "r", "l", "s", "th", "nd", "rn", "ll", "x", "m", "sh", "ns", "rd", "ld", "ck"];
 
 /**
  * A branch of `$switch`, built in this one place: MongoDB names its value `then`, which makes the

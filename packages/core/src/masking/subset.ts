@@ -1,7 +1,7 @@
 import type { Db, Document } from "mongodb";
 import { EXACT_BSON } from "../copy/stream";
 import { UserError } from "../errors";
-import { dependencyOrder, type Policy, type SubsetRule } from "./policy";
+import { dependencyOrder, type Policy, type Reference, type SubsetRule } from "./policy";
 import { fromExtendedJson } from "./stages";
 
 /**
@@ -107,6 +107,25 @@ function predicates(rule: SubsetRule, compiled: Map<string, Document[]>): Docume
     );
   });
   return out;
+}
+
+/**
+ * The stages that keep only the documents whose reference does not resolve in `from` (the physical
+ * collection that holds the referenced keys): the proof's and the catch-up's dangling check.
+ */
+export function danglingReferenceStages(r: Reference, from: string): Document[] {
+  return [
+    {
+      $lookup: {
+        from,
+        localField: r.field,
+        foreignField: r.key,
+        pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
+        as: "__prsRef",
+      },
+    },
+    { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
+  ];
 }
 
 /** Every value of the reference field (one, or each of an array) is among the kept keys. */

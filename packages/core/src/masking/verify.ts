@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { Db, Document } from "mongodb";
+import type { ClientSession, Db, Document } from "mongodb";
 import { dropCollectionIfExists } from "../copy/engine";
 import { KEYED, type Policy, type Reference } from "./policy";
 import { fromExtendedJson, leafValues } from "./stages";
-import { referencesResolve } from "./subset";
+import { danglingReferenceStages } from "./subset";
 
 /**
  * The proof, in the server and over every document, that a new generation can be published:
@@ -46,6 +46,15 @@ export interface MaskingCheckRequest {
 export interface MaskingCheck {
   /** Checks one copied collection; waits for production's hashes first. */
   verify(target: VerifyTarget): Promise<MaskingVerification>;
+  /**
+   * Adds the hashes of production's values of some documents (by `_id`, or all of the collection),
+   * read as of a snapshot session's time: the values of documents copied again by a point-in-time
+   * catch-up, which production's first reading may have missed.
+   */
+  addProductionValues(
+    collection: string,
+    o: { ids?: readonly unknown[]; session?: ClientSession },
+  ): Promise<void>;
   /** Drops the hashes (after production's hashing has stopped, so that it cannot recreate them). */
   dispose(): Promise<void>;
 }
@@ -103,21 +112,23 @@ export function startMaskingCheck(o: MaskingCheckRequest): MaskingCheck {
             { allowDiskUse: true, comment: o.comment },
           )
           .toArray();
-      } else {
-        let batch: Document[] = [];
-        const flush = async () => {
-          if (batch.length) await tmp.insertMany(batch, { ordered: false }).catch(ignoreDuplicates);
-          batch = [];
-        };
-        for await (const d of o.source
-          .collection(c)
-          .aggregate(pipeline, { allowDiskUse: true, comment: o.comment })) {
-          batch.push(d);
-          if (batch.length >= 5_000) await flush();
-        }
-        await flush();
-      }
+      } else await streamHashes(c, pipeline);
     }
+  };
+  /** Production's hashes through this process (another deployment, or a snapshot read). */
+  const streamHashes = async (c: string, pipeline: Document[], session?: ClientSession) => {
+    let batch: Document[] = [];
+    const flush = async () => {
+      if (batch.length) await tmp.insertMany(batch, { ordered: false }).catch(ignoreDuplicates);
+      batch = [];
+    };
+    for await (const d of o.source
+      .collection(c)
+      .aggregate(pipeline, { allowDiskUse: true, comment: o.comment, ...(session ? { session } : {}) })) {
+      batch.push(d);
+      if (batch.length >= 5_000) await flush();
+    }
+    await flush();
   };
   const ready = productionHashes();
   // Awaited by verify() and dispose(); this keeps a failure that nobody has awaited yet from
@@ -179,7 +190,9 @@ export function startMaskingCheck(o: MaskingCheckRequest): MaskingCheck {
                                 $literal:
                                   s.kind === "redact"
                                     ? "REDACTED"
-                                    : fromExtendedJson((s as { value: unknown }).value),
+                                    : s.kind === "password"
+                                      ? s.hash
+                                      : fromExtendedJson((s as { value: unknown }).value),
                               },
                             ],
                           },
@@ -201,8 +214,32 @@ export function startMaskingCheck(o: MaskingCheckRequest): MaskingCheck {
     return result;
   };
 
+  const addProductionValues: MaskingCheck["addProductionValues"] = async (c, a) => {
+    const paths = keyedPaths(c);
+    if (!paths.length) return;
+    await ready;
+    const chunks =
+      a.ids === undefined
+        ? [undefined]
+        : Array.from({ length: Math.ceil(a.ids.length / 1_000) }, (_, i) =>
+            a.ids?.slice(i * 1_000, (i + 1) * 1_000),
+          );
+    for (const ids of chunks)
+      await streamHashes(
+        c,
+        [
+          ...(ids ? [{ $match: { _id: { $in: ids } } }] : []),
+          { $project: { _id: 0, h: hashes(c, paths) } },
+          { $unwind: "$h" },
+          { $group: { _id: "$h" } },
+        ],
+        a.session,
+      );
+  };
+
   return {
     verify,
+    addProductionValues,
     dispose: async () => {
       await ready.catch(() => {});
       await dropCollectionIfExists(o.snapshot.client, {
@@ -244,19 +281,7 @@ export async function danglingReferences(o: {
   for (const r of o.references) {
     const [dangling] = await o.snapshot
       .collection(o.physical(o.collection))
-      .aggregate([
-        {
-          $lookup: {
-            from: o.physical(r.collection),
-            localField: r.field,
-            foreignField: r.key,
-            pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
-            as: "__prsRef",
-          },
-        },
-        { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
-        { $count: "n" },
-      ])
+      .aggregate([...danglingReferenceStages(r, o.physical(r.collection)), { $count: "n" }])
       .toArray();
     if (dangling)
       problems.push(

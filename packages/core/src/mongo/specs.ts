@@ -1,6 +1,15 @@
 import { BSON, type Db, type Document } from "mongodb";
 
-/** What defines a collection besides its documents, as listCollections and listIndexes report it. */
+/**
+ * listCollections and listIndexes read without promoting any value: a key pattern `{email: 1.0}`
+ * (a Double, as mongosh and Atlas's sample data write it) stays a Double instead of becoming the
+ * JavaScript number 1 and being written back as an Int32; a Long `expireAfterSeconds`, an Int32
+ * `2dsphereIndexVersion` or a Decimal128 in a partial filter keep their types too. What is read is
+ * what is recreated and what is compared, byte for byte.
+ */
+const RAW = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
+
+/** What defines a collection besides its documents, as listCollections and listIndexes report it (BSON types kept). */
 export interface CollectionSpec {
   name: string;
   type: "collection" | "view" | "timeseries";
@@ -26,7 +35,7 @@ const CREATE_OPTIONS = [
 ] as const;
 
 export async function readCollectionSpecs(db: Db, filter: Document = {}): Promise<CollectionSpec[]> {
-  const infos = await db.listCollections(filter, { authorizedCollections: true }).toArray();
+  const infos = await db.listCollections(filter, { authorizedCollections: true, ...RAW }).toArray();
   const specs: CollectionSpec[] = [];
   for (const info of infos) {
     const name = String(info.name);
@@ -44,7 +53,7 @@ export async function readCollectionSpec(db: Db, name: string): Promise<Collecti
 }
 
 export async function listSecondaryIndexes(db: Db, collection: string): Promise<Document[]> {
-  const all = await db.collection(collection).listIndexes().toArray();
+  const all = await db.collection(collection).listIndexes(RAW).toArray();
   return all.filter((ix) => ix.name !== "_id_" && ix.clustered !== true);
 }
 

@@ -1,8 +1,10 @@
 import { UserError } from "../errors";
-import { code, escapeCell, formatBytes, formatUtc } from "../markdown";
+import { code, escapeCell, formatBytes } from "../markdown";
 import { maskedDataNote, shortPolicy } from "../masking/describe";
 import type { DatabaseSize } from "../mongo/size";
 import type { LabelNames } from "../settings";
+import type { Consistency } from "../snapshot/consistency";
+import { takenMoment } from "../snapshot/data-moment";
 import type { RefreshPolicy } from "../snapshot/refresh";
 
 export interface UrlTemplate {
@@ -56,6 +58,9 @@ export interface PreviewModel {
   maskingPolicy?: string;
   /** Kept documents of the collections the snapshot holds a subset of. */
   subset?: Record<string, number>;
+  /** CONTRACT §13: a point-in-time snapshot is consistent at `consistentAtDate`. */
+  consistency?: Consistency;
+  consistentAtDate?: Date;
   labels: LabelNames;
   /** restore.refresh: `new-snapshot` keeps the data across syncs until a newer snapshot exists. */
   refresh?: RefreshPolicy;
@@ -68,9 +73,15 @@ export function renderPreviewComment(m: PreviewModel): string {
   const values = { number: m.number, sha: m.headSha, database: m.database };
   const short = m.headSha.slice(0, 7);
   const source = m.useSnapshot
-    ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, taken **${
-        m.snapshotTimestamp ? formatUtc(m.snapshotTimestamp) : "Not yet available"
-      }**${m.maskingPolicy ? `, masked (policy ${code(shortPolicy(m.maskingPolicy))})` : ""}`
+    ? `🗄️ Production snapshot${m.snapshotDatabase ? ` (${code(m.snapshotDatabase)} → ${code(m.database)})` : ""}, ${
+        m.snapshotTimestamp
+          ? takenMoment({
+              timestamp: m.snapshotTimestamp,
+              ...(m.consistency ? { consistency: m.consistency } : {}),
+              ...(m.consistentAtDate ? { consistentAtDate: m.consistentAtDate } : {}),
+            })
+          : "taken **Not yet available**"
+      }${m.maskingPolicy ? `, masked (policy ${code(shortPolicy(m.maskingPolicy))})` : ""}`
     : "🌱 Seed data";
   const rows: [string, string][] = [
     ["Namespace", code(expandTemplate(m.namespace, values, "The namespace template"))],

@@ -1,6 +1,7 @@
 import type { MongoClient } from "mongodb";
 import type { Log } from "../log";
 import { METADATA_COLLECTION } from "../mongo/target";
+import { type Consistency, readConsistency } from "./consistency";
 import { LATEST } from "./metadata";
 
 /**
@@ -23,6 +24,9 @@ export interface SnapshotFacts {
   maskingPolicy?: string;
   /** Kept documents of the collections the snapshot holds a subset of. */
   subset?: Record<string, number>;
+  /** CONTRACT §13: point-in-time (as of `consistentAtDate`) or per-collection. */
+  consistency?: Consistency;
+  consistentAtDate?: Date;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -73,6 +77,11 @@ export function snapshotFacts(meta: unknown, log?: Pick<Log, "warning">): Snapsh
     );
     if (entries && valid && valid.length === entries.length) facts.subset = Object.fromEntries(valid);
     else skipped.push("subset");
+  }
+  if (m.consistency !== undefined) {
+    const c = readConsistency(m);
+    if (c.consistency) Object.assign(facts, c);
+    else skipped.push("consistency");
   }
   if (skipped.length)
     log?.warning(

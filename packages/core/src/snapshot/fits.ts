@@ -1,3 +1,4 @@
+import { temporaryCollectionName } from "../copy/swap";
 import { UserError } from "../errors";
 import {
   assertDatabaseFits,
@@ -23,6 +24,8 @@ export function assertRestoreFits(target: string, meta: SnapshotMetadata, limits
     ...(meta.views ?? []).map((v) => v.name),
     METADATA_COLLECTION,
     LEASE_COLLECTION,
+    // Every copy is built under a temporary name first (copy/swap.ts); they all have this length.
+    temporaryCollectionName("00000000"),
   ];
   for (const name of names) assertNamespaceFits(target, name, limits, fix);
 }

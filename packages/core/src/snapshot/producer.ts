@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { MongoClient } from "mongodb";
+import type { ClientSession, MongoClient } from "mongodb";
 import { mapLargestFirst } from "../concurrency";
 import {
   type BetweenChunks,
@@ -12,12 +12,14 @@ import {
 import type { CopyMethodSetting } from "../copy/methods";
 import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
+import { generationFingerprints } from "../differential/fingerprint";
 import { errorMessage, RefusedError, UserError } from "../errors";
-import { type Log, logLines } from "../log";
+import type { Log } from "../log";
 import { maskingKey } from "../masking/key";
+import { resolvePasswords } from "../masking/password";
 import type { Policy } from "../masking/policy";
-import { formatScan, scanCollection, uncovered } from "../masking/scan";
 import { maskingStages, SALT_VARIABLE } from "../masking/stages";
+import { strictModeCheck } from "../masking/strict";
 import { compileSubsets } from "../masking/subset";
 import {
   danglingReferences,
@@ -26,6 +28,7 @@ import {
   mergeVerifications,
   startMaskingCheck,
 } from "../masking/verify";
+import { topologyOf } from "../mongo/cluster-time";
 import { acquireLease, describeHolder, type LeaseDocument, leaseOwner } from "../mongo/lease";
 import { assertLeastPrivilege, assertReadOnlySource } from "../mongo/least-privilege";
 import { serverLimitsOf } from "../mongo/limits";
@@ -40,6 +43,15 @@ import {
   type Throttle,
   type ThrottleReport,
 } from "../throttle/throttle";
+import {
+  afterCatchUp,
+  type CatchUpRequest,
+  type ChangeTracker,
+  type ConsistencyOutcome,
+  consistencyOutcome,
+  startTracking,
+} from "./catch-up";
+import { type ConsistencySetting, consistencyMetadata, planConsistency } from "./consistency";
 import { assertProducerFits, generationNames } from "./fits";
 import {
   applyRetention,
@@ -92,8 +104,16 @@ export interface ProduceRequest {
   dataPolicy?: Policy;
   /** The secret of the keyed masking strategies. */
   salt?: string;
+  /** The test password whose hash the `password` strategy writes (a secret: hashed here, never sent). */
+  testPassword?: string;
   /** Documents sampled per collection by strict mode's scan. */
   scanSample?: number;
+  /** CONTRACT §13: `auto` (default), `point-in-time` or `per-collection`. */
+  consistency?: ConsistencySetting;
+  /** Called (and awaited) after each collection is copied, before the catch-up (tests write production here). */
+  onCollectionCopied?: (name: string) => void | Promise<void>;
+  /** Tests: the cluster time catch-up pass `n` reads at (snapshot/catch-up.ts). */
+  catchUpTimeOfPass?: CatchUpRequest["timeOfPass"];
   now?: () => Date;
   /** CONTRACT §12 (default here: off; the actions and the command line default to auto). */
   throttle?: ThrottleSettings;
@@ -121,6 +141,8 @@ export interface ProduceReport {
   subsetRules?: Record<string, string>;
   /** What the throttle did: pauses, their reasons, each signal's peak (throttle: auto). */
   throttle?: ThrottleReport;
+  /** Point in time or per collection, and the catch-up that made it a point in time. */
+  consistency: ConsistencyOutcome;
 }
 
 export interface MaskingReport {
@@ -232,6 +254,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       serverKey = maskingKey(req.salt, dataPolicy.hash);
       log.secret(serverKey);
     }
+    if (req.testPassword) log.secret(req.testPassword);
     for (const [kind, names] of [
       ["masking.rules", Object.keys(dataPolicy.rules)],
       ["masking.keep", Object.keys(dataPolicy.keep)],
@@ -243,22 +266,14 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
             "Fix the name, or remove the rule. Nothing was copied.",
         );
     }
-    if (dataPolicy.strict) {
-      const scans = await Promise.all(
-        copies.map((c) =>
-          scanCollection(sourceClient.db(source), c.name, req.scanSample ?? 1_000, dataPolicy),
-        ),
-      );
-      const missing = uncovered(scans);
-      if (missing.length) {
-        logLines(log, formatScan(scans));
-        throw new RefusedError(
-          `masking.strict: ${missing.length} likely-personal field(s) are covered by no masking rule and no keep: ${missing.join("; ")}. ` +
-            "Add a rule (masking.rules) or declare them not personal (masking.keep). Nothing was published: the previous snapshot stays in use.",
-        );
-      }
-      log.info(`masking.strict: every likely-personal field of the ${copies.length} collections is covered.`);
-    }
+    if (dataPolicy.strict)
+      await strictModeCheck({
+        db: sourceClient.db(source),
+        collections: copiedNames,
+        sample: req.scanSample ?? 1_000,
+        policy: dataPolicy,
+        log,
+      });
   }
   // Masking rules that are silently not read (a CronJob without the config file, a wrong path)
   // would publish production data where masked data was: never over a masked snapshot by accident.
@@ -273,9 +288,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     log.warning(`${message} (going on: force is true)`);
   }
   const subsets = await compileSubsets(dataPolicy, sourceClient.db(source), copiedNames);
+  // The password strategy's hash, computed once here: only the hash enters the pipeline.
+  const maskingRules = await resolvePasswords(dataPolicy, req.testPassword, log);
   const pipelineFor = (name: string) => [
     ...(subsets.stages.get(name) ?? []),
-    ...maskingStages(dataPolicy?.rules[name]),
+    ...maskingStages(maskingRules[name]),
   ];
   const maskingReport: MaskingReport | undefined =
     dataPolicy && Object.keys(dataPolicy.rules).length
@@ -296,6 +313,12 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     log.info(`Masking ${c}: ${rules.join(", ")}.`);
   for (const [c, rule] of subsets.described) log.info(`Subset of ${c}: ${rule}.`);
 
+  const consistencyPlan = planConsistency(req.consistency ?? "auto", await topologyOf(sourceClient), source);
+  log.info(
+    consistencyPlan.track
+      ? "Consistency: point in time (every collection as of one cluster time)."
+      : `Consistency: per-collection (each collection as of its own copy), because ${consistencyPlan.reason}.`,
+  );
   const timestamp = now();
   const generation = newGenerationName(timestamp, randomBytes(2).toString("hex"));
   // CONTRACT §14: every name this run creates fits the server, checked before the first write.
@@ -341,6 +364,9 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     for (const v of views) log.info(`  would record view ${v.name} on ${v.viewOn}`);
     return {
       ...base,
+      consistency: consistencyPlan.track
+        ? { consistency: "point-in-time" }
+        : consistencyOutcome(consistencyPlan.reason, undefined),
       dryRun: true,
       collections: copies.map((c) => ({
         name: c.name,
@@ -375,6 +401,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
   let progress: Progress | undefined;
   let maskingCheck: MaskingCheck | undefined;
   let throttle: Throttle | undefined;
+  let tracker: ChangeTracker | undefined;
   try {
     // Production's signals count too when it is another deployment: the copy reads it.
     const probed = copies.find((c) => c.type === "collection");
@@ -401,6 +428,18 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
     });
     await stopStaleCopies(client, snap, log, holder);
     await throttle?.gate();
+    // Before the first copy: production's cluster time T0 and its change stream (point in time).
+    const tracking = consistencyPlan.track
+      ? await startTracking({
+          client: sourceClient,
+          database: source,
+          collections: copies,
+          views: views.map((v) => v.name),
+          log,
+          required: consistencyPlan.required,
+        })
+      : {};
+    tracker = tracking.tracker;
     await genDocs.insertOne({
       _id: generationId(generation),
       kind: "generation",
@@ -411,10 +450,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       holder,
     });
     let results: CopyResult[];
+    let consistency: ConsistencyOutcome;
     const verifications: MaskingVerification[] = [];
     if (dataPolicy && maskingReport)
       maskingCheck = startMaskingCheck({
-        policy: dataPolicy,
+        policy: { ...dataPolicy, rules: maskingRules },
         source: sourceClient.db(source),
         snapshot: client.db(snap),
         generation,
@@ -446,23 +486,31 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         ...copySettingsOf(req),
         ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
       });
+      const variablesFor = (name: string) =>
+        serverKey && maskingStages(maskingRules[name]).length ? { [SALT_VARIABLE]: serverKey } : undefined;
+      const copyOne = (spec: (typeof copies)[number], snapshot?: ClientSession) => {
+        const variables = variablesFor(spec.name);
+        return copyCollection(env, {
+          source: { db: source, collection: spec.name },
+          target: { db: snap, collection: physicalOf(spec.name) },
+          spec,
+          bytes: sizes.get(spec.name) ?? 0,
+          documents: counts0.get(spec.name) ?? 0,
+          pipeline: pipelineFor(spec.name),
+          ...(variables ? { variables } : {}),
+          ...(snapshot ? { snapshot } : {}),
+        });
+      };
       results = await mapLargestFirst(
         copies,
         (c) => sizes.get(c.name) ?? 0,
         req.concurrency,
         async (spec) => {
-          const r = await copyCollection(env, {
-            source: { db: source, collection: spec.name },
-            target: { db: snap, collection: physicalOf(spec.name) },
-            spec,
-            bytes: sizes.get(spec.name) ?? 0,
-            documents: counts0.get(spec.name) ?? 0,
-            pipeline: pipelineFor(spec.name),
-            ...(serverKey && maskingStages(dataPolicy?.rules[spec.name]).length
-              ? { variables: { [SALT_VARIABLE]: serverKey } }
-              : {}),
-          }).catch(async (error: unknown) => {
-            throw await explainCopyFailure(error, spec.name, req, sourceClient, separate);
+          const r = await copyOne(spec).catch(async (error: unknown) => {
+            const dropped = await tracker?.explainFailure(spec.name);
+            throw dropped
+              ? new RefusedError(dropped)
+              : await explainCopyFailure(error, spec.name, req, sourceClient, separate);
           });
           log.info(
             `  ✓ ${spec.name}: ${r.documents} documents, ${r.indexes} indexes, ${(r.ms / 1000).toFixed(1)}s (${r.method})`,
@@ -470,10 +518,37 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
           // Verified as soon as it is copied, while the larger collections are still being copied.
           if (maskingCheck && dataPolicy?.rules[spec.name])
             verifications.push(await maskingCheck.verify({ name: spec.name, physical: r.target.collection }));
+          await req.onCollectionCopied?.(spec.name);
           return r;
         },
       );
       progress.stop();
+      // Point in time: what changed during the copies is copied again as of one cluster time,
+      // before any proof, count or fingerprint is taken of the generation.
+      const caughtUp = await tracker?.catchUp({
+        env,
+        log,
+        snapshot: client.db(snap),
+        copies: copies.flatMap((spec) =>
+          results.filter((r) => r.name === spec.name).map((r) => ({ spec, physical: r.target.collection })),
+        ),
+        pipelineFor,
+        variablesFor,
+        subsetStages: subsets.stages,
+        subsetRules: dataPolicy?.subset ?? {},
+        maskingRules,
+        copyAgain: copyOne,
+        bytesPerDocument: (name) => (sizes.get(name) ?? 0) / Math.max(1, counts0.get(name) ?? 0),
+        ...(req.catchUpTimeOfPass ? { timeOfPass: req.catchUpTimeOfPass } : {}),
+        ...(maskingCheck && dataPolicy
+          ? { masking: { check: maskingCheck, collections: new Set(Object.keys(dataPolicy.rules)) } }
+          : {}),
+      });
+      if (caughtUp) {
+        results = afterCatchUp(results, caughtUp);
+        verifications.push(...caughtUp.verifications);
+      }
+      consistency = consistencyOutcome(tracking.reason ?? consistencyPlan.reason, caughtUp);
       await throttle?.stop();
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
       // The proof before the publish: masked values are not production's, references resolve.
@@ -543,8 +618,16 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
           ? { subset: Object.fromEntries(Object.keys(dataPolicy.subset).map((c) => [c, counts[c] ?? 0])) }
           : {}),
         ...(dataPolicy ? { policy: dataPolicy.hash } : {}),
+        ...consistencyMetadata(consistency),
         completedAt: now(),
       };
+      // The last step before the publish, on the final generation collections: what differential
+      // restores compare with (dbHash locks the snapshot database only, never production).
+      latest.fingerprints = await generationFingerprints(
+        client.db(snap),
+        results.map((r) => ({ name: r.name, physical: r.target.collection, documents: r.documents })),
+        log,
+      );
       lease.assertHeld();
       // The publish: one document replaced, so readers switch from the old generation to the new one at once.
       await client
@@ -595,11 +678,13 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       documents: results.reduce((n, r) => n + r.documents, 0),
       durationMs: Date.now() - started,
       deletedGenerations,
+      consistency,
       ...(throttle ? { throttle: throttle.report() } : {}),
     };
   } finally {
     progress?.stop();
     await throttle?.stop();
+    await tracker?.close();
     await maskingCheck?.dispose();
     await lease.release().catch(() => {});
   }

@@ -3,12 +3,15 @@ import type { PrDatabaseMetadata } from "../mongo/target";
 import type { SnapshotMetadata } from "./metadata";
 
 /**
- * When a restore may be skipped (config `restore.refresh`, input `refresh`):
- * - `every-sync` (default): every restore replaces the PR database, as the labels promise;
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
  * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
- *   already holds completely, so pushes keep the data the preview has written meanwhile.
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
  */
-export const REFRESH_POLICIES = ["every-sync", "new-snapshot"] as const;
+export const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"] as const;
 export type RefreshPolicy = (typeof REFRESH_POLICIES)[number];
 
 export interface RefreshCheck {

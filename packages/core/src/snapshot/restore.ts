@@ -1,8 +1,9 @@
 import type { Db, MongoClient } from "mongodb";
-import { mapLargestFirst } from "../concurrency";
+import { mapBounded, mapLargestFirst } from "../concurrency";
 import {
   type BetweenChunks,
   type CollectionReport,
+  type CopyEnv,
   type CopyResult,
   collectionReport,
   copyCollection,
@@ -14,8 +15,12 @@ import {
 import type { CopyMethodSetting } from "../copy/methods";
 import { Progress } from "../copy/progress";
 import { stopStaleCopies } from "../copy/stale";
+import { dropLeftoverTemporaries, isTemporaryCollection } from "../copy/swap";
+import { type CollectionDecision, clusterTimeNow, decideCollections } from "../differential/proofs";
+import { recordedFingerprints } from "../differential/record";
 import { UserError } from "../errors";
 import type { Log } from "../log";
+import { formatBytes } from "../markdown";
 import type { Lease } from "../mongo/lease";
 import { assertLeastPrivilege } from "../mongo/least-privilege";
 import { serverLimitsOf } from "../mongo/limits";
@@ -31,6 +36,7 @@ import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
 import type { ThrottleSettings } from "../throttle/settings";
 import { snapshotProbe, startThrottle, type Throttle, type ThrottleReport } from "../throttle/throttle";
 import { snapshotFacts } from "./comment-facts";
+import { type Consistency, readConsistency } from "./consistency";
 import { assertRestoreFits } from "./fits";
 import {
   physicalName,
@@ -73,12 +79,17 @@ export interface RestoreRequest {
   sleep?: (ms: number) => Promise<void>;
   /** Called (and awaited) after each collection is copied and verified. */
   onCollectionCopied?: (result: CopyResult) => void | Promise<void>;
-  /** `new-snapshot`: skip when the PR database already holds the latest snapshot completely. */
+  /**
+   * `every-sync` (default) and `new-snapshot` (which first skips when the PR database already
+   * holds the latest snapshot completely) restore differentially; `full` copies everything.
+   */
   refresh?: RefreshPolicy;
   /** CONTRACT §12 (default here: off; the actions and the command line default to auto). */
   throttle?: ThrottleSettings;
   /** The throttle's own small client to the same deployment (default: `client`). */
   monitor?: MongoClient;
+  /** Longest the change stream may take to reach the present before dbHash is used instead. */
+  changeStreamTimeoutMs?: number;
 }
 
 export interface PlannedCollection {
@@ -97,6 +108,9 @@ export interface RestoreReport {
   maskingPolicy?: string;
   /** Kept documents of the collections the snapshot holds a subset of. */
   subset?: Record<string, number>;
+  /** CONTRACT §13: point-in-time (as of `consistentAtDate`) or per-collection, as the snapshot records it. */
+  consistency?: Consistency;
+  consistentAtDate?: Date;
   database: string;
   snapshotDatabase: string;
   snapshotTimestamp: Date;
@@ -115,6 +129,11 @@ export interface RestoreReport {
   durationMs: number;
   /** What the throttle did: pauses, their reasons, each signal's peak (throttle: auto). */
   throttle?: ThrottleReport;
+  /** Collections copied, and their size (uncompressed, from the snapshot's statistics). */
+  copiedCollections: number;
+  copiedBytes: number;
+  /** Collections kept as they were, proven identical to the snapshot's (CONTRACT §11). */
+  keptCollections: number;
 }
 
 /**
@@ -176,6 +195,9 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       dropped: [],
       documents: plan.reduce((n, c) => n + c.documents, 0),
       durationMs: Date.now() - started,
+      copiedCollections: 0,
+      copiedBytes: 0,
+      keptCollections: 0,
     };
   }
 
@@ -221,6 +243,10 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     const metadata = targetDb.collection<PrDatabaseMetadata>(METADATA_COLLECTION);
     // Not one write while the cluster is over a threshold (and none at all if it stays critical).
     await throttle?.gate();
+    // Before the database is marked restoring: the last restore's fingerprints, and the time from
+    // which any change counts against what this restore keeps (differential/proofs.ts).
+    const previous = await readPrMetadata(client, target);
+    const since = await clusterTimeNow(targetDb);
     assertWritableTarget(target, policy);
     written = true;
     // Marked first so that an interrupted restore is never mistaken for a complete database.
@@ -237,11 +263,13 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       { upsert: true },
     );
 
+    await dropLeftoverTemporaries(client, target, policy, log);
     const keep = new Set([...plan.map((c) => c.name), ...views.map((v) => v.name)]);
     const existing = await targetDb.listCollections({}, { nameOnly: true }).toArray();
     const dropped: string[] = [];
     for (const { name } of existing) {
-      if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.")) continue;
+      if (keep.has(name) || isBookkeeping(name) || name.startsWith("system.") || isTemporaryCollection(name))
+        continue;
       assertWritableTarget(target, policy);
       guard();
       await dropCollectionIfExists(client, { db: target, collection: name });
@@ -250,40 +278,63 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     if (dropped.length)
       log.info(`Dropped ${dropped.length} collection(s) not in the snapshot: ${dropped.join(", ")}.`);
 
+    const decisions = await decideCollections({
+      client,
+      log,
+      target,
+      policy,
+      snapshotDatabase: req.snapshotDatabase,
+      meta,
+      collections: plan,
+      refresh: req.refresh ?? "every-sync",
+      previous,
+      concurrency: req.concurrency,
+      guard,
+      ...(req.changeStreamTimeoutMs ? { streamTimeoutMs: req.changeStreamTimeoutMs } : {}),
+    });
+    const decided = new Map(decisions.map((d) => [d.name, d]));
+    const copies = plan.filter((c) => decided.get(c.name)?.action !== "keep");
+    describeDecisions(plan, decided, log);
+
     progress = new Progress({
       log,
       what: `Restoring ${target}`,
-      totalDocuments: plan.reduce((n, c) => n + c.documents, 0),
-      totalBytes: plan.reduce((n, c) => n + c.bytes, 0),
+      totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
+      totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
       ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
       ...(throttle ? { note: () => throttle?.note() } : {}),
     }).start();
-    const env = await copyEnvironment({
-      source: client,
-      target: client,
-      sameDeployment: true,
-      policy,
-      log,
-      tag: lease.holder,
-      concurrency: req.concurrency,
-      progress,
-      guard,
-      limits,
-      ...copySettingsOf(req),
-      ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
-    });
+    // Nothing to copy: no need to ask the server what it can do.
+    const env =
+      copies.length === 0
+        ? undefined
+        : await copyEnvironment({
+            source: client,
+            target: client,
+            sameDeployment: true,
+            policy,
+            log,
+            tag: lease.holder,
+            concurrency: req.concurrency,
+            progress,
+            guard,
+            limits,
+            ...copySettingsOf(req),
+            ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
+          });
     const results: CopyResult[] = await mapLargestFirst(
-      plan,
+      copies,
       (c) => c.bytes,
       req.concurrency,
       async (c) => {
-        const result = await copyCollection(env, {
+        const result = await copyCollection(env as CopyEnv, {
           source: { db: req.snapshotDatabase, collection: c.physical },
           target: { db: target, collection: c.name },
           spec: { ...c.spec, name: c.name },
           bytes: c.bytes,
           documents: c.documents,
           expectedCount: c.documents,
+          swap: true,
         });
         log.info(
           `  ✓ ${c.name}: ${result.documents} documents, ${result.indexes} indexes, ${(result.ms / 1000).toFixed(1)}s (${result.method})`,
@@ -304,7 +355,11 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       await createVerifiedView(client, policy, target, v);
     }
 
-    const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
+    const copied = new Map(results.map((r) => [r.name, r]));
+    const counts = Object.fromEntries(
+      plan.map((c) => [c.name, copied.get(c.name)?.documents ?? c.documents]),
+    );
+    const fingerprints = recordedFingerprints(plan, decided, copied, since);
     assertWritableTarget(target, policy);
     guard();
     await metadata.replaceOne(
@@ -315,8 +370,9 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
         status: "complete",
         snapshotTimestamp: meta.timestamp,
         restoredAt: new Date(),
-        collections: results.map((r) => r.name),
+        collections: plan.map((c) => c.name),
         counts,
+        fingerprints,
         views: views.map((v) => v.name),
         snapshotDatabase: req.snapshotDatabase,
         productionDatabase: meta.source,
@@ -324,6 +380,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
         ...(meta.masking ? { masking: meta.masking } : {}),
         ...(meta.subset ? { subset: meta.subset } : {}),
         ...(meta.generation ? { generation: meta.generation } : {}),
+        ...readConsistency(meta),
       },
       { upsert: true },
     );
@@ -332,10 +389,13 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       dryRun: false,
       skipped: false,
       ...(refresh?.refreshReason ? { refreshReason: refresh.refreshReason } : {}),
-      collections: results.map(collectionReport),
+      collections: plan.map((c) => rowOf(c, decided.get(c.name), copied.get(c.name))),
       dropped,
-      documents: results.reduce((n, r) => n + r.documents, 0),
+      documents: plan.reduce((n, c) => n + (copied.get(c.name)?.documents ?? c.documents), 0),
       durationMs: Date.now() - started,
+      copiedCollections: results.length,
+      copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
+      keptCollections: plan.length - results.length,
       ...(throttle ? { throttle: throttle.report() } : {}),
     };
   } finally {
@@ -374,6 +434,9 @@ async function refreshReport(
     dropped: [],
     documents: names.reduce((n, name) => n + (counts[name] ?? 0), 0),
     durationMs: Date.now() - started,
+    copiedCollections: 0,
+    copiedBytes: 0,
+    keptCollections: check.skip ? names.length : 0,
   };
 }
 
@@ -383,12 +446,51 @@ function reportBase(req: RestoreRequest, meta: SnapshotMetadata) {
   return {
     ...(facts?.maskingPolicy ? { maskingPolicy: facts.maskingPolicy } : {}),
     ...(facts?.subset ? { subset: facts.subset } : {}),
+    ...(facts?.consistency ? { consistency: facts.consistency } : {}),
+    ...(facts?.consistentAtDate ? { consistentAtDate: facts.consistentAtDate } : {}),
     database: req.target,
     snapshotDatabase: req.snapshotDatabase,
     snapshotTimestamp: meta.timestamp,
     source: meta.source,
     ...(meta.generation ? { generation: meta.generation } : {}),
     views: (meta.views ?? []).map((v) => v.name),
+  };
+}
+
+/** One line per collection: kept and why, or copied and why (the proof that failed, or none). */
+function describeDecisions(
+  plan: readonly PlannedCollection[],
+  decided: ReadonlyMap<string, CollectionDecision>,
+  log: Log,
+): void {
+  const kept = plan.filter((c) => decided.get(c.name)?.action === "keep");
+  for (const c of plan) {
+    const d = decided.get(c.name);
+    if (!d) continue;
+    log.info(
+      `  ${d.action === "keep" ? "= keep" : "↻ copy"} ${c.name}: ${d.reason}${d.checkMs ? ` (checked in ${(d.checkMs / 1000).toFixed(2)} s)` : ""}`,
+    );
+  }
+  log.info(
+    `Differential restore: ${kept.length} of ${plan.length} collections kept as they are, ${plan.length - kept.length} to copy ` +
+      `(${formatBytes(plan.filter((c) => decided.get(c.name)?.action !== "keep").reduce((n, c) => n + c.bytes, 0))}).`,
+  );
+}
+
+function rowOf(
+  c: PlannedCollection,
+  d: CollectionDecision | undefined,
+  r: CopyResult | undefined,
+): CollectionReport {
+  const check = d ? { check: { proof: d.proof, reason: d.reason, seconds: d.checkMs / 1000 } } : {};
+  if (r) return { ...collectionReport(r), ...check };
+  return {
+    name: c.name,
+    documents: c.documents,
+    indexes: c.spec.indexes.length,
+    seconds: 0,
+    method: "kept (identical)",
+    ...check,
   };
 }
 
@@ -424,23 +526,27 @@ export async function planRestore(
 ): Promise<PlannedCollection[]> {
   const db = client.db(snapshotDatabase);
   const viewNames = new Set((meta.views ?? []).map((v) => v.name));
-  const plan: PlannedCollection[] = [];
-  for (const name of meta.collections) {
-    if (viewNames.has(name)) continue;
-    const physical = physicalName(meta, name);
-    const spec = await readCollectionSpec(db, physical);
-    if (!spec) {
-      throw new UserError(
-        `The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
-          `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
-          "Run the restore again; if it keeps failing, refresh the snapshot.",
-      );
-    }
-    if (spec.type === "view") continue;
-    const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
-    plan.push({ name, physical, spec, documents, bytes: await dataSize(db, physical) });
-  }
-  return plan;
+  // A few round trips per collection, read side by side: a restore that keeps everything is
+  // mostly this.
+  const planned = await mapBounded(
+    meta.collections.filter((name) => !viewNames.has(name)),
+    8,
+    async (name): Promise<PlannedCollection | undefined> => {
+      const physical = physicalName(meta, name);
+      const spec = await readCollectionSpec(db, physical);
+      if (!spec) {
+        throw new UserError(
+          `The snapshot lists collection "${name}" but ${snapshotDatabase}.${physical} does not exist` +
+            `${meta.generation ? ` (generation ${meta.generation} may have been replaced meanwhile)` : ""}. ` +
+            "Run the restore again; if it keeps failing, refresh the snapshot.",
+        );
+      }
+      if (spec.type === "view") return undefined;
+      const documents = meta.counts?.[name] ?? (await db.collection(physical).countDocuments({}));
+      return { name, physical, spec, documents, bytes: await dataSize(db, physical) };
+    },
+  );
+  return planned.filter((c): c is PlannedCollection => c !== undefined);
 }
 
 /**

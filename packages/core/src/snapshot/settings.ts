@@ -4,6 +4,7 @@ import { COPY_METHODS, type CopyMethodSetting, DEFAULT_RANGE_THRESHOLD_MB } from
 import { UserError } from "../errors";
 import type { InputReader } from "../inputs";
 import type { Log } from "../log";
+import { readTestPassword } from "../masking/password-settings";
 import { compilePolicy, type Policy } from "../masking/policy";
 import { assertDatabasesFitSetting, PR_DATABASE_FIX, SNAPSHOT_DATABASE_FIX } from "../mongo/limit-names";
 import {
@@ -16,6 +17,7 @@ import {
 } from "../names";
 import type { CommonInputs } from "../settings";
 import { readThrottleSettings, type ThrottleSettings } from "../throttle/settings";
+import { CONSISTENCY_SETTINGS, type ConsistencySetting } from "./consistency";
 import type { ProduceRequest } from "./producer";
 import { REFRESH_POLICIES, type RefreshPolicy } from "./refresh";
 import type { RestoreRequest } from "./restore";
@@ -171,6 +173,10 @@ export interface ProducerSettings extends CopySettings, ThrottledCopies {
   dataPolicy?: Policy;
   /** The masking salt (a secret: the caller registers it with the log before anything is written out). */
   salt?: string;
+  /** The test password of the `password` strategy (a secret, like the salt). */
+  testPassword?: string;
+  /** CONTRACT §13: auto (default), point-in-time or per-collection. */
+  consistency: ConsistencySetting;
 }
 
 /** Shortest salt accepted: the keyed strategies are only as strong as it. */
@@ -210,9 +216,11 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
   assertDatabasesFitSetting(common.serverLimits, [
     { name: snapshot, what: "The snapshot database", fix: SNAPSHOT_DATABASE_FIX },
   ]);
+  const testPassword = readTestPassword(inputs, dataPolicy);
   return {
     ...(dataPolicy ? { dataPolicy } : {}),
     ...(salt ? { salt } : {}),
+    ...(testPassword ? { testPassword } : {}),
     sourceDatabase: assertDatabaseName(source, "The source (production) database"),
     snapshotDatabase: assertDatabaseName(snapshot, "The snapshot database"),
     ...(include?.length ? { include } : {}),
@@ -227,6 +235,11 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
     leaseSeconds: inputs.integer("lease-seconds", { min: 5, max: 3_600 }) ?? 120,
     maxTimeSeconds: inputs.integer("max-time-seconds", { min: 0 }) ?? 0,
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
+    consistency: inputs.enumeration(
+      "consistency",
+      CONSISTENCY_SETTINGS,
+      config.producer?.consistency ?? "auto",
+    ),
     ...readCopySettings(inputs),
     throttle: readThrottleSettings(inputs, config),
   };

@@ -22,11 +22,7 @@ export function throttleSection(report: ThrottleReport | undefined): string {
   if (!report) return "";
   const n = report.pauses.length;
   const { min, max } = report.window;
-  const chunks =
-    report.roseAt === undefined
-      ? `the cluster stayed calm: collections up to ${report.calmChunkMb} MB were copied whole, larger ones in chunks of ${Math.min(report.chunkMb, report.calmChunkMb)} MB`
-      : `from the first rise of a signal on, collections over ${report.chunkMb} MB were copied in chunks of ${report.chunkMb} MB`;
-  const how = `${chunks}; ${min === max ? `${max}` : `${min} to ${max}`} collection${max === 1 ? "" : "s"} at a time`;
+  const how = `copies went in chunks of at most ${report.chunkMb} MB, ${min === max ? `${max}` : `${min} to ${max}`} collection${max === 1 ? "" : "s"} at a time`;
   const head = report.aborted
     ? `**Stopped by the throttle**: ${report.aborted}.`
     : n

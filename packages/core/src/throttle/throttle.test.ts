@@ -166,29 +166,6 @@ describe("Throttle", () => {
     }
   });
 
-  it("copies whole collections (up to 256 MB) while calm and 8 MB chunks once a signal rose; chunk-mb bounds every copy", async () => {
-    const MiB = 1024 * 1024;
-    const source = new FakeSource();
-    const t = throttle(source);
-    const own = throttle(new FakeSource());
-    try {
-      const hooks = t.copyHooks(undefined);
-      expect(hooks.chunkMb).toBeUndefined();
-      expect(hooks.chunkBytesNow?.()).toBe(256 * MiB);
-      expect(t.report()).not.toHaveProperty("roseAt");
-      source.now = { lagMs: 2_600, latencyMs: 1 };
-      await until("the rise to be seen", () => t.report().roseAt !== undefined);
-      expect(hooks.chunkBytesNow?.()).toBe(8 * MiB);
-      // The run's own chunk-mb: every copy is bounded by it, calm or not.
-      const set = own.copyHooks(32);
-      expect(set.chunkMb).toBe(32);
-      expect(set.chunkBytesNow?.()).toBe(256 * MiB);
-    } finally {
-      await t.stop();
-      await own.stop();
-    }
-  });
-
   it("aborts when a critical threshold holds for critical-seconds: waiting copies fail with the reason and what is kept", async () => {
     const source = new FakeSource();
     const log = capture();

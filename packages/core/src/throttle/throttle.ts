@@ -34,17 +34,14 @@ import { type SignalPeaks, SignalReader, type SignalSource, type WatchTarget } f
  */
 
 /**
- * Largest chunk a throttled copy writes between two checks once a signal rose, MB: a fraction of a
- * second on 2 cores (see the README's measurements).
+ * Largest chunk a throttled copy writes between two checks, MB: a fraction of a second on 2 cores,
+ * so that every run stops within one chunk once a signal rises. Copying whole collections while
+ * the cluster looked calm was tried and measured: 3 concurrent restores started 12 unpausable
+ * `$out`s and drove the majority lag to 47 s before the first rise could stop anything (README,
+ * "The throttle"). A chunk is a `$merge` of one `_id` range with the indexes built after the last
+ * chunk, which costs the same as `$out` on 2 cores.
  */
 export const THROTTLE_CHUNK_MB = 8;
-/**
- * Largest collection copied as one aggregation while the cluster stays calm, MB: chunks copy by
- * `$merge` (a lookup per document), measured up to 1.5× slower than `$out` for the collection,
- * so a calm run copies whole collections as `throttle: off` does, and only larger ones (whose
- * single `$out` could not be paused for long) in chunks from the start.
- */
-export const THROTTLE_CALM_CHUNK_MB = 256;
 /** Longest random delay before a run resumes once every signal is back under its resume level. */
 export const RESUME_JITTER_MS = 1_000;
 /** A paused copy resumes once the lag is at most this fraction of max-lag-seconds. */
@@ -94,9 +91,7 @@ export interface ThrottleReport {
   criticalLagMs: number;
   criticalForMs: number;
   chunkMb: number;
-  /** Largest collection copied whole while no signal had risen, MB. */
-  calmChunkMb: number;
-  /** Epoch ms a signal first rose (from then on: chunks of chunkMb, a narrower window). */
+  /** Epoch ms a signal first rose (the window was narrowed then). */
   roseAt?: number;
   /**
    * Collections the run copied at once: the most it ran (the engine's concurrency, unless it had
@@ -202,20 +197,16 @@ export class Throttle {
 
   /**
    * The engine's hooks (CopyEnv): the window and the gate before each collection, the gate between
-   * chunks, the chunk bound ({@link THROTTLE_CALM_CHUNK_MB} while calm, then
-   * {@link THROTTLE_CHUNK_MB}, or the run's own chunk-mb), and the abort as the reason any copy
-   * failed once the throttle stopped it.
+   * chunks, chunks of {@link THROTTLE_CHUNK_MB} unless the run sets its own size, and the abort as
+   * the reason any copy failed once the throttle stopped it.
    */
   copyHooks(
     chunkMb: number | undefined,
     between?: BetweenChunks,
-  ): Pick<EnvironmentOptions, "chunkMb" | "chunkBytesNow" | "betweenChunks" | "beforeCopy" | "stopped"> {
+  ): Pick<EnvironmentOptions, "chunkMb" | "betweenChunks" | "beforeCopy" | "stopped"> {
     this.chunkMb = chunkMb ?? THROTTLE_CHUNK_MB;
-    const MiB = 1024 * 1024;
     return {
-      // chunk-mb set by the run bounds every copy, as without the throttle.
-      ...(chunkMb ? { chunkMb } : {}),
-      chunkBytesNow: () => (this.roseAt === undefined ? THROTTLE_CALM_CHUNK_MB : this.chunkMb) * MiB,
+      chunkMb: this.chunkMb,
       betweenChunks: async (at) => {
         await between?.(at);
         // A copy over a narrowed window waits here for its turn; a chunk done without a pause is
@@ -301,6 +292,8 @@ export class Throttle {
   async gate(): Promise<boolean> {
     await this.ready;
     if (this.abortError) throw this.abortError;
+    // Stopped (the run's copies are done): nothing would ever reopen the gate.
+    if (this.stopped) return true;
     if (this.open) return true;
     if (!this.episode) {
       const reason = this.reasons[0] ?? { signal: "lag" as const, text: "resuming" };
@@ -326,7 +319,6 @@ export class Throttle {
       criticalLagMs: this.limits.criticalLagMs,
       criticalForMs: this.limits.criticalForMs,
       chunkMb: this.chunkMb,
-      calmChunkMb: THROTTLE_CALM_CHUNK_MB,
       ...(this.roseAt !== undefined ? { roseAt: this.roseAt } : {}),
       window: { min: Math.min(this.windowMin, this.peakInFlight), max: this.peakInFlight },
       latency: this.readers.flatMap((r) => {

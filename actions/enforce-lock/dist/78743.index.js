@@ -1,0 +1,416 @@
+export const id = 78743;
+export const ids = [78743];
+export const modules = {
+
+/***/ 6020:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  parseConfig: () => (/* binding */ parseConfig)
+});
+
+// UNUSED EXPORTS: NAMED_STRATEGIES, configSchema
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8293);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(6585);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __webpack_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/mongo/limit-names.ts
+var limit_names = __webpack_require__(6291);
+// EXTERNAL MODULE: ../../packages/core/src/names.ts
+var names = __webpack_require__(5618);
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/consistency.ts
+
+/**
+ * Snapshot consistency (CONTRACT §13), the decisions without I/O: which consistency a run aims
+ * for, and what each change-stream event means for a snapshot being taken.
+ *
+ * - `point-in-time`: every collection as of one cluster time. The producer notes the time before
+ *   the first copy, watches production's change stream, copies as usual, then copies again the
+ *   documents that changed, as of a later cluster time (snapshot/catch-up.ts).
+ * - `per-collection`: each collection as of its own copy, as before (standalone servers have no
+ *   change streams).
+ */
+const CONSISTENCY_SETTINGS = ["auto", "point-in-time", "per-collection"];
+function planConsistency(setting, topology, source) {
+    if (setting === "per-collection")
+        return { track: false, required: false, reason: "consistency is set to per-collection" };
+    if (topology === "standalone") {
+        if (setting === "point-in-time")
+            throw new UserError(`consistency: point-in-time needs a replica set or a sharded cluster (change streams and snapshot reads), but the server holding "${source}" is a standalone mongod. ` +
+                "Use consistency: auto (per-collection on standalone servers) or per-collection, or convert the server to a one-member replica set. Nothing was copied.");
+        return {
+            track: false,
+            required: false,
+            reason: `the server holding "${source}" is a standalone mongod (no change streams)`,
+        };
+    }
+    return { track: true, required: setting === "point-in-time" };
+}
+/**
+ * What one change event of production's database means for the snapshot. Event types are those
+ * of MongoDB 6.0 with `showExpandedEvents` (create, createIndexes, dropIndexes, modify, rename,
+ * drop, dropDatabase, shardCollection, invalidate, and the document events); later servers add
+ * reshardCollection and refineCollectionShardKey, which change where documents live, not what
+ * they are.
+ */
+function classifyEvent(event, names) {
+    const e = event;
+    const type = String(e.operationType);
+    const coll = typeof e.ns?.coll === "string" ? e.ns.coll : undefined;
+    const inSnapshot = (c) => c !== undefined && (names.copied.has(c) || names.views.has(c));
+    switch (type) {
+        case "insert":
+        case "update":
+        case "replace":
+        case "delete":
+            if (coll && names.copied.has(coll) && e.documentKey && "_id" in e.documentKey)
+                return { kind: "document", collection: coll, id: e.documentKey._id };
+            return { kind: "ignore" };
+        case "createIndexes":
+        case "dropIndexes":
+        case "modify":
+            if (coll && names.copied.has(coll))
+                return {
+                    kind: "restart",
+                    collection: coll,
+                    why: type === "modify" ? "its options changed (collMod)" : `${type} ran on it`,
+                };
+            if (coll && names.views.has(coll))
+                return { kind: "fatal", collection: coll, why: `the view ${coll} was redefined (collMod)` };
+            return { kind: "ignore" };
+        case "drop":
+            return inSnapshot(coll)
+                ? { kind: "fatal", collection: coll, why: `${coll} was dropped` }
+                : { kind: "ignore" };
+        case "rename": {
+            const to = typeof e.to?.coll === "string" ? e.to.coll : undefined;
+            if (inSnapshot(coll))
+                return { kind: "fatal", collection: coll, why: `${coll} was renamed to ${to ?? "?"}` };
+            if (inSnapshot(to))
+                return {
+                    kind: "fatal",
+                    collection: to,
+                    why: `${coll ?? "another collection"} was renamed over ${to}`,
+                };
+            return { kind: "ignore" };
+        }
+        case "dropDatabase":
+            return { kind: "fatal", why: "the production database was dropped" };
+        case "invalidate":
+            return {
+                kind: "fatal",
+                why: "the change stream was invalidated (the database was dropped or renamed)",
+            };
+        default:
+            // create (a collection the snapshot did not select), shardCollection, reshardCollection,
+            // refineCollectionShardKey: nothing the snapshot holds changes.
+            return { kind: "ignore" };
+    }
+}
+/** What the snapshot metadata records about consistency (CONTRACT §13). */
+function consistencyMetadata(c) {
+    return c.consistency === "point-in-time" && c.consistentAt
+        ? {
+            consistency: "point-in-time",
+            consistentAt: c.consistentAt,
+            ...(c.consistentAtDate ? { consistentAtDate: c.consistentAtDate } : {}),
+        }
+        : { consistency: "per-collection" };
+}
+/**
+ * What a snapshot's metadata says about its consistency, read defensively (it comes from a
+ * database): only a known consistency and a real Date are taken.
+ */
+function readConsistency(meta) {
+    const consistency = meta?.consistency === "point-in-time" || meta?.consistency === "per-collection"
+        ? meta.consistency
+        : undefined;
+    const date = meta?.consistentAtDate;
+    return {
+        ...(consistency ? { consistency } : {}),
+        ...(consistency === "point-in-time" && date instanceof Date && !Number.isNaN(date.getTime())
+            ? { consistentAtDate: date }
+            : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/snapshot/refresh.ts
+
+/**
+ * When a restore may be skipped, and how it copies (config `restore.refresh`, input `refresh`):
+ * - `every-sync` (default): every restore makes the PR database the latest snapshot, as the labels
+ *   promise, differentially: collections proven identical are kept, the others copied;
+ * - `new-snapshot`: only when the latest complete snapshot is newer than the one the PR database
+ *   already holds completely, so pushes keep the data the preview has written meanwhile; then
+ *   differentially, like every-sync;
+ * - `full`: every restore drops and copies every collection, proving nothing (CONTRACT §11).
+ */
+const REFRESH_POLICIES = ["every-sync", "new-snapshot", "full"];
+/**
+ * Whether the PR database's restore record (CONTRACT §5) says it already holds `snapshot`
+ * completely. Pure. The generation names a snapshot exactly; snapshots from the original
+ * scripts have none, so their timestamp stands in for it.
+ */
+function checkRefresh(current, snapshot, snapshotDatabase) {
+    const latest = snapshot.generation
+        ? `generation ${snapshot.generation}`
+        : `the snapshot taken ${formatUtc(snapshot.timestamp)}`;
+    const restore = (why) => ({ skip: false, reason: `${why}: restoring ${latest}` });
+    if (!current)
+        return restore("the database has no restore record (new, or seeded)");
+    if (current.source !== "snapshot")
+        return restore(`the database holds data from "${current.source}"`);
+    if (current.status !== "complete") {
+        return restore(current.status === "restoring"
+            ? "an earlier restore into the database did not finish"
+            : `its restore record has status "${String(current.status)}"`);
+    }
+    const from = typeof current.snapshotDatabase === "string" ? current.snapshotDatabase : undefined;
+    if (from !== undefined && from !== snapshotDatabase)
+        return restore(`the database was restored from ${from}, not ${snapshotDatabase}`);
+    const held = current.generation
+        ? `generation ${String(current.generation)}`
+        : `the snapshot taken ${formatUtc(current.snapshotTimestamp)}`;
+    const same = snapshot.generation
+        ? current.generation === snapshot.generation
+        : current.generation === undefined &&
+            current.snapshotTimestamp instanceof Date &&
+            current.snapshotTimestamp.getTime() === snapshot.timestamp.getTime();
+    if (!same)
+        return restore(`a newer snapshot was published (the database holds ${held})`);
+    const restoredAt = current.restoredAt instanceof Date ? `, restored ${formatUtc(current.restoredAt)}` : "";
+    return {
+        skip: true,
+        reason: `the database already holds ${latest}, the latest complete snapshot${restoredAt}`,
+    };
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/target-pattern.ts
+var target_pattern = __webpack_require__(5354);
+;// CONCATENATED MODULE: ../../packages/core/src/config-schema.ts
+/**
+ * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
+ * that actions start faster without one.
+ */
+
+
+
+
+
+
+
+
+const labelName = schemas/* string */.YjP().trim().min(1).max(50);
+const databaseName = schemas/* string */.YjP().superRefine((name, ctx) => {
+    const why = (0,names/* illegalDatabaseName */.vK)(name);
+    if (why)
+        ctx.addIssue({ code: "custom", message: `"${name}" is not a valid MongoDB database name: ${why}` });
+});
+const regexSource = schemas/* string */.YjP().superRefine((source, ctx) => {
+    const problem = (0,target_pattern/* targetPatternProblem */.D)(source);
+    if (problem)
+        ctx.addIssue({ code: "custom", message: `"${source}" cannot be an allowed target pattern: ${problem}` });
+});
+const config_schema_int = (min, max) => schemas/* number */.aig().int().min(min).max(max);
+/** CONTRACT §7 strategies. Checked by hand so that each mistake gets a message that says how to fix it. */
+const NAMED_STRATEGIES = ["remove", "null", "redact", "email", "name", "phone", "hash"];
+const strategy = schemas/* unknown */.L5J().superRefine((value, ctx) => {
+    if (typeof value === "string") {
+        if (!NAMED_STRATEGIES.includes(value))
+            ctx.addIssue({
+                code: "custom",
+                message: `unknown strategy "${value}": use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
+            });
+        return;
+    }
+    if (value === null) {
+        ctx.addIssue({
+            code: "custom",
+            message: 'is empty (YAML null): to set the field to null write "null" in quotes, to drop it write remove',
+        });
+        return;
+    }
+    if (typeof value === "object" && !Array.isArray(value)) {
+        const keys = Object.keys(value);
+        if (keys.length === 1 && keys[0] === "password") {
+            const problem = passwordProblem(value.password);
+            if (problem)
+                ctx.addIssue({ code: "custom", message: problem });
+            return;
+        }
+        if (keys.length === 1 && (keys[0] === "constant" || keys[0] === "expr")) {
+            if (keys[0] === "expr" &&
+                (typeof value.expr !== "object" || value.expr === null))
+                ctx.addIssue({
+                    code: "custom",
+                    message: '{ expr: ... } needs an aggregation expression object, e.g. { $round: ["$score", 0] }',
+                });
+            return;
+        }
+    }
+    ctx.addIssue({
+        code: "custom",
+        message: `is not a strategy: use one of ${NAMED_STRATEGIES.join(", ")}, { constant: <value> }, { expr: <aggregation expression> } or { password: { scheme: bcrypt } }`,
+    });
+});
+/** `{ password: { scheme: bcrypt, cost: 10 } }` or `{ password: { scheme: argon2id } }`: what is wrong, if anything. */
+function passwordProblem(p) {
+    const usage = "write { password: { scheme: bcrypt, cost: 10 } } (cost 4-15), { password: { scheme: argon2id } } (optional memoryKiB, iterations, parallelism) or { password: { scheme: aspnet-identity } } (optional iterations)";
+    if (!p || typeof p !== "object" || Array.isArray(p))
+        return `password needs its options: ${usage}`;
+    const o = p;
+    const allowed = o.scheme === "bcrypt"
+        ? ["scheme", "cost"]
+        : o.scheme === "argon2id"
+            ? ["scheme", "memoryKiB", "iterations", "parallelism"]
+            : o.scheme === "aspnet-identity"
+                ? ["scheme", "iterations"]
+                : undefined;
+    if (!allowed)
+        return `password.scheme must be bcrypt, argon2id or aspnet-identity, got ${JSON.stringify(o.scheme)}: ${usage}`;
+    const extra = Object.keys(o).filter((k) => !allowed.includes(k));
+    if (extra.length)
+        return `password (${o.scheme}) does not take ${extra.join(", ")}: ${usage}`;
+    const integer = (k, min, max) => o[k] === undefined || (Number.isInteger(o[k]) && o[k] >= min && o[k] <= max)
+        ? undefined
+        : `password.${k} must be a whole number from ${min} to ${max}, got ${JSON.stringify(o[k])}`;
+    return (integer("cost", 4, 15) ??
+        integer("memoryKiB", 1_024, 1_048_576) ??
+        (o.scheme === "aspnet-identity"
+            ? integer("iterations", 10_000, 10_000_000)
+            : integer("iterations", 1, 20)) ??
+        integer("parallelism", 1, 16));
+}
+const fieldPath = schemas/* string */.YjP().superRefine((path, ctx) => {
+    const parts = path.split(".");
+    if (parts.some((p) => p === ""))
+        ctx.addIssue({ code: "custom", message: `"${path}" has an empty segment` });
+    else if (parts.some((p) => p.startsWith("$")))
+        ctx.addIssue({ code: "custom", message: `"${path}" has a segment starting with "$"` });
+});
+const configSchema = schemas/* strictObject */.rej({
+    dbPrefix: schemas/* string */.YjP().regex(names/* PREFIX_PATTERN */.Af, `must match ${names/* PREFIX_PATTERN */.Af.source}, e.g. "myapp"`).optional(),
+    labels: schemas/* strictObject */.rej({
+        preview: labelName.optional(),
+        snapshot: labelName.optional(),
+        lock: labelName.optional(),
+    })
+        .optional(),
+    snapshotDatabase: databaseName.optional(),
+    sourceDatabase: databaseName.optional(),
+    collections: schemas/* strictObject */.rej({
+        include: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).optional(),
+        exclude: schemas/* array */.YOg(schemas/* string */.YjP().min(1)).optional(),
+    })
+        .optional(),
+    allowedTargets: schemas/* array */.YOg(regexSource).optional(),
+    protectedDatabases: schemas/* array */.YOg(databaseName).optional(),
+    serverLimits: schemas/* enum */.k5n(limit_names/* SERVER_LIMITS */.L_).optional(),
+    comment: schemas/* strictObject */.rej({
+        namespace: schemas/* string */.YjP().min(1).optional(),
+        urls: schemas/* array */.YOg(schemas/* strictObject */.rej({ name: schemas/* string */.YjP().min(1), url: schemas/* string */.YjP().min(1) })).optional(),
+    })
+        .optional(),
+    restore: schemas/* strictObject */.rej({
+        concurrency: config_schema_int(1, 64).optional(),
+        waitTimeoutSeconds: config_schema_int(0, 86_400).optional(),
+        pollIntervalSeconds: config_schema_int(1, 3_600).optional(),
+        refresh: schemas/* enum */.k5n(REFRESH_POLICIES).optional(),
+    })
+        .optional(),
+    producer: schemas/* strictObject */.rej({
+        concurrency: config_schema_int(1, 64).optional(),
+        retain: config_schema_int(0, 20).optional(),
+        graceSeconds: config_schema_int(0, 7 * 86_400).optional(),
+        maxShrinkPercent: config_schema_int(0, 100).optional(),
+        consistency: schemas/* enum */.k5n(CONSISTENCY_SETTINGS).optional(),
+    })
+        .optional(),
+    masking: schemas/* strictObject */.rej({
+        strict: schemas/* boolean */.zMY().optional(),
+        rules: schemas/* record */.g1P(schemas/* string */.YjP().min(1), schemas/* record */.g1P(fieldPath, strategy)).optional(),
+        keep: schemas/* record */.g1P(schemas/* string */.YjP().min(1), schemas/* array */.YOg(fieldPath)).optional(),
+    })
+        .optional(),
+    subset: schemas/* record */.g1P(schemas/* string */.YjP().min(1), schemas/* strictObject */.rej({
+        filter: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).optional(),
+        sample: schemas/* number */.aig().gt(0).lte(1).optional(),
+        limit: schemas/* number */.aig().int().positive().optional(),
+        references: schemas/* array */.YOg(schemas/* strictObject */.rej({
+            field: fieldPath,
+            collection: schemas/* string */.YjP().min(1),
+            key: schemas/* string */.YjP().min(1).optional(),
+        }))
+            .min(1)
+            .optional(),
+    }))
+        .optional(),
+});
+function parseConfig(text, label = ".github/pr-snapshots.yml") {
+    const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        const first = doc.errors[0];
+        const where = first?.linePos?.[0]
+            ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}`
+            : "";
+        throw new errors/* UserError */.yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
+    }
+    const data = doc.toJS() ?? {};
+    const result = configSchema.safeParse(data);
+    if (!result.success) {
+        const problems = result.error.issues.map((issue) => describeIssue(issue, data));
+        throw new errors/* UserError */.yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
+            `See the "Configuration" section of the README for the accepted keys.`);
+    }
+    return result.data;
+}
+function describeIssue(issue, data) {
+    const key = issue.path.map(String).join(".");
+    const at = key === "" ? "the top level" : `"${key}"`;
+    switch (issue.code) {
+        case "unrecognized_keys": {
+            const names = issue.keys.map((k) => `"${key ? `${key}.` : ""}${k}"`).join(", ");
+            return `unknown key ${names} in ${at}`;
+        }
+        case "invalid_type": {
+            const got = describeValue(valueAt(data, issue.path));
+            return `${at} must be ${article(issue.expected)}, got ${got}`;
+        }
+        default:
+            return `${at}: ${issue.message}`;
+    }
+}
+function valueAt(data, keyPath) {
+    let v = data;
+    for (const k of keyPath)
+        v = v && typeof v === "object" ? v[k] : undefined;
+    return v;
+}
+function describeValue(v) {
+    if (v === undefined)
+        return "nothing";
+    if (v === null)
+        return "null";
+    if (Array.isArray(v))
+        return "a list";
+    if (typeof v === "object")
+        return "a mapping";
+    return `${typeof v} ${JSON.stringify(v)}`;
+}
+function article(expected) {
+    if (expected === "array")
+        return "a list";
+    if (expected === "object")
+        return "a mapping";
+    return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+
+/***/ })
+
+};
