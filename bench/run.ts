@@ -6,12 +6,16 @@
  *   --scaling 0.25,0.5,1     sizes for the scaling section ("" to skip)
  *   --repeat N               runs per contender (median reported; default 3, at least 3)
  *   --only a,b               sections: restore, producer, scaling, wide, overhead, engine, methods,
- *                            stream, masking, subset, scan, consistency, differential
+ *                            stream, masking, subset, scan, consistency, differential, throttle
  *   --scan-documents 1000    documents per collection in the scan's speed figure (default 1000)
  *   --writes-per-second 200  production's write load during the consistency section
  *   --differential-sizes 0.25,1  sizes of the differential-restore section (default 0.25,1)
  *   --engine-sizes 0.25,1    sizes of the engine section (default 0.25,1)
  *   --methods-size 1         size of the one-large-collection section (GiB, default 1)
+ *   --throttle-size 0.25     restore size of the throttle section (GiB, default 0.25)
+ *   --throttle-rate 200      its workload's operations per second (default 200)
+ *   --throttle-idle 20       seconds of workload alone, the idle baseline (default 20)
+ *   --throttle-concurrent 3  concurrent throttled restores in its last phase (default 3; 0 skips)
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -39,6 +43,7 @@ import { writeBenchCharts } from "./lib/chart";
 import { benchSnapshot, GiB, seedToSize, splitIntoCollections } from "./lib/dataset";
 import { compare, fmtS, machine, median, ratio, timed } from "./lib/measure";
 import { scanSection } from "./scan";
+import { throttleSection } from "./throttle";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -49,11 +54,17 @@ const repeat = Math.max(3, Number(args.get("repeat") ?? "3"));
 const only = new Set(
   (
     args.get("only") ??
-    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,scan,consistency,differential"
+    "restore,producer,scaling,wide,overhead,engine,methods,stream,masking,subset,scan,consistency,differential,throttle"
   ).split(","),
 );
 const engineSizes = (args.get("engine-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const methodsSize = Number(args.get("methods-size") ?? "1");
+const throttleOptions = {
+  gib: Number(args.get("throttle-size") ?? "0.25"),
+  rate: Number(args.get("throttle-rate") ?? "200"),
+  idleSeconds: Number(args.get("throttle-idle") ?? "20"),
+  concurrent: Number(args.get("throttle-concurrent") ?? "3"),
+};
 const writesPerSecond = Number(args.get("writes-per-second") ?? "200");
 const differentialSizes = (args.get("differential-sizes") ?? "0.25,1").split(",").filter(Boolean).map(Number);
 const log = (line = "") => process.stdout.write(`${line}\n`);
@@ -378,6 +389,7 @@ async function main() {
     if (only.has("scan")) await scanSection(ctx, Number(args.get("scan-documents") ?? "1000"));
     if (only.has("consistency")) await consistencySection(ctx, size, writesPerSecond);
     if (only.has("differential")) await differentialSection(ctx, differentialSizes);
+    if (only.has("throttle")) await throttleSection(ctx, throttleOptions);
 
     if (only.has("overhead")) {
       log("\nAction overhead: cold start on a no-op event vs bare node");

@@ -52,6 +52,8 @@ export interface StartOptions {
   members?: number;
   /** A replica set's election timeout (MongoDB's default 10 s): fault tests elect a new primary sooner. */
   electionTimeoutMillis?: number;
+  /** More mongod arguments, e.g. ["--setParameter", "enableTestCommands=1"] for fail points. */
+  args?: string[];
 }
 
 export async function startMongo(options: StartOptions = {}): Promise<RunningMongo> {
@@ -77,7 +79,10 @@ export async function startMongo(options: StartOptions = {}): Promise<RunningMon
           : {}),
         ...(authOpts ? { auth: authOpts } : {}),
       },
-      instanceOpts: Array.from({ length: count }, () => ({ storageEngine: "wiredTiger" as const })),
+      instanceOpts: Array.from({ length: count }, () => ({
+        storageEngine: "wiredTiger" as const,
+        ...(options.args ? { args: options.args } : {}),
+      })),
     });
     await rs.waitUntilRunning();
     replSet = rs;
@@ -92,7 +97,10 @@ export async function startMongo(options: StartOptions = {}): Promise<RunningMon
       await rs.stop({ doCleanup: true, force: true });
     };
   } else {
-    const server = await MongoMemoryServer.create({ instance, ...(authOpts ? { auth: authOpts } : {}) });
+    const server = await MongoMemoryServer.create({
+      instance: { ...instance, ...(options.args ? { args: options.args } : {}) },
+      ...(authOpts ? { auth: authOpts } : {}),
+    });
     hostPort = `127.0.0.1:${server.instanceInfo?.port}`;
     stop = async () => {
       await server.stop({ doCleanup: true, force: true });

@@ -40166,7 +40166,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(98730)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9952));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(77697)]).then(__nccwpck_require__.bind(__nccwpck_require__, 234));
     return parseConfig(text, label);
 }
 /**

@@ -40473,6 +40473,7 @@ var limit_names = __nccwpck_require__(6291);
 
 
 
+
 function readCopySettings(inputs) {
     return {
         copyMethod: inputs.enumeration("copy-method", COPY_METHODS, "auto"),
@@ -40526,6 +40527,7 @@ function readRestoreSettings(inputs, common, prNumber) {
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
         ...readCopySettings(inputs),
+        throttle: readThrottleSettings(inputs, config),
     };
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
@@ -40589,6 +40591,7 @@ function readProducerSettings(inputs, common) {
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         consistency: inputs.enumeration("consistency", CONSISTENCY_SETTINGS, config.producer?.consistency ?? "auto"),
         ...readCopySettings(inputs),
+        throttle: readThrottleSettings(inputs, config),
     };
 }
 /** The restore that these settings describe (the action and the command line run the same one). */
@@ -40610,6 +40613,7 @@ function restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        throttle: s.throttle,
         ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
@@ -40656,7 +40660,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(78743)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6020));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(61663)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8921));
     return parseConfig(text, label);
 }
 /**

@@ -40570,7 +40570,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(52229)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3023));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(36380)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1245));
     return parseConfig(text, label);
 }
 /**

@@ -9,6 +9,7 @@ import type { RestoreReport } from "@pr-snapshots/core/snapshot/restore";
 import { runRestore } from "@pr-snapshots/core/snapshot/run";
 import type { RestoreSettings } from "@pr-snapshots/core/snapshot/settings";
 import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
+import { pauseTimings, throttleSection } from "@pr-snapshots/core/throttle/summary";
 
 export interface Inputs extends CommonInputs, RestoreSettings {
   uri: string;
@@ -140,5 +141,5 @@ function summary(r: RestoreReport): string {
     ...maskedDataNote(r.maskingPolicy, r.subset),
     ...(r.refreshReason ? [`Refresh ${code("new-snapshot")}: ${r.refreshReason}`] : []),
   ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections)}`;
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections, pauseTimings(r.throttle))}${throttleSection(r.throttle)}`;
 }

@@ -28434,7 +28434,8 @@ function chooseMethod(f) {
         parallelism: n,
         chunks,
         label: n > 1 ? `ranges ×${n} (${chunks} chunks)` : `chunks ×${chunks}`,
-        reason: `${why}, ${n} at a time, indexes first`,
+        ...(n > 1 ? {} : { indexesLast: true }),
+        reason: `${why}, ${n} at a time, ${n > 1 ? "indexes first" : "indexes after the last chunk (one bulk build, as $out)"}`,
     };
 }
 function chooseUnbounded(f) {
@@ -29325,7 +29326,7 @@ function readConsistency(meta) {
 
 /***/ }),
 
-/***/ 4687:
+/***/ 1281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29367,9 +29368,72 @@ var policy = __nccwpck_require__(9463);
 var limit_names = __nccwpck_require__(6291);
 // EXTERNAL MODULE: ../../packages/core/src/names.ts
 var names = __nccwpck_require__(5618);
+// EXTERNAL MODULE: ../../packages/core/src/throttle/modes.ts
+var modes = __nccwpck_require__(2743);
+;// CONCATENATED MODULE: ../../packages/core/src/throttle/settings.ts
+
+
+/**
+ * CONTRACT §12: the throttle's settings, read the same way by the restore, the producer and the
+ * command line: input (or PR_SNAPSHOTS_<NAME>), then the config file's `copy` section, then the
+ * default.
+ */
+
+const DEFAULT_MAX_LAG_SECONDS = 2;
+/**
+ * Flow control's target lag (`flowControlTargetLagSeconds`, 10): beyond it MongoDB has been
+ * slowing every writer on the primary, production's included, for a while (it engages at half).
+ */
+const DEFAULT_CRITICAL_LAG_SECONDS = 10;
+const DEFAULT_CRITICAL_SECONDS = 60;
+const THROTTLE_OFF = {
+    mode: "off",
+    maxLagSeconds: DEFAULT_MAX_LAG_SECONDS,
+    criticalLagSeconds: DEFAULT_CRITICAL_LAG_SECONDS,
+    criticalSeconds: DEFAULT_CRITICAL_SECONDS,
+};
+function settings_readThrottleSettings(inputs, config) {
+    const copy = config.copy ?? {};
+    const mode = inputs.enumeration("throttle", modes/* THROTTLE_MODES */.w, copy.throttle ?? "auto");
+    const maxLagSeconds = decimal(inputs, "max-lag-seconds", { min: 0.1, max: 3_600 }) ??
+        copy.maxLagSeconds ??
+        DEFAULT_MAX_LAG_SECONDS;
+    const maxLatencyMs = decimal(inputs, "max-latency-ms", { min: 0.1, max: 600_000 }) ?? copy.maxLatencyMs;
+    const criticalLagSeconds = decimal(inputs, "critical-lag-seconds", { min: 0.1, max: 86_400 }) ??
+        copy.criticalLagSeconds ??
+        Math.max(DEFAULT_CRITICAL_LAG_SECONDS, 5 * maxLagSeconds);
+    const criticalLatencyMs = decimal(inputs, "critical-latency-ms", { min: 0.1, max: 3_600_000 }) ?? copy.criticalLatencyMs;
+    const criticalSeconds = inputs.integer("critical-seconds", { min: 1, max: 86_400 }) ??
+        copy.criticalSeconds ??
+        DEFAULT_CRITICAL_SECONDS;
+    if (criticalLagSeconds <= maxLagSeconds)
+        throw new errors/* UserError */.yo(`critical-lag-seconds (${criticalLagSeconds}) must be greater than max-lag-seconds (${maxLagSeconds}): the copy pauses at max-lag-seconds and aborts only when the lag stays over critical-lag-seconds.`);
+    if (criticalLatencyMs !== undefined && maxLatencyMs !== undefined && criticalLatencyMs <= maxLatencyMs)
+        throw new errors/* UserError */.yo(`critical-latency-ms (${criticalLatencyMs}) must be greater than max-latency-ms (${maxLatencyMs}): the copy pauses at max-latency-ms and aborts only when the probe stays slower than critical-latency-ms.`);
+    return {
+        mode,
+        maxLagSeconds,
+        ...(maxLatencyMs !== undefined ? { maxLatencyMs } : {}),
+        criticalLagSeconds,
+        ...(criticalLatencyMs !== undefined ? { criticalLatencyMs } : {}),
+        criticalSeconds,
+    };
+}
+/** A decimal number input (e.g. max-lag-seconds: 0.5); the error names the input and the range. */
+function decimal(inputs, name, { min, max }) {
+    const v = inputs.optional(name);
+    if (v === undefined)
+        return undefined;
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n) || n < min || n > max)
+        throw new errors/* UserError */.yo(`Input "${name}" must be a number between ${min} and ${max}, got "${v}".`);
+    return n;
+}
+
 // EXTERNAL MODULE: ../../packages/core/src/snapshot/consistency.ts
 var consistency = __nccwpck_require__(2991);
 ;// CONCATENATED MODULE: ../../packages/core/src/snapshot/settings.ts
+
 
 
 
@@ -29431,6 +29495,7 @@ function readRestoreSettings(inputs, common, prNumber) {
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
         ...readCopySettings(inputs),
+        throttle: readThrottleSettings(inputs, config),
     };
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
@@ -29494,6 +29559,7 @@ function readProducerSettings(inputs, common) {
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         consistency: inputs.enumeration("consistency", consistency/* CONSISTENCY_SETTINGS */.lo, config.producer?.consistency ?? "auto"),
         ...readCopySettings(inputs),
+        throttle: settings_readThrottleSettings(inputs, config),
     };
 }
 /** The restore that these settings describe (the action and the command line run the same one). */
@@ -29515,6 +29581,7 @@ function restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        throttle: s.throttle,
         ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
@@ -29535,6 +29602,18 @@ function produceRequest(s, common, client, log, source) {
 function optional(key, value) {
     return (value === undefined ? {} : { [key]: value });
 }
+
+
+/***/ }),
+
+/***/ 2743:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ THROTTLE_MODES)
+/* harmony export */ });
+/** CONTRACT §12 `throttle`: `auto` (default) watches the cluster and pauses; `off` copies flat out. */
+const THROTTLE_MODES = ["auto", "off"];
 
 
 /***/ }),
@@ -33388,8 +33467,8 @@ async function waitForJob(o) {
 var src_log = __nccwpck_require__(9844);
 // EXTERNAL MODULE: ../../packages/core/src/mongo/connection-string.ts
 var connection_string = __nccwpck_require__(599);
-// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts + 1 modules
-var settings = __nccwpck_require__(4687);
+// EXTERNAL MODULE: ../../packages/core/src/snapshot/settings.ts + 2 modules
+var settings = __nccwpck_require__(1281);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -33415,7 +33494,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(76689)]).then(__nccwpck_require__.bind(__nccwpck_require__, 501));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(52311), __nccwpck_require__.e(58473)]).then(__nccwpck_require__.bind(__nccwpck_require__, 501));
     return parseConfig(text, label);
 }
 /**
@@ -33903,7 +33982,7 @@ var consistency = __nccwpck_require__(2991);
 async function run(inputs, log = src_log/* actionsLog */._D) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(46205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4248));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(12107)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6742));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -33947,7 +34026,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(46205)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4248));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(12107)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6742));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

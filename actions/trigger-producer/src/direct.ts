@@ -8,6 +8,7 @@ import { readSnapshotMetadata, type SnapshotMetadata } from "@pr-snapshots/core/
 import type { ProduceReport } from "@pr-snapshots/core/snapshot/producer";
 import { runProducer } from "@pr-snapshots/core/snapshot/run";
 import { copiesSection } from "@pr-snapshots/core/snapshot/summary";
+import { pauseTimings, throttleSection } from "@pr-snapshots/core/throttle/summary";
 import type { DirectInputs, Outputs } from "./types";
 
 /** The producer run here (mode: direct). Loaded on demand: kubernetes mode needs no MongoDB driver. */
@@ -64,7 +65,7 @@ function directSummary(r: ProduceReport): string {
     ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
     ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
   ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${r.dryRun ? "" : consistencySection(r.consistency, r.durationMs)}${policySection(r)}${copiesSection(r.collections)}`;
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${r.dryRun ? "" : consistencySection(r.consistency, r.durationMs)}${policySection(r)}${copiesSection(r.collections, pauseTimings(r.throttle))}${throttleSection(r.throttle)}`;
 }
 
 /** Which rules were applied to which collection, what was verified, and what each subset kept. */

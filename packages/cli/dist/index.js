@@ -64070,6 +64070,18 @@ function unboundedQuantifierAt(source, i) {
 
 /***/ }),
 
+/***/ 6528:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ THROTTLE_MODES)
+/* harmony export */ });
+/** CONTRACT §12 `throttle`: `auto` (default) watches the cluster and pauses; `off` copies flat out. */
+const THROTTLE_MODES = ["auto", "off"];
+
+
+/***/ }),
+
 /***/ 3862:
 /***/ ((module) => {
 
@@ -69552,7 +69564,7 @@ function assertConfigPath(value, what) {
 }
 /** Validates the text of a config file (the schema is loaded only when there is a file to check). */
 async function parseConfigText(text, label) {
-    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(44408)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
+    const { parseConfig } = await Promise.all(/* import() | config */[__nccwpck_require__.e(98429), __nccwpck_require__.e(61886)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3425));
     return parseConfig(text, label);
 }
 /**
@@ -72944,7 +72956,28 @@ const COPY_OPTIONS = [
     { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
     {
         name: "chunk-mb",
-        text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default none, 64 under a time cap)",
+        text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default 8 with the throttle; without it none, 64 under a time cap)",
+    },
+    {
+        name: "throttle",
+        text: "auto (default): pause between chunks while the cluster is busy (lag, probe latency, flow control, tickets); off: copy flat out",
+    },
+    { name: "max-lag-seconds", text: "pause while the majority-commit lag is over this (default 2)" },
+    {
+        name: "max-latency-ms",
+        text: "pause while the probe read is slower than this (default: 4× its pre-copy baseline, ≥ 100 ms above it)",
+    },
+    {
+        name: "critical-lag-seconds",
+        text: "stop the copy when the lag stays over this for critical-seconds (default 10)",
+    },
+    {
+        name: "critical-latency-ms",
+        text: "stop the copy when the probe stays slower than this for critical-seconds (default 10× max latency)",
+    },
+    {
+        name: "critical-seconds",
+        text: "how long a critical threshold must hold before the copy stops (default 60)",
     },
 ];
 /** The PR database a restore, reset or drop writes, and the stale-Job check. */
@@ -73104,7 +73137,8 @@ function chooseMethod(f) {
         parallelism: n,
         chunks,
         label: n > 1 ? `ranges ×${n} (${chunks} chunks)` : `chunks ×${chunks}`,
-        reason: `${why}, ${n} at a time, indexes first`,
+        ...(n > 1 ? {} : { indexesLast: true }),
+        reason: `${why}, ${n} at a time, ${n > 1 ? "indexes first" : "indexes after the last chunk (one bulk build, as $out)"}`,
     };
 }
 function chooseUnbounded(f) {
@@ -73743,6 +73777,25 @@ async function writeLockRecord(client, database, policy, lock, log, options) {
     }
 }
 
+;// CONCATENATED MODULE: ../core/src/throttle/monitor.ts
+
+/**
+ * The throttle's own small client (throttle: auto), so that its reads never queue behind the
+ * copy's connections (a copy waiting for a majority holds its connection until it comes):
+ * hello, the probe, serverStatus, and killOp on abort, one connection each at most.
+ */
+async function monitor_withThrottleMonitor(o, throttle, fn) {
+    if (!throttle || throttle.mode === "off")
+        return fn(undefined);
+    return client_withMongo({
+        uri: o.uri,
+        log: o.log,
+        appName: `${o.appName} (throttle)`,
+        maxPoolSize: 4,
+        ...(o.input ? { input: o.input } : {}),
+    }, fn);
+}
+
 ;// CONCATENATED MODULE: ../core/src/concurrency.ts
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
 async function mapBounded(items, limit, fn) {
@@ -74362,6 +74415,8 @@ async function copyEnvironment(o) {
         ...(maxTimeMS ? { maxTimeMS } : {}),
         ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
         ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+        ...(o.beforeCopy ? { beforeCopy: o.beforeCopy } : {}),
+        ...(o.stopped ? { stopped: o.stopped } : {}),
         ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
             ? { replicaSet: true }
             : {}),
@@ -74386,6 +74441,9 @@ async function copyCollection(env, request) {
         ? { db: target.db, collection: temporaryCollectionName() }
         : target;
     const startedAt = Date.now();
+    // Admitted first (a throttle may hold the copy back): a copy waiting for its turn is not shown
+    // as in progress; retries are admitted again.
+    let admitted = await env.beforeCopy?.(spec.name);
     const choice = chooseMethod({
         type: spec.type === "timeseries" ? "timeseries" : "collection",
         capped: spec.options.capped === true,
@@ -74408,7 +74466,13 @@ async function copyCollection(env, request) {
     try {
         await withRetry(async (attempt) => {
             attempts = attempt;
-            await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task);
+            const ended = attempt === 1 ? admitted : await env.beforeCopy?.(spec.name);
+            admitted = undefined;
+            await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task)
+                .catch((error) => {
+                throw env.stopped?.() ?? error;
+            })
+                .finally(() => ended?.());
         }, { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` });
         task?.phase("verifying");
         const db = env.target.db(target.db);
@@ -74462,6 +74526,7 @@ async function copyCollection(env, request) {
         throw error;
     }
     finally {
+        admitted?.();
         task?.done();
     }
 }
@@ -74562,8 +74627,10 @@ async function copyOnce(env, request, choice, task) {
         return;
     }
     if (choice.kind === "ranges") {
-        // Indexes first: maintaining them during K parallel inserts beats one single-threaded build afterwards.
-        await buildIndexes();
+        // Indexes first: maintaining them during K parallel inserts beats one single-threaded build
+        // afterwards. Chunks one at a time build them last, as $out does (methods.ts, indexesLast).
+        if (!choice.indexesLast)
+            await buildIndexes();
         task?.phase("copying");
         const perDocument = request.documents > 0 ? request.bytes / request.documents : 0;
         task?.setProbe(async () => {
@@ -74597,11 +74664,17 @@ async function copyOnce(env, request, choice, task) {
             await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
         }
         task?.setProbe(undefined);
+        if (choice.indexesLast) {
+            await between(chunks);
+            await buildIndexes();
+        }
         return;
     }
     // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
     const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
     await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
+    if (choice.chunks)
+        await between(chunks);
     await buildIndexes();
 }
 function timeseriesOptions(ts) {
@@ -74716,6 +74789,7 @@ class Progress {
                 totalBytes: this.o.totalBytes,
                 elapsedMs: this.now() - this.started,
                 inFlight,
+                note: this.o.note?.(),
             });
             this.o.log.info(line);
             this.lines++;
@@ -74735,7 +74809,8 @@ function formatProgress(p) {
     const pct = p.totalBytes > 0 ? ` (${Math.min(100, Math.floor((100 * p.bytes) / p.totalBytes))}%)` : "";
     return (`${p.what}: ${p.documents.toLocaleString("en-US")} of ${p.totalDocuments.toLocaleString("en-US")} documents, ` +
         `${mb(p.bytes)} of ${mb(p.totalBytes)} MB${pct}, ${rate.toFixed(1)} MB/s, ETA ${eta}` +
-        (p.inFlight.length ? `; in progress: ${p.inFlight.join(", ")}` : ""));
+        (p.inFlight.length ? `; in progress: ${p.inFlight.join(", ")}` : "") +
+        (p.note ? `; ${p.note}` : ""));
 }
 function formatDuration(ms) {
     const s = Math.round(ms / 1000);
@@ -76805,6 +76880,24 @@ function predicates(rule, compiled) {
     });
     return out;
 }
+/**
+ * The stages that keep only the documents whose reference does not resolve in `from` (the physical
+ * collection that holds the referenced keys): the proof's and the catch-up's dangling check.
+ */
+function danglingReferenceStages(r, from) {
+    return [
+        {
+            $lookup: {
+                from,
+                localField: r.field,
+                foreignField: r.key,
+                pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
+                as: "__prsRef",
+            },
+        },
+        { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
+    ];
+}
 /** Every value of the reference field (one, or each of an array) is among the kept keys. */
 function referencesResolve(field, keys) {
     const refs = { $cond: [{ $isArray: `$${field}` }, `$${field}`, [`$${field}`]] };
@@ -77024,19 +77117,7 @@ async function danglingReferences(o) {
     for (const r of o.references) {
         const [dangling] = await o.snapshot
             .collection(o.physical(o.collection))
-            .aggregate([
-            {
-                $lookup: {
-                    from: o.physical(r.collection),
-                    localField: r.field,
-                    foreignField: r.key,
-                    pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
-                    as: "__prsRef",
-                },
-            },
-            { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
-            { $count: "n" },
-        ])
+            .aggregate([...danglingReferenceStages(r, o.physical(r.collection)), { $count: "n" }])
             .toArray();
         if (dangling)
             problems.push(`${o.collection}: ${dangling.n} document(s) reference ${r.field} → ${r.collection}.${r.key} values the snapshot does not hold`);
@@ -77402,6 +77483,885 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
     log.warning(`${message} (proceeding: allow-privileged-credentials is true)`);
 }
 
+;// CONCATENATED MODULE: ../core/src/throttle/decide.ts
+/**
+ * The throttle's decision (issue 23), pure like lock/decide.ts: the latest readings of the
+ * cluster's signals and the thresholds in, go / pause / abort with the reasons out. The I/O that
+ * reads the signals is throttle/signals.ts; what acts on the decision is throttle/throttle.ts.
+ *
+ * - pause while any signal is over its threshold: majority-commit lag, the probe read's latency,
+ *   flow control engaged, no storage-engine tickets left, or the signals cannot be read at all;
+ * - resume only once every signal is back under its resume level (lag: half its threshold), so a
+ *   copy does not flap on the threshold;
+ * - abort when a critical threshold (lag or latency) has been exceeded continuously for
+ *   `criticalForMs`: the copy gives up cleanly rather than wait behind a cluster in trouble.
+ */
+const INITIAL_STATE = { paused: false };
+function decide(now, readings, limits, state) {
+    const critical = readings.flatMap((r) => criticalReasons(r, limits));
+    const criticalSince = critical.length ? (state.criticalSince ?? now) : undefined;
+    if (critical.length && criticalSince !== undefined && now - criticalSince >= limits.criticalForMs) {
+        const first = critical[0];
+        return {
+            action: "abort",
+            reasons: [
+                { ...first, text: `${first.text} for ${seconds(now - criticalSince)}` },
+                ...critical.slice(1),
+            ],
+            state: { paused: true, criticalSince },
+        };
+    }
+    // Paused, a signal holds the copy back until it is under its resume level; running, until it
+    // is over its threshold.
+    const reasons = readings.flatMap((r) => holdingReasons(r, limits, state.paused));
+    const paused = reasons.length > 0;
+    return {
+        action: paused ? "pause" : "go",
+        reasons,
+        state: { paused, ...(criticalSince !== undefined ? { criticalSince } : {}) },
+    };
+}
+function holdingReasons(r, limits, paused) {
+    const out = [];
+    const where = r.where ? { where: r.where } : {};
+    const prefix = r.where ? `${r.where}: ` : "";
+    if (r.unreadable !== undefined) {
+        out.push({ signal: "unreadable", ...where, text: `${prefix}signals unreadable (${r.unreadable})` });
+        return out;
+    }
+    if (r.lagMs !== undefined) {
+        const limit = paused ? limits.maxLagMs * limits.resumeLagFraction : limits.maxLagMs;
+        if (r.lagMs > limit)
+            out.push({
+                signal: "lag",
+                ...where,
+                value: r.lagMs,
+                limit,
+                text: `${prefix}majority lag ${over(r.lagMs, limit, seconds)}${paused && limit < limits.maxLagMs ? " (resume level)" : ""}`,
+            });
+    }
+    if (r.latencyMs !== undefined && r.maxLatencyMs !== undefined && r.latencyMs > r.maxLatencyMs)
+        out.push({
+            signal: "latency",
+            ...where,
+            value: r.latencyMs,
+            limit: r.maxLatencyMs,
+            text: `${prefix}probe latency ${over(r.latencyMs, r.maxLatencyMs, millis)}${r.baselineMs !== undefined ? ` (baseline ${millis(r.baselineMs)})` : ""}`,
+        });
+    if (r.flowControlLagged === true)
+        out.push({
+            signal: "flow-control",
+            ...where,
+            text: `${prefix}flow control engaged (the server is throttling writers)`,
+        });
+    if (r.ticketsAvailable !== undefined && r.ticketsAvailable <= 0)
+        out.push({
+            signal: "tickets",
+            ...where,
+            value: r.ticketsAvailable,
+            limit: 0,
+            text: `${prefix}no storage-engine tickets available`,
+        });
+    return out;
+}
+function criticalReasons(r, limits) {
+    const where = r.where ? { where: r.where } : {};
+    const prefix = r.where ? `${r.where}: ` : "";
+    const out = [];
+    if (r.lagMs !== undefined && r.lagMs > limits.criticalLagMs)
+        out.push({
+            signal: "lag",
+            ...where,
+            value: r.lagMs,
+            limit: limits.criticalLagMs,
+            text: `${prefix}majority lag ${over(r.lagMs, limits.criticalLagMs, seconds, "critical ")}`,
+        });
+    if (r.latencyMs !== undefined && r.criticalLatencyMs !== undefined && r.latencyMs > r.criticalLatencyMs)
+        out.push({
+            signal: "latency",
+            ...where,
+            value: r.latencyMs,
+            limit: r.criticalLatencyMs,
+            text: `${prefix}probe latency ${over(r.latencyMs, r.criticalLatencyMs, millis, "critical ")}`,
+        });
+    return out;
+}
+/**
+ * The probe latency a copy pauses at, from the baseline: 4× it, and at least 100 ms above it. The
+ * floor is absolute, as gh-ost's load thresholds are: a copy on an otherwise idle 2-core server
+ * alone pushes the probe from a few ms to 40–90 ms (README, "The throttle"), which hurts nobody;
+ * a point read 100 ms slower than usual is what an application notices. Latency-sensitive
+ * production sets max-latency-ms lower.
+ */
+function latencyThreshold(baselineMs) {
+    return Math.max(LATENCY_FACTOR * baselineMs, baselineMs + LATENCY_FLOOR_MS);
+}
+const LATENCY_FACTOR = 4;
+const LATENCY_FLOOR_MS = 100;
+/** Critical probe latency when not set: this many times the pause threshold. */
+const CRITICAL_LATENCY_FACTOR = 10;
+/**
+ * "2.6 s > 2 s": a value rounded to its limit's text is shown with more digits, so that a reason
+ * never reads "1 s > 1 s".
+ */
+function over(value, limit, fmt, label = "") {
+    const l = fmt(limit);
+    let v = fmt(value);
+    for (let digits = 2; v === l && digits <= 4; digits++)
+        v = fmt === seconds ? `${(value / 1000).toFixed(digits)} s` : `${value.toFixed(digits)} ms`;
+    return `${v} > ${label}${l}`;
+}
+/** "2.6 s", "12 s", "1 min 5 s". */
+function seconds(ms) {
+    const s = ms / 1000;
+    if (s < 10)
+        return `${trim(s.toFixed(1))} s`;
+    if (s < 60)
+        return `${Math.round(s)} s`;
+    const m = Math.floor(s / 60);
+    const rest = Math.round(s - m * 60);
+    return rest ? `${m} min ${rest} s` : `${m} min`;
+}
+/** "0.42 ms", "3.1 ms", "48 ms". */
+function millis(ms) {
+    if (ms < 1)
+        return `${trim(ms.toFixed(2))} ms`;
+    if (ms < 10)
+        return `${trim(ms.toFixed(1))} ms`;
+    return `${Math.round(ms)} ms`;
+}
+function trim(n) {
+    return n.includes(".") ? n.replace(/\.?0+$/, "") : n;
+}
+
+;// CONCATENATED MODULE: ../core/src/throttle/readings.ts
+function opTimeKey(ts) {
+    const x = ts;
+    if (x && typeof x.t === "number" && typeof x.i === "number")
+        return { t: x.t, i: x.i };
+    return undefined;
+}
+function after(a, b) {
+    return a.t > b.t || (a.t === b.t && a.i > b.i);
+}
+/**
+ * Majority-commit lag measured on the primary with `hello` (no privilege needed): the age of the
+ * oldest write this tracker saw (`lastWrite.opTime`) that is not yet majority-committed
+ * (`lastWrite.majorityOpTime`). Optimes are compared exactly, so neither the idle primary's
+ * periodic no-op writes nor the whole-second resolution of `lastWriteDate`/`majorityWriteDate`
+ * can fake a lag (`now − majorityWriteDate` reads up to ~10 s on a healthy idle set); the
+ * resolution is the polling interval. It is gh-ost's heartbeat, with the oplog as the heartbeat.
+ */
+class LagTracker {
+    pending = [];
+    /** One `hello` answer, read at `at` (ms); returns the lag in ms, or undefined without lastWrite. */
+    observe(at, hello) {
+        const last = opTimeKey(hello.lastWrite?.opTime?.ts);
+        const majority = opTimeKey(hello.lastWrite?.majorityOpTime?.ts);
+        if (!last || !majority)
+            return undefined;
+        const newest = this.pending.at(-1);
+        if (after(last, majority) && (!newest || after(last, newest.op)))
+            this.pending.push({ at, op: last });
+        while (this.pending.length && !after(this.pending[0].op, majority))
+            this.pending.shift();
+        const oldest = this.pending[0];
+        return oldest ? Math.max(0, at - oldest.at) : 0;
+    }
+}
+/**
+ * The parts of `serverStatus` the throttle reads, where the server reports them: flow control
+ * (`flowControl.isLagged`, 4.2+) and the storage engine's tickets, under
+ * `wiredTiger.concurrentTransactions` up to 7.0 and `queues.execution` from 8.0.
+ */
+function statusReadings(status) {
+    const out = {};
+    const fc = status.flowControl;
+    if (fc && typeof fc.isLagged === "boolean")
+        out.flowControlLagged = fc.isLagged;
+    if (fc && fc.isLaggedCount !== undefined && Number.isFinite(Number(fc.isLaggedCount)))
+        out.flowControlLaggedCount = Number(fc.isLaggedCount);
+    const tickets = status.queues?.execution ??
+        status.wiredTiger?.concurrentTransactions;
+    const available = [tickets?.read?.available, tickets?.write?.available]
+        .map(Number)
+        .filter((n) => Number.isFinite(n));
+    if (available.length)
+        out.ticketsAvailable = Math.min(...available);
+    return out;
+}
+/**
+ * The median of the recent probe reads, counting a read still in flight as a sample of at least
+ * its elapsed time: a probe that hangs raises the median instead of leaving it at the last
+ * finished reads. One slow read (a checkpoint, a pause of the runner) does not move the median.
+ */
+function probeLatency(recent, inFlightMs) {
+    const xs = [...recent, ...(inFlightMs !== undefined && inFlightMs > 0 ? [inFlightMs] : [])];
+    if (!xs.length)
+        return undefined;
+    return median(xs);
+}
+function median(xs) {
+    const s = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+;// CONCATENATED MODULE: ../core/src/throttle/signals.ts
+
+
+
+const WINDOW = 5;
+const BASELINE_MAX_MS = 2_000;
+const PROBE_TIMEOUT_MS = 30_000;
+class SignalReader {
+    target;
+    o;
+    lag = new LagTracker();
+    recent = [];
+    lagMs;
+    probeStarted;
+    status = {};
+    flowControlCountAtStart;
+    unreadable;
+    probeError;
+    probeRefused = false;
+    stopped = false;
+    loops = [];
+    interval;
+    now;
+    peaks;
+    baselineMs;
+    constructor(target, o) {
+        this.target = target;
+        this.o = o;
+        this.interval = o.intervalMs ?? 250;
+        this.now = o.now ?? (() => performance.now());
+        this.peaks = { ...(target.where ? { where: target.where } : {}), unavailable: [] };
+    }
+    /** Measures the probe's baseline, then keeps reading every signal until {@link stop}. */
+    async start() {
+        const samples = [];
+        // At most 12 reads or 2 s: on a server already slow the baseline must not delay the run for long.
+        const until = this.now() + BASELINE_MAX_MS;
+        for (let i = 0; i < (this.o.baselineSamples ?? 12) &&
+            !this.stopped &&
+            !this.probeRefused &&
+            (i === 0 || this.now() < until); i++) {
+            const ms = await this.probeOnce();
+            if (ms !== undefined)
+                samples.push(ms);
+            await signals_sleep(20);
+        }
+        if (samples.length) {
+            this.baselineMs = median(samples);
+            this.peaks.baselineMs = this.baselineMs;
+        }
+        const hello = await this.readHello();
+        if (hello === "not-a-replica-set")
+            this.peaks.unavailable.push("majority lag: not a replica set");
+        else
+            this.loops.push(this.every(this.interval, () => this.readHello()));
+        if (samples.length)
+            this.loops.push(this.every(this.interval, () => this.probeOnce()));
+        else if (!this.probeRefused)
+            this.peaks.unavailable.push("probe latency: no baseline (every read failed)");
+        this.loops.push(this.every(this.o.statusIntervalMs ?? 1_000, () => this.readStatus()));
+    }
+    async stop() {
+        this.stopped = true;
+        await Promise.allSettled(this.loops);
+    }
+    /** The latest readings, for the decision. */
+    readings() {
+        const inFlight = this.probeStarted !== undefined ? this.now() - this.probeStarted : undefined;
+        const latencyMs = probeLatency(this.recent, inFlight);
+        const r = {
+            ...(this.target.where ? { where: this.target.where } : {}),
+            ...(this.lagMs !== undefined ? { lagMs: this.lagMs } : {}),
+            ...(latencyMs !== undefined && this.baselineMs !== undefined ? { latencyMs } : {}),
+            ...(this.baselineMs !== undefined ? { baselineMs: this.baselineMs } : {}),
+            ...(this.status.flowControlLagged !== undefined
+                ? { flowControlLagged: this.status.flowControlLagged }
+                : {}),
+            ...(this.status.ticketsAvailable !== undefined
+                ? { ticketsAvailable: this.status.ticketsAvailable }
+                : {}),
+            ...(this.unreadable !== undefined || this.probeError !== undefined
+                ? { unreadable: (this.unreadable ?? this.probeError) }
+                : {}),
+        };
+        if (r.latencyMs !== undefined)
+            this.peaks.latencyMs = Math.max(this.peaks.latencyMs ?? 0, r.latencyMs);
+        return r;
+    }
+    async every(ms, fn) {
+        while (!this.stopped) {
+            const started = this.now();
+            await fn();
+            await signals_sleep(Math.max(10, ms - (this.now() - started)));
+        }
+    }
+    async readHello() {
+        try {
+            const hello = await this.target.client.db("admin").command({ hello: 1 });
+            this.unreadable = undefined;
+            if (typeof hello.setName !== "string")
+                return "not-a-replica-set";
+            const lag = this.lag.observe(this.now(), hello);
+            if (lag === undefined)
+                return "not-a-replica-set";
+            this.lagMs = lag;
+            this.peaks.lagMs = Math.max(this.peaks.lagMs ?? 0, lag);
+        }
+        catch (error) {
+            this.unreadable = `hello: ${signals_firstLine(error)}`;
+        }
+        return undefined;
+    }
+    /**
+     * One probe read, its latency in ms; undefined when the server refuses it (then there is no
+     * latency signal) or it failed (then the signals are unreadable until a probe succeeds).
+     */
+    async probeOnce() {
+        if (this.probeRefused)
+            return undefined;
+        const { db, collection, filter } = this.target.probe;
+        const started = this.now();
+        this.probeStarted = started;
+        try {
+            await this.target.client
+                .db(db)
+                .collection(collection)
+                .find(filter, { limit: 1, projection: { _id: 1 }, timeoutMS: PROBE_TIMEOUT_MS })
+                .toArray();
+            this.probeError = undefined;
+            return this.sample(this.now() - started);
+        }
+        catch (error) {
+            if (isRefusal(error)) {
+                warnRefusal(error, {
+                    log: this.o.log,
+                    skipped: `the throttle's probe read on ${db}.${collection}`,
+                    cost: "the throttle watches the other signals only",
+                });
+                this.peaks.unavailable.push("probe latency: the read was refused");
+                this.probeRefused = true;
+                this.recent.length = 0;
+                this.baselineMs = undefined;
+                return undefined;
+            }
+            // A probe that times out is a read that slow; any other failure makes the signals unreadable.
+            if (error instanceof lib.MongoOperationTimeoutError)
+                return this.sample(this.now() - started);
+            this.probeError = `probe: ${signals_firstLine(error)}`;
+            return undefined;
+        }
+        finally {
+            this.probeStarted = undefined;
+        }
+    }
+    sample(ms) {
+        this.recent.push(ms);
+        if (this.recent.length > WINDOW)
+            this.recent.shift();
+        return ms;
+    }
+    statusRefused = false;
+    async readStatus() {
+        if (this.statusRefused)
+            return;
+        try {
+            const status = await bestEffort(() => this.target.client.db("admin").command({
+                serverStatus: 1,
+                // Only what the throttle reads: the rest of serverStatus is large and not needed.
+                asserts: 0,
+                connections: 0,
+                electionMetrics: 0,
+                extra_info: 0,
+                globalLock: 0,
+                locks: 0,
+                logicalSessionRecordCache: 0,
+                metrics: 0,
+                network: 0,
+                opLatencies: 0,
+                opcounters: 0,
+                opcountersRepl: 0,
+                repl: 0,
+                security: 0,
+                storageEngine: 0,
+                tcmalloc: 0,
+                transactions: 0,
+                transportSecurity: 0,
+                twoPhaseCommitCoordinator: 0,
+            }), {
+                log: this.o.log,
+                skipped: "serverStatus for the throttle (flow control, storage-engine tickets)",
+                cost: "the throttle watches majority lag and its probe read only (serverStatus needs clusterMonitor)",
+            });
+            if (!status) {
+                this.statusRefused = true;
+                this.peaks.unavailable.push("flow control and tickets: serverStatus refused");
+                return;
+            }
+            const s = statusReadings(status);
+            this.status = s;
+            if (s.flowControlLagged)
+                this.peaks.flowControlEngaged = true;
+            if (s.flowControlLaggedCount !== undefined) {
+                this.flowControlCountAtStart ??= s.flowControlLaggedCount;
+                this.peaks.flowControlEngagements = s.flowControlLaggedCount - this.flowControlCountAtStart;
+            }
+            if (s.ticketsAvailable !== undefined)
+                this.peaks.ticketsMin = Math.min(this.peaks.ticketsMin ?? Number.POSITIVE_INFINITY, s.ticketsAvailable);
+        }
+        catch {
+            // Not a refusal (a failover, the network): hello and the probe report unreadable signals.
+        }
+    }
+}
+function signals_firstLine(error) {
+    return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+const signals_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+;// CONCATENATED MODULE: ../core/src/throttle/throttle.ts
+
+
+
+
+
+
+
+/**
+ * The throttle of one run's copies (issue 23). It reads the cluster's signals in the background
+ * (signals.ts), decides every tick (decide.ts), and acts through the copy engine's hooks: the
+ * engine awaits {@link Throttle.gate} before every collection's copy and between two bounded
+ * chunks, and the gate stays shut while the decision is "pause".
+ *
+ * There is no coordinator between runs: every run of every PR reads the same server's signals, so
+ * they pause together, and each resumes after a random delay of up to {@link RESUME_JITTER_MS}
+ * once the signals clear, so that they do not all start writing again in the same instant.
+ */
+/**
+ * Largest chunk a throttled copy writes between two checks, MB: a fraction of a second on 2 cores,
+ * so that every run stops within one chunk once a signal rises. Copying whole collections while
+ * the cluster looked calm was tried and measured: 3 concurrent restores started 12 unpausable
+ * `$out`s and drove the majority lag to 47 s before the first rise could stop anything (README,
+ * "The throttle"). A chunk is a `$merge` of one `_id` range with the indexes built after the last
+ * chunk, which costs the same as `$out` on 2 cores.
+ */
+const THROTTLE_CHUNK_MB = 8;
+/** Longest random delay before a run resumes once every signal is back under its resume level. */
+const RESUME_JITTER_MS = 1_000;
+/** A paused copy resumes once the lag is at most this fraction of max-lag-seconds. */
+const RESUME_LAG_FRACTION = 0.5;
+/**
+ * After a decrease, the window grows by one collection every this many units of work (chunks or
+ * whole copies) done without a pause, back to the engine's own concurrency.
+ */
+const GROW_AFTER = 2;
+/** While the probe stays slow and several copies run, the window is halved at most this often. */
+const CUT_EVERY_MS = 2_000;
+/**
+ * The probe of a deployment that holds the snapshot: its `latest` metadata document, by `_id`
+ * (readable by every restore and producer user).
+ */
+function snapshotProbe(snapshotDatabase) {
+    return { db: snapshotDatabase, collection: target_METADATA_COLLECTION, filter: { _id: "latest" } };
+}
+/** The probe of production: one `_id` lookup in a collection the producer reads anyway. */
+function collectionProbe(database, collection) {
+    return { db: database, collection, filter: { _id: "pr-snapshots throttle probe" } };
+}
+/**
+ * Starts the throttle of a run, or returns undefined when it is off (then nothing is read and the
+ * copies run exactly as without it).
+ */
+function startThrottle(settings, o) {
+    if (!settings || settings.mode === "off")
+        return undefined;
+    return new Throttle({ ...o, settings });
+}
+/** The copy was stopped because a critical threshold was exceeded for too long. */
+class ThrottleAbortError extends errors/* RefusedError */.fk {
+    name = "ThrottleAbortError";
+}
+const MAX_PAUSES_KEPT = 500;
+class Throttle {
+    o;
+    readers;
+    limits;
+    interval;
+    now;
+    random;
+    jitter;
+    state = INITIAL_STATE;
+    reasons = [];
+    open = true;
+    resumeAt;
+    episode;
+    waiters = [];
+    timer;
+    ready;
+    stopped = false;
+    pauses = [];
+    pausedMs = 0;
+    pauseCount = 0;
+    abortError;
+    abortReason;
+    chunkMb = THROTTLE_CHUNK_MB;
+    roseAt;
+    lastCut;
+    /** A signal is over its threshold now (whether it paused the copy or only narrowed the window). */
+    congested = false;
+    /** Collections copied at once, at most (congestion window: see admit); ∞ = the engine's own limit. */
+    window = Number.POSITIVE_INFINITY;
+    windowMin = Number.POSITIVE_INFINITY;
+    peakInFlight = 0;
+    inFlight = 0;
+    clean = 0;
+    slots = [];
+    constructor(o) {
+        this.o = o;
+        this.interval = o.intervalMs ?? 250;
+        this.now = o.now ?? (() => performance.now());
+        this.random = o.random ?? Math.random;
+        this.jitter = o.jitterMs ?? RESUME_JITTER_MS;
+        const maxLagMs = o.settings.maxLagSeconds * 1000;
+        this.limits = {
+            maxLagMs,
+            criticalLagMs: o.settings.criticalLagSeconds * 1000,
+            resumeLagFraction: RESUME_LAG_FRACTION,
+            criticalForMs: o.settings.criticalSeconds * 1000,
+        };
+        this.readers =
+            o.sources ??
+                o.watch.map((w) => new SignalReader(w, { log: o.log, intervalMs: this.interval, now: this.now }));
+        // The baseline is read while the run prepares (plan, lease, drops); the first gate waits for it.
+        this.ready = Promise.all(this.readers.map((r) => r.start())).then(() => {
+            this.describe();
+            this.tick();
+            if (!this.stopped)
+                this.timer = setInterval(() => this.tick(), this.interval);
+        });
+        // A rejection is seen by the first gate; until then it must not count as unhandled.
+        this.ready.catch(() => { });
+    }
+    /**
+     * The engine's hooks (CopyEnv): the window and the gate before each collection, the gate between
+     * chunks, chunks of {@link THROTTLE_CHUNK_MB} unless the run sets its own size, and the abort as
+     * the reason any copy failed once the throttle stopped it.
+     */
+    copyHooks(chunkMb, between) {
+        this.chunkMb = chunkMb ?? THROTTLE_CHUNK_MB;
+        return {
+            chunkMb: this.chunkMb,
+            betweenChunks: async (at) => {
+                await between?.(at);
+                // A copy over a narrowed window waits here for its turn; a chunk done without a pause is
+                // what lets the window grow again.
+                if ((await this.gate()) && (await this.fitWindow()))
+                    this.grow();
+            },
+            beforeCopy: () => this.admit(),
+            stopped: () => this.abortError,
+        };
+    }
+    /**
+     * Admits one collection's copy: through the gate, and only while fewer than the window's copies
+     * run. The window is congestion control without a coordinator, TCP's AIMD: it starts open (the
+     * engine's own concurrency, so a calm cluster copies exactly as fast as unthrottled), is halved
+     * each time a signal rises, and grows by one every {@link GROW_AFTER} chunks or copies done
+     * without a pause until it is open again. Every run sees the same signals, so together they back
+     * off to what the cluster sustains. The returned function ends the copy.
+     */
+    async admit() {
+        for (;;) {
+            await this.gate();
+            if (this.inFlight < this.window)
+                break;
+            await new Promise((resolve) => this.slots.push(resolve));
+        }
+        this.inFlight++;
+        this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+        let ended = false;
+        return () => {
+            if (ended)
+                return;
+            ended = true;
+            this.inFlight--;
+            this.grow();
+            this.slots.shift()?.();
+        };
+    }
+    /**
+     * Between two chunks: a copy running over a narrowed window gives up its place until one is
+     * free (true: it did not have to wait).
+     */
+    async fitWindow() {
+        if (this.inFlight <= this.window)
+            return true;
+        this.inFlight--;
+        try {
+            for (;;) {
+                await this.gate();
+                if (this.inFlight < this.window)
+                    break;
+                await new Promise((resolve) => this.slots.push(resolve));
+            }
+        }
+        finally {
+            this.inFlight++;
+        }
+        return false;
+    }
+    /** One more unit of work done without a pause: widen a narrowed window now and then. */
+    grow() {
+        // Not while the probe is still slow: the cut has not had its effect yet.
+        if (this.window === Number.POSITIVE_INFINITY || this.congested)
+            return;
+        if (++this.clean < GROW_AFTER)
+            return;
+        this.clean = 0;
+        this.window++;
+        // As wide as the most copies that ever ran: the engine's own limit governs again.
+        if (this.window >= this.peakInFlight) {
+            this.window = Number.POSITIVE_INFINITY;
+            for (const wake of this.slots.splice(0))
+                wake();
+        }
+        else
+            this.slots.shift()?.();
+    }
+    /** A signal rose: half as many copies at once (those over the window finish their chunk first). */
+    shrink() {
+        this.window = Math.max(1, Math.floor(Math.min(this.window, Math.max(1, this.inFlight)) / 2));
+        this.windowMin = Math.min(this.windowMin, this.window);
+        this.clean = 0;
+        this.roseAt ??= Date.now();
+    }
+    /**
+     * Resolves when the copy may go on (true: at once, false: after a pause); waits while paused;
+     * throws once the throttle aborted.
+     */
+    async gate() {
+        await this.ready;
+        if (this.abortError)
+            throw this.abortError;
+        // Stopped (the run's copies are done): nothing would ever reopen the gate.
+        if (this.stopped)
+            return true;
+        if (this.open)
+            return true;
+        if (!this.episode) {
+            const reason = this.reasons[0] ?? { signal: "lag", text: "resuming" };
+            this.episode = { started: this.now(), startedAt: Date.now(), reason };
+            this.o.log.info(`Throttle: pausing the copy: ${this.reasonsText()}.`);
+        }
+        await new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+        return false;
+    }
+    /** For progress lines: "paused 3.2 s: majority lag 2.6 s > 2 s", or the pauses so far. */
+    note() {
+        if (this.episode)
+            return `paused ${seconds(this.now() - this.episode.started)}: ${this.reasonsText()}`;
+        if (this.pauseCount)
+            return `throttle: paused ${this.pauseCount}× for ${seconds(this.pausedMs)} so far`;
+        return undefined;
+    }
+    report() {
+        return {
+            pausedMs: this.pausedMs + (this.episode ? this.now() - this.episode.started : 0),
+            pauses: [...this.pauses],
+            maxLagMs: this.limits.maxLagMs,
+            criticalLagMs: this.limits.criticalLagMs,
+            criticalForMs: this.limits.criticalForMs,
+            chunkMb: this.chunkMb,
+            ...(this.roseAt !== undefined ? { roseAt: this.roseAt } : {}),
+            window: { min: Math.min(this.windowMin, this.peakInFlight), max: this.peakInFlight },
+            latency: this.readers.flatMap((r) => {
+                const t = this.latencyLimits(r);
+                return t
+                    ? [{ ...(r.target.where ? { where: r.target.where } : {}), maxMs: t.max, criticalMs: t.critical }]
+                    : [];
+            }),
+            peaks: this.readers.map((r) => ({ ...r.peaks, unavailable: [...r.peaks.unavailable] })),
+            ...(this.abortReason ? { aborted: this.abortReason } : {}),
+        };
+    }
+    async stop() {
+        this.stopped = true;
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+        await Promise.all(this.readers.map((r) => r.stop()));
+        if (this.episode)
+            this.endEpisode();
+        this.release();
+    }
+    latencyLimits(r) {
+        if (r.baselineMs === undefined)
+            return undefined;
+        const max = this.o.settings.maxLatencyMs ?? latencyThreshold(r.baselineMs);
+        return { max, critical: this.o.settings.criticalLatencyMs ?? CRITICAL_LATENCY_FACTOR * max };
+    }
+    describe() {
+        const parts = [`pauses while the majority lag > ${seconds(this.limits.maxLagMs)}`];
+        for (const r of this.readers) {
+            const t = this.latencyLimits(r);
+            const at = r.target.where ? ` (${r.target.where})` : "";
+            if (t && r.baselineMs !== undefined)
+                parts.push(`the probe read${at} > ${millis(t.max)} (baseline ${millis(r.baselineMs)})`);
+            for (const u of r.peaks.unavailable)
+                parts.push(`no ${u}${at}`);
+        }
+        this.o.log.info(`Throttle (throttle: auto): ${parts.join("; ")}; flow control engaged or no storage-engine tickets, where serverStatus is readable. ` +
+            `Aborts when the lag stays over ${seconds(this.limits.criticalLagMs)} (or the probe over its critical level) for ${seconds(this.limits.criticalForMs)}.`);
+    }
+    tick() {
+        if (this.stopped || this.abortError)
+            return;
+        const now = this.now();
+        const readings = this.readers.map((r) => {
+            const t = this.latencyLimits(r);
+            return { ...r.readings(), ...(t ? { maxLatencyMs: t.max, criticalLatencyMs: t.critical } : {}) };
+        });
+        const d = decide(now, readings, this.limits, this.state);
+        this.state = d.state;
+        if (d.action === "abort") {
+            this.abort(d.reasons);
+            return;
+        }
+        if (d.action === "pause" && this.open && d.reasons.every((r) => r.signal === "latency")) {
+            // Latency is a congestion signal, as delay is to TCP: while more than one copy runs, fewer
+            // at once (halved, at most every CUT_EVERY_MS) before anything pauses. Lag, flow control,
+            // tickets and unreadable signals are hard limits: they pause at once.
+            const running = Math.min(this.window, this.inFlight);
+            if (running > 1) {
+                this.state = { ...d.state, paused: false };
+                this.congested = true;
+                if (this.lastCut === undefined || now - this.lastCut >= CUT_EVERY_MS) {
+                    this.lastCut = now;
+                    this.reasons = d.reasons;
+                    this.shrink();
+                    this.o.log.debug(`Throttle: over threshold: ${this.reasonsText()}; ${this.window} collection${this.window === 1 ? "" : "s"} at a time from now on.`);
+                }
+                return;
+            }
+        }
+        this.congested = d.action === "pause";
+        if (d.action === "pause") {
+            const was = signalsOf(this.reasons);
+            this.reasons = d.reasons;
+            if (this.open) {
+                this.o.log.debug(`Throttle: over threshold: ${this.reasonsText()}.`);
+                // What is running made a signal rise: fewer copies at once from now on.
+                this.shrink();
+            }
+            // A pause can outlast its first reason: say so when another signal holds it now.
+            else if (this.episode && signalsOf(d.reasons) !== was)
+                this.o.log.info(`Throttle: still paused: ${this.reasonsText()}.`);
+            this.open = false;
+            this.resumeAt = undefined;
+            return;
+        }
+        if (this.open)
+            return;
+        if (this.resumeAt === undefined)
+            this.o.log.debug("Throttle: every signal is under its resume level.");
+        // Clear: resume after a random delay, so that runs paused by the same signal do not all
+        // write again in the same instant; a signal that rises meanwhile keeps the gate shut.
+        this.resumeAt ??= now + this.random() * this.jitter;
+        if (now < this.resumeAt)
+            return;
+        this.open = true;
+        this.resumeAt = undefined;
+        if (this.episode)
+            this.endEpisode();
+        this.release();
+    }
+    endEpisode() {
+        const e = this.episode;
+        if (!e)
+            return;
+        this.episode = undefined;
+        const ms = this.now() - e.started;
+        this.pausedMs += ms;
+        this.pauseCount++;
+        if (this.pauses.length < MAX_PAUSES_KEPT)
+            this.pauses.push({
+                startMs: e.startedAt,
+                endMs: e.startedAt + ms,
+                signal: e.reason.signal,
+                reason: e.reason.text,
+            });
+        this.o.log.info(`Throttle: paused ${seconds(ms)}: ${e.reason.text}; resuming.`);
+    }
+    release() {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const w of waiters)
+            w.resolve();
+    }
+    reasonsText() {
+        return this.reasons.map((r) => r.text).join("; ") || "resuming shortly";
+    }
+    abort(reasons) {
+        const reason = reasons[0]?.text ?? "a critical threshold";
+        this.abortReason = reason;
+        this.abortError = new ThrottleAbortError(`The throttle stopped the copy: ${reason} (critical-lag-seconds / critical-latency-ms, for critical-seconds). ` +
+            `${this.o.kept ? `${this.o.kept()} ` : ""}Run again once the cluster has recovered, or raise the critical thresholds.`);
+        this.o.log.warning(`Throttle: ${reason}: stopping the copy.`);
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+        if (this.episode)
+            this.endEpisode();
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const w of waiters)
+            w.reject(this.abortError);
+        for (const wake of this.slots.splice(0))
+            wake();
+        // A chunk in flight may be waiting for a majority that is not coming: stop it on the server.
+        const copies = this.o.copies;
+        if (copies)
+            for (const r of this.readers)
+                if (r.target.client)
+                    void stopOwnCopies(r.target.client, copies.targetDb, copies.tag, this.o.log);
+    }
+}
+function signalsOf(reasons) {
+    return reasons.map((r) => `${r.where ?? ""}/${r.signal}`).join(",");
+}
+/** The run's own server-side copies into `targetDb`, stopped with killOp (best-effort). */
+async function stopOwnCopies(client, targetDb, tag, log) {
+    const pattern = `^${(0,src_names/* escapeRegExp */.Nt)(`${COPY_COMMENT_PREFIX} ${targetDb}.`)}.* ${(0,src_names/* escapeRegExp */.Nt)(tag)}$`;
+    try {
+        const ops = await bestEffort(() => client
+            .db("admin")
+            .aggregate([
+            { $currentOp: { allUsers: false, idleConnections: false } },
+            { $match: { "command.comment": { $regex: pattern, $options: "s" } } },
+        ])
+            .toArray(), {
+            log,
+            skipped: "finding this run's copies to stop them ($currentOp)",
+            cost: "a chunk in flight finishes on the server before the copy stops",
+        });
+        for (const op of ops ?? [])
+            await bestEffort(() => client.db("admin").command({ killOp: 1, op: op.opid }), {
+                log,
+                skipped: "stopping this run's copy (killOp)",
+                cost: "a chunk in flight finishes on the server before the copy stops",
+            });
+    }
+    catch {
+        // The copy stops at its next chunk anyway.
+    }
+}
+
 ;// CONCATENATED MODULE: ../core/src/copy/recopy.ts
 
 
@@ -77560,16 +78520,7 @@ async function unresolvedIds(o) {
                 .collection(o.physical(o.collection))
                 .aggregate([
                 { $match: { [r.field]: { $in: keys.slice(i, i + BATCH) } } },
-                {
-                    $lookup: {
-                        from: o.physical(r.collection),
-                        localField: r.field,
-                        foreignField: r.key,
-                        pipeline: [{ $project: { _id: 0, k: `$${r.key}` } }],
-                        as: "__prsRef",
-                    },
-                },
-                { $match: { $expr: { $not: [referencesResolve(r.field, "$__prsRef.k")] } } },
+                ...danglingReferenceStages(r, o.physical(r.collection)),
                 { $project: { _id: 1 } },
             ], { ...EXACT_BSON, allowDiskUse: true })
                 .toArray();
@@ -78760,6 +79711,7 @@ var refresh = __nccwpck_require__(1299);
 
 
 
+
 /**
  * Replaces the PR database with a copy of the latest complete snapshot:
  * name check → wait for a complete snapshot → least-privilege audit → the one-writer lease →
@@ -78833,7 +79785,18 @@ async function restore_restoreSnapshot(req) {
             ttlMs: (req.leaseSeconds ?? 60) * 1000,
         }));
     let progress;
+    let throttle;
+    let written = false;
     try {
+        // The throttle's baseline is read while the run plans (throttle/throttle.ts).
+        throttle = startThrottle(req.throttle, {
+            watch: [{ client: req.monitor ?? client, probe: snapshotProbe(req.snapshotDatabase) }],
+            log,
+            copies: { targetDb: target, tag: lease.holder },
+            kept: () => written
+                ? `${target} stays marked as restoring (never as complete) until a restore finishes.`
+                : `Nothing was written: ${target} is as it was.`,
+        });
         // While this run waited for the lease, a newer snapshot may have been published: copy that one.
         meta = await waitFor();
         assertRestoreFits(target, meta, limits);
@@ -78849,11 +79812,14 @@ async function restore_restoreSnapshot(req) {
         await stopStaleCopies(client, target, log, lease.holder);
         const targetDb = client.db(target);
         const metadata = targetDb.collection(target_METADATA_COLLECTION);
+        // Not one write while the cluster is over a threshold (and none at all if it stays critical).
+        await throttle?.gate();
         // Before the database is marked restoring: the last restore's fingerprints, and the time from
         // which any change counts against what this restore keeps (differential/proofs.ts).
         const previous = await readPrMetadata(client, target);
         const since = await proofs_clusterTimeNow(targetDb);
         (0,src_names/* assertWritableTarget */.Sf)(target, policy);
+        written = true;
         // Marked first so that an interrupted restore is never mistaken for a complete database.
         await metadata.replaceOne({ _id: "latest" }, {
             _id: "latest",
@@ -78900,6 +79866,7 @@ async function restore_restoreSnapshot(req) {
             totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
             totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
             ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+            ...(throttle ? { note: () => throttle?.note() } : {}),
         }).start();
         // Nothing to copy: no need to ask the server what it can do.
         const env = copies.length === 0
@@ -78916,6 +79883,7 @@ async function restore_restoreSnapshot(req) {
                 guard,
                 limits,
                 ...copySettingsOf(req),
+                ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
             });
         const results = await mapLargestFirst(copies, (c) => c.bytes, req.concurrency, async (c) => {
             const result = await copyCollection(env, {
@@ -78932,6 +79900,7 @@ async function restore_restoreSnapshot(req) {
             return result;
         });
         progress.stop();
+        await throttle?.stop();
         for (const r of results) {
             await log.group(`${r.name}: ${r.documents} documents`, async () => {
                 log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
@@ -78976,10 +79945,12 @@ async function restore_restoreSnapshot(req) {
             copiedCollections: results.length,
             copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
             keptCollections: plan.length - results.length,
+            ...(throttle ? { throttle: throttle.report() } : {}),
         };
     }
     finally {
         progress?.stop();
+        await throttle?.stop();
         if (!req.lease)
             await lease.release().catch(() => { });
     }
@@ -79171,6 +80142,7 @@ function selectCollections(available, include, exclude = []) {
 }
 
 ;// CONCATENATED MODULE: ../core/src/snapshot/producer.ts
+
 
 
 
@@ -79410,9 +80382,34 @@ async function produceSnapshot(req) {
     const genDocs = generations(client.db(snap));
     let progress;
     let maskingCheck;
+    let throttle;
     let tracker;
     try {
+        // Production's signals count too when it is another deployment: the copy reads it.
+        const probed = copies.find((c) => c.type === "collection");
+        throttle = startThrottle(req.throttle, {
+            watch: [
+                {
+                    client: req.monitor ?? client,
+                    probe: snapshotProbe(snap),
+                    ...(separate ? { where: "snapshot deployment" } : {}),
+                },
+                ...(separate
+                    ? [
+                        {
+                            client: req.sourceMonitor ?? sourceClient,
+                            probe: probed ? collectionProbe(source, probed.name) : snapshotProbe(snap),
+                            where: "production",
+                        },
+                    ]
+                    : []),
+            ],
+            log,
+            copies: { targetDb: snap, tag: holder },
+            kept: () => "Nothing was published: the previous snapshot stays complete and in use.",
+        });
         await stopStaleCopies(client, snap, log, holder);
+        await throttle?.gate();
         // Before the first copy: production's cluster time T0 and its change stream (point in time).
         const tracking = consistencyPlan.track
             ? await startTracking({
@@ -79454,6 +80451,7 @@ async function produceSnapshot(req) {
                 totalDocuments: [...counts0.values()].reduce((a, b) => a + b, 0),
                 totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
                 ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+                ...(throttle ? { note: () => throttle?.note() } : {}),
             }).start();
             const env = await copyEnvironment({
                 source: sourceClient,
@@ -79468,6 +80466,7 @@ async function produceSnapshot(req) {
                 limits,
                 ...(separate ? { sourceLimits: await serverLimitsOf(sourceClient, log) } : {}),
                 ...copySettingsOf(req),
+                ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
             });
             const variablesFor = (name) => serverKey && maskingStages(maskingRules[name]).length ? { [SALT_VARIABLE]: serverKey } : undefined;
             const copyOne = (spec, snapshot) => {
@@ -79522,6 +80521,7 @@ async function produceSnapshot(req) {
                 verifications.push(...caughtUp.verifications);
             }
             consistency = consistencyOutcome(tracking.reason ?? consistencyPlan.reason, caughtUp);
+            await throttle?.stop();
             const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
             // The proof before the publish: masked values are not production's, references resolve.
             const problems = [];
@@ -79629,10 +80629,12 @@ async function produceSnapshot(req) {
             durationMs: Date.now() - started,
             deletedGenerations,
             consistency,
+            ...(throttle ? { throttle: throttle.report() } : {}),
         };
     }
     finally {
         progress?.stop();
+        await throttle?.stop();
         await tracker?.close();
         await maskingCheck?.dispose();
         await lease.release().catch(() => { });
@@ -79716,7 +80718,70 @@ function readTestPassword(inputs, policy) {
     return password;
 }
 
+// EXTERNAL MODULE: ../core/src/throttle/modes.ts
+var modes = __nccwpck_require__(6528);
+;// CONCATENATED MODULE: ../core/src/throttle/settings.ts
+
+
+/**
+ * CONTRACT §12: the throttle's settings, read the same way by the restore, the producer and the
+ * command line: input (or PR_SNAPSHOTS_<NAME>), then the config file's `copy` section, then the
+ * default.
+ */
+
+const DEFAULT_MAX_LAG_SECONDS = 2;
+/**
+ * Flow control's target lag (`flowControlTargetLagSeconds`, 10): beyond it MongoDB has been
+ * slowing every writer on the primary, production's included, for a while (it engages at half).
+ */
+const DEFAULT_CRITICAL_LAG_SECONDS = 10;
+const DEFAULT_CRITICAL_SECONDS = 60;
+const THROTTLE_OFF = {
+    mode: "off",
+    maxLagSeconds: DEFAULT_MAX_LAG_SECONDS,
+    criticalLagSeconds: DEFAULT_CRITICAL_LAG_SECONDS,
+    criticalSeconds: DEFAULT_CRITICAL_SECONDS,
+};
+function readThrottleSettings(inputs, config) {
+    const copy = config.copy ?? {};
+    const mode = inputs.enumeration("throttle", modes/* THROTTLE_MODES */.w, copy.throttle ?? "auto");
+    const maxLagSeconds = decimal(inputs, "max-lag-seconds", { min: 0.1, max: 3_600 }) ??
+        copy.maxLagSeconds ??
+        DEFAULT_MAX_LAG_SECONDS;
+    const maxLatencyMs = decimal(inputs, "max-latency-ms", { min: 0.1, max: 600_000 }) ?? copy.maxLatencyMs;
+    const criticalLagSeconds = decimal(inputs, "critical-lag-seconds", { min: 0.1, max: 86_400 }) ??
+        copy.criticalLagSeconds ??
+        Math.max(DEFAULT_CRITICAL_LAG_SECONDS, 5 * maxLagSeconds);
+    const criticalLatencyMs = decimal(inputs, "critical-latency-ms", { min: 0.1, max: 3_600_000 }) ?? copy.criticalLatencyMs;
+    const criticalSeconds = inputs.integer("critical-seconds", { min: 1, max: 86_400 }) ??
+        copy.criticalSeconds ??
+        DEFAULT_CRITICAL_SECONDS;
+    if (criticalLagSeconds <= maxLagSeconds)
+        throw new errors/* UserError */.yo(`critical-lag-seconds (${criticalLagSeconds}) must be greater than max-lag-seconds (${maxLagSeconds}): the copy pauses at max-lag-seconds and aborts only when the lag stays over critical-lag-seconds.`);
+    if (criticalLatencyMs !== undefined && maxLatencyMs !== undefined && criticalLatencyMs <= maxLatencyMs)
+        throw new errors/* UserError */.yo(`critical-latency-ms (${criticalLatencyMs}) must be greater than max-latency-ms (${maxLatencyMs}): the copy pauses at max-latency-ms and aborts only when the probe stays slower than critical-latency-ms.`);
+    return {
+        mode,
+        maxLagSeconds,
+        ...(maxLatencyMs !== undefined ? { maxLatencyMs } : {}),
+        criticalLagSeconds,
+        ...(criticalLatencyMs !== undefined ? { criticalLatencyMs } : {}),
+        criticalSeconds,
+    };
+}
+/** A decimal number input (e.g. max-lag-seconds: 0.5); the error names the input and the range. */
+function decimal(inputs, name, { min, max }) {
+    const v = inputs.optional(name);
+    if (v === undefined)
+        return undefined;
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v) || !Number.isFinite(n) || n < min || n > max)
+        throw new errors/* UserError */.yo(`Input "${name}" must be a number between ${min} and ${max}, got "${v}".`);
+    return n;
+}
+
 ;// CONCATENATED MODULE: ../core/src/snapshot/settings.ts
+
 
 
 
@@ -79778,6 +80843,7 @@ function readRestoreSettings(inputs, common, prNumber) {
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         refresh: inputs.enumeration("refresh", refresh/* REFRESH_POLICIES */.R, config.restore?.refresh ?? "every-sync"),
         ...readCopySettings(inputs),
+        throttle: readThrottleSettings(inputs, config),
     };
 }
 /** Where writes may go: CONTRACT §1 (allowed patterns; system, production, snapshot and listed DBs protected). */
@@ -79841,6 +80907,7 @@ function readProducerSettings(inputs, common) {
         allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
         consistency: inputs.enumeration("consistency", snapshot_consistency/* CONSISTENCY_SETTINGS */.lo, config.producer?.consistency ?? "auto"),
         ...readCopySettings(inputs),
+        throttle: readThrottleSettings(inputs, config),
     };
 }
 /** The restore that these settings describe (the action and the command line run the same one). */
@@ -79862,6 +80929,7 @@ function settings_restoreRequest(s, common, client, log) {
         rangeThresholdMb: s.rangeThresholdMb,
         progressIntervalMs: s.progressIntervalSeconds * 1000,
         refresh: s.refresh,
+        throttle: s.throttle,
         ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
         ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
     };
@@ -79896,6 +80964,7 @@ function optional(key, value) {
 
 
 
+
 /**
  * Connecting and running the producer or the restore: the same for the GitHub Actions and the
  * command line. Connection pools leave room for every collection copied at once plus the
@@ -79905,10 +80974,12 @@ const poolFor = (concurrency) => concurrency + MAX_RANGES + 4;
 async function runProducer(c, settings, common, log) {
     const maxPoolSize = poolFor(settings.concurrency);
     const { serverLimits } = common;
-    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize, serverLimits }, (client) => {
+    const { throttle } = settings;
+    return client_withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize, serverLimits }, (client) => monitor_withThrottleMonitor({ uri: c.uri, appName: c.appName, log }, throttle, (monitor) => {
         const { sourceUri } = c;
+        const monitors = monitor ? { monitor } : {};
         if (!sourceUri)
-            return produceSnapshot(produceRequest(settings, common, client, log));
+            return produceSnapshot({ ...produceRequest(settings, common, client, log), ...monitors });
         return client_withMongo({
             uri: sourceUri,
             log,
@@ -79916,11 +80987,15 @@ async function runProducer(c, settings, common, log) {
             maxPoolSize,
             input: "source-uri",
             serverLimits,
-        }, (source) => produceSnapshot(produceRequest(settings, common, client, log, {
-            client: source,
-            description: describeConnection(parseConnectionString(sourceUri)),
+        }, (source) => monitor_withThrottleMonitor({ uri: sourceUri, appName: `${c.appName} (source)`, log, input: "source-uri" }, throttle, (sourceMonitor) => produceSnapshot({
+            ...produceRequest(settings, common, client, log, {
+                client: source,
+                description: describeConnection(parseConnectionString(sourceUri)),
+            }),
+            ...monitors,
+            ...(sourceMonitor ? { sourceMonitor } : {}),
         })));
-    });
+    }));
 }
 async function runRestore(c, settings, common, log) {
     return withMongo({
@@ -79929,7 +81004,10 @@ async function runRestore(c, settings, common, log) {
         appName: c.appName,
         maxPoolSize: poolFor(settings.concurrency),
         serverLimits: common.serverLimits,
-    }, (client) => restoreSnapshot(restoreRequest(settings, common, client, log)));
+    }, (client) => withThrottleMonitor({ ...c, log }, settings.throttle, (monitor) => restoreSnapshot({
+        ...restoreRequest(settings, common, client, log),
+        ...(monitor ? { monitor } : {}),
+    })));
 }
 /**
  * restore, reset (drop, so that the application seeds fresh data) or drop one PR database, as
@@ -79949,14 +81027,17 @@ async function runPrCommand(c, command, settings, common, log, expectSha) {
         appName: c.appName,
         serverLimits: common.serverLimits,
         ...(maxPoolSize ? { maxPoolSize } : {}),
-    }, (client) => expectSha === undefined
-        ? unguarded(client, command, settings, common, log)
-        : guarded(client, command, settings, common, log, expectSha));
+    }, (client) => monitor_withThrottleMonitor({ ...c, log }, command === "restore" ? settings.throttle : undefined, (monitor) => expectSha === undefined
+        ? unguarded(client, command, settings, common, log, monitor)
+        : guarded(client, command, settings, common, log, expectSha, monitor)));
 }
-async function unguarded(client, command, s, common, log) {
+async function unguarded(client, command, s, common, log, monitor) {
     const base = { command, database: s.database };
     if (command === "restore") {
-        const restore = await restore_restoreSnapshot(settings_restoreRequest(s, common, client, log));
+        const restore = await restore_restoreSnapshot({
+            ...settings_restoreRequest(s, common, client, log),
+            ...(monitor ? { monitor } : {}),
+        });
         return { ...base, outcome: restore.dryRun ? "dry-run" : "done", restore };
     }
     if (common.dryRun) {
@@ -79971,7 +81052,7 @@ async function unguarded(client, command, s, common, log) {
     });
     return { ...base, outcome: "done", existed };
 }
-async function guarded(client, command, s, common, log, expectSha) {
+async function guarded(client, command, s, common, log, expectSha, monitor) {
     const { database, policy } = s;
     const judge = async () => {
         const exists = await databaseExists(client, database);
@@ -80013,6 +81094,7 @@ async function guarded(client, command, s, common, log, expectSha) {
         if (command === "restore") {
             const restore = await restore_restoreSnapshot({
                 ...settings_restoreRequest(s, common, client, log),
+                ...(monitor ? { monitor } : {}),
                 lease,
             });
             await writeAppliedRecord(client, database, policy, lease, { sha: expectSha, command });

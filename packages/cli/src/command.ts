@@ -80,7 +80,28 @@ export const COPY_OPTIONS: readonly OptionSpec[] = [
   { name: "progress-interval-seconds", text: "how often long copies log their progress (default 10)" },
   {
     name: "chunk-mb",
-    text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default none, 64 under a time cap)",
+    text: "largest chunk one aggregation copies; larger collections go in bounded _id-range chunks (default 8 with the throttle; without it none, 64 under a time cap)",
+  },
+  {
+    name: "throttle",
+    text: "auto (default): pause between chunks while the cluster is busy (lag, probe latency, flow control, tickets); off: copy flat out",
+  },
+  { name: "max-lag-seconds", text: "pause while the majority-commit lag is over this (default 2)" },
+  {
+    name: "max-latency-ms",
+    text: "pause while the probe read is slower than this (default: 4× its pre-copy baseline, ≥ 100 ms above it)",
+  },
+  {
+    name: "critical-lag-seconds",
+    text: "stop the copy when the lag stays over this for critical-seconds (default 10)",
+  },
+  {
+    name: "critical-latency-ms",
+    text: "stop the copy when the probe stays slower than this for critical-seconds (default 10× max latency)",
+  },
+  {
+    name: "critical-seconds",
+    text: "how long a critical threshold must hold before the copy stops (default 60)",
   },
 ];
 

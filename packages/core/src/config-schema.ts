@@ -10,6 +10,7 @@ import { illegalDatabaseName, PREFIX_PATTERN } from "./names";
 import { CONSISTENCY_SETTINGS } from "./snapshot/consistency";
 import { REFRESH_POLICIES } from "./snapshot/refresh";
 import { targetPatternProblem } from "./target-pattern";
+import { THROTTLE_MODES } from "./throttle/modes";
 
 const labelName = z.string().trim().min(1).max(50);
 const databaseName = z.string().superRefine((name, ctx) => {
@@ -148,6 +149,17 @@ export const configSchema = z.strictObject({
       graceSeconds: int(0, 7 * 86_400).optional(),
       maxShrinkPercent: int(0, 100).optional(),
       consistency: z.enum(CONSISTENCY_SETTINGS).optional(),
+    })
+    .optional(),
+  /** CONTRACT §12: the throttle of the restore's and the producer's copies (throttle/settings.ts). */
+  copy: z
+    .strictObject({
+      throttle: z.enum(THROTTLE_MODES).optional(),
+      maxLagSeconds: z.number().min(0.1).max(3_600).optional(),
+      maxLatencyMs: z.number().min(0.1).max(600_000).optional(),
+      criticalLagSeconds: z.number().min(0.1).max(86_400).optional(),
+      criticalLatencyMs: z.number().min(0.1).max(3_600_000).optional(),
+      criticalSeconds: int(1, 86_400).optional(),
     })
     .optional(),
   masking: z

@@ -12,6 +12,15 @@ export interface GanttOptions {
   title?: string;
   /** At most this many copies are drawn, the longest ones (default 30). */
   limit?: number;
+  /** Times the throttle held the copies back, drawn in a section of their own (the longest 30). */
+  pauses?: readonly PauseTiming[];
+}
+
+/** A time the copies waited (throttle/throttle.ts), and why in a word: "majority lag". */
+export interface PauseTiming {
+  why: string;
+  startMs: number;
+  endMs: number;
 }
 
 const DEFAULT_LIMIT = 30;
@@ -68,6 +77,19 @@ export function renderGantt(copies: readonly CopyTiming[], options: GanttOptions
       lines.push(`    ${mermaidText(c.name)} :${c === last ? "crit, " : ""}${start}, ${end}`);
     }
   }
+  const pauses = [...(options.pauses ?? [])]
+    .sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs) || a.startMs - b.startMs)
+    .slice(0, limit)
+    .sort((a, b) => a.startMs - b.startMs);
+  if (pauses.length) {
+    // Greyed out ("done"): time no copy advanced.
+    lines.push("  section throttle pauses");
+    for (const p of pauses) {
+      const start = Math.round(p.startMs);
+      const end = Math.max(start, Math.round(p.endMs));
+      lines.push(`    ${mermaidText(`paused (${p.why})`)} :done, ${start}, ${end}`);
+    }
+  }
   lines.push("```");
   const left = copies.length - shown.length;
   if (left > 0) {
@@ -76,5 +98,11 @@ export function renderGantt(copies: readonly CopyTiming[], options: GanttOptions
       `${left} shorter ${left === 1 ? "copy is" : "copies are"} not shown (the ${shown.length} longest are).`,
     );
   }
+  const unshown = (options.pauses?.length ?? 0) - pauses.length;
+  if (unshown > 0)
+    lines.push(
+      "",
+      `${unshown} shorter ${unshown === 1 ? "pause is" : "pauses are"} not shown (the ${pauses.length} longest are).`,
+    );
   return lines.join("\n");
 }

@@ -69,21 +69,34 @@ export interface CopyEnv {
   betweenChunks?: BetweenChunks;
   /** The target is a replica set: index builds commit on a majority (see buildIndexes). */
   replicaSet?: boolean;
+  /**
+   * Awaited before each collection's copy starts (a throttle holds new copies back while paused,
+   * and bounds how many run at once); the function it returns is called when that copy ends.
+   */
+  beforeCopy?: (collection: string) => Promise<(() => void) | undefined>;
+  /**
+   * Why the run's copies were stopped from outside (a throttle's abort), if they were: a copy that
+   * fails afterwards (e.g. its aggregation was killed) reports this instead of its own error.
+   */
+  stopped?: () => Error | undefined;
 }
 
 /** Where a chunked copy is when it asks whether to go on. */
 export interface ChunkPosition {
   /** Logical collection name. */
   collection: string;
-  /** The chunk about to be copied (1 = the second one: the hook runs between chunks). */
+  /**
+   * The chunk about to be copied (1 = the second one: the hook runs between chunks); `chunks`
+   * after the last one, before the secondary indexes are built (when they are built afterwards).
+   */
   chunk: number;
   chunks: number;
 }
 
 /**
- * Called (and awaited) before every chunk of a chunked copy but the first. Generic on purpose: a
- * throttle pauses here while the server is busy (issue 23); anything that throws stops the copy
- * like a failed chunk would.
+ * Called (and awaited) before every chunk of a chunked copy but the first, and before an index
+ * build that follows the chunks. Generic on purpose: a throttle pauses here while the server is
+ * busy (issue 23); anything that throws stops the copy like a failed chunk would.
  */
 export type BetweenChunks = (at: ChunkPosition) => Promise<void>;
 
@@ -103,6 +116,8 @@ export interface EnvironmentOptions
   /** Largest chunk one aggregation copies, MB (default: none, or {@link DEFAULT_CAPPED_CHUNK_MB} under a time cap). */
   chunkMb?: number;
   betweenChunks?: BetweenChunks;
+  beforeCopy?: CopyEnv["beforeCopy"];
+  stopped?: CopyEnv["stopped"];
 }
 
 /**
@@ -143,6 +158,8 @@ export async function copyEnvironment(o: EnvironmentOptions): Promise<CopyEnv> {
     ...(maxTimeMS ? { maxTimeMS } : {}),
     ...(chunkMb ? { chunkBytes: chunkMb * 1024 * 1024 } : {}),
     ...(o.betweenChunks ? { betweenChunks: o.betweenChunks } : {}),
+    ...(o.beforeCopy ? { beforeCopy: o.beforeCopy } : {}),
+    ...(o.stopped ? { stopped: o.stopped } : {}),
     ...(typeof (await o.target.db("admin").command({ hello: 1 })).setName === "string"
       ? { replicaSet: true }
       : {}),
@@ -228,6 +245,9 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
       ? { db: target.db, collection: temporaryCollectionName() }
       : target;
   const startedAt = Date.now();
+  // Admitted first (a throttle may hold the copy back): a copy waiting for its turn is not shown
+  // as in progress; retries are admitted again.
+  let admitted = await env.beforeCopy?.(spec.name);
   const choice = chooseMethod({
     type: spec.type === "timeseries" ? "timeseries" : "collection",
     capped: spec.options.capped === true,
@@ -251,7 +271,13 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     await withRetry(
       async (attempt) => {
         attempts = attempt;
-        await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task);
+        const ended = attempt === 1 ? admitted : await env.beforeCopy?.(spec.name);
+        admitted = undefined;
+        await copyOnce(env, into === target ? request : { ...request, target: into }, choice, task)
+          .catch((error: unknown) => {
+            throw env.stopped?.() ?? error;
+          })
+          .finally(() => ended?.());
       },
       { attempts: env.attempts ?? 4, log: env.log, what: `Copy of ${source.db}.${source.collection}` },
     );
@@ -307,6 +333,7 @@ export async function copyCollection(env: CopyEnv, request: CopyRequest): Promis
     }
     throw error;
   } finally {
+    admitted?.();
     task?.done();
   }
 }
@@ -425,8 +452,9 @@ async function copyOnce(
   }
 
   if (choice.kind === "ranges") {
-    // Indexes first: maintaining them during K parallel inserts beats one single-threaded build afterwards.
-    await buildIndexes();
+    // Indexes first: maintaining them during K parallel inserts beats one single-threaded build
+    // afterwards. Chunks one at a time build them last, as $out does (methods.ts, indexesLast).
+    if (!choice.indexesLast) await buildIndexes();
     task?.phase("copying");
     const perDocument = request.documents > 0 ? request.bytes / request.documents : 0;
     task?.setProbe(async () => {
@@ -462,12 +490,17 @@ async function copyOnce(
       await stream({ ranges: [{}], ordered: false, stages: [{ $match: { _id: null } }, ...pipeline] });
     }
     task?.setProbe(undefined);
+    if (choice.indexesLast) {
+      await between(chunks);
+      await buildIndexes();
+    }
     return;
   }
 
   // stream: through the runner (another deployment, or forced), indexes afterwards as mongorestore does.
   const ranges = await splitById(sourceColl, chunks, comment, env.maxTimeMS);
   await stream({ ranges, ordered: false, readers: choice.parallelism, betweenRanges: between });
+  if (choice.chunks) await between(chunks);
   await buildIndexes();
 }
 

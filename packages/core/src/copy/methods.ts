@@ -40,6 +40,11 @@ export interface MethodChoice {
   parallelism: number;
   /** `_id` ranges copied one aggregation each, `parallelism` at a time (default: parallelism). */
   chunks?: number;
+  /**
+   * Chunks one at a time build the secondary indexes after the last chunk, as `$out` does: one
+   * bulk build, and chunks that replicate as plain inserts (measured: README, "The throttle").
+   */
+  indexesLast?: boolean;
   /** What the summary's `method` column shows. */
   label: string;
   /** Why, for the log. */
@@ -102,7 +107,8 @@ export function chooseMethod(f: MethodFacts): MethodChoice {
     parallelism: n,
     chunks,
     label: n > 1 ? `ranges ×${n} (${chunks} chunks)` : `chunks ×${chunks}`,
-    reason: `${why}, ${n} at a time, indexes first`,
+    ...(n > 1 ? {} : { indexesLast: true }),
+    reason: `${why}, ${n} at a time, ${n > 1 ? "indexes first" : "indexes after the last chunk (one bulk build, as $out)"}`,
   };
 }
 

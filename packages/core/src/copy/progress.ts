@@ -13,6 +13,8 @@ export interface ProgressOptions {
   intervalMs?: number;
   now?: () => number;
   what?: string;
+  /** Appended to each line while it says something, e.g. the throttle's "paused 3.2 s: majority lag 2.6 s > 2 s". */
+  note?: () => string | undefined;
 }
 
 interface Running {
@@ -109,6 +111,7 @@ export class Progress {
         totalBytes: this.o.totalBytes,
         elapsedMs: this.now() - this.started,
         inFlight,
+        note: this.o.note?.(),
       });
       this.o.log.info(line);
       this.lines++;
@@ -127,6 +130,7 @@ export interface ProgressFacts {
   totalBytes: number;
   elapsedMs: number;
   inFlight: readonly string[];
+  note?: string | undefined;
 }
 
 export function formatProgress(p: ProgressFacts): string {
@@ -139,7 +143,8 @@ export function formatProgress(p: ProgressFacts): string {
   return (
     `${p.what}: ${p.documents.toLocaleString("en-US")} of ${p.totalDocuments.toLocaleString("en-US")} documents, ` +
     `${mb(p.bytes)} of ${mb(p.totalBytes)} MB${pct}, ${rate.toFixed(1)} MB/s, ETA ${eta}` +
-    (p.inFlight.length ? `; in progress: ${p.inFlight.join(", ")}` : "")
+    (p.inFlight.length ? `; in progress: ${p.inFlight.join(", ")}` : "") +
+    (p.note ? `; ${p.note}` : "")
   );
 }
 

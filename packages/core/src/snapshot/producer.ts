@@ -35,6 +35,14 @@ import { serverLimitsOf } from "../mongo/limits";
 import { readCollectionSpecs } from "../mongo/specs";
 import { METADATA_COLLECTION } from "../mongo/target";
 import { assertDatabaseName, escapeRegExp, SYSTEM_DATABASES, type TargetPolicy } from "../names";
+import type { ThrottleSettings } from "../throttle/settings";
+import {
+  collectionProbe,
+  snapshotProbe,
+  startThrottle,
+  type Throttle,
+  type ThrottleReport,
+} from "../throttle/throttle";
 import {
   afterCatchUp,
   type CatchUpRequest,
@@ -107,6 +115,11 @@ export interface ProduceRequest {
   /** Tests: the cluster time catch-up pass `n` reads at (snapshot/catch-up.ts). */
   catchUpTimeOfPass?: CatchUpRequest["timeOfPass"];
   now?: () => Date;
+  /** CONTRACT §12 (default here: off; the actions and the command line default to auto). */
+  throttle?: ThrottleSettings;
+  /** The throttle's own small clients: to the snapshot's deployment, and to production's when separate. */
+  monitor?: MongoClient;
+  sourceMonitor?: MongoClient;
 }
 
 export interface ProduceReport {
@@ -126,6 +139,8 @@ export interface ProduceReport {
   masking?: MaskingReport;
   /** Subset rules per collection, in words. */
   subsetRules?: Record<string, string>;
+  /** What the throttle did: pauses, their reasons, each signal's peak (throttle: auto). */
+  throttle?: ThrottleReport;
   /** Point in time or per collection, and the catch-up that made it a point in time. */
   consistency: ConsistencyOutcome;
 }
@@ -385,9 +400,34 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
   const genDocs = generations(client.db(snap));
   let progress: Progress | undefined;
   let maskingCheck: MaskingCheck | undefined;
+  let throttle: Throttle | undefined;
   let tracker: ChangeTracker | undefined;
   try {
+    // Production's signals count too when it is another deployment: the copy reads it.
+    const probed = copies.find((c) => c.type === "collection");
+    throttle = startThrottle(req.throttle, {
+      watch: [
+        {
+          client: req.monitor ?? client,
+          probe: snapshotProbe(snap),
+          ...(separate ? { where: "snapshot deployment" } : {}),
+        },
+        ...(separate
+          ? [
+              {
+                client: req.sourceMonitor ?? sourceClient,
+                probe: probed ? collectionProbe(source, probed.name) : snapshotProbe(snap),
+                where: "production",
+              },
+            ]
+          : []),
+      ],
+      log,
+      copies: { targetDb: snap, tag: holder },
+      kept: () => "Nothing was published: the previous snapshot stays complete and in use.",
+    });
     await stopStaleCopies(client, snap, log, holder);
+    await throttle?.gate();
     // Before the first copy: production's cluster time T0 and its change stream (point in time).
     const tracking = consistencyPlan.track
       ? await startTracking({
@@ -429,6 +469,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         totalDocuments: [...counts0.values()].reduce((a, b) => a + b, 0),
         totalBytes: [...sizes.values()].reduce((a, b) => a + b, 0),
         ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+        ...(throttle ? { note: () => throttle?.note() } : {}),
       }).start();
       const env = await copyEnvironment({
         source: sourceClient,
@@ -443,6 +484,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         limits,
         ...(separate ? { sourceLimits: await serverLimitsOf(sourceClient, log) } : {}),
         ...copySettingsOf(req),
+        ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
       });
       const variablesFor = (name: string) =>
         serverKey && maskingStages(maskingRules[name]).length ? { [SALT_VARIABLE]: serverKey } : undefined;
@@ -507,6 +549,7 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
         verifications.push(...caughtUp.verifications);
       }
       consistency = consistencyOutcome(tracking.reason ?? consistencyPlan.reason, caughtUp);
+      await throttle?.stop();
       const counts = Object.fromEntries(results.map((r) => [r.name, r.documents]));
       // The proof before the publish: masked values are not production's, references resolve.
       const problems: string[] = [];
@@ -636,9 +679,11 @@ export async function produceSnapshot(req: ProduceRequest): Promise<ProduceRepor
       durationMs: Date.now() - started,
       deletedGenerations,
       consistency,
+      ...(throttle ? { throttle: throttle.report() } : {}),
     };
   } finally {
     progress?.stop();
+    await throttle?.stop();
     await tracker?.close();
     await maskingCheck?.dispose();
     await lease.release().catch(() => {});

@@ -33,6 +33,8 @@ import {
   readPrMetadata,
 } from "../mongo/target";
 import { assertWritableTarget, protectMore, type TargetPolicy } from "../names";
+import type { ThrottleSettings } from "../throttle/settings";
+import { snapshotProbe, startThrottle, type Throttle, type ThrottleReport } from "../throttle/throttle";
 import { snapshotFacts } from "./comment-facts";
 import { type Consistency, readConsistency } from "./consistency";
 import { assertRestoreFits } from "./fits";
@@ -82,6 +84,10 @@ export interface RestoreRequest {
    * holds the latest snapshot completely) restore differentially; `full` copies everything.
    */
   refresh?: RefreshPolicy;
+  /** CONTRACT §12 (default here: off; the actions and the command line default to auto). */
+  throttle?: ThrottleSettings;
+  /** The throttle's own small client to the same deployment (default: `client`). */
+  monitor?: MongoClient;
   /** Longest the change stream may take to reach the present before dbHash is used instead. */
   changeStreamTimeoutMs?: number;
 }
@@ -121,6 +127,8 @@ export interface RestoreReport {
   dropped: string[];
   documents: number;
   durationMs: number;
+  /** What the throttle did: pauses, their reasons, each signal's peak (throttle: auto). */
+  throttle?: ThrottleReport;
   /** Collections copied, and their size (uncompressed, from the snapshot's statistics). */
   copiedCollections: number;
   copiedBytes: number;
@@ -206,7 +214,19 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       ttlMs: (req.leaseSeconds ?? 60) * 1000,
     }));
   let progress: Progress | undefined;
+  let throttle: Throttle | undefined;
+  let written = false;
   try {
+    // The throttle's baseline is read while the run plans (throttle/throttle.ts).
+    throttle = startThrottle(req.throttle, {
+      watch: [{ client: req.monitor ?? client, probe: snapshotProbe(req.snapshotDatabase) }],
+      log,
+      copies: { targetDb: target, tag: lease.holder },
+      kept: () =>
+        written
+          ? `${target} stays marked as restoring (never as complete) until a restore finishes.`
+          : `Nothing was written: ${target} is as it was.`,
+    });
     // While this run waited for the lease, a newer snapshot may have been published: copy that one.
     meta = await waitFor();
     assertRestoreFits(target, meta, limits);
@@ -221,11 +241,14 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
     await stopStaleCopies(client, target, log, lease.holder);
     const targetDb = client.db(target);
     const metadata = targetDb.collection<PrDatabaseMetadata>(METADATA_COLLECTION);
+    // Not one write while the cluster is over a threshold (and none at all if it stays critical).
+    await throttle?.gate();
     // Before the database is marked restoring: the last restore's fingerprints, and the time from
     // which any change counts against what this restore keeps (differential/proofs.ts).
     const previous = await readPrMetadata(client, target);
     const since = await clusterTimeNow(targetDb);
     assertWritableTarget(target, policy);
+    written = true;
     // Marked first so that an interrupted restore is never mistaken for a complete database.
     await metadata.replaceOne(
       { _id: "latest" },
@@ -279,6 +302,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       totalDocuments: copies.reduce((n, c) => n + c.documents, 0),
       totalBytes: copies.reduce((n, c) => n + c.bytes, 0),
       ...(req.progressIntervalMs ? { intervalMs: req.progressIntervalMs } : {}),
+      ...(throttle ? { note: () => throttle?.note() } : {}),
     }).start();
     // Nothing to copy: no need to ask the server what it can do.
     const env =
@@ -296,6 +320,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
             guard,
             limits,
             ...copySettingsOf(req),
+            ...throttle?.copyHooks(req.chunkMb, req.betweenChunks),
           });
     const results: CopyResult[] = await mapLargestFirst(
       copies,
@@ -319,6 +344,7 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       },
     );
     progress.stop();
+    await throttle?.stop();
     for (const r of results) {
       await log.group(`${r.name}: ${r.documents} documents`, async () => {
         log.info(`method ${r.method}, ${r.indexes} secondary indexes, ${r.ms} ms, ${r.attempts} attempt(s)`);
@@ -370,9 +396,11 @@ export async function restoreSnapshot(req: RestoreRequest): Promise<RestoreRepor
       copiedCollections: results.length,
       copiedBytes: copies.reduce((n, c) => n + c.bytes, 0),
       keptCollections: plan.length - results.length,
+      ...(throttle ? { throttle: throttle.report() } : {}),
     };
   } finally {
     progress?.stop();
+    await throttle?.stop();
     if (!req.lease) await lease.release().catch(() => {});
   }
 }

@@ -10,6 +10,7 @@ import { readPrRecords, writeAppliedRecord } from "../mongo/pr-records";
 import { acquireWriterLease, databaseExists, dropTargetDatabase, readPrMetadata } from "../mongo/target";
 import { assertWritableTarget } from "../names";
 import type { CommonInputs } from "../settings";
+import { withThrottleMonitor } from "../throttle/monitor";
 import { type ProduceReport, produceSnapshot } from "./producer";
 import { type RestoreReport, restoreSnapshot } from "./restore";
 import {
@@ -43,27 +44,39 @@ export async function runProducer(
 ): Promise<ProduceReport> {
   const maxPoolSize = poolFor(settings.concurrency);
   const { serverLimits } = common;
-  return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize, serverLimits }, (client) => {
-    const { sourceUri } = c;
-    if (!sourceUri) return produceSnapshot(produceRequest(settings, common, client, log));
-    return withMongo(
-      {
-        uri: sourceUri,
-        log,
-        appName: `${c.appName} (source)`,
-        maxPoolSize,
-        input: "source-uri",
-        serverLimits,
-      },
-      (source) =>
-        produceSnapshot(
-          produceRequest(settings, common, client, log, {
-            client: source,
-            description: describeConnection(parseConnectionString(sourceUri)),
-          }),
-        ),
-    );
-  });
+  const { throttle } = settings;
+  return withMongo({ uri: c.uri, log, appName: c.appName, maxPoolSize, serverLimits }, (client) =>
+    withThrottleMonitor({ uri: c.uri, appName: c.appName, log }, throttle, (monitor) => {
+      const { sourceUri } = c;
+      const monitors = monitor ? { monitor } : {};
+      if (!sourceUri)
+        return produceSnapshot({ ...produceRequest(settings, common, client, log), ...monitors });
+      return withMongo(
+        {
+          uri: sourceUri,
+          log,
+          appName: `${c.appName} (source)`,
+          maxPoolSize,
+          input: "source-uri",
+          serverLimits,
+        },
+        (source) =>
+          withThrottleMonitor(
+            { uri: sourceUri, appName: `${c.appName} (source)`, log, input: "source-uri" },
+            throttle,
+            (sourceMonitor) =>
+              produceSnapshot({
+                ...produceRequest(settings, common, client, log, {
+                  client: source,
+                  description: describeConnection(parseConnectionString(sourceUri)),
+                }),
+                ...monitors,
+                ...(sourceMonitor ? { sourceMonitor } : {}),
+              }),
+          ),
+      );
+    }),
+  );
 }
 
 export async function runRestore(
@@ -80,7 +93,13 @@ export async function runRestore(
       maxPoolSize: poolFor(settings.concurrency),
       serverLimits: common.serverLimits,
     },
-    (client) => restoreSnapshot(restoreRequest(settings, common, client, log)),
+    (client) =>
+      withThrottleMonitor({ ...c, log }, settings.throttle, (monitor) =>
+        restoreSnapshot({
+          ...restoreRequest(settings, common, client, log),
+          ...(monitor ? { monitor } : {}),
+        }),
+      ),
   );
 }
 
@@ -125,9 +144,14 @@ export async function runPrCommand(
       ...(maxPoolSize ? { maxPoolSize } : {}),
     },
     (client) =>
-      expectSha === undefined
-        ? unguarded(client, command, settings, common, log)
-        : guarded(client, command, settings, common, log, expectSha),
+      withThrottleMonitor(
+        { ...c, log },
+        command === "restore" ? (settings as RestoreSettings).throttle : undefined,
+        (monitor) =>
+          expectSha === undefined
+            ? unguarded(client, command, settings, common, log, monitor)
+            : guarded(client, command, settings, common, log, expectSha, monitor),
+      ),
   );
 }
 
@@ -137,10 +161,14 @@ async function unguarded(
   s: PrTargetSettings | RestoreSettings,
   common: CommonInputs,
   log: Log,
+  monitor?: MongoClient,
 ): Promise<PrCommandReport> {
   const base = { command, database: s.database };
   if (command === "restore") {
-    const restore = await restoreSnapshot(restoreRequest(s as RestoreSettings, common, client, log));
+    const restore = await restoreSnapshot({
+      ...restoreRequest(s as RestoreSettings, common, client, log),
+      ...(monitor ? { monitor } : {}),
+    });
     return { ...base, outcome: restore.dryRun ? "dry-run" : "done", restore };
   }
   if (common.dryRun) {
@@ -163,6 +191,7 @@ async function guarded(
   common: CommonInputs,
   log: Log,
   expectSha: string,
+  monitor?: MongoClient,
 ): Promise<PrCommandReport> {
   const { database, policy } = s;
   const judge = async () => {
@@ -205,6 +234,7 @@ async function guarded(
     if (command === "restore") {
       const restore = await restoreSnapshot({
         ...restoreRequest(s as RestoreSettings, common, client, log),
+        ...(monitor ? { monitor } : {}),
         lease,
       });
       await writeAppliedRecord(client, database, policy, lease, { sha: expectSha, command });

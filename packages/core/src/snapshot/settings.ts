@@ -16,6 +16,7 @@ import {
   targetPolicy,
 } from "../names";
 import type { CommonInputs } from "../settings";
+import { readThrottleSettings, type ThrottleSettings } from "../throttle/settings";
 import { CONSISTENCY_SETTINGS, type ConsistencySetting } from "./consistency";
 import type { ProduceRequest } from "./producer";
 import { REFRESH_POLICIES, type RefreshPolicy } from "./refresh";
@@ -34,6 +35,11 @@ export interface CopySettings {
   progressIntervalSeconds: number;
   /** Largest chunk one aggregation copies (default: none, 64 MB under a server's time cap). */
   chunkMb?: number;
+}
+
+/** CONTRACT §12: the throttle of the copies (input, then config `copy`, then defaults). */
+export interface ThrottledCopies {
+  throttle: ThrottleSettings;
 }
 
 export function readCopySettings(inputs: InputReader): CopySettings {
@@ -98,7 +104,7 @@ export function readPrTargetSettings(
   };
 }
 
-export interface RestoreSettings extends PrTargetSettings, CopySettings {
+export interface RestoreSettings extends PrTargetSettings, CopySettings, ThrottledCopies {
   pollIntervalSeconds: number;
   concurrency: number;
   maxTimeSeconds: number;
@@ -123,6 +129,7 @@ export function readRestoreSettings(
     allowPrivilegedCredentials: inputs.boolean("allow-privileged-credentials", false),
     refresh: inputs.enumeration("refresh", REFRESH_POLICIES, config.restore?.refresh ?? "every-sync"),
     ...readCopySettings(inputs),
+    throttle: readThrottleSettings(inputs, config),
   };
 }
 
@@ -148,7 +155,7 @@ export function readTargetPolicy(
   return { snapshotDatabase, ...(sourceDatabase ? { sourceDatabase } : {}), policy };
 }
 
-export interface ProducerSettings extends CopySettings {
+export interface ProducerSettings extends CopySettings, ThrottledCopies {
   sourceDatabase: string;
   snapshotDatabase: string;
   include?: string[];
@@ -234,6 +241,7 @@ export function readProducerSettings(inputs: InputReader, common: CommonInputs):
       config.producer?.consistency ?? "auto",
     ),
     ...readCopySettings(inputs),
+    throttle: readThrottleSettings(inputs, config),
   };
 }
 
@@ -261,6 +269,7 @@ export function restoreRequest(
     rangeThresholdMb: s.rangeThresholdMb,
     progressIntervalMs: s.progressIntervalSeconds * 1000,
     refresh: s.refresh,
+    throttle: s.throttle,
     ...(s.chunkMb ? { chunkMb: s.chunkMb } : {}),
     ...(s.maxTimeSeconds ? { maxTimeMS: s.maxTimeSeconds * 1000 } : {}),
   };

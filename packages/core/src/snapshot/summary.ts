@@ -1,12 +1,16 @@
 import type { CollectionReport } from "../copy/engine";
-import { renderGantt } from "../gantt";
+import { type PauseTiming, renderGantt } from "../gantt";
 import { table } from "../markdown";
 
 /**
  * The end of a restore's or producer's job summary: one row per collection, then the timeline of
  * the copies, where the bar that ends last is the collection that decided the total time.
  */
-export function copiesSection(collections: readonly CollectionReport[]): string {
+export function copiesSection(
+  collections: readonly CollectionReport[],
+  /** The throttle's pauses, drawn under the copies. */
+  pauses: readonly PauseTiming[] = [],
+): string {
   // A differential restore also says how each collection was judged, and how long that took.
   const checked = collections.some((c) => c.check);
   const rows = collections.map((c) => [
@@ -25,7 +29,7 @@ export function copiesSection(collections: readonly CollectionReport[]): string 
       ? [{ name: c.name, method: c.method, startMs: c.startedAt, endMs: c.endedAt }]
       : [],
   );
-  if (timed.length) parts.push(renderGantt(timed));
+  if (timed.length) parts.push(renderGantt(timed, pauses.length ? { pauses } : {}));
   return `${parts.join("\n\n")}\n`;
 }
 

@@ -1,8 +1,8 @@
-export const id = 38847;
-export const ids = [38847];
+export const id = 61886;
+export const ids = [61886];
 export const modules = {
 
-/***/ 4268:
+/***/ 3425:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -11,16 +11,18 @@ export const modules = {
 /* unused harmony exports NAMED_STRATEGIES, configSchema */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8293);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6585);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9179);
-/* harmony import */ var _mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6291);
-/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5618);
-/* harmony import */ var _snapshot_consistency__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2991);
-/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3208);
-/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5354);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6120);
+/* harmony import */ var _mongo_limit_names__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9630);
+/* harmony import */ var _names__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7027);
+/* harmony import */ var _snapshot_consistency__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5304);
+/* harmony import */ var _snapshot_refresh__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1299);
+/* harmony import */ var _target_pattern__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2949);
+/* harmony import */ var _throttle_modes__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6528);
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -155,6 +157,16 @@ const configSchema = zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         consistency: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_snapshot_consistency__WEBPACK_IMPORTED_MODULE_6__/* .CONSISTENCY_SETTINGS */ .lo).optional(),
     })
         .optional(),
+    /** CONTRACT §12: the throttle of the restore's and the producer's copies (throttle/settings.ts). */
+    copy: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
+        throttle: zod__WEBPACK_IMPORTED_MODULE_1__/* ["enum"] */ .k5n(_throttle_modes__WEBPACK_IMPORTED_MODULE_7__/* .THROTTLE_MODES */ .w).optional(),
+        maxLagSeconds: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().min(0.1).max(3_600).optional(),
+        maxLatencyMs: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().min(0.1).max(600_000).optional(),
+        criticalLagSeconds: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().min(0.1).max(86_400).optional(),
+        criticalLatencyMs: zod__WEBPACK_IMPORTED_MODULE_1__/* .number */ .aig().min(0.1).max(3_600_000).optional(),
+        criticalSeconds: int(1, 86_400).optional(),
+    })
+        .optional(),
     masking: zod__WEBPACK_IMPORTED_MODULE_1__/* .strictObject */ .rej({
         strict: zod__WEBPACK_IMPORTED_MODULE_1__/* .boolean */ .zMY().optional(),
         rules: zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_1__/* .string */ .YjP().min(1), zod__WEBPACK_IMPORTED_MODULE_1__/* .record */ .g1P(fieldPath, strategy)).optional(),
@@ -182,13 +194,13 @@ function parseConfig(text, label = ".github/pr-snapshots.yml") {
         const where = first?.linePos?.[0]
             ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}`
             : "";
-        throw new _errors__WEBPACK_IMPORTED_MODULE_7__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
+        throw new _errors__WEBPACK_IMPORTED_MODULE_8__/* .UserError */ .yo(`Config file ${label} is not valid YAML${where}: ${first?.message.split("\n")[0]}`);
     }
     const data = doc.toJS() ?? {};
     const result = configSchema.safeParse(data);
     if (!result.success) {
         const problems = result.error.issues.map((issue) => describeIssue(issue, data));
-        throw new _errors__WEBPACK_IMPORTED_MODULE_7__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
+        throw new _errors__WEBPACK_IMPORTED_MODULE_8__/* .UserError */ .yo(`Config file ${label} is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` +
             `See the "Configuration" section of the README for the accepted keys.`);
     }
     return result.data;

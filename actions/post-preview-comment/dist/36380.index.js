@@ -1,8 +1,8 @@
-export const id = 52229;
-export const ids = [52229];
+export const id = 36380;
+export const ids = [36380];
 export const modules = {
 
-/***/ 3023:
+/***/ 1245:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -132,11 +132,16 @@ function unboundedQuantifierAt(source, i) {
     return 0;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/throttle/modes.ts
+/** CONTRACT §12 `throttle`: `auto` (default) watches the cluster and pauses; `off` copies flat out. */
+const THROTTLE_MODES = ["auto", "off"];
+
 ;// CONCATENATED MODULE: ../../packages/core/src/config-schema.ts
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -269,6 +274,16 @@ const configSchema = schemas/* strictObject */.rej({
         graceSeconds: config_schema_int(0, 7 * 86_400).optional(),
         maxShrinkPercent: config_schema_int(0, 100).optional(),
         consistency: schemas/* enum */.k5n(consistency/* CONSISTENCY_SETTINGS */.lo).optional(),
+    })
+        .optional(),
+    /** CONTRACT §12: the throttle of the restore's and the producer's copies (throttle/settings.ts). */
+    copy: schemas/* strictObject */.rej({
+        throttle: schemas/* enum */.k5n(THROTTLE_MODES).optional(),
+        maxLagSeconds: schemas/* number */.aig().min(0.1).max(3_600).optional(),
+        maxLatencyMs: schemas/* number */.aig().min(0.1).max(600_000).optional(),
+        criticalLagSeconds: schemas/* number */.aig().min(0.1).max(86_400).optional(),
+        criticalLatencyMs: schemas/* number */.aig().min(0.1).max(3_600_000).optional(),
+        criticalSeconds: config_schema_int(1, 86_400).optional(),
     })
         .optional(),
     masking: schemas/* strictObject */.rej({

@@ -1,5 +1,5 @@
-export const id = 76689;
-export const ids = [76689];
+export const id = 58473;
+export const ids = [58473];
 export const modules = {
 
 /***/ 501:
@@ -181,11 +181,14 @@ function unboundedQuantifierAt(source, i) {
     return 0;
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/throttle/modes.ts
+var modes = __webpack_require__(2743);
 ;// CONCATENATED MODULE: ../../packages/core/src/config-schema.ts
 /**
  * The config file's schema and parser (YAML + zod). Loaded only when a config file exists, so
  * that actions start faster without one.
  */
+
 
 
 
@@ -318,6 +321,16 @@ const configSchema = schemas/* strictObject */.rej({
         graceSeconds: config_schema_int(0, 7 * 86_400).optional(),
         maxShrinkPercent: config_schema_int(0, 100).optional(),
         consistency: schemas/* enum */.k5n(consistency/* CONSISTENCY_SETTINGS */.lo).optional(),
+    })
+        .optional(),
+    /** CONTRACT §12: the throttle of the restore's and the producer's copies (throttle/settings.ts). */
+    copy: schemas/* strictObject */.rej({
+        throttle: schemas/* enum */.k5n(modes/* THROTTLE_MODES */.w).optional(),
+        maxLagSeconds: schemas/* number */.aig().min(0.1).max(3_600).optional(),
+        maxLatencyMs: schemas/* number */.aig().min(0.1).max(600_000).optional(),
+        criticalLagSeconds: schemas/* number */.aig().min(0.1).max(86_400).optional(),
+        criticalLatencyMs: schemas/* number */.aig().min(0.1).max(3_600_000).optional(),
+        criticalSeconds: config_schema_int(1, 86_400).optional(),
     })
         .optional(),
     masking: schemas/* strictObject */.rej({
