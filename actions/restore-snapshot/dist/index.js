@@ -73799,8 +73799,6 @@ function latencyThreshold(baselineMs) {
 }
 const LATENCY_FACTOR = 4;
 const LATENCY_FLOOR_MS = 100;
-/** Critical probe latency when not set: this many times the pause threshold. */
-const CRITICAL_LATENCY_FACTOR = 10;
 /**
  * "2.6 s > 2 s": a value rounded to its limit's text is shown with more digits, so that a reason
  * never reads "1 s > 1 s".
@@ -74384,7 +74382,13 @@ class Throttle {
             latency: this.readers.flatMap((r) => {
                 const t = this.latencyLimits(r);
                 return t
-                    ? [{ ...(r.target.where ? { where: r.target.where } : {}), maxMs: t.max, criticalMs: t.critical }]
+                    ? [
+                        {
+                            ...(r.target.where ? { where: r.target.where } : {}),
+                            maxMs: t.max,
+                            ...(t.critical !== undefined ? { criticalMs: t.critical } : {}),
+                        },
+                    ]
                     : [];
             }),
             peaks: this.readers.map((r) => ({ ...r.peaks, unavailable: [...r.peaks.unavailable] })),
@@ -74401,11 +74405,17 @@ class Throttle {
             this.endEpisode();
         this.release();
     }
+    /**
+     * The probe's pause level, and its abort level only when one is set: the probe cannot tell
+     * production's own load from the copy's, and a paused copy adds none, so a slow probe alone
+     * never stops a run unless the user asks for it (the lag's critical level is on by default).
+     */
     latencyLimits(r) {
         if (r.baselineMs === undefined)
             return undefined;
         const max = this.o.settings.maxLatencyMs ?? latencyThreshold(r.baselineMs);
-        return { max, critical: this.o.settings.criticalLatencyMs ?? CRITICAL_LATENCY_FACTOR * max };
+        const critical = this.o.settings.criticalLatencyMs;
+        return { max, ...(critical !== undefined ? { critical } : {}) };
     }
     describe() {
         const parts = [`pauses while the majority lag > ${seconds(this.limits.maxLagMs)}`];
@@ -74418,7 +74428,7 @@ class Throttle {
                 parts.push(`no ${u}${at}`);
         }
         this.o.log.info(`Throttle (throttle: auto): ${parts.join("; ")}; flow control engaged or no storage-engine tickets, where serverStatus is readable. ` +
-            `Aborts when the lag stays over ${seconds(this.limits.criticalLagMs)} (or the probe over its critical level) for ${seconds(this.limits.criticalForMs)}.`);
+            `Aborts when the lag stays over ${seconds(this.limits.criticalLagMs)}${this.o.settings.criticalLatencyMs !== undefined ? ` or the probe over ${millis(this.o.settings.criticalLatencyMs)}` : ""} for ${seconds(this.limits.criticalForMs)}.`);
     }
     tick() {
         if (this.stopped || this.abortError)
@@ -74426,7 +74436,11 @@ class Throttle {
         const now = this.now();
         const readings = this.readers.map((r) => {
             const t = this.latencyLimits(r);
-            return { ...r.readings(), ...(t ? { maxLatencyMs: t.max, criticalLatencyMs: t.critical } : {}) };
+            return {
+                ...r.readings(),
+                ...(t ? { maxLatencyMs: t.max } : {}),
+                ...(t?.critical !== undefined ? { criticalLatencyMs: t.critical } : {}),
+            };
         });
         const d = decide(now, readings, this.limits, this.state);
         this.state = d.state;
@@ -75470,7 +75484,10 @@ function throttleSection(report) {
         rows.push([
             `${at}probe latency`,
             latency
-                ? `${millis(latency.maxMs)} (critical ${millis(latency.criticalMs)}${p.baselineMs !== undefined ? `; baseline ${millis(p.baselineMs)}` : ""})`
+                ? `${millis(latency.maxMs)} (${[
+                    latency.criticalMs !== undefined ? `critical ${millis(latency.criticalMs)}` : "no critical level",
+                    ...(p.baselineMs !== undefined ? [`baseline ${millis(p.baselineMs)}`] : []),
+                ].join("; ")})`
                 : "—",
             p.latencyMs !== undefined ? millis(p.latencyMs) : unavailable(p.unavailable, "probe latency"),
         ]);

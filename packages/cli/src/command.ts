@@ -97,7 +97,7 @@ export const COPY_OPTIONS: readonly OptionSpec[] = [
   },
   {
     name: "critical-latency-ms",
-    text: "stop the copy when the probe stays slower than this for critical-seconds (default 10× max latency)",
+    text: "stop the copy when the probe stays slower than this for critical-seconds (default: none; a slow probe alone only pauses)",
   },
   {
     name: "critical-seconds",

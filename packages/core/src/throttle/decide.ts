@@ -177,8 +177,6 @@ export function latencyThreshold(baselineMs: number): number {
 }
 export const LATENCY_FACTOR = 4;
 export const LATENCY_FLOOR_MS = 100;
-/** Critical probe latency when not set: this many times the pause threshold. */
-export const CRITICAL_LATENCY_FACTOR = 10;
 
 /**
  * "2.6 s > 2 s": a value rounded to its limit's text is shown with more digits, so that a reason

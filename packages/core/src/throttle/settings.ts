@@ -20,7 +20,7 @@ export interface ThrottleSettings {
   maxLatencyMs?: number;
   /** Abort when the lag stays over this for `criticalSeconds`. */
   criticalLagSeconds: number;
-  /** Abort when the probe stays slower than this for `criticalSeconds`; default 10× the pause threshold. */
+  /** Abort when the probe stays slower than this for `criticalSeconds`; none unless set (see throttle.ts, latencyLimits). */
   criticalLatencyMs?: number;
   /** How long a critical threshold must be exceeded, without a break, before the copy aborts. */
   criticalSeconds: number;

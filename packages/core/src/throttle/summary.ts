@@ -41,7 +41,10 @@ export function throttleSection(report: ThrottleReport | undefined): string {
     rows.push([
       `${at}probe latency`,
       latency
-        ? `${millis(latency.maxMs)} (critical ${millis(latency.criticalMs)}${p.baselineMs !== undefined ? `; baseline ${millis(p.baselineMs)}` : ""})`
+        ? `${millis(latency.maxMs)} (${[
+            latency.criticalMs !== undefined ? `critical ${millis(latency.criticalMs)}` : "no critical level",
+            ...(p.baselineMs !== undefined ? [`baseline ${millis(p.baselineMs)}`] : []),
+          ].join("; ")})`
         : "—",
       p.latencyMs !== undefined ? millis(p.latencyMs) : unavailable(p.unavailable, "probe latency"),
     ]);

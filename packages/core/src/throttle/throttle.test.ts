@@ -195,4 +195,29 @@ describe("Throttle", () => {
       await t.stop();
     }
   });
+
+  it("a probe slow for far longer than critical-seconds only pauses, unless critical-latency-ms is set", async () => {
+    const source = new FakeSource();
+    const t = throttle(source);
+    try {
+      source.now = { lagMs: 0, latencyMs: 100_000 };
+      const held = t.gate();
+      await until("the pause to be noted", () => t.note() !== undefined);
+      // critical-seconds is 1 s: wait past it by the throttle's own clock, still no abort.
+      const since = Date.now();
+      await until("3 critical periods", () => Date.now() - since > 3_000);
+      expect(t.report().aborted).toBeUndefined();
+      source.now = { lagMs: 0, latencyMs: 1 };
+      expect(await held).toBe(false);
+    } finally {
+      await t.stop();
+    }
+    const strict = throttle(source, capture(), { ...SETTINGS, criticalLatencyMs: 500 });
+    try {
+      source.now = { lagMs: 0, latencyMs: 100_000 };
+      await expect(strict.gate()).rejects.toThrow(/probe latency 100000 ms > critical 500 ms for [\d.]+ s/);
+    } finally {
+      await strict.stop();
+    }
+  });
 });

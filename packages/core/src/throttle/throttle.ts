@@ -7,7 +7,6 @@ import { bestEffort } from "../mongo/refusal";
 import { METADATA_COLLECTION } from "../mongo/target";
 import { escapeRegExp } from "../names";
 import {
-  CRITICAL_LATENCY_FACTOR,
   decide,
   INITIAL_STATE,
   type Limits,
@@ -98,7 +97,7 @@ export interface ThrottleReport {
    * fewer to copy) and the fewest the window was cut to when a signal rose (= max if never cut).
    */
   window: { min: number; max: number };
-  latency: { where?: string; maxMs: number; criticalMs: number }[];
+  latency: { where?: string; maxMs: number; criticalMs?: number }[];
   peaks: SignalPeaks[];
   /** The critical reason the copy was stopped for, if it was. */
   aborted?: string;
@@ -324,7 +323,13 @@ export class Throttle {
       latency: this.readers.flatMap((r) => {
         const t = this.latencyLimits(r);
         return t
-          ? [{ ...(r.target.where ? { where: r.target.where } : {}), maxMs: t.max, criticalMs: t.critical }]
+          ? [
+              {
+                ...(r.target.where ? { where: r.target.where } : {}),
+                maxMs: t.max,
+                ...(t.critical !== undefined ? { criticalMs: t.critical } : {}),
+              },
+            ]
           : [];
       }),
       peaks: this.readers.map((r) => ({ ...r.peaks, unavailable: [...r.peaks.unavailable] })),
@@ -341,10 +346,16 @@ export class Throttle {
     this.release();
   }
 
-  private latencyLimits(r: SignalSource): { max: number; critical: number } | undefined {
+  /**
+   * The probe's pause level, and its abort level only when one is set: the probe cannot tell
+   * production's own load from the copy's, and a paused copy adds none, so a slow probe alone
+   * never stops a run unless the user asks for it (the lag's critical level is on by default).
+   */
+  private latencyLimits(r: SignalSource): { max: number; critical?: number } | undefined {
     if (r.baselineMs === undefined) return undefined;
     const max = this.o.settings.maxLatencyMs ?? latencyThreshold(r.baselineMs);
-    return { max, critical: this.o.settings.criticalLatencyMs ?? CRITICAL_LATENCY_FACTOR * max };
+    const critical = this.o.settings.criticalLatencyMs;
+    return { max, ...(critical !== undefined ? { critical } : {}) };
   }
 
   private describe(): void {
@@ -358,7 +369,7 @@ export class Throttle {
     }
     this.o.log.info(
       `Throttle (throttle: auto): ${parts.join("; ")}; flow control engaged or no storage-engine tickets, where serverStatus is readable. ` +
-        `Aborts when the lag stays over ${seconds(this.limits.criticalLagMs)} (or the probe over its critical level) for ${seconds(this.limits.criticalForMs)}.`,
+        `Aborts when the lag stays over ${seconds(this.limits.criticalLagMs)}${this.o.settings.criticalLatencyMs !== undefined ? ` or the probe over ${millis(this.o.settings.criticalLatencyMs)}` : ""} for ${seconds(this.limits.criticalForMs)}.`,
     );
   }
 
@@ -367,7 +378,11 @@ export class Throttle {
     const now = this.now();
     const readings: Readings[] = this.readers.map((r) => {
       const t = this.latencyLimits(r);
-      return { ...r.readings(), ...(t ? { maxLatencyMs: t.max, criticalLatencyMs: t.critical } : {}) };
+      return {
+        ...r.readings(),
+        ...(t ? { maxLatencyMs: t.max } : {}),
+        ...(t?.critical !== undefined ? { criticalLatencyMs: t.critical } : {}),
+      };
     });
     const d = decide(now, readings, this.limits, this.state);
     this.state = d.state;
