@@ -41806,7 +41806,7 @@ async function readLivePullRequest(github, inputs) {
     }
 }
 async function connect(uri, database, log, serverLimits) {
-    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(73588)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2200));
+    const { openPrDatabase } = await Promise.all(/* import() | database */[__nccwpck_require__.e(74130), __nccwpck_require__.e(30978)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2200));
     return openPrDatabase(uri, database, log, serverLimits);
 }
 async function nothingChangedIfFails(promise) {

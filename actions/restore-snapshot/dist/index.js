@@ -71484,7 +71484,10 @@ function warnRefusal(error, o) {
         return;
     seen.add(o.skipped);
     const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+    if (o.expected)
+        o.log.info(`Not available with these credentials: ${o.skipped} (${said}); ${o.cost}.`);
+    else
+        o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts
@@ -73697,6 +73700,12 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
  * - abort when a critical threshold (lag or latency) has been exceeded continuously for
  *   `criticalForMs`: the copy gives up cleanly rather than wait behind a cluster in trouble.
  */
+/**
+ * How long unreadable signals hold the copy: long enough for an election (10 s by default) to end,
+ * not forever, since a deployment that stopped answering fails the copy itself, with the engine's
+ * own explanation, once the copy is let through.
+ */
+const UNREADABLE_HOLD_MS = 30_000;
 const INITIAL_STATE = { paused: false };
 function decide(now, readings, limits, state) {
     const critical = readings.flatMap((r) => criticalReasons(r, limits));
@@ -73714,12 +73723,21 @@ function decide(now, readings, limits, state) {
     }
     // Paused, a signal holds the copy back until it is under its resume level; running, until it
     // is over its threshold.
-    const reasons = readings.flatMap((r) => holdingReasons(r, limits, state.paused));
+    const unreadable = readings.some((r) => r.unreadable !== undefined);
+    const unreadableSince = unreadable ? (state.unreadableSince ?? now) : undefined;
+    const holdUnreadable = unreadableSince !== undefined && now - unreadableSince < UNREADABLE_HOLD_MS;
+    const reasons = readings
+        .flatMap((r) => holdingReasons(r, limits, state.paused))
+        .filter((r) => r.signal !== "unreadable" || holdUnreadable);
     const paused = reasons.length > 0;
     return {
         action: paused ? "pause" : "go",
         reasons,
-        state: { paused, ...(criticalSince !== undefined ? { criticalSince } : {}) },
+        state: {
+            paused,
+            ...(criticalSince !== undefined ? { criticalSince } : {}),
+            ...(unreadableSince !== undefined ? { unreadableSince } : {}),
+        },
     };
 }
 function holdingReasons(r, limits, paused) {
@@ -74097,6 +74115,7 @@ class SignalReader {
                 log: this.o.log,
                 skipped: "serverStatus for the throttle (flow control, storage-engine tickets)",
                 cost: "the throttle watches majority lag and its probe read only (serverStatus needs clusterMonitor)",
+                expected: true,
             });
             if (!status) {
                 this.statusRefused = true;
@@ -75524,7 +75543,8 @@ function throttleSection(report) {
             parts.push("", `The ${longest.length} longest of ${n} pauses.`);
     }
     parts.push("", "To copy flat out, set the input `throttle: off` (or `copy.throttle: off` in the config file).");
-    return `${parts.join("\n")}\n`;
+    // Followed by the copies' table and timeline, which end the summary.
+    return `${parts.join("\n")}\n\n`;
 }
 /** Why a signal was not read, from the reader's notes ("flow control and tickets: serverStatus refused"). */
 function unavailable(why, signal) {
@@ -75630,7 +75650,7 @@ function summary(r) {
         ...maskedDataNote(r.maskingPolicy, r.subset),
         ...(r.refreshReason ? [`Refresh ${(0,markdown/* code */.aY)("new-snapshot")}: ${r.refreshReason}`] : []),
     ];
-    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections, pauseTimings(r.throttle))}${throttleSection(r.throttle)}`;
+    return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${throttleSection(r.throttle)}${copiesSection(r.collections, pauseTimings(r.throttle))}`;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

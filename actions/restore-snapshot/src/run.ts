@@ -141,5 +141,5 @@ function summary(r: RestoreReport): string {
     ...maskedDataNote(r.maskingPolicy, r.subset),
     ...(r.refreshReason ? [`Refresh ${code("new-snapshot")}: ${r.refreshReason}`] : []),
   ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${copiesSection(r.collections, pauseTimings(r.throttle))}${throttleSection(r.throttle)}`;
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${throttleSection(r.throttle)}${copiesSection(r.collections, pauseTimings(r.throttle))}`;
 }

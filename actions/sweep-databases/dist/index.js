@@ -78787,7 +78787,10 @@ function warnRefusal(error, o) {
         return;
     seen.add(o.skipped);
     const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+    if (o.expected)
+        o.log.info(`Not available with these credentials: ${o.skipped} (${said}); ${o.cost}.`);
+    else
+        o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts

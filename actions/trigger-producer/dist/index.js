@@ -33982,7 +33982,7 @@ var consistency = __nccwpck_require__(2991);
 async function run(inputs, log = src_log/* actionsLog */._D) {
     if (inputs.mode === "kubernetes")
         return runKubernetes(inputs, log);
-    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(32353)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6742));
+    const { runDirect } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(41769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6742));
     return runDirect(inputs, log);
 }
 async function runKubernetes(inputs, log) {
@@ -34026,7 +34026,7 @@ async function runKubernetes(inputs, log) {
         }
         status = "succeeded";
         if (inputs.uri && inputs.snapshotDatabase) {
-            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(32353)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6742));
+            const { readLatestSnapshot } = await Promise.all(/* import() | direct */[__nccwpck_require__.e(74130), __nccwpck_require__.e(41769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6742));
             const meta = await readLatestSnapshot(inputs.uri, inputs.snapshotDatabase, log);
             if (meta) {
                 outputs["snapshot-timestamp"] = meta.timestamp.toISOString();

@@ -65,7 +65,7 @@ function directSummary(r: ProduceReport): string {
     ...(r.excluded.length ? [`Excluded: ${r.excluded.join(", ")}`] : []),
     ...(r.deletedGenerations.length ? [`Deleted old generations: ${r.deletedGenerations.join(", ")}`] : []),
   ];
-  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${r.dryRun ? "" : consistencySection(r.consistency, r.durationMs)}${policySection(r)}${copiesSection(r.collections, pauseTimings(r.throttle))}${throttleSection(r.throttle)}`;
+  return `${head}\n\n${facts.map((f) => `- ${f}`).join("\n")}\n\n${r.dryRun ? "" : consistencySection(r.consistency, r.durationMs)}${policySection(r)}${throttleSection(r.throttle)}${copiesSection(r.collections, pauseTimings(r.throttle))}`;
 }
 
 /** Which rules were applied to which collection, what was verified, and what each subset kept. */

@@ -73294,7 +73294,10 @@ function warnRefusal(error, o) {
         return;
     seen.add(o.skipped);
     const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+    if (o.expected)
+        o.log.info(`Not available with these credentials: ${o.skipped} (${said}); ${o.cost}.`);
+    else
+        o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
 }
 
 ;// CONCATENATED MODULE: ../core/src/mongo/limits.ts
@@ -77496,6 +77499,12 @@ async function assertReadOnlySource(client, sourceDatabase, log, options) {
  * - abort when a critical threshold (lag or latency) has been exceeded continuously for
  *   `criticalForMs`: the copy gives up cleanly rather than wait behind a cluster in trouble.
  */
+/**
+ * How long unreadable signals hold the copy: long enough for an election (10 s by default) to end,
+ * not forever, since a deployment that stopped answering fails the copy itself, with the engine's
+ * own explanation, once the copy is let through.
+ */
+const UNREADABLE_HOLD_MS = 30_000;
 const INITIAL_STATE = { paused: false };
 function decide(now, readings, limits, state) {
     const critical = readings.flatMap((r) => criticalReasons(r, limits));
@@ -77513,12 +77522,21 @@ function decide(now, readings, limits, state) {
     }
     // Paused, a signal holds the copy back until it is under its resume level; running, until it
     // is over its threshold.
-    const reasons = readings.flatMap((r) => holdingReasons(r, limits, state.paused));
+    const unreadable = readings.some((r) => r.unreadable !== undefined);
+    const unreadableSince = unreadable ? (state.unreadableSince ?? now) : undefined;
+    const holdUnreadable = unreadableSince !== undefined && now - unreadableSince < UNREADABLE_HOLD_MS;
+    const reasons = readings
+        .flatMap((r) => holdingReasons(r, limits, state.paused))
+        .filter((r) => r.signal !== "unreadable" || holdUnreadable);
     const paused = reasons.length > 0;
     return {
         action: paused ? "pause" : "go",
         reasons,
-        state: { paused, ...(criticalSince !== undefined ? { criticalSince } : {}) },
+        state: {
+            paused,
+            ...(criticalSince !== undefined ? { criticalSince } : {}),
+            ...(unreadableSince !== undefined ? { unreadableSince } : {}),
+        },
     };
 }
 function holdingReasons(r, limits, paused) {
@@ -77896,6 +77914,7 @@ class SignalReader {
                 log: this.o.log,
                 skipped: "serverStatus for the throttle (flow control, storage-engine tickets)",
                 cost: "the throttle watches majority lag and its probe read only (serverStatus needs clusterMonitor)",
+                expected: true,
             });
             if (!status) {
                 this.statusRefused = true;

@@ -54,4 +54,16 @@ describe("bestEffort", () => {
     ]);
     await expect(bestEffort(() => Promise.reject(new MongoNetworkError("gone")), o)).rejects.toThrow("gone");
   });
+
+  test("a refusal least-privilege credentials always get is one line of information, not a warning", async () => {
+    const lines: string[] = [];
+    const log = consoleLog({ write: (l) => lines.push(l) });
+    const refused = () => Promise.reject(server(13, "Unauthorized", "not authorized on admin"));
+    const o = { log, skipped: "serverStatus", cost: "lag only", expected: true };
+    expect(await bestEffort(refused, o)).toBeUndefined();
+    expect(await bestEffort(refused, o)).toBeUndefined();
+    expect(lines).toEqual([
+      "Not available with these credentials: serverStatus (not authorized on admin); lag only.",
+    ]);
+  });
 });

@@ -44,6 +44,11 @@ export interface BestEffortOptions {
   skipped: string;
   /** What skipping costs, in words: "the one-writer lease still applies". */
   cost: string;
+  /**
+   * The refusal is what the README's least-privilege credentials always get (an optional signal
+   * that needs a role they are not given): said once as information, not as a warning every run.
+   */
+  expected?: boolean;
 }
 
 const warned = new WeakMap<Log, Set<string>>();
@@ -73,5 +78,6 @@ export function warnRefusal(error: unknown, o: BestEffortOptions): void {
   if (seen.has(o.skipped)) return;
   seen.add(o.skipped);
   const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
-  o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+  if (o.expected) o.log.info(`Not available with these credentials: ${o.skipped} (${said}); ${o.cost}.`);
+  else o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
 }

@@ -9,6 +9,7 @@ import {
   millis,
   type Readings,
   seconds,
+  UNREADABLE_HOLD_MS,
 } from "./decide";
 import { LagTracker, probeLatency, statusReadings } from "./readings";
 import { readThrottleSettings } from "./settings";
@@ -53,6 +54,19 @@ describe("decide: pause, resume, abort", () => {
       expect(d.action, JSON.stringify(change)).toBe("pause");
       expect(d.reasons[0]?.text).toMatch(text);
     }
+  });
+
+  it("unreadable signals hold the copy for UNREADABLE_HOLD_MS, then let it go on (a dead deployment fails the copy itself)", () => {
+    const dead = { ...calm, unreadable: "hello: connection refused" };
+    let d = decide(0, [dead], LIMITS, INITIAL_STATE);
+    d = decide(UNREADABLE_HOLD_MS - 1, [dead], LIMITS, d.state);
+    expect(d.action).toBe("pause");
+    d = decide(UNREADABLE_HOLD_MS, [dead], LIMITS, d.state);
+    expect(d.action).toBe("go");
+    // Readable again, then unreadable again: a new hold.
+    d = decide(UNREADABLE_HOLD_MS + 1, [calm], LIMITS, d.state);
+    d = decide(UNREADABLE_HOLD_MS + 2, [dead], LIMITS, d.state);
+    expect(d.action).toBe("pause");
   });
 
   it("resumes only below the resume level (half of max-lag), not at the threshold", () => {

@@ -48,7 +48,16 @@ export interface ThrottleState {
   paused: boolean;
   /** Since when (ms) some signal has been over its critical threshold without a break. */
   criticalSince?: number;
+  /** Since when (ms) the signals have been unreadable without a break. */
+  unreadableSince?: number;
 }
+
+/**
+ * How long unreadable signals hold the copy: long enough for an election (10 s by default) to end,
+ * not forever, since a deployment that stopped answering fails the copy itself, with the engine's
+ * own explanation, once the copy is let through.
+ */
+export const UNREADABLE_HOLD_MS = 30_000;
 
 export interface Reason {
   signal: SignalName;
@@ -89,12 +98,21 @@ export function decide(
   }
   // Paused, a signal holds the copy back until it is under its resume level; running, until it
   // is over its threshold.
-  const reasons = readings.flatMap((r) => holdingReasons(r, limits, state.paused));
+  const unreadable = readings.some((r) => r.unreadable !== undefined);
+  const unreadableSince = unreadable ? (state.unreadableSince ?? now) : undefined;
+  const holdUnreadable = unreadableSince !== undefined && now - unreadableSince < UNREADABLE_HOLD_MS;
+  const reasons = readings
+    .flatMap((r) => holdingReasons(r, limits, state.paused))
+    .filter((r) => r.signal !== "unreadable" || holdUnreadable);
   const paused = reasons.length > 0;
   return {
     action: paused ? "pause" : "go",
     reasons,
-    state: { paused, ...(criticalSince !== undefined ? { criticalSince } : {}) },
+    state: {
+      paused,
+      ...(criticalSince !== undefined ? { criticalSince } : {}),
+      ...(unreadableSince !== undefined ? { unreadableSince } : {}),
+    },
   };
 }
 

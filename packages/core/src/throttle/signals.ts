@@ -12,7 +12,8 @@ import { LagTracker, median, probeLatency, statusReadings } from "./readings";
  * - a probe, `find(filter).limit(1)` on a tiny collection by `_id`, every interval: its latency,
  *   against a baseline of reads taken before the copy starts;
  * - `serverStatus`, every second, where the user may run it (clusterMonitor): flow control's
- *   `isLagged` and the storage engine's tickets. Refused, it is skipped with one warning.
+ *   `isLagged` and the storage engine's tickets. Refused, it is skipped with one line of information
+ *   (least-privilege credentials never have it).
  */
 
 export interface WatchTarget {
@@ -247,6 +248,7 @@ export class SignalReader implements SignalSource {
           log: this.o.log,
           skipped: "serverStatus for the throttle (flow control, storage-engine tickets)",
           cost: "the throttle watches majority lag and its probe read only (serverStatus needs clusterMonitor)",
+          expected: true,
         },
       );
       if (!status) {

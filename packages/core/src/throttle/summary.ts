@@ -89,7 +89,8 @@ export function throttleSection(report: ThrottleReport | undefined): string {
     "",
     "To copy flat out, set the input `throttle: off` (or `copy.throttle: off` in the config file).",
   );
-  return `${parts.join("\n")}\n`;
+  // Followed by the copies' table and timeline, which end the summary.
+  return `${parts.join("\n")}\n\n`;
 }
 
 /** Why a signal was not read, from the reader's notes ("flow control and tickets: serverStatus refused"). */

@@ -1,5 +1,5 @@
-export const id = 73588;
-export const ids = [73588];
+export const id = 30978;
+export const ids = [30978];
 export const modules = {
 
 /***/ 2200:
@@ -86,7 +86,10 @@ function warnRefusal(error, o) {
         return;
     seen.add(o.skipped);
     const said = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
+    if (o.expected)
+        o.log.info(`Not available with these credentials: ${o.skipped} (${said}); ${o.cost}.`);
+    else
+        o.log.warning(`This server refused ${o.skipped} (${said}): skipped; ${o.cost}.`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/mongo/limits.ts
