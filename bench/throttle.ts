@@ -11,14 +11,13 @@ import type { Log } from "@pr-snapshots/core/log";
 import { serverCores } from "@pr-snapshots/core/mongo/server";
 import { targetPolicy } from "@pr-snapshots/core/names";
 import { readSnapshotMetadata } from "@pr-snapshots/core/snapshot/metadata";
-import { produceSnapshot } from "@pr-snapshots/core/snapshot/producer";
 import { type RestoreReport, restoreSnapshot } from "@pr-snapshots/core/snapshot/restore";
 import { LagTracker } from "@pr-snapshots/core/throttle/readings";
 import { THROTTLE_OFF, type ThrottleSettings } from "@pr-snapshots/core/throttle/settings";
 import { type Document, MongoClient } from "mongodb";
 import { repoRoot, startMongo } from "../test/support/mongod";
 import type { SectionContext } from "./engine";
-import { GiB, seedToSize } from "./lib/dataset";
+import { benchSnapshot, GiB, seedToSize } from "./lib/dataset";
 import { fmtS, ratio } from "./lib/measure";
 import { timelineSvg } from "./lib/timeline";
 
@@ -265,19 +264,7 @@ export async function throttleSection(ctx: SectionContext, o: ThrottleBenchOptio
         ),
       );
     await items.createIndex({ k: 1 });
-    await produceSnapshot({
-      client: copier,
-      log: silent,
-      sourceDatabase: PROD,
-      snapshotDatabase: SNAP,
-      concurrency: 4,
-      retain: 0,
-      graceSeconds: 0,
-      maxShrinkPercent: 100,
-      force: true,
-      dryRun: false,
-      allowPrivilegedCredentials: true,
-    });
+    await benchSnapshot(copier, PROD, SNAP);
     await admin.db(PROD).dropDatabase();
     watch.start();
     await watch.settle();
