@@ -26,6 +26,18 @@ import { seedProduction } from "../support/sample-data";
  */
 const PROD = "th_prod";
 const SNAP = "th_snapshot";
+/** The producer's settings in this file (no guards: the tests publish over their own snapshots). */
+const PRODUCE = {
+  sourceDatabase: PROD,
+  snapshotDatabase: SNAP,
+  concurrency: 4,
+  retain: 1,
+  graceSeconds: 0,
+  maxShrinkPercent: 100,
+  force: true,
+  dryRun: false,
+  allowPrivilegedCredentials: true,
+} as const;
 const EVENTS = "events";
 const RESTORE_PROBES = "pr-snapshots/restore-snapshot (throttle)";
 const TEST_PROBES = "throttle-test monitor";
@@ -50,15 +62,7 @@ beforeAll(async () => {
   await produceSnapshot({
     client,
     log: quiet(),
-    sourceDatabase: PROD,
-    snapshotDatabase: SNAP,
-    concurrency: 4,
-    retain: 1,
-    graceSeconds: 0,
-    maxShrinkPercent: 100,
-    force: true,
-    dryRun: false,
-    allowPrivilegedCredentials: true,
+    ...PRODUCE,
   });
 }, 240_000);
 
@@ -316,15 +320,7 @@ describe("the throttle on a 3-member replica set", { timeout: 240_000 }, () => {
       const produced = produceSnapshot({
         client,
         log,
-        sourceDatabase: PROD,
-        snapshotDatabase: SNAP,
-        concurrency: 4,
-        retain: 1,
-        graceSeconds: 0,
-        maxShrinkPercent: 100,
-        force: true,
-        dryRun: false,
-        allowPrivilegedCredentials: true,
+        ...PRODUCE,
         chunkMb: 1,
         betweenChunks: async (at) => {
           // From chunk 3 on nothing can be majority-committed: the chunk in flight waits on the server.
